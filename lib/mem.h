@@ -1,0 +1,18 @@
+/* mem.h: allocation through a pss_allocator (NULL means the C library), used by every part of
+ * the library that allocates, so that a host's allocator sees all of it. */
+#ifndef PSS_MEM_H
+#define PSS_MEM_H
+
+#include <stddef.h>
+#include "possession/ctx.h"
+
+void *pss__malloc(const pss_allocator *a, size_t size);
+void *pss__calloc(const pss_allocator *a, size_t n, size_t size);
+void *pss__realloc(const pss_allocator *a, void *p, size_t size);
+void pss__free(const pss_allocator *a, void *p);
+char *pss__strdup(const pss_allocator *a, const char *s);
+char *pss__strndup(const pss_allocator *a, const char *s, size_t n);
+/* Grows *items (of item_size) to hold at least need items; doubles. */
+int pss__grow(const pss_allocator *a, void **items, size_t *cap, size_t need, size_t item_size);
+
+#endif

@@ -1,0 +1,2 @@
+/* memstore.c: placeholder */
+#include "internal.h"

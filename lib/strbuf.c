@@ -1,0 +1,84 @@
+/* strbuf.c: growable text buffer. */
+#include "strbuf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void pss_strbuf_init(pss_strbuf *b, const pss_allocator *alloc)
+{
+    memset(b, 0, sizeof *b);
+    b->alloc = alloc;
+}
+
+void pss_strbuf_free(pss_strbuf *b)
+{
+    pss__free(b->alloc, b->data);
+    pss_strbuf_init(b, b->alloc);
+}
+
+void pss_strbuf_reset(pss_strbuf *b)
+{
+    b->len = 0;
+    b->failed = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+static int reserve(pss_strbuf *b, size_t extra)
+{
+    if (b->failed)
+        return -1;
+    if (pss__grow(b->alloc, (void **)&b->data, &b->cap, b->len + extra + 1, 1) != 0) {
+        b->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+void pss_strbuf_add(pss_strbuf *b, const char *s, size_t n)
+{
+    if (reserve(b, n) != 0)
+        return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void pss_strbuf_puts(pss_strbuf *b, const char *s)
+{
+    pss_strbuf_add(b, s, strlen(s));
+}
+
+void pss_strbuf_vprintf(pss_strbuf *b, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0 || reserve(b, (size_t)n) != 0)
+        return;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void pss_strbuf_printf(pss_strbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pss_strbuf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void pss_strbuf_pad_to(pss_strbuf *b, size_t width)
+{
+    size_t start = b->len;
+    while (start > 0 && b->data[start - 1] != '\n')
+        start--;
+    while (b->len - start < width && !b->failed)
+        pss_strbuf_add(b, " ", 1);
+}
+
+const char *pss_strbuf_str(const pss_strbuf *b)
+{
+    return b->data ? b->data : "";
+}
