@@ -18,7 +18,7 @@ void *pss__calloc(const pss_allocator *a, size_t n, size_t size)
         return NULL;
     void *p = pss__malloc(a, n * size);
     if (p)
-        memset(p, 0, n * size ? n * size : 1);
+        memset(p, 0, (n * size) != 0 ? n * size : 1);
     return p;
 }
 

@@ -29,29 +29,41 @@ typedef enum pss_sqlite_sync {
 typedef struct pss_sqlite_options {
     uint32_t version;          /**< Set to ::PSS_SQLITE_OPTIONS_VERSION (use the INIT macro). */
     pss_sqlite_sync sync;      /**< Durability; default ::PSS_SQLITE_SYNC_FULL. */
-    int busy_timeout_ms;       /**< How long to wait for another process's lock; default 5000. */
+    int busy_timeout_ms;       /**< How long to wait for another connection's lock before
+                                    failing with ::PSS_EBUSY, in ms; default 5000, 0 fails at
+                                    once, negative is ::PSS_EINVAL. */
 } pss_sqlite_options;
 
 /** Initializer for ::pss_sqlite_options. */
 #define PSS_SQLITE_OPTIONS_INIT { PSS_SQLITE_OPTIONS_VERSION, PSS_SQLITE_SYNC_FULL, 5000 }
 
 /**
- * Opens (creating or upgrading when needed) a SQLite store on one file. Each context should
- * have its own store opened on the file; SQLite's locking serializes writers across contexts
- * and processes.
- * @param ctx receives the error detail on failure (may be NULL)
+ * Opens (creating or upgrading when needed) a SQLite store on one file. The file is switched
+ * to WAL mode (it gets -wal and -shm companions) and its schema is brought to
+ * pss_sqlite_schema_version(): a file at version 0 gets the schema, an older one is upgraded
+ * in one transaction, a newer one is refused and left alone.
+ *
+ * Each context should have its own store opened on the file; SQLite's locking serializes
+ * writers across contexts and processes. A store is used by one thread at a time and must not
+ * be carried across fork(): open it in the child.
+ * @param ctx receives the error detail on failure, naming the file and SQLite's reason
+ *            (may be NULL)
  * @param path file name (created if missing)
  * @param options NULL for the defaults
- * @param out receives the store; free it with pss_storage_free()
- * @return 0, ::PSS_EINVAL, ::PSS_EVERSION (the file's schema is newer than this library),
- *         ::PSS_ECORRUPT or ::PSS_ESTORAGE
+ * @param out receives the store; free it with pss_storage_free() after every context using it
+ * @return 0, ::PSS_EINVAL (NULL path or out, a bad option), ::PSS_EVERSION (the options'
+ *         version is unknown, or the file's schema is newer than this library),
+ *         ::PSS_ECORRUPT (not a SQLite file, or tables that do not match its schema version),
+ *         ::PSS_EBUSY (another connection held a lock beyond the busy timeout), ::PSS_ENOMEM
+ *         or ::PSS_ESTORAGE (anything else: the file cannot be created, a disk error)
  */
 PSS_API int pss_sqlite_open(pss_ctx *ctx, const char *path, const pss_sqlite_options *options,
                             pss_storage **out);
 
 /**
- * The schema version this library writes (stored in the file as PRAGMA user_version).
- * @return the version number
+ * The schema version this library writes (stored in the file as PRAGMA user_version). It
+ * grows by one with each migration step a later release adds.
+ * @return the version number (1 in this release)
  */
 PSS_API int pss_sqlite_schema_version(void);
 

@@ -1,0 +1,221 @@
+/* open.c: opening a SQLite store: options, the connection's pragmas (WAL, synchronous, busy
+ * timeout), the schema and its migrations, and preparing the statements the store keeps. */
+#include "sqlite-store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Migration steps: migrations[v] takes a file from schema version v to v + 1. Steps are only
+ * ever added at the end; the schema version is their count. */
+static const char *const migrations[] = {
+    /* 0 -> 1: the first schema. seq is the rowid: records are never deleted, so it grows with
+     * every insert and gives scans their creation order. */
+    "CREATE TABLE records ("
+    " seq INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " id TEXT NOT NULL,"
+    " parent TEXT NOT NULL DEFAULT '',"
+    " rev INTEGER NOT NULL,"
+    " payload TEXT NOT NULL,"
+    " UNIQUE (kind, id));"
+    "CREATE INDEX records_by_parent ON records (kind, parent, seq);"
+    "CREATE TABLE claims (key TEXT PRIMARY KEY, owner TEXT NOT NULL);"
+    "CREATE TABLE audit ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " subject TEXT NOT NULL,"
+    " payload TEXT NOT NULL);"
+    "CREATE INDEX audit_by_subject ON audit (subject, seq);",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+int pss_sqlite_schema_version(void)
+{
+    return SCHEMA_VERSION;
+}
+
+/* What an open needs to report a failure: the caller's context and the file. */
+typedef struct opening {
+    pss_ctx *ctx;
+    const char *path;
+    sqlstore *s;
+} opening;
+
+static int open_fail(const opening *o, int rc, const char *step)
+{
+    int code = pss__sqlite_code(rc);
+    if (code == 0 || code == PSS_ECONFLICT)
+        code = PSS_ESTORAGE;
+    const char *detail = o->s->db ? sqlite3_errmsg(o->s->db) : sqlite3_errstr(rc);
+    return pss_ctx_fail(o->ctx, code, "cannot open SQLite store '%s': %s: %s", o->path, step,
+                        detail);
+}
+
+static int check_options(pss_ctx *ctx, const pss_sqlite_options *options)
+{
+    if (options->version < 1 || options->version > PSS_SQLITE_OPTIONS_VERSION)
+        return pss_ctx_fail(ctx, PSS_EVERSION,
+                            "pss_sqlite_options has version %u; this library knows 1 to %u",
+                            (unsigned)options->version, (unsigned)PSS_SQLITE_OPTIONS_VERSION);
+    if (options->sync != PSS_SQLITE_SYNC_FULL && options->sync != PSS_SQLITE_SYNC_NORMAL)
+        return pss_ctx_fail(ctx, PSS_EINVAL, "pss_sqlite_options: unknown sync mode %d",
+                            (int)options->sync);
+    if (options->busy_timeout_ms < 0)
+        return pss_ctx_fail(ctx, PSS_EINVAL, "pss_sqlite_options: busy timeout %d ms is negative",
+                            options->busy_timeout_ms);
+    return 0;
+}
+
+static int read_user_version(sqlite3 *db, int *version)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *version = sqlite3_column_int(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* WAL lets readers go on while one writer commits. A file system without shared memory keeps
+ * its rollback journal: slower, equally correct, so that is not an error. */
+static int set_pragmas(const opening *o, const pss_sqlite_options *options)
+{
+    sqlite3 *db = o->s->db;
+    int rc = sqlite3_busy_timeout(db, options->busy_timeout_ms);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return open_fail(o, rc, "setting WAL mode");
+    const char *sync = options->sync == PSS_SQLITE_SYNC_NORMAL ? "PRAGMA synchronous = NORMAL"
+                                                               : "PRAGMA synchronous = FULL";
+    rc = sqlite3_exec(db, sync, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : open_fail(o, rc, "setting synchronous");
+}
+
+static int too_new(const opening *o, int version)
+{
+    return pss_ctx_fail(o->ctx, PSS_EVERSION,
+                        "cannot open SQLite store '%s': its schema version is %d, this "
+                        "libpossession-sqlite knows versions up to %d; use a newer library",
+                        o->path, version, SCHEMA_VERSION);
+}
+
+/* Runs the steps from the file's version up, in the open write transaction. */
+static int apply_migrations(const opening *o, int *version)
+{
+    sqlite3 *db = o->s->db;
+    int rc = read_user_version(db, version); /* again: another process may have upgraded */
+    if (rc != SQLITE_OK)
+        return open_fail(o, rc, "reading the schema version");
+    if (*version > SCHEMA_VERSION)
+        return too_new(o, *version);
+    for (int v = *version; v < SCHEMA_VERSION; v++) {
+        rc = sqlite3_exec(db, migrations[v], NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            return open_fail(o, rc, v == 0 ? "creating the schema" : "upgrading the schema");
+    }
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SCHEMA_VERSION);
+    rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : open_fail(o, rc, "writing the schema version");
+}
+
+/* Brings the file to SCHEMA_VERSION: all steps in one transaction, so a crash or a failed
+ * step leaves the file at its old version, never half upgraded. */
+static int migrate(const opening *o)
+{
+    sqlite3 *db = o->s->db;
+    int version = 0;
+    int rc = read_user_version(db, &version);
+    if (rc != SQLITE_OK)
+        return open_fail(o, rc, "reading the schema version");
+    if (version > SCHEMA_VERSION)
+        return too_new(o, version);
+    if (version < 0)
+        return pss_ctx_fail(o->ctx, PSS_ECORRUPT,
+                            "cannot open SQLite store '%s': schema version %d is not one of ours",
+                            o->path, version);
+    if (version == SCHEMA_VERSION)
+        return 0;
+    rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return open_fail(o, rc, "starting the schema upgrade");
+    int err = apply_migrations(o, &version);
+    if (err) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return err;
+    }
+    rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : open_fail(o, rc, "committing the schema upgrade");
+}
+
+static int prepare_statements(const opening *o)
+{
+    sqlstore *s = o->s;
+    for (int i = 0; i < ST_COUNT; i++) {
+        int rc = sqlite3_prepare_v3(s->db, pss__sqlite_stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                    &s->stmts[i], NULL);
+        if (rc == SQLITE_ERROR) /* a table or column is missing: not the schema we wrote */
+            return pss_ctx_fail(o->ctx, PSS_ECORRUPT,
+                                "cannot open SQLite store '%s': its tables do not match schema "
+                                "version %d: %s", o->path, SCHEMA_VERSION, sqlite3_errmsg(s->db));
+        if (rc != SQLITE_OK)
+            return open_fail(o, rc, "preparing statements");
+    }
+    return 0;
+}
+
+static int open_file(const opening *o, const pss_sqlite_options *options)
+{
+    int rc = sqlite3_open_v2(o->path, &o->s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK)
+        return open_fail(o, rc, "opening the file");
+    sqlite3_extended_result_codes(o->s->db, 1);
+    int err = set_pragmas(o, options);
+    if (!err)
+        err = migrate(o);
+    if (!err)
+        err = prepare_statements(o);
+    return err;
+}
+
+static void close_store(sqlstore *s)
+{
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(s->stmts[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+int pss_sqlite_open(pss_ctx *ctx, const char *path, const pss_sqlite_options *options,
+                    pss_storage **out)
+{
+    if (!out)
+        return pss_ctx_fail(ctx, PSS_EINVAL, "pss_sqlite_open: out is NULL");
+    *out = NULL;
+    if (!path)
+        return pss_ctx_fail(ctx, PSS_EINVAL, "pss_sqlite_open: path is NULL");
+    pss_sqlite_options defaults = PSS_SQLITE_OPTIONS_INIT;
+    int err = check_options(ctx, options ? options : &defaults);
+    if (err)
+        return err;
+    sqlstore *s = calloc(1, sizeof *s);
+    if (!s)
+        return pss_ctx_fail(ctx, PSS_ENOMEM, "cannot open SQLite store '%s': out of memory",
+                            path);
+    opening o = {ctx, path, s};
+    err = open_file(&o, options ? options : &defaults);
+    if (err) {
+        close_store(s);
+        return err;
+    }
+    pss__sqlite_fill_vtable(s);
+    *out = &s->vtable;
+    return 0;
+}
