@@ -9,5 +9,15 @@
 #include "possession/ctx.h"
 #include "possession/storage.h"
 #include "possession/memstore.h"
+#include "possession/money.h"
+#include "possession/id.h"
+#include "possession/config.h"
+#include "possession/session.h"
+#include "possession/order.h"
+#include "possession/cash.h"
+#include "possession/close.h"
+#include "possession/report.h"
+#include "possession/journal.h"
+#include "possession/audit.h"
 
 #endif

@@ -43,6 +43,12 @@ int pss_ctx_set_storage(pss_ctx *ctx, pss_storage *storage)
     return 0;
 }
 
+int pss__rev_of(const pss_record *rec, void *arg)
+{
+    *(uint64_t *)arg = rec->rev;
+    return 0;
+}
+
 int pss__need_storage(pss_ctx *ctx)
 {
     if (!ctx->storage)
@@ -106,7 +112,7 @@ void pss__txn_rollback(pss_ctx *ctx)
     pss__log(ctx, PSS_LOG_DEBUG, "rolled back");
 }
 
-int pss__txn_commit(pss_ctx *ctx)
+int pss__txn_commit_only(pss_ctx *ctx)
 {
     int rc = ctx->storage->commit(ctx->storage->userdata);
     if (rc) {
@@ -116,8 +122,15 @@ int pss__txn_commit(pss_ctx *ctx)
     }
     ctx->in_txn = 0;
     pss__log(ctx, PSS_LOG_DEBUG, "committed");
-    pss__events_flush(ctx, true);
     return 0;
+}
+
+int pss__txn_commit(pss_ctx *ctx)
+{
+    int rc = pss__txn_commit_only(ctx);
+    if (!rc)
+        pss__events_flush(ctx, true);
+    return rc;
 }
 
 int pss__txn_end(pss_ctx *ctx, int rc)

@@ -14,6 +14,9 @@
 int pss__txn_begin(pss_ctx *ctx, bool write);
 /* Commits; when the commit fails the transaction is rolled back and the error returned. */
 int pss__txn_commit(pss_ctx *ctx);
+/* Commits but keeps the queued observer events until pss__events_flush(): handles are
+ * updated first, so that an observer sees them as they are after the call. */
+int pss__txn_commit_only(pss_ctx *ctx);
 void pss__txn_rollback(pss_ctx *ctx);
 /* Ends a transaction: commit when rc is 0 (returning the commit's result), else roll back
  * and return rc. Delivers or drops the queued observer events accordingly. */
@@ -33,6 +36,9 @@ int pss__release(pss_ctx *ctx, const char *key, const char *owner);
 int pss__lookup(pss_ctx *ctx, const char *key, char *holder, size_t size);
 int pss__append(pss_ctx *ctx, const char *subject, const char *payload, size_t len);
 int pss__audit_scan(pss_ctx *ctx, const char *subject, pss_audit_fn fn, void *arg);
+
+/* A pss_record_fn that stores the record's revision into *(uint64_t *)arg. */
+int pss__rev_of(const pss_record *rec, void *arg);
 
 /* Fails with PSS_EINVAL when the context has no store yet. */
 int pss__need_storage(pss_ctx *ctx);

@@ -1,0 +1,258 @@
+/* codec.c: jansson-based payload reading (with PSS_ECORRUPT on anything unexpected) and
+ * writing (compact JSON into a strbuf that uses the context's allocator). */
+#include "codec.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void pss__jr_init(pss_jr *r, pss_ctx *ctx, const char *kind, const char *id)
+{
+    r->ctx = ctx;
+    r->kind = kind;
+    r->id = id;
+    r->rc = 0;
+    r->code = PSS_ECORRUPT;
+}
+
+void pss__jr_init_input(pss_jr *r, pss_ctx *ctx, const char *what)
+{
+    pss__jr_init(r, ctx, what, "");
+    r->code = PSS_EINVAL;
+}
+
+int pss__jr_fail(pss_jr *r, const char *fmt, ...)
+{
+    if (r->rc)
+        return r->rc;
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (r->code == PSS_ECORRUPT)
+        r->rc = pss__fail(r->ctx, PSS_ECORRUPT, "stored %s %s is corrupt: %s", r->kind, r->id,
+                          what);
+    else
+        r->rc = pss__fail(r->ctx, r->code, "%s: %s", r->kind, what);
+    return r->rc;
+}
+
+json_t *pss__jr_parse(pss_jr *r, const char *payload, size_t len)
+{
+    if (!payload) {
+        pss__jr_fail(r, "no payload");
+        return NULL;
+    }
+    json_error_t err;
+    json_t *doc = json_loadb(payload, len, JSON_REJECT_DUPLICATES, &err);
+    if (!doc) {
+        pss__jr_fail(r, "payload does not parse as JSON (%s at line %d, column %d)", err.text,
+                     err.line, err.column);
+        return NULL;
+    }
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        pss__jr_fail(r, "payload is not a JSON object");
+        return NULL;
+    }
+    json_t *v = json_object_get(doc, "v");
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+        json_decref(doc);
+        pss__jr_fail(r, "payload has no schema version \"v\"");
+        return NULL;
+    }
+    if (json_integer_value(v) > PSS_SCHEMA_VERSION) {
+        json_decref(doc);
+        r->rc = pss__fail(r->ctx, PSS_EVERSION,
+                          "stored %s %s has schema version %lld; this library reads up to %d",
+                          r->kind, r->id, (long long)json_integer_value(v), PSS_SCHEMA_VERSION);
+        return NULL;
+    }
+    return doc;
+}
+
+static json_t *field(pss_jr *r, json_t *obj, const char *key)
+{
+    if (r->rc || !obj)
+        return NULL;
+    return json_object_get(obj, key);
+}
+
+int64_t pss__jr_int(pss_jr *r, json_t *obj, const char *key)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return 0;
+    if (!json_is_integer(v)) {
+        pss__jr_fail(r, "field '%s' is %s, expected an integer", key,
+                     v ? "not an integer" : "missing");
+        return 0;
+    }
+    return (int64_t)json_integer_value(v);
+}
+
+int64_t pss__jr_int_or(pss_jr *r, json_t *obj, const char *key, int64_t fallback)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return 0;
+    if (!v || json_is_null(v))
+        return fallback;
+    return pss__jr_int(r, obj, key);
+}
+
+int64_t pss__jr_range(pss_jr *r, json_t *obj, const char *key, int64_t min, int64_t max)
+{
+    int64_t v = pss__jr_int(r, obj, key);
+    if (!r->rc && (v < min || v > max)) {
+        pss__jr_fail(r, "field '%s' is %lld, outside %lld..%lld", key, (long long)v,
+                     (long long)min, (long long)max);
+        return min;
+    }
+    return v;
+}
+
+const char *pss__jr_str(pss_jr *r, json_t *obj, const char *key)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return "";
+    if (!json_is_string(v)) {
+        pss__jr_fail(r, "field '%s' is %s, expected a string", key, v ? "not a string" : "missing");
+        return "";
+    }
+    return json_string_value(v);
+}
+
+const char *pss__jr_str_or_null(pss_jr *r, json_t *obj, const char *key)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc || !v || json_is_null(v))
+        return NULL;
+    return pss__jr_str(r, obj, key);
+}
+
+bool pss__jr_bool(pss_jr *r, json_t *obj, const char *key)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return false;
+    if (!json_is_boolean(v)) {
+        pss__jr_fail(r, "field '%s' is %s, expected true or false", key,
+                     v ? "not a boolean" : "missing");
+        return false;
+    }
+    return json_is_true(v);
+}
+
+static json_t *typed(pss_jr *r, json_t *obj, const char *key, int want, const char *name)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return NULL;
+    if (!v || (int)json_typeof(v) != want) {
+        pss__jr_fail(r, "field '%s' is %s, expected %s", key, v ? "of another type" : "missing",
+                     name);
+        return NULL;
+    }
+    return v;
+}
+
+json_t *pss__jr_array(pss_jr *r, json_t *obj, const char *key)
+{
+    return typed(r, obj, key, JSON_ARRAY, "an array");
+}
+
+json_t *pss__jr_object(pss_jr *r, json_t *obj, const char *key)
+{
+    return typed(r, obj, key, JSON_OBJECT, "an object");
+}
+
+json_t *pss__jr_item(pss_jr *r, json_t *array, size_t i, const char *what)
+{
+    if (r->rc || !array)
+        return NULL;
+    json_t *v = json_array_get(array, i);
+    if (!json_is_object(v)) {
+        pss__jr_fail(r, "%s[%zu] is not an object", what, i);
+        return NULL;
+    }
+    return v;
+}
+
+static json_t *checked(pss_jw *w, json_t *v)
+{
+    if (!v)
+        w->failed = true;
+    return v;
+}
+
+json_t *pss__jw_object(pss_jw *w)
+{
+    return checked(w, json_object());
+}
+
+json_t *pss__jw_array(pss_jw *w)
+{
+    return checked(w, json_array());
+}
+
+void pss__jw_set(pss_jw *w, json_t *obj, const char *key, json_t *value)
+{
+    if (!value) {
+        w->failed = true;
+        return;
+    }
+    if (!obj || json_object_set_new_nocheck(obj, key, value) != 0)
+        w->failed = true;
+}
+
+void pss__jw_int(pss_jw *w, json_t *obj, const char *key, int64_t v)
+{
+    pss__jw_set(w, obj, key, json_integer((json_int_t)v));
+}
+
+void pss__jw_str(pss_jw *w, json_t *obj, const char *key, const char *s)
+{
+    pss__jw_set(w, obj, key, s ? json_string(s) : json_null());
+}
+
+void pss__jw_bool(pss_jw *w, json_t *obj, const char *key, bool v)
+{
+    pss__jw_set(w, obj, key, json_boolean(v));
+}
+
+void pss__jw_append(pss_jw *w, json_t *array, json_t *value)
+{
+    if (!value) {
+        w->failed = true;
+        return;
+    }
+    if (!array || json_array_append_new(array, value) != 0)
+        w->failed = true;
+}
+
+json_t *pss__jw_payload(pss_jw *w)
+{
+    json_t *obj = pss__jw_object(w);
+    pss__jw_int(w, obj, "v", PSS_SCHEMA_VERSION);
+    return obj;
+}
+
+static int append_chunk(const char *data, size_t len, void *arg)
+{
+    pss_strbuf *buf = arg;
+    pss_strbuf_add(buf, data, len);
+    return buf->failed ? -1 : 0;
+}
+
+int pss__json_encode(pss_ctx *ctx, pss_jw *w, json_t *value, pss_strbuf *buf)
+{
+    pss_strbuf_reset(buf);
+    if (w->failed || !value)
+        return pss__oom(ctx);
+    if (json_dump_callback(value, append_chunk, buf, JSON_COMPACT) != 0 || buf->failed)
+        return pss__oom(ctx);
+    pss_strbuf_add(buf, "", 0); /* NUL-terminate even an empty buffer */
+    return buf->failed ? pss__oom(ctx) : 0;
+}

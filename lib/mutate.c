@@ -1,0 +1,126 @@
+/* mutate.c: the one way a session changes. A call runs in one write transaction: the
+ * handle is synced with storage, access is checked, the operation stages its changes (new
+ * record state, running-total deltas) while writing its own records, the session record and
+ * the running totals are written, and only after the commit does the handle change. On any
+ * failure the transaction is rolled back and the handle is as it was. */
+#include "session_internal.h"
+
+#include <string.h>
+
+#include "store.h"
+
+void pss__stage_deltas_free(pss_stage *st);
+int pss__stage_write_deltas(pss_stage *st);
+void pss__stage_install_deltas(pss_stage *st);
+
+int pss__stage_init(pss_stage *st, pss_session *s, const pss_actor *actor)
+{
+    memset(st, 0, sizeof *st);
+    st->s = s;
+    st->actor = actor;
+    st->renew_lease = true;
+    pss_map_init(&st->delta_index, s->ctx->alloc);
+    pss_strbuf_init(&st->buf, s->ctx->alloc);
+    if (pss__core_copy(s->ctx, &st->core, &s->core))
+        return pss__oom(s->ctx);
+    return 0;
+}
+
+int pss__stage_add(pss_stage *st, int64_t *field, int64_t delta, const char *what)
+{
+    if (__builtin_add_overflow(*field, delta, field))
+        return pss__fail(st->s->ctx, PSS_EOVERFLOW, "%s of session %s overflows", what,
+                         st->core.name);
+    return 0;
+}
+
+int pss__stage_on_commit(pss_stage *st, pss_install_fn fn, void *arg)
+{
+    pss_ctx *ctx = st->s->ctx;
+    if (pss__grow(ctx->alloc, (void **)&st->installs, &st->cap_installs, st->n_installs + 1,
+                  sizeof *st->installs)) {
+        fn(arg, false);
+        return pss__oom(ctx);
+    }
+    st->installs[st->n_installs++] = (pss_install){fn, arg};
+    return 0;
+}
+
+static void renew_lease(pss_stage *st)
+{
+    const pss_actor *a = st->actor;
+    pss_session_core *c = &st->core;
+    if (!st->renew_lease || !a || c->state == PSS_SESSION_CLOSED || strcmp(a->user, c->user) != 0)
+        return;
+    snprintf(c->device, sizeof c->device, "%s", a->device ? a->device : "");
+    c->lease_expires = pss_ctx_now(st->s->ctx) + st->s->config->lease_seconds * 1000;
+}
+
+int pss__stage_write(pss_stage *st)
+{
+    int rc = pss__stage_write_deltas(st);
+    if (rc || st->skip_session)
+        return rc;
+    renew_lease(st);
+    uint64_t rev = 0;
+    rc = pss__core_put(st->s->ctx, &st->core, st->s->rev, &rev, &st->buf);
+    if (!rc)
+        st->core_rev = rev;
+    return rc;
+}
+
+void pss__stage_finish(pss_stage *st, bool committed)
+{
+    pss_session *s = st->s;
+    if (committed) {
+        pss__stage_install_deltas(st);
+        if (!st->skip_session) {
+            pss__core_free(s->ctx, &s->core);
+            s->core = st->core;
+            s->rev = st->core_rev;
+            memset(&st->core, 0, sizeof st->core);
+        }
+    }
+    pss__core_free(s->ctx, &st->core);
+    for (size_t i = 0; i < st->n_installs; i++)
+        st->installs[i].fn(st->installs[i].arg, committed);
+    PSS_FREE(s->ctx, st->installs);
+    pss__stage_deltas_free(st);
+    pss_strbuf_free(&st->buf);
+}
+
+int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op)
+{
+    pss_ctx *ctx = s->ctx;
+    pss__clear(ctx);
+    int rc = pss__txn_begin(ctx, true);
+    if (rc)
+        return rc;
+    rc = pss__session_sync(s);
+    if (!rc)
+        rc = pss__check_access(s, actor, op->access, op->states, op->doing);
+    if (rc) {
+        pss__txn_rollback(ctx);
+        return rc;
+    }
+    pss_stage st;
+    rc = pss__stage_init(&st, s, actor);
+    if (!rc)
+        rc = op->fn(&st, op->arg);
+    if (rc && st.keep) {
+        /* An audited refusal: keep the audit entry, change nothing else. */
+        int commit_rc = pss__txn_commit_only(ctx);
+        pss__stage_finish(&st, false);
+        pss__events_flush(ctx, commit_rc == 0);
+        return commit_rc ? commit_rc : rc;
+    }
+    if (!rc)
+        rc = pss__stage_write(&st);
+    if (!rc)
+        rc = pss__txn_commit_only(ctx);
+    else
+        pss__txn_rollback(ctx);
+    pss__stage_finish(&st, rc == 0);
+    pss__events_flush(ctx, rc == 0);
+    return rc;
+}

@@ -1,0 +1,993 @@
+/* order.c: orders and their lines: checking what the host sends, refund lines copied from
+ * the order they refund (with the per-line refund tally), the commit every order change goes
+ * through, and the order API. Payments live in payment.c, the offline submit in submit.c. */
+#include "order_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "money_internal.h"
+#include "names.h"
+#include "store.h"
+
+#define MAX_LINES 10000
+#define MAX_PAYMENTS 100
+
+static const unsigned IN_PROGRESS = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS);
+static const unsigned OPEN_STATES = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS) |
+                                    PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL);
+
+size_t pss__line_input_stride(uint32_t version)
+{
+    (void)version; /* version 1 is the only one; later versions add their own sizes */
+    return sizeof(pss_line_input);
+}
+
+size_t pss__payment_input_stride(uint32_t version)
+{
+    (void)version;
+    return sizeof(pss_payment_input);
+}
+
+static const char *fmt_qty(char buf[PSS_MONEY_BUFSIZE], int64_t qty)
+{
+    return pss__fmt(buf, qty, 3);
+}
+
+/* ---- line input ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int pss__taxset_of(pss_ctx *ctx, pss_line *l)
+{
+    const char *codes[PSS_MAX_LINE_TAXES];
+    size_t len = 1;
+    for (size_t i = 0; i < l->n_taxes; i++) {
+        codes[i] = l->taxes[i].code;
+        len += strlen(codes[i]) + 1;
+    }
+    qsort(codes, l->n_taxes, sizeof codes[0], cmp_str);
+    PSS_FREE(ctx, l->taxset);
+    l->taxset = PSS_ALLOC(ctx, len);
+    if (!l->taxset)
+        return pss__oom(ctx);
+    l->taxset[0] = '\0';
+    for (size_t i = 0; i < l->n_taxes; i++) {
+        if (i)
+            strcat(l->taxset, ",");
+        strcat(l->taxset, codes[i]);
+    }
+    return 0;
+}
+
+static int dup_text(pss_ctx *ctx, char **dst, const char *src)
+{
+    *dst = NULL;
+    if (!src || !src[0])
+        return 0;
+    *dst = PSS_STRDUP(ctx, src);
+    return *dst ? 0 : pss__oom(ctx);
+}
+
+static int check_tax_codes(pss_ctx *ctx, const pss_config *cfg, const pss_line_input *in)
+{
+    if (in->n_taxes > PSS_MAX_LINE_TAXES)
+        return pss__fail(ctx, PSS_EINVAL, "line of '%s' has %zu taxes; at most %d",
+                         in->product_id, in->n_taxes, PSS_MAX_LINE_TAXES);
+    if (in->n_taxes && !in->taxes)
+        return pss__fail(ctx, PSS_EINVAL, "line of '%s' has %zu taxes but no tax list",
+                         in->product_id, in->n_taxes);
+    for (size_t i = 0; i < in->n_taxes; i++) {
+        int rc = pss__check_text(ctx, "tax code", in->taxes[i], PSS_TEXT_REQUIRED, 64);
+        if (rc)
+            return rc;
+        if (!pss__config_tax(cfg, in->taxes[i]))
+            return pss__fail(ctx, PSS_EINVAL, "tax '%s' on line of '%s' is not in config '%s'",
+                             in->taxes[i], in->product_id, cfg->name);
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(in->taxes[k], in->taxes[i]) == 0)
+                return pss__fail(ctx, PSS_EINVAL, "tax '%s' appears twice on line of '%s'",
+                                 in->taxes[i], in->product_id);
+    }
+    return 0;
+}
+
+static int check_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_input *in)
+{
+    char q[PSS_MONEY_BUFSIZE], p[PSS_MONEY_BUFSIZE];
+    int rc;
+    if ((rc = pss__check_text(ctx, "product id", in->product_id, PSS_TEXT_REQUIRED,
+                              PSS_NAME_MAX)) ||
+        (rc = pss__check_text(ctx, "product name", in->product_name, PSS_TEXT_OPTIONAL,
+                              PSS_NAME_MAX)) ||
+        (rc = pss__check_text(ctx, "category", in->category, PSS_TEXT_OPTIONAL, PSS_NAME_MAX)))
+        return rc;
+    if (in->quantity == 0)
+        return pss__fail(ctx, PSS_EINVAL, "line of '%s' has quantity 0", in->product_id);
+    if (in->quantity < 0)
+        return pss__fail(ctx, PSS_EINVAL,
+                         "line of '%s' has quantity %s; a refund line refers to the line of "
+                         "the order it refunds", in->product_id, fmt_qty(q, in->quantity));
+    if (in->unit_price < 0 || (in->unit_price == 0 && !cfg->allow_zero_price))
+        return pss__fail(ctx, PSS_EINVAL,
+                         "line of '%s' has unit price %s; prices must be positive%s",
+                         in->product_id, pss__fmt(p, in->unit_price, cfg->exponent),
+                         in->unit_price == 0 ? " (config does not allow free items)" : "");
+    if (in->discount_ppm < 0 || in->discount_ppm > 1000000)
+        return pss__fail(ctx, PSS_EINVAL, "line of '%s' has discount %lld ppm, outside 0 to "
+                                          "1000000 (100%%)",
+                         in->product_id, (long long)in->discount_ppm);
+    if (!pss__config_income_account(cfg, in->category))
+        return pss__fail(ctx, PSS_EINVAL, "category '%s' of '%s' is not in config '%s'",
+                         in->category, in->product_id, cfg->name);
+    return check_tax_codes(ctx, cfg, in);
+}
+
+static int fill_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_input *in,
+                          pss_line *l)
+{
+    l->refund_line = -1;
+    l->qty = in->quantity;
+    l->price = in->unit_price;
+    l->discount_ppm = in->discount_ppm;
+    int rc;
+    if ((rc = dup_text(ctx, &l->product_id, in->product_id)) ||
+        (rc = dup_text(ctx, &l->product_name,
+                       in->product_name && in->product_name[0] ? in->product_name
+                                                               : in->product_id)) ||
+        (rc = dup_text(ctx, &l->category, in->category)) ||
+        (rc = dup_text(ctx, &l->income_account, pss__config_income_account(cfg, in->category))))
+        return rc;
+    if (in->n_taxes && !(l->taxes = PSS_CALLOC(ctx, in->n_taxes, sizeof *l->taxes)))
+        return pss__oom(ctx);
+    for (size_t i = 0; i < in->n_taxes; i++) {
+        const pss_tax *t = pss__config_tax(cfg, in->taxes[i]);
+        l->n_taxes = i + 1;
+        if ((rc = dup_text(ctx, &l->taxes[i].code, t->code)) ||
+            (rc = dup_text(ctx, &l->taxes[i].account, t->account)))
+            return rc;
+        l->taxes[i].rate_ppm = t->rate_ppm;
+        l->taxes[i].included = t->included;
+    }
+    return pss__taxset_of(ctx, l);
+}
+
+/* A refund line is a negative copy of the original's line: same product, price, discount,
+ * income account and tax snapshot, so the refund mirrors the sale to the minor unit. */
+static int fill_refund_line(pss_ctx *ctx, const pss_order_data *orig, const pss_line_input *in,
+                            pss_line *l)
+{
+    char q[PSS_MONEY_BUFSIZE];
+    if (in->refund_line < 0 || (size_t)in->refund_line >= orig->n_lines)
+        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu lines; line %lld does not exist",
+                         orig->id, orig->n_lines, (long long)in->refund_line);
+    if (in->quantity >= 0)
+        return pss__fail(ctx, PSS_EINVAL, "refund line of line %lld has quantity %s; refunded "
+                                          "quantities are negative",
+                         (long long)in->refund_line, fmt_qty(q, in->quantity));
+    if (!pss__line_clone(ctx, l, &orig->lines[in->refund_line]))
+        return pss__oom(ctx);
+    l->qty = in->quantity;
+    l->refund_line = in->refund_line;
+    return 0;
+}
+
+static int grow_lines(pss_ctx *ctx, pss_order_data *d)
+{
+    if (d->n_lines >= MAX_LINES)
+        return pss__fail(ctx, PSS_EINVAL, "order %s already has %d lines", d->id, MAX_LINES);
+    if (pss__grow(ctx->alloc, (void **)&d->lines, &d->cap_lines, d->n_lines + 1,
+                  sizeof *d->lines))
+        return pss__oom(ctx);
+    memset(&d->lines[d->n_lines], 0, sizeof *d->lines);
+    return 0;
+}
+
+/* Loads the order being refunded and checks that it can be. */
+static int read_original(pss_ctx *ctx, const char *id, pss_order_data **out)
+{
+    int rc = pss__order_read(ctx, id, out);
+    if (rc == PSS_ENOTFOUND)
+        return pss__fail(ctx, PSS_EREFUND, "order %s to refund does not exist", id);
+    if (rc)
+        return rc;
+    const pss_order_data *o = *out;
+    const char *why = o->refund_of[0]         ? "is itself a refund"
+                      : o->state != PSS_ORDER_PAID ? "is not paid"
+                                                   : NULL;
+    if (!why)
+        return 0;
+    rc = pss__fail(ctx, PSS_EREFUND, "order %s (number %lld) %s; only paid sales can be "
+                                     "refunded", id, (long long)o->number, why);
+    pss__order_data_free(ctx, *out);
+    *out = NULL;
+    return rc;
+}
+
+int pss__order_add_line_input(pss_stage *st, pss_order_data *d, const pss_line_input *in)
+{
+    pss_ctx *ctx = st->s->ctx;
+    const pss_config *cfg = st->s->config;
+    int rc = pss__check_version(ctx, in, in ? in->version : 0, PSS_LINE_INPUT_VERSION,
+                                "pss_line_input");
+    if (rc || (rc = grow_lines(ctx, d)))
+        return rc;
+    pss_line *l = &d->lines[d->n_lines];
+    if (d->refund_of[0]) {
+        pss_order_data *orig = NULL;
+        if (in->refund_line < 0)
+            return pss__fail(ctx, PSS_EINVAL, "refund order %s only takes refund lines (give "
+                                              "refund_line)", d->id);
+        if (!(rc = read_original(ctx, d->refund_of, &orig)))
+            rc = fill_refund_line(ctx, orig, in, l);
+        pss__order_data_free(ctx, orig);
+    } else if (in->refund_line >= 0) {
+        return pss__fail(ctx, PSS_EINVAL, "line refers to refund_line %lld but order %s "
+                                          "refunds nothing (set refund_of)",
+                         (long long)in->refund_line, d->id);
+    } else if (!(rc = check_sale_line(ctx, cfg, in))) {
+        rc = fill_sale_line(ctx, cfg, in, l);
+    }
+    if (!rc)
+        rc = pss__line_compute(ctx, cfg, l);
+    if (rc) {
+        pss__line_clear(ctx, l);
+        return rc;
+    }
+    d->n_lines++;
+    return 0;
+}
+
+int pss__order_fill_lines(pss_stage *st, pss_order_data *d, const pss_line_input *lines,
+                          size_t n)
+{
+    if (n == 0)
+        return 0;
+    size_t stride = pss__line_input_stride(lines[0].version);
+    for (size_t i = 0; i < n; i++) {
+        const pss_line_input *in = (const pss_line_input *)((const char *)lines + i * stride);
+        if (in->version != lines[0].version)
+            return pss__fail(st->s->ctx, PSS_EINVAL, "line %zu has version %u, line 0 has %u; "
+                                                     "all lines must have the same version",
+                             i, (unsigned)in->version, (unsigned)lines[0].version);
+        int rc = pss__order_add_line_input(st, d, in);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- order input ---- */
+
+int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id)
+{
+    int rc = pss__check_version(ctx, in, in ? in->version : 0, PSS_ORDER_INPUT_VERSION,
+                                "pss_order_input");
+    char id[PSS_ID_SIZE];
+    if (rc)
+        return rc;
+    if ((in->id || need_id) && (rc = pss__check_id(ctx, "order id", in->id, id)))
+        return rc;
+    if (in->refund_of && (rc = pss__check_id(ctx, "refunded order id", in->refund_of, id)))
+        return rc;
+    if ((rc = pss__check_text(ctx, "order note", in->note, PSS_TEXT_OPTIONAL, PSS_NOTE_MAX)))
+        return rc;
+    if (in->n_lines > MAX_LINES || (in->n_lines && !in->lines))
+        return pss__fail(ctx, PSS_EINVAL, "order has %zu lines %s", in->n_lines,
+                         in->n_lines > MAX_LINES ? "(more than 10000)" : "but no line array");
+    if (in->n_payments > MAX_PAYMENTS || (in->n_payments && !in->payments))
+        return pss__fail(ctx, PSS_EINVAL, "order has %zu payments %s", in->n_payments,
+                         in->n_payments > MAX_PAYMENTS ? "(more than 100)"
+                                                       : "but no payment array");
+    return 0;
+}
+
+int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in,
+                     const char *id)
+{
+    pss_ctx *ctx = st->s->ctx;
+    pss_session_core *core = &st->core;
+    snprintf(d->id, sizeof d->id, "%s", id);
+    snprintf(d->session_id, sizeof d->session_id, "%s", core->id);
+    snprintf(d->config_id, sizeof d->config_id, "%s", core->config_id);
+    d->number = core->next_order++;
+    d->state = PSS_ORDER_DRAFT;
+    d->invoiced = in->invoiced != 0;
+    d->created_at = pss_ctx_now(ctx);
+    snprintf(d->created_by, sizeof d->created_by, "%s", st->actor->user);
+    int rc = dup_text(ctx, &d->note, in->note);
+    if (rc || !in->refund_of)
+        return rc;
+    pss_id_normalize(in->refund_of, d->refund_of);
+    pss_order_data *orig = NULL;
+    rc = read_original(ctx, d->refund_of, &orig);
+    pss__order_data_free(ctx, orig);
+    return rc;
+}
+
+/* ---- refund tallies ---- */
+
+typedef struct tally {
+    int64_t *qty; /* refunded per original line, positive */
+    size_t n;
+    uint64_t rev;
+} tally;
+
+/* What a refund order takes from its original's lines (nothing once cancelled). */
+static int refund_use(const pss_order_data *d, size_t n_lines, int64_t *use)
+{
+    memset(use, 0, n_lines * sizeof *use);
+    if (!d || d->state == PSS_ORDER_CANCELLED)
+        return 0;
+    for (size_t i = 0; i < d->n_lines; i++) {
+        const pss_line *l = &d->lines[i];
+        if (l->refund_line < 0 || (size_t)l->refund_line >= n_lines)
+            continue;
+        if (__builtin_sub_overflow(use[l->refund_line], l->qty, &use[l->refund_line]))
+            return PSS_EOVERFLOW;
+    }
+    return 0;
+}
+
+typedef struct tally_read {
+    pss_ctx *ctx;
+    tally *t;
+} tally_read;
+
+static int on_tally(const pss_record *rec, void *arg)
+{
+    tally_read *tr = arg;
+    pss_jr r;
+    pss__jr_init(&r, tr->ctx, "refund_tally", rec->id);
+    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    if (!doc)
+        return r.rc;
+    json_t *arr = pss__jr_array(&r, doc, "refunded");
+    for (size_t i = 0; !r.rc && i < json_array_size(arr) && i < tr->t->n; i++) {
+        json_t *v = json_array_get(arr, i);
+        if (!json_is_integer(v) || json_integer_value(v) < 0)
+            pss__jr_fail(&r, "refunded[%zu] is not a quantity", i);
+        else
+            tr->t->qty[i] = (int64_t)json_integer_value(v);
+    }
+    json_decref(doc);
+    tr->t->rev = rec->rev;
+    return r.rc;
+}
+
+static int write_tally(pss_stage *st, const char *orig_id, tally *t)
+{
+    pss_ctx *ctx = st->s->ctx;
+    pss_jw w = {0};
+    json_t *doc = pss__jw_payload(&w);
+    pss__jw_str(&w, doc, "order", orig_id);
+    json_t *arr = pss__jw_array(&w);
+    for (size_t i = 0; i < t->n; i++)
+        pss__jw_append(&w, arr, json_integer(t->qty[i]));
+    pss__jw_set(&w, doc, "refunded", arr);
+    int rc = pss__json_encode(ctx, &w, doc, &st->buf);
+    json_decref(doc);
+    if (!rc)
+        rc = pss__put(ctx, "refund_tally", orig_id, orig_id, st->buf.data, st->buf.len, t->rev,
+                      NULL);
+    if (rc == PSS_ECONFLICT)
+        rc = pss__fail(ctx, PSS_ECONFLICT, "refund tally of order %s changed underneath",
+                       orig_id);
+    return rc;
+}
+
+static int check_tally(pss_ctx *ctx, const pss_order_data *orig, const tally *t,
+                       const int64_t *delta)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        int64_t sold = orig->lines[i].qty;
+        if (delta[i] <= 0 || t->qty[i] <= sold)
+            continue;
+        char s[PSS_MONEY_BUFSIZE], a[PSS_MONEY_BUFSIZE], w[PSS_MONEY_BUFSIZE];
+        int64_t before = t->qty[i] - delta[i];
+        pss__fail(ctx, PSS_EREFUND,
+                  "line %zu ('%s') of order %s sold %s and %s are already refunded; refunding "
+                  "%s more is refused", i, orig->lines[i].product_name, orig->id,
+                  fmt_qty(s, sold), fmt_qty(a, before), fmt_qty(w, delta[i]));
+        pss__figure(ctx, "available", sold - before);
+        return PSS_EREFUND;
+    }
+    return 0;
+}
+
+static int apply_refund_tally(pss_stage *st, const pss_order_data *old, const pss_order_data *next)
+{
+    pss_ctx *ctx = st->s->ctx;
+    pss_order_data *orig = NULL;
+    int rc = pss__order_read(ctx, next->refund_of, &orig);
+    if (rc == PSS_ENOTFOUND)
+        return pss__fail(ctx, PSS_EREFUND, "order %s to refund does not exist", next->refund_of);
+    if (rc)
+        return rc;
+    size_t n = orig->n_lines;
+    int64_t *mem = PSS_CALLOC(ctx, 3 * (n ? n : 1), sizeof *mem);
+    tally t = {mem, n, 0};
+    int64_t *before = mem + n, *after = mem + 2 * n;
+    tally_read tr = {ctx, &t};
+    if (!mem)
+        rc = pss__oom(ctx);
+    if (!rc && (refund_use(old, n, before) || refund_use(next, n, after)))
+        rc = pss__fail(ctx, PSS_EOVERFLOW, "refunded quantity overflows");
+    bool changed = !rc && memcmp(before, after, n * sizeof *mem) != 0;
+    if (changed && (rc = pss__get(ctx, "refund_tally", orig->id, on_tally, &tr)) == PSS_ENOTFOUND)
+        rc = 0;
+    for (size_t i = 0; changed && !rc && i < n; i++) {
+        after[i] -= before[i]; /* now the delta */
+        if (__builtin_add_overflow(t.qty[i], after[i], &t.qty[i]))
+            rc = pss__fail(ctx, PSS_EOVERFLOW, "refunded quantity overflows");
+    }
+    if (changed && !rc && !(rc = check_tally(ctx, orig, &t, after)))
+        rc = write_tally(st, orig->id, &t);
+    PSS_FREE(ctx, mem);
+    pss__order_data_free(ctx, orig);
+    return rc;
+}
+
+/* ---- commit ---- */
+
+typedef struct order_install {
+    pss_ctx *ctx;
+    pss_order *handle;
+    pss_order_data *next;
+} order_install;
+
+static void install_order(void *arg, bool committed)
+{
+    order_install *oi = arg;
+    if (committed && oi->handle) {
+        pss__order_data_free(oi->ctx, oi->handle->d);
+        oi->handle->d = oi->next;
+    } else {
+        pss__order_data_free(oi->ctx, oi->next);
+    }
+    PSS_FREE(oi->ctx, oi);
+}
+
+static int order_events(pss_stage *st, const pss_order_data *old, const pss_order_data *next)
+{
+    pss_ctx *ctx = st->s->ctx;
+    const char *cfg = st->core.config_id, *sid = st->core.id;
+    int rc = 0;
+    if (next->state == PSS_ORDER_PAID && (!old || old->state != PSS_ORDER_PAID))
+        rc = pss__event(ctx, PSS_EVENT_ORDER_PAID, cfg, sid, next->id, NULL);
+    if (!rc && next->state == PSS_ORDER_CANCELLED && (!old || old->state != PSS_ORDER_CANCELLED))
+        rc = pss__event(ctx, PSS_EVENT_ORDER_CANCELLED, cfg, sid, next->id, NULL);
+    if (!rc && old && old->invoiced != next->invoiced)
+        rc = pss__event(ctx, PSS_EVENT_ORDER_INVOICED, cfg, sid, next->id, NULL);
+    return rc;
+}
+
+static int put_order(pss_stage *st, const pss_order_data *old, pss_order_data *next)
+{
+    pss_ctx *ctx = st->s->ctx;
+    pss_jw w = {0};
+    json_t *doc = pss__order_encode(next, &w);
+    int rc = pss__json_encode(ctx, &w, doc, &st->buf);
+    json_decref(doc);
+    if (rc)
+        return rc;
+    rc = pss__put(ctx, "order", next->id, next->session_id, st->buf.data, st->buf.len,
+                  old ? old->rev : 0, &next->rev);
+    if (rc == PSS_ECONFLICT)
+        return pss__fail(ctx, PSS_ECONFLICT, old ? "order %s was changed by another context; "
+                                                   "load it again"
+                                                 : "order id %s already exists",
+                         next->id);
+    return rc;
+}
+
+static int write_order(pss_stage *st, const pss_order_data *old, pss_order_data *next)
+{
+    int rc = 0;
+    if (next->refund_of[0] && (rc = apply_refund_tally(st, old, next)))
+        return rc;
+    if ((rc = pss__order_transition(st, old, next)) || (rc = put_order(st, old, next)))
+        return rc;
+    return order_events(st, old, next);
+}
+
+int pss__order_commit(pss_stage *st, pss_order *handle, const pss_order_data *old,
+                      pss_order_data *next)
+{
+    pss_ctx *ctx = st->s->ctx;
+    if (!handle) { /* nobody keeps it: no need to hold it until the commit (batches) */
+        int rc = write_order(st, old, next);
+        pss__order_data_free(ctx, next);
+        return rc;
+    }
+    order_install *oi = PSS_CALLOC(ctx, 1, sizeof *oi);
+    if (!oi) {
+        pss__order_data_free(ctx, next);
+        return pss__oom(ctx);
+    }
+    *oi = (order_install){ctx, handle, next};
+    int rc = pss__stage_on_commit(st, install_order, oi);
+    return rc ? rc : write_order(st, old, next);
+}
+
+/* ---- the API ---- */
+
+typedef struct create_args {
+    const pss_order_input *in;
+    char id[PSS_ID_SIZE];
+    pss_order *handle;
+} create_args;
+
+static int op_create(pss_stage *st, void *arg)
+{
+    create_args *a = arg;
+    pss_ctx *ctx = st->s->ctx;
+    if (a->in->n_payments)
+        return pss__fail(ctx, PSS_EINVAL, "pss_order_create takes no payments; add them with "
+                                          "pss_order_add_payment or use pss_session_submit");
+    pss_order_data *d = pss__order_data_new(ctx);
+    if (!d)
+        return pss__oom(ctx);
+    int rc = pss__order_start(st, d, a->in, a->id);
+    if (!rc)
+        rc = pss__order_fill_lines(st, d, a->in->lines, a->in->n_lines);
+    if (!rc)
+        rc = pss__order_compute(ctx, st->s->config, d);
+    if (rc) {
+        pss__order_data_free(ctx, d);
+        return rc;
+    }
+    return pss__order_commit(st, a->handle, NULL, d);
+}
+
+static pss_order *order_handle(pss_session *s)
+{
+    pss_order *o = PSS_CALLOC(s->ctx, 1, sizeof *o);
+    if (o) {
+        o->s = s;
+        s->refs++;
+    }
+    return o;
+}
+
+int pss_order_create(pss_session *s, const pss_actor *actor, const pss_order_input *in,
+                     pss_order **out)
+{
+    if (!s || !out)
+        return PSS_EINVAL;
+    pss_ctx *ctx = s->ctx;
+    pss__clear(ctx);
+    *out = NULL;
+    create_args a = {in, "", NULL};
+    int rc = pss__check_order_input(ctx, in, false);
+    if (rc)
+        return rc;
+    if (in->id)
+        pss_id_normalize(in->id, a.id);
+    else
+        pss_id_generate(a.id);
+    if (!(a.handle = order_handle(s)))
+        return pss__oom(ctx);
+    pss_op op = {PSS_ACCESS_OPERATE, IN_PROGRESS, "create an order", op_create, &a};
+    rc = pss__mutate(s, actor, &op);
+    if (rc) {
+        pss_order_free(a.handle);
+        return rc;
+    }
+    *out = a.handle;
+    return 0;
+}
+
+/* The order as storage has it now (another context may have changed it). */
+static int fresh_base(pss_stage *st, pss_order *o, pss_order_data **fresh)
+{
+    *fresh = NULL;
+    uint64_t rev = 0;
+    pss_ctx *ctx = st->s->ctx;
+    int rc = pss__get(ctx, "order", o->d->id, pss__rev_of, &rev);
+    if (rc == PSS_ENOTFOUND)
+        return pss__fail(ctx, PSS_ENOTFOUND, "order %s is no longer in the store", o->d->id);
+    if (rc || rev == o->d->rev)
+        return rc;
+    rc = pss__order_read(ctx, o->d->id, fresh);
+    return rc;
+}
+
+typedef struct change_args {
+    pss_order *o;
+    pss_order_change_fn fn;
+    void *arg;
+} change_args;
+
+static int op_change(pss_stage *st, void *arg)
+{
+    change_args *c = arg;
+    pss_ctx *ctx = st->s->ctx;
+    pss_order_data *fresh, *next;
+    int rc = fresh_base(st, c->o, &fresh);
+    if (rc)
+        return rc;
+    const pss_order_data *base = fresh ? fresh : c->o->d;
+    if ((rc = pss__order_data_clone(ctx, base, &next))) {
+        pss__order_data_free(ctx, fresh);
+        return rc;
+    }
+    rc = c->fn(st, next, c->arg);
+    if (rc) {
+        pss__order_data_free(ctx, next);
+        pss__order_data_free(ctx, fresh);
+        return rc;
+    }
+    rc = pss__order_commit(st, c->o, base, next);
+    pss__order_data_free(ctx, fresh);
+    return rc;
+}
+
+int pss__order_change(pss_order *o, const pss_actor *actor, pss_access access, unsigned states,
+                      const char *doing, pss_order_change_fn fn, void *arg)
+{
+    change_args c = {o, fn, arg};
+    pss_op op = {access, states, doing, op_change, &c};
+    return pss__mutate(o->s, actor, &op);
+}
+
+static int require_draft(pss_ctx *ctx, const pss_order_data *d, const char *doing)
+{
+    if (d->state == PSS_ORDER_DRAFT)
+        return 0;
+    return pss__fail(ctx, PSS_ESTATE, "order %s (number %lld) is %s; cannot %s", d->id,
+                     (long long)d->number, pss__name_of(pss_order_state_names, d->state), doing);
+}
+
+static int require_no_payments(pss_ctx *ctx, const pss_order_data *d, const char *doing)
+{
+    pss_paid paid;
+    pss__order_paid(d, &paid);
+    if (paid.n_done == 0 && paid.n_pending == 0)
+        return 0;
+    return pss__fail(ctx, PSS_ESTATE, "order %s has %zu done and %zu pending payments; void "
+                                      "them before you %s", d->id, paid.n_done, paid.n_pending,
+                     doing);
+}
+
+static int change_add_line(pss_stage *st, pss_order_data *next, void *arg)
+{
+    pss_ctx *ctx = st->s->ctx;
+    int rc = require_draft(ctx, next, "add a line");
+    if (!rc)
+        rc = require_no_payments(ctx, next, "change lines");
+    if (!rc)
+        rc = pss__order_add_line_input(st, next, arg);
+    return rc ? rc : pss__order_compute(ctx, st->s->config, next);
+}
+
+int pss_order_add_line(pss_order *o, const pss_actor *actor, const pss_line_input *line,
+                       size_t *index)
+{
+    if (!o)
+        return PSS_EINVAL;
+    int rc = pss__order_change(o, actor, PSS_ACCESS_OPERATE, IN_PROGRESS, "add an order line",
+                               change_add_line, (void *)line);
+    if (!rc && index)
+        *index = o->d->n_lines - 1;
+    return rc;
+}
+
+static int change_remove_line(pss_stage *st, pss_order_data *next, void *arg)
+{
+    pss_ctx *ctx = st->s->ctx;
+    size_t index = *(size_t *)arg;
+    int rc = require_draft(ctx, next, "remove a line");
+    if (!rc)
+        rc = require_no_payments(ctx, next, "change lines");
+    if (rc)
+        return rc;
+    if (index >= next->n_lines)
+        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu lines; line %zu does not exist",
+                         next->id, next->n_lines, index);
+    pss__line_clear(ctx, &next->lines[index]);
+    memmove(&next->lines[index], &next->lines[index + 1],
+            (next->n_lines - index - 1) * sizeof *next->lines);
+    next->n_lines--;
+    return pss__order_compute(ctx, st->s->config, next);
+}
+
+int pss_order_remove_line(pss_order *o, const pss_actor *actor, size_t index)
+{
+    if (!o)
+        return PSS_EINVAL;
+    return pss__order_change(o, actor, PSS_ACCESS_OPERATE, IN_PROGRESS, "remove an order line",
+                             change_remove_line, &index);
+}
+
+static int change_cancel(pss_stage *st, pss_order_data *next, void *arg)
+{
+    pss_ctx *ctx = st->s->ctx;
+    int rc = require_draft(ctx, next, "cancel it");
+    if (!rc)
+        rc = require_no_payments(ctx, next, "cancel the order");
+    if (rc)
+        return rc;
+    next->state = PSS_ORDER_CANCELLED;
+    pss_audit_note note = pss__session_note(&st->core, "order.cancel");
+    note.reason = arg;
+    pss_jw w = {0};
+    json_t *extra = pss__jw_object(&w);
+    pss__jw_str(&w, extra, "order", next->id);
+    pss__jw_int(&w, extra, "total", next->total);
+    note.extra = extra;
+    return w.failed ? pss__oom(ctx) : pss__audit(ctx, st->actor, &note);
+}
+
+int pss_order_cancel(pss_order *o, const pss_actor *actor, const char *reason)
+{
+    if (!o)
+        return PSS_EINVAL;
+    pss__clear(o->s->ctx);
+    int rc = pss__check_text(o->s->ctx, "cancel reason", reason, PSS_TEXT_REQUIRED, PSS_NOTE_MAX);
+    if (rc)
+        return rc;
+    return pss__order_change(o, actor, PSS_ACCESS_SUPERVISE, IN_PROGRESS, "cancel an order",
+                             change_cancel, (void *)reason);
+}
+
+static int change_invoiced(pss_stage *st, pss_order_data *next, void *arg)
+{
+    if (next->state != PSS_ORDER_DRAFT && next->state != PSS_ORDER_PAID)
+        return pss__fail(st->s->ctx, PSS_ESTATE, "order %s is %s; only draft and paid orders "
+                                                 "can be invoiced", next->id,
+                         pss__name_of(pss_order_state_names, next->state));
+    next->invoiced = *(int *)arg != 0;
+    return 0;
+}
+
+int pss_order_set_invoiced(pss_order *o, const pss_actor *actor, int invoiced)
+{
+    if (!o)
+        return PSS_EINVAL;
+    return pss__order_change(o, actor, PSS_ACCESS_SUPERVISE, OPEN_STATES,
+                             "change the invoiced flag", change_invoiced, &invoiced);
+}
+
+typedef struct load_args {
+    pss_ctx *ctx;
+    pss_order_data *d;
+} load_args;
+
+int pss_order_load(pss_session *s, const char *order_id, pss_order **out)
+{
+    if (!s || !out)
+        return PSS_EINVAL;
+    pss_ctx *ctx = s->ctx;
+    pss__clear(ctx);
+    *out = NULL;
+    char id[PSS_ID_SIZE];
+    int rc = pss__check_id(ctx, "order id", order_id, id);
+    if (rc || (rc = pss__txn_begin(ctx, false)))
+        return rc;
+    pss_order_data *d = NULL;
+    pss_session *owner = NULL;
+    rc = pss__order_read(ctx, id, &d);
+    if (rc == PSS_ENOTFOUND)
+        rc = pss__fail(ctx, PSS_ENOTFOUND, "order %s is not in the store", id);
+    if (!rc && strcmp(d->session_id, s->core.id) != 0)
+        rc = pss__session_read(ctx, d->session_id, &owner);
+    else if (!rc)
+        rc = pss__session_sync(s);
+    rc = pss__txn_end(ctx, rc);
+    pss_order *o = rc ? NULL : order_handle(owner ? owner : s);
+    if (owner)
+        pss__session_release(owner); /* the handle holds its own reference */
+    if (!rc && !o)
+        rc = pss__oom(ctx);
+    if (rc) {
+        pss__order_data_free(ctx, d);
+        return rc;
+    }
+    o->d = d;
+    *out = o;
+    return 0;
+}
+
+void pss_order_free(pss_order *o)
+{
+    if (!o)
+        return;
+    pss_session *s = o->s;
+    pss__order_data_free(s->ctx, o->d);
+    PSS_FREE(s->ctx, o);
+    pss__session_release(s);
+}
+
+/* ---- getters ---- */
+
+const char *pss_order_id(const pss_order *o)
+{
+    return o && o->d ? o->d->id : NULL;
+}
+
+const char *pss_order_session_id(const pss_order *o)
+{
+    return o && o->d ? o->d->session_id : NULL;
+}
+
+int64_t pss_order_number(const pss_order *o)
+{
+    return o && o->d ? o->d->number : 0;
+}
+
+pss_order_state pss_order_state_of(const pss_order *o)
+{
+    if (!o || !o->d)
+        return (pss_order_state)0;
+    if (o->d->state == PSS_ORDER_PAID && o->s->core.state == PSS_SESSION_CLOSED)
+        return PSS_ORDER_DONE;
+    return o->d->state;
+}
+
+const char *pss_order_state_name(pss_order_state state)
+{
+    return pss__name_of(pss_order_state_names, state);
+}
+
+const char *pss_payment_state_name(pss_payment_state state)
+{
+    return pss__name_of(pss_payment_state_names, state);
+}
+
+const char *pss_order_refund_of(const pss_order *o)
+{
+    return o && o->d && o->d->refund_of[0] ? o->d->refund_of : NULL;
+}
+
+int pss_order_is_invoiced(const pss_order *o)
+{
+    return o && o->d && o->d->invoiced;
+}
+
+int pss_order_get_totals(const pss_order *o, pss_order_totals *out)
+{
+    if (!o || !out)
+        return PSS_EINVAL;
+    pss_ctx *ctx = o->s->ctx;
+    int rc = pss__check_version(ctx, out, out->version, PSS_ORDER_TOTALS_VERSION,
+                                "pss_order_totals");
+    if (rc)
+        return rc;
+    const pss_order_data *d = o->d;
+    pss_paid paid;
+    int64_t due;
+    if (pss__order_paid(d, &paid) || pss__order_due(d, &due))
+        return pss__fail(ctx, PSS_EOVERFLOW, "order %s figures overflow", d->id);
+    out->untaxed = d->untaxed;
+    out->tax = d->tax;
+    out->total = d->total;
+    out->rounding = d->rounding;
+    out->due = due;
+    out->paid = paid.done;
+    out->pending = paid.pending;
+    out->change = paid.change;
+    out->remaining = d->state == PSS_ORDER_DRAFT ? due - paid.done - paid.pending : 0;
+    return 0;
+}
+
+size_t pss_order_line_count(const pss_order *o)
+{
+    return o && o->d ? o->d->n_lines : 0;
+}
+
+int pss_order_get_line(const pss_order *o, size_t index, pss_line_info *out)
+{
+    if (!o || !out)
+        return PSS_EINVAL;
+    pss_ctx *ctx = o->s->ctx;
+    int rc = pss__check_version(ctx, out, out->version, PSS_LINE_INFO_VERSION, "pss_line_info");
+    if (rc)
+        return rc;
+    if (index >= o->d->n_lines)
+        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu lines", o->d->id, o->d->n_lines);
+    const pss_line *l = &o->d->lines[index];
+    out->product_id = l->product_id;
+    out->product_name = l->product_name;
+    out->category = l->category;
+    out->income_account = l->income_account;
+    out->quantity = l->qty;
+    out->unit_price = l->price;
+    out->discount_ppm = l->discount_ppm;
+    out->untaxed = l->untaxed;
+    out->tax = l->tax;
+    out->total = l->total;
+    out->n_taxes = l->n_taxes;
+    out->refund_line = l->refund_line;
+    return 0;
+}
+
+const char *pss_order_line_tax(const pss_order *o, size_t line, size_t tax)
+{
+    if (!o || line >= o->d->n_lines || tax >= o->d->lines[line].n_taxes)
+        return NULL;
+    return o->d->lines[line].taxes[tax].code;
+}
+
+/* The order's taxes summed by code over its groups, in first-seen order. */
+static size_t tax_codes(const pss_order_data *d, const pss_group_tax **first, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_groups; i++) {
+        for (size_t k = 0; k < d->groups[i].n_taxes; k++) {
+            const pss_group_tax *t = &d->groups[i].taxes[k];
+            size_t j = 0;
+            while (j < n && strcmp(first[j]->code, t->code) != 0)
+                j++;
+            if (j == n && n < max)
+                first[n++] = t;
+        }
+    }
+    return n;
+}
+
+size_t pss_order_tax_count(const pss_order *o)
+{
+    if (!o)
+        return 0;
+    const pss_group_tax *first[64];
+    return tax_codes(o->d, first, 64);
+}
+
+int pss_order_get_tax(const pss_order *o, size_t index, pss_tax_info *out)
+{
+    if (!o || !out)
+        return PSS_EINVAL;
+    pss_ctx *ctx = o->s->ctx;
+    int rc = pss__check_version(ctx, out, out->version, PSS_TAX_INFO_VERSION, "pss_tax_info");
+    if (rc)
+        return rc;
+    const pss_group_tax *first[64];
+    size_t n = tax_codes(o->d, first, 64);
+    if (index >= n)
+        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu taxes", o->d->id, n);
+    out->code = first[index]->code;
+    out->account = first[index]->account;
+    out->rate_ppm = first[index]->rate_ppm;
+    out->included = first[index]->included;
+    out->base = 0;
+    out->amount = 0;
+    for (size_t i = 0; i < o->d->n_groups; i++)
+        for (size_t k = 0; k < o->d->groups[i].n_taxes; k++)
+            if (strcmp(o->d->groups[i].taxes[k].code, out->code) == 0) {
+                out->base += o->d->groups[i].taxes[k].base;
+                out->amount += o->d->groups[i].taxes[k].amount;
+            }
+    return 0;
+}
+
+size_t pss_order_payment_count(const pss_order *o)
+{
+    return o && o->d ? o->d->n_payments : 0;
+}
+
+int pss_order_get_payment(const pss_order *o, size_t index, pss_payment_info *out)
+{
+    if (!o || !out)
+        return PSS_EINVAL;
+    pss_ctx *ctx = o->s->ctx;
+    int rc = pss__check_version(ctx, out, out->version, PSS_PAYMENT_INFO_VERSION,
+                                "pss_payment_info");
+    if (rc)
+        return rc;
+    if (index >= o->d->n_payments)
+        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu payments", o->d->id,
+                         o->d->n_payments);
+    const pss_payment *p = &o->d->payments[index];
+    out->method = p->method;
+    out->amount = p->amount;
+    out->state = p->state;
+    out->change = p->change;
+    out->reference = p->reference;
+    return 0;
+}

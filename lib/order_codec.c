@@ -1,0 +1,516 @@
+/* order_codec.c: an order's memory (allocation, deep copy) and its record payload: lines
+ * with their tax snapshot, payments, the posting groups and the totals. */
+#include "order_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "names.h"
+#include "store.h"
+
+pss_order_data *pss__order_data_new(pss_ctx *ctx)
+{
+    return PSS_CALLOC(ctx, 1, sizeof(pss_order_data));
+}
+
+void pss__line_clear(pss_ctx *ctx, pss_line *l)
+{
+    PSS_FREE(ctx, l->product_id);
+    PSS_FREE(ctx, l->product_name);
+    PSS_FREE(ctx, l->category);
+    PSS_FREE(ctx, l->income_account);
+    PSS_FREE(ctx, l->taxset);
+    for (size_t i = 0; i < l->n_taxes; i++) {
+        PSS_FREE(ctx, l->taxes[i].code);
+        PSS_FREE(ctx, l->taxes[i].account);
+    }
+    PSS_FREE(ctx, l->taxes);
+    memset(l, 0, sizeof *l);
+}
+
+static void payment_clear(pss_ctx *ctx, pss_payment *p)
+{
+    PSS_FREE(ctx, p->method);
+    PSS_FREE(ctx, p->reference);
+    PSS_FREE(ctx, p->reason);
+    memset(p, 0, sizeof *p);
+}
+
+void pss__order_data_free(pss_ctx *ctx, pss_order_data *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n_lines; i++)
+        pss__line_clear(ctx, &d->lines[i]);
+    for (size_t i = 0; i < d->n_payments; i++)
+        payment_clear(ctx, &d->payments[i]);
+    PSS_FREE(ctx, d->lines);
+    PSS_FREE(ctx, d->payments);
+    pss__groups_free(ctx, d);
+    PSS_FREE(ctx, d->note);
+    PSS_FREE(ctx, d);
+}
+
+static bool dup_into(pss_ctx *ctx, char **dst, const char *src)
+{
+    *dst = NULL;
+    if (!src)
+        return true;
+    *dst = PSS_STRDUP(ctx, src);
+    return *dst != NULL;
+}
+
+bool pss__line_clone(pss_ctx *ctx, pss_line *dst, const pss_line *src)
+{
+    *dst = *src;
+    dst->product_id = dst->product_name = dst->category = dst->income_account = NULL;
+    dst->taxset = NULL;
+    dst->taxes = NULL;
+    dst->n_taxes = 0;
+    if (!dup_into(ctx, &dst->product_id, src->product_id) ||
+        !dup_into(ctx, &dst->product_name, src->product_name) ||
+        !dup_into(ctx, &dst->category, src->category) ||
+        !dup_into(ctx, &dst->income_account, src->income_account) ||
+        !dup_into(ctx, &dst->taxset, src->taxset))
+        return false;
+    if (src->n_taxes) {
+        dst->taxes = PSS_CALLOC(ctx, src->n_taxes, sizeof *dst->taxes);
+        if (!dst->taxes)
+            return false;
+    }
+    for (size_t i = 0; i < src->n_taxes; i++) {
+        dst->taxes[i] = src->taxes[i];
+        dst->n_taxes = i + 1;
+        dst->taxes[i].code = dst->taxes[i].account = NULL;
+        if (!dup_into(ctx, &dst->taxes[i].code, src->taxes[i].code) ||
+            !dup_into(ctx, &dst->taxes[i].account, src->taxes[i].account))
+            return false;
+    }
+    return true;
+}
+
+static bool clone_payment(pss_ctx *ctx, pss_payment *dst, const pss_payment *src)
+{
+    *dst = *src;
+    dst->method = dst->reference = dst->reason = NULL;
+    return dup_into(ctx, &dst->method, src->method) &&
+           dup_into(ctx, &dst->reference, src->reference) &&
+           dup_into(ctx, &dst->reason, src->reason);
+}
+
+int pss__order_data_clone(pss_ctx *ctx, const pss_order_data *src, pss_order_data **out)
+{
+    pss_order_data *d = pss__order_data_new(ctx);
+    if (!d)
+        return pss__oom(ctx);
+    *d = *src;
+    d->note = NULL;
+    d->lines = NULL, d->n_lines = d->cap_lines = 0;
+    d->payments = NULL, d->n_payments = d->cap_payments = 0;
+    d->groups = NULL, d->n_groups = 0;
+    bool ok = dup_into(ctx, &d->note, src->note);
+    if (ok && src->n_lines) {
+        d->lines = PSS_CALLOC(ctx, src->n_lines, sizeof *d->lines);
+        ok = d->lines != NULL;
+        d->cap_lines = ok ? src->n_lines : 0;
+    }
+    for (size_t i = 0; ok && i < src->n_lines; i++) {
+        d->n_lines = i + 1;
+        ok = pss__line_clone(ctx, &d->lines[i], &src->lines[i]);
+    }
+    if (ok && src->n_payments) {
+        d->payments = PSS_CALLOC(ctx, src->n_payments, sizeof *d->payments);
+        ok = d->payments != NULL;
+        d->cap_payments = ok ? src->n_payments : 0;
+    }
+    for (size_t i = 0; ok && i < src->n_payments; i++) {
+        d->n_payments = i + 1;
+        ok = clone_payment(ctx, &d->payments[i], &src->payments[i]);
+    }
+    /* groups are recomputed by pss__order_compute; copy them so an unchanged order keeps
+     * its posting figures without a recompute */
+    if (ok && src->n_groups) {
+        d->groups = PSS_CALLOC(ctx, src->n_groups, sizeof *d->groups);
+        ok = d->groups != NULL;
+    }
+    for (size_t i = 0; ok && i < src->n_groups; i++) {
+        const pss_group *g = &src->groups[i];
+        pss_group *c = &d->groups[i];
+        d->n_groups = i + 1;
+        *c = *g;
+        c->account = c->taxset = NULL;
+        c->taxes = NULL;
+        c->n_taxes = 0;
+        ok = dup_into(ctx, &c->account, g->account) && dup_into(ctx, &c->taxset, g->taxset);
+        if (ok && g->n_taxes) {
+            c->taxes = PSS_CALLOC(ctx, g->n_taxes, sizeof *c->taxes);
+            ok = c->taxes != NULL;
+        }
+        for (size_t k = 0; ok && k < g->n_taxes; k++) {
+            c->taxes[k] = g->taxes[k];
+            c->n_taxes = k + 1;
+            c->taxes[k].code = c->taxes[k].account = NULL;
+            ok = dup_into(ctx, &c->taxes[k].code, g->taxes[k].code) &&
+                 dup_into(ctx, &c->taxes[k].account, g->taxes[k].account);
+        }
+    }
+    if (!ok) {
+        pss__order_data_free(ctx, d);
+        return pss__oom(ctx);
+    }
+    *out = d;
+    return 0;
+}
+
+/* ---- encode ---- */
+
+static json_t *encode_line(const pss_line *l, pss_jw *w)
+{
+    json_t *o = pss__jw_object(w);
+    pss__jw_str(w, o, "product", l->product_id);
+    pss__jw_str(w, o, "name", l->product_name);
+    pss__jw_str(w, o, "category", l->category);
+    pss__jw_str(w, o, "income_account", l->income_account);
+    pss__jw_int(w, o, "qty", l->qty);
+    pss__jw_int(w, o, "price", l->price);
+    pss__jw_int(w, o, "discount_ppm", l->discount_ppm);
+    if (l->refund_line >= 0)
+        pss__jw_int(w, o, "refund_line", l->refund_line);
+    json_t *taxes = pss__jw_array(w);
+    for (size_t i = 0; i < l->n_taxes; i++) {
+        json_t *t = pss__jw_object(w);
+        pss__jw_str(w, t, "code", l->taxes[i].code);
+        pss__jw_int(w, t, "rate_ppm", l->taxes[i].rate_ppm);
+        pss__jw_bool(w, t, "included", l->taxes[i].included);
+        pss__jw_str(w, t, "account", l->taxes[i].account);
+        pss__jw_int(w, t, "amount", l->taxes[i].amount);
+        pss__jw_append(w, taxes, t);
+    }
+    pss__jw_set(w, o, "taxes", taxes);
+    pss__jw_int(w, o, "amount", l->amount);
+    pss__jw_int(w, o, "untaxed", l->untaxed);
+    pss__jw_int(w, o, "tax", l->tax);
+    pss__jw_int(w, o, "total", l->total);
+    return o;
+}
+
+static json_t *encode_payment(const pss_payment *p, pss_jw *w)
+{
+    json_t *o = pss__jw_object(w);
+    pss__jw_str(w, o, "method", p->method);
+    pss__jw_bool(w, o, "cash", p->cash);
+    pss__jw_int(w, o, "amount", p->amount);
+    pss__jw_str(w, o, "state", pss__name_of(pss_payment_state_names, p->state));
+    pss__jw_int(w, o, "change", p->change);
+    if (p->reference)
+        pss__jw_str(w, o, "reference", p->reference);
+    if (p->reason)
+        pss__jw_str(w, o, "reason", p->reason);
+    pss__jw_int(w, o, "at", p->at);
+    return o;
+}
+
+static json_t *encode_group(const pss_group *g, pss_jw *w)
+{
+    json_t *o = pss__jw_object(w);
+    pss__jw_str(w, o, "account", g->account);
+    pss__jw_str(w, o, "taxes", g->taxset);
+    pss__jw_int(w, o, "amount", g->amount);
+    pss__jw_int(w, o, "untaxed", g->untaxed);
+    pss__jw_int(w, o, "tax", g->tax);
+    json_t *taxes = pss__jw_array(w);
+    for (size_t i = 0; i < g->n_taxes; i++) {
+        json_t *t = pss__jw_object(w);
+        pss__jw_str(w, t, "code", g->taxes[i].code);
+        pss__jw_str(w, t, "account", g->taxes[i].account);
+        pss__jw_int(w, t, "rate_ppm", g->taxes[i].rate_ppm);
+        pss__jw_bool(w, t, "included", g->taxes[i].included);
+        pss__jw_int(w, t, "base", g->taxes[i].base);
+        pss__jw_int(w, t, "amount", g->taxes[i].amount);
+        pss__jw_append(w, taxes, t);
+    }
+    pss__jw_set(w, o, "tax_lines", taxes);
+    return o;
+}
+
+json_t *pss__order_encode(const pss_order_data *d, pss_jw *w)
+{
+    json_t *o = pss__jw_payload(w);
+    pss__jw_str(w, o, "id", d->id);
+    pss__jw_str(w, o, "session", d->session_id);
+    pss__jw_str(w, o, "config", d->config_id);
+    pss__jw_int(w, o, "number", d->number);
+    pss__jw_str(w, o, "state", pss__name_of(pss_order_state_names, d->state));
+    pss__jw_bool(w, o, "invoiced", d->invoiced);
+    pss__jw_str(w, o, "refund_of", d->refund_of[0] ? d->refund_of : NULL);
+    pss__jw_str(w, o, "note", d->note);
+    pss__jw_int(w, o, "created_at", d->created_at);
+    pss__jw_str(w, o, "created_by", d->created_by);
+    pss__jw_int(w, o, "paid_at", d->paid_at);
+    if (d->input_hash[0])
+        pss__jw_str(w, o, "input_hash", d->input_hash);
+    json_t *lines = pss__jw_array(w);
+    for (size_t i = 0; i < d->n_lines; i++)
+        pss__jw_append(w, lines, encode_line(&d->lines[i], w));
+    pss__jw_set(w, o, "lines", lines);
+    json_t *payments = pss__jw_array(w);
+    for (size_t i = 0; i < d->n_payments; i++)
+        pss__jw_append(w, payments, encode_payment(&d->payments[i], w));
+    pss__jw_set(w, o, "payments", payments);
+    json_t *groups = pss__jw_array(w);
+    for (size_t i = 0; i < d->n_groups; i++)
+        pss__jw_append(w, groups, encode_group(&d->groups[i], w));
+    pss__jw_set(w, o, "groups", groups);
+    json_t *totals = pss__jw_object(w);
+    pss__jw_int(w, totals, "untaxed", d->untaxed);
+    pss__jw_int(w, totals, "tax", d->tax);
+    pss__jw_int(w, totals, "total", d->total);
+    pss__jw_int(w, totals, "rounding", d->rounding);
+    pss__jw_set(w, o, "totals", totals);
+    return o;
+}
+
+/* ---- decode ---- */
+
+static char *dup_field(pss_jr *r, const char *s)
+{
+    if (r->rc || !s)
+        return NULL;
+    char *copy = PSS_STRDUP(r->ctx, s);
+    if (!copy)
+        r->rc = pss__oom(r->ctx);
+    return copy;
+}
+
+static void decode_id_into(pss_jr *r, const char *s, char out[PSS_ID_SIZE], const char *field)
+{
+    out[0] = '\0';
+    if (r->rc || !s)
+        return;
+    if (pss_id_normalize(s, out) != 0)
+        pss__jr_fail(r, "field '%s' is not a UUID", field);
+}
+
+static void decode_line_taxes(pss_jr *r, json_t *lo, pss_line *l)
+{
+    json_t *taxes = pss__jr_array(r, lo, "taxes");
+    size_t n = json_array_size(taxes);
+    if (r->rc)
+        return;
+    if (n > PSS_MAX_LINE_TAXES) {
+        pss__jr_fail(r, "a line has %zu taxes; at most %d", n, PSS_MAX_LINE_TAXES);
+        return;
+    }
+    if (n && !(l->taxes = PSS_CALLOC(r->ctx, n, sizeof *l->taxes))) {
+        r->rc = pss__oom(r->ctx);
+        return;
+    }
+    for (size_t i = 0; i < n && !r->rc; i++) {
+        json_t *t = pss__jr_item(r, taxes, i, "taxes");
+        pss_line_tax *lt = &l->taxes[i];
+        l->n_taxes = i + 1;
+        lt->code = dup_field(r, pss__jr_str(r, t, "code"));
+        lt->rate_ppm = pss__jr_range(r, t, "rate_ppm", 0, 10000000);
+        lt->included = pss__jr_bool(r, t, "included");
+        lt->account = dup_field(r, pss__jr_str(r, t, "account"));
+        lt->amount = pss__jr_int(r, t, "amount");
+    }
+}
+
+static void decode_line(pss_jr *r, json_t *lo, pss_line *l)
+{
+    l->product_id = dup_field(r, pss__jr_str(r, lo, "product"));
+    l->product_name = dup_field(r, pss__jr_str(r, lo, "name"));
+    l->category = dup_field(r, pss__jr_str_or_null(r, lo, "category"));
+    l->income_account = dup_field(r, pss__jr_str(r, lo, "income_account"));
+    l->qty = pss__jr_int(r, lo, "qty");
+    l->price = pss__jr_int(r, lo, "price");
+    l->discount_ppm = pss__jr_range(r, lo, "discount_ppm", 0, 1000000);
+    l->refund_line = pss__jr_int_or(r, lo, "refund_line", -1);
+    decode_line_taxes(r, lo, l);
+    l->amount = pss__jr_int(r, lo, "amount");
+    l->untaxed = pss__jr_int(r, lo, "untaxed");
+    l->tax = pss__jr_int(r, lo, "tax");
+    l->total = pss__jr_int(r, lo, "total");
+}
+
+static void decode_lines(pss_jr *r, json_t *doc, pss_order_data *d)
+{
+    json_t *lines = pss__jr_array(r, doc, "lines");
+    size_t n = json_array_size(lines);
+    if (r->rc || n == 0)
+        return;
+    if (!(d->lines = PSS_CALLOC(r->ctx, n, sizeof *d->lines))) {
+        r->rc = pss__oom(r->ctx);
+        return;
+    }
+    d->cap_lines = n;
+    for (size_t i = 0; i < n && !r->rc; i++) {
+        d->n_lines = i + 1;
+        decode_line(r, pss__jr_item(r, lines, i, "lines"), &d->lines[i]);
+        if (!r->rc && pss__taxset_of(r->ctx, &d->lines[i]))
+            r->rc = PSS_ENOMEM;
+    }
+}
+
+static void decode_payments(pss_jr *r, json_t *doc, pss_order_data *d)
+{
+    json_t *payments = pss__jr_array(r, doc, "payments");
+    size_t n = json_array_size(payments);
+    if (r->rc || n == 0)
+        return;
+    if (!(d->payments = PSS_CALLOC(r->ctx, n, sizeof *d->payments))) {
+        r->rc = pss__oom(r->ctx);
+        return;
+    }
+    d->cap_payments = n;
+    for (size_t i = 0; i < n && !r->rc; i++) {
+        json_t *po = pss__jr_item(r, payments, i, "payments");
+        pss_payment *p = &d->payments[i];
+        d->n_payments = i + 1;
+        p->method = dup_field(r, pss__jr_str(r, po, "method"));
+        p->cash = pss__jr_bool(r, po, "cash");
+        p->amount = pss__jr_int(r, po, "amount");
+        int state = 0;
+        const char *name = pss__jr_str(r, po, "state");
+        if (!r->rc && pss__value_of(pss_payment_state_names, name, &state) != 0)
+            pss__jr_fail(r, "payment state '%s' is unknown", name);
+        p->state = (pss_payment_state)state;
+        p->change = pss__jr_int(r, po, "change");
+        p->reference = dup_field(r, pss__jr_str_or_null(r, po, "reference"));
+        p->reason = dup_field(r, pss__jr_str_or_null(r, po, "reason"));
+        p->at = pss__jr_int(r, po, "at");
+    }
+}
+
+static void decode_group(pss_jr *r, json_t *go, pss_group *g)
+{
+    g->account = dup_field(r, pss__jr_str(r, go, "account"));
+    g->taxset = dup_field(r, pss__jr_str(r, go, "taxes"));
+    g->amount = pss__jr_int(r, go, "amount");
+    g->untaxed = pss__jr_int(r, go, "untaxed");
+    g->tax = pss__jr_int(r, go, "tax");
+    json_t *taxes = pss__jr_array(r, go, "tax_lines");
+    size_t n = json_array_size(taxes);
+    if (r->rc || n == 0)
+        return;
+    if (n > PSS_MAX_LINE_TAXES) {
+        pss__jr_fail(r, "a group has %zu taxes; at most %d", n, PSS_MAX_LINE_TAXES);
+        return;
+    }
+    if (!(g->taxes = PSS_CALLOC(r->ctx, n, sizeof *g->taxes))) {
+        r->rc = pss__oom(r->ctx);
+        return;
+    }
+    for (size_t k = 0; k < n && !r->rc; k++) {
+        json_t *t = pss__jr_item(r, taxes, k, "tax_lines");
+        pss_group_tax *gt = &g->taxes[k];
+        g->n_taxes = k + 1;
+        gt->code = dup_field(r, pss__jr_str(r, t, "code"));
+        gt->account = dup_field(r, pss__jr_str(r, t, "account"));
+        gt->rate_ppm = pss__jr_int(r, t, "rate_ppm");
+        gt->included = pss__jr_bool(r, t, "included");
+        gt->base = pss__jr_int(r, t, "base");
+        gt->amount = pss__jr_int(r, t, "amount");
+    }
+}
+
+static void decode_groups(pss_jr *r, json_t *doc, pss_order_data *d)
+{
+    json_t *groups = pss__jr_array(r, doc, "groups");
+    size_t n = json_array_size(groups);
+    if (r->rc || n == 0)
+        return;
+    if (!(d->groups = PSS_CALLOC(r->ctx, n, sizeof *d->groups))) {
+        r->rc = pss__oom(r->ctx);
+        return;
+    }
+    for (size_t i = 0; i < n && !r->rc; i++) {
+        d->n_groups = i + 1;
+        decode_group(r, pss__jr_item(r, groups, i, "groups"), &d->groups[i]);
+    }
+}
+
+static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
+{
+    decode_id_into(r, pss__jr_str(r, doc, "id"), d->id, "id");
+    decode_id_into(r, pss__jr_str(r, doc, "session"), d->session_id, "session");
+    decode_id_into(r, pss__jr_str(r, doc, "config"), d->config_id, "config");
+    d->number = pss__jr_int(r, doc, "number");
+    int state = 0;
+    const char *name = pss__jr_str(r, doc, "state");
+    if (!r->rc && (pss__value_of(pss_order_state_names, name, &state) != 0 ||
+                   state == PSS_ORDER_DONE))
+        pss__jr_fail(r, "order state '%s' is not draft, paid or cancelled", name);
+    d->state = (pss_order_state)state;
+    d->invoiced = pss__jr_bool(r, doc, "invoiced");
+    decode_id_into(r, pss__jr_str_or_null(r, doc, "refund_of"), d->refund_of, "refund_of");
+    d->note = dup_field(r, pss__jr_str_or_null(r, doc, "note"));
+    d->created_at = pss__jr_int(r, doc, "created_at");
+    const char *by = pss__jr_str(r, doc, "created_by");
+    if (!r->rc && strlen(by) > PSS_NAME_MAX)
+        pss__jr_fail(r, "field 'created_by' is too long");
+    if (!r->rc)
+        snprintf(d->created_by, sizeof d->created_by, "%s", by);
+    d->paid_at = pss__jr_int(r, doc, "paid_at");
+    const char *hash = pss__jr_str_or_null(r, doc, "input_hash");
+    if (!r->rc && hash && strlen(hash) != PSS_HASH_SIZE - 1)
+        pss__jr_fail(r, "field 'input_hash' is not a hash");
+    if (!r->rc && hash)
+        memcpy(d->input_hash, hash, PSS_HASH_SIZE);
+    json_t *totals = pss__jr_object(r, doc, "totals");
+    d->untaxed = pss__jr_int(r, totals, "untaxed");
+    d->tax = pss__jr_int(r, totals, "tax");
+    d->total = pss__jr_int(r, totals, "total");
+    d->rounding = pss__jr_int(r, totals, "rounding");
+}
+
+int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
+{
+    pss_jr r;
+    pss__jr_init(&r, ctx, "order", rec->id);
+    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    if (!doc)
+        return r.rc;
+    pss_order_data *d = pss__order_data_new(ctx);
+    if (!d) {
+        json_decref(doc);
+        return pss__oom(ctx);
+    }
+    decode_head(&r, doc, d);
+    decode_lines(&r, doc, d);
+    decode_payments(&r, doc, d);
+    decode_groups(&r, doc, d);
+    json_decref(doc);
+    if (!r.rc && strcmp(d->id, rec->id) != 0)
+        pss__jr_fail(&r, "it says its id is %s", d->id);
+    if (r.rc) {
+        pss__order_data_free(ctx, d);
+        return r.rc;
+    }
+    d->rev = rec->rev;
+    *out = d;
+    return 0;
+}
+
+typedef struct order_read {
+    pss_ctx *ctx;
+    pss_order_data *d;
+} order_read;
+
+static int on_order_record(const pss_record *rec, void *arg)
+{
+    order_read *or = arg;
+    return pss__order_decode(or->ctx, rec, &or->d);
+}
+
+int pss__order_read(pss_ctx *ctx, const char *id, pss_order_data **out)
+{
+    order_read or = {ctx, NULL};
+    int rc = pss__get(ctx, "order", id, on_order_record, &or);
+    if (rc)
+        return rc;
+    *out = or.d;
+    return 0;
+}

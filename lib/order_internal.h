@@ -1,0 +1,153 @@
+/* order_internal.h: an order's layout (lines with their tax snapshot, payments, the
+ * groups posting reads), its computation, codec, and the commit every order change goes
+ * through. */
+#ifndef PSS_ORDER_INTERNAL_H
+#define PSS_ORDER_INTERNAL_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "session_internal.h"
+
+#define PSS_HASH_SIZE 17
+
+typedef struct pss_line_tax {
+    char *code;
+    char *account;
+    int64_t rate_ppm;
+    bool included;
+    int64_t amount; /* this line's share, rounded per line */
+} pss_line_tax;
+
+typedef struct pss_line {
+    char *product_id, *product_name, *category, *income_account;
+    int64_t qty, price, discount_ppm;
+    int64_t amount; /* after discount, in the price's tax convention */
+    int64_t untaxed, tax, total;
+    pss_line_tax *taxes;
+    size_t n_taxes;
+    char *taxset; /* sorted tax codes joined by ',' */
+    int64_t refund_line;
+} pss_line;
+
+typedef struct pss_payment {
+    char *method;
+    bool cash;
+    int64_t amount;
+    pss_payment_state state;
+    int64_t change;
+    char *reference;
+    char *reason;
+    int64_t at;
+} pss_payment;
+
+typedef struct pss_group_tax {
+    char *code;
+    char *account;
+    int64_t rate_ppm;
+    bool included;
+    int64_t base, amount;
+} pss_group_tax;
+
+/* Lines with the same income account and taxes: what posting credits. */
+typedef struct pss_group {
+    char *account;
+    char *taxset;
+    int64_t amount; /* sum of the lines' amounts */
+    int64_t untaxed, tax;
+    pss_group_tax *taxes;
+    size_t n_taxes;
+} pss_group;
+
+typedef struct pss_order_data {
+    char id[PSS_ID_SIZE];
+    char session_id[PSS_ID_SIZE];
+    char config_id[PSS_ID_SIZE];
+    int64_t number;
+    pss_order_state state; /* stored: draft, paid or cancelled */
+    bool invoiced;
+    char refund_of[PSS_ID_SIZE]; /* "" when not a refund */
+    char *note;
+    int64_t created_at, paid_at;
+    char created_by[PSS_NAME_MAX + 1];
+    char input_hash[PSS_HASH_SIZE]; /* submitted orders: hash of what the till sent */
+    pss_line *lines;
+    size_t n_lines, cap_lines;
+    pss_payment *payments;
+    size_t n_payments, cap_payments;
+    pss_group *groups;
+    size_t n_groups;
+    int64_t untaxed, tax, total, rounding;
+    uint64_t rev;
+} pss_order_data;
+
+struct pss_order {
+    pss_session *s;
+    pss_order_data *d;
+};
+
+/* Sums of the payments by state. */
+typedef struct pss_paid {
+    int64_t done, pending, change;
+    size_t n_pending, n_done;
+} pss_paid;
+
+pss_order_data *pss__order_data_new(pss_ctx *ctx);
+void pss__order_data_free(pss_ctx *ctx, pss_order_data *d);
+int pss__order_data_clone(pss_ctx *ctx, const pss_order_data *src, pss_order_data **out);
+void pss__line_clear(pss_ctx *ctx, pss_line *line);
+/* Deep copy; on failure dst holds what was copied (clear it). */
+bool pss__line_clone(pss_ctx *ctx, pss_line *dst, const pss_line *src);
+/* The line's taxset: its tax codes sorted and joined by ','. */
+int pss__taxset_of(pss_ctx *ctx, pss_line *line);
+void pss__groups_free(pss_ctx *ctx, pss_order_data *d);
+
+/* tax.c: a line's figures from its quantity, price, discount and tax snapshot. */
+int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line);
+/* Groups and order totals from the lines (per line or per order tax rounding), plus the
+ * cash rounding of orders whose whole amount is rounded. */
+int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d);
+int pss__order_paid(const pss_order_data *d, pss_paid *out);
+/* total + rounding */
+int pss__order_due(const pss_order_data *d, int64_t *out);
+
+/* order_codec.c */
+json_t *pss__order_encode(const pss_order_data *d, pss_jw *w);
+int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out);
+/* Reads an order record inside the current transaction; PSS_ENOTFOUND without detail. */
+int pss__order_read(pss_ctx *ctx, const char *id, pss_order_data **out);
+
+/* contrib.c: what an order adds to its session's running totals. old and new may be NULL
+ * (an order appearing or, in verify, one counted from zero). */
+int pss__order_transition(pss_stage *st, const pss_order_data *old, const pss_order_data *new);
+
+/* Writes an order change inside the staged call: running totals, refund tallies, the order
+ * record (compare-and-swap on old's revision), events; on commit the handle (if any) gets
+ * `next`, else `next` is freed. Takes ownership of next. */
+int pss__order_commit(pss_stage *st, pss_order *handle, const pss_order_data *old,
+                      pss_order_data *next);
+
+/* Runs fn on a copy of the order inside one staged call and commits the copy. */
+typedef int (*pss_order_change_fn)(pss_stage *st, pss_order_data *next, void *arg);
+int pss__order_change(pss_order *o, const pss_actor *actor, pss_access access, unsigned states,
+                      const char *doing, pss_order_change_fn fn, void *arg);
+
+/* Fills lines of an order from host input (checking every field), including refund lines
+ * copied from the original order. */
+int pss__order_fill_lines(pss_stage *st, pss_order_data *d, const pss_line_input *lines,
+                          size_t n);
+int pss__order_add_line_input(pss_stage *st, pss_order_data *d, const pss_line_input *in);
+/* Adds a payment from host input, applying the payment rules. */
+int pss__order_add_payment_input(pss_stage *st, pss_order_data *d, const pss_payment_input *in,
+                                 bool submitted);
+/* Checks an order input's own fields (ids, note, flags). */
+int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id);
+/* Loads the refunded order and checks it can be refunded. */
+int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in,
+                     const char *id);
+
+/* Stride of an array of versioned structs, from its first element's version. */
+size_t pss__line_input_stride(uint32_t version);
+size_t pss__payment_input_stride(uint32_t version);
+
+#endif

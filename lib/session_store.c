@@ -1,0 +1,542 @@
+/* session_store.c: the session record (state, figures, running scalars, drafts, pending
+ * payments, count) as a JSON payload, and loading a whole session from storage: record,
+ * running-total records and config. */
+#include "session_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "names.h"
+#include "store.h"
+
+const char *const pss_scalar_names[PSS_SCALAR_COUNT] = {
+    "cash_payments", "change", "cash_in", "cash_out", "expenses", "corrections", "orders",
+    "refunds", "cancelled", "paid_total", "draft_total", "rounding", "invoiced", "untaxed", "tax"};
+
+_Static_assert(sizeof(pss_scalars) / sizeof(int64_t) == 15, "scalar names match pss_scalars");
+
+static int64_t *scalar_at(pss_scalars *s, size_t i)
+{
+    return (int64_t *)s + i;
+}
+
+static int copy_list(pss_ctx *ctx, void **dst, size_t *cap, const void *src, size_t n,
+                     size_t size)
+{
+    *dst = NULL;
+    *cap = 0;
+    if (n == 0)
+        return 0;
+    *dst = PSS_ALLOC(ctx, n * size);
+    if (!*dst)
+        return pss__oom(ctx);
+    memcpy(*dst, src, n * size);
+    *cap = n;
+    return 0;
+}
+
+int pss__core_copy(pss_ctx *ctx, pss_session_core *dst, const pss_session_core *src)
+{
+    *dst = *src;
+    dst->drafts = NULL, dst->pending = NULL, dst->denoms = NULL, dst->method_counts = NULL;
+    if (copy_list(ctx, (void **)&dst->drafts, &dst->cap_drafts, src->drafts, src->n_drafts,
+                  sizeof *src->drafts) ||
+        copy_list(ctx, (void **)&dst->pending, &dst->cap_pending, src->pending, src->n_pending,
+                  sizeof *src->pending) ||
+        copy_list(ctx, (void **)&dst->denoms, &dst->cap_denoms, src->denoms, src->n_denoms,
+                  sizeof *src->denoms) ||
+        copy_list(ctx, (void **)&dst->method_counts, &dst->cap_method_counts,
+                  src->method_counts, src->n_method_counts, sizeof *src->method_counts)) {
+        pss__core_free(ctx, dst);
+        return PSS_ENOMEM;
+    }
+    return 0;
+}
+
+void pss__core_free(pss_ctx *ctx, pss_session_core *core)
+{
+    PSS_FREE(ctx, core->drafts);
+    PSS_FREE(ctx, core->pending);
+    PSS_FREE(ctx, core->denoms);
+    PSS_FREE(ctx, core->method_counts);
+    core->drafts = NULL, core->pending = NULL, core->denoms = NULL, core->method_counts = NULL;
+    core->n_drafts = core->n_pending = core->n_denoms = core->n_method_counts = 0;
+    core->cap_drafts = core->cap_pending = core->cap_denoms = core->cap_method_counts = 0;
+}
+
+int pss__core_add_draft(pss_ctx *ctx, pss_session_core *core, const char *order_id)
+{
+    if (pss__grow(ctx->alloc, (void **)&core->drafts, &core->cap_drafts, core->n_drafts + 1,
+                  sizeof *core->drafts))
+        return pss__oom(ctx);
+    snprintf(core->drafts[core->n_drafts++], PSS_ID_SIZE, "%s", order_id);
+    return 0;
+}
+
+void pss__core_remove_draft(pss_session_core *core, const char *order_id)
+{
+    for (size_t i = 0; i < core->n_drafts; i++) {
+        if (strcmp(core->drafts[i], order_id) == 0) {
+            memmove(&core->drafts[i], &core->drafts[i + 1],
+                    (core->n_drafts - i - 1) * sizeof *core->drafts);
+            core->n_drafts--;
+            return;
+        }
+    }
+}
+
+int pss__core_add_pending(pss_ctx *ctx, pss_session_core *core, const char *order_id,
+                          int64_t payment)
+{
+    if (pss__grow(ctx->alloc, (void **)&core->pending, &core->cap_pending, core->n_pending + 1,
+                  sizeof *core->pending))
+        return pss__oom(ctx);
+    pss_pending_ref *p = &core->pending[core->n_pending++];
+    snprintf(p->order, sizeof p->order, "%s", order_id);
+    p->payment = payment;
+    return 0;
+}
+
+void pss__core_remove_pending(pss_session_core *core, const char *order_id, int64_t payment)
+{
+    for (size_t i = 0; i < core->n_pending; i++) {
+        pss_pending_ref *p = &core->pending[i];
+        if (p->payment == payment && strcmp(p->order, order_id) == 0) {
+            memmove(p, p + 1, (core->n_pending - i - 1) * sizeof *p);
+            core->n_pending--;
+            return;
+        }
+    }
+}
+
+int pss__expected_cash(const pss_session_core *core, int64_t *out)
+{
+    const pss_scalars *t = &core->totals;
+    int64_t opening = core->opening_counted == PSS_UNSET ? core->opening_expected
+                                                         : core->opening_counted;
+    int64_t e = opening;
+    if (__builtin_add_overflow(e, t->cash_payments, &e) || __builtin_sub_overflow(e, t->change, &e) ||
+        __builtin_add_overflow(e, t->cash_in, &e) || __builtin_sub_overflow(e, t->cash_out, &e) ||
+        __builtin_sub_overflow(e, t->expenses, &e) ||
+        __builtin_add_overflow(e, t->corrections, &e))
+        return PSS_EOVERFLOW;
+    *out = e;
+    return 0;
+}
+
+/* ---- payload ---- */
+
+static void put_opt_str(pss_jw *w, json_t *o, const char *key, const char *s)
+{
+    pss__jw_str(w, o, key, s && s[0] ? s : NULL);
+}
+
+static void put_opt_int(pss_jw *w, json_t *o, const char *key, int64_t v)
+{
+    if (v == PSS_UNSET)
+        pss__jw_set(w, o, key, json_null());
+    else
+        pss__jw_int(w, o, key, v);
+}
+
+static json_t *encode_count(const pss_session_core *c, pss_jw *w)
+{
+    if (!c->counted)
+        return json_null();
+    json_t *o = pss__jw_object(w);
+    put_opt_int(w, o, "cash", c->counted_cash);
+    json_t *denoms = pss__jw_array(w);
+    for (size_t i = 0; i < c->n_denoms; i++) {
+        json_t *d = pss__jw_object(w);
+        pss__jw_int(w, d, "value", c->denoms[i].value);
+        pss__jw_int(w, d, "count", c->denoms[i].count);
+        pss__jw_append(w, denoms, d);
+    }
+    pss__jw_set(w, o, "denominations", denoms);
+    json_t *methods = pss__jw_array(w);
+    for (size_t i = 0; i < c->n_method_counts; i++) {
+        json_t *m = pss__jw_object(w);
+        pss__jw_str(w, m, "method", c->method_counts[i].method);
+        pss__jw_int(w, m, "amount", c->method_counts[i].amount);
+        pss__jw_append(w, methods, m);
+    }
+    pss__jw_set(w, o, "methods", methods);
+    put_opt_str(w, o, "note", c->count_note);
+    pss__jw_str(w, o, "by", c->counted_by);
+    pss__jw_int(w, o, "at", c->counted_at);
+    return o;
+}
+
+json_t *pss__core_encode(const pss_session_core *c, pss_jw *w)
+{
+    json_t *o = pss__jw_payload(w);
+    pss__jw_str(w, o, "id", c->id);
+    pss__jw_str(w, o, "config", c->config_id);
+    pss__jw_str(w, o, "name", c->name);
+    pss__jw_int(w, o, "seq", c->seq);
+    pss__jw_bool(w, o, "rescue", c->rescue);
+    pss__jw_bool(w, o, "forced", c->forced);
+    pss__jw_str(w, o, "state", pss_session_state_name(c->state));
+    pss__jw_str(w, o, "user", c->user);
+    pss__jw_str(w, o, "device", c->device);
+    pss__jw_int(w, o, "lease_expires", c->lease_expires);
+    pss__jw_str(w, o, "date", c->date);
+    pss__jw_int(w, o, "created_at", c->created_at);
+    pss__jw_str(w, o, "created_by", c->created_by);
+    pss__jw_int(w, o, "opened_at", c->opened_at);
+    pss__jw_str(w, o, "opened_by", c->opened_by);
+    pss__jw_int(w, o, "closed_at", c->closed_at);
+    pss__jw_str(w, o, "closed_by", c->closed_by);
+    put_opt_str(w, o, "opening_note", c->opening_note);
+    put_opt_str(w, o, "closing_note", c->closing_note);
+    pss__jw_int(w, o, "opening_expected", c->opening_expected);
+    put_opt_int(w, o, "opening_counted", c->opening_counted);
+    json_t *totals = pss__jw_object(w);
+    for (size_t i = 0; i < PSS_SCALAR_COUNT; i++)
+        pss__jw_int(w, totals, pss_scalar_names[i], *scalar_at((pss_scalars *)&c->totals, i));
+    pss__jw_set(w, o, "totals", totals);
+    pss__jw_int(w, o, "next_order", c->next_order);
+    pss__jw_int(w, o, "next_bucket", c->next_bucket);
+    json_t *drafts = pss__jw_array(w);
+    for (size_t i = 0; i < c->n_drafts; i++)
+        pss__jw_append(w, drafts, json_string(c->drafts[i]));
+    pss__jw_set(w, o, "drafts", drafts);
+    json_t *pending = pss__jw_array(w);
+    for (size_t i = 0; i < c->n_pending; i++) {
+        json_t *p = pss__jw_object(w);
+        pss__jw_str(w, p, "order", c->pending[i].order);
+        pss__jw_int(w, p, "payment", c->pending[i].payment);
+        pss__jw_append(w, pending, p);
+    }
+    pss__jw_set(w, o, "pending", pending);
+    pss__jw_set(w, o, "count", encode_count(c, w));
+    put_opt_str(w, o, "entry", c->entry_id);
+    return o;
+}
+
+static void copy_str(pss_jr *r, char *dst, size_t size, const char *src, const char *field)
+{
+    if (r->rc)
+        return;
+    if (!src)
+        src = "";
+    if (strlen(src) >= size) {
+        pss__jr_fail(r, "field '%s' is longer than %zu bytes", field, size - 1);
+        return;
+    }
+    memcpy(dst, src, strlen(src) + 1);
+}
+
+#define COPY_STR(r, dst, src, field) copy_str((r), (dst), sizeof(dst), (src), (field))
+
+static void decode_id(pss_jr *r, json_t *doc, const char *key, char out[PSS_ID_SIZE])
+{
+    const char *s = pss__jr_str(r, doc, key);
+    if (!r->rc && pss_id_normalize(s, out) != 0)
+        pss__jr_fail(r, "field '%s' is not a UUID", key);
+}
+
+static int decode_lists(pss_jr *r, json_t *doc, pss_session_core *c)
+{
+    pss_ctx *ctx = r->ctx;
+    json_t *drafts = pss__jr_array(r, doc, "drafts");
+    for (size_t i = 0; !r->rc && i < json_array_size(drafts); i++) {
+        char id[PSS_ID_SIZE];
+        const char *s = json_string_value(json_array_get(drafts, i));
+        if (!s || pss_id_normalize(s, id) != 0)
+            return pss__jr_fail(r, "drafts[%zu] is not an order id", i);
+        if (pss__core_add_draft(ctx, c, id))
+            return r->rc = PSS_ENOMEM;
+    }
+    json_t *pending = pss__jr_array(r, doc, "pending");
+    for (size_t i = 0; !r->rc && i < json_array_size(pending); i++) {
+        json_t *p = pss__jr_item(r, pending, i, "pending");
+        char id[PSS_ID_SIZE];
+        decode_id(r, p, "order", id);
+        int64_t payment = pss__jr_range(r, p, "payment", 0, INT32_MAX);
+        if (!r->rc && pss__core_add_pending(ctx, c, id, payment))
+            return r->rc = PSS_ENOMEM;
+    }
+    return r->rc;
+}
+
+static int decode_count(pss_jr *r, json_t *doc, pss_session_core *c)
+{
+    json_t *count = json_object_get(doc, "count");
+    c->counted_cash = PSS_UNSET;
+    if (!count || json_is_null(count))
+        return r->rc;
+    if (!json_is_object(count))
+        return pss__jr_fail(r, "field 'count' is not an object");
+    c->counted = true;
+    c->counted_cash = pss__jr_int_or(r, count, "cash", PSS_UNSET);
+    json_t *denoms = pss__jr_array(r, count, "denominations");
+    for (size_t i = 0; !r->rc && i < json_array_size(denoms); i++) {
+        json_t *d = pss__jr_item(r, denoms, i, "denominations");
+        pss_denom_entry e = {pss__jr_int(r, d, "value"), pss__jr_int(r, d, "count")};
+        if (!r->rc && pss__grow(r->ctx->alloc, (void **)&c->denoms, &c->cap_denoms,
+                                c->n_denoms + 1, sizeof *c->denoms))
+            return r->rc = pss__oom(r->ctx);
+        if (!r->rc)
+            c->denoms[c->n_denoms++] = e;
+    }
+    json_t *methods = pss__jr_array(r, count, "methods");
+    for (size_t i = 0; !r->rc && i < json_array_size(methods); i++) {
+        json_t *m = pss__jr_item(r, methods, i, "methods");
+        pss_method_entry e;
+        COPY_STR(r, e.method, pss__jr_str(r, m, "method"), "count.methods.method");
+        e.amount = pss__jr_int(r, m, "amount");
+        if (!r->rc && pss__grow(r->ctx->alloc, (void **)&c->method_counts,
+                                &c->cap_method_counts, c->n_method_counts + 1,
+                                sizeof *c->method_counts))
+            return r->rc = pss__oom(r->ctx);
+        if (!r->rc)
+            c->method_counts[c->n_method_counts++] = e;
+    }
+    COPY_STR(r, c->count_note, pss__jr_str_or_null(r, count, "note"), "count.note");
+    COPY_STR(r, c->counted_by, pss__jr_str(r, count, "by"), "count.by");
+    c->counted_at = pss__jr_int(r, count, "at");
+    return r->rc;
+}
+
+static void decode_people(pss_jr *r, json_t *doc, pss_session_core *c)
+{
+    COPY_STR(r, c->user, pss__jr_str(r, doc, "user"), "user");
+    COPY_STR(r, c->device, pss__jr_str(r, doc, "device"), "device");
+    c->lease_expires = pss__jr_int(r, doc, "lease_expires");
+    c->created_at = pss__jr_int(r, doc, "created_at");
+    COPY_STR(r, c->created_by, pss__jr_str(r, doc, "created_by"), "created_by");
+    c->opened_at = pss__jr_int(r, doc, "opened_at");
+    COPY_STR(r, c->opened_by, pss__jr_str(r, doc, "opened_by"), "opened_by");
+    c->closed_at = pss__jr_int(r, doc, "closed_at");
+    COPY_STR(r, c->closed_by, pss__jr_str(r, doc, "closed_by"), "closed_by");
+    COPY_STR(r, c->opening_note, pss__jr_str_or_null(r, doc, "opening_note"), "opening_note");
+    COPY_STR(r, c->closing_note, pss__jr_str_or_null(r, doc, "closing_note"), "closing_note");
+}
+
+int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
+{
+    memset(c, 0, sizeof *c);
+    decode_id(r, doc, "id", c->id);
+    decode_id(r, doc, "config", c->config_id);
+    COPY_STR(r, c->name, pss__jr_str(r, doc, "name"), "name");
+    c->seq = pss__jr_int(r, doc, "seq");
+    c->rescue = pss__jr_bool(r, doc, "rescue");
+    c->forced = pss__jr_bool(r, doc, "forced");
+    int state = 0;
+    const char *state_name = pss__jr_str(r, doc, "state");
+    if (!r->rc && pss__value_of(pss_session_state_names, state_name, &state) != 0)
+        pss__jr_fail(r, "unknown state '%s'", state_name);
+    c->state = (pss_session_state)state;
+    decode_people(r, doc, c);
+    const char *date = pss__jr_str(r, doc, "date");
+    if (!r->rc && (strlen(date) != 10))
+        pss__jr_fail(r, "field 'date' is not a date");
+    COPY_STR(r, c->date, date, "date");
+    c->opening_expected = pss__jr_int(r, doc, "opening_expected");
+    c->opening_counted = pss__jr_int_or(r, doc, "opening_counted", PSS_UNSET);
+    json_t *totals = pss__jr_object(r, doc, "totals");
+    for (size_t i = 0; i < PSS_SCALAR_COUNT; i++)
+        *scalar_at(&c->totals, i) = pss__jr_int(r, totals, pss_scalar_names[i]);
+    c->next_order = pss__jr_int(r, doc, "next_order");
+    c->next_bucket = pss__jr_int(r, doc, "next_bucket");
+    const char *entry = pss__jr_str_or_null(r, doc, "entry");
+    if (entry && !r->rc && pss_id_normalize(entry, c->entry_id) != 0)
+        pss__jr_fail(r, "field 'entry' is not a UUID");
+    if (!r->rc)
+        decode_lists(r, doc, c);
+    if (!r->rc)
+        decode_count(r, doc, c);
+    if (r->rc)
+        pss__core_free(r->ctx, c);
+    return r->rc;
+}
+
+int pss__core_put(pss_ctx *ctx, const pss_session_core *core, uint64_t expected_rev,
+                  uint64_t *new_rev, pss_strbuf *buf)
+{
+    pss_jw w = {0};
+    json_t *doc = pss__core_encode(core, &w);
+    int rc = pss__json_encode(ctx, &w, doc, buf);
+    json_decref(doc);
+    if (rc)
+        return rc;
+    rc = pss__put(ctx, "session", core->id, core->config_id, buf->data, buf->len, expected_rev,
+                  new_rev);
+    if (rc == PSS_ECONFLICT)
+        return pss__fail(ctx, PSS_ECONFLICT,
+                         expected_rev ? "session %s was changed by another context during this "
+                                        "call; retry"
+                                      : "session id %s already exists",
+                         expected_rev ? core->name : core->id);
+    return rc;
+}
+
+/* ---- loading ---- */
+
+pss_session *pss__session_alloc(pss_ctx *ctx)
+{
+    pss_session *s = PSS_CALLOC(ctx, 1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->ctx = ctx;
+    s->refs = 1;
+    pss_map_init(&s->buckets, ctx->alloc);
+    return s;
+}
+
+static void session_clear(pss_session *s)
+{
+    pss__buckets_free(s);
+    pss__core_free(s->ctx, &s->core);
+    pss_config_free(s->config);
+    s->config = NULL;
+}
+
+void pss__session_release(pss_session *s)
+{
+    if (!s || --s->refs > 0)
+        return;
+    session_clear(s);
+    PSS_FREE(s->ctx, s);
+}
+
+void pss_session_free(pss_session *s)
+{
+    pss__session_release(s);
+}
+
+typedef struct core_read {
+    pss_ctx *ctx;
+    pss_session_core core;
+    uint64_t rev;
+    bool found;
+} core_read;
+
+static int on_session_record(const pss_record *rec, void *arg)
+{
+    core_read *cr = arg;
+    pss_jr r;
+    pss__jr_init(&r, cr->ctx, "session", rec->id);
+    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    if (!doc)
+        return r.rc;
+    int rc = pss__core_decode(&r, doc, &cr->core);
+    json_decref(doc);
+    if (rc)
+        return rc;
+    if (strcmp(cr->core.id, rec->id) != 0) {
+        pss__core_free(cr->ctx, &cr->core);
+        return pss__fail(cr->ctx, PSS_ECORRUPT, "stored session %s is corrupt: it says its id "
+                                                "is %s", rec->id, cr->core.id);
+    }
+    cr->rev = rec->rev;
+    cr->found = true;
+    return 0;
+}
+
+typedef struct bucket_read {
+    pss_ctx *ctx;
+    pss_map *map;
+    pss_strbuf key;
+} bucket_read;
+
+static int on_bucket_record(const pss_record *rec, void *arg)
+{
+    bucket_read *br = arg;
+    pss_bucket *b;
+    int rc = pss__bucket_decode(br->ctx, rec, &b);
+    if (rc)
+        return rc;
+    if (pss__bucket_key(&br->key, b->type, b->a, b->b, b->c) ||
+        pss_map_put(br->map, br->key.data, b)) {
+        pss__bucket_free(br->ctx, b);
+        return pss__oom(br->ctx);
+    }
+    return 0;
+}
+
+/* Reads record, buckets and config into fresh parts; the handle changes only on success. */
+static int read_parts(pss_ctx *ctx, const char *id, core_read *cr, pss_map *buckets,
+                      pss_config **config)
+{
+    int rc = pss__get(ctx, "session", id, on_session_record, cr);
+    if (rc == PSS_ENOTFOUND)
+        return pss__fail(ctx, PSS_ENOTFOUND, "session %s is not in the store", id);
+    if (rc)
+        return rc;
+    bucket_read br = {ctx, buckets, {0}};
+    pss_strbuf_init(&br.key, ctx->alloc);
+    rc = pss__scan(ctx, "total", id, on_bucket_record, &br);
+    pss_strbuf_free(&br.key);
+    if (!rc)
+        rc = pss__config_read(ctx, cr->core.config_id, config);
+    return rc;
+}
+
+static void free_bucket_map(pss_ctx *ctx, pss_map *m)
+{
+    pss_map_entry *e;
+    for (size_t i = 0; pss_map_next(m, &i, &e);)
+        pss__bucket_free(ctx, e->value);
+    pss_map_clear(m);
+}
+
+int pss__session_reload(pss_session *s)
+{
+    pss_ctx *ctx = s->ctx;
+    core_read cr;
+    memset(&cr, 0, sizeof cr);
+    cr.ctx = ctx;
+    pss_map buckets;
+    pss_map_init(&buckets, ctx->alloc);
+    pss_config *config = NULL;
+    char id[PSS_ID_SIZE];
+    snprintf(id, sizeof id, "%s", s->core.id);
+    int rc = read_parts(ctx, id, &cr, &buckets, &config);
+    if (rc) {
+        if (cr.found)
+            pss__core_free(ctx, &cr.core);
+        free_bucket_map(ctx, &buckets);
+        pss_config_free(config);
+        return rc;
+    }
+    session_clear(s);
+    s->core = cr.core;
+    s->rev = cr.rev;
+    s->buckets = buckets;
+    s->config = config;
+    return 0;
+}
+
+int pss__session_read(pss_ctx *ctx, const char *id, pss_session **out)
+{
+    pss_session *s = pss__session_alloc(ctx);
+    if (!s)
+        return pss__oom(ctx);
+    snprintf(s->core.id, sizeof s->core.id, "%s", id);
+    int rc = pss__session_reload(s);
+    if (rc) {
+        pss__session_release(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+int pss__session_sync(pss_session *s)
+{
+    uint64_t rev = 0;
+    int rc = pss__get(s->ctx, "session", s->core.id, pss__rev_of, &rev);
+    if (rc == PSS_ENOTFOUND)
+        return pss__fail(s->ctx, PSS_ENOTFOUND, "session %s is no longer in the store",
+                         s->core.id);
+    if (rc)
+        return rc;
+    if (rev == s->rev)
+        return 0;
+    pss__log(s->ctx, PSS_LOG_DEBUG, "session %s changed in storage (rev %llu -> %llu); "
+             "reloading", s->core.name, (unsigned long long)s->rev, (unsigned long long)rev);
+    return pss__session_reload(s);
+}

@@ -1,0 +1,448 @@
+/* submit.c: orders made offline by a till arrive complete (lines and payments) and are
+ * recorded in one call, or many in one transaction. The order id makes a submit idempotent:
+ * the same content again changes nothing, other content is a conflict. An order for a
+ * session that has closed meanwhile goes to the config's open session, or to a rescue
+ * session made for it; it is never lost and never reopens a closed session. */
+#include "order_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "map.h"
+#include "store.h"
+
+static const unsigned IN_PROGRESS = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS);
+
+#define MAX_BATCH 100000
+
+/* ---- the content hash ---- */
+
+static json_t *input_line(pss_jw *w, const pss_line_input *l)
+{
+    json_t *o = pss__jw_object(w);
+    pss__jw_str(w, o, "product", l->product_id);
+    pss__jw_str(w, o, "name", l->product_name);
+    pss__jw_str(w, o, "category", l->category);
+    pss__jw_int(w, o, "qty", l->quantity);
+    pss__jw_int(w, o, "price", l->unit_price);
+    pss__jw_int(w, o, "discount", l->discount_ppm);
+    pss__jw_int(w, o, "refund_line", l->refund_line);
+    json_t *taxes = pss__jw_array(w);
+    for (size_t i = 0; i < l->n_taxes && l->taxes; i++)
+        pss__jw_append(w, taxes, json_string(l->taxes[i] ? l->taxes[i] : ""));
+    pss__jw_set(w, o, "taxes", taxes);
+    return o;
+}
+
+static json_t *input_payment(pss_jw *w, const pss_payment_input *p)
+{
+    json_t *o = pss__jw_object(w);
+    pss__jw_str(w, o, "method", p->method);
+    pss__jw_int(w, o, "amount", p->amount);
+    pss__jw_int(w, o, "state", p->state);
+    pss__jw_str(w, o, "reference", p->reference);
+    return o;
+}
+
+/* A hash of everything the till sent, from a canonical JSON form of it. */
+static int input_hash(pss_ctx *ctx, const pss_order_input *in, pss_strbuf *buf,
+                      char out[PSS_HASH_SIZE])
+{
+    pss_jw w = {0};
+    json_t *o = pss__jw_object(&w);
+    pss__jw_str(&w, o, "refund_of", in->refund_of);
+    pss__jw_bool(&w, o, "invoiced", in->invoiced != 0);
+    pss__jw_str(&w, o, "note", in->note);
+    json_t *lines = pss__jw_array(&w), *payments = pss__jw_array(&w);
+    size_t ls = in->n_lines ? pss__line_input_stride(in->lines[0].version) : 0;
+    size_t ps = in->n_payments ? pss__payment_input_stride(in->payments[0].version) : 0;
+    for (size_t i = 0; i < in->n_lines; i++)
+        pss__jw_append(&w, lines,
+                       input_line(&w, (const pss_line_input *)((const char *)in->lines + i * ls)));
+    for (size_t i = 0; i < in->n_payments; i++)
+        pss__jw_append(&w, payments, input_payment(&w, (const pss_payment_input *)(
+                                                           (const char *)in->payments + i * ps)));
+    pss__jw_set(&w, o, "lines", lines);
+    pss__jw_set(&w, o, "payments", payments);
+    int rc = pss__json_encode(ctx, &w, o, buf);
+    json_decref(o);
+    if (rc)
+        return rc;
+    uint64_t h = pss_hash(buf->data);
+    snprintf(out, PSS_HASH_SIZE, "%016llx", (unsigned long long)h);
+    return 0;
+}
+
+/* ---- one order ---- */
+
+typedef struct existing {
+    pss_ctx *ctx;
+    char hash[PSS_HASH_SIZE];
+    char session[PSS_ID_SIZE];
+    int state;
+    bool found;
+} existing;
+
+static int on_existing(const pss_record *rec, void *arg)
+{
+    existing *e = arg;
+    pss_order_data *d;
+    int rc = pss__order_decode(e->ctx, rec, &d);
+    if (rc)
+        return rc;
+    e->found = true;
+    memcpy(e->hash, d->input_hash, PSS_HASH_SIZE);
+    memcpy(e->session, d->session_id, PSS_ID_SIZE);
+    e->state = d->state;
+    pss__order_data_free(e->ctx, d);
+    return 0;
+}
+
+static void fill_result(pss_submit_result *res, const char *order_id, const char *session_id,
+                        pss_order_state state)
+{
+    if (!res)
+        return;
+    snprintf(res->order_id, sizeof res->order_id, "%s", order_id);
+    snprintf(res->session_id, sizeof res->session_id, "%s", session_id);
+    res->state = state;
+}
+
+/* The order is already stored: same content is a no-op, other content a conflict. */
+static int check_duplicate(pss_ctx *ctx, const existing *e, const char *id, const char *hash,
+                           pss_submit_result *res)
+{
+    if (strcmp(e->hash, hash) != 0)
+        return pss__fail(ctx, PSS_ECONFLICT,
+                         "order %s was already recorded (session %s) with other content; an "
+                         "order id is never reused", id, e->session);
+    if (res) {
+        res->duplicate = 1;
+        fill_result(res, id, e->session, (pss_order_state)e->state);
+    }
+    return 0;
+}
+
+static int build_order(pss_stage *st, const pss_order_input *in, const char *id,
+                       const char *hash, pss_order_data **out)
+{
+    pss_ctx *ctx = st->s->ctx;
+    pss_order_data *d = pss__order_data_new(ctx);
+    if (!d)
+        return pss__oom(ctx);
+    memcpy(d->input_hash, hash, PSS_HASH_SIZE);
+    int rc = pss__order_start(st, d, in, id);
+    if (!rc)
+        rc = pss__order_fill_lines(st, d, in->lines, in->n_lines);
+    if (!rc)
+        rc = pss__order_compute(ctx, st->s->config, d);
+    size_t stride = in->n_payments ? pss__payment_input_stride(in->payments[0].version) : 0;
+    for (size_t i = 0; !rc && i < in->n_payments; i++) {
+        const pss_payment_input *p =
+            (const pss_payment_input *)((const char *)in->payments + i * stride);
+        if (p->version != in->payments[0].version)
+            rc = pss__fail(ctx, PSS_EINVAL, "payment %zu has another version than payment 0", i);
+        else
+            rc = pss__order_add_payment_input(st, d, p, true);
+    }
+    if (rc) {
+        pss__order_data_free(ctx, d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+/* Records one order in the staged session. *committed tells whether anything was staged
+ * (then a failure spoils the whole transaction). */
+static int submit_one(pss_stage *st, const pss_order_input *in, pss_map *seen,
+                      pss_submit_result *res, bool *committed)
+{
+    pss_ctx *ctx = st->s->ctx;
+    char id[PSS_ID_SIZE], hash[PSS_HASH_SIZE];
+    *committed = false;
+    int rc = pss__check_order_input(ctx, in, true);
+    if (rc || (rc = input_hash(ctx, in, &st->buf, hash)))
+        return rc;
+    pss_id_normalize(in->id, id);
+    existing e = {ctx, "", "", 0, false};
+    const char *staged = seen ? pss_map_get(seen, id) : NULL;
+    if (staged) {
+        memcpy(e.hash, staged, PSS_HASH_SIZE);
+        memcpy(e.session, st->core.id, PSS_ID_SIZE);
+        e.state = PSS_ORDER_PAID;
+        return check_duplicate(ctx, &e, id, hash, res);
+    }
+    rc = pss__get(ctx, "order", id, on_existing, &e);
+    if (rc != PSS_ENOTFOUND)
+        return rc ? rc : check_duplicate(ctx, &e, id, hash, res);
+    pss_order_data *d = NULL;
+    if ((rc = build_order(st, in, id, hash, &d)))
+        return rc;
+    pss_order_state state = d->state;
+    *committed = true;
+    rc = pss__order_commit(st, NULL, NULL, d);
+    if (!rc)
+        fill_result(res, id, st->core.id, state);
+    if (!rc && seen) {
+        char *copy = PSS_STRDUP(ctx, hash);
+        if (!copy || pss_map_put(seen, id, copy)) {
+            PSS_FREE(ctx, copy);
+            rc = pss__oom(ctx);
+        }
+    }
+    return rc;
+}
+
+/* ---- routing late orders ---- */
+
+static int read_holder(pss_ctx *ctx, const char *kind, const char *config_id, pss_session **out)
+{
+    char key[PSS_CLAIM_KEY_MAX], holder[PSS_ID_SIZE];
+    snprintf(key, sizeof key, "%s/%s", kind, config_id);
+    *out = NULL;
+    int rc = pss__lookup(ctx, key, holder, sizeof holder);
+    if (rc == PSS_ENOTFOUND)
+        return 0;
+    return rc ? rc : pss__session_read(ctx, holder, out);
+}
+
+/* The session a late order goes to: the config's open session when it is trading, else
+ * its rescue session (made when there is none). */
+static int route(pss_session *closed, const pss_actor *actor, pss_session **target)
+{
+    pss_ctx *ctx = closed->ctx;
+    const char *cfg = closed->core.config_id;
+    pss_session *s;
+    int rc = read_holder(ctx, "open", cfg, &s);
+    if (rc || (s && s->core.state == PSS_SESSION_IN_PROGRESS)) {
+        *target = s;
+        return rc;
+    }
+    pss__session_release(s);
+    if ((rc = read_holder(ctx, "rescue", cfg, &s)))
+        return rc;
+    if (s && s->core.state != PSS_SESSION_IN_PROGRESS) {
+        rc = pss__fail(ctx, PSS_ESTATE, "rescue session %s of config '%s' is being closed; "
+                                        "submit the late order again after it closed",
+                       s->core.name, closed->config->name);
+        pss__session_release(s);
+        return rc;
+    }
+    if (s) {
+        *target = s;
+        return 0;
+    }
+    char id[PSS_ID_SIZE], date[PSS_DATE_SIZE];
+    pss_id_generate(id);
+    pss__date_of(pss_ctx_now(ctx), date);
+    return pss__session_create_in_txn(ctx, closed->config, actor, id, date, true, target);
+}
+
+static int audit_routed(pss_stage *st, const pss_session *from, const char *order_id)
+{
+    pss_ctx *ctx = st->s->ctx;
+    pss_jw w = {0};
+    json_t *extra = pss__jw_object(&w);
+    pss__jw_str(&w, extra, "order", order_id);
+    pss__jw_str(&w, extra, "from_session", from->core.id);
+    pss__jw_str(&w, extra, "from_name", from->core.name);
+    if (w.failed) {
+        json_decref(extra);
+        return pss__oom(ctx);
+    }
+    pss_audit_note note = pss__session_note(&st->core, "order.routed");
+    note.extra = extra;
+    int rc = pss__audit(ctx, st->actor, &note);
+    return rc ? rc : pss__event(ctx, PSS_EVENT_ORDER_ROUTED, st->core.config_id, st->core.id,
+                                order_id, NULL);
+}
+
+/* ---- the driver ---- */
+
+typedef struct submit_job {
+    pss_session *s;
+    const pss_actor *actor;
+    const pss_order_input *const *orders; /* batch */
+    const pss_order_input *single;
+    size_t n;
+    pss_submit_result *results;
+    size_t result_stride;
+    size_t accepted;
+} submit_job;
+
+static pss_submit_result *result_at(submit_job *job, size_t i)
+{
+    if (!job->results)
+        return NULL;
+    return (pss_submit_result *)((char *)job->results + i * job->result_stride);
+}
+
+static const pss_order_input *order_at(submit_job *job, size_t i)
+{
+    return job->single ? job->single : job->orders[i];
+}
+
+/* Finds where the orders go: the session itself, or (closed) the routing target. */
+static int pick_target(submit_job *job, pss_session **target, bool *routed)
+{
+    pss_session *s = job->s;
+    int rc = pss__session_sync(s);
+    if (rc)
+        return rc;
+    *routed = s->core.state == PSS_SESSION_CLOSED;
+    if (!*routed) {
+        *target = s;
+        return pss__check_access(s, job->actor, PSS_ACCESS_SUPERVISE, IN_PROGRESS,
+                                 "submit orders");
+    }
+    if ((rc = route(s, job->actor, target)))
+        return rc;
+    return pss__check_access(*target, job->actor, PSS_ACCESS_ANY, IN_PROGRESS,
+                             "submit late orders");
+}
+
+static int run_orders(submit_job *job, pss_stage *st, bool routed, pss_map *seen)
+{
+    pss_ctx *ctx = job->s->ctx;
+    for (size_t i = 0; i < job->n; i++) {
+        pss_submit_result *res = result_at(job, i);
+        bool committed;
+        int rc = submit_one(st, order_at(job, i), seen, res, &committed);
+        if (!rc && routed && !(res && res->duplicate))
+            rc = audit_routed(st, job->s, order_at(job, i)->id);
+        if (res) {
+            res->status = rc;
+            res->routed = routed && !rc && !res->duplicate;
+            res->rescue = res->routed && st->core.rescue;
+        }
+        if (!rc) {
+            job->accepted++;
+            continue;
+        }
+        if (job->single || committed)
+            return rc; /* a single order, or the transaction is spoiled */
+        pss__clear(ctx);
+    }
+    return 0;
+}
+
+static int submit_txn(submit_job *job)
+{
+    pss_ctx *ctx = job->s->ctx;
+    pss_session *target = NULL;
+    bool routed = false;
+    pss_map seen;
+    pss_map_init(&seen, ctx->alloc);
+    int rc = pss__txn_begin(ctx, true);
+    if (rc)
+        return rc;
+    rc = pick_target(job, &target, &routed);
+    pss_stage st;
+    bool staged = false;
+    if (!rc && !(rc = pss__stage_init(&st, target, job->actor)))
+        staged = true;
+    if (!rc)
+        rc = run_orders(job, &st, routed, job->single ? NULL : &seen);
+    if (!rc && staged && st.n_installs == 0 && st.n_deltas == 0 && job->accepted == 0)
+        st.skip_session = true;
+    if (!rc)
+        rc = pss__stage_write(&st);
+    rc = rc ? (pss__txn_rollback(ctx), rc) : pss__txn_commit_only(ctx);
+    if (staged)
+        pss__stage_finish(&st, rc == 0);
+    pss__events_flush(ctx, rc == 0);
+    if (target && target != job->s)
+        pss__session_release(target);
+    pss_map_entry *e;
+    for (size_t i = 0; pss_map_next(&seen, &i, &e);)
+        PSS_FREE(ctx, e->value);
+    pss_map_clear(&seen);
+    return rc;
+}
+
+static int init_results(pss_ctx *ctx, submit_job *job)
+{
+    if (!job->results)
+        return 0;
+    int rc = pss__check_version(ctx, job->results, job->results->version,
+                                PSS_SUBMIT_RESULT_VERSION, "pss_submit_result");
+    if (rc)
+        return rc;
+    job->result_stride = sizeof(pss_submit_result);
+    for (size_t i = 0; i < job->n; i++) {
+        pss_submit_result *r = result_at(job, i);
+        if (r->version != job->results->version)
+            return pss__fail(ctx, PSS_EINVAL, "result %zu has another version than result 0", i);
+        uint32_t v = r->version;
+        memset(r, 0, job->result_stride);
+        r->version = v;
+    }
+    return 0;
+}
+
+static void fail_all(submit_job *job, int rc)
+{
+    for (size_t i = 0; i < job->n; i++) {
+        pss_submit_result *r = result_at(job, i);
+        if (r) {
+            uint32_t v = r->version;
+            memset(r, 0, job->result_stride);
+            r->version = v;
+            r->status = rc;
+        }
+    }
+}
+
+int pss_session_submit(pss_session *s, const pss_actor *actor, const pss_order_input *input,
+                       pss_submit_result *result)
+{
+    if (!s)
+        return PSS_EINVAL;
+    pss_ctx *ctx = s->ctx;
+    pss__clear(ctx);
+    submit_job job = {s, actor, NULL, input, 1, result, 0, 0};
+    int rc = init_results(ctx, &job);
+    if (rc || (rc = pss__check_order_input(ctx, input, true))) {
+        if (result && !init_results(ctx, &job))
+            fail_all(&job, rc);
+        return rc;
+    }
+    rc = submit_txn(&job);
+    if (rc)
+        fail_all(&job, rc);
+    return rc;
+}
+
+int pss_session_submit_batch(pss_session *s, const pss_actor *actor,
+                             const pss_order_input *const *orders, size_t n,
+                             pss_submit_result *results, size_t *accepted)
+{
+    if (!s)
+        return PSS_EINVAL;
+    pss_ctx *ctx = s->ctx;
+    pss__clear(ctx);
+    if (accepted)
+        *accepted = 0;
+    submit_job job = {s, actor, orders, NULL, n, results, 0, 0};
+    int rc = init_results(ctx, &job);
+    if (rc)
+        return rc;
+    if (n > MAX_BATCH || (n && !orders))
+        return pss__fail(ctx, PSS_EINVAL, "a batch holds 1 to %d orders (got %zu%s)", MAX_BATCH,
+                         n, n && !orders ? " and no array" : "");
+    for (size_t i = 0; i < n; i++)
+        if (!orders[i])
+            return pss__fail(ctx, PSS_EINVAL, "order %zu of the batch is NULL", i);
+    if (n == 0)
+        return 0;
+    rc = submit_txn(&job);
+    if (rc) {
+        fail_all(&job, rc);
+        return rc;
+    }
+    if (accepted)
+        *accepted = job.accepted;
+    return 0;
+}

@@ -1,0 +1,242 @@
+/* tax.c: the figures of a line and an order. Rules (doc/concepts.md, "Rounding"):
+ *   gross    = round(quantity x unit price / 1000)
+ *   amount   = gross - round(gross x discount / 1e6)
+ *   included = round(amount x rate / (1e6 + sum of included rates)), per included tax
+ *   untaxed  = amount - sum of included taxes
+ *   excluded = round(untaxed x rate / 1e6), per excluded tax
+ *   total    = untaxed + all taxes
+ * every round() by the config's rule (half away from zero unless configured). Included taxes
+ * are taken out of the price together, so the price the customer sees is the total to the
+ * minor unit; excluded taxes are computed on what remains. With per-order tax rounding the
+ * same formulas run once on the summed amounts of lines sharing an income account and taxes. */
+#include "order_internal.h"
+
+#include <string.h>
+
+#include "money_internal.h"
+
+#define PPM 1000000
+
+static int scale(int64_t amount, int64_t num, int64_t den, pss_rounding mode, int64_t *out)
+{
+    return pss__round_div128((__int128)amount * num, den, mode, out);
+}
+
+static int overflow(pss_ctx *ctx, const char *what)
+{
+    return pss__fail(ctx, PSS_EOVERFLOW, "%s does not fit in a 64-bit amount", what);
+}
+
+/* Splits an amount into untaxed and taxes; amounts[i] receives each tax. */
+static int split_taxes(pss_ctx *ctx, pss_rounding mode, int64_t amount, const int64_t *rates,
+                       const bool *included, size_t n, int64_t *amounts, int64_t *untaxed,
+                       int64_t *tax)
+{
+    int64_t included_rates = 0, included_sum = 0, total_tax = 0;
+    for (size_t i = 0; i < n; i++)
+        if (included[i])
+            included_rates += rates[i];
+    for (size_t i = 0; i < n; i++) {
+        if (!included[i])
+            continue;
+        if (scale(amount, rates[i], PPM + included_rates, mode, &amounts[i]))
+            return overflow(ctx, "an included tax");
+        included_sum += amounts[i]; /* |included taxes| <= |amount|: no overflow */
+    }
+    int64_t base = amount - included_sum;
+    total_tax = included_sum;
+    for (size_t i = 0; i < n; i++) {
+        if (included[i])
+            continue;
+        if (scale(base, rates[i], PPM, mode, &amounts[i]) ||
+            __builtin_add_overflow(total_tax, amounts[i], &total_tax))
+            return overflow(ctx, "an excluded tax");
+    }
+    *untaxed = base;
+    *tax = total_tax;
+    return 0;
+}
+
+int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line)
+{
+    int64_t gross, discount;
+    if (scale(line->qty, line->price, 1000, cfg->rounding, &gross))
+        return overflow(ctx, "quantity x unit price");
+    if (scale(gross, line->discount_ppm, PPM, cfg->rounding, &discount))
+        return overflow(ctx, "the discount");
+    line->amount = gross - discount; /* 0 <= discount <= gross in magnitude */
+    int64_t rates[PSS_MAX_LINE_TAXES], amounts[PSS_MAX_LINE_TAXES];
+    bool included[PSS_MAX_LINE_TAXES];
+    for (size_t i = 0; i < line->n_taxes; i++) {
+        rates[i] = line->taxes[i].rate_ppm;
+        included[i] = line->taxes[i].included;
+    }
+    int rc = split_taxes(ctx, cfg->rounding, line->amount, rates, included, line->n_taxes,
+                         amounts, &line->untaxed, &line->tax);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < line->n_taxes; i++)
+        line->taxes[i].amount = amounts[i];
+    if (__builtin_add_overflow(line->untaxed, line->tax, &line->total))
+        return overflow(ctx, "the line total");
+    return 0;
+}
+
+static void group_free(pss_ctx *ctx, pss_group *g)
+{
+    PSS_FREE(ctx, g->account);
+    PSS_FREE(ctx, g->taxset);
+    for (size_t i = 0; i < g->n_taxes; i++) {
+        PSS_FREE(ctx, g->taxes[i].code);
+        PSS_FREE(ctx, g->taxes[i].account);
+    }
+    PSS_FREE(ctx, g->taxes);
+}
+
+void pss__groups_free(pss_ctx *ctx, pss_order_data *d)
+{
+    for (size_t i = 0; i < d->n_groups; i++)
+        group_free(ctx, &d->groups[i]);
+    PSS_FREE(ctx, d->groups);
+    d->groups = NULL;
+    d->n_groups = 0;
+}
+
+static pss_group *find_group(pss_order_data *d, const pss_line *line)
+{
+    for (size_t i = 0; i < d->n_groups; i++)
+        if (strcmp(d->groups[i].account, line->income_account) == 0 &&
+            strcmp(d->groups[i].taxset, line->taxset) == 0)
+            return &d->groups[i];
+    return NULL;
+}
+
+static int new_group(pss_ctx *ctx, pss_order_data *d, const pss_line *line, pss_group **out)
+{
+    pss_group *g = &d->groups[d->n_groups];
+    memset(g, 0, sizeof *g);
+    g->account = PSS_STRDUP(ctx, line->income_account);
+    g->taxset = PSS_STRDUP(ctx, line->taxset);
+    g->taxes = line->n_taxes ? PSS_CALLOC(ctx, line->n_taxes, sizeof *g->taxes) : NULL;
+    if (!g->account || !g->taxset || (line->n_taxes && !g->taxes)) {
+        group_free(ctx, g);
+        return pss__oom(ctx);
+    }
+    d->n_groups++;
+    g->n_taxes = line->n_taxes;
+    for (size_t i = 0; i < line->n_taxes; i++) {
+        pss_group_tax *t = &g->taxes[i];
+        t->code = PSS_STRDUP(ctx, line->taxes[i].code);
+        t->account = PSS_STRDUP(ctx, line->taxes[i].account);
+        if (!t->code || !t->account)
+            return pss__oom(ctx);
+        t->rate_ppm = line->taxes[i].rate_ppm;
+        t->included = line->taxes[i].included;
+    }
+    *out = g;
+    return 0;
+}
+
+/* Per line: the group's figures are the sums of its lines'. */
+static int add_line_figures(pss_ctx *ctx, pss_group *g, const pss_line *line)
+{
+    if (__builtin_add_overflow(g->amount, line->amount, &g->amount) ||
+        __builtin_add_overflow(g->untaxed, line->untaxed, &g->untaxed) ||
+        __builtin_add_overflow(g->tax, line->tax, &g->tax))
+        return overflow(ctx, "the order's sum");
+    for (size_t i = 0; i < g->n_taxes; i++)
+        if (__builtin_add_overflow(g->taxes[i].amount, line->taxes[i].amount,
+                                   &g->taxes[i].amount))
+            return overflow(ctx, "the order's tax");
+    return 0;
+}
+
+/* Per order: the taxes are computed once on the group's summed amount. */
+static int compute_group_once(pss_ctx *ctx, const pss_config *cfg, pss_group *g)
+{
+    int64_t rates[PSS_MAX_LINE_TAXES], amounts[PSS_MAX_LINE_TAXES];
+    bool included[PSS_MAX_LINE_TAXES];
+    for (size_t i = 0; i < g->n_taxes; i++) {
+        rates[i] = g->taxes[i].rate_ppm;
+        included[i] = g->taxes[i].included;
+    }
+    int rc = split_taxes(ctx, cfg->rounding, g->amount, rates, included, g->n_taxes, amounts,
+                         &g->untaxed, &g->tax);
+    for (size_t i = 0; !rc && i < g->n_taxes; i++)
+        g->taxes[i].amount = amounts[i];
+    return rc;
+}
+
+static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
+{
+    pss__groups_free(ctx, d);
+    if (d->n_lines == 0)
+        return 0;
+    d->groups = PSS_CALLOC(ctx, d->n_lines, sizeof *d->groups);
+    if (!d->groups)
+        return pss__oom(ctx);
+    bool per_order = cfg->tax_rounding == PSS_TAX_ROUND_PER_ORDER;
+    for (size_t i = 0; i < d->n_lines; i++) {
+        const pss_line *line = &d->lines[i];
+        pss_group *g = find_group(d, line);
+        int rc = g ? 0 : new_group(ctx, d, line, &g);
+        if (rc || (rc = add_line_figures(ctx, g, line)))
+            return rc;
+    }
+    for (size_t i = 0; per_order && i < d->n_groups; i++) {
+        int rc = compute_group_once(ctx, cfg, &d->groups[i]);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < d->n_groups; i++)
+        for (size_t k = 0; k < d->groups[i].n_taxes; k++)
+            d->groups[i].taxes[k].base = d->groups[i].untaxed;
+    return 0;
+}
+
+int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
+{
+    int rc = build_groups(ctx, cfg, d);
+    if (rc)
+        return rc;
+    int64_t untaxed = 0, tax = 0, total;
+    for (size_t i = 0; i < d->n_groups; i++)
+        if (__builtin_add_overflow(untaxed, d->groups[i].untaxed, &untaxed) ||
+            __builtin_add_overflow(tax, d->groups[i].tax, &tax))
+            return overflow(ctx, "the order total");
+    if (__builtin_add_overflow(untaxed, tax, &total))
+        return overflow(ctx, "the order total");
+    d->untaxed = untaxed, d->tax = tax, d->total = total;
+    if (cfg->cash_rounding == PSS_CASH_ROUNDING_ALL && d->state == PSS_ORDER_DRAFT) {
+        int64_t due;
+        if ((rc = pss_money_round_to(total, cfg->cash_rounding_increment,
+                                     cfg->cash_rounding_mode, &due)))
+            return overflow(ctx, "the rounded order total");
+        d->rounding = due - total;
+    }
+    return 0;
+}
+
+int pss__order_paid(const pss_order_data *d, pss_paid *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < d->n_payments; i++) {
+        const pss_payment *p = &d->payments[i];
+        if (p->state == PSS_PAYMENT_DONE) {
+            if (__builtin_add_overflow(out->done, p->amount, &out->done) ||
+                __builtin_add_overflow(out->change, p->change, &out->change))
+                return PSS_EOVERFLOW;
+            out->n_done++;
+        } else if (p->state == PSS_PAYMENT_PENDING) {
+            if (__builtin_add_overflow(out->pending, p->amount, &out->pending))
+                return PSS_EOVERFLOW;
+            out->n_pending++;
+        }
+    }
+    return 0;
+}
+
+int pss__order_due(const pss_order_data *d, int64_t *out)
+{
+    return __builtin_add_overflow(d->total, d->rounding, out) ? PSS_EOVERFLOW : 0;
+}

@@ -1,0 +1,368 @@
+/* totals.c: the per-key running totals (payment methods, sales and tax groups, products,
+ * cash movements), each kept as one small record of its session, and the staging of their
+ * changes: deltas are summed during a call, written once, and installed after the commit. */
+#include "session_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "store.h"
+
+#define KEY_SEP "\x1f" /* never in host text: control characters are refused */
+
+typedef struct bucket_schema {
+    pss_bucket_type type;
+    const char *name;
+    const char *parts[3];                  /* payload names of a, b, c (NULL: unused) */
+    const char *values[PSS_BUCKET_VALUES]; /* payload names of v[] (NULL: unused) */
+} bucket_schema;
+
+static const bucket_schema schemas[] = {
+    {PSS_B_METHOD, "method", {"method", NULL, NULL}, {"amount", "change", "payments"}},
+    {PSS_B_SALES, "sales", {"account", "taxes", "side"}, {"untaxed", "tax", NULL}},
+    {PSS_B_TAX, "tax", {"tax", "account", "side"}, {"base", "amount", NULL}},
+    {PSS_B_PRODUCT, "product", {"product", NULL, NULL}, {"sold", "refunded", NULL}},
+    {PSS_B_MOVE, "cash", {"kind", "account", NULL}, {"amount", "count", NULL}},
+};
+
+static const bucket_schema *schema_of(pss_bucket_type type)
+{
+    for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
+        if (schemas[i].type == type)
+            return &schemas[i];
+    return NULL;
+}
+
+static const bucket_schema *schema_named(const char *name)
+{
+    for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
+        if (strcmp(schemas[i].name, name) == 0)
+            return &schemas[i];
+    return NULL;
+}
+
+int pss__bucket_key(pss_strbuf *buf, pss_bucket_type type, const char *a, const char *b,
+                    const char *c)
+{
+    pss_strbuf_reset(buf);
+    char t = (char)type;
+    pss_strbuf_add(buf, &t, 1);
+    const char *parts[3] = {a, b, c};
+    for (int i = 0; i < 3; i++) {
+        pss_strbuf_puts(buf, KEY_SEP);
+        pss_strbuf_puts(buf, parts[i] ? parts[i] : "");
+    }
+    return buf->failed ? PSS_ENOMEM : 0;
+}
+
+void pss__bucket_free(pss_ctx *ctx, pss_bucket *b)
+{
+    if (!b)
+        return;
+    PSS_FREE(ctx, b->a);
+    PSS_FREE(ctx, b->b);
+    PSS_FREE(ctx, b->c);
+    PSS_FREE(ctx, b->label);
+    PSS_FREE(ctx, b);
+}
+
+void pss__buckets_free(pss_session *s)
+{
+    pss_map_entry *e;
+    for (size_t i = 0; pss_map_next(&s->buckets, &i, &e);)
+        pss__bucket_free(s->ctx, e->value);
+    pss_map_clear(&s->buckets);
+}
+
+static int dup_part(pss_ctx *ctx, char **dst, const char *src)
+{
+    *dst = NULL;
+    if (!src)
+        return 0;
+    *dst = PSS_STRDUP(ctx, src);
+    return *dst ? 0 : PSS_ENOMEM;
+}
+
+int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out)
+{
+    pss_jr r;
+    pss__jr_init(&r, ctx, "total", rec->id);
+    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    if (!doc)
+        return r.rc;
+    const char *type = pss__jr_str(&r, doc, "type");
+    const bucket_schema *sc = r.rc ? NULL : schema_named(type);
+    if (!r.rc && !sc)
+        pss__jr_fail(&r, "unknown total type '%s'", type);
+    pss_bucket *b = r.rc ? NULL : PSS_CALLOC(ctx, 1, sizeof *b);
+    if (!r.rc && !b)
+        r.rc = pss__oom(ctx);
+    if (!r.rc) {
+        b->type = sc->type;
+        char **parts[3] = {&b->a, &b->b, &b->c};
+        for (int i = 0; i < 3 && !r.rc; i++)
+            if (sc->parts[i] && dup_part(ctx, parts[i], pss__jr_str(&r, doc, sc->parts[i])))
+                r.rc = pss__oom(ctx);
+        for (int i = 0; i < PSS_BUCKET_VALUES && !r.rc; i++)
+            if (sc->values[i])
+                b->v[i] = pss__jr_int(&r, doc, sc->values[i]);
+        const char *label = pss__jr_str_or_null(&r, doc, "name");
+        if (!r.rc && dup_part(ctx, &b->label, label))
+            r.rc = pss__oom(ctx);
+        snprintf(b->record_id, sizeof b->record_id, "%s", rec->id);
+        b->rev = rec->rev;
+    }
+    json_decref(doc);
+    if (r.rc) {
+        pss__bucket_free(ctx, b);
+        return r.rc;
+    }
+    *out = b;
+    return 0;
+}
+
+static json_t *bucket_encode(const char *session_id, const pss_bucket_delta *d, pss_jw *w)
+{
+    const bucket_schema *sc = schema_of(d->type);
+    json_t *o = pss__jw_payload(w);
+    pss__jw_str(w, o, "session", session_id);
+    pss__jw_str(w, o, "type", sc->name);
+    const char *parts[3] = {d->a, d->b, d->c};
+    for (int i = 0; i < 3; i++)
+        if (sc->parts[i])
+            pss__jw_str(w, o, sc->parts[i], parts[i] ? parts[i] : "");
+    if (d->label)
+        pss__jw_str(w, o, "name", d->label);
+    for (int i = 0; i < PSS_BUCKET_VALUES; i++)
+        if (sc->values[i])
+            pss__jw_int(w, o, sc->values[i], d->v[i]);
+    return o;
+}
+
+/* ---- staging ---- */
+
+static void delta_free(pss_ctx *ctx, pss_bucket_delta *d)
+{
+    PSS_FREE(ctx, d->key);
+    PSS_FREE(ctx, d->a);
+    PSS_FREE(ctx, d->b);
+    PSS_FREE(ctx, d->c);
+    PSS_FREE(ctx, d->label);
+}
+
+void pss__stage_deltas_free(pss_stage *st);
+void pss__stage_deltas_free(pss_stage *st)
+{
+    for (size_t i = 0; i < st->n_deltas; i++)
+        delta_free(st->s->ctx, &st->deltas[i]);
+    PSS_FREE(st->s->ctx, st->deltas);
+    st->deltas = NULL;
+    st->n_deltas = st->cap_deltas = 0;
+    pss_map_clear(&st->delta_index);
+}
+
+static int new_delta(pss_stage *st, const char *key, pss_bucket_type type, const char *a,
+                     const char *b, const char *c, pss_bucket_delta **out)
+{
+    pss_ctx *ctx = st->s->ctx;
+    if (pss__grow(ctx->alloc, (void **)&st->deltas, &st->cap_deltas, st->n_deltas + 1,
+                  sizeof *st->deltas))
+        return pss__oom(ctx);
+    pss_bucket_delta *d = &st->deltas[st->n_deltas];
+    memset(d, 0, sizeof *d);
+    d->type = type;
+    if (dup_part(ctx, &d->key, key) || dup_part(ctx, &d->a, a) || dup_part(ctx, &d->b, b) ||
+        dup_part(ctx, &d->c, c)) {
+        delta_free(ctx, d);
+        return pss__oom(ctx);
+    }
+    if (pss_map_put(&st->delta_index, key, (void *)(uintptr_t)(st->n_deltas + 1))) {
+        delta_free(ctx, d);
+        return pss__oom(ctx);
+    }
+    st->n_deltas++;
+    *out = d;
+    return 0;
+}
+
+int pss__stage_bucket(pss_stage *st, pss_bucket_type type, const char *a, const char *b,
+                      const char *c, const char *label, const int64_t d[PSS_BUCKET_VALUES])
+{
+    pss_ctx *ctx = st->s->ctx;
+    if (pss__bucket_key(&st->buf, type, a, b, c))
+        return pss__oom(ctx);
+    uintptr_t at = (uintptr_t)pss_map_get(&st->delta_index, st->buf.data);
+    pss_bucket_delta *delta = NULL;
+    if (at) {
+        delta = &st->deltas[at - 1];
+    } else {
+        int rc = new_delta(st, st->buf.data, type, a, b, c, &delta);
+        if (rc)
+            return rc;
+    }
+    for (int i = 0; i < PSS_BUCKET_VALUES; i++)
+        if (__builtin_add_overflow(delta->d[i], d[i], &delta->d[i]))
+            return pss__fail(ctx, PSS_EOVERFLOW, "running total '%s' overflows", a ? a : "");
+    if (label && (!delta->label || strcmp(delta->label, label) != 0)) {
+        char *copy = PSS_STRDUP(ctx, label);
+        if (!copy)
+            return pss__oom(ctx);
+        PSS_FREE(ctx, delta->label);
+        delta->label = copy;
+    }
+    return 0;
+}
+
+static bool all_zero(const int64_t v[PSS_BUCKET_VALUES])
+{
+    for (int i = 0; i < PSS_BUCKET_VALUES; i++)
+        if (v[i])
+            return false;
+    return true;
+}
+
+static bool label_changed(const pss_bucket *b, const pss_bucket_delta *d)
+{
+    return d->label && (!b->label || strcmp(b->label, d->label) != 0);
+}
+
+/* Computes the delta's new values from its bucket, checked. */
+static int resolve_delta(pss_stage *st, pss_bucket_delta *d, const pss_bucket *b)
+{
+    for (int i = 0; i < PSS_BUCKET_VALUES; i++) {
+        int64_t base = b ? b->v[i] : 0;
+        if (__builtin_add_overflow(base, d->d[i], &d->v[i]))
+            return pss__fail(st->s->ctx, PSS_EOVERFLOW,
+                             "running total of '%s' in session %s overflows", d->a ? d->a : "",
+                             st->core.name);
+    }
+    if (b) {
+        if (!d->label && b->label)
+            d->label = PSS_STRDUP(st->s->ctx, b->label);
+        if (b->label && !d->label)
+            return pss__oom(st->s->ctx);
+    }
+    return 0;
+}
+
+static int write_delta(pss_stage *st, pss_bucket_delta *d)
+{
+    pss_ctx *ctx = st->s->ctx;
+    const pss_bucket *b = pss_map_get(&st->s->buckets, d->key);
+    if (!b && all_zero(d->d))
+        return 0;
+    if (b && all_zero(d->d) && !label_changed(b, d))
+        return 0;
+    int rc = resolve_delta(st, d, b);
+    if (rc)
+        return rc;
+    if (b) {
+        snprintf(d->record_id, sizeof d->record_id, "%s", b->record_id);
+    } else {
+        snprintf(d->record_id, sizeof d->record_id, "%s:%lld", st->core.id,
+                 (long long)st->core.next_bucket++);
+        d->created = true;
+    }
+    pss_jw w = {0};
+    json_t *doc = bucket_encode(st->core.id, d, &w);
+    rc = pss__json_encode(ctx, &w, doc, &st->buf);
+    json_decref(doc);
+    if (!rc)
+        rc = pss__put(ctx, "total", d->record_id, st->core.id, st->buf.data, st->buf.len,
+                      b ? b->rev : 0, &d->rev);
+    if (rc == PSS_ECONFLICT)
+        rc = pss__fail(ctx, PSS_ECONFLICT, "running total %s of session %s changed underneath",
+                       d->record_id, st->core.name);
+    return rc;
+}
+
+int pss__stage_write_deltas(pss_stage *st);
+int pss__stage_write_deltas(pss_stage *st)
+{
+    for (size_t i = 0; i < st->n_deltas; i++) {
+        int rc = write_delta(st, &st->deltas[i]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* After the commit: the written deltas become the handle's buckets. Cannot fail halfway:
+ * a bucket that cannot be allocated is dropped and the handle reloads on its next sync. */
+void pss__stage_install_deltas(pss_stage *st);
+void pss__stage_install_deltas(pss_stage *st)
+{
+    pss_session *s = st->s;
+    for (size_t i = 0; i < st->n_deltas; i++) {
+        pss_bucket_delta *d = &st->deltas[i];
+        if (!d->rev)
+            continue; /* not written: nothing changed */
+        pss_bucket *b = pss_map_get(&s->buckets, d->key);
+        if (!b) {
+            b = PSS_CALLOC(s->ctx, 1, sizeof *b);
+            if (!b || pss_map_put(&s->buckets, d->key, b)) {
+                PSS_FREE(s->ctx, b);
+                s->rev = 0; /* forces a reload */
+                continue;
+            }
+            b->type = d->type;
+            b->a = d->a, b->b = d->b, b->c = d->c;
+            d->a = d->b = d->c = NULL;
+            snprintf(b->record_id, sizeof b->record_id, "%s", d->record_id);
+        }
+        memcpy(b->v, d->v, sizeof b->v);
+        if (d->label) {
+            PSS_FREE(s->ctx, b->label);
+            b->label = d->label;
+            d->label = NULL;
+        }
+        b->rev = d->rev;
+    }
+}
+
+/* ---- views: the running totals as they are, or as a staged call will leave them ---- */
+
+static int view_push(pss_ctx *ctx, pss_bucket_view **items, size_t *n, size_t *cap,
+                     pss_bucket_type type, const char *a, const char *b, const char *c,
+                     const char *label, const int64_t v[PSS_BUCKET_VALUES])
+{
+    if (pss__grow(ctx->alloc, (void **)items, cap, *n + 1, sizeof **items))
+        return pss__oom(ctx);
+    pss_bucket_view *e = &(*items)[(*n)++];
+    e->type = type, e->a = a, e->b = b, e->c = c, e->label = label;
+    memcpy(e->v, v, sizeof e->v);
+    return 0;
+}
+
+int pss__bucket_view(pss_session *s, pss_stage *st, pss_bucket_view **out, size_t *n_out)
+{
+    pss_ctx *ctx = s->ctx;
+    pss_bucket_view *items = NULL;
+    size_t n = 0, cap = 0;
+    pss_map_entry *e;
+    int rc = 0;
+    for (size_t i = 0; !rc && pss_map_next(&s->buckets, &i, &e);) {
+        const pss_bucket *b = e->value;
+        int64_t v[PSS_BUCKET_VALUES];
+        memcpy(v, b->v, sizeof v);
+        uintptr_t at = st ? (uintptr_t)pss_map_get(&st->delta_index, e->key) : 0;
+        for (int k = 0; at && k < PSS_BUCKET_VALUES; k++)
+            if (__builtin_add_overflow(v[k], st->deltas[at - 1].d[k], &v[k]))
+                rc = pss__fail(ctx, PSS_EOVERFLOW, "running total '%s' overflows", b->a);
+        if (!rc)
+            rc = view_push(ctx, &items, &n, &cap, b->type, b->a, b->b, b->c, b->label, v);
+    }
+    for (size_t i = 0; !rc && st && i < st->n_deltas; i++) {
+        const pss_bucket_delta *d = &st->deltas[i];
+        if (!pss_map_get(&s->buckets, d->key))
+            rc = view_push(ctx, &items, &n, &cap, d->type, d->a, d->b, d->c, d->label, d->d);
+    }
+    if (rc) {
+        PSS_FREE(ctx, items);
+        return rc;
+    }
+    *out = items;
+    *n_out = n;
+    return 0;
+}

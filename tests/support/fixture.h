@@ -1,0 +1,210 @@
+/* fixture.h: what the C tests share: a context on an in-memory store with a clock the test
+ * moves, a realistic config, the usual actors, and small helpers that keep the tests about
+ * figures rather than plumbing. */
+#ifndef PSS_TEST_FIXTURE_H
+#define PSS_TEST_FIXTURE_H
+
+#include <possession.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+/* 2026-11-21 08:00:00 UTC */
+#define FIX_T0 1795248000000LL
+
+typedef struct fix_clock {
+    int64_t now;
+} fix_clock;
+
+static inline int64_t fix_clock_read(void *userdata)
+{
+    return ((fix_clock *)userdata)->now;
+}
+
+static fix_clock fix_time = {FIX_T0};
+
+static inline void fix_advance(int64_t ms)
+{
+    fix_time.now += ms;
+}
+
+static inline pss_ctx *fix_ctx(pss_storage *store)
+{
+    pss_ctx_options o = PSS_CTX_OPTIONS_INIT;
+    o.clock = fix_clock_read;
+    o.clock_userdata = &fix_time;
+    pss_ctx *ctx = NULL;
+    if (pss_ctx_new(&ctx, &o) != 0 || (store && pss_ctx_set_storage(ctx, store) != 0)) {
+        fprintf(stderr, "cannot make a context\n");
+        exit(99);
+    }
+    return ctx;
+}
+
+static const pss_actor FIX_ALICE = {PSS_ACTOR_VERSION, "alice", PSS_ROLE_CASHIER, "till-1"};
+static const pss_actor FIX_BOB = {PSS_ACTOR_VERSION, "bob", PSS_ROLE_CASHIER, "till-2"};
+static const pss_actor FIX_MIA = {PSS_ACTOR_VERSION, "mia", PSS_ROLE_MANAGER, "office"};
+static const pss_actor FIX_ADA = {PSS_ACTOR_VERSION, "ada", PSS_ROLE_ADMIN, "office"};
+
+#define FIX_CONFIG_ID "0c0f1a00-0000-4000-8000-000000000001"
+
+/* Options of the standard config that tests change. */
+typedef struct fix_config_opts {
+    int64_t max_difference;
+    pss_tax_rounding tax_rounding;
+    pss_cash_rounding_scope cash_rounding;
+    int64_t cash_rounding_increment;
+    int one_session_per_day;
+    int cash_control;
+    int exponent;
+    const char *currency;
+} fix_config_opts;
+
+#define FIX_CONFIG_OPTS_INIT { 1000, PSS_TAX_ROUND_PER_LINE, PSS_CASH_ROUNDING_OFF, 0, 0, 1, 2, "EUR" }
+
+/* A register: Cash, Card (electronic), Voucher; taxes VAT10 (10% included), VAT20 (20%
+ * excluded), TAX7 (7% excluded); category "books" with its own income account; coins and
+ * notes from 0.01 to 50.00. */
+static inline pss_config *fix_config_with(pss_ctx *ctx, const fix_config_opts *fo)
+{
+    pss_config_input in = PSS_CONFIG_INPUT_INIT;
+    in.id = FIX_CONFIG_ID;
+    in.name = "Main register";
+    in.code = "POS-0001";
+    in.currency = fo->currency;
+    in.currency_exponent = fo->exponent;
+    in.cash_control = fo->cash_control;
+    in.max_difference = fo->max_difference;
+    in.tax_rounding = fo->tax_rounding;
+    in.cash_rounding = fo->cash_rounding;
+    in.cash_rounding_increment = fo->cash_rounding_increment;
+    in.one_session_per_day = fo->one_session_per_day;
+    in.income_account = "Income:Sales";
+    in.receivable_account = "Assets:POS Receivable";
+    in.difference_gain_account = "Income:Cash Over";
+    in.difference_loss_account = "Expenses:Cash Short";
+    in.cash_in_account = "Assets:Safe";
+    in.cash_out_account = "Assets:Bank Transit";
+    in.expense_account = "Expenses:Petty";
+    in.rounding_gain_account = "Income:Rounding";
+    in.rounding_loss_account = "Expenses:Rounding";
+    pss_config *c = NULL;
+    if (pss_config_new(ctx, &in, &c) != 0) {
+        fprintf(stderr, "config: %s\n", pss_ctx_errmsg(ctx));
+        exit(99);
+    }
+    pss_method_input cash = {PSS_METHOD_INPUT_VERSION, "Cash", PSS_METHOD_CASH, "Assets:Cash", 0};
+    pss_method_input card = {PSS_METHOD_INPUT_VERSION, "Card", PSS_METHOD_CARD, "Assets:Card", 1};
+    pss_method_input voucher = {PSS_METHOD_INPUT_VERSION, "Voucher", PSS_METHOD_OTHER,
+                                "Liabilities:Vouchers", 0};
+    pss_tax_input vat10 = {PSS_TAX_INPUT_VERSION, "VAT10", "VAT 10%", 100000, 1,
+                           "Liabilities:VAT10"};
+    pss_tax_input vat20 = {PSS_TAX_INPUT_VERSION, "VAT20", "VAT 20%", 200000, 0,
+                           "Liabilities:VAT20"};
+    pss_tax_input tax7 = {PSS_TAX_INPUT_VERSION, "TAX7", "Tax 7%", 70000, 0, "Liabilities:TAX7"};
+    static const int64_t denoms[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
+    int rc = pss_config_add_method(c, &cash) || pss_config_add_method(c, &card) ||
+             pss_config_add_method(c, &voucher) || pss_config_add_tax(c, &vat10) ||
+             pss_config_add_tax(c, &vat20) || pss_config_add_tax(c, &tax7) ||
+             pss_config_add_category(c, "books", "Income:Books");
+    for (size_t i = 0; !rc && i < sizeof denoms / sizeof denoms[0]; i++)
+        rc = pss_config_add_denomination(c, denoms[i]);
+    if (rc) {
+        fprintf(stderr, "config: %s\n", pss_ctx_errmsg(ctx));
+        exit(99);
+    }
+    return c;
+}
+
+static inline pss_config *fix_config(pss_ctx *ctx)
+{
+    fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
+    return fix_config_with(ctx, &fo);
+}
+
+static inline void fix_save_config(pss_ctx *ctx, const fix_config_opts *fo)
+{
+    fix_config_opts defaults = FIX_CONFIG_OPTS_INIT;
+    pss_config *c = fix_config_with(ctx, fo ? fo : &defaults);
+    if (pss_config_save(c, &FIX_MIA) != 0) {
+        fprintf(stderr, "save config: %s\n", pss_ctx_errmsg(ctx));
+        exit(99);
+    }
+    pss_config_free(c);
+}
+
+/* Creates and opens a session as alice with the given opening count. */
+static inline pss_session *fix_open(pss_ctx *ctx, int64_t counted)
+{
+    pss_session *s = NULL;
+    pss_session_input si = PSS_SESSION_INPUT_INIT;
+    si.operating_date = "2026-11-21";
+    pss_opening_input oi = PSS_OPENING_INPUT_INIT;
+    oi.counted_cash = counted;
+    if (pss_session_create(ctx, FIX_CONFIG_ID, &FIX_ALICE, &si, &s) != 0 ||
+        pss_session_open(s, &FIX_ALICE, &oi) != 0) {
+        fprintf(stderr, "open session: %s\n", pss_ctx_errmsg(ctx));
+        exit(99);
+    }
+    return s;
+}
+
+/* A line of `qty` thousandths of a product at a price, with up to two taxes. */
+static inline pss_line_input fix_line(const char *product, int64_t qty, int64_t price,
+                                      const char *const *taxes, size_t n_taxes)
+{
+    pss_line_input l = PSS_LINE_INPUT_INIT;
+    l.product_id = product;
+    l.product_name = product;
+    l.quantity = qty;
+    l.unit_price = price;
+    l.taxes = taxes;
+    l.n_taxes = n_taxes;
+    return l;
+}
+
+static inline pss_payment_input fix_pay(const char *method, int64_t amount)
+{
+    pss_payment_input p = PSS_PAYMENT_INPUT_INIT;
+    p.method = method;
+    p.amount = amount;
+    return p;
+}
+
+/* A string collected from a writer callback. */
+typedef struct fix_text {
+    char *data;
+    size_t len;
+} fix_text;
+
+static inline int fix_text_write(void *userdata, const char *data, size_t len)
+{
+    fix_text *t = userdata;
+    char *grown = realloc(t->data, t->len + len + 1);
+    if (!grown)
+        return -1;
+    memcpy(grown + t->len, data, len);
+    t->len += len;
+    grown[t->len] = '\0';
+    t->data = grown;
+    return 0;
+}
+
+static inline void fix_text_free(fix_text *t)
+{
+    free(t->data);
+    t->data = NULL;
+    t->len = 0;
+}
+
+/* The whole content of an in-memory store, to prove that a failed call changed nothing. */
+static inline char *fix_dump(pss_storage *store)
+{
+    fix_text t = {NULL, 0};
+    pss_memstore_dump(store, fix_text_write, &t);
+    return t.data ? t.data : calloc(1, 1);
+}
+
+#endif
