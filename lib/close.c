@@ -274,14 +274,6 @@ static int check_blockers(pss_stage *st, const char *action)
     pss_ctx *ctx = st->s->ctx;
     const pss_session_core *c = &st->core;
     char ids[LISTED_IDS * (PSS_ID_SIZE + 16) + 64];
-    if (c->n_drafts) {
-        list_ids(ids, sizeof ids, c->drafts, c->n_drafts);
-        pss__fail(ctx, PSS_EPENDING, "session %s has %zu draft order%s: %s; pay or cancel them "
-                                     "before closing", c->name, c->n_drafts,
-                  c->n_drafts == 1 ? "" : "s", ids);
-        pss__figure(ctx, "count", (int64_t)c->n_drafts);
-        return refuse_plain(st, action, PSS_EPENDING);
-    }
     if (c->n_pending) {
         size_t at = 0;
         ids[0] = '\0';
@@ -294,6 +286,14 @@ static int check_blockers(pss_stage *st, const char *action)
                   c->n_pending == 1 ? "" : "s", ids);
         pss__figure(ctx, "count", (int64_t)c->n_pending);
         return refuse_plain(st, action, PSS_EPAYPENDING);
+    }
+    if (c->n_drafts) {
+        list_ids(ids, sizeof ids, c->drafts, c->n_drafts);
+        pss__fail(ctx, PSS_EPENDING, "session %s has %zu draft order%s: %s; pay or cancel them "
+                                     "before closing", c->name, c->n_drafts,
+                  c->n_drafts == 1 ? "" : "s", ids);
+        pss__figure(ctx, "count", (int64_t)c->n_drafts);
+        return refuse_plain(st, action, PSS_EPENDING);
     }
     return 0;
 }

@@ -269,7 +269,8 @@ typedef struct submit_job {
     size_t n;
     pss_submit_result *results;
     size_t result_stride;
-    size_t accepted;
+    size_t accepted; /* recorded or found duplicate */
+    size_t recorded; /* newly recorded */
 } submit_job;
 
 static pss_submit_result *result_at(submit_job *job, size_t i)
@@ -319,6 +320,7 @@ static int run_orders(submit_job *job, pss_stage *st, bool routed, pss_map *seen
         }
         if (!rc) {
             job->accepted++;
+            job->recorded += committed;
             continue;
         }
         if (job->single || committed)
@@ -345,8 +347,8 @@ static int submit_txn(submit_job *job)
         staged = true;
     if (!rc)
         rc = run_orders(job, &st, routed, job->single ? NULL : &seen);
-    if (!rc && staged && st.n_installs == 0 && st.n_deltas == 0 && job->accepted == 0)
-        st.skip_session = true;
+    if (!rc && job->recorded == 0)
+        st.skip_session = true; /* duplicates only: nothing changes, not even the lease */
     if (!rc)
         rc = pss__stage_write(&st);
     rc = rc ? (pss__txn_rollback(ctx), rc) : pss__txn_commit_only(ctx);
@@ -402,7 +404,7 @@ int pss_session_submit(pss_session *s, const pss_actor *actor, const pss_order_i
         return PSS_EINVAL;
     pss_ctx *ctx = s->ctx;
     pss__clear(ctx);
-    submit_job job = {s, actor, NULL, input, 1, result, 0, 0};
+    submit_job job = {s, actor, NULL, input, 1, result, 0, 0, 0};
     int rc = init_results(ctx, &job);
     if (rc || (rc = pss__check_order_input(ctx, input, true))) {
         if (result && !init_results(ctx, &job))
@@ -425,7 +427,7 @@ int pss_session_submit_batch(pss_session *s, const pss_actor *actor,
     pss__clear(ctx);
     if (accepted)
         *accepted = 0;
-    submit_job job = {s, actor, orders, NULL, n, results, 0, 0};
+    submit_job job = {s, actor, orders, NULL, n, results, 0, 0, 0};
     int rc = init_results(ctx, &job);
     if (rc)
         return rc;

@@ -37,6 +37,25 @@ static inline void check_report_(int ok, const char *file, int line, const char 
             printf("# got \"%s\", expected \"%s\"\n", a_ ? a_ : "(null)", e_ ? e_ : "(null)"); \
     } while (0)
 
+/* Two long texts are equal; on mismatch only the first differing line is shown. */
+#define CHECK_SAME_TEXT(actual, expected)                                                \
+    do {                                                                                 \
+        const char *a_ = (actual), *e_ = (expected);                                     \
+        int ok_ = a_ && e_ && strcmp(a_, e_) == 0;                                       \
+        check_report_(ok_, __FILE__, __LINE__, #actual " equals " #expected);            \
+        if (!ok_ && a_ && e_) {                                                          \
+            size_t i_ = 0, line_ = 0;                                                    \
+            while (a_[i_] && a_[i_] == e_[i_])                                           \
+                i_++;                                                                    \
+            while (i_ > 0 && a_[i_ - 1] != '\n')                                         \
+                i_--;                                                                    \
+            for (size_t k_ = 0; k_ < i_; k_++)                                           \
+                line_ += a_[k_] == '\n';                                                 \
+            printf("# first difference at line %zu:\n# got:      %.200s\n# expected: %.200s\n", \
+                   line_ + 1, a_ + i_, e_ + i_);                                         \
+        }                                                                                \
+    } while (0)
+
 /* The detail message contains the given text. */
 #define CHECK_CONTAINS(haystack, needle)                                                 \
     do {                                                                                 \

@@ -1,0 +1,534 @@
+/* orders.c: order states, payments (change, electronic, overpay, split, fail, void), cash
+ * rounding, refunds and their limits, the invoiced flag, the offline submit (idempotent,
+ * conflicting, batched) and bad input, with exact figures and a verify after each part. */
+#include "fixture.h"
+
+static pss_ctx *ctx;
+static pss_storage *store;
+static pss_session *session;
+static int counter;
+
+static const char *VAT10[] = {"VAT10"};
+static const char *VAT20[] = {"VAT20"};
+
+static void start_with(const fix_config_opts *fo)
+{
+    pss_memstore_new(&store);
+    ctx = fix_ctx(store);
+    fix_save_config(ctx, fo);
+    session = fix_open(ctx, 10000);
+}
+
+static void start(void)
+{
+    start_with(NULL);
+}
+
+static void stop(void)
+{
+    CHECK_OK(ctx, pss_session_verify(session));
+    pss_session_free(session);
+    pss_ctx_free(ctx);
+    pss_storage_free(store);
+}
+
+static const char *next_id(char id[PSS_ID_SIZE])
+{
+    snprintf(id, PSS_ID_SIZE, "00000000-0000-4000-8000-%012d", ++counter);
+    return id;
+}
+
+static pss_order *draft(const pss_line_input *lines, size_t n)
+{
+    char id[PSS_ID_SIZE];
+    pss_order_input in = PSS_ORDER_INPUT_INIT;
+    in.id = next_id(id);
+    in.lines = lines;
+    in.n_lines = n;
+    pss_order *o = NULL;
+    CHECK_OK(ctx, pss_order_create(session, &FIX_ALICE, &in, &o));
+    return o;
+}
+
+static pss_order_totals totals_of(pss_order *o)
+{
+    pss_order_totals t = PSS_ORDER_TOTALS_INIT;
+    pss_order_get_totals(o, &t);
+    return t;
+}
+
+static int64_t expected_cash(void)
+{
+    int64_t v = 0;
+    pss_session_expected_cash(session, &v);
+    return v;
+}
+
+static int pay(pss_order *o, const char *method, int64_t amount)
+{
+    pss_payment_input p = fix_pay(method, amount);
+    return pss_order_add_payment(o, &FIX_ALICE, &p, NULL);
+}
+
+static void cash_with_change(void)
+{
+    start();
+    pss_line_input l[2] = {fix_line("croissant", 2000, 150, VAT10, 1),
+                           fix_line("jam", 1000, 2898, VAT20, 1)};
+    pss_order *o = draft(l, 2);
+    pss_order_totals t = totals_of(o);
+    CHECK_I64(t.total, 300 + 2898 + 580); /* 3.00 incl. + 28.98 + 5.796 -> 5.80 */
+    int64_t current, posted;
+    pss_session_balance(session, &current, &posted);
+    CHECK_I64(current, 3778);
+    CHECK_I64(posted, 0);
+    size_t drafts;
+    pss_session_blockers(session, &drafts, NULL);
+    CHECK_I64(drafts, 1);
+    CHECK_OK(ctx, pay(o, "Cash", 5000));
+    CHECK_I64(pss_order_state_of(o), PSS_ORDER_PAID);
+    t = totals_of(o);
+    CHECK_I64(t.paid, 5000);
+    CHECK_I64(t.change, 1222);
+    CHECK_I64(t.remaining, 0);
+    pss_payment_info pi = PSS_PAYMENT_INFO_INIT;
+    CHECK_OK(ctx, pss_order_get_payment(o, 0, &pi));
+    CHECK_I64(pi.change, 1222);
+    CHECK_I64(pi.state, PSS_PAYMENT_DONE);
+    CHECK_I64(expected_cash(), 10000 + 3778);
+    pss_session_balance(session, &current, &posted);
+    CHECK_I64(current, 3778);
+    CHECK_I64(posted, 3778);
+    pss_session_blockers(session, &drafts, NULL);
+    CHECK_I64(drafts, 0);
+    /* lines change only in DRAFT */
+    pss_line_input more = fix_line("tea", 1000, 100, NULL, 0);
+    CHECK_RC(ctx, pss_order_add_line(o, &FIX_ALICE, &more, NULL), PSS_ESTATE);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "is paid; cannot add a line");
+    CHECK_RC(ctx, pay(o, "Cash", 100), PSS_ESTATE);
+    pss_order_free(o);
+    stop();
+}
+
+static void electronic_and_split(void)
+{
+    start();
+    pss_line_input l = fix_line("shoes", 1000, 8990, NULL, 0);
+    pss_order *o = draft(&l, 1);
+    CHECK_RC(ctx, pay(o, "Card", 9000), PSS_EOVERPAY);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "Card payment of 90.00 exceeds the 89.90 left to pay");
+    int64_t remaining = 0;
+    CHECK_OK(ctx, pss_ctx_error_figure(ctx, "remaining", &remaining));
+    CHECK_I64(remaining, 8990);
+    CHECK_OK(ctx, pay(o, "Card", 5000));
+    pss_payment_info pi = PSS_PAYMENT_INFO_INIT;
+    pss_order_get_payment(o, 0, &pi);
+    CHECK_I64(pi.state, PSS_PAYMENT_PENDING);
+    size_t pending;
+    pss_session_blockers(session, NULL, &pending);
+    CHECK_I64(pending, 1);
+    CHECK_RC(ctx, pay(o, "Cash", 4000), PSS_ESTATE); /* the terminal is still working */
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "has a pending payment");
+    CHECK_OK(ctx, pss_order_fail_payment(o, &FIX_ALICE, 0, "declined"));
+    pss_order_get_payment(o, 0, &pi);
+    CHECK_I64(pi.state, PSS_PAYMENT_FAILED);
+    CHECK_I64(totals_of(o).remaining, 8990);
+    CHECK_OK(ctx, pay(o, "Card", 5000));
+    CHECK_OK(ctx, pss_order_confirm_payment(o, &FIX_MIA, 1)); /* a manager may confirm */
+    CHECK_I64(pss_order_state_of(o), PSS_ORDER_DRAFT);
+    CHECK_OK(ctx, pay(o, "Voucher", 1000));
+    CHECK_RC(ctx, pay(o, "Voucher", 3000), PSS_EOVERPAY);
+    CHECK_OK(ctx, pay(o, "Cash", 5000)); /* 29.90 left: 20.10 change */
+    pss_order_totals t = totals_of(o);
+    CHECK_I64(pss_order_state_of(o), PSS_ORDER_PAID);
+    CHECK_I64(t.paid, 5000 + 1000 + 5000);
+    CHECK_I64(t.change, 2010);
+    CHECK_I64(expected_cash(), 10000 + 5000 - 2010);
+    pss_session_blockers(session, NULL, &pending);
+    CHECK_I64(pending, 0);
+    pss_order_free(o);
+
+    /* a DONE payment is voided on a draft; a paid order cannot be voided */
+    pss_line_input l2 = fix_line("socks", 1000, 500, NULL, 0);
+    o = draft(&l2, 1);
+    CHECK_OK(ctx, pay(o, "Cash", 200));
+    CHECK_I64(expected_cash(), 10000 + 5000 - 2010 + 200);
+    CHECK_RC(ctx, pss_order_cancel(o, &FIX_ALICE, "changed mind"), PSS_ESTATE);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "has 1 done and 0 pending payments");
+    CHECK_RC(ctx, pss_order_void_payment(o, &FIX_ALICE, 0, NULL), PSS_EINVAL);
+    CHECK_OK(ctx, pss_order_void_payment(o, &FIX_ALICE, 0, "cash handed back"));
+    CHECK_I64(expected_cash(), 10000 + 5000 - 2010);
+    CHECK_OK(ctx, pss_order_cancel(o, &FIX_ALICE, "changed mind"));
+    CHECK_I64(pss_order_state_of(o), PSS_ORDER_CANCELLED);
+    CHECK_RC(ctx, pay(o, "Cash", 500), PSS_ESTATE);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "is cancelled; cannot take a payment");
+    CHECK_RC(ctx, pss_order_void_payment(o, &FIX_ALICE, 7, "x"), PSS_ENOTFOUND);
+    pss_order_free(o);
+
+    /* a zero order is validated, an empty one is not */
+    pss_line_input gift = fix_line("sample", 1000, 300, NULL, 0);
+    gift.discount_ppm = 1000000;
+    o = draft(&gift, 1);
+    CHECK_RC(ctx, pay(o, "Cash", 100), PSS_ESTATE);
+    CHECK_OK(ctx, pss_order_validate(o, &FIX_ALICE));
+    CHECK_I64(pss_order_state_of(o), PSS_ORDER_PAID);
+    pss_order_free(o);
+    o = draft(NULL, 0);
+    CHECK_RC(ctx, pss_order_validate(o, &FIX_ALICE), PSS_ESTATE);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "has no lines; cancel it instead");
+    CHECK_OK(ctx, pss_order_cancel(o, &FIX_ALICE, "empty"));
+    pss_order_free(o);
+    stop();
+}
+
+static void cash_rounding(void)
+{
+    fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
+    fo.cash_rounding = PSS_CASH_ROUNDING_CASH;
+    fo.cash_rounding_increment = 5;
+    start_with(&fo);
+    pss_line_input l = fix_line("bread", 1000, 1002, NULL, 0);
+    pss_order *o = draft(&l, 1);
+    CHECK_OK(ctx, pay(o, "Cash", 1000)); /* 10.02 rounds down to 10.00 in cash */
+    pss_order_totals t = totals_of(o);
+    CHECK_I64(pss_order_state_of(o), PSS_ORDER_PAID);
+    CHECK_I64(t.total, 1002);
+    CHECK_I64(t.rounding, -2);
+    CHECK_I64(t.due, 1000);
+    CHECK_I64(t.change, 0);
+    pss_order_free(o);
+    l.unit_price = 1003;
+    o = draft(&l, 1);
+    CHECK_OK(ctx, pay(o, "Cash", 2000)); /* 10.03 -> 10.05, change 9.95 */
+    t = totals_of(o);
+    CHECK_I64(t.rounding, 2);
+    CHECK_I64(t.change, 995);
+    pss_order_free(o);
+    l.unit_price = 1003;
+    o = draft(&l, 1);
+    CHECK_OK(ctx, pay(o, "Card", 1003)); /* cards pay to the minor unit */
+    CHECK_OK(ctx, pss_order_confirm_payment(o, &FIX_ALICE, 0));
+    CHECK_I64(totals_of(o).rounding, 0);
+    pss_order_free(o);
+    CHECK_I64(expected_cash(), 10000 + 1000 + 1005);
+    pss_report *r;
+    CHECK_OK(ctx, pss_session_report(session, &r));
+    CHECK_I64(pss_report_get(r, PSS_FIG_ROUNDING), 0); /* -0.02 + 0.02 */
+    CHECK_I64(pss_report_get(r, PSS_FIG_POSTED_TOTAL), 1002 + 1003 + 1003);
+    pss_report_free(r);
+    stop();
+}
+
+static pss_order *paid_sale(void)
+{
+    pss_line_input l[2] = {fix_line("croissant", 3000, 150, VAT10, 1),
+                           fix_line("juice", 1000, 420, VAT20, 1)};
+    pss_order *o = draft(l, 2);
+    CHECK_OK(ctx, pay(o, "Cash", totals_of(o).total));
+    return o;
+}
+
+static pss_order *refund(const char *of, const pss_line_input *lines, size_t n, int *rc)
+{
+    char id[PSS_ID_SIZE];
+    pss_order_input in = PSS_ORDER_INPUT_INIT;
+    in.id = next_id(id);
+    in.refund_of = of;
+    in.lines = lines;
+    in.n_lines = n;
+    pss_order *o = NULL;
+    *rc = pss_order_create(session, &FIX_ALICE, &in, &o);
+    return o;
+}
+
+static pss_line_input refund_line(int64_t line, int64_t qty)
+{
+    pss_line_input l = PSS_LINE_INPUT_INIT;
+    l.refund_line = line;
+    l.quantity = qty;
+    return l;
+}
+
+static void refunds(void)
+{
+    start();
+    pss_order *sale = paid_sale();
+    CHECK_I64(totals_of(sale).total, 450 + 420 + 84);
+    int rc;
+    pss_line_input r1 = refund_line(0, -1000);
+    pss_order *back = refund(pss_order_id(sale), &r1, 1, &rc);
+    CHECK_RC(ctx, rc, 0);
+    pss_order_totals t = totals_of(back);
+    CHECK_I64(t.total, -150);
+    CHECK_I64(t.tax, -14); /* round(-150 / 11) */
+    CHECK_STR(pss_order_refund_of(back), pss_order_id(sale));
+    pss_line_info li = PSS_LINE_INFO_INIT;
+    pss_order_get_line(back, 0, &li);
+    CHECK_STR(li.product_id, "croissant");
+    CHECK_I64(li.unit_price, 150);
+    CHECK_I64(li.refund_line, 0);
+    CHECK_RC(ctx, pay(back, "Cash", 150), PSS_EINVAL);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "a refund is paid back with negative amounts");
+    CHECK_RC(ctx, pay(back, "Cash", -200), PSS_EOVERPAY);
+    CHECK_OK(ctx, pay(back, "Cash", -150));
+    CHECK_I64(pss_order_state_of(back), PSS_ORDER_PAID);
+    pss_order_free(back);
+
+    /* two of three croissants remain refundable */
+    char *before = fix_dump(store);
+    pss_line_input r2 = refund_line(0, -2500);
+    back = refund(pss_order_id(sale), &r2, 1, &rc);
+    CHECK(back == NULL);
+    CHECK_I64(rc, PSS_EREFUND);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "line 0 ('croissant') of order");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "sold 3.000 and 1.000 are already refunded; refunding "
+                                        "2.500 more is refused");
+    int64_t available = 0;
+    pss_ctx_error_figure(ctx, "available", &available);
+    CHECK_I64(available, 2000);
+    pss_line_input r3 = refund_line(5, -1000);
+    back = refund(pss_order_id(sale), &r3, 1, &rc);
+    CHECK_I64(rc, PSS_ENOTFOUND);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "has 2 lines; line 5 does not exist");
+    pss_line_input sale_line = fix_line("extra", 1000, 100, NULL, 0);
+    back = refund(pss_order_id(sale), &sale_line, 1, &rc);
+    CHECK_I64(rc, PSS_EINVAL);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "only takes refund lines");
+    back = refund("00000000-0000-4000-8000-999999999999", &r1, 1, &rc);
+    CHECK_I64(rc, PSS_EREFUND);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "to refund does not exist");
+    pss_line_input positive = refund_line(0, 1000);
+    back = refund(pss_order_id(sale), &positive, 1, &rc);
+    CHECK_I64(rc, PSS_EINVAL);
+    char *after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before);
+    free(before);
+    free(after);
+
+    /* a cancelled refund gives its quantity back */
+    pss_line_input r4 = refund_line(0, -2000);
+    back = refund(pss_order_id(sale), &r4, 1, &rc);
+    CHECK_RC(ctx, rc, 0);
+    pss_order *more = refund(pss_order_id(sale), &r1, 1, &rc);
+    CHECK_I64(rc, PSS_EREFUND);
+    CHECK_OK(ctx, pss_order_cancel(back, &FIX_ALICE, "wrong item"));
+    more = refund(pss_order_id(sale), &r4, 1, &rc);
+    CHECK_RC(ctx, rc, 0);
+    CHECK_OK(ctx, pay(more, "Card", -300));
+    CHECK_OK(ctx, pss_order_confirm_payment(more, &FIX_ALICE, 0));
+    pss_order_free(more);
+    pss_order_free(back);
+
+    /* a draft cannot be refunded, nor a refund */
+    pss_line_input l = fix_line("tea", 1000, 100, NULL, 0);
+    pss_order *d = draft(&l, 1);
+    back = refund(pss_order_id(d), &r1, 1, &rc);
+    CHECK_I64(rc, PSS_EREFUND);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "is not paid; only paid sales can be refunded");
+    CHECK_OK(ctx, pss_order_cancel(d, &FIX_ALICE, "test"));
+    pss_order_free(d);
+
+    pss_report *r;
+    CHECK_OK(ctx, pss_session_report(session, &r));
+    CHECK_I64(pss_report_get(r, PSS_FIG_ORDERS), 1);
+    CHECK_I64(pss_report_get(r, PSS_FIG_REFUNDS), 2);
+    CHECK_I64(pss_report_get(r, PSS_FIG_POSTED_TOTAL), 954 - 150 - 300);
+    pss_report_product rp = PSS_REPORT_PRODUCT_INIT;
+    CHECK_OK(ctx, pss_report_get_product(r, 0, &rp));
+    CHECK_STR(rp.product_id, "croissant");
+    CHECK_I64(rp.sold, 3000);
+    CHECK_I64(rp.refunded, 3000);
+    CHECK_I64(rp.net, 0);
+    pss_report_free(r);
+    pss_order_free(sale);
+    stop();
+}
+
+static void invoiced(void)
+{
+    start();
+    pss_order *o = paid_sale();
+    int64_t cash = expected_cash();
+    CHECK_OK(ctx, pss_order_set_invoiced(o, &FIX_ALICE, 1));
+    CHECK_I64(pss_order_is_invoiced(o), 1);
+    CHECK_I64(expected_cash(), cash); /* the cash count does not change */
+    pss_report *r;
+    pss_session_report(session, &r);
+    CHECK_I64(pss_report_get(r, PSS_FIG_INVOICED), 954);
+    CHECK_I64(pss_report_get(r, PSS_FIG_UNTAXED), 0);
+    CHECK_I64(pss_report_get(r, PSS_FIG_TAX), 0);
+    CHECK_I64(pss_report_tax_count(r), 2);
+    pss_report_tax rt = PSS_REPORT_TAX_INIT;
+    pss_report_get_tax(r, 0, &rt);
+    CHECK_I64(rt.amount, 0); /* invoiced orders post their taxes through the invoice */
+    pss_report_free(r);
+    CHECK_OK(ctx, pss_order_set_invoiced(o, &FIX_MIA, 0));
+    pss_session_report(session, &r);
+    CHECK_I64(pss_report_get(r, PSS_FIG_INVOICED), 0);
+    CHECK_I64(pss_report_get(r, PSS_FIG_UNTAXED), 450 - 41 + 420);
+    pss_report_free(r);
+    pss_order_free(o);
+    stop();
+}
+
+static pss_order_input submitted(const char *id, pss_line_input *lines, size_t n_lines,
+                                 pss_payment_input *pays, size_t n_pays)
+{
+    pss_order_input in = PSS_ORDER_INPUT_INIT;
+    in.id = id;
+    in.lines = lines;
+    in.n_lines = n_lines;
+    in.payments = pays;
+    in.n_payments = n_pays;
+    return in;
+}
+
+static void offline_submit(void)
+{
+    start();
+    char id[PSS_ID_SIZE];
+    next_id(id);
+    pss_line_input l[1] = {fix_line("cake", 2000, 325, VAT10, 1)};
+    pss_payment_input p[1] = {fix_pay("Card", 650)};
+    p[0].state = PSS_PAYMENT_DONE; /* approved by the terminal while offline */
+    pss_order_input in = submitted(id, l, 1, p, 1);
+    pss_submit_result res = PSS_SUBMIT_RESULT_INIT;
+    CHECK_OK(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res));
+    CHECK_I64(res.status, 0);
+    CHECK_I64(res.duplicate, 0);
+    CHECK_I64(res.state, PSS_ORDER_PAID);
+    CHECK_STR(res.order_id, id);
+    CHECK_STR(res.session_id, pss_session_id(session));
+    char *before = fix_dump(store);
+    CHECK_OK(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res));
+    CHECK_I64(res.duplicate, 1);
+    char *after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before); /* the same order again changes nothing */
+    free(after);
+    l[0].quantity = 3000;
+    CHECK_RC(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res), PSS_ECONFLICT);
+    CHECK_I64(res.status, PSS_ECONFLICT);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "was already recorded");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "with other content");
+    after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before);
+    free(before);
+    free(after);
+
+    /* a batch: fine, duplicate, invalid, conflicting within the batch, fine */
+    char ids[5][PSS_ID_SIZE];
+    pss_line_input good = fix_line("bun", 1000, 120, NULL, 0), bad = fix_line("bun", 0, 120, NULL, 0);
+    pss_payment_input cash = fix_pay("Cash", 120);
+    pss_order_input a = submitted(next_id(ids[0]), &good, 1, &cash, 1);
+    pss_order_input dup = submitted(next_id(ids[1]), &good, 1, &cash, 1);
+    dup.id = a.id;
+    pss_order_input invalid = submitted(next_id(ids[2]), &bad, 1, &cash, 1);
+    pss_line_input other = fix_line("bun", 2000, 120, NULL, 0);
+    pss_payment_input cash2 = fix_pay("Cash", 240);
+    pss_order_input conflict = submitted(a.id, &other, 1, &cash2, 1);
+    pss_order_input e = submitted(next_id(ids[4]), &good, 1, &cash, 1);
+    const pss_order_input *batch[5] = {&a, &dup, &invalid, &conflict, &e};
+    pss_submit_result results[5] = {PSS_SUBMIT_RESULT_INIT, PSS_SUBMIT_RESULT_INIT,
+                                    PSS_SUBMIT_RESULT_INIT, PSS_SUBMIT_RESULT_INIT,
+                                    PSS_SUBMIT_RESULT_INIT};
+    size_t accepted = 0;
+    int64_t cash_before = expected_cash();
+    CHECK_OK(ctx, pss_session_submit_batch(session, &FIX_ALICE, batch, 5, results, &accepted));
+    CHECK_I64(accepted, 3);
+    CHECK_I64(results[0].status, 0);
+    CHECK_I64(results[1].status, 0);
+    CHECK_I64(results[1].duplicate, 1);
+    CHECK_I64(results[2].status, PSS_EINVAL);
+    CHECK_I64(results[3].status, PSS_ECONFLICT);
+    CHECK_I64(results[4].status, 0);
+    CHECK_I64(results[4].state, PSS_ORDER_PAID);
+    CHECK_I64(expected_cash(), cash_before + 240);
+    pss_report *r;
+    pss_session_report(session, &r);
+    CHECK_I64(pss_report_get(r, PSS_FIG_ORDERS), 3);
+    pss_report_free(r);
+    stop();
+}
+
+static void bad_input(void)
+{
+    start();
+    pss_line_input l = fix_line("pie", 1000, 400, NULL, 0);
+    pss_order *o = draft(&l, 1);
+    char *before = fix_dump(store);
+    CHECK_RC(ctx, pay(o, "Bitcoin", 400), PSS_EINVAL);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "payment method 'Bitcoin' is not in config 'Main "
+                                        "register' (it has: Cash, Card, Voucher)");
+    CHECK_RC(ctx, pay(o, "Cash", 0), PSS_EINVAL);
+    CHECK_RC(ctx, pay(o, "Cash", -5), PSS_EINVAL);
+    struct {
+        int64_t qty, price, discount;
+        const char *tax, *category, *name, *want;
+    } lines[] = {
+        {0, 100, 0, NULL, NULL, "x", "has quantity 0"},
+        {-1000, 100, 0, NULL, NULL, "x", "refund line refers to the line"},
+        {1000, 0, 0, NULL, NULL, "x", "config does not allow free items"},
+        {1000, -100, 0, NULL, NULL, "x", "prices must be positive"},
+        {1000, 100, 1000001, NULL, NULL, "x", "outside 0 to 1000000 (100%)"},
+        {1000, 100, 0, "GST", NULL, "x", "tax 'GST' on line of 'x' is not in config"},
+        {1000, 100, 0, NULL, "toys", "x", "category 'toys' of 'x' is not in config"},
+        {1000, 100, 0, NULL, NULL, "bad\x01name", "contains a control character"},
+        {1000, 100, 0, NULL, NULL, "bad\xff", "is not valid UTF-8"},
+    };
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        const char *tax[1] = {lines[i].tax};
+        pss_line_input b = fix_line(lines[i].name, lines[i].qty, lines[i].price, tax,
+                                    lines[i].tax ? 1 : 0);
+        b.discount_ppm = lines[i].discount;
+        b.category = lines[i].category;
+        CHECK_RC(ctx, pss_order_add_line(o, &FIX_ALICE, &b, NULL), PSS_EINVAL);
+        CHECK_CONTAINS(pss_ctx_errmsg(ctx), lines[i].want);
+    }
+    CHECK_RC(ctx, pss_order_add_line(o, &FIX_ALICE, NULL, NULL), PSS_EINVAL);
+    pss_line_input v0 = l;
+    v0.version = 0;
+    CHECK_RC(ctx, pss_order_add_line(o, &FIX_ALICE, &v0, NULL), PSS_EVERSION);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "pss_line_input has version 0");
+    CHECK_RC(ctx, pss_order_add_line(o, &FIX_BOB, &l, NULL), PSS_EACCESS);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "session POS-0001/00001 is held by alice; bob (cashier) "
+                                        "may not add an order line");
+    pss_actor nobody = {PSS_ACTOR_VERSION, "alice", PSS_ROLE_NONE, "till-1"};
+    CHECK_RC(ctx, pss_order_add_line(o, &nobody, &l, NULL), PSS_EACCESS);
+    pss_actor elsewhere = FIX_ALICE;
+    elsewhere.device = "till-9";
+    CHECK_RC(ctx, pss_order_add_line(o, &elsewhere, &l, NULL), PSS_ELOCKED);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "is leased to device 'till-1' until 2026-11-21 08:15:00 "
+                                        "UTC");
+    CHECK_RC(ctx, pss_order_remove_line(o, &FIX_ALICE, 3), PSS_ENOTFOUND);
+    pss_order_input dup = PSS_ORDER_INPUT_INIT;
+    dup.id = pss_order_id(o);
+    pss_order *again = NULL;
+    CHECK_RC(ctx, pss_order_create(session, &FIX_ALICE, &dup, &again), PSS_ECONFLICT);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "already exists");
+    dup.id = "not-a-uuid";
+    CHECK_RC(ctx, pss_order_create(session, &FIX_ALICE, &dup, &again), PSS_EINVAL);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "order id 'not-a-uuid' is not a UUID");
+    char *after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before);
+    free(before);
+    free(after);
+    /* removing the only line, then the order is empty */
+    CHECK_OK(ctx, pss_order_remove_line(o, &FIX_ALICE, 0));
+    CHECK_I64(pss_order_line_count(o), 0);
+    CHECK_I64(totals_of(o).total, 0);
+    CHECK_OK(ctx, pss_order_cancel(o, &FIX_ALICE, "empty"));
+    pss_order_free(o);
+    stop();
+}
+
+int main(void)
+{
+    cash_with_change();
+    electronic_and_split();
+    cash_rounding();
+    refunds();
+    invoiced();
+    offline_submit();
+    bad_input();
+    return check_done();
+}
