@@ -304,6 +304,19 @@ static int pick_target(submit_job *job, pss_session **target, bool *routed)
                              "submit late orders");
 }
 
+/* Whether a failure belongs to the order (its content, its refund, its payments) rather
+ * than to the store or the machine, which spoils the whole transaction. */
+static bool order_level(int rc)
+{
+    switch (rc) {
+    case PSS_EINVAL: case PSS_ENOTFOUND: case PSS_ECONFLICT: case PSS_EOVERFLOW:
+    case PSS_EREFUND: case PSS_EOVERPAY: case PSS_EVERSION: case PSS_ESTATE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static int run_orders(submit_job *job, pss_stage *st, bool routed, pss_map *seen)
 {
     pss_ctx *ctx = job->s->ctx;
@@ -323,7 +336,7 @@ static int run_orders(submit_job *job, pss_stage *st, bool routed, pss_map *seen
             job->recorded += committed;
             continue;
         }
-        if (job->single || committed)
+        if (job->single || committed || !order_level(rc))
             return rc; /* a single order, or the transaction is spoiled */
         pss__clear(ctx);
     }
