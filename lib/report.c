@@ -420,9 +420,9 @@ static void write_drawer(pss_strbuf *b, const pss_report *r)
 
 static void write_methods(pss_strbuf *b, const pss_report *r)
 {
-    static const char *const cols[] = {"Payments", "Amount", "Change", "Net", "Counted",
-                                       "Difference"};
-    header(b, "Payment methods", cols, 6);
+    static const char *const cols[] = {"Payments", "Amount", "Change", "Net", "Expected",
+                                       "Counted", "Difference"};
+    header(b, "Payment methods", cols, 7);
     for (size_t i = 0; i < r->n_methods; i++) {
         const rmethod *m = &r->methods[i];
         pss_strbuf_puts(b, "  ");
@@ -431,6 +431,7 @@ static void write_methods(pss_strbuf *b, const pss_report *r)
         cell_amount(b, r, m->amount);
         cell_amount(b, r, m->change);
         cell_amount(b, r, m->net);
+        cell_amount(b, r, m->expected);
         cell_amount(b, r, m->counted);
         cell_amount(b, r, m->counted == PSS_UNSET ? PSS_UNSET : m->difference);
         pss_strbuf_puts(b, "\n");

@@ -547,6 +547,20 @@ int pss_session_expected_cash(const pss_session *s, int64_t *out)
     return pss__expected_cash(&s->core, out);
 }
 
+int pss_session_drafts(const pss_session *s, pss_strlist **out)
+{
+    if (!s || !out)
+        return PSS_EINVAL;
+    int rc = pss__strlist_new(s->ctx, out);
+    for (size_t i = 0; !rc && i < s->core.n_drafts; i++)
+        rc = pss__strlist_add(*out, s->core.drafts[i]);
+    if (rc) {
+        pss_strlist_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 int pss_session_blockers(const pss_session *s, size_t *drafts, size_t *pending)
 {
     if (!s)

@@ -294,6 +294,15 @@ PSS_API int pss_session_expected_cash(const pss_session *session, int64_t *out);
 PSS_API int pss_session_blockers(const pss_session *session, size_t *drafts, size_t *pending);
 
 /**
+ * Lists the session's draft orders (what a resumed till picks up, and what blocks a close),
+ * in the order they were started.
+ * @param session the session
+ * @param out receives the order ids; free with pss_strlist_free()
+ * @return 0 or ::PSS_ENOMEM
+ */
+PSS_API int pss_session_drafts(const pss_session *session, pss_strlist **out);
+
+/**
  * Recomputes every running total from the stored orders and cash movements and compares.
  * @param session the session
  * @return 0 when all agree, ::PSS_EMISMATCH naming the first differences, or a storage error

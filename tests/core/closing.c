@@ -546,7 +546,7 @@ static void report_text(void)
     CHECK_CONTAINS(t.data, "Session POS-0001/00001 (Main register), 2026-11-21, in_progress, EUR\n");
     CHECK_CONTAINS(t.data, "\n  Expected                            22.50\n");
     CHECK_CONTAINS(t.data, "\n  Card                                    1         9.99         0.00"
-                           "         9.99            -            -\n");
+                           "         9.99         9.99            -            -\n");
     CHECK_STR(pss_report_text_of(r, PSS_TEXT_OPENED_BY), "alice");
     CHECK_STR(pss_report_text_of(r, PSS_TEXT_CLOSED_BY), "");
     fix_text_free(&t);
