@@ -76,10 +76,10 @@ static int movement_put(pss_stage *st, movement *m, uint64_t expected)
     pss__jw_int(&w, doc, "time", m->time);
     pss__jw_bool(&w, doc, "voided", m->voided);
     pss__jw_str(&w, doc, "void_reason", m->voided ? m->void_reason : NULL);
-    int rc = pss__json_encode(ctx, &w, doc, &st->buf);
+    int rc = pss__json_encode(ctx, &w, doc, st->buf);
     json_decref(doc);
     if (!rc)
-        rc = pss__put(ctx, "movement", m->id, m->session_id, st->buf.data, st->buf.len, expected,
+        rc = pss__put(ctx, "movement", m->id, m->session_id, st->buf->data, st->buf->len, expected,
                       &m->rev);
     if (rc == PSS_ECONFLICT)
         rc = pss__fail(ctx, PSS_ECONFLICT, expected ? "cash movement %s changed underneath"

@@ -377,7 +377,7 @@ static int finish_close(pss_stage *st, close_args *a, pss_entry *e, const pss_me
     pss_session_core *c = &st->core;
     char key[PSS_CLAIM_KEY_MAX];
     snprintf(key, sizeof key, "%s/%s", c->rescue ? "rescue" : "open", c->config_id);
-    int rc = pss__entry_put(ctx, e, &st->buf);
+    int rc = pss__entry_put(ctx, e, st->buf);
     if (rc || (rc = pss__release(ctx, key, c->id)))
         return rc;
     if (!c->rescue) {
@@ -386,7 +386,7 @@ static int finish_close(pss_stage *st, close_args *a, pss_entry *e, const pss_me
             return rc;
         memcpy(ch.last_session, c->id, PSS_ID_SIZE);
         ch.last_closing_cash = c->counted_cash == PSS_UNSET ? 0 : c->counted_cash;
-        if ((rc = pss__chain_write(ctx, &ch, &st->buf)))
+        if ((rc = pss__chain_write(ctx, &ch, st->buf)))
             return rc;
     }
     c->state = PSS_SESSION_CLOSED;

@@ -239,20 +239,25 @@ json_t *pss__jw_payload(pss_jw *w)
     return obj;
 }
 
-static int append_chunk(const char *data, size_t len, void *arg)
-{
-    pss_strbuf *buf = arg;
-    pss_strbuf_add(buf, data, len);
-    return buf->failed ? -1 : 0;
-}
-
 int pss__json_encode(pss_ctx *ctx, pss_jw *w, json_t *value, pss_strbuf *buf)
 {
     pss_strbuf_reset(buf);
     if (w->failed || !value)
         return pss__oom(ctx);
-    if (json_dump_callback(value, append_chunk, buf, JSON_COMPACT) != 0 || buf->failed)
-        return pss__oom(ctx);
-    pss_strbuf_add(buf, "", 0); /* NUL-terminate even an empty buffer */
-    return buf->failed ? pss__oom(ctx) : 0;
+    /* json_dumpb writes into our buffer in one pass when it is large enough (it usually is:
+     * the buffer is kept between calls), else it says how much it needs. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        size_t room = buf->cap > 1 ? buf->cap - 1 : 0;
+        size_t need = json_dumpb(value, buf->data, room, JSON_COMPACT);
+        if (need == 0)
+            return pss__oom(ctx);
+        if (need <= room) {
+            buf->len = need;
+            buf->data[need] = '\0';
+            return 0;
+        }
+        if (pss__grow(buf->alloc, (void **)&buf->data, &buf->cap, need + 1, 1))
+            return pss__oom(ctx);
+    }
+    return pss__oom(ctx);
 }

@@ -10,6 +10,7 @@
 #include "possession.h"
 #include "possession/storage.h"
 #include "mem.h"
+#include "strbuf.h"
 
 #define PSS_ERRMSG_SIZE 1024
 #define PSS_MAX_FIGURES 8
@@ -55,6 +56,10 @@ struct pss_ctx {
 
     pss_journal_hook journal_hook;
     void *journal_hook_userdata;
+
+    /* Encode buffer reused by every call, so that payloads are not regrown each time. */
+    pss_strbuf scratch;
+    int scratch_taken;
 };
 
 /* Starts a public call: forgets the previous error. */

@@ -20,7 +20,9 @@ int pss__stage_init(pss_stage *st, pss_session *s, const pss_actor *actor)
     st->actor = actor;
     st->renew_lease = true;
     pss_map_init(&st->delta_index, s->ctx->alloc);
-    pss_strbuf_init(&st->buf, s->ctx->alloc);
+    pss_strbuf_init(&st->own_buf, s->ctx->alloc);
+    st->buf = s->ctx->scratch_taken ? &st->own_buf : &s->ctx->scratch;
+    s->ctx->scratch_taken += st->buf == &s->ctx->scratch;
     if (pss__core_copy(s->ctx, &st->core, &s->core))
         return pss__oom(s->ctx);
     return 0;
@@ -63,7 +65,7 @@ int pss__stage_write(pss_stage *st)
         return rc;
     renew_lease(st);
     uint64_t rev = 0;
-    rc = pss__core_put(st->s->ctx, &st->core, st->s->rev, &rev, &st->buf);
+    rc = pss__core_put(st->s->ctx, &st->core, st->s->rev, &rev, st->buf);
     if (!rc)
         st->core_rev = rev;
     return rc;
@@ -86,7 +88,9 @@ void pss__stage_finish(pss_stage *st, bool committed)
         st->installs[i].fn(st->installs[i].arg, committed);
     PSS_FREE(s->ctx, st->installs);
     pss__stage_deltas_free(st);
-    pss_strbuf_free(&st->buf);
+    if (st->buf == &s->ctx->scratch)
+        s->ctx->scratch_taken = 0;
+    pss_strbuf_free(&st->own_buf);
 }
 
 int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op)

@@ -370,10 +370,10 @@ static int write_tally(pss_stage *st, const char *orig_id, tally *t)
     for (size_t i = 0; i < t->n; i++)
         pss__jw_append(&w, arr, json_integer(t->qty[i]));
     pss__jw_set(&w, doc, "refunded", arr);
-    int rc = pss__json_encode(ctx, &w, doc, &st->buf);
+    int rc = pss__json_encode(ctx, &w, doc, st->buf);
     json_decref(doc);
     if (!rc)
-        rc = pss__put(ctx, "refund_tally", orig_id, orig_id, st->buf.data, st->buf.len, t->rev,
+        rc = pss__put(ctx, "refund_tally", orig_id, orig_id, st->buf->data, st->buf->len, t->rev,
                       NULL);
     if (rc == PSS_ECONFLICT)
         rc = pss__fail(ctx, PSS_ECONFLICT, "refund tally of order %s changed underneath",
@@ -472,11 +472,11 @@ static int put_order(pss_stage *st, const pss_order_data *old, pss_order_data *n
     pss_ctx *ctx = st->s->ctx;
     pss_jw w = {0};
     json_t *doc = pss__order_encode(next, &w);
-    int rc = pss__json_encode(ctx, &w, doc, &st->buf);
+    int rc = pss__json_encode(ctx, &w, doc, st->buf);
     json_decref(doc);
     if (rc)
         return rc;
-    rc = pss__put(ctx, "order", next->id, next->session_id, st->buf.data, st->buf.len,
+    rc = pss__put(ctx, "order", next->id, next->session_id, st->buf->data, st->buf->len,
                   old ? old->rev : 0, &next->rev);
     if (rc == PSS_ECONFLICT)
         return pss__fail(ctx, PSS_ECONFLICT, old ? "order %s was changed by another context; "

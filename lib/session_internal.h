@@ -147,7 +147,8 @@ typedef struct pss_stage {
     bool renew_lease;   /* renew the actor's device lease */
     const pss_actor *actor;
     uint64_t core_rev;  /* revision of the written session record */
-    pss_strbuf buf; /* scratch encode buffer */
+    pss_strbuf *buf;    /* scratch encode buffer: the context's, kept between calls */
+    pss_strbuf own_buf; /* used when the context's is taken */
 } pss_stage;
 
 /* ---- access ---- */

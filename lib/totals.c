@@ -190,14 +190,14 @@ int pss__stage_bucket(pss_stage *st, pss_bucket_type type, const char *a, const 
                       const char *c, const char *label, const int64_t d[PSS_BUCKET_VALUES])
 {
     pss_ctx *ctx = st->s->ctx;
-    if (pss__bucket_key(&st->buf, type, a, b, c))
+    if (pss__bucket_key(st->buf, type, a, b, c))
         return pss__oom(ctx);
-    uintptr_t at = (uintptr_t)pss_map_get(&st->delta_index, st->buf.data);
+    uintptr_t at = (uintptr_t)pss_map_get(&st->delta_index, st->buf->data);
     pss_bucket_delta *delta = NULL;
     if (at) {
         delta = &st->deltas[at - 1];
     } else {
-        int rc = new_delta(st, st->buf.data, type, a, b, c, &delta);
+        int rc = new_delta(st, st->buf->data, type, a, b, c, &delta);
         if (rc)
             return rc;
     }
@@ -266,10 +266,10 @@ static int write_delta(pss_stage *st, pss_bucket_delta *d)
     }
     pss_jw w = {0};
     json_t *doc = bucket_encode(st->core.id, d, &w);
-    rc = pss__json_encode(ctx, &w, doc, &st->buf);
+    rc = pss__json_encode(ctx, &w, doc, st->buf);
     json_decref(doc);
     if (!rc)
-        rc = pss__put(ctx, "total", d->record_id, st->core.id, st->buf.data, st->buf.len,
+        rc = pss__put(ctx, "total", d->record_id, st->core.id, st->buf->data, st->buf->len,
                       b ? b->rev : 0, &d->rev);
     if (rc == PSS_ECONFLICT)
         rc = pss__fail(ctx, PSS_ECONFLICT, "running total %s of session %s changed underneath",

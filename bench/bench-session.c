@@ -1,0 +1,315 @@
+/* bench-session.c: figures for bench/README.md, printed, never asserted. Orders recorded per
+ * second with the in-memory store and with SQLite (synchronous FULL, NORMAL, and batches of
+ * orders per transaction), the time to close sessions of 1k, 100k and 1M orders with the
+ * peak RSS at each size, the in-memory store's bytes per stored order, and, on the same
+ * SQLite data, the time SQLite itself takes to compute the closing totals with GROUP BY
+ * queries over the stored orders (what an ERP computing the close from its tables does).
+ *
+ *   bench-session [--quick] [directory for the database files]
+ */
+#include <possession.h>
+#include <possession/sqlite.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CONFIG_ID "be4c0000-0000-4000-8000-000000000001"
+#define BATCH 1000
+
+static const pss_actor CASHIER = {PSS_ACTOR_VERSION, "bench", PSS_ROLE_MANAGER, "till"};
+static const char *const VAT[] = {"VAT10"};
+static int quick;
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+static long current_rss_kib(void)
+{
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f && fscanf(f, "%ld %ld", &pages, &resident) != 2)
+        resident = 0;
+    if (f)
+        fclose(f);
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static void die(pss_ctx *ctx, const char *what)
+{
+    fprintf(stderr, "bench: %s: %s\n", what, pss_ctx_errmsg(ctx));
+    exit(1);
+}
+
+static void save_config(pss_ctx *ctx)
+{
+    pss_config_input in = PSS_CONFIG_INPUT_INIT;
+    in.id = CONFIG_ID;
+    in.name = "Bench";
+    in.code = "BENCH";
+    in.currency = "EUR";
+    in.cash_control = 0;
+    in.income_account = "Income:Sales";
+    in.receivable_account = "Assets:Receivable";
+    in.cash_in_account = "Assets:Safe";
+    in.cash_out_account = "Assets:Safe";
+    pss_method_input cash = {PSS_METHOD_INPUT_VERSION, "Cash", PSS_METHOD_CASH, "Assets:Cash", 0};
+    pss_method_input card = {PSS_METHOD_INPUT_VERSION, "Card", PSS_METHOD_CARD, "Assets:Card", 0};
+    pss_tax_input vat = {PSS_TAX_INPUT_VERSION, "VAT10", NULL, 100000, 1, "Liabilities:VAT"};
+    pss_config *c = NULL;
+    if (pss_config_new(ctx, &in, &c) || pss_config_add_method(c, &cash) ||
+        pss_config_add_method(c, &card) || pss_config_add_tax(c, &vat) ||
+        pss_config_save(c, &CASHIER))
+        die(ctx, "config");
+    pss_config_free(c);
+}
+
+/* A paid order: 3 lines, 1 payment; ids from a counter so they never repeat. */
+typedef struct order_buf {
+    char id[PSS_ID_SIZE];
+    pss_line_input lines[3];
+    pss_payment_input pay;
+    pss_order_input in;
+} order_buf;
+
+static void make_order(order_buf *o, long n)
+{
+    static const char *const products[] = {"P-01", "P-02", "P-03", "P-04", "P-05", "P-06",
+                                           "P-07", "P-08", "P-09", "P-10"};
+    snprintf(o->id, sizeof o->id, "%08lx-0000-4000-8000-%012lx", n >> 32, n & 0xffffffffffffL);
+    int64_t total = 0;
+    for (int i = 0; i < 3; i++) {
+        pss_line_input l = PSS_LINE_INPUT_INIT;
+        l.product_id = products[(n + i * 3) % 10];
+        l.quantity = 1000 * (1 + (n + i) % 3);
+        l.unit_price = 100 + (n * 7 + i * 13) % 900;
+        l.taxes = VAT;
+        l.n_taxes = 1;
+        o->lines[i] = l;
+        total += l.quantity / 1000 * l.unit_price;
+    }
+    pss_payment_input p = PSS_PAYMENT_INPUT_INIT;
+    p.method = n % 3 ? "Cash" : "Card";
+    p.amount = total;
+    o->pay = p;
+    pss_order_input in = PSS_ORDER_INPUT_INIT;
+    in.id = o->id;
+    in.lines = o->lines;
+    in.n_lines = 3;
+    in.payments = &o->pay;
+    in.n_payments = 1;
+    o->in = in;
+}
+
+typedef struct bench_store {
+    pss_ctx *ctx;
+    pss_storage *store;
+    pss_session *session;
+} bench_store;
+
+static void open_bench(bench_store *b, const char *path, pss_sqlite_sync sync)
+{
+    if (pss_ctx_new(&b->ctx, NULL))
+        exit(1);
+    int rc;
+    if (path) {
+        char aux[1200];
+        remove(path);
+        snprintf(aux, sizeof aux, "%s-wal", path);
+        remove(aux);
+        snprintf(aux, sizeof aux, "%s-shm", path);
+        remove(aux);
+        pss_sqlite_options o = PSS_SQLITE_OPTIONS_INIT;
+        o.sync = sync;
+        rc = pss_sqlite_open(b->ctx, path, &o, &b->store);
+    } else {
+        rc = pss_memstore_new(&b->store);
+    }
+    if (rc || pss_ctx_set_storage(b->ctx, b->store))
+        die(b->ctx, "store");
+    save_config(b->ctx);
+    pss_opening_input open = PSS_OPENING_INPUT_INIT;
+    if (pss_session_create(b->ctx, CONFIG_ID, &CASHIER, NULL, &b->session) ||
+        pss_session_open(b->session, &CASHIER, &open))
+        die(b->ctx, "session");
+}
+
+static void close_bench(bench_store *b)
+{
+    pss_session_free(b->session);
+    pss_ctx_free(b->ctx);
+    pss_storage_free(b->store);
+}
+
+static void submit_one(bench_store *b, long n)
+{
+    order_buf o;
+    make_order(&o, n);
+    if (pss_session_submit(b->session, &CASHIER, &o.in, NULL))
+        die(b->ctx, "submit");
+}
+
+static void submit_batches(bench_store *b, long first, long count)
+{
+    static order_buf orders[BATCH];
+    static const pss_order_input *ptrs[BATCH];
+    static pss_submit_result results[BATCH];
+    for (long done = 0; done < count;) {
+        long n = count - done < BATCH ? count - done : BATCH;
+        for (long i = 0; i < n; i++) {
+            make_order(&orders[i], first + done + i);
+            ptrs[i] = &orders[i].in;
+            results[i] = (pss_submit_result)PSS_SUBMIT_RESULT_INIT;
+        }
+        size_t accepted = 0;
+        if (pss_session_submit_batch(b->session, &CASHIER, ptrs, (size_t)n, results, &accepted) ||
+            accepted != (size_t)n)
+            die(b->ctx, "batch");
+        done += n;
+    }
+}
+
+/* ---- orders per second ---- */
+
+static void rate(const char *label, const char *path, pss_sqlite_sync sync, long n, int batch)
+{
+    bench_store b;
+    open_bench(&b, path, sync);
+    double t0 = seconds();
+    if (batch)
+        submit_batches(&b, 1, n);
+    else
+        for (long i = 1; i <= n; i++)
+            submit_one(&b, i);
+    double t = seconds() - t0;
+    printf("%-44s %9ld orders %8.2f s %10.0f orders/s\n", label, n, t, (double)n / t);
+    fflush(stdout);
+    close_bench(&b);
+}
+
+/* ---- closing at size ---- */
+
+static double close_session(bench_store *b)
+{
+    double t0 = seconds();
+    if (pss_session_start_closing(b->session, &CASHIER) ||
+        pss_session_close(b->session, &CASHIER, NULL))
+        die(b->ctx, "close");
+    return seconds() - t0;
+}
+
+static double group_by_close(const char *path, const char *session_id)
+{
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        return -1;
+    static const char *const queries[] = {
+        /* payments per method */
+        "SELECT json_extract(p.value,'$.method'), SUM(json_extract(p.value,'$.amount')),"
+        " SUM(json_extract(p.value,'$.change')) FROM records r, json_each(r.payload,'$.payments') p"
+        " WHERE r.kind='order' AND r.parent=?1 AND json_extract(p.value,'$.state')='done'"
+        " GROUP BY 1",
+        /* sales per income account and taxes */
+        "SELECT json_extract(g.value,'$.account'), json_extract(g.value,'$.taxes'),"
+        " SUM(json_extract(g.value,'$.untaxed')) FROM records r, json_each(r.payload,'$.groups') g"
+        " WHERE r.kind='order' AND r.parent=?1 AND json_extract(r.payload,'$.state')='paid'"
+        " GROUP BY 1, 2",
+        /* quantities per product */
+        "SELECT json_extract(l.value,'$.product'), SUM(json_extract(l.value,'$.qty'))"
+        " FROM records r, json_each(r.payload,'$.lines') l"
+        " WHERE r.kind='order' AND r.parent=?1 AND json_extract(r.payload,'$.state')='paid'"
+        " GROUP BY 1",
+    };
+    double t0 = seconds();
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(db, queries[q], -1, &st, NULL) != SQLITE_OK)
+            return -1;
+        sqlite3_bind_text(st, 1, session_id, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            ;
+        sqlite3_finalize(st);
+    }
+    double t = seconds() - t0;
+    sqlite3_close(db);
+    return t;
+}
+
+/* Runs in a child so that the peak RSS is this size's alone. */
+static void close_at_size(const char *path, long n)
+{
+    bench_store b;
+    long before = current_rss_kib();
+    double t0 = seconds();
+    open_bench(&b, path, PSS_SQLITE_SYNC_NORMAL);
+    submit_batches(&b, 1, n);
+    double fill = seconds() - t0;
+    long filled = current_rss_kib();
+    char session_id[PSS_ID_SIZE];
+    snprintf(session_id, sizeof session_id, "%s", pss_session_id(b.session));
+    double close = close_session(&b);
+    printf("%-10s %8ld orders: filled in %7.2f s, close %9.3f ms, peak RSS %7ld KiB",
+           path ? "sqlite" : "memory", n, fill, close * 1000, peak_rss_kib());
+    if (!path)
+        printf(", %5.0f bytes/order", (double)(filled - before) * 1024 / (double)n);
+    close_bench(&b);
+    if (path)
+        printf(", GROUP BY in SQLite %9.3f ms", group_by_close(path, session_id) * 1000);
+    printf("\n");
+    fflush(stdout);
+}
+
+static void in_child(const char *path, long n)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close_at_size(path, n);
+        exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+}
+
+int main(int argc, char **argv)
+{
+    int arg = 1;
+    if (arg < argc && strcmp(argv[arg], "--quick") == 0)
+        quick = 1, arg++;
+    const char *dir = arg < argc ? argv[arg] : ".";
+    char db[1024];
+    snprintf(db, sizeof db, "%s/bench.db", dir);
+    long scale = quick ? 100 : 1;
+    printf("libpossession %s, orders of 3 lines and 1 payment%s\n\n", pss_version(),
+           quick ? " (quick run: 1/100 of the sizes)" : "");
+    printf("Recording\n");
+    rate("memory store, one order per call", NULL, 0, 100000 / scale, 0);
+    rate("sqlite FULL, one order per transaction", db, PSS_SQLITE_SYNC_FULL, 3000 / scale, 0);
+    rate("sqlite NORMAL, one order per transaction", db, PSS_SQLITE_SYNC_NORMAL, 20000 / scale, 0);
+    rate("memory store, batches of 1000", NULL, 0, 200000 / scale, 1);
+    rate("sqlite NORMAL, batches of 1000", db, PSS_SQLITE_SYNC_NORMAL, 200000 / scale, 1);
+    rate("sqlite FULL, batches of 1000", db, PSS_SQLITE_SYNC_FULL, 200000 / scale, 1);
+    printf("\nClosing (a fresh process per size)\n");
+    long sizes[] = {1000, 100000, 1000000};
+    for (int i = 0; i < 3; i++)
+        in_child(NULL, sizes[i] / (i ? scale : 1));
+    for (int i = 0; i < 3; i++)
+        in_child(db, sizes[i] / (i ? scale : 1));
+    remove(db);
+    return 0;
+}
