@@ -3,6 +3,8 @@
  * conflicting, batched) and bad input, with exact figures and a verify after each part. */
 #include "fixture.h"
 
+#include "session_internal.h"
+
 static pss_ctx *ctx;
 static pss_storage *store;
 static pss_session *session;
@@ -521,8 +523,37 @@ static void bad_input(void)
     stop();
 }
 
+/* Orders are written through and released: the session holds one running total per
+ * method, account, tax and product, whatever the number of orders. */
+static void memory_does_not_grow(void)
+{
+    start();
+    pss_line_input l[3] = {fix_line("a", 1000, 100, VAT10, 1), fix_line("b", 2000, 250, VAT20, 1),
+                           fix_line("c", 1000, 399, NULL, 0)};
+    pss_payment_input cash = fix_pay("Cash", 2000);
+    size_t after_first = 0;
+    for (int i = 0; i < 300; i++) {
+        char id[PSS_ID_SIZE];
+        pss_order_input in = PSS_ORDER_INPUT_INIT;
+        in.id = next_id(id);
+        in.lines = l;
+        in.n_lines = 3;
+        in.payments = &cash;
+        in.n_payments = 1;
+        CHECK_RC(ctx, pss_session_submit(session, &FIX_ALICE, &in, NULL), 0);
+        if (i == 0)
+            after_first = pss_map_count(&session->buckets);
+    }
+    CHECK_I64(after_first, 9); /* Cash; 3 sales groups; 2 taxes; 3 products */
+    CHECK_I64(pss_map_count(&session->buckets), after_first);
+    CHECK_I64(session->core.n_drafts, 0);
+    CHECK_I64(session->core.totals.orders, 300);
+    stop();
+}
+
 int main(void)
 {
+    memory_does_not_grow();
     cash_with_change();
     electronic_and_split();
     cash_rounding();
