@@ -61,11 +61,12 @@ json_t *pss__jr_parse(pss_jr *r, const char *payload, size_t len)
         pss__jr_fail(r, "payload has no schema version \"v\"");
         return NULL;
     }
-    if (json_integer_value(v) > PSS_SCHEMA_VERSION) {
+    long long version = (long long)json_integer_value(v);
+    if (version > PSS_SCHEMA_VERSION) {
         json_decref(doc);
         r->rc = pss__fail(r->ctx, PSS_EVERSION,
                           "stored %s %s has schema version %lld; this library reads up to %d",
-                          r->kind, r->id, (long long)json_integer_value(v), PSS_SCHEMA_VERSION);
+                          r->kind, r->id, version, PSS_SCHEMA_VERSION);
         return NULL;
     }
     return doc;

@@ -1,0 +1,288 @@
+/* robustness.c: the context's hooks (allocator, logger) are used and balanced, and the
+ * library never trusts what storage returns: every kind of record, corrupted in many ways,
+ * gives PSS_ECORRUPT (or PSS_EVERSION for a newer schema) and never a crash. */
+#include "fixture.h"
+
+typedef struct counting {
+    long allocs, frees;
+} counting;
+
+static void *count_malloc(void *ud, size_t size)
+{
+    ((counting *)ud)->allocs++;
+    return malloc(size);
+}
+
+static void *count_realloc(void *ud, void *p, size_t size)
+{
+    if (!p)
+        ((counting *)ud)->allocs++;
+    return realloc(p, size);
+}
+
+static void count_free(void *ud, void *p)
+{
+    if (p)
+        ((counting *)ud)->frees++;
+    free(p);
+}
+
+typedef struct logged {
+    int errors, debug;
+    char last[512];
+} logged;
+
+static void logger(void *ud, pss_log_level level, const char *msg)
+{
+    logged *l = ud;
+    if (level == PSS_LOG_ERROR) {
+        l->errors++;
+        snprintf(l->last, sizeof l->last, "%s", msg);
+    }
+    if (level == PSS_LOG_DEBUG)
+        l->debug++;
+}
+
+static void hooks(void)
+{
+    counting c = {0, 0};
+    logged l = {0, 0, ""};
+    pss_allocator a = {PSS_ALLOCATOR_VERSION, count_malloc, count_realloc, count_free, &c};
+    pss_ctx_options o = PSS_CTX_OPTIONS_INIT;
+    o.allocator = &a;
+    o.clock = fix_clock_read;
+    o.clock_userdata = &fix_time;
+    o.log = logger;
+    o.log_userdata = &l;
+    o.log_level = PSS_LOG_DEBUG;
+    pss_ctx *ctx = NULL;
+    CHECK_RC(NULL, pss_ctx_new(&ctx, &o), 0);
+    pss_storage *store;
+    pss_memstore_new(&store);
+    pss_ctx_set_storage(ctx, store);
+    fix_save_config(ctx, NULL);
+    pss_session *s = fix_open(ctx, 0);
+    pss_line_input line = fix_line("x", 1000, 100, NULL, 0);
+    pss_payment_input pay = fix_pay("Cash", 100);
+    pss_order_input in = PSS_ORDER_INPUT_INIT;
+    in.id = "00000000-0000-4000-8000-000000000abc";
+    in.lines = &line;
+    in.n_lines = 1;
+    in.payments = &pay;
+    in.n_payments = 1;
+    CHECK_OK(ctx, pss_session_submit(s, &FIX_ALICE, &in, NULL));
+    CHECK_RC(ctx, pss_session_start_closing(s, &FIX_BOB), PSS_EACCESS);
+    CHECK(c.allocs > 50);
+    CHECK(l.errors >= 1);
+    CHECK(l.debug > 5); /* transactions begin and end */
+    CHECK_CONTAINS(l.last, "not allowed for this user or role: session POS-0001/00001 is held by "
+                           "alice");
+    pss_session_free(s);
+    pss_ctx_free(ctx);
+    CHECK_I64(c.allocs, c.frees); /* everything the library took through the hooks came back */
+    pss_storage_free(store);
+
+    pss_allocator broken = {PSS_ALLOCATOR_VERSION, count_malloc, NULL, count_free, &c};
+    o.allocator = &broken;
+    CHECK_RC(NULL, pss_ctx_new(&ctx, &o), PSS_EINVAL);
+    o.version = 99;
+    CHECK_RC(NULL, pss_ctx_new(&ctx, &o), PSS_EVERSION);
+    CHECK_RC(NULL, pss_ctx_new(NULL, NULL), PSS_EINVAL);
+}
+
+/* ---- corrupted records ---- */
+
+#include <jansson.h>
+
+static pss_storage *store;
+static pss_ctx *ctx;
+static pss_session *session;
+static char order_id[PSS_ID_SIZE], movement_id[PSS_ID_SIZE], entry_id[PSS_ID_SIZE];
+static char bucket_id[128];
+
+typedef struct found {
+    char payload[16384];
+    char parent[256];
+    uint64_t rev;
+} found;
+
+static int grab(const pss_record *rec, void *arg)
+{
+    found *f = arg;
+    snprintf(f->payload, sizeof f->payload, "%s", rec->payload);
+    snprintf(f->parent, sizeof f->parent, "%s", rec->parent);
+    f->rev = rec->rev;
+    return 0;
+}
+
+/* Replaces a record's payload behind the library's back. */
+static void overwrite(const char *kind, const char *id, const char *payload)
+{
+    found f;
+    store->begin(store->userdata, PSS_TXN_WRITE);
+    store->get(store->userdata, kind, id, grab, &f);
+    pss_record rec = {kind, id, f.parent, 0, payload, strlen(payload)};
+    uint64_t rev;
+    if (store->put(store->userdata, &rec, f.rev, &rev) != 0)
+        printf("# could not overwrite %s %s\n", kind, id);
+    store->commit(store->userdata);
+}
+
+static int load_all(void)
+{
+    pss_session *s = NULL;
+    pss_order *o = NULL;
+    pss_entry *e = NULL;
+    pss_cash_list *cl = NULL;
+    pss_config *c = NULL;
+    int rc = pss_session_load(ctx, pss_session_id(session), &s);
+    if (!rc)
+        rc = pss_session_verify(s);
+    if (!rc)
+        rc = pss_order_load(s, order_id, &o);
+    if (!rc)
+        rc = pss_cash_list_load(s, &cl);
+    if (!rc)
+        rc = pss_entry_load(ctx, entry_id, &e);
+    if (!rc)
+        rc = pss_config_load(ctx, FIX_CONFIG_ID, &c);
+    pss_config_free(c);
+    pss_cash_list_free(cl);
+    pss_entry_free(e);
+    pss_order_free(o);
+    pss_session_free(s);
+    return rc;
+}
+
+static json_t *wrong_type(json_t *v)
+{
+    if (json_is_string(v))
+        return json_integer(7);
+    if (json_is_integer(v))
+        return json_string("seven");
+    if (json_is_array(v) || json_is_object(v))
+        return json_true();
+    return json_array();
+}
+
+/* Every top-level field removed, then given a wrong type, then the payload cut short: each
+ * load fails cleanly or (for a field that may be absent) succeeds. */
+static void corrupt(const char *kind, const char *id)
+{
+    found original;
+    store->begin(store->userdata, 0);
+    store->get(store->userdata, kind, id, grab, &original);
+    store->commit(store->userdata);
+    json_t *doc = json_loads(original.payload, 0, NULL);
+    int refused = 0, tried = 0, bad_code = 0;
+    const char *key;
+    json_t *value;
+    void *tmp;
+    json_object_foreach_safe(doc, tmp, key, value) {
+        for (int how = 0; how < 2; how++) {
+            json_t *copy = json_deep_copy(doc);
+            if (how == 0)
+                json_object_del(copy, key);
+            else
+                json_object_set_new(copy, key, wrong_type(value));
+            char *text = json_dumps(copy, JSON_COMPACT);
+            overwrite(kind, id, text);
+            int rc = load_all();
+            tried++;
+            refused += rc == PSS_ECORRUPT || rc == PSS_EVERSION;
+            if (rc && rc != PSS_ECORRUPT && rc != PSS_EVERSION) {
+                bad_code++;
+                printf("# %s field '%s' (%s): %d %s\n", kind, key, how ? "wrong type" : "removed",
+                       rc, pss_ctx_errmsg(ctx));
+            }
+            free(text);
+            json_decref(copy);
+        }
+    }
+    const char *garbage[] = {"", "{", "[]", "null", "{\"v\":1}", "{\"v\":\"1\"}", "{\"v\":0}",
+                             "\xff\xfe", "{\"v\":1,\"v\":1}"};
+    for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
+        overwrite(kind, id, garbage[i]);
+        int rc = load_all();
+        tried++;
+        refused += rc == PSS_ECORRUPT;
+        bad_code += rc != PSS_ECORRUPT;
+    }
+    size_t len = strlen(original.payload);
+    for (size_t cut = 1; cut < len; cut += len / 10 + 1) {
+        char truncated[16384];
+        snprintf(truncated, sizeof truncated, "%.*s", (int)cut, original.payload);
+        overwrite(kind, id, truncated);
+        int rc = load_all();
+        tried++;
+        refused += rc == PSS_ECORRUPT;
+        bad_code += rc != PSS_ECORRUPT;
+    }
+    doc = json_incref(doc);
+    json_object_set_new(doc, "v", json_integer(2));
+    char *newer = json_dumps(doc, JSON_COMPACT);
+    overwrite(kind, id, newer);
+    CHECK_RC(ctx, load_all(), PSS_EVERSION);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "has schema version 2; this library reads up to 1");
+    free(newer);
+    json_decref(doc);
+    json_decref(doc);
+    overwrite(kind, id, original.payload);
+    CHECK_OK(ctx, load_all());
+    printf("# %s: %d corruptions tried, %d refused as corrupt, the rest harmless\n", kind, tried,
+           refused);
+    CHECK(refused > tried / 2);
+    CHECK_I64(bad_code, 0);
+}
+
+static void corrupted_records(void)
+{
+    pss_memstore_new(&store);
+    ctx = fix_ctx(store);
+    fix_save_config(ctx, NULL);
+    session = fix_open(ctx, 0);
+    const char *vat[] = {"VAT10"};
+    pss_line_input line = fix_line("bread", 2000, 325, vat, 1);
+    pss_payment_input pay = fix_pay("Cash", 1000);
+    pss_order_input in = PSS_ORDER_INPUT_INIT;
+    snprintf(order_id, sizeof order_id, "00000000-0000-4000-8000-000000000bad");
+    in.id = order_id;
+    in.lines = &line;
+    in.n_lines = 1;
+    in.payments = &pay;
+    in.n_payments = 1;
+    CHECK_OK(ctx, pss_session_submit(session, &FIX_ALICE, &in, NULL));
+    pss_cash_input move = PSS_CASH_INPUT_INIT;
+    move.kind = PSS_CASH_OUT;
+    move.amount = 100;
+    move.reason = "safe";
+    CHECK_OK(ctx, pss_cash_move(session, &FIX_ALICE, &move, movement_id));
+    /* the entry of a closed session, then a second open session to load */
+    CHECK_OK(ctx, pss_session_start_closing(session, &FIX_ALICE));
+    pss_count_input count = PSS_COUNT_INPUT_INIT;
+    count.cash_total = 550;
+    CHECK_OK(ctx, pss_session_count(session, &FIX_ALICE, &count));
+    CHECK_OK(ctx, pss_session_close(session, &FIX_ALICE, NULL));
+    pss_entry *e = NULL;
+    CHECK_OK(ctx, pss_session_entry(session, &e));
+    snprintf(entry_id, sizeof entry_id, "%s", pss_entry_id(e));
+    pss_entry_free(e);
+    snprintf(bucket_id, sizeof bucket_id, "%s:1", pss_session_id(session));
+    CHECK_OK(ctx, load_all());
+    corrupt("session", pss_session_id(session));
+    corrupt("order", order_id);
+    corrupt("movement", movement_id);
+    corrupt("entry", entry_id);
+    corrupt("total", bucket_id);
+    corrupt("config", FIX_CONFIG_ID);
+    pss_session_free(session);
+    pss_ctx_free(ctx);
+    pss_storage_free(store);
+}
+
+int main(void)
+{
+    hooks();
+    corrupted_records();
+    return check_done();
+}
