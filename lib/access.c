@@ -25,8 +25,9 @@ int pss__check_actor(pss_ctx *ctx, const pss_actor *actor, pss_role min_role, co
         return pss__fail(ctx, PSS_EINVAL, "actor %s has role %d, not none, cashier, manager "
                                           "or admin", actor->user, (int)actor->role);
     if (actor->role < min_role)
-        return pss__fail(ctx, PSS_EACCESS, "%s (%s) may not %s: it takes a %s", actor->user,
-                         pss__role_name(actor->role), doing, pss__role_name(min_role));
+        return pss__fail(ctx, PSS_EACCESS, "%s (%s) may not %s: it takes %s %s", actor->user,
+                         pss__role_name(actor->role), doing,
+                         min_role == PSS_ROLE_ADMIN ? "an" : "a", pss__role_name(min_role));
     return 0;
 }
 

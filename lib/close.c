@@ -278,9 +278,9 @@ static int check_blockers(pss_stage *st, const char *action)
         size_t at = 0;
         ids[0] = '\0';
         for (size_t i = 0; i < c->n_pending && i < LISTED_IDS; i++)
-            at += (size_t)snprintf(ids + at, sizeof ids - at, "%sorder %s payment %lld",
-                                   i ? ", " : "", c->pending[i].order,
-                                   (long long)c->pending[i].payment);
+            at += (size_t)snprintf(ids + at, sizeof ids - at, "%spayment %lld of order %s",
+                                   i ? ", " : "", (long long)c->pending[i].payment + 1,
+                                   c->pending[i].order);
         pss__fail(ctx, PSS_EPAYPENDING, "session %s has %zu pending payment%s: %s; confirm or "
                                         "fail them before closing", c->name, c->n_pending,
                   c->n_pending == 1 ? "" : "s", ids);
@@ -289,8 +289,9 @@ static int check_blockers(pss_stage *st, const char *action)
     }
     if (c->n_drafts) {
         list_ids(ids, sizeof ids, c->drafts, c->n_drafts);
-        pss__fail(ctx, PSS_EPENDING, "session %s has %zu draft order%s: %s; pay or cancel them "
-                                     "before closing", c->name, c->n_drafts,
+        pss__fail(ctx, PSS_EPENDING, "session %s has %zu draft order%s: %s; cancel them, or have "
+                                     "a manager reopen the session to finish them, before "
+                                     "closing", c->name, c->n_drafts,
                   c->n_drafts == 1 ? "" : "s", ids);
         pss__figure(ctx, "count", (int64_t)c->n_drafts);
         return refuse_plain(st, action, PSS_EPENDING);

@@ -392,7 +392,7 @@ static int check_tally(pss_ctx *ctx, const pss_order_data *orig, const tally *t,
         int64_t before = t->qty[i] - delta[i];
         pss__fail(ctx, PSS_EREFUND,
                   "line %zu ('%s') of order %s sold %s and %s are already refunded; refunding "
-                  "%s more is refused", i, orig->lines[i].product_name, orig->id,
+                  "%s more is refused", i + 1, orig->lines[i].product_name, orig->id,
                   fmt_qty(s, sold), fmt_qty(a, before), fmt_qty(w, delta[i]));
         pss__figure(ctx, "available", sold - before);
         return PSS_EREFUND;
@@ -732,7 +732,7 @@ int pss_order_cancel(pss_order *o, const pss_actor *actor, const char *reason)
     int rc = pss__check_text(o->s->ctx, "cancel reason", reason, PSS_TEXT_REQUIRED, PSS_NOTE_MAX);
     if (rc)
         return rc;
-    return pss__order_change(o, actor, PSS_ACCESS_SUPERVISE, IN_PROGRESS, "cancel an order",
+    return pss__order_change(o, actor, PSS_ACCESS_SUPERVISE, OPEN_STATES, "cancel an order",
                              change_cancel, (void *)reason);
 }
 

@@ -282,7 +282,7 @@ static void refunds(void)
     back = refund(pss_order_id(sale), &r2, 1, &rc);
     CHECK(back == NULL);
     CHECK_I64(rc, PSS_EREFUND);
-    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "line 0 ('croissant') of order");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "line 1 ('croissant') of order");
     CHECK_CONTAINS(pss_ctx_errmsg(ctx), "sold 3.000 and 1.000 are already refunded; refunding "
                                         "2.500 more is refused");
     int64_t available = 0;
