@@ -7,6 +7,8 @@
  *
  *   bench-session [--quick] [directory for the database files]
  */
+#define _GNU_SOURCE /* mallinfo2 */
+#include <malloc.h>
 #include <possession.h>
 #include <possession/sqlite.h>
 #include <sqlite3.h>
@@ -39,15 +41,9 @@ static long peak_rss_kib(void)
     return ru.ru_maxrss;
 }
 
-static long current_rss_kib(void)
+static size_t heap_in_use(void)
 {
-    long pages = 0, resident = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f && fscanf(f, "%ld %ld", &pages, &resident) != 2)
-        resident = 0;
-    if (f)
-        fclose(f);
-    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+    return mallinfo2().uordblks;
 }
 
 static void die(pss_ctx *ctx, const char *what)
@@ -250,23 +246,23 @@ static double group_by_close(const char *path, const char *session_id)
     return t;
 }
 
-/* Runs in a child so that the peak RSS is this size's alone. */
+/* Runs in a fresh process (see run_fresh) so that the peak RSS is this size's alone. */
 static void close_at_size(const char *path, long n)
 {
     bench_store b;
-    long before = current_rss_kib();
     double t0 = seconds();
     open_bench(&b, path, PSS_SQLITE_SYNC_NORMAL);
+    size_t before = heap_in_use();
     submit_batches(&b, 1, n);
     double fill = seconds() - t0;
-    long filled = current_rss_kib();
+    size_t filled = heap_in_use();
     char session_id[PSS_ID_SIZE];
     snprintf(session_id, sizeof session_id, "%s", pss_session_id(b.session));
     double close = close_session(&b);
     printf("%-10s %8ld orders: filled in %7.2f s, close %9.3f ms, peak RSS %7ld KiB",
            path ? "sqlite" : "memory", n, fill, close * 1000, peak_rss_kib());
     if (!path)
-        printf(", %5.0f bytes/order", (double)(filled - before) * 1024 / (double)n);
+        printf(", %5.0f bytes/order", ((double)filled - (double)before) / (double)n);
     close_bench(&b);
     if (path)
         printf(", GROUP BY in SQLite %9.3f ms", group_by_close(path, session_id) * 1000);
@@ -274,13 +270,16 @@ static void close_at_size(const char *path, long n)
     fflush(stdout);
 }
 
-static void in_child(const char *path, long n)
+/* A forked child inherits its parent's peak RSS; a new program image starts from zero. */
+static void run_fresh(const char *self, const char *path, long n)
 {
+    char count[32];
+    snprintf(count, sizeof count, "%ld", n);
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        close_at_size(path, n);
-        exit(0);
+        execl(self, self, "--close-at", count, path ? path : "memory", (char *)NULL);
+        _exit(127);
     }
     int status;
     waitpid(pid, &status, 0);
@@ -288,6 +287,10 @@ static void in_child(const char *path, long n)
 
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--close-at") == 0) {
+        close_at_size(strcmp(argv[3], "memory") ? argv[3] : NULL, atol(argv[2]));
+        return 0;
+    }
     int arg = 1;
     if (arg < argc && strcmp(argv[arg], "--quick") == 0)
         quick = 1, arg++;
@@ -303,13 +306,13 @@ int main(int argc, char **argv)
     rate("sqlite NORMAL, one order per transaction", db, PSS_SQLITE_SYNC_NORMAL, 20000 / scale, 0);
     rate("memory store, batches of 1000", NULL, 0, 200000 / scale, 1);
     rate("sqlite NORMAL, batches of 1000", db, PSS_SQLITE_SYNC_NORMAL, 200000 / scale, 1);
-    rate("sqlite FULL, batches of 1000", db, PSS_SQLITE_SYNC_FULL, 200000 / scale, 1);
+    rate("sqlite FULL, batches of 1000", db, PSS_SQLITE_SYNC_FULL, 50000 / scale, 1);
     printf("\nClosing (a fresh process per size)\n");
     long sizes[] = {1000, 100000, 1000000};
     for (int i = 0; i < 3; i++)
-        in_child(NULL, sizes[i] / (i ? scale : 1));
+        run_fresh(argv[0], NULL, sizes[i] / (i ? scale : 1));
     for (int i = 0; i < 3; i++)
-        in_child(db, sizes[i] / (i ? scale : 1));
+        run_fresh(argv[0], db, sizes[i] / (i ? scale : 1));
     remove(db);
     return 0;
 }
