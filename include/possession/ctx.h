@@ -149,10 +149,11 @@ PSS_API int pss_ctx_errcode(const pss_ctx *ctx);
  * One figure of the last failure, by name, for hosts and bindings that present it:
  * "expected", "counted", "difference", "allowed" (::PSS_ELIMIT), "count" (::PSS_EPENDING,
  * ::PSS_EPAYPENDING), "remaining" (::PSS_EOVERPAY), "available" (::PSS_EREFUND),
- * "imbalance" (::PSS_EUNBALANCED).
+ * "imbalance" (::PSS_EUNBALANCED). Amounts are in minor units; "available" is a quantity in
+ * thousandths; "count" is a plain count.
  * @param ctx the context
  * @param name the figure's name
- * @param value receives the figure (in minor units, or a plain count)
+ * @param value receives the figure
  * @return 0, or ::PSS_ENOTFOUND when the last failure has no such figure
  */
 PSS_API int pss_ctx_error_figure(const pss_ctx *ctx, const char *name, int64_t *value);

@@ -1,0 +1,669 @@
+"""The idiomatic layer over the C extension: Context, stores, Config, Session, Order, Entry
+and Report. Every method is one library call (or a read of a snapshot the call returned);
+this module only names arguments, picks defaults and wraps results in plain values."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import os
+from decimal import Decimal
+from enum import IntEnum
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional,
+                    Sequence, Tuple, Union)
+
+from . import _possession as _c
+from ._errors import NotFoundError
+from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRounding, Line,
+                     Method, MethodKind, OrderLine, OrderPayment, OrderState, OrderTax,
+                     OrderTotals, Payment, PaymentState, ReportMethod, ReportProduct, ReportTax,
+                     Role, Rounding, SessionState, SubmitResult, Tax, TaxRounding, EntryLine,
+                     EntryProduct, _enum, _time)
+
+HAVE_SQLITE = bool(_c.HAVE_SQLITE)
+LIBRARY_VERSION: str = _c.LIBRARY_VERSION
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+class LogLevel(IntEnum):
+    ERROR = 1
+    WARN = 2
+    INFO = 3
+    DEBUG = 4
+
+
+_LOGGING_LEVELS = {LogLevel.ERROR: logging.ERROR, LogLevel.WARN: logging.WARNING,
+                   LogLevel.INFO: logging.INFO, LogLevel.DEBUG: logging.DEBUG}
+
+
+def _id(obj: Any) -> str:
+    """An id from a handle (Config, Session, Order, Entry) or the id itself."""
+    return obj if isinstance(obj, str) else obj.id
+
+
+def _date(value: Any) -> Optional[str]:
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+# ---- stores ----
+
+class MemoryStore(_c.MemoryStore):
+    """The library's in-memory store (tests, examples, hosts that persist nothing).
+
+    ``dump()`` returns the whole content as text: two stores with the same content give the
+    same text."""
+
+    def __enter__(self) -> "MemoryStore":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<MemoryStore%s>" % (" closed" if self.closed else "")
+
+
+_SYNC = {"full": 0, "normal": 1}
+
+if HAVE_SQLITE:
+    class SqliteStore(_c.SqliteStore):
+        """The SQLite store on one file (WAL mode). ``sync`` is 'full' (survives power loss,
+        the default) or 'normal'; ``busy_timeout_ms`` how long to wait for another
+        connection's lock before BusyError. Give each Context its own SqliteStore."""
+
+        def __new__(cls, path: Union[str, "os.PathLike[str]"], *, sync: str = "full",
+                    busy_timeout_ms: int = 5000) -> "SqliteStore":
+            if sync not in _SYNC:
+                raise ValueError("sync must be 'full' or 'normal'")
+            return super().__new__(cls, path, sync=_SYNC[sync], busy_timeout_ms=busy_timeout_ms)
+
+        def __init__(self, path: Union[str, "os.PathLike[str]"], *, sync: str = "full",
+                     busy_timeout_ms: int = 5000) -> None:
+            self.path = os.fspath(path)
+
+        def __enter__(self) -> "SqliteStore":
+            return self
+
+        def __exit__(self, *exc: Any) -> None:
+            self.close()
+
+        def __repr__(self) -> str:
+            return "<SqliteStore %r%s>" % (self.path, " closed" if self.closed else "")
+else:
+    class SqliteStore:  # type: ignore[no-redef]
+        """Stands in when the binding was built without libpossession-sqlite."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise NotImplementedError("possession was built without libpossession-sqlite "
+                                      "(possession.HAVE_SQLITE is False)")
+
+
+# ---- context ----
+
+def _clock_fn(clock: Optional[Callable[[], Any]]) -> Optional[Callable[[], int]]:
+    if clock is None:
+        return None
+
+    def read() -> int:
+        now = clock()
+        if isinstance(now, _dt.datetime):
+            return (now - _EPOCH) // _dt.timedelta(milliseconds=1)
+        return now
+    return read
+
+
+def _log_fn(log: Any) -> Optional[Callable[[int, str], None]]:
+    if log is None:
+        return None
+    if isinstance(log, logging.Logger):
+        return lambda level, message: log.log(_LOGGING_LEVELS[LogLevel(level)], message)
+    return lambda level, message: log(LogLevel(level), message)
+
+
+_CONFIG_TEXT = ("id", "name", "code", "currency")
+_CONFIG_SCALARS = ("exponent", "cash_control", "max_difference", "one_session_per_day",
+                   "cash_rounding_increment", "lease_seconds", "allow_zero_price")
+_CONFIG_ENUMS = {"override_role": Role, "tax_rounding": TaxRounding, "rounding": Rounding,
+                 "cash_rounding": CashRounding, "cash_rounding_mode": Rounding}
+_ACCOUNTS = ("income", "receivable", "difference_gain", "difference_loss", "cash_in",
+             "cash_out", "expense", "rounding_gain", "rounding_loss")
+
+
+def _config_args(fields: Dict[str, Any]) -> tuple:
+    """The extension's arguments for a config from keyword arguments (or a dict)."""
+    fields = dict(fields)
+    scalars: Dict[str, Any] = {}
+    for key in _CONFIG_TEXT + _CONFIG_SCALARS:
+        if key in fields:
+            scalars[key] = fields.pop(key)
+    for key, enum in _CONFIG_ENUMS.items():
+        if key in fields and fields[key] is not None:
+            scalars[key] = int(_enum(enum, fields.pop(key)))
+    for name, account in dict(fields.pop("accounts", None) or {}).items():
+        if name not in _ACCOUNTS:
+            raise TypeError("unknown account %r (known: %s)" % (name, ", ".join(_ACCOUNTS)))
+        scalars[name + "_account"] = account
+    for name in _ACCOUNTS:
+        if name + "_account" in fields:
+            scalars[name + "_account"] = fields.pop(name + "_account")
+    methods = [_as(Method, m)._c() for m in fields.pop("methods", ())]
+    taxes = [_as(Tax, t)._c() for t in fields.pop("taxes", ())]
+    categories = fields.pop("categories", {})
+    categories = list(categories.items() if isinstance(categories, Mapping) else categories)
+    denominations = list(fields.pop("denominations", ()))
+    if fields:
+        raise TypeError("unknown config field(s): " + ", ".join(sorted(fields)))
+    return (scalars, methods, taxes, categories, denominations)
+
+
+def _as(cls: Any, value: Any) -> Any:
+    """A Method/Tax/Line/Payment from itself, a dict of its fields or a tuple."""
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, Mapping):
+        return cls(**value)
+    return cls(*value)
+
+
+class Context:
+    """A library context on one store: every other handle is made through it.
+
+    ``store`` is a MemoryStore, a SqliteStore or any object implementing the store protocol
+    (possession.Store). ``clock`` (optional) returns the time as ms since the epoch or an
+    aware datetime; ``log`` is a logging.Logger or a callable(level, message). A context is
+    used by one thread at a time."""
+
+    def __init__(self, store: Any, *, clock: Optional[Callable[[], Any]] = None,
+                 log: Any = None, log_level: Union[LogLevel, int] = LogLevel.WARN) -> None:
+        self._h = _c.Context(store, _clock_fn(clock), _log_fn(log), int(log_level))
+        self._store = store
+
+    @property
+    def store(self) -> Any:
+        return self._store
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._h.closed)
+
+    def close(self) -> None:
+        """Lets go of the store; handles made with this context refuse further calls."""
+        self._h.close()
+
+    def __enter__(self) -> "Context":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return "<Context on %s%s>" % (type(self._store).__name__,
+                                      " closed" if self.closed else "")
+
+    def now(self) -> _dt.datetime:
+        """The context's clock."""
+        return _time(self._h.now()) or _EPOCH
+
+    # configs
+
+    def new_config(self, fields: Optional[Mapping[str, Any]] = None, /,
+                   **kwargs: Any) -> "Config":
+        """Builds a config (not yet saved) from keyword arguments or a dict: name, code,
+        currency, exponent, cash_control, max_difference, override_role,
+        one_session_per_day, tax_rounding, rounding, cash_rounding,
+        cash_rounding_increment, cash_rounding_mode, lease_seconds, allow_zero_price,
+        accounts={'income': ..., ...} (or income_account=... etc.), methods, taxes,
+        categories and denominations."""
+        merged = dict(fields or {})
+        merged.update(kwargs)
+        return Config(self, self._h.config_new(*_config_args(merged)))
+
+    def config_from_json(self, text: str) -> "Config":
+        """A config from the JSON document Config.to_json() writes."""
+        return Config(self, self._h.config_from_json(text))
+
+    def load_config(self, config_id: str) -> "Config":
+        return Config(self, self._h.config_load(config_id))
+
+    # sessions
+
+    def create_session(self, config: Union["Config", str], actor: Actor, *,
+                       id: Optional[str] = None,
+                       operating_date: Union[_dt.date, str, None] = None) -> "Session":
+        """Creates a session (state new) for a saved config, with actor responsible."""
+        return Session(self, self._h.session_create(_id(config), actor, id,
+                                                    _date(operating_date)))
+
+    def load_session(self, session_id: str) -> "Session":
+        """Resumes a session from storage."""
+        return Session(self, self._h.session_load(session_id))
+
+    def find_open_session(self, config: Union["Config", str]) -> Optional["Session"]:
+        """The config's session that is not closed, or None."""
+        try:
+            return Session(self, self._h.session_find_open(_id(config)))
+        except NotFoundError:
+            return None
+
+    def session_ids(self, config: Union["Config", str],
+                    states: Optional[Iterable[Union[SessionState, str]]] = None) -> List[str]:
+        """Ids of the config's sessions (in the given states), in creation order."""
+        mask = 0xFFFF
+        if states is not None:
+            mask = 0
+            for state in states:
+                mask |= 1 << (list(SessionState).index(SessionState(state)) + 1)
+        return self._h.session_list(_id(config), mask)
+
+    # entries, audit, exports
+
+    def load_entry(self, entry_id: str) -> "Entry":
+        return Entry(self, self._h.entry_load(entry_id))
+
+    def audit(self, subject: Union["Session", "Config", str, None] = None) -> List[AuditRecord]:
+        """The audit trail about a session or a config (None: everything), oldest first."""
+        return [_audit_record(r) for r in self._h.audit(None if subject is None else _id(subject))]
+
+    def ledger(self, config: Union["Config", str], start: Union[_dt.date, str, None] = None,
+               end: Union[_dt.date, str, None] = None, file: Any = None) -> Optional[str]:
+        """Every entry of the config dated start..end as ledger text (written to file if
+        given, else returned)."""
+        return self._h.ledger_range(_id(config), _date(start), _date(end), file)
+
+    def csv(self, config: Union["Config", str], start: Union[_dt.date, str, None] = None,
+            end: Union[_dt.date, str, None] = None, file: Any = None) -> Optional[str]:
+        """Every entry of the config dated start..end as CSV with one header row."""
+        return self._h.csv_range(_id(config), _date(start), _date(end), file)
+
+
+def _audit_record(d: Dict[str, Any]) -> AuditRecord:
+    d = dict(d)
+    d["time"] = _time(d["time"])
+    d["role"] = Role(d["role"])
+    return AuditRecord(**d)
+
+
+# ---- config ----
+
+class Config:
+    """A register's config: currency, methods, taxes, accounts and closing rules."""
+
+    def __init__(self, ctx: Context, handle: Any) -> None:
+        self._ctx = ctx
+        self._h = handle
+        self._info = handle.info()
+
+    id = property(lambda self: self._info["id"])
+    name = property(lambda self: self._info["name"])
+    currency = property(lambda self: self._info["currency"])
+    exponent = property(lambda self: self._info["exponent"])
+    max_difference = property(lambda self: self._info["max_difference"])
+    methods = property(lambda self: tuple(self._info["methods"]),
+                       doc="The payment methods' names.")
+
+    def validate(self) -> None:
+        """Checks the whole config; ConfigError names the first thing missing or wrong."""
+        self._h.validate()
+
+    def save(self, actor: Actor) -> None:
+        """Validates and stores the config (a manager or admin)."""
+        self._h.save(actor)
+        self._info = self._h.info()
+
+    def to_json(self) -> str:
+        return self._h.to_json()
+
+    def __repr__(self) -> str:
+        return "<Config %s %r %s>" % (self.id, self.name, self.currency)
+
+
+# ---- session ----
+
+class Session:
+    """A session handle: state, balances, orders, cash, and the close. The handle is a view
+    of the stored session; ``with`` (or release()) frees the handle, never the session."""
+
+    def __init__(self, ctx: Context, handle: Any) -> None:
+        self._ctx = ctx
+        self._h = handle
+
+    @property
+    def context(self) -> Context:
+        return self._ctx
+
+    def _get(self, key: str) -> Any:
+        return self._h.info()[key]
+
+    id = property(lambda self: self._get("id"))
+    name = property(lambda self: self._get("name"))
+    config_id = property(lambda self: self._get("config_id"))
+    state = property(lambda self: SessionState(self._get("state")))
+    user = property(lambda self: self._get("user"), doc="The responsible user.")
+    lease_device = property(lambda self: self._get("lease_device"))
+    lease_expires = property(lambda self: _time(self._get("lease_expires")))
+    operating_date = property(lambda self: _dt.date.fromisoformat(self._get("operating_date")))
+    is_rescue = property(lambda self: self._get("is_rescue"))
+    currency = property(lambda self: self._get("currency"))
+    opening_expected = property(lambda self: self._get("opening_expected"))
+    opening_counted = property(lambda self: self._get("opening_counted"))
+    current_balance = property(lambda self: self._get("current_balance"),
+                               doc="Total of paid and draft orders.")
+    posted_balance = property(lambda self: self._get("posted_balance"),
+                              doc="Total of paid orders.")
+    expected_cash = property(lambda self: self._get("expected_cash"),
+                             doc="The cash expected in the drawer now.")
+    drafts = property(lambda self: self._get("drafts"), doc="Draft orders (block a close).")
+    pending_payments = property(lambda self: self._get("pending_payments"),
+                                doc="Pending payments (block a close).")
+
+    @property
+    def config(self) -> Config:
+        """A copy of the config the session runs on."""
+        return Config(self._ctx, self._h.config())
+
+    # lifecycle
+
+    def start_opening(self, actor: Actor) -> None:
+        self._h.start_opening(actor)
+
+    def open(self, actor: Actor, counted_cash: Optional[Amount] = None, *,
+             note: Optional[str] = None) -> None:
+        """Opens for trading with the counted opening cash (required with cash control)."""
+        self._h.open(actor, counted_cash, note)
+
+    def take_over(self, actor: Actor) -> None:
+        self._h.take_over(actor)
+
+    def heartbeat(self, actor: Actor) -> None:
+        self._h.heartbeat(actor)
+
+    def refresh(self) -> None:
+        """Reloads the handle from storage."""
+        self._h.refresh()
+
+    def verify(self) -> None:
+        """Recomputes the running totals from the stored orders; MismatchError if they differ."""
+        self._h.verify()
+
+    # orders
+
+    def create_order(self, actor: Actor, lines: Iterable[Union[Line, Mapping[str, Any]]] = (),
+                     *, id: Optional[str] = None, refund_of: Union["Order", str, None] = None,
+                     invoiced: bool = False, note: Optional[str] = None) -> "Order":
+        """Creates a draft order with these lines; pay it with Order.add_payment()."""
+        order = (id, None if refund_of is None else _id(refund_of), invoiced, note,
+                 [_as(Line, line)._c() for line in lines], [])
+        return Order(self, self._h.create_order(actor, order))
+
+    def submit(self, actor: Actor, id: str, lines: Iterable[Union[Line, Mapping[str, Any]]],
+               payments: Iterable[Union[Payment, Mapping[str, Any]]] = (), *,
+               refund_of: Union["Order", str, None] = None, invoiced: bool = False,
+               note: Optional[str] = None) -> SubmitResult:
+        """Records a complete order made offline (idempotent by id)."""
+        return _submit_result(self._h.submit(actor, _order_tuple(
+            dict(id=id, lines=lines, payments=payments, refund_of=refund_of,
+                 invoiced=invoiced, note=note))))
+
+    def submit_batch(self, actor: Actor,
+                     orders: Iterable[Mapping[str, Any]]) -> Tuple[int, List[SubmitResult]]:
+        """Submits many orders (dicts with id, lines, payments, refund_of, invoiced, note) in
+        one transaction; returns (accepted, one result per order)."""
+        accepted, results = self._h.submit_batch(actor, [_order_tuple(o) for o in orders])
+        return accepted, [_submit_result(r) for r in results]
+
+    def load_order(self, order_id: str) -> "Order":
+        return Order(self, self._h.load_order(order_id))
+
+    # cash
+
+    def move_cash(self, actor: Actor, kind: Union[CashKind, str], amount: Amount, reason: str,
+                  *, account: Optional[str] = None, id: Optional[str] = None) -> str:
+        """Records a cash movement; returns its id."""
+        return self._h.cash_move(actor, int(_enum(CashKind, kind)), amount, reason, account, id)
+
+    def cash_in(self, actor: Actor, amount: Amount, reason: str, **kw: Any) -> str:
+        return self.move_cash(actor, CashKind.IN, amount, reason, **kw)
+
+    def cash_out(self, actor: Actor, amount: Amount, reason: str, **kw: Any) -> str:
+        return self.move_cash(actor, CashKind.OUT, amount, reason, **kw)
+
+    def expense(self, actor: Actor, amount: Amount, reason: str, **kw: Any) -> str:
+        return self.move_cash(actor, CashKind.EXPENSE, amount, reason, **kw)
+
+    def correction(self, actor: Actor, amount: Amount, reason: str, **kw: Any) -> str:
+        return self.move_cash(actor, CashKind.CORRECTION, amount, reason, **kw)
+
+    def void_cash(self, actor: Actor, movement_id: str, reason: str) -> None:
+        self._h.cash_void(actor, movement_id, reason)
+
+    def cash_movements(self) -> List[CashMovement]:
+        result = []
+        for d in self._h.cash_list():
+            d = dict(d, kind=_enum(CashKind, d["kind"]), time=_time(d["time"]))
+            result.append(CashMovement(**d))
+        return result
+
+    # closing
+
+    def start_closing(self, actor: Actor) -> None:
+        self._h.start_closing(actor)
+
+    def count(self, actor: Actor, cash: Optional[Amount] = None, *,
+              denominations: Union[Mapping[Amount, int], Iterable[Tuple[Amount, int]], None] = None,
+              methods: Union[Mapping[str, Amount], Iterable[Tuple[str, Amount]], None] = None,
+              note: Optional[str] = None) -> None:
+        """Records the closing count: the cash as a total or by denomination ({'0.50': 3}),
+        and counted totals of other methods ({'Card': '42.00'})."""
+        self._h.count(actor, cash, _pairs(denominations), _pairs(methods), note)
+
+    def close(self, actor: Actor, *, note: Optional[str] = None) -> None:
+        """Closes and posts the entry; CashDifferenceError when the difference exceeds what
+        the actor may close with (every attempt is audited)."""
+        self._h.close(actor, note)
+
+    def reopen(self, actor: Actor, reason: str) -> None:
+        self._h.reopen(actor, reason)
+
+    def force_close(self, actor: Actor, reason: str, *, void_pending: bool = False,
+                    counted_cash: Optional[Amount] = None) -> None:
+        """Closes a stuck session as an admin (audited)."""
+        self._h.force_close(actor, reason, void_pending, counted_cash)
+
+    def report(self) -> "Report":
+        return Report(self._h.report())
+
+    def entry(self) -> "Entry":
+        """The journal entry the closed session posted."""
+        return Entry(self._ctx, self._h.entry())
+
+    def audit(self) -> List[AuditRecord]:
+        return self._ctx.audit(self.id)
+
+    # the handle
+
+    def release(self) -> None:
+        self._h.release()
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        try:
+            info = self._h.info()
+        except ValueError:
+            return "<Session released>"
+        return "<Session %s %s %s>" % (info["name"], info["state"], info["user"])
+
+
+def _pairs(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value.items() if isinstance(value, Mapping) else value)
+
+
+def _order_tuple(o: Mapping[str, Any]) -> tuple:
+    refund_of = o.get("refund_of")
+    return (o.get("id"), None if refund_of is None else _id(refund_of),
+            o.get("invoiced", False), o.get("note"),
+            [_as(Line, line)._c() for line in o.get("lines", ())],
+            [_as(Payment, p)._c() for p in o.get("payments", ())])
+
+
+def _submit_result(d: Dict[str, Any]) -> SubmitResult:
+    return SubmitResult(**dict(d, state=None if d["state"] is None else OrderState(d["state"])))
+
+
+# ---- order ----
+
+class Order:
+    """An order handle: lines, payments and its figures (Decimal)."""
+
+    def __init__(self, session: Session, handle: Any) -> None:
+        self._session = session
+        self._h = handle
+
+    def _get(self, key: str) -> Any:
+        return self._h.info()[key]
+
+    id = property(lambda self: self._get("id"))
+    session_id = property(lambda self: self._get("session_id"))
+    number = property(lambda self: self._get("number"))
+    state = property(lambda self: OrderState(self._get("state")))
+    refund_of = property(lambda self: self._get("refund_of"))
+    invoiced = property(lambda self: self._get("invoiced"))
+    totals = property(lambda self: OrderTotals(**self._get("totals")))
+    total = property(lambda self: self._get("totals")["total"])
+    lines = property(lambda self: tuple(OrderLine(**dict(d, taxes=tuple(d["taxes"])))
+                                        for d in self._get("lines")))
+    taxes = property(lambda self: tuple(OrderTax(**d) for d in self._get("taxes")))
+    payments = property(lambda self: tuple(
+        OrderPayment(**dict(d, state=PaymentState(d["state"]))) for d in self._get("payments")))
+
+    def add_line(self, actor: Actor, line: Union[Line, Mapping[str, Any]]) -> int:
+        """Adds a line to a draft order; returns its index."""
+        return self._h.add_line(actor, _as(Line, line)._c())
+
+    def remove_line(self, actor: Actor, index: int) -> None:
+        self._h.remove_line(actor, index)
+
+    def add_payment(self, actor: Actor, method: str, amount: Amount, *,
+                    state: Union[PaymentState, str, None] = None,
+                    reference: Optional[str] = None) -> int:
+        """Adds a payment; returns its index. Cash beyond what is due is change."""
+        return self._h.add_payment(actor, Payment(method, amount, state, reference)._c())
+
+    pay = add_payment
+
+    def confirm_payment(self, actor: Actor, index: int) -> None:
+        self._h.confirm_payment(actor, index)
+
+    def fail_payment(self, actor: Actor, index: int, reason: Optional[str] = None) -> None:
+        self._h.fail_payment(actor, index, reason)
+
+    def void_payment(self, actor: Actor, index: int, reason: str) -> None:
+        self._h.void_payment(actor, index, reason)
+
+    def cancel(self, actor: Actor, reason: str) -> None:
+        self._h.cancel(actor, reason)
+
+    def validate(self, actor: Actor) -> None:
+        """Marks a draft order with nothing due paid."""
+        self._h.validate(actor)
+
+    def set_invoiced(self, actor: Actor, invoiced: bool = True) -> None:
+        self._h.set_invoiced(actor, invoiced)
+
+    def release(self) -> None:
+        self._h.release()
+
+    def __enter__(self) -> "Order":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        try:
+            info = self._h.info()
+        except ValueError:
+            return "<Order released>"
+        return "<Order #%d %s total %s>" % (info["number"], info["state"],
+                                            info["totals"]["total"])
+
+
+# ---- entry and report ----
+
+class Entry:
+    """A posted journal entry: iterate it for its lines; export as ledger text or CSV."""
+
+    def __init__(self, ctx: Context, handle: Any) -> None:
+        self._ctx = ctx
+        self._h = handle
+        info = handle.info()
+        self.id: str = info["id"]
+        self.session_id: str = info["session_id"]
+        self.reference: str = info["reference"]
+        self.date = _dt.date.fromisoformat(info["date"])
+        self.currency: str = info["currency"]
+        self.total: Decimal = info["total"]
+        self.lines: Tuple[EntryLine, ...] = tuple(EntryLine(**d) for d in info["lines"])
+        self.products: Tuple[EntryProduct, ...] = tuple(
+            EntryProduct(**d) for d in info["products"])
+
+    def __iter__(self) -> Iterator[EntryLine]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def ledger(self, file: Any = None) -> Optional[str]:
+        """The entry as one ledger/hledger transaction (written to file if given)."""
+        return self._h.ledger(file)
+
+    def csv(self, file: Any = None, *, header: bool = True) -> Optional[str]:
+        """The entry as CSV (RFC 4180), with a header row unless header=False."""
+        return self._h.csv(header, file)
+
+    def release(self) -> None:
+        self._h.release()
+
+    def __enter__(self) -> "Entry":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        return "<Entry %s %s %s %s, %d lines>" % (self.reference, self.date.isoformat(),
+                                                  self.currency, self.total, len(self.lines))
+
+
+class Report:
+    """A snapshot of a session's figures (Decimal amounts, int counts, datetime times), its
+    per-method, per-tax and per-product totals, and ``text``, the printable report."""
+
+    _TIMES = ("opened_at", "closed_at", "created_at")
+
+    def __init__(self, snapshot: Dict[str, Any]) -> None:
+        for name, value in snapshot["figures"].items():
+            setattr(self, name, _time(value) if name in self._TIMES else value)
+        for name, value in snapshot["texts"].items():
+            setattr(self, name, value)
+        self.methods = tuple(ReportMethod(**d) for d in snapshot["methods"])
+        self.taxes = tuple(ReportTax(**d) for d in snapshot["taxes"])
+        self.products = tuple(ReportProduct(**d) for d in snapshot["products"])
+        self.text: str = snapshot["text"]
+        self.figures: Dict[str, Any] = dict(snapshot["figures"])
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return "<Report %s %s expected %s counted %s>" % (
+            self.session_name, self.state, self.expected_cash, self.counted_cash)

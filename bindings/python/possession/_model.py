@@ -1,0 +1,334 @@
+"""The plain values of possession: enums, the actor, the inputs a caller builds (methods,
+taxes, lines, payments) and the read-only records calls return. Amounts are Decimal in the
+config's currency; quantities are Decimal pieces (0.250 kg is Decimal('0.250')); rates and
+discounts are Decimal percent. None of this holds a rule: the library decides everything."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum, IntEnum
+from typing import Any, Optional, Sequence, Tuple, Union
+
+Amount = Union[Decimal, int, str]
+"""What an amount argument accepts: Decimal, int or a decimal str ('12.34'); never float."""
+
+
+class Role(IntEnum):
+    """Roles, ordered: a higher role may do everything a lower one may."""
+    NONE = 0
+    CASHIER = 1
+    MANAGER = 2
+    ADMIN = 3
+
+
+class MethodKind(IntEnum):
+    CASH = 1
+    CARD = 2
+    OTHER = 3
+
+
+class Rounding(IntEnum):
+    HALF_UP = 1
+    HALF_EVEN = 2
+    UP = 3
+    DOWN = 4
+
+
+class TaxRounding(IntEnum):
+    PER_LINE = 1
+    PER_ORDER = 2
+
+
+class CashRounding(IntEnum):
+    OFF = 0
+    CASH = 1
+    ALL = 2
+
+
+class CashKind(IntEnum):
+    IN = 1
+    OUT = 2
+    EXPENSE = 3
+    CORRECTION = 4
+
+
+class SessionState(str, Enum):
+    NEW = "new"
+    OPENING_CONTROL = "opening_control"
+    IN_PROGRESS = "in_progress"
+    CLOSING_CONTROL = "closing_control"
+    CLOSED = "closed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class OrderState(str, Enum):
+    DRAFT = "draft"
+    PAID = "paid"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class PaymentState(str, Enum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+    VOIDED = "voided"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def number(self) -> int:
+        """The library's value of the state."""
+        return list(PaymentState).index(self) + 1
+
+
+def _enum(cls: Any, value: Any) -> Any:
+    """An enum member from a member, its value or its (case-insensitive) name."""
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, str):
+        try:
+            return cls[value.upper()]
+        except KeyError:
+            pass
+    return cls(value)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs a mutating call: a user id, a role and the device (till) it works on."""
+    user: str
+    role: Role = Role.CASHIER
+    device: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", _enum(Role, self.role))
+
+
+@dataclass(frozen=True)
+class Method:
+    """A payment method of a config; electronic methods' payments start pending."""
+    name: str
+    kind: Union[MethodKind, str] = MethodKind.CASH
+    account: Optional[str] = None
+    electronic: bool = False
+
+    def _c(self) -> tuple:
+        return (self.name, int(_enum(MethodKind, self.kind)), self.account, self.electronic)
+
+
+@dataclass(frozen=True)
+class Tax:
+    """A tax lines can carry; rate in percent (Decimal('7.7'))."""
+    code: str
+    rate: Amount
+    account: Optional[str] = None
+    included: bool = False
+    name: Optional[str] = None
+
+    def _c(self) -> tuple:
+        return (self.code, self.name, self.rate, self.included, self.account)
+
+
+@dataclass(frozen=True)
+class Line:
+    """An order line: quantity in pieces (Decimal('0.250') for 250 g), unit price in the
+    currency, discount in percent, tax codes from the config. A refund line names the
+    refunded order's line index and a negative quantity."""
+    product_id: Optional[str] = None
+    price: Amount = 0
+    quantity: Amount = 1
+    name: Optional[str] = None
+    category: Optional[str] = None
+    discount: Amount = 0
+    taxes: Sequence[str] = ()
+    refund_line: Optional[int] = None
+
+    @classmethod
+    def refund(cls, line: int, quantity: Amount = -1) -> "Line":
+        """A refund line of the original order's line index (quantity negative)."""
+        return cls(quantity=quantity, refund_line=line)
+
+    def _c(self) -> tuple:
+        return (self.product_id, self.name, self.category, self.quantity, self.price,
+                self.discount, tuple(self.taxes), self.refund_line)
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A payment for Session.submit(); state None: pending for electronic methods."""
+    method: str
+    amount: Amount
+    state: Optional[Union[PaymentState, str]] = None
+    reference: Optional[str] = None
+
+    def _c(self) -> tuple:
+        state = None if self.state is None else _enum(PaymentState, self.state).number
+        return (self.method, self.amount, state, self.reference)
+
+
+def _time(ms: int) -> Optional[_dt.datetime]:
+    """Milliseconds since the epoch as an aware UTC datetime (0: None)."""
+    if not ms:
+        return None
+    return _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(milliseconds=ms)
+
+
+@dataclass(frozen=True)
+class OrderTotals:
+    untaxed: Decimal
+    tax: Decimal
+    total: Decimal
+    rounding: Decimal
+    due: Decimal
+    paid: Decimal
+    pending: Decimal
+    change: Decimal
+    remaining: Decimal
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    product_id: str
+    name: str
+    category: Optional[str]
+    income_account: str
+    quantity: Decimal
+    price: Decimal
+    discount: Decimal
+    untaxed: Decimal
+    tax: Decimal
+    total: Decimal
+    taxes: Tuple[str, ...]
+    refund_line: Optional[int]
+
+
+@dataclass(frozen=True)
+class OrderTax:
+    code: str
+    account: str
+    rate: Decimal
+    included: bool
+    base: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class OrderPayment:
+    method: str
+    amount: Decimal
+    state: PaymentState
+    change: Decimal
+    reference: Optional[str]
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """What happened to a submitted order: where it went, and whether it was a duplicate."""
+    order_id: str
+    session_id: str
+    state: Optional[OrderState]
+    duplicate: bool
+    routed: bool
+    rescue: bool
+    status: int = 0
+
+
+@dataclass(frozen=True)
+class CashMovement:
+    id: str
+    kind: CashKind
+    amount: Decimal
+    reason: str
+    account: str
+    user: str
+    time: Optional[_dt.datetime]
+    voided: bool
+    void_reason: Optional[str]
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audit entry: who did what when, the outcome (0 or the refusal's code) and, for
+    cash counts and closes, the figures as Decimal."""
+    seq: int
+    time: Optional[_dt.datetime]
+    user: str
+    role: Role
+    device: str
+    action: str
+    session_id: str
+    config_id: str
+    outcome: int
+    detail: str
+    reason: str
+    expected: Optional[Decimal]
+    counted: Optional[Decimal]
+    difference: Optional[Decimal]
+    allowed: Optional[Decimal]
+    json: str = field(repr=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when the action happened (was not refused)."""
+        return self.outcome == 0
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """One journal line: a debit or a credit, never both."""
+    account: str
+    debit: Decimal
+    credit: Decimal
+    label: str
+    kind: str
+    method: Optional[str]
+    tax: Optional[str]
+
+
+@dataclass(frozen=True)
+class EntryProduct:
+    product_id: str
+    name: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class ReportMethod:
+    name: str
+    account: str
+    is_cash: bool
+    payments: int
+    amount: Decimal
+    change: Decimal
+    net: Decimal
+    expected: Decimal
+    counted: Optional[Decimal]
+    difference: Decimal
+
+
+@dataclass(frozen=True)
+class ReportTax:
+    code: str
+    account: str
+    base: Decimal
+    amount: Decimal
+    refund_base: Decimal
+    refund_amount: Decimal
+
+
+@dataclass(frozen=True)
+class ReportProduct:
+    product_id: str
+    name: str
+    sold: Decimal
+    refunded: Decimal
+    net: Decimal

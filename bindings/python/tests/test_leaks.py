@@ -1,0 +1,124 @@
+"""No leaked references or memory: a whole day (success paths and the usual exceptions,
+a Python store with a failing callback) run many times leaves the total reference count
+(debug builds: sys.gettotalrefcount) and traced memory where they were."""
+
+import gc
+import io
+import sys
+import tracemalloc
+import unittest
+from decimal import Decimal
+
+import possession
+from possession import Line, Payment
+from helpers import ALICE, BOB, MIA, CONFIG_ID, DATE, Clock, DictStore, croissants, \
+    saved_config
+
+
+def day(store):
+    ctx = possession.Context(store, clock=Clock())
+    saved_config(ctx)
+    with ctx.create_session(CONFIG_ID, ALICE, operating_date=DATE) as s:
+        s.open(ALICE, "0.00")
+        o = s.create_order(ALICE, [croissants(2), Line("tea", Decimal("2.00"), taxes=["VAT20"])])
+        o.add_payment(ALICE, "Cash", "10")
+        _ = (o.totals, o.lines, o.taxes, o.payments, repr(o))
+        s.submit(ALICE, "00000000-0000-4000-8000-000000000001", [croissants(1)],
+                 [Payment("Cash", "1.50")])
+        for call in (lambda: s.create_order(BOB, [croissants()]),
+                     lambda: o.add_payment(ALICE, "Cash", 1.5),
+                     lambda: o.add_payment(ALICE, "Cash", "1.555")):
+            try:
+                call()
+            except (possession.Error, TypeError):
+                pass
+        s.cash_out(ALICE, "1.00", "safe")
+        s.cash_movements()
+        s.start_closing(ALICE)
+        s.count(ALICE, "30.00", methods={"Card": "0"})
+        try:
+            s.close(ALICE)
+        except possession.CashDifferenceError as e:
+            _ = (e.expected, e.difference)
+        s.close(MIA)
+        r = s.report()
+        _ = (r.text, r.methods, r.products)
+        e = s.entry()
+        _ = (list(e), e.ledger(), e.csv(), e.ledger(io.StringIO()))
+        e.release()
+        ctx.audit(s)
+    ctx.close()
+
+
+def failing_store_day():
+    store = DictStore()
+    ctx = possession.Context(store, clock=Clock())
+    saved_config(ctx)
+
+    def put(record, expected_rev):
+        raise RuntimeError("injected")
+    store.put = put
+    try:
+        ctx.create_session(CONFIG_ID, ALICE, operating_date=DATE)
+    except possession.StorageError:
+        pass
+
+
+def scenario():
+    store = possession.MemoryStore()
+    day(store)
+    store.close()
+    day(DictStore())
+    failing_store_day()
+
+
+class Leaks(unittest.TestCase):
+    ROUNDS = 60
+
+    def settle(self):
+        for _ in range(3):
+            gc.collect()
+
+    @unittest.skipUnless(hasattr(sys, "gettotalrefcount"), "needs a debug build of Python")
+    def test_total_refcount(self):
+        for _ in range(5):
+            scenario()
+        self.settle()
+        before = sys.gettotalrefcount()
+        for _ in range(self.ROUNDS):
+            scenario()
+        self.settle()
+        growth = sys.gettotalrefcount() - before
+        self.assertLess(growth, self.ROUNDS, "references leak: %d per round" % (growth // self.ROUNDS))
+
+    def test_traced_memory_is_bounded(self):
+        for _ in range(5):
+            scenario()
+        self.settle()
+        tracemalloc.start()
+        try:
+            scenario()
+            self.settle()
+            start, _ = tracemalloc.get_traced_memory()
+            for _ in range(self.ROUNDS):
+                scenario()
+            self.settle()
+            end, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        per_round = (end - start) / self.ROUNDS
+        # A leaked Decimal, dict or str per call would cost well over 100 bytes per round.
+        self.assertLess(per_round, 100, "traced memory grows by %.0f bytes per round" % per_round)
+
+    def test_objects_are_freed(self):
+        scenario()
+        self.settle()
+        before = len(gc.get_objects())
+        for _ in range(self.ROUNDS):
+            scenario()
+        self.settle()
+        self.assertLess(len(gc.get_objects()) - before, 50)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,76 @@
+"""The SQLite store from Python: a session survives closing and reopening the file, and a
+closed store refuses further calls. Skipped when the binding was built without it."""
+
+import os
+import tempfile
+import unittest
+from decimal import Decimal
+
+import possession
+from helpers import ALICE, MIA, CONFIG_ID, DATE, Clock, croissants, saved_config
+
+
+@unittest.skipUnless(possession.HAVE_SQLITE, "built without libpossession-sqlite")
+class Sqlite(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.path = os.path.join(self.tmp.name, "till.db")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_across_reopen(self):
+        with possession.SqliteStore(self.path) as store:
+            self.assertIn("till.db", repr(store))
+            with possession.Context(store, clock=Clock()) as ctx:
+                saved_config(ctx)
+                s = ctx.create_session(CONFIG_ID, ALICE, operating_date=DATE)
+                s.open(ALICE, "0.00")
+                o = s.create_order(ALICE, [croissants(2)])
+                o.add_payment(ALICE, "Cash", "5.00")
+                session_id, order_id = s.id, o.id
+        self.assertTrue(store.closed)
+
+        with possession.SqliteStore(self.path, sync="normal") as store:
+            ctx = possession.Context(store, clock=Clock())
+            s = ctx.find_open_session(CONFIG_ID)
+            self.assertEqual(s.id, session_id)
+            self.assertEqual(s.expected_cash, Decimal("3.00"))
+            self.assertEqual(s.load_order(order_id).state, possession.OrderState.PAID)
+            s.start_closing(ALICE)
+            s.count(ALICE, "3.00")
+            s.close(ALICE)
+            entry_id = s.report().entry_id
+
+        with possession.SqliteStore(self.path) as store:
+            ctx = possession.Context(store)
+            entry = ctx.load_entry(entry_id)
+            self.assertEqual(entry.total, Decimal("3.00"))
+            self.assertEqual(ctx.load_session(session_id).state, possession.SessionState.CLOSED)
+            self.assertEqual([a.action for a in ctx.audit(session_id)][-1], "session.close")
+
+    def test_closed_store_refuses_calls(self):
+        store = possession.SqliteStore(self.path)
+        ctx = possession.Context(store)
+        saved_config(ctx)
+        store.close()
+        with self.assertRaises(ValueError):
+            ctx.load_config(CONFIG_ID)
+        with self.assertRaises(ValueError):
+            possession.Context(store)
+
+    def test_not_a_database(self):
+        with open(self.path, "wb") as f:
+            f.write(b"this is not a SQLite file, not at all" * 100)
+        with self.assertRaises(possession.CorruptError):
+            possession.SqliteStore(self.path)
+
+    def test_bad_options(self):
+        with self.assertRaises(ValueError):
+            possession.SqliteStore(self.path, sync="sometimes")
+        with self.assertRaises(possession.InvalidError):
+            possession.SqliteStore(self.path, busy_timeout_ms=-1)
+
+
+if __name__ == "__main__":
+    unittest.main()
