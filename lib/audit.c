@@ -174,12 +174,10 @@ int pss_audit_get(const pss_audit *a, size_t index, pss_audit_record *out)
 {
     if (!a || !out)
         return PSS_EINVAL;
-    int rc = pss__check_version(a->ctx, out, out->version, PSS_AUDIT_RECORD_VERSION,
-                                "pss_audit_record");
+    int rc = pss__check_item(a->ctx, out, out->version, PSS_AUDIT_RECORD_VERSION,
+                             "pss_audit_record", index, a->n, "the audit list", "entries");
     if (rc)
         return rc;
-    if (index >= a->n)
-        return pss__fail(a->ctx, PSS_ENOTFOUND, "audit entry %zu of %zu", index, a->n);
     json_t *doc = a->items[index].doc;
     int role = 0;
     pss__value_of(pss_role_names, str_of(doc, "role"), &role);

@@ -110,11 +110,7 @@ static int movement_decode(pss_ctx *ctx, const pss_record *rec, movement *m)
     copy_field(&r, m->id, sizeof m->id, pss__jr_str(&r, doc, "id"), "id");
     copy_field(&r, m->session_id, sizeof m->session_id, pss__jr_str(&r, doc, "session"),
                "session");
-    int kind = 0;
-    const char *kind_name = pss__jr_str(&r, doc, "kind");
-    if (!r.rc && pss__value_of(pss_cash_kind_names, kind_name, &kind) != 0)
-        pss__jr_fail(&r, "unknown kind '%s'", kind_name);
-    m->kind = (pss_cash_kind)kind;
+    m->kind = (pss_cash_kind)pss__jr_enum(&r, doc, "kind", pss_cash_kind_names);
     m->amount = pss__jr_int(&r, doc, "amount");
     if (!r.rc && m->amount == INT64_MIN)
         pss__jr_fail(&r, "amount out of range");
@@ -364,12 +360,10 @@ int pss_cash_list_get(const pss_cash_list *l, size_t index, pss_cash_info *out)
 {
     if (!l || !out)
         return PSS_EINVAL;
-    int rc = pss__check_version(l->ctx, out, out->version, PSS_CASH_INFO_VERSION,
-                                "pss_cash_info");
+    int rc = pss__check_item(l->ctx, out, out->version, PSS_CASH_INFO_VERSION, "pss_cash_info",
+                             index, l->n, "the cash movement list", "movements");
     if (rc)
         return rc;
-    if (index >= l->n)
-        return pss__fail(l->ctx, PSS_ENOTFOUND, "cash movement %zu of %zu", index, l->n);
     const movement *m = &l->items[index];
     out->id = m->id;
     out->kind = m->kind;

@@ -2,6 +2,8 @@
  * writing (compact JSON into a strbuf that uses the context's allocator). */
 #include "codec.h"
 
+#include "names.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -179,6 +181,25 @@ json_t *pss__jr_item(pss_jr *r, json_t *array, size_t i, const char *what)
         return NULL;
     }
     return v;
+}
+
+char *pss__jr_dup(pss_jr *r, const char *s)
+{
+    if (r->rc || !s)
+        return NULL;
+    char *copy = PSS_STRDUP(r->ctx, s);
+    if (!copy)
+        r->rc = pss__oom(r->ctx);
+    return copy;
+}
+
+int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const pss_name *table)
+{
+    const char *name = pss__jr_str(r, obj, key);
+    int value = 0;
+    if (!r->rc && pss__value_of(table, name, &value) != 0)
+        pss__jr_fail(r, "field '%s' has unknown value '%s'", key, name);
+    return r->rc ? 0 : value;
 }
 
 static json_t *checked(pss_jw *w, json_t *v)

@@ -47,6 +47,12 @@ json_t *pss__jr_object(pss_jr *r, json_t *obj, const char *key);
 /* An array element that must be an object. */
 json_t *pss__jr_item(pss_jr *r, json_t *array, size_t i, const char *what);
 
+/* A copy of a string read from a document (NULL stays NULL); a failed copy sets rc. */
+char *pss__jr_dup(pss_jr *r, const char *s);
+/* A field holding one of an enum's names (names.h tables): its value; an unknown name fails. */
+struct pss_name;
+int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const struct pss_name *table);
+
 /* A writer: remembers an allocation failure so builders check once at the end. */
 typedef struct pss_jw {
     bool failed;

@@ -480,15 +480,6 @@ json_t *pss__config_encode(const pss_config *c, pss_jw *w)
     return o;
 }
 
-static int enum_field(pss_jr *r, json_t *obj, const char *key, const pss_name *table)
-{
-    const char *name = pss__jr_str(r, obj, key);
-    int value = 0;
-    if (!r->rc && pss__value_of(table, name, &value) != 0)
-        pss__jr_fail(r, "field '%s' has unknown value '%s'", key, name);
-    return value;
-}
-
 /* The add functions fail with PSS_EINVAL; inside a stored record that means corruption. */
 static int as_reader_error(pss_jr *r, int rc)
 {
@@ -509,14 +500,14 @@ static void decode_scalars(pss_jr *r, json_t *doc, pss_config_input *in, json_t 
     in->currency_exponent = (int)pss__jr_range(r, doc, "exponent", 0, 4);
     in->cash_control = pss__jr_bool(r, doc, "cash_control");
     in->max_difference = pss__jr_int(r, doc, "max_difference");
-    in->override_role = (pss_role)enum_field(r, doc, "override_role", pss_role_names);
+    in->override_role = (pss_role)pss__jr_enum(r, doc, "override_role", pss_role_names);
     in->one_session_per_day = pss__jr_bool(r, doc, "one_session_per_day");
-    in->tax_rounding = (pss_tax_rounding)enum_field(r, doc, "tax_rounding", pss_tax_rounding_names);
-    in->rounding = (pss_rounding)enum_field(r, doc, "rounding", pss_rounding_names);
+    in->tax_rounding = (pss_tax_rounding)pss__jr_enum(r, doc, "tax_rounding", pss_tax_rounding_names);
+    in->rounding = (pss_rounding)pss__jr_enum(r, doc, "rounding", pss_rounding_names);
     json_t *cr = pss__jr_object(r, doc, "cash_rounding");
-    in->cash_rounding = (pss_cash_rounding_scope)enum_field(r, cr, "scope", pss_cash_scope_names);
+    in->cash_rounding = (pss_cash_rounding_scope)pss__jr_enum(r, cr, "scope", pss_cash_scope_names);
     in->cash_rounding_increment = pss__jr_int(r, cr, "increment");
-    in->cash_rounding_mode = (pss_rounding)enum_field(r, cr, "mode", pss_rounding_names);
+    in->cash_rounding_mode = (pss_rounding)pss__jr_enum(r, cr, "mode", pss_rounding_names);
     in->lease_seconds = pss__jr_int(r, doc, "lease_seconds");
     in->allow_zero_price = pss__jr_bool(r, doc, "allow_zero_price");
     *acc = pss__jr_object(r, doc, "accounts");
@@ -535,7 +526,7 @@ static int decode_methods(pss_jr *r, json_t *doc, pss_config *c)
         json_t *m = pss__jr_item(r, arr, i, "methods");
         pss_method_input in = PSS_METHOD_INPUT_INIT;
         in.name = pss__jr_str(r, m, "name");
-        in.kind = (pss_method_kind)enum_field(r, m, "kind", pss_method_kind_names);
+        in.kind = (pss_method_kind)pss__jr_enum(r, m, "kind", pss_method_kind_names);
         in.account = pss__jr_str_or_null(r, m, "account");
         in.electronic = pss__jr_bool(r, m, "electronic");
         if (!r->rc)

@@ -122,6 +122,17 @@ int pss_ctx_error_figure(const pss_ctx *ctx, const char *name, int64_t *value)
     return PSS_ENOTFOUND;
 }
 
+int pss__check_item(pss_ctx *ctx, const void *out, uint32_t version, uint32_t known,
+                    const char *what, size_t index, size_t count, const char *owner,
+                    const char *items)
+{
+    int rc = pss__check_version(ctx, out, version, known, what);
+    if (rc || index < count)
+        return rc;
+    return pss__fail(ctx, PSS_ENOTFOUND, "%s has %zu %s; there is no number %zu", owner, count,
+                     items, index);
+}
+
 int pss__check_version(pss_ctx *ctx, const void *ptr, uint32_t version, uint32_t known,
                        const char *what)
 {

@@ -93,6 +93,12 @@ int pss__event(pss_ctx *ctx, pss_event_type type, const char *config_id, const c
 /* Delivers (after commit) or drops (after rollback) the queued events. */
 void pss__events_flush(pss_ctx *ctx, bool deliver);
 
+/* Checks a caller's versioned output struct and an index into a list of count items:
+ * "<owner> has <count> <items>" when the index is past the end. */
+int pss__check_item(pss_ctx *ctx, const void *out, uint32_t version, uint32_t known,
+                    const char *what, size_t index, size_t count, const char *owner,
+                    const char *items);
+
 /* Checks a versioned struct: NULL or an unknown version is an error naming the struct. */
 int pss__check_version(pss_ctx *ctx, const void *ptr, uint32_t version, uint32_t known,
                        const char *what);

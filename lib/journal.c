@@ -441,16 +441,6 @@ static void copy_into(pss_jr *r, char *dst, size_t size, const char *src, const 
     memcpy(dst, src, strlen(src) + 1);
 }
 
-static char *dup_field(pss_jr *r, const char *s)
-{
-    if (r->rc || !s)
-        return NULL;
-    char *copy = PSS_STRDUP(r->ctx, s);
-    if (!copy)
-        r->rc = pss__oom(r->ctx);
-    return copy;
-}
-
 static void decode_lines(pss_jr *r, json_t *doc, pss_entry *e)
 {
     json_t *lines = pss__jr_array(r, doc, "lines");
@@ -465,16 +455,16 @@ static void decode_lines(pss_jr *r, json_t *doc, pss_entry *e)
             return;
         pss_jline *l = &e->lines[e->n_lines++];
         memset(l, 0, sizeof *l);
-        l->account = dup_field(r, pss__jr_str(r, o, "account"));
+        l->account = pss__jr_dup(r, pss__jr_str(r, o, "account"));
         l->debit = pss__jr_int(r, o, "debit");
         l->credit = pss__jr_int(r, o, "credit");
-        l->label = dup_field(r, pss__jr_str(r, o, "label"));
+        l->label = pss__jr_dup(r, pss__jr_str(r, o, "label"));
         const char *kind = pss__jr_str(r, o, "kind");
         l->kind = r->rc ? NULL : kind_static(kind);
         if (!r->rc && !l->kind)
             pss__jr_fail(r, "line %zu has unknown kind '%s'", i, kind);
-        l->method = dup_field(r, pss__jr_str_or_null(r, o, "method"));
-        l->tax = dup_field(r, pss__jr_str_or_null(r, o, "tax"));
+        l->method = pss__jr_dup(r, pss__jr_str_or_null(r, o, "method"));
+        l->tax = pss__jr_dup(r, pss__jr_str_or_null(r, o, "tax"));
         if (!r->rc && ((l->debit < 0 || l->credit < 0) || (l->debit && l->credit)))
             pss__jr_fail(r, "line %zu has debit %lld and credit %lld", i, (long long)l->debit,
                          (long long)l->credit);
@@ -498,8 +488,8 @@ static void decode_products(pss_jr *r, json_t *doc, pss_entry *e)
             return;
         pss_jproduct *p = &e->products[e->n_products++];
         memset(p, 0, sizeof *p);
-        p->product_id = dup_field(r, pss__jr_str(r, o, "product"));
-        p->name = dup_field(r, pss__jr_str(r, o, "name"));
+        p->product_id = pss__jr_dup(r, pss__jr_str(r, o, "product"));
+        p->name = pss__jr_dup(r, pss__jr_str(r, o, "name"));
         p->quantity = pss__jr_int(r, o, "quantity");
     }
 }
@@ -641,12 +631,12 @@ int pss_entry_get_line(const pss_entry *e, size_t index, pss_entry_line *out)
 {
     if (!e || !out)
         return PSS_EINVAL;
-    int rc = pss__check_version(e->ctx, out, out->version, PSS_ENTRY_LINE_VERSION,
-                                "pss_entry_line");
+    char owner[PSS_ID_SIZE + 16];
+    snprintf(owner, sizeof owner, "entry %s", e->id);
+    int rc = pss__check_item(e->ctx, out, out->version, PSS_ENTRY_LINE_VERSION, "pss_entry_line",
+                             index, e->n_lines, owner, "lines");
     if (rc)
         return rc;
-    if (index >= e->n_lines)
-        return pss__fail(e->ctx, PSS_ENOTFOUND, "entry %s has %zu lines", e->id, e->n_lines);
     const pss_jline *l = &e->lines[index];
     out->account = l->account;
     out->debit = l->debit;
@@ -667,13 +657,12 @@ int pss_entry_get_product(const pss_entry *e, size_t index, pss_entry_product *o
 {
     if (!e || !out)
         return PSS_EINVAL;
-    int rc = pss__check_version(e->ctx, out, out->version, PSS_ENTRY_PRODUCT_VERSION,
-                                "pss_entry_product");
+    char owner[PSS_ID_SIZE + 16];
+    snprintf(owner, sizeof owner, "entry %s", e->id);
+    int rc = pss__check_item(e->ctx, out, out->version, PSS_ENTRY_PRODUCT_VERSION,
+                             "pss_entry_product", index, e->n_products, owner, "products");
     if (rc)
         return rc;
-    if (index >= e->n_products)
-        return pss__fail(e->ctx, PSS_ENOTFOUND, "entry %s has %zu products", e->id,
-                         e->n_products);
     out->product_id = e->products[index].product_id;
     out->name = e->products[index].name;
     out->quantity = e->products[index].quantity;

@@ -886,11 +886,12 @@ int pss_order_get_line(const pss_order *o, size_t index, pss_line_info *out)
     if (!o || !out)
         return PSS_EINVAL;
     pss_ctx *ctx = o->s->ctx;
-    int rc = pss__check_version(ctx, out, out->version, PSS_LINE_INFO_VERSION, "pss_line_info");
+    char owner[PSS_ID_SIZE + 16];
+    snprintf(owner, sizeof owner, "order %s", o->d->id);
+    int rc = pss__check_item(ctx, out, out->version, PSS_LINE_INFO_VERSION, "pss_line_info", index,
+                             o->d->n_lines, owner, "lines");
     if (rc)
         return rc;
-    if (index >= o->d->n_lines)
-        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu lines", o->d->id, o->d->n_lines);
     const pss_line *l = &o->d->lines[index];
     out->product_id = l->product_id;
     out->product_name = l->product_name;
@@ -976,13 +977,12 @@ int pss_order_get_payment(const pss_order *o, size_t index, pss_payment_info *ou
     if (!o || !out)
         return PSS_EINVAL;
     pss_ctx *ctx = o->s->ctx;
-    int rc = pss__check_version(ctx, out, out->version, PSS_PAYMENT_INFO_VERSION,
-                                "pss_payment_info");
+    char owner[PSS_ID_SIZE + 16];
+    snprintf(owner, sizeof owner, "order %s", o->d->id);
+    int rc = pss__check_item(ctx, out, out->version, PSS_PAYMENT_INFO_VERSION, "pss_payment_info",
+                             index, o->d->n_payments, owner, "payments");
     if (rc)
         return rc;
-    if (index >= o->d->n_payments)
-        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu payments", o->d->id,
-                         o->d->n_payments);
     const pss_payment *p = &o->d->payments[index];
     out->method = p->method;
     out->amount = p->amount;

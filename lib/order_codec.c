@@ -273,16 +273,6 @@ json_t *pss__order_encode(const pss_order_data *d, pss_jw *w)
 
 /* ---- decode ---- */
 
-static char *dup_field(pss_jr *r, const char *s)
-{
-    if (r->rc || !s)
-        return NULL;
-    char *copy = PSS_STRDUP(r->ctx, s);
-    if (!copy)
-        r->rc = pss__oom(r->ctx);
-    return copy;
-}
-
 static void decode_id_into(pss_jr *r, const char *s, char out[PSS_ID_SIZE], const char *field)
 {
     out[0] = '\0';
@@ -310,20 +300,20 @@ static void decode_line_taxes(pss_jr *r, json_t *lo, pss_line *l)
         json_t *t = pss__jr_item(r, taxes, i, "taxes");
         pss_line_tax *lt = &l->taxes[i];
         l->n_taxes = i + 1;
-        lt->code = dup_field(r, pss__jr_str(r, t, "code"));
+        lt->code = pss__jr_dup(r, pss__jr_str(r, t, "code"));
         lt->rate_ppm = pss__jr_range(r, t, "rate_ppm", 0, 10000000);
         lt->included = pss__jr_bool(r, t, "included");
-        lt->account = dup_field(r, pss__jr_str(r, t, "account"));
+        lt->account = pss__jr_dup(r, pss__jr_str(r, t, "account"));
         lt->amount = pss__jr_int(r, t, "amount");
     }
 }
 
 static void decode_line(pss_jr *r, json_t *lo, pss_line *l)
 {
-    l->product_id = dup_field(r, pss__jr_str(r, lo, "product"));
-    l->product_name = dup_field(r, pss__jr_str(r, lo, "name"));
-    l->category = dup_field(r, pss__jr_str_or_null(r, lo, "category"));
-    l->income_account = dup_field(r, pss__jr_str(r, lo, "income_account"));
+    l->product_id = pss__jr_dup(r, pss__jr_str(r, lo, "product"));
+    l->product_name = pss__jr_dup(r, pss__jr_str(r, lo, "name"));
+    l->category = pss__jr_dup(r, pss__jr_str_or_null(r, lo, "category"));
+    l->income_account = pss__jr_dup(r, pss__jr_str(r, lo, "income_account"));
     l->qty = pss__jr_int(r, lo, "qty");
     l->price = pss__jr_int(r, lo, "price");
     l->discount_ppm = pss__jr_range(r, lo, "discount_ppm", 0, 1000000);
@@ -369,25 +359,21 @@ static void decode_payments(pss_jr *r, json_t *doc, pss_order_data *d)
         json_t *po = pss__jr_item(r, payments, i, "payments");
         pss_payment *p = &d->payments[i];
         d->n_payments = i + 1;
-        p->method = dup_field(r, pss__jr_str(r, po, "method"));
+        p->method = pss__jr_dup(r, pss__jr_str(r, po, "method"));
         p->cash = pss__jr_bool(r, po, "cash");
         p->amount = pss__jr_int(r, po, "amount");
-        int state = 0;
-        const char *name = pss__jr_str(r, po, "state");
-        if (!r->rc && pss__value_of(pss_payment_state_names, name, &state) != 0)
-            pss__jr_fail(r, "payment state '%s' is unknown", name);
-        p->state = (pss_payment_state)state;
+        p->state = (pss_payment_state)pss__jr_enum(r, po, "state", pss_payment_state_names);
         p->change = pss__jr_int(r, po, "change");
-        p->reference = dup_field(r, pss__jr_str_or_null(r, po, "reference"));
-        p->reason = dup_field(r, pss__jr_str_or_null(r, po, "reason"));
+        p->reference = pss__jr_dup(r, pss__jr_str_or_null(r, po, "reference"));
+        p->reason = pss__jr_dup(r, pss__jr_str_or_null(r, po, "reason"));
         p->at = pss__jr_int(r, po, "at");
     }
 }
 
 static void decode_group(pss_jr *r, json_t *go, pss_group *g)
 {
-    g->account = dup_field(r, pss__jr_str(r, go, "account"));
-    g->taxset = dup_field(r, pss__jr_str(r, go, "taxes"));
+    g->account = pss__jr_dup(r, pss__jr_str(r, go, "account"));
+    g->taxset = pss__jr_dup(r, pss__jr_str(r, go, "taxes"));
     g->amount = pss__jr_int(r, go, "amount");
     g->untaxed = pss__jr_int(r, go, "untaxed");
     g->tax = pss__jr_int(r, go, "tax");
@@ -407,8 +393,8 @@ static void decode_group(pss_jr *r, json_t *go, pss_group *g)
         json_t *t = pss__jr_item(r, taxes, k, "tax_lines");
         pss_group_tax *gt = &g->taxes[k];
         g->n_taxes = k + 1;
-        gt->code = dup_field(r, pss__jr_str(r, t, "code"));
-        gt->account = dup_field(r, pss__jr_str(r, t, "account"));
+        gt->code = pss__jr_dup(r, pss__jr_str(r, t, "code"));
+        gt->account = pss__jr_dup(r, pss__jr_str(r, t, "account"));
         gt->rate_ppm = pss__jr_int(r, t, "rate_ppm");
         gt->included = pss__jr_bool(r, t, "included");
         gt->base = pss__jr_int(r, t, "base");
@@ -438,15 +424,12 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     decode_id_into(r, pss__jr_str(r, doc, "session"), d->session_id, "session");
     decode_id_into(r, pss__jr_str(r, doc, "config"), d->config_id, "config");
     d->number = pss__jr_int(r, doc, "number");
-    int state = 0;
-    const char *name = pss__jr_str(r, doc, "state");
-    if (!r->rc && (pss__value_of(pss_order_state_names, name, &state) != 0 ||
-                   state == PSS_ORDER_DONE))
-        pss__jr_fail(r, "order state '%s' is not draft, paid or cancelled", name);
-    d->state = (pss_order_state)state;
+    d->state = (pss_order_state)pss__jr_enum(r, doc, "state", pss_order_state_names);
+    if (!r->rc && d->state == PSS_ORDER_DONE)
+        pss__jr_fail(r, "order state 'done' is never stored (paid orders of closed sessions)");
     d->invoiced = pss__jr_bool(r, doc, "invoiced");
     decode_id_into(r, pss__jr_str_or_null(r, doc, "refund_of"), d->refund_of, "refund_of");
-    d->note = dup_field(r, pss__jr_str_or_null(r, doc, "note"));
+    d->note = pss__jr_dup(r, pss__jr_str_or_null(r, doc, "note"));
     d->created_at = pss__jr_int(r, doc, "created_at");
     const char *by = pss__jr_str(r, doc, "created_by");
     if (!r->rc && strlen(by) > PSS_NAME_MAX)

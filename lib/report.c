@@ -257,12 +257,10 @@ int pss_report_get_method(const pss_report *r, size_t index, pss_report_method *
 {
     if (!r || !out)
         return PSS_EINVAL;
-    int rc = pss__check_version(r->ctx, out, out->version, PSS_REPORT_METHOD_VERSION,
-                                "pss_report_method");
+    int rc = pss__check_item(r->ctx, out, out->version, PSS_REPORT_METHOD_VERSION,
+                             "pss_report_method", index, r->n_methods, "the report", "methods");
     if (rc)
         return rc;
-    if (index >= r->n_methods)
-        return pss__fail(r->ctx, PSS_ENOTFOUND, "the report has %zu methods", r->n_methods);
     const rmethod *m = &r->methods[index];
     out->name = m->name;
     out->account = m->account;
@@ -286,12 +284,10 @@ int pss_report_get_tax(const pss_report *r, size_t index, pss_report_tax *out)
 {
     if (!r || !out)
         return PSS_EINVAL;
-    int rc = pss__check_version(r->ctx, out, out->version, PSS_REPORT_TAX_VERSION,
-                                "pss_report_tax");
+    int rc = pss__check_item(r->ctx, out, out->version, PSS_REPORT_TAX_VERSION, "pss_report_tax",
+                             index, r->n_taxes, "the report", "taxes");
     if (rc)
         return rc;
-    if (index >= r->n_taxes)
-        return pss__fail(r->ctx, PSS_ENOTFOUND, "the report has %zu taxes", r->n_taxes);
     const rtax *t = &r->taxes[index];
     out->code = t->code;
     out->account = t->account;
@@ -311,12 +307,10 @@ int pss_report_get_product(const pss_report *r, size_t index, pss_report_product
 {
     if (!r || !out)
         return PSS_EINVAL;
-    int rc = pss__check_version(r->ctx, out, out->version, PSS_REPORT_PRODUCT_VERSION,
-                                "pss_report_product");
+    int rc = pss__check_item(r->ctx, out, out->version, PSS_REPORT_PRODUCT_VERSION,
+                             "pss_report_product", index, r->n_products, "the report", "products");
     if (rc)
         return rc;
-    if (index >= r->n_products)
-        return pss__fail(r->ctx, PSS_ENOTFOUND, "the report has %zu products", r->n_products);
     const rproduct *p = &r->products[index];
     out->product_id = p->id;
     out->name = p->name;

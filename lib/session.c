@@ -433,10 +433,7 @@ static int on_listed_session(const pss_record *rec, void *arg)
     json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
     if (!doc)
         return r.rc;
-    int state = 0;
-    const char *name = pss__jr_str(&r, doc, "state");
-    if (!r.rc && pss__value_of(pss_session_state_names, name, &state) != 0)
-        pss__jr_fail(&r, "unknown state '%s'", name);
+    int state = pss__jr_enum(&r, doc, "state", pss_session_state_names);
     json_decref(doc);
     if (r.rc)
         return r.rc;

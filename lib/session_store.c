@@ -324,11 +324,7 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
     c->seq = pss__jr_int(r, doc, "seq");
     c->rescue = pss__jr_bool(r, doc, "rescue");
     c->forced = pss__jr_bool(r, doc, "forced");
-    int state = 0;
-    const char *state_name = pss__jr_str(r, doc, "state");
-    if (!r->rc && pss__value_of(pss_session_state_names, state_name, &state) != 0)
-        pss__jr_fail(r, "unknown state '%s'", state_name);
-    c->state = (pss_session_state)state;
+    c->state = (pss_session_state)pss__jr_enum(r, doc, "state", pss_session_state_names);
     decode_people(r, doc, c);
     const char *date = pss__jr_str(r, doc, "date");
     if (!r->rc && (strlen(date) != 10))
