@@ -1,6 +1,6 @@
-/* journal.c: the balanced double-entry journal entry a session posts when it closes, built
- * in O(methods + accounts + taxes) from the running totals, checked to balance, stored, and
- * read back. Positive amounts are debits, negative ones credits; zero lines are left out. */
+/* journal.c: the balanced journal entry (debits equal credits) a session posts when it
+ * closes, built in O(methods + accounts + taxes) from the running totals, checked to
+ * balance, stored, and read back. Positive amounts are debits, negative ones credits; zero lines are left out. */
 #include "journal_internal.h"
 
 #include <stdio.h>

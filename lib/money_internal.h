@@ -4,7 +4,7 @@
 
 #include "possession/money.h"
 
-/* round(num / den) by mode, exactly; the result must fit int64. */
+/* num / den rounded by mode, exactly; the result must fit int64. */
 int pss__round_div128(__int128 num, __int128 den, pss_rounding mode, int64_t *out);
 /* Formats an amount into buf for messages ("?" if it cannot). Returns buf. */
 const char *pss__fmt(char buf[PSS_MONEY_BUFSIZE], int64_t amount, int exponent);

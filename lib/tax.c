@@ -1,11 +1,11 @@
 /* tax.c: the figures of a line and an order. Rules (doc/concepts.md, "Rounding"):
- *   gross    = round(quantity x unit price / 1000)
- *   amount   = gross - round(gross x discount / 1e6)
- *   included = round(amount x rate / (1e6 + sum of included rates)), per included tax
+ *   gross    = R(quantity x unit price / 1000)
+ *   amount   = gross - R(gross x discount / 1e6)
+ *   included = R(amount x rate / (1e6 + sum of included rates)), per included tax
  *   untaxed  = amount - sum of included taxes
- *   excluded = round(untaxed x rate / 1e6), per excluded tax
+ *   excluded = R(untaxed x rate / 1e6), per excluded tax
  *   total    = untaxed + all taxes
- * every round() by the config's rule (half away from zero unless configured). Included taxes
+ * where R rounds by the config's rule (half away from zero unless configured). Included taxes
  * are taken out of the price together, so the price the customer sees is the total to the
  * minor unit; excluded taxes are computed on what remains. With per-order tax rounding the
  * same formulas run once on the summed amounts of lines sharing an income account and taxes. */

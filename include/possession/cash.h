@@ -15,7 +15,7 @@ extern "C" {
 
 /** Kind of a cash movement. */
 typedef enum pss_cash_kind {
-    PSS_CASH_IN = 1,        /**< Cash put into the drawer (a float from the safe). Amount > 0. */
+    PSS_CASH_IN = 1,        /**< Cash put into the drawer (change from the safe). Amount > 0. */
     PSS_CASH_OUT = 2,       /**< Cash taken out (to the safe, the bank). Amount > 0. */
     PSS_CASH_EXPENSE = 3,   /**< Cash paid for an expense (stamps, a delivery tip). Amount > 0. */
     PSS_CASH_CORRECTION = 4 /**< A signed correction of the expected cash. Amount != 0. */
