@@ -7,12 +7,13 @@ db=$2
 rm -f "$db" "$db-wal" "$db-shm"
 first=$("$shift_bin" "$db")
 second=$("$shift_bin" "$db")
-printf '%s\n' "$first" | head -40
-counted=$(printf '%s\n' "$first" | awk '/^  Counted /{print $2; exit}')
-expected=$(printf '%s\n' "$second" | sed -n 's/^Opening .*: the drawer should hold \([0-9.]*\) .*/\1/p')
+# here-strings, not pipes: a reader that stops early must not kill the writer (pipefail)
+head -n 40 <<<"$first"
+counted=$(awk '/^  Counted /{print $2; exit}' <<<"$first")
+expected=$(sed -n 's/^Opening .*: the drawer should hold \([0-9.]*\) .*/\1/p' <<<"$second")
 echo "first close counted $counted; second opening expected $expected"
 [ -n "$counted" ] && [ "$counted" = "$expected" ]
-printf '%s\n' "$first" | grep -q 'Assets:Cash:Till 1  EUR'
-printf '%s\n' "$first" | grep -q '; Cash rounding\|Cash rounding  *-\?[0-9]'
-printf '%s\n' "$second" | grep -q 'LEPEL-1/00002'
+grep -q 'Assets:Cash:Till 1  EUR' <<<"$first"
+grep -q '; Cash rounding' <<<"$first"
+grep -q 'LEPEL-1/00002' <<<"$second"
 rm -f "$db" "$db-wal" "$db-shm"

@@ -40,7 +40,7 @@ typedef struct product {
 
 static const product menu[] = {
     {"P-CRO", "Croissant", "bakery", "VAT9", 185},  {"P-APP", "Appeltaart", "bakery", "VAT9", 395},
-    {"P-STR", "Stroopwafel", "bakery", "VAT9", 135}, {"P-BRD", "Sourdough loaf", "bakery", "VAT9", 520},
+    {"P-STR", "Stroopwafel", "bakery", "VAT9", 137}, {"P-BRD", "Sourdough loaf", "bakery", "VAT9", 520},
     {"P-KOF", "Koffie", "drinks", "VAT9", 290},      {"P-CAP", "Cappuccino", "drinks", "VAT9", 365},
     {"P-THE", "Verse muntthee", "drinks", "VAT9", 340}, {"P-MUG", "Café mug", "shop", "VAT21", 1295},
 };
@@ -116,19 +116,21 @@ static int64_t tendered(int64_t due, unsigned *seed)
     return due;
 }
 
-static int ring_up(pss_session *s, unsigned *seed, char first_order[PSS_ID_SIZE])
+static int ring_up(pss_session *s, unsigned *seed, char first_order[PSS_ID_SIZE], bool rounding)
 {
     pss_line_input lines[4];
     const char *taxes[4][1];
-    size_t n = 1 + next_random(seed) % 4;
+    size_t n = rounding ? 1 : 1 + next_random(seed) % 4;
     for (size_t i = 0; i < n; i++) {
-        const product *p = &menu[next_random(seed) % MENU_SIZE];
+        /* the day's first customer buys one stroopwafel (1.37) with a 2-euro coin: the
+         * cash due is rounded to 1.35 */
+        const product *p = rounding ? &menu[2] : &menu[next_random(seed) % MENU_SIZE];
         taxes[i][0] = p->tax;
         lines[i] = (pss_line_input)PSS_LINE_INPUT_INIT;
         lines[i].product_id = p->id;
         lines[i].product_name = p->name;
         lines[i].category = p->category;
-        lines[i].quantity = 1000 * (1 + (int64_t)(next_random(seed) % 2));
+        lines[i].quantity = rounding ? 1000 : 1000 * (1 + (int64_t)(next_random(seed) % 2));
         lines[i].unit_price = p->price;
         lines[i].taxes = taxes[i];
         lines[i].n_taxes = 1;
@@ -146,9 +148,9 @@ static int ring_up(pss_session *s, unsigned *seed, char first_order[PSS_ID_SIZE]
     pss_order_totals t = PSS_ORDER_TOTALS_INIT;
     pss_order_get_totals(o, &t);
     pss_payment_input pay = PSS_PAYMENT_INPUT_INIT;
-    bool by_card = next_random(seed) % 5 < 2;
+    bool by_card = !rounding && next_random(seed) % 5 < 2;
     pay.method = by_card ? "PIN" : "Cash";
-    pay.amount = by_card ? t.total : tendered(t.total, seed);
+    pay.amount = by_card ? t.total : rounding ? 200 : tendered(t.total, seed);
     rc = pss_order_add_payment(o, &CASHIER, &pay, NULL);
     if (!rc && by_card) /* the terminal approves */
         rc = pss_order_confirm_payment(o, &CASHIER, 0);
@@ -250,7 +252,7 @@ static int run_shift(pss_ctx *ctx, pss_session *s)
     char first_cash[PSS_ID_SIZE] = "";
     int rc = 0;
     for (int i = 0; !rc && i < 36; i++) {
-        rc = ring_up(s, &seed, first_cash);
+        rc = ring_up(s, &seed, first_cash, i == 0);
         if (!rc && i == 12)
             rc = refund_one(s, first_cash);
         if (!rc && i == 20)
