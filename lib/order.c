@@ -872,7 +872,12 @@ int pss_order_get_totals(const pss_order *o, pss_order_totals *out)
     out->paid = paid.done;
     out->pending = paid.pending;
     out->change = paid.change;
-    out->remaining = d->state == PSS_ORDER_DRAFT ? due - paid.done - paid.pending : 0;
+    int64_t remaining = 0;
+    if (d->state == PSS_ORDER_DRAFT &&
+        (__builtin_sub_overflow(due, paid.done, &remaining) ||
+         __builtin_sub_overflow(remaining, paid.pending, &remaining)))
+        return pss__fail(ctx, PSS_EOVERFLOW, "order %s figures overflow", d->id);
+    out->remaining = remaining;
     return 0;
 }
 

@@ -94,7 +94,9 @@ static int remaining_of(pss_stage *st, const pss_order_data *d, int64_t amount,
         return pss__fail(ctx, PSS_EINVAL, "payment of %s on order %s: %s", pss__fmt(a, amount, exp),
                          d->id, due > 0 ? "a sale is paid with positive amounts"
                                         : "a refund is paid back with negative amounts");
-    if (__builtin_sub_overflow(due, paid.done + paid.pending, remaining))
+    int64_t covered_so_far;
+    if (__builtin_add_overflow(paid.done, paid.pending, &covered_so_far) ||
+        __builtin_sub_overflow(due, covered_so_far, remaining))
         return pss__fail(ctx, PSS_EOVERFLOW, "order %s payments overflow", d->id);
     if ((due > 0 && *remaining <= 0) || (due < 0 && *remaining >= 0))
         return pss__fail(ctx, PSS_ESTATE, "order %s is already covered by its payments", d->id);
@@ -133,7 +135,8 @@ static int settle_cash(pss_stage *st, pss_order_data *d, int64_t amount, int64_t
     } else {
         *change = amount - rounded;
     }
-    d->rounding += rounded - remaining; /* |rounding| < increment */
+    if (__builtin_add_overflow(d->rounding, rounded - remaining, &d->rounding))
+        return pss__fail(st->s->ctx, PSS_EOVERFLOW, "cash rounding overflows");
     return 0;
 }
 
