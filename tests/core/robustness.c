@@ -280,8 +280,92 @@ static void corrupted_records(void)
     pss_storage_free(store);
 }
 
+/* NULL where a handle or an output goes: PSS_EINVAL (or a neutral value), never a crash. */
+static void null_arguments(void)
+{
+    pss_storage *st;
+    pss_memstore_new(&st);
+    pss_ctx *c = fix_ctx(st);
+    pss_session *s = NULL;
+    pss_order *o = NULL;
+    pss_config *cfg = NULL;
+    pss_strlist *list = NULL;
+    pss_report *r = NULL;
+    pss_entry *e = NULL;
+    pss_audit *a = NULL;
+    int64_t v = 0;
+    CHECK_RC(c, pss_session_create(NULL, FIX_CONFIG_ID, &FIX_ALICE, NULL, &s), PSS_EINVAL);
+    CHECK_RC(c, pss_session_create(c, FIX_CONFIG_ID, &FIX_ALICE, NULL, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_session_create(c, NULL, &FIX_ALICE, NULL, &s), PSS_EINVAL);
+    CHECK_STR(pss_ctx_errmsg(c), "config id is required");
+    CHECK_RC(c, pss_session_create(c, FIX_CONFIG_ID, NULL, NULL, &s), PSS_EINVAL);
+    CHECK_STR(pss_ctx_errmsg(c), "pss_actor is NULL");
+    pss_actor nameless = {PSS_ACTOR_VERSION, NULL, PSS_ROLE_CASHIER, NULL};
+    CHECK_RC(c, pss_session_create(c, FIX_CONFIG_ID, &nameless, NULL, &s), PSS_EINVAL);
+    CHECK_STR(pss_ctx_errmsg(c), "actor user is required");
+    CHECK_RC(c, pss_session_open(NULL, &FIX_ALICE, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_session_start_opening(NULL, &FIX_ALICE), PSS_EINVAL);
+    CHECK_RC(c, pss_session_take_over(NULL, &FIX_ALICE), PSS_EINVAL);
+    CHECK_RC(c, pss_session_heartbeat(NULL, &FIX_ALICE), PSS_EINVAL);
+    CHECK_RC(c, pss_session_start_closing(NULL, &FIX_ALICE), PSS_EINVAL);
+    CHECK_RC(c, pss_session_count(NULL, &FIX_ALICE, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_session_close(NULL, &FIX_ALICE, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_session_reopen(NULL, &FIX_MIA, "x"), PSS_EINVAL);
+    CHECK_RC(c, pss_session_force_close(NULL, &FIX_ADA, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_session_verify(NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_session_refresh(NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_session_report(NULL, &r), PSS_EINVAL);
+    CHECK_RC(c, pss_session_entry(NULL, &e), PSS_EINVAL);
+    CHECK_RC(c, pss_session_drafts(NULL, &list), PSS_EINVAL);
+    CHECK_RC(c, pss_session_submit(NULL, &FIX_ALICE, NULL, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_session_submit_batch(NULL, &FIX_ALICE, NULL, 0, NULL, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_session_balance(NULL, &v, &v), PSS_EINVAL);
+    CHECK_RC(c, pss_session_expected_cash(NULL, &v), PSS_EINVAL);
+    CHECK_RC(c, pss_session_opening(NULL, &v, &v), PSS_EINVAL);
+    CHECK_RC(c, pss_session_blockers(NULL, NULL, NULL), PSS_EINVAL);
+    CHECK(pss_session_id(NULL) == NULL && pss_session_name(NULL) == NULL);
+    CHECK_RC(c, pss_order_create(NULL, &FIX_ALICE, NULL, &o), PSS_EINVAL);
+    CHECK_RC(c, pss_order_add_line(NULL, &FIX_ALICE, NULL, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_order_add_payment(NULL, &FIX_ALICE, NULL, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_order_cancel(NULL, &FIX_ALICE, "x"), PSS_EINVAL);
+    CHECK_RC(c, pss_order_get_totals(NULL, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_order_load(NULL, FIX_CONFIG_ID, &o), PSS_EINVAL);
+    CHECK(pss_order_line_count(NULL) == 0 && pss_order_id(NULL) == NULL);
+    CHECK_RC(c, pss_cash_move(NULL, &FIX_ALICE, NULL, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_cash_void(NULL, &FIX_ALICE, NULL, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_config_new(c, NULL, &cfg), PSS_EINVAL);
+    CHECK_RC(c, pss_config_add_method(NULL, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_config_save(NULL, &FIX_MIA), PSS_EINVAL);
+    CHECK_RC(c, pss_config_load(c, NULL, &cfg), PSS_EINVAL);
+    CHECK_RC(c, pss_session_list(c, FIX_CONFIG_ID, PSS_SESSION_ANY_STATE, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_entry_load(c, NULL, &e), PSS_EINVAL);
+    CHECK_RC(c, pss_audit_load(NULL, NULL, &a), PSS_EINVAL);
+    CHECK_RC(c, pss_journal_write_ledger(NULL, fix_text_write, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_journal_write_csv_range(c, FIX_CONFIG_ID, NULL, NULL, NULL, NULL), PSS_EINVAL);
+    CHECK_RC(c, pss_report_write_text(NULL, fix_text_write, NULL), PSS_EINVAL);
+    CHECK(pss_report_get(NULL, PSS_FIG_ORDERS) == 0);
+    CHECK_STR(pss_report_text_of(NULL, PSS_TEXT_STATE), "");
+    CHECK(pss_strlist_count(NULL) == 0 && pss_strlist_get(NULL, 0) == NULL);
+    CHECK_RC(c, pss_ctx_set_storage(NULL, st), PSS_EINVAL);
+    CHECK_RC(c, pss_ctx_error_figure(NULL, "count", &v), PSS_EINVAL);
+    /* the free functions take NULL */
+    pss_session_free(NULL);
+    pss_order_free(NULL);
+    pss_config_free(NULL);
+    pss_report_free(NULL);
+    pss_entry_free(NULL);
+    pss_audit_free(NULL);
+    pss_strlist_free(NULL);
+    pss_cash_list_free(NULL);
+    pss_storage_free(NULL);
+    pss_ctx_free(NULL);
+    pss_ctx_free(c);
+    pss_storage_free(st);
+}
+
 int main(void)
 {
+    null_arguments();
     hooks();
     corrupted_records();
     return check_done();
