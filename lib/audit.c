@@ -60,6 +60,19 @@ pss_audit_note pss__session_note(const pss_session_core *core, const char *actio
     return note;
 }
 
+int pss__audit_staged(pss_stage *st, const char *action, const char *reason, const pss_jw *w,
+                      json_t *extra)
+{
+    if (w->failed) {
+        json_decref(extra);
+        return pss__oom(st->s->ctx);
+    }
+    pss_audit_note note = pss__session_note(&st->core, action);
+    note.reason = reason;
+    note.extra = extra;
+    return pss__audit(st->s->ctx, st->actor, &note);
+}
+
 /* ---- reading ---- */
 
 typedef struct audit_item {

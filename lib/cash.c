@@ -191,14 +191,7 @@ static int audit_movement(pss_stage *st, const movement *m, const char *action,
     pss__jw_str(&w, extra, "kind", pss_cash_kind_name(m->kind));
     pss__jw_int(&w, extra, "amount", m->amount);
     pss__jw_str(&w, extra, "account", m->account);
-    if (w.failed) {
-        json_decref(extra);
-        return pss__oom(st->s->ctx);
-    }
-    pss_audit_note note = pss__session_note(&st->core, action);
-    note.reason = reason;
-    note.extra = extra;
-    int rc = pss__audit(st->s->ctx, st->actor, &note);
+    int rc = pss__audit_staged(st, action, reason, &w, extra);
     return rc ? rc : pss__event(st->s->ctx, PSS_EVENT_CASH_MOVED, st->core.config_id,
                                 st->core.id, NULL, NULL);
 }

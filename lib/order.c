@@ -714,14 +714,11 @@ static int change_cancel(pss_stage *st, pss_order_data *next, void *arg)
     if (rc)
         return rc;
     next->state = PSS_ORDER_CANCELLED;
-    pss_audit_note note = pss__session_note(&st->core, "order.cancel");
-    note.reason = arg;
     pss_jw w = {0};
     json_t *extra = pss__jw_object(&w);
     pss__jw_str(&w, extra, "order", next->id);
     pss__jw_int(&w, extra, "total", next->total);
-    note.extra = extra;
-    return w.failed ? pss__oom(ctx) : pss__audit(ctx, st->actor, &note);
+    return pss__audit_staged(st, "order.cancel", arg, &w, extra);
 }
 
 int pss_order_cancel(pss_order *o, const pss_actor *actor, const char *reason)

@@ -221,14 +221,7 @@ static int audit_payment(pss_stage *st, const pss_order_data *d, const pss_payme
     pss__jw_str(&w, extra, "order", d->id);
     pss__jw_str(&w, extra, "method", p->method);
     pss__jw_int(&w, extra, "amount", p->amount);
-    if (w.failed) {
-        json_decref(extra);
-        return pss__oom(st->s->ctx);
-    }
-    pss_audit_note note = pss__session_note(&st->core, action);
-    note.reason = reason;
-    note.extra = extra;
-    return pss__audit(st->s->ctx, st->actor, &note);
+    return pss__audit_staged(st, action, reason, &w, extra);
 }
 
 static int change_resolve(pss_stage *st, pss_order_data *next, void *arg)

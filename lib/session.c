@@ -330,14 +330,8 @@ static int op_take_over(pss_stage *st, void *arg)
     json_t *extra = pss__jw_object(&w);
     pss__jw_str(&w, extra, "previous_user", c->user);
     pss__jw_str(&w, extra, "previous_device", c->device);
-    if (w.failed) {
-        json_decref(extra);
-        return pss__oom(ctx);
-    }
     snprintf(c->user, sizeof c->user, "%s", a->user);
-    pss_audit_note note = pss__session_note(c, "session.take_over");
-    note.extra = extra;
-    int rc = pss__audit(ctx, a, &note);
+    int rc = pss__audit_staged(st, "session.take_over", NULL, &w, extra);
     return rc ? rc : pss__event(ctx, PSS_EVENT_SESSION_TAKEN_OVER, c->config_id, c->id, NULL,
                                 NULL);
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "internal.h"
+#include "codec.h"
 #include "config_internal.h"
 #include "map.h"
 #include "strbuf.h"
@@ -190,6 +191,11 @@ typedef struct pss_audit_note {
 int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note);
 /* An audit note about the session, prefilled. */
 pss_audit_note pss__session_note(const pss_session_core *core, const char *action);
+struct pss_stage;
+/* An audit entry about the staged session by its actor, with action-specific data in extra
+ * (taken over, also when w says building it failed). */
+int pss__audit_staged(struct pss_stage *st, const char *action, const char *reason,
+                      const pss_jw *w, json_t *extra);
 
 /* ---- session records ---- */
 

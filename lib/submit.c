@@ -260,13 +260,7 @@ static int audit_routed(pss_stage *st, const pss_session *from, const char *orde
     pss__jw_str(&w, extra, "order", order_id);
     pss__jw_str(&w, extra, "from_session", from->core.id);
     pss__jw_str(&w, extra, "from_name", from->core.name);
-    if (w.failed) {
-        json_decref(extra);
-        return pss__oom(ctx);
-    }
-    pss_audit_note note = pss__session_note(&st->core, "order.routed");
-    note.extra = extra;
-    int rc = pss__audit(ctx, st->actor, &note);
+    int rc = pss__audit_staged(st, "order.routed", NULL, &w, extra);
     return rc ? rc : pss__event(ctx, PSS_EVENT_ORDER_ROUTED, st->core.config_id, st->core.id,
                                 order_id, NULL);
 }
