@@ -181,8 +181,7 @@ static int refund_one(pss_session *s, const char *order_id)
     pss_order_get_totals(o, &t);
     pss_payment_input pay = PSS_PAYMENT_INPUT_INIT;
     pay.method = "Cash";
-    /* cash is paid back rounded to 0.05, like cash taken in */
-    pss_money_round_to(t.total, 5, PSS_ROUND_HALF_UP, &pay.amount);
+    pay.amount = t.cash_due; /* paid back rounded to 0.05, like cash taken in */
     rc = pss_order_add_payment(o, &CASHIER, &pay, NULL);
     pss_order_free(o);
     return rc;

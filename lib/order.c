@@ -875,6 +875,12 @@ int pss_order_get_totals(const pss_order *o, pss_order_totals *out)
          __builtin_sub_overflow(remaining, paid.pending, &remaining)))
         return pss__fail(ctx, PSS_EOVERFLOW, "order %s figures overflow", d->id);
     out->remaining = remaining;
+    out->cash_due = remaining;
+    const pss_config *cfg = o->s->config;
+    if (remaining && cfg->cash_rounding != PSS_CASH_ROUNDING_OFF &&
+        pss_money_round_to(remaining, cfg->cash_rounding_increment, cfg->cash_rounding_mode,
+                           &out->cash_due))
+        return pss__fail(ctx, PSS_EOVERFLOW, "order %s figures overflow", d->id);
     return 0;
 }
 

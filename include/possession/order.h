@@ -279,11 +279,13 @@ typedef struct pss_order_totals {
     int64_t paid;      /**< Sum of DONE payments. */
     int64_t pending;   /**< Sum of PENDING payments. */
     int64_t change;    /**< Cash given back. */
-    int64_t remaining; /**< due - paid - pending + change (0 once paid). */
+    int64_t remaining; /**< due - paid - pending (0 once paid). */
+    int64_t cash_due;  /**< What cash settles now: remaining, rounded by the config's cash
+                            rounding when it applies (the amount to ask for in cash). */
 } pss_order_totals;
 
 /** Initializer for ::pss_order_totals. */
-#define PSS_ORDER_TOTALS_INIT { PSS_ORDER_TOTALS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+#define PSS_ORDER_TOTALS_INIT { PSS_ORDER_TOTALS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /**
  * The order's figures.

@@ -191,6 +191,8 @@ static void cash_rounding(void)
     start_with(&fo);
     pss_line_input l = fix_line("bread", 1000, 1002, NULL, 0);
     pss_order *o = draft(&l, 1);
+    CHECK_I64(totals_of(o).remaining, 1002);
+    CHECK_I64(totals_of(o).cash_due, 1000);
     CHECK_OK(ctx, pay(o, "Cash", 1000)); /* 10.02 rounds down to 10.00 in cash */
     pss_order_totals t = totals_of(o);
     CHECK_I64(pss_order_state_of(o), PSS_ORDER_PAID);

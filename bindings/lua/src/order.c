@@ -433,6 +433,7 @@ static int order_totals(lua_State *L)
     lpss_set_int(L, "pending", t.pending);
     lpss_set_int(L, "change", t.change);
     lpss_set_int(L, "remaining", t.remaining);
+    lpss_set_int(L, "cash_due", t.cash_due);
     return 1;
 }
 

@@ -128,6 +128,7 @@ class OrderTotals:
     pending: Decimal
     change: Decimal
     remaining: Decimal
+    cash_due: Decimal
 
 class OrderLine:
     product_id: str

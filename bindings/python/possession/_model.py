@@ -193,6 +193,7 @@ class OrderTotals:
     pending: Decimal
     change: Decimal
     remaining: Decimal
+    cash_due: Decimal
 
 
 @dataclass(frozen=True)

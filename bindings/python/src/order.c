@@ -58,6 +58,7 @@ static PyObject *totals_of(const pss_order *o, int e)
     pyp_set(&d, "pending", pyp_decimal(t.pending, e, 0));
     pyp_set(&d, "change", pyp_decimal(t.change, e, 0));
     pyp_set(&d, "remaining", pyp_decimal(t.remaining, e, 0));
+    pyp_set(&d, "cash_due", pyp_decimal(t.cash_due, e, 0));
     return d;
 }
 
