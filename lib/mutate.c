@@ -21,10 +21,13 @@ int pss__stage_init(pss_stage *st, pss_session *s, const pss_actor *actor)
     st->renew_lease = true;
     pss_map_init(&st->delta_index, s->ctx->alloc);
     pss_strbuf_init(&st->own_buf, s->ctx->alloc);
-    st->buf = s->ctx->scratch_taken ? &st->own_buf : &s->ctx->scratch;
-    s->ctx->scratch_taken += st->buf == &s->ctx->scratch;
+    st->buf = &st->own_buf;
     if (pss__core_copy(s->ctx, &st->core, &s->core))
-        return pss__oom(s->ctx);
+        return pss__oom(s->ctx); /* nothing taken yet: no finish needed */
+    if (!s->ctx->scratch_taken) {
+        st->buf = &s->ctx->scratch;
+        s->ctx->scratch_taken = 1;
+    }
     return 0;
 }
 
