@@ -286,6 +286,22 @@ int pss_order_void_payment(pss_order *o, const pss_actor *actor, size_t index, c
     return resolve(o, actor, index, PSS_PAYMENT_VOIDED, reason, true);
 }
 
+/* What is left is less than half a cash-rounding step (0.02 with 0.05 steps): in cash nothing
+ * more changes hands, so the rest is rounded away. */
+static int round_away_rest(const pss_config *cfg, pss_order_data *d)
+{
+    pss_paid paid;
+    int64_t due, left, rounded;
+    if (cfg->cash_rounding == PSS_CASH_ROUNDING_OFF || pss__order_paid(d, &paid) ||
+        paid.n_pending || pss__order_due(d, &due) ||
+        __builtin_sub_overflow(due, paid.done - paid.change, &left) || left == 0 ||
+        pss_money_round_to(left, cfg->cash_rounding_increment, cfg->cash_rounding_mode,
+                           &rounded) || rounded != 0)
+        return 0;
+    d->rounding -= left; /* |left| < increment */
+    return 0;
+}
+
 static int change_validate(pss_stage *st, pss_order_data *next, void *arg)
 {
     (void)arg;
@@ -295,6 +311,7 @@ static int change_validate(pss_stage *st, pss_order_data *next, void *arg)
         return rc;
     if (next->n_lines == 0)
         return pss__fail(ctx, PSS_ESTATE, "order %s has no lines; cancel it instead", next->id);
+    round_away_rest(st->s->config, next);
     mark_paid_if_covered(ctx, next);
     if (next->state == PSS_ORDER_PAID)
         return 0;

@@ -181,8 +181,9 @@ PSS_API int pss_order_void_payment(pss_order *order, const pss_actor *actor, siz
 PSS_API int pss_order_cancel(pss_order *order, const pss_actor *actor, const char *reason);
 
 /**
- * Marks a DRAFT order with nothing due (a zero total) PAID. Orders with an amount due
- * become PAID by their payments.
+ * Marks a DRAFT order with nothing due (a zero total) PAID, or, with cash rounding, one whose
+ * rest rounds to nothing in cash (0.02 left with 0.05 steps: the rest goes to rounding).
+ * Orders with an amount due become PAID by their payments.
  * @param order the order
  * @param actor the responsible user
  * @return 0, ::PSS_ESTATE (something is still due), access or storage errors

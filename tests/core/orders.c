@@ -215,10 +215,20 @@ static void cash_rounding(void)
     CHECK_I64(totals_of(o).rounding, 0);
     pss_order_free(o);
     CHECK_I64(expected_cash(), 10000 + 1000 + 1005);
+    /* 0.02 left after a card paid 10.00: nothing more changes hands in cash */
+    l.unit_price = 1002;
+    o = draft(&l, 1);
+    CHECK_OK(ctx, pay(o, "Card", 1000));
+    CHECK_OK(ctx, pss_order_confirm_payment(o, &FIX_ALICE, 0));
+    CHECK_I64(totals_of(o).cash_due, 0);
+    CHECK_OK(ctx, pss_order_validate(o, &FIX_ALICE));
+    CHECK_I64(pss_order_state_of(o), PSS_ORDER_PAID);
+    CHECK_I64(totals_of(o).rounding, -2);
+    pss_order_free(o);
     pss_report *r;
     CHECK_OK(ctx, pss_session_report(session, &r));
-    CHECK_I64(pss_report_get(r, PSS_FIG_ROUNDING), 0); /* -0.02 + 0.02 */
-    CHECK_I64(pss_report_get(r, PSS_FIG_POSTED_TOTAL), 1002 + 1003 + 1003);
+    CHECK_I64(pss_report_get(r, PSS_FIG_ROUNDING), -2); /* -0.02 + 0.02 - 0.02 */
+    CHECK_I64(pss_report_get(r, PSS_FIG_POSTED_TOTAL), 1002 + 1003 + 1003 + 1002);
     pss_report_free(r);
     stop();
 }
