@@ -236,7 +236,8 @@ void pss__jw_int(pss_jw *w, json_t *obj, const char *key, int64_t v)
 
 void pss__jw_str(pss_jw *w, json_t *obj, const char *key, const char *s)
 {
-    pss__jw_set(w, obj, key, s ? json_string(s) : json_null());
+    /* every string the library writes was checked as UTF-8 when it came in */
+    pss__jw_set(w, obj, key, s ? json_string_nocheck(s) : json_null());
 }
 
 void pss__jw_bool(pss_jw *w, json_t *obj, const char *key, bool v)

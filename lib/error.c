@@ -47,13 +47,30 @@ void pss__clear(pss_ctx *ctx)
     ctx->n_figures = 0;
 }
 
+/* A message cut at the buffer's end must not end inside a UTF-8 sequence: it goes into audit
+ * entries as JSON text. */
+static void trim_to_utf8_boundary(char *s, size_t len)
+{
+    size_t end = len;
+    while (end > 0 && ((unsigned char)s[end - 1] & 0xC0) == 0x80)
+        end--; /* continuation bytes */
+    if (end > 0 && ((unsigned char)s[end - 1] & 0x80)) {
+        unsigned char lead = (unsigned char)s[end - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+        if (len - (end - 1) < need)
+            s[end - 1] = '\0';
+    }
+}
+
 int pss__vfail(pss_ctx *ctx, int code, const char *fmt, va_list ap)
 {
     if (!ctx)
         return code;
     ctx->errcode = code;
     ctx->n_figures = 0;
-    vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    int n = vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+    if (n >= (int)sizeof ctx->errmsg)
+        trim_to_utf8_boundary(ctx->errmsg, sizeof ctx->errmsg - 1);
     pss__log(ctx, PSS_LOG_ERROR, "%s: %s", pss_strerror(code), ctx->errmsg);
     return code;
 }

@@ -110,7 +110,7 @@ static int add_payments(pss_entry *e, const pss_method_figures *m, size_t n)
 
 static int add_sales(pss_entry *e, const pss_bucket_view *v, size_t n)
 {
-    char label[PSS_NAME_MAX + 64];
+    char label[PSS_MAX_LINE_TAXES * 65 + 32]; /* the longest tax set fits */
     for (size_t i = 0; i < n; i++) {
         if (v[i].type != PSS_B_SALES)
             continue;
@@ -125,37 +125,51 @@ static int add_sales(pss_entry *e, const pss_bucket_view *v, size_t n)
     return 0;
 }
 
-/* One line per (tax account, side): the taxes sharing an account are summed. */
+static bool same_tax_line(const pss_bucket_view *a, const pss_bucket_view *b)
+{
+    return a->type == PSS_B_TAX && b->type == PSS_B_TAX && strcmp(a->b, b->b) == 0 &&
+           strcmp(a->c, b->c) == 0;
+}
+
+/* The line of one (tax account, side): the taxes sharing the account are summed and named. */
+static int add_tax_line(pss_entry *e, const pss_bucket_view *v, size_t n, size_t first,
+                        pss_strbuf *codes, pss_strbuf *label)
+{
+    int64_t amount = 0;
+    pss_strbuf_reset(codes);
+    for (size_t k = first; k < n; k++) {
+        if (!same_tax_line(&v[first], &v[k]))
+            continue;
+        if (__builtin_add_overflow(amount, v[k].v[1], &amount))
+            return pss__fail(e->ctx, PSS_EOVERFLOW, "tax total overflows");
+        pss_strbuf_printf(codes, "%s%s", codes->len ? "," : "", v[k].a);
+    }
+    bool refund = strcmp(v[first].c, "refund") == 0;
+    pss_strbuf_reset(label);
+    pss_strbuf_printf(label, "%s %s", refund ? "Refunded tax" : "Tax", pss_strbuf_str(codes));
+    if (codes->failed || label->failed)
+        return pss__oom(e->ctx);
+    return add_line(e, v[first].b, -amount, label->data, refund ? "tax_refund" : "tax", NULL,
+                    codes->data);
+}
+
+/* One line per (tax account, side). */
 static int add_taxes(pss_entry *e, const pss_bucket_view *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (v[i].type != PSS_B_TAX)
-            continue;
+    pss_strbuf codes, label;
+    pss_strbuf_init(&codes, e->ctx->alloc);
+    pss_strbuf_init(&label, e->ctx->alloc);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
         bool seen = false;
         for (size_t k = 0; k < i && !seen; k++)
-            seen = v[k].type == PSS_B_TAX && strcmp(v[k].b, v[i].b) == 0 &&
-                   strcmp(v[k].c, v[i].c) == 0;
-        if (seen)
-            continue;
-        int64_t amount = 0;
-        char codes[512] = "";
-        for (size_t k = i; k < n; k++) {
-            if (v[k].type != PSS_B_TAX || strcmp(v[k].b, v[i].b) != 0 ||
-                strcmp(v[k].c, v[i].c) != 0)
-                continue;
-            if (__builtin_add_overflow(amount, v[k].v[1], &amount))
-                return pss__fail(e->ctx, PSS_EOVERFLOW, "tax total overflows");
-            size_t len = strlen(codes);
-            snprintf(codes + len, sizeof codes - len, "%s%s", len ? "," : "", v[k].a);
-        }
-        bool refund = strcmp(v[i].c, "refund") == 0;
-        char label[600];
-        snprintf(label, sizeof label, "%s %s", refund ? "Refunded tax" : "Tax", codes);
-        int rc = add_line(e, v[i].b, -amount, label, refund ? "tax_refund" : "tax", NULL, codes);
-        if (rc)
-            return rc;
+            seen = same_tax_line(&v[k], &v[i]);
+        if (v[i].type == PSS_B_TAX && !seen)
+            rc = add_tax_line(e, v, n, i, &codes, &label);
     }
-    return 0;
+    pss_strbuf_free(&codes);
+    pss_strbuf_free(&label);
+    return rc;
 }
 
 static int add_movements(pss_entry *e, const pss_config *cfg, const pss_bucket_view *v, size_t n)
