@@ -3,6 +3,8 @@
  * gives PSS_ECORRUPT (or PSS_EVERSION for a newer schema) and never a crash. */
 #include "fixture.h"
 
+#include "text.h"
+
 typedef struct counting {
     long allocs, frees;
 } counting;
@@ -363,8 +365,26 @@ static void null_arguments(void)
     pss_storage_free(st);
 }
 
+/* A detail longer than the buffer is cut at a character, never inside one: it goes into
+ * audit entries as JSON text. */
+static void long_details(void)
+{
+    pss_ctx *c = fix_ctx(NULL);
+    char text[1600];
+    for (size_t i = 0; i + 3 < sizeof text; i += 3)
+        memcpy(text + i, "\xe2\x82\xac", 3); /* the euro sign */
+    text[sizeof text - 1] = '\0';
+    for (int shift = 0; shift < 3; shift++) {
+        CHECK_I64(pss_ctx_fail(c, PSS_EINVAL, "%.*s%s", shift, "ab", text), PSS_EINVAL);
+        CHECK(pss__utf8_valid(pss_ctx_errmsg(c), NULL));
+        CHECK(strlen(pss_ctx_errmsg(c)) > 1000);
+    }
+    pss_ctx_free(c);
+}
+
 int main(void)
 {
+    long_details();
     null_arguments();
     hooks();
     corrupted_records();
