@@ -172,7 +172,8 @@ PSS_API int pss_order_void_payment(pss_order *order, const pss_actor *actor, siz
                                    const char *reason);
 
 /**
- * Cancels a DRAFT order that has no done or pending payments.
+ * Cancels a DRAFT order that has no done or pending payments (also while the drawer is
+ * counted: drafts keep a session from closing).
  * @param order the order
  * @param actor the responsible user or a manager
  * @param reason required reason
