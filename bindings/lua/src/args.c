@@ -103,6 +103,18 @@ static int wrong_type(const lpss_in *in, const char *field, const char *expected
     return luaL_error(L, "%s: field '%s' must be %s, got %s", in->what, field, expected, got);
 }
 
+size_t lpss_in_list(const lpss_in *in, const char *field)
+{
+    int t = lpss_in_push(in, field);
+    if (t == LUA_TNIL)
+        return 0;
+    if (t != LUA_TTABLE)
+        luaL_error(in->L, "%s: field '%s' must be a table, got %s", in->what, field,
+                   lua_typename(in->L, t));
+    lua_Integer n = luaL_len(in->L, -1);
+    return n > 0 ? (size_t)n : 0;
+}
+
 const char *lpss_in_string(const lpss_in *in, const char *field, int required)
 {
     int t = lpss_in_push(in, field);

@@ -136,23 +136,10 @@ typedef struct config_lists {
     size_t n_denominations;
 } config_lists;
 
-/* Pushes the list field (or nil) and returns its length; raises when it is not a table. */
-static size_t open_list(const lpss_in *in, const char *field)
-{
-    int t = lpss_in_push(in, field);
-    if (t == LUA_TNIL)
-        return 0;
-    if (t != LUA_TTABLE)
-        luaL_error(in->L, "%s: field '%s' must be a table, got %s", in->what, field,
-                   lua_typename(in->L, t));
-    lua_Integer n = luaL_len(in->L, -1);
-    return n > 0 ? (size_t)n : 0;
-}
-
 static void read_methods(const lpss_in *in, config_lists *l)
 {
     lua_State *L = in->L;
-    l->n_methods = open_list(in, "methods");
+    l->n_methods = lpss_in_list(in, "methods");
     int list = lua_gettop(L);
     l->methods = lpss_scratch(L, in->anchor, l->n_methods, sizeof *l->methods);
     for (size_t i = 0; i < l->n_methods; i++) {
@@ -166,7 +153,7 @@ static void read_methods(const lpss_in *in, config_lists *l)
 static void read_taxes(const lpss_in *in, config_lists *l)
 {
     lua_State *L = in->L;
-    l->n_taxes = open_list(in, "taxes");
+    l->n_taxes = lpss_in_list(in, "taxes");
     int list = lua_gettop(L);
     l->taxes = lpss_scratch(L, in->anchor, l->n_taxes, sizeof *l->taxes);
     for (size_t i = 0; i < l->n_taxes; i++) {
@@ -187,7 +174,7 @@ static int compare_pair(const void *a, const void *b)
 static void read_categories(const lpss_in *in, config_lists *l)
 {
     lua_State *L = in->L;
-    if (open_list(in, "categories") == 0 && lua_isnil(L, -1))
+    if (lpss_in_list(in, "categories") == 0 && lua_isnil(L, -1))
         return;
     int map = lua_gettop(L);
     size_t n = 0;
@@ -209,7 +196,7 @@ static void read_categories(const lpss_in *in, config_lists *l)
 static void read_denominations(const lpss_in *in, config_lists *l)
 {
     lua_State *L = in->L;
-    l->n_denominations = open_list(in, "denominations");
+    l->n_denominations = lpss_in_list(in, "denominations");
     int list = lua_gettop(L);
     l->denominations = lpss_scratch(L, in->anchor, l->n_denominations, sizeof *l->denominations);
     for (size_t i = 0; i < l->n_denominations; i++) {

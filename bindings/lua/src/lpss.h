@@ -154,6 +154,8 @@ int lpss_in_enum(const lpss_in *in, const char *field, const char *const *names,
                  const int *values, int dflt);
 /* Pushes the field (any type) and returns its Lua type. */
 int lpss_in_push(const lpss_in *in, const char *field);
+/* Pushes a list field (nil when absent) and returns its length; raises when it is not a table. */
+size_t lpss_in_list(const lpss_in *in, const char *field);
 /* Keeps the string at index alive for the call and returns it. */
 const char *lpss_anchor_string(lua_State *L, int anchor, int index);
 

@@ -38,23 +38,10 @@ static const char *const payment_state_names[] = {"pending", "done", "failed", "
 static const int payment_state_values[] = {PSS_PAYMENT_PENDING, PSS_PAYMENT_DONE,
                                            PSS_PAYMENT_FAILED, PSS_PAYMENT_VOIDED};
 
-/* Pushes the sequence field (nil when absent) and returns its length. */
-static size_t open_sequence(const lpss_in *in, const char *field)
-{
-    int t = lpss_in_push(in, field);
-    if (t == LUA_TNIL)
-        return 0;
-    if (t != LUA_TTABLE)
-        luaL_error(in->L, "%s: field '%s' must be a table, got %s", in->what, field,
-                   lua_typename(in->L, t));
-    lua_Integer n = luaL_len(in->L, -1);
-    return n > 0 ? (size_t)n : 0;
-}
-
 static void read_taxes(const lpss_in *in, pss_line_input *l)
 {
     lua_State *L = in->L;
-    size_t n = open_sequence(in, "taxes");
+    size_t n = lpss_in_list(in, "taxes");
     const char **codes = lpss_scratch(L, in->anchor, n, sizeof *codes);
     for (size_t i = 0; i < n; i++) {
         lua_geti(L, -1, (lua_Integer)i + 1);
@@ -105,7 +92,7 @@ static pss_payment_input read_payment(lua_State *L, int index, int anchor, const
 static void read_lines(const lpss_in *in, pss_order_input *o)
 {
     lua_State *L = in->L;
-    size_t n = open_sequence(in, "lines");
+    size_t n = lpss_in_list(in, "lines");
     int list = lua_gettop(L);
     pss_line_input *lines = lpss_scratch(L, in->anchor, n, sizeof *lines);
     for (size_t i = 0; i < n; i++) {
@@ -122,7 +109,7 @@ static void read_lines(const lpss_in *in, pss_order_input *o)
 static void read_payments(const lpss_in *in, pss_order_input *o)
 {
     lua_State *L = in->L;
-    size_t n = open_sequence(in, "payments");
+    size_t n = lpss_in_list(in, "payments");
     int list = lua_gettop(L);
     pss_payment_input *pays = lpss_scratch(L, in->anchor, n, sizeof *pays);
     for (size_t i = 0; i < n; i++) {

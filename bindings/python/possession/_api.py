@@ -10,7 +10,7 @@ import os
 from decimal import Decimal
 from enum import IntEnum
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional,
-                    Sequence, Tuple, Union)
+                    Sequence, Tuple, TypeVar, Union)
 
 from . import _possession as _c
 from ._errors import NotFoundError
@@ -320,9 +320,30 @@ class Config:
         return "<Config %s %r %s>" % (self.id, self.name, self.currency)
 
 
+# ---- handles ----
+
+_H = TypeVar("_H", bound="_Handle")
+
+
+class _Handle:
+    """What the library's handles share: release() frees the handle (never the stored
+    thing), and ``with`` releases it at the end of the block."""
+
+    _h: Any
+
+    def release(self) -> None:
+        self._h.release()
+
+    def __enter__(self: _H) -> _H:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+
 # ---- session ----
 
-class Session:
+class Session(_Handle):
     """A session handle: state, balances, orders, cash, and the close. The handle is a view
     of the stored session; ``with`` (or release()) frees the handle, never the session."""
 
@@ -484,14 +505,6 @@ class Session:
 
     # the handle
 
-    def release(self) -> None:
-        self._h.release()
-
-    def __enter__(self) -> "Session":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.release()
 
     def __repr__(self) -> str:
         try:
@@ -521,7 +534,7 @@ def _submit_result(d: Dict[str, Any]) -> SubmitResult:
 
 # ---- order ----
 
-class Order:
+class Order(_Handle):
     """An order handle: lines, payments and its figures (Decimal)."""
 
     def __init__(self, session: Session, handle: Any) -> None:
@@ -579,14 +592,6 @@ class Order:
     def set_invoiced(self, actor: Actor, invoiced: bool = True) -> None:
         self._h.set_invoiced(actor, invoiced)
 
-    def release(self) -> None:
-        self._h.release()
-
-    def __enter__(self) -> "Order":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.release()
 
     def __repr__(self) -> str:
         try:
@@ -599,7 +604,7 @@ class Order:
 
 # ---- entry and report ----
 
-class Entry:
+class Entry(_Handle):
     """A posted journal entry: iterate it for its lines; export as ledger text or CSV."""
 
     def __init__(self, ctx: Context, handle: Any) -> None:
@@ -630,14 +635,6 @@ class Entry:
         """The entry as CSV (RFC 4180), with a header row unless header=False."""
         return self._h.csv(header, file)
 
-    def release(self) -> None:
-        self._h.release()
-
-    def __enter__(self) -> "Entry":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.release()
 
     def __repr__(self) -> str:
         return "<Entry %s %s %s %s, %d lines>" % (self.reference, self.date.isoformat(),
