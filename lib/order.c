@@ -470,10 +470,7 @@ static int order_events(pss_stage *st, const pss_order_data *old, const pss_orde
 static int put_order(pss_stage *st, const pss_order_data *old, pss_order_data *next)
 {
     pss_ctx *ctx = st->s->ctx;
-    pss_jw w = {0};
-    json_t *doc = pss__order_encode(next, &w);
-    int rc = pss__json_encode(ctx, &w, doc, st->buf);
-    json_decref(doc);
+    int rc = pss__order_encode(ctx, next, st->buf);
     if (rc)
         return rc;
     rc = pss__put(ctx, "order", next->id, next->session_id, st->buf->data, st->buf->len,

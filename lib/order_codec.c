@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "jsonw.h"
 #include "names.h"
 #include "store.h"
 
@@ -165,110 +166,111 @@ int pss__order_data_clone(pss_ctx *ctx, const pss_order_data *src, pss_order_dat
 
 /* ---- encode ---- */
 
-static json_t *encode_line(const pss_line *l, pss_jw *w)
+static void encode_line(const pss_line *l, pss_jsonw *w)
 {
-    json_t *o = pss__jw_object(w);
-    pss__jw_str(w, o, "product", l->product_id);
-    pss__jw_str(w, o, "name", l->product_name);
-    pss__jw_str(w, o, "category", l->category);
-    pss__jw_str(w, o, "income_account", l->income_account);
-    pss__jw_int(w, o, "qty", l->qty);
-    pss__jw_int(w, o, "price", l->price);
-    pss__jw_int(w, o, "discount_ppm", l->discount_ppm);
+    pss__jsonw_object(w, NULL);
+    pss__jsonw_str(w, "product", l->product_id);
+    pss__jsonw_str(w, "name", l->product_name);
+    pss__jsonw_str(w, "category", l->category);
+    pss__jsonw_str(w, "income_account", l->income_account);
+    pss__jsonw_int(w, "qty", l->qty);
+    pss__jsonw_int(w, "price", l->price);
+    pss__jsonw_int(w, "discount_ppm", l->discount_ppm);
     if (l->refund_line >= 0)
-        pss__jw_int(w, o, "refund_line", l->refund_line);
-    json_t *taxes = pss__jw_array(w);
+        pss__jsonw_int(w, "refund_line", l->refund_line);
+    pss__jsonw_array(w, "taxes");
     for (size_t i = 0; i < l->n_taxes; i++) {
-        json_t *t = pss__jw_object(w);
-        pss__jw_str(w, t, "code", l->taxes[i].code);
-        pss__jw_int(w, t, "rate_ppm", l->taxes[i].rate_ppm);
-        pss__jw_bool(w, t, "included", l->taxes[i].included);
-        pss__jw_str(w, t, "account", l->taxes[i].account);
-        pss__jw_int(w, t, "amount", l->taxes[i].amount);
-        pss__jw_append(w, taxes, t);
+        pss__jsonw_object(w, NULL);
+        pss__jsonw_str(w, "code", l->taxes[i].code);
+        pss__jsonw_int(w, "rate_ppm", l->taxes[i].rate_ppm);
+        pss__jsonw_bool(w, "included", l->taxes[i].included);
+        pss__jsonw_str(w, "account", l->taxes[i].account);
+        pss__jsonw_int(w, "amount", l->taxes[i].amount);
+        pss__jsonw_end(w);
     }
-    pss__jw_set(w, o, "taxes", taxes);
-    pss__jw_int(w, o, "amount", l->amount);
-    pss__jw_int(w, o, "untaxed", l->untaxed);
-    pss__jw_int(w, o, "tax", l->tax);
-    pss__jw_int(w, o, "total", l->total);
-    return o;
+    pss__jsonw_end(w);
+    pss__jsonw_int(w, "amount", l->amount);
+    pss__jsonw_int(w, "untaxed", l->untaxed);
+    pss__jsonw_int(w, "tax", l->tax);
+    pss__jsonw_int(w, "total", l->total);
+    pss__jsonw_end(w);
 }
 
-static json_t *encode_payment(const pss_payment *p, pss_jw *w)
+static void encode_payment(const pss_payment *p, pss_jsonw *w)
 {
-    json_t *o = pss__jw_object(w);
-    pss__jw_str(w, o, "method", p->method);
-    pss__jw_bool(w, o, "cash", p->cash);
-    pss__jw_int(w, o, "amount", p->amount);
-    pss__jw_str(w, o, "state", pss__name_of(pss_payment_state_names, p->state));
-    pss__jw_int(w, o, "change", p->change);
+    pss__jsonw_object(w, NULL);
+    pss__jsonw_str(w, "method", p->method);
+    pss__jsonw_bool(w, "cash", p->cash);
+    pss__jsonw_int(w, "amount", p->amount);
+    pss__jsonw_str(w, "state", pss__name_of(pss_payment_state_names, p->state));
+    pss__jsonw_int(w, "change", p->change);
     if (p->reference)
-        pss__jw_str(w, o, "reference", p->reference);
+        pss__jsonw_str(w, "reference", p->reference);
     if (p->reason)
-        pss__jw_str(w, o, "reason", p->reason);
-    pss__jw_int(w, o, "at", p->at);
-    return o;
+        pss__jsonw_str(w, "reason", p->reason);
+    pss__jsonw_int(w, "at", p->at);
+    pss__jsonw_end(w);
 }
 
-static json_t *encode_group(const pss_group *g, pss_jw *w)
+static void encode_group(const pss_group *g, pss_jsonw *w)
 {
-    json_t *o = pss__jw_object(w);
-    pss__jw_str(w, o, "account", g->account);
-    pss__jw_str(w, o, "taxes", g->taxset);
-    pss__jw_int(w, o, "amount", g->amount);
-    pss__jw_int(w, o, "untaxed", g->untaxed);
-    pss__jw_int(w, o, "tax", g->tax);
-    json_t *taxes = pss__jw_array(w);
+    pss__jsonw_object(w, NULL);
+    pss__jsonw_str(w, "account", g->account);
+    pss__jsonw_str(w, "taxes", g->taxset);
+    pss__jsonw_int(w, "amount", g->amount);
+    pss__jsonw_int(w, "untaxed", g->untaxed);
+    pss__jsonw_int(w, "tax", g->tax);
+    pss__jsonw_array(w, "tax_lines");
     for (size_t i = 0; i < g->n_taxes; i++) {
-        json_t *t = pss__jw_object(w);
-        pss__jw_str(w, t, "code", g->taxes[i].code);
-        pss__jw_str(w, t, "account", g->taxes[i].account);
-        pss__jw_int(w, t, "rate_ppm", g->taxes[i].rate_ppm);
-        pss__jw_bool(w, t, "included", g->taxes[i].included);
-        pss__jw_int(w, t, "base", g->taxes[i].base);
-        pss__jw_int(w, t, "amount", g->taxes[i].amount);
-        pss__jw_append(w, taxes, t);
+        pss__jsonw_object(w, NULL);
+        pss__jsonw_str(w, "code", g->taxes[i].code);
+        pss__jsonw_str(w, "account", g->taxes[i].account);
+        pss__jsonw_int(w, "rate_ppm", g->taxes[i].rate_ppm);
+        pss__jsonw_bool(w, "included", g->taxes[i].included);
+        pss__jsonw_int(w, "base", g->taxes[i].base);
+        pss__jsonw_int(w, "amount", g->taxes[i].amount);
+        pss__jsonw_end(w);
     }
-    pss__jw_set(w, o, "tax_lines", taxes);
-    return o;
+    pss__jsonw_end(w);
+    pss__jsonw_end(w);
 }
 
-json_t *pss__order_encode(const pss_order_data *d, pss_jw *w)
+int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf)
 {
-    json_t *o = pss__jw_payload(w);
-    pss__jw_str(w, o, "id", d->id);
-    pss__jw_str(w, o, "session", d->session_id);
-    pss__jw_str(w, o, "config", d->config_id);
-    pss__jw_int(w, o, "number", d->number);
-    pss__jw_str(w, o, "state", pss__name_of(pss_order_state_names, d->state));
-    pss__jw_bool(w, o, "invoiced", d->invoiced);
-    pss__jw_str(w, o, "refund_of", d->refund_of[0] ? d->refund_of : NULL);
-    pss__jw_str(w, o, "note", d->note);
-    pss__jw_int(w, o, "created_at", d->created_at);
-    pss__jw_str(w, o, "created_by", d->created_by);
-    pss__jw_int(w, o, "paid_at", d->paid_at);
+    pss_jsonw w;
+    pss__jsonw_begin(&w, buf);
+    pss__jsonw_str(&w, "id", d->id);
+    pss__jsonw_str(&w, "session", d->session_id);
+    pss__jsonw_str(&w, "config", d->config_id);
+    pss__jsonw_int(&w, "number", d->number);
+    pss__jsonw_str(&w, "state", pss__name_of(pss_order_state_names, d->state));
+    pss__jsonw_bool(&w, "invoiced", d->invoiced);
+    pss__jsonw_str(&w, "refund_of", d->refund_of[0] ? d->refund_of : NULL);
+    pss__jsonw_str(&w, "note", d->note);
+    pss__jsonw_int(&w, "created_at", d->created_at);
+    pss__jsonw_str(&w, "created_by", d->created_by);
+    pss__jsonw_int(&w, "paid_at", d->paid_at);
     if (d->input_hash[0])
-        pss__jw_str(w, o, "input_hash", d->input_hash);
-    json_t *lines = pss__jw_array(w);
+        pss__jsonw_str(&w, "input_hash", d->input_hash);
+    pss__jsonw_array(&w, "lines");
     for (size_t i = 0; i < d->n_lines; i++)
-        pss__jw_append(w, lines, encode_line(&d->lines[i], w));
-    pss__jw_set(w, o, "lines", lines);
-    json_t *payments = pss__jw_array(w);
+        encode_line(&d->lines[i], &w);
+    pss__jsonw_end(&w);
+    pss__jsonw_array(&w, "payments");
     for (size_t i = 0; i < d->n_payments; i++)
-        pss__jw_append(w, payments, encode_payment(&d->payments[i], w));
-    pss__jw_set(w, o, "payments", payments);
-    json_t *groups = pss__jw_array(w);
+        encode_payment(&d->payments[i], &w);
+    pss__jsonw_end(&w);
+    pss__jsonw_array(&w, "groups");
     for (size_t i = 0; i < d->n_groups; i++)
-        pss__jw_append(w, groups, encode_group(&d->groups[i], w));
-    pss__jw_set(w, o, "groups", groups);
-    json_t *totals = pss__jw_object(w);
-    pss__jw_int(w, totals, "untaxed", d->untaxed);
-    pss__jw_int(w, totals, "tax", d->tax);
-    pss__jw_int(w, totals, "total", d->total);
-    pss__jw_int(w, totals, "rounding", d->rounding);
-    pss__jw_set(w, o, "totals", totals);
-    return o;
+        encode_group(&d->groups[i], &w);
+    pss__jsonw_end(&w);
+    pss__jsonw_object(&w, "totals");
+    pss__jsonw_int(&w, "untaxed", d->untaxed);
+    pss__jsonw_int(&w, "tax", d->tax);
+    pss__jsonw_int(&w, "total", d->total);
+    pss__jsonw_int(&w, "rounding", d->rounding);
+    pss__jsonw_end(&w);
+    return pss__jsonw_finish(ctx, &w);
 }
 
 /* ---- decode ---- */

@@ -112,7 +112,7 @@ int pss__order_paid(const pss_order_data *d, pss_paid *out);
 int pss__order_due(const pss_order_data *d, int64_t *out);
 
 /* order_codec.c */
-json_t *pss__order_encode(const pss_order_data *d, pss_jw *w);
+int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf);
 int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out);
 /* Reads an order record inside the current transaction; PSS_ENOTFOUND without detail. */
 int pss__order_read(pss_ctx *ctx, const char *id, pss_order_data **out);

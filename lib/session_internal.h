@@ -201,7 +201,7 @@ int pss__audit_staged(struct pss_stage *st, const char *action, const char *reas
 
 int pss__core_copy(pss_ctx *ctx, pss_session_core *dst, const pss_session_core *src);
 void pss__core_free(pss_ctx *ctx, pss_session_core *core);
-json_t *pss__core_encode(const pss_session_core *core, pss_jw *w);
+int pss__core_encode(pss_ctx *ctx, const pss_session_core *core, pss_strbuf *buf);
 int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *core);
 int pss__core_put(pss_ctx *ctx, const pss_session_core *core, uint64_t expected_rev,
                   uint64_t *new_rev, pss_strbuf *buf);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "jsonw.h"
 #include "names.h"
 #include "store.h"
 
@@ -127,92 +128,95 @@ int pss__expected_cash(const pss_session_core *core, int64_t *out)
 
 /* ---- payload ---- */
 
-static void put_opt_str(pss_jw *w, json_t *o, const char *key, const char *s)
+static void put_opt_str(pss_jsonw *w, const char *key, const char *s)
 {
-    pss__jw_str(w, o, key, s && s[0] ? s : NULL);
+    pss__jsonw_str(w, key, s && s[0] ? s : NULL);
 }
 
-static void put_opt_int(pss_jw *w, json_t *o, const char *key, int64_t v)
+static void put_opt_int(pss_jsonw *w, const char *key, int64_t v)
 {
     if (v == PSS_UNSET)
-        pss__jw_set(w, o, key, json_null());
+        pss__jsonw_null(w, key);
     else
-        pss__jw_int(w, o, key, v);
+        pss__jsonw_int(w, key, v);
 }
 
-static json_t *encode_count(const pss_session_core *c, pss_jw *w)
+static void encode_count(const pss_session_core *c, pss_jsonw *w)
 {
-    if (!c->counted)
-        return json_null();
-    json_t *o = pss__jw_object(w);
-    put_opt_int(w, o, "cash", c->counted_cash);
-    json_t *denoms = pss__jw_array(w);
+    if (!c->counted) {
+        pss__jsonw_null(w, "count");
+        return;
+    }
+    pss__jsonw_object(w, "count");
+    put_opt_int(w, "cash", c->counted_cash);
+    pss__jsonw_array(w, "denominations");
     for (size_t i = 0; i < c->n_denoms; i++) {
-        json_t *d = pss__jw_object(w);
-        pss__jw_int(w, d, "value", c->denoms[i].value);
-        pss__jw_int(w, d, "count", c->denoms[i].count);
-        pss__jw_append(w, denoms, d);
+        pss__jsonw_object(w, NULL);
+        pss__jsonw_int(w, "value", c->denoms[i].value);
+        pss__jsonw_int(w, "count", c->denoms[i].count);
+        pss__jsonw_end(w);
     }
-    pss__jw_set(w, o, "denominations", denoms);
-    json_t *methods = pss__jw_array(w);
+    pss__jsonw_end(w);
+    pss__jsonw_array(w, "methods");
     for (size_t i = 0; i < c->n_method_counts; i++) {
-        json_t *m = pss__jw_object(w);
-        pss__jw_str(w, m, "method", c->method_counts[i].method);
-        pss__jw_int(w, m, "amount", c->method_counts[i].amount);
-        pss__jw_append(w, methods, m);
+        pss__jsonw_object(w, NULL);
+        pss__jsonw_str(w, "method", c->method_counts[i].method);
+        pss__jsonw_int(w, "amount", c->method_counts[i].amount);
+        pss__jsonw_end(w);
     }
-    pss__jw_set(w, o, "methods", methods);
-    put_opt_str(w, o, "note", c->count_note);
-    pss__jw_str(w, o, "by", c->counted_by);
-    pss__jw_int(w, o, "at", c->counted_at);
-    return o;
+    pss__jsonw_end(w);
+    put_opt_str(w, "note", c->count_note);
+    pss__jsonw_str(w, "by", c->counted_by);
+    pss__jsonw_int(w, "at", c->counted_at);
+    pss__jsonw_end(w);
 }
 
-json_t *pss__core_encode(const pss_session_core *c, pss_jw *w)
+int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss_strbuf *buf)
 {
-    json_t *o = pss__jw_payload(w);
-    pss__jw_str(w, o, "id", c->id);
-    pss__jw_str(w, o, "config", c->config_id);
-    pss__jw_str(w, o, "name", c->name);
-    pss__jw_int(w, o, "seq", c->seq);
-    pss__jw_bool(w, o, "rescue", c->rescue);
-    pss__jw_bool(w, o, "forced", c->forced);
-    pss__jw_str(w, o, "state", pss_session_state_name(c->state));
-    pss__jw_str(w, o, "user", c->user);
-    pss__jw_str(w, o, "device", c->device);
-    pss__jw_int(w, o, "lease_expires", c->lease_expires);
-    pss__jw_str(w, o, "date", c->date);
-    pss__jw_int(w, o, "created_at", c->created_at);
-    pss__jw_str(w, o, "created_by", c->created_by);
-    pss__jw_int(w, o, "opened_at", c->opened_at);
-    pss__jw_str(w, o, "opened_by", c->opened_by);
-    pss__jw_int(w, o, "closed_at", c->closed_at);
-    pss__jw_str(w, o, "closed_by", c->closed_by);
-    put_opt_str(w, o, "opening_note", c->opening_note);
-    put_opt_str(w, o, "closing_note", c->closing_note);
-    pss__jw_int(w, o, "opening_expected", c->opening_expected);
-    put_opt_int(w, o, "opening_counted", c->opening_counted);
-    json_t *totals = pss__jw_object(w);
+    pss_jsonw jw, *w = &jw;
+    pss__jsonw_begin(w, buf);
+    pss__jsonw_str(w, "id", c->id);
+    pss__jsonw_str(w, "config", c->config_id);
+    pss__jsonw_str(w, "name", c->name);
+    pss__jsonw_int(w, "seq", c->seq);
+    pss__jsonw_bool(w, "rescue", c->rescue);
+    pss__jsonw_bool(w, "forced", c->forced);
+    pss__jsonw_str(w, "state", pss_session_state_name(c->state));
+    pss__jsonw_str(w, "user", c->user);
+    pss__jsonw_str(w, "device", c->device);
+    pss__jsonw_int(w, "lease_expires", c->lease_expires);
+    pss__jsonw_str(w, "date", c->date);
+    pss__jsonw_int(w, "created_at", c->created_at);
+    pss__jsonw_str(w, "created_by", c->created_by);
+    pss__jsonw_int(w, "opened_at", c->opened_at);
+    pss__jsonw_str(w, "opened_by", c->opened_by);
+    pss__jsonw_int(w, "closed_at", c->closed_at);
+    pss__jsonw_str(w, "closed_by", c->closed_by);
+    put_opt_str(w, "opening_note", c->opening_note);
+    put_opt_str(w, "closing_note", c->closing_note);
+    pss__jsonw_int(w, "opening_expected", c->opening_expected);
+    put_opt_int(w, "opening_counted", c->opening_counted);
+    pss__jsonw_object(w, "totals");
     for (size_t i = 0; i < PSS_SCALAR_COUNT; i++)
-        pss__jw_int(w, totals, pss_scalar_names[i], *scalar_at((pss_scalars *)&c->totals, i));
-    pss__jw_set(w, o, "totals", totals);
-    pss__jw_int(w, o, "next_order", c->next_order);
-    pss__jw_int(w, o, "next_bucket", c->next_bucket);
-    json_t *drafts = pss__jw_array(w);
+        pss__jsonw_int(w, pss_scalar_names[i], *scalar_at((pss_scalars *)&c->totals, i));
+    pss__jsonw_end(w);
+    pss__jsonw_int(w, "next_order", c->next_order);
+    pss__jsonw_int(w, "next_bucket", c->next_bucket);
+    pss__jsonw_array(w, "drafts");
     for (size_t i = 0; i < c->n_drafts; i++)
-        pss__jw_append(w, drafts, json_string(c->drafts[i]));
-    pss__jw_set(w, o, "drafts", drafts);
-    json_t *pending = pss__jw_array(w);
+        pss__jsonw_str(w, NULL, c->drafts[i]);
+    pss__jsonw_end(w);
+    pss__jsonw_array(w, "pending");
     for (size_t i = 0; i < c->n_pending; i++) {
-        json_t *p = pss__jw_object(w);
-        pss__jw_str(w, p, "order", c->pending[i].order);
-        pss__jw_int(w, p, "payment", c->pending[i].payment);
-        pss__jw_append(w, pending, p);
+        pss__jsonw_object(w, NULL);
+        pss__jsonw_str(w, "order", c->pending[i].order);
+        pss__jsonw_int(w, "payment", c->pending[i].payment);
+        pss__jsonw_end(w);
     }
-    pss__jw_set(w, o, "pending", pending);
-    pss__jw_set(w, o, "count", encode_count(c, w));
-    put_opt_str(w, o, "entry", c->entry_id);
-    return o;
+    pss__jsonw_end(w);
+    encode_count(c, w);
+    put_opt_str(w, "entry", c->entry_id);
+    return pss__jsonw_finish(ctx, w);
 }
 
 static void copy_str(pss_jr *r, char *dst, size_t size, const char *src, const char *field)
@@ -352,10 +356,7 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
 int pss__core_put(pss_ctx *ctx, const pss_session_core *core, uint64_t expected_rev,
                   uint64_t *new_rev, pss_strbuf *buf)
 {
-    pss_jw w = {0};
-    json_t *doc = pss__core_encode(core, &w);
-    int rc = pss__json_encode(ctx, &w, doc, buf);
-    json_decref(doc);
+    int rc = pss__core_encode(ctx, core, buf);
     if (rc)
         return rc;
     rc = pss__put(ctx, "session", core->id, core->config_id, buf->data, buf->len, expected_rev,

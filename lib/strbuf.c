@@ -24,7 +24,7 @@ void pss_strbuf_reset(pss_strbuf *b)
         b->data[0] = '\0';
 }
 
-static int reserve(pss_strbuf *b, size_t extra)
+int pss_strbuf_reserve(pss_strbuf *b, size_t extra)
 {
     if (b->failed)
         return -1;
@@ -37,7 +37,7 @@ static int reserve(pss_strbuf *b, size_t extra)
 
 void pss_strbuf_add(pss_strbuf *b, const char *s, size_t n)
 {
-    if (reserve(b, n) != 0)
+    if (pss_strbuf_reserve(b, n) != 0)
         return;
     memcpy(b->data + b->len, s, n);
     b->len += n;
@@ -55,7 +55,7 @@ void pss_strbuf_vprintf(pss_strbuf *b, const char *fmt, va_list ap)
     va_copy(copy, ap);
     int n = vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
-    if (n < 0 || reserve(b, (size_t)n) != 0)
+    if (n < 0 || pss_strbuf_reserve(b, (size_t)n) != 0)
         return;
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;

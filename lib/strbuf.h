@@ -16,6 +16,8 @@ typedef struct pss_strbuf {
 void pss_strbuf_init(pss_strbuf *b, const pss_allocator *alloc);
 void pss_strbuf_free(pss_strbuf *b);
 void pss_strbuf_reset(pss_strbuf *b);
+/* Room for extra more bytes and a NUL; -1 (and failed set) when the buffer cannot grow. */
+int pss_strbuf_reserve(pss_strbuf *b, size_t extra);
 void pss_strbuf_add(pss_strbuf *b, const char *s, size_t n);
 void pss_strbuf_puts(pss_strbuf *b, const char *s);
 void pss_strbuf_printf(pss_strbuf *b, const char *fmt, ...)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "jsonw.h"
 #include "store.h"
 
 #define KEY_SEP "\x1f" /* never in host text: control characters are refused */
@@ -122,22 +123,24 @@ int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out)
     return 0;
 }
 
-static json_t *bucket_encode(const char *session_id, const pss_bucket_delta *d, pss_jw *w)
+static int bucket_encode(pss_ctx *ctx, const char *session_id, const pss_bucket_delta *d,
+                         pss_strbuf *buf)
 {
     const bucket_schema *sc = schema_of(d->type);
-    json_t *o = pss__jw_payload(w);
-    pss__jw_str(w, o, "session", session_id);
-    pss__jw_str(w, o, "type", sc->name);
+    pss_jsonw w;
+    pss__jsonw_begin(&w, buf);
+    pss__jsonw_str(&w, "session", session_id);
+    pss__jsonw_str(&w, "type", sc->name);
     const char *parts[3] = {d->a, d->b, d->c};
     for (int i = 0; i < 3; i++)
         if (sc->parts[i])
-            pss__jw_str(w, o, sc->parts[i], parts[i] ? parts[i] : "");
+            pss__jsonw_str(&w, sc->parts[i], parts[i] ? parts[i] : "");
     if (d->label)
-        pss__jw_str(w, o, "name", d->label);
+        pss__jsonw_str(&w, "name", d->label);
     for (int i = 0; i < PSS_BUCKET_VALUES; i++)
         if (sc->values[i])
-            pss__jw_int(w, o, sc->values[i], d->v[i]);
-    return o;
+            pss__jsonw_int(&w, sc->values[i], d->v[i]);
+    return pss__jsonw_finish(ctx, &w);
 }
 
 /* ---- staging ---- */
@@ -264,10 +267,7 @@ static int write_delta(pss_stage *st, pss_bucket_delta *d)
                  (long long)st->core.next_bucket++);
         d->created = true;
     }
-    pss_jw w = {0};
-    json_t *doc = bucket_encode(st->core.id, d, &w);
-    rc = pss__json_encode(ctx, &w, doc, st->buf);
-    json_decref(doc);
+    rc = bucket_encode(ctx, st->core.id, d, st->buf);
     if (!rc)
         rc = pss__put(ctx, "total", d->record_id, st->core.id, st->buf->data, st->buf->len,
                       b ? b->rev : 0, &d->rev);

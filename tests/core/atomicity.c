@@ -29,16 +29,19 @@ static void add_text(fix_text *t, const char *s)
     fix_text_write(t, s, strlen(s));
 }
 
+/* The record text a handle would write: the handle's whole state. */
+static pss_strbuf enc;
+
+static void add_encoded(fix_text *t, int rc, const pss_strbuf *b)
+{
+    add_text(t, rc ? "(encode failed)" : b->data);
+}
+
 static void fingerprint_session(fix_text *t, pss_session *s)
 {
     if (!s)
         return;
-    pss_jw jw = {0};
-    json_t *doc = pss__core_encode(&s->core, &jw);
-    char *text = json_dumps(doc, JSON_COMPACT);
-    add_text(t, text);
-    free(text);
-    json_decref(doc);
+    add_encoded(t, pss__core_encode(s->ctx, &s->core, &enc), &enc);
     char buf[128];
     snprintf(buf, sizeof buf, " rev=%llu refs=%d\n", (unsigned long long)s->rev, s->refs);
     add_text(t, buf);
@@ -55,12 +58,7 @@ static void fingerprint_order(fix_text *t, pss_order *o)
 {
     if (!o)
         return;
-    pss_jw jw = {0};
-    json_t *doc = pss__order_encode(o->d, &jw);
-    char *text = json_dumps(doc, JSON_COMPACT);
-    add_text(t, text);
-    free(text);
-    json_decref(doc);
+    add_encoded(t, pss__order_encode(o->s->ctx, o->d, &enc), &enc);
     char buf[64];
     snprintf(buf, sizeof buf, " rev=%llu\n", (unsigned long long)o->d->rev);
     add_text(t, buf);
