@@ -11,6 +11,7 @@
 #include "money_internal.h"
 #include "names.h"
 #include "store.h"
+#include "text.h"
 
 #define MAX_LINES 10000
 #define MAX_PAYMENTS 100
@@ -264,16 +265,19 @@ int pss__order_fill_lines(pss_stage *st, pss_order_data *d, const pss_line_input
 
 /* ---- order input ---- */
 
-int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id)
+int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id,
+                           char id[PSS_ID_SIZE])
 {
     int rc = pss__check_version(ctx, in, in ? in->version : 0, PSS_ORDER_INPUT_VERSION,
                                 "pss_order_input");
-    char id[PSS_ID_SIZE];
+    char refunded[PSS_ID_SIZE];
+    id[0] = '\0';
     if (rc)
         return rc;
     if ((in->id || need_id) && (rc = pss__check_id(ctx, "order id", in->id, id)))
         return rc;
-    if (in->refund_of && (rc = pss__check_id(ctx, "refunded order id", in->refund_of, id)))
+    if (in->refund_of &&
+        (rc = pss__check_id(ctx, "refunded order id", in->refund_of, refunded)))
         return rc;
     if ((rc = pss__check_text(ctx, "order note", in->note, PSS_TEXT_OPTIONAL, PSS_NOTE_MAX)))
         return rc;
@@ -292,14 +296,14 @@ int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in
 {
     pss_ctx *ctx = st->s->ctx;
     pss_session_core *core = &st->core;
-    snprintf(d->id, sizeof d->id, "%s", id);
-    snprintf(d->session_id, sizeof d->session_id, "%s", core->id);
-    snprintf(d->config_id, sizeof d->config_id, "%s", core->config_id);
+    pss__copy_text(d->id, sizeof d->id, id);
+    pss__copy_text(d->session_id, sizeof d->session_id, core->id);
+    pss__copy_text(d->config_id, sizeof d->config_id, core->config_id);
     d->number = core->next_order++;
     d->state = PSS_ORDER_DRAFT;
     d->invoiced = in->invoiced != 0;
     d->created_at = pss_ctx_now(ctx);
-    snprintf(d->created_by, sizeof d->created_by, "%s", st->actor->user);
+    pss__copy_text(d->created_by, sizeof d->created_by, st->actor->user);
     int rc = dup_text(ctx, &d->note, in->note);
     if (rc || !in->refund_of)
         return rc;
@@ -561,12 +565,10 @@ int pss_order_create(pss_session *s, const pss_actor *actor, const pss_order_inp
     pss__clear(ctx);
     *out = NULL;
     create_args a = {in, "", NULL};
-    int rc = pss__check_order_input(ctx, in, false);
+    int rc = pss__check_order_input(ctx, in, false, a.id);
     if (rc)
         return rc;
-    if (in->id)
-        pss_id_normalize(in->id, a.id);
-    else
+    if (!a.id[0])
         pss_id_generate(a.id);
     if (!(a.handle = order_handle(s)))
         return pss__oom(ctx);

@@ -9,6 +9,7 @@
 #include "jsonw.h"
 #include "names.h"
 #include "store.h"
+#include "text.h"
 
 pss_order_data *pss__order_data_new(pss_ctx *ctx)
 {
@@ -437,7 +438,7 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     if (!r->rc && strlen(by) > PSS_NAME_MAX)
         pss__jr_fail(r, "field 'created_by' is too long");
     if (!r->rc)
-        snprintf(d->created_by, sizeof d->created_by, "%s", by);
+        pss__copy_text(d->created_by, sizeof d->created_by, by);
     d->paid_at = pss__jr_int(r, doc, "paid_at");
     const char *hash = pss__jr_str_or_null(r, doc, "input_hash");
     if (!r->rc && hash && strlen(hash) != PSS_HASH_SIZE - 1)

@@ -140,8 +140,10 @@ int pss__order_add_line_input(pss_stage *st, pss_order_data *d, const pss_line_i
 /* Adds a payment from host input, applying the payment rules. */
 int pss__order_add_payment_input(pss_stage *st, pss_order_data *d, const pss_payment_input *in,
                                  bool submitted);
-/* Checks an order input's own fields (ids, note, flags). */
-int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id);
+/* Checks an order input's own fields (ids, note, flags); id gets the order id normalized
+ * ("" when the input has none). */
+int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id,
+                           char id[PSS_ID_SIZE]);
 /* Loads the refunded order and checks it can be refunded. */
 int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in,
                      const char *id);

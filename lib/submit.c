@@ -11,6 +11,7 @@
 #include "codec.h"
 #include "map.h"
 #include "store.h"
+#include "text.h"
 
 static const unsigned IN_PROGRESS = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS);
 
@@ -82,7 +83,10 @@ static void input_hash(const pss_order_input *in, char out[PSS_HASH_SIZE])
     size_t ps = in->n_payments ? pss__payment_input_stride(in->payments[0].version) : 0;
     for (size_t i = 0; i < in->n_payments; i++)
         hash_payment(&x, (const pss_payment_input *)((const char *)in->payments + i * ps));
-    snprintf(out, PSS_HASH_SIZE, "%016llx", (unsigned long long)x.h);
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--, x.h >>= 4)
+        out[i] = hex[x.h & 15];
+    out[16] = '\0';
 }
 
 /* ---- one order ---- */
@@ -115,8 +119,8 @@ static void fill_result(pss_submit_result *res, const char *order_id, const char
 {
     if (!res)
         return;
-    snprintf(res->order_id, sizeof res->order_id, "%s", order_id);
-    snprintf(res->session_id, sizeof res->session_id, "%s", session_id);
+    pss__copy_text(res->order_id, sizeof res->order_id, order_id);
+    pss__copy_text(res->session_id, sizeof res->session_id, session_id);
     res->state = state;
 }
 
@@ -173,11 +177,10 @@ static int submit_one(pss_stage *st, const pss_order_input *in, pss_map *seen,
     pss_ctx *ctx = st->s->ctx;
     char id[PSS_ID_SIZE], hash[PSS_HASH_SIZE];
     *committed = false;
-    int rc = pss__check_order_input(ctx, in, true);
+    int rc = pss__check_order_input(ctx, in, true, id);
     if (rc)
         return rc;
     input_hash(in, hash);
-    pss_id_normalize(in->id, id);
     existing e = {ctx, "", "", 0, false};
     const char *staged = seen ? pss_map_get(seen, id) : NULL;
     if (staged) {
@@ -425,7 +428,8 @@ int pss_session_submit(pss_session *s, const pss_actor *actor, const pss_order_i
     pss__clear(ctx);
     submit_job job = {s, actor, NULL, input, 1, result, 0, 0, 0};
     int rc = init_results(ctx, &job);
-    if (rc || (rc = pss__check_order_input(ctx, input, true))) {
+    char id[PSS_ID_SIZE];
+    if (rc || (rc = pss__check_order_input(ctx, input, true, id))) {
         if (result && !init_results(ctx, &job))
             fail_all(&job, rc);
         return rc;

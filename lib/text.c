@@ -1,4 +1,5 @@
-/* text.c: validation of host-supplied text, ids and dates; date and time formatting. */
+/* text.c: validation of host-supplied text, ids and dates; date and time formatting;
+ * copying text into fixed fields. */
 #include "text.h"
 
 #include <stdio.h>
@@ -161,4 +162,16 @@ size_t pss__text_width(const char *s)
         if (((unsigned char)*s & 0xC0) != 0x80)
             n++;
     return n;
+}
+
+void pss__copy_text(char *dst, size_t size, const char *src)
+{
+    if (size == 0)
+        return;
+    if (!src)
+        src = "";
+    const char *end = memchr(src, '\0', size - 1);
+    size_t n = end ? (size_t)(end - src) : size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }

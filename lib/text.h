@@ -1,5 +1,6 @@
 /* text.h: checks on text the host passes in (UTF-8, control characters, lengths, ids,
- * dates, account names) and the date/time formatting the library uses. */
+ * dates, account names), the date/time formatting the library uses, and copying text into
+ * fixed fields. */
 #ifndef PSS_TEXT_H
 #define PSS_TEXT_H
 
@@ -25,6 +26,9 @@ int pss__check_id(pss_ctx *ctx, const char *what, const char *s, char out[PSS_ID
 /* A calendar date "YYYY-MM-DD". */
 int pss__check_date(pss_ctx *ctx, const char *what, const char *s);
 bool pss__utf8_valid(const char *s, size_t *bad_at);
+/* Copies src (NULL: "") into dst of size bytes, cut to fit and NUL-terminated: what
+ * snprintf(dst, size, "%s", src) does, without its formatting cost on per-order paths. */
+void pss__copy_text(char *dst, size_t size, const char *src);
 /* The UTC date of a millisecond timestamp. */
 void pss__date_of(int64_t ms, char out[PSS_DATE_SIZE]);
 #define PSS_TIME_SIZE 48

@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "jsonw.h"
 #include "store.h"
+#include "text.h"
 
 #define KEY_SEP "\x1f" /* never in host text: control characters are refused */
 
@@ -111,7 +112,7 @@ int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out)
         const char *label = pss__jr_str_or_null(&r, doc, "name");
         if (!r.rc && dup_part(ctx, &b->label, label))
             r.rc = pss__oom(ctx);
-        snprintf(b->record_id, sizeof b->record_id, "%s", rec->id);
+        pss__copy_text(b->record_id, sizeof b->record_id, rec->id);
         b->rev = rec->rev;
     }
     json_decref(doc);
@@ -261,7 +262,7 @@ static int write_delta(pss_stage *st, pss_bucket_delta *d)
     if (rc)
         return rc;
     if (b) {
-        snprintf(d->record_id, sizeof d->record_id, "%s", b->record_id);
+        pss__copy_text(d->record_id, sizeof d->record_id, b->record_id);
     } else {
         snprintf(d->record_id, sizeof d->record_id, "%s:%lld", st->core.id,
                  (long long)st->core.next_bucket++);
@@ -309,7 +310,7 @@ void pss__stage_install_deltas(pss_stage *st)
             b->type = d->type;
             b->a = d->a, b->b = d->b, b->c = d->c;
             d->a = d->b = d->c = NULL;
-            snprintf(b->record_id, sizeof b->record_id, "%s", d->record_id);
+            pss__copy_text(b->record_id, sizeof b->record_id, d->record_id);
         }
         memcpy(b->v, d->v, sizeof b->v);
         if (d->label) {
