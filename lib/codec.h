@@ -1,4 +1,5 @@
-/* codec.h: reading and writing record payloads with jansson. Readers never trust what
+/* codec.h: reading record payloads with jansson, and writing the rarely written ones (the
+ * per-order records have the streaming writer of jsonw.h). Readers never trust what
  * storage returns: a payload that does not parse, lacks a field or has one of the wrong
  * type gives PSS_ECORRUPT naming the record and the field. */
 #ifndef PSS_CODEC_H
