@@ -2,7 +2,6 @@
  * "open" at the same moment gives one session and one PSS_EEXISTS; closing the same session
  * at the same moment gives one CLOSED session, one journal entry and one PSS_ECLOSED. */
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -34,14 +33,20 @@ static void remove_db(const char *path)
 
 typedef enum race { RACE_OPEN, RACE_CLOSE } race;
 
-/* A child: its own connection, waits for the start signal, then opens or closes. */
-static void racer(const char *path, int go_fd, race what, int lost_code)
+/* A child: its own connection, says it is ready, waits for the start signal, then opens or
+ * closes. */
+static void racer(const char *path, int ready_fd, int go_fd, race what, int lost_code)
 {
     pss_storage *store;
     pss_ctx *ctx = open_file(path, &store);
     pss_session *s = NULL;
-    if (what == RACE_CLOSE && pss_session_find_open(ctx, FIX_CONFIG_ID, &s) != 0)
+    if (what == RACE_CLOSE && pss_session_find_open(ctx, FIX_CONFIG_ID, &s) != 0) {
+        fprintf(stderr, "racer: %s\n", pss_ctx_errmsg(ctx));
         _exit(BROKEN);
+    }
+    if (write(ready_fd, "r", 1) != 1)
+        _exit(BROKEN);
+    close(ready_fd);
     char go;
     if (read(go_fd, &go, 1) != 1)
         _exit(BROKEN);
@@ -52,11 +57,13 @@ static void racer(const char *path, int go_fd, race what, int lost_code)
     _exit(rc == 0 ? WON : rc == lost_code ? LOST : BROKEN);
 }
 
-/* Starts two racers, lets them go together, returns their exit codes. */
+/* Starts two racers and lets them go together once both are connected (under valgrind a
+ * child takes long to start: a fixed pause let the first close before the second had even
+ * found the session). Returns their exit codes. */
 static void run_race(const char *path, race what, int lost_code, int codes[2])
 {
-    int go[2];
-    if (pipe(go) != 0)
+    int go[2], ready[2];
+    if (pipe(go) != 0 || pipe(ready) != 0)
         exit(99);
     pid_t pids[2];
     fflush(stdout);
@@ -64,12 +71,17 @@ static void run_race(const char *path, race what, int lost_code, int codes[2])
         pids[i] = fork();
         if (pids[i] == 0) {
             close(go[1]);
-            racer(path, go[0], what, lost_code);
+            close(ready[0]);
+            racer(path, ready[1], go[0], what, lost_code);
         }
     }
     close(go[0]);
-    struct timespec settle = {0, 20000000L}; /* both are connected and waiting */
-    nanosleep(&settle, NULL);
+    close(ready[1]);
+    char r;
+    for (int i = 0; i < 2; i++) /* a child that broke closes its end: read returns 0 */
+        if (read(ready[0], &r, 1) != 1)
+            break;
+    close(ready[0]);
     if (write(go[1], "gg", 2) != 2)
         exit(99);
     close(go[1]);
