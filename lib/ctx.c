@@ -1,5 +1,6 @@
 /* ctx.c: creating and freeing contexts, the clock, the logger and the observer queue. */
 #include "internal.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -87,11 +88,6 @@ void pss__log(pss_ctx *ctx, pss_log_level level, const char *fmt, ...)
     ctx->log(ctx->log_userdata, level, msg);
 }
 
-static void copy_id(char dst[PSS_ID_SIZE], const char *src)
-{
-    snprintf(dst, PSS_ID_SIZE, "%s", src ? src : "");
-}
-
 int pss__event(pss_ctx *ctx, pss_event_type type, const char *config_id, const char *session_id,
                const char *order_id, const char *entry_id)
 {
@@ -102,10 +98,10 @@ int pss__event(pss_ctx *ctx, pss_event_type type, const char *config_id, const c
         return pss__oom(ctx);
     pss_queued_event *e = &ctx->events[ctx->n_events++];
     e->type = type;
-    copy_id(e->config_id, config_id);
-    copy_id(e->session_id, session_id);
-    copy_id(e->order_id, order_id);
-    copy_id(e->entry_id, entry_id);
+    pss__copy_text(e->config_id, sizeof e->config_id, config_id);
+    pss__copy_text(e->session_id, sizeof e->session_id, session_id);
+    pss__copy_text(e->order_id, sizeof e->order_id, order_id);
+    pss__copy_text(e->entry_id, sizeof e->entry_id, entry_id);
     return 0;
 }
 

@@ -4,6 +4,7 @@
  * threads, and pss_memstore_dump(). */
 #include "internal.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -706,13 +707,8 @@ static int ms_scan(void *userdata, const char *kind, const char *parent, pss_rec
 
 static void copy_holder(char *holder, size_t size, const char *owner)
 {
-    if (!holder || size == 0)
-        return;
-    size_t n = strlen(owner);
-    if (n >= size)
-        n = size - 1;
-    memcpy(holder, owner, n);
-    holder[n] = '\0';
+    if (holder) /* the contract lets a caller pass no buffer */
+        pss__copy_text(holder, size, owner);
 }
 
 static claim *claim_new(const char *key, const char *owner)
