@@ -33,6 +33,16 @@ void pss__jsonw_int(pss_jsonw *w, const char *key, int64_t v);
 void pss__jsonw_str(pss_jsonw *w, const char *key, const char *s); /* NULL: null */
 void pss__jsonw_bool(pss_jsonw *w, const char *key, bool v);
 void pss__jsonw_null(pss_jsonw *w, const char *key);
+
+/* The same with a literal member name, given as PSS_JSONW_NAME("name"): the compiler makes
+ * its quoted text, so writing it is one copy. The name must need no escaping (no quote,
+ * backslash or control character); the encoders' names are plain words. */
+#define PSS_JSONW_NAME(key) ",\"" key "\":", sizeof(key) + 3
+void pss__jsonw_object_lit(pss_jsonw *w, const char *lit, size_t len);
+void pss__jsonw_array_lit(pss_jsonw *w, const char *lit, size_t len);
+void pss__jsonw_int_lit(pss_jsonw *w, const char *lit, size_t len, int64_t v);
+void pss__jsonw_str_lit(pss_jsonw *w, const char *lit, size_t len, const char *s);
+void pss__jsonw_bool_lit(pss_jsonw *w, const char *lit, size_t len, bool v);
 /* Closes the payload object: 0, PSS_ENOMEM when the buffer could not grow, PSS_EINVAL when an
  * encoder nested too deep or left a container open (a bug; nothing gets written). */
 int pss__jsonw_finish(pss_ctx *ctx, pss_jsonw *w);

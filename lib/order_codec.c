@@ -170,66 +170,66 @@ int pss__order_data_clone(pss_ctx *ctx, const pss_order_data *src, pss_order_dat
 static void encode_line(const pss_line *l, pss_jsonw *w)
 {
     pss__jsonw_object(w, NULL);
-    pss__jsonw_str(w, "product", l->product_id);
-    pss__jsonw_str(w, "name", l->product_name);
-    pss__jsonw_str(w, "category", l->category);
-    pss__jsonw_str(w, "income_account", l->income_account);
-    pss__jsonw_int(w, "qty", l->qty);
-    pss__jsonw_int(w, "price", l->price);
-    pss__jsonw_int(w, "discount_ppm", l->discount_ppm);
+    pss__jsonw_str_lit(w, PSS_JSONW_NAME("product"), l->product_id);
+    pss__jsonw_str_lit(w, PSS_JSONW_NAME("name"), l->product_name);
+    pss__jsonw_str_lit(w, PSS_JSONW_NAME("category"), l->category);
+    pss__jsonw_str_lit(w, PSS_JSONW_NAME("income_account"), l->income_account);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("qty"), l->qty);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("price"), l->price);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("discount_ppm"), l->discount_ppm);
     if (l->refund_line >= 0)
-        pss__jsonw_int(w, "refund_line", l->refund_line);
-    pss__jsonw_array(w, "taxes");
+        pss__jsonw_int_lit(w, PSS_JSONW_NAME("refund_line"), l->refund_line);
+    pss__jsonw_array_lit(w, PSS_JSONW_NAME("taxes"));
     for (size_t i = 0; i < l->n_taxes; i++) {
         pss__jsonw_object(w, NULL);
-        pss__jsonw_str(w, "code", l->taxes[i].code);
-        pss__jsonw_int(w, "rate_ppm", l->taxes[i].rate_ppm);
-        pss__jsonw_bool(w, "included", l->taxes[i].included);
-        pss__jsonw_str(w, "account", l->taxes[i].account);
-        pss__jsonw_int(w, "amount", l->taxes[i].amount);
+        pss__jsonw_str_lit(w, PSS_JSONW_NAME("code"), l->taxes[i].code);
+        pss__jsonw_int_lit(w, PSS_JSONW_NAME("rate_ppm"), l->taxes[i].rate_ppm);
+        pss__jsonw_bool_lit(w, PSS_JSONW_NAME("included"), l->taxes[i].included);
+        pss__jsonw_str_lit(w, PSS_JSONW_NAME("account"), l->taxes[i].account);
+        pss__jsonw_int_lit(w, PSS_JSONW_NAME("amount"), l->taxes[i].amount);
         pss__jsonw_end(w);
     }
     pss__jsonw_end(w);
-    pss__jsonw_int(w, "amount", l->amount);
-    pss__jsonw_int(w, "untaxed", l->untaxed);
-    pss__jsonw_int(w, "tax", l->tax);
-    pss__jsonw_int(w, "total", l->total);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("amount"), l->amount);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("untaxed"), l->untaxed);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("tax"), l->tax);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("total"), l->total);
     pss__jsonw_end(w);
 }
 
 static void encode_payment(const pss_payment *p, pss_jsonw *w)
 {
     pss__jsonw_object(w, NULL);
-    pss__jsonw_str(w, "method", p->method);
-    pss__jsonw_bool(w, "cash", p->cash);
-    pss__jsonw_int(w, "amount", p->amount);
-    pss__jsonw_str(w, "state", pss__name_of(pss_payment_state_names, p->state));
-    pss__jsonw_int(w, "change", p->change);
+    pss__jsonw_str_lit(w, PSS_JSONW_NAME("method"), p->method);
+    pss__jsonw_bool_lit(w, PSS_JSONW_NAME("cash"), p->cash);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("amount"), p->amount);
+    pss__jsonw_str_lit(w, PSS_JSONW_NAME("state"), pss__name_of(pss_payment_state_names, p->state));
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("change"), p->change);
     if (p->reference)
-        pss__jsonw_str(w, "reference", p->reference);
+        pss__jsonw_str_lit(w, PSS_JSONW_NAME("reference"), p->reference);
     if (p->reason)
-        pss__jsonw_str(w, "reason", p->reason);
-    pss__jsonw_int(w, "at", p->at);
+        pss__jsonw_str_lit(w, PSS_JSONW_NAME("reason"), p->reason);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("at"), p->at);
     pss__jsonw_end(w);
 }
 
 static void encode_group(const pss_group *g, pss_jsonw *w)
 {
     pss__jsonw_object(w, NULL);
-    pss__jsonw_str(w, "account", g->account);
-    pss__jsonw_str(w, "taxes", g->taxset);
-    pss__jsonw_int(w, "amount", g->amount);
-    pss__jsonw_int(w, "untaxed", g->untaxed);
-    pss__jsonw_int(w, "tax", g->tax);
-    pss__jsonw_array(w, "tax_lines");
+    pss__jsonw_str_lit(w, PSS_JSONW_NAME("account"), g->account);
+    pss__jsonw_str_lit(w, PSS_JSONW_NAME("taxes"), g->taxset);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("amount"), g->amount);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("untaxed"), g->untaxed);
+    pss__jsonw_int_lit(w, PSS_JSONW_NAME("tax"), g->tax);
+    pss__jsonw_array_lit(w, PSS_JSONW_NAME("tax_lines"));
     for (size_t i = 0; i < g->n_taxes; i++) {
         pss__jsonw_object(w, NULL);
-        pss__jsonw_str(w, "code", g->taxes[i].code);
-        pss__jsonw_str(w, "account", g->taxes[i].account);
-        pss__jsonw_int(w, "rate_ppm", g->taxes[i].rate_ppm);
-        pss__jsonw_bool(w, "included", g->taxes[i].included);
-        pss__jsonw_int(w, "base", g->taxes[i].base);
-        pss__jsonw_int(w, "amount", g->taxes[i].amount);
+        pss__jsonw_str_lit(w, PSS_JSONW_NAME("code"), g->taxes[i].code);
+        pss__jsonw_str_lit(w, PSS_JSONW_NAME("account"), g->taxes[i].account);
+        pss__jsonw_int_lit(w, PSS_JSONW_NAME("rate_ppm"), g->taxes[i].rate_ppm);
+        pss__jsonw_bool_lit(w, PSS_JSONW_NAME("included"), g->taxes[i].included);
+        pss__jsonw_int_lit(w, PSS_JSONW_NAME("base"), g->taxes[i].base);
+        pss__jsonw_int_lit(w, PSS_JSONW_NAME("amount"), g->taxes[i].amount);
         pss__jsonw_end(w);
     }
     pss__jsonw_end(w);
@@ -240,36 +240,36 @@ int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf)
 {
     pss_jsonw w;
     pss__jsonw_begin(&w, buf);
-    pss__jsonw_str(&w, "id", d->id);
-    pss__jsonw_str(&w, "session", d->session_id);
-    pss__jsonw_str(&w, "config", d->config_id);
-    pss__jsonw_int(&w, "number", d->number);
-    pss__jsonw_str(&w, "state", pss__name_of(pss_order_state_names, d->state));
-    pss__jsonw_bool(&w, "invoiced", d->invoiced);
-    pss__jsonw_str(&w, "refund_of", d->refund_of[0] ? d->refund_of : NULL);
-    pss__jsonw_str(&w, "note", d->note);
-    pss__jsonw_int(&w, "created_at", d->created_at);
-    pss__jsonw_str(&w, "created_by", d->created_by);
-    pss__jsonw_int(&w, "paid_at", d->paid_at);
+    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("id"), d->id);
+    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("session"), d->session_id);
+    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("config"), d->config_id);
+    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("number"), d->number);
+    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("state"), pss__name_of(pss_order_state_names, d->state));
+    pss__jsonw_bool_lit(&w, PSS_JSONW_NAME("invoiced"), d->invoiced);
+    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("refund_of"), d->refund_of[0] ? d->refund_of : NULL);
+    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("note"), d->note);
+    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("created_at"), d->created_at);
+    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("created_by"), d->created_by);
+    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("paid_at"), d->paid_at);
     if (d->input_hash[0])
-        pss__jsonw_str(&w, "input_hash", d->input_hash);
-    pss__jsonw_array(&w, "lines");
+        pss__jsonw_str_lit(&w, PSS_JSONW_NAME("input_hash"), d->input_hash);
+    pss__jsonw_array_lit(&w, PSS_JSONW_NAME("lines"));
     for (size_t i = 0; i < d->n_lines; i++)
         encode_line(&d->lines[i], &w);
     pss__jsonw_end(&w);
-    pss__jsonw_array(&w, "payments");
+    pss__jsonw_array_lit(&w, PSS_JSONW_NAME("payments"));
     for (size_t i = 0; i < d->n_payments; i++)
         encode_payment(&d->payments[i], &w);
     pss__jsonw_end(&w);
-    pss__jsonw_array(&w, "groups");
+    pss__jsonw_array_lit(&w, PSS_JSONW_NAME("groups"));
     for (size_t i = 0; i < d->n_groups; i++)
         encode_group(&d->groups[i], &w);
     pss__jsonw_end(&w);
-    pss__jsonw_object(&w, "totals");
-    pss__jsonw_int(&w, "untaxed", d->untaxed);
-    pss__jsonw_int(&w, "tax", d->tax);
-    pss__jsonw_int(&w, "total", d->total);
-    pss__jsonw_int(&w, "rounding", d->rounding);
+    pss__jsonw_object_lit(&w, PSS_JSONW_NAME("totals"));
+    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("untaxed"), d->untaxed);
+    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("tax"), d->tax);
+    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("total"), d->total);
+    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("rounding"), d->rounding);
     pss__jsonw_end(&w);
     return pss__jsonw_finish(ctx, &w);
 }

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "codec.h"
-#include "map.h"
 #include "store.h"
 #include "text.h"
 
@@ -170,9 +169,10 @@ static int build_order(pss_stage *st, const pss_order_input *in, const char *id,
 }
 
 /* Records one order in the staged session. *committed tells whether anything was staged
- * (then a failure spoils the whole transaction). */
-static int submit_one(pss_stage *st, const pss_order_input *in, pss_map *seen,
-                      pss_submit_result *res, bool *committed)
+ * (then a failure spoils the whole transaction). An order met earlier in the same batch is
+ * found like any stored one: reads inside a transaction see its own writes. */
+static int submit_one(pss_stage *st, const pss_order_input *in, pss_submit_result *res,
+                      bool *committed)
 {
     pss_ctx *ctx = st->s->ctx;
     char id[PSS_ID_SIZE], hash[PSS_HASH_SIZE];
@@ -182,13 +182,6 @@ static int submit_one(pss_stage *st, const pss_order_input *in, pss_map *seen,
         return rc;
     input_hash(in, hash);
     existing e = {ctx, "", "", 0, false};
-    const char *staged = seen ? pss_map_get(seen, id) : NULL;
-    if (staged) {
-        memcpy(e.hash, staged, PSS_HASH_SIZE);
-        memcpy(e.session, st->core.id, PSS_ID_SIZE);
-        e.state = PSS_ORDER_PAID;
-        return check_duplicate(ctx, &e, id, hash, res);
-    }
     rc = pss__get(ctx, "order", id, on_existing, &e);
     if (rc != PSS_ENOTFOUND)
         return rc ? rc : check_duplicate(ctx, &e, id, hash, res);
@@ -200,13 +193,6 @@ static int submit_one(pss_stage *st, const pss_order_input *in, pss_map *seen,
     rc = pss__order_commit(st, NULL, NULL, d);
     if (!rc)
         fill_result(res, id, st->core.id, state);
-    if (!rc && seen) {
-        char *copy = PSS_STRDUP(ctx, hash);
-        if (!copy || pss_map_put(seen, id, copy)) {
-            PSS_FREE(ctx, copy);
-            rc = pss__oom(ctx);
-        }
-    }
     return rc;
 }
 
@@ -326,13 +312,13 @@ static bool order_level(int rc)
     }
 }
 
-static int run_orders(submit_job *job, pss_stage *st, bool routed, pss_map *seen)
+static int run_orders(submit_job *job, pss_stage *st, bool routed)
 {
     pss_ctx *ctx = job->s->ctx;
     for (size_t i = 0; i < job->n; i++) {
         pss_submit_result *res = result_at(job, i);
         bool committed;
-        int rc = submit_one(st, order_at(job, i), seen, res, &committed);
+        int rc = submit_one(st, order_at(job, i), res, &committed);
         if (!rc && routed && !(res && res->duplicate))
             rc = audit_routed(st, job->s, order_at(job, i)->id);
         if (res) {
@@ -357,8 +343,6 @@ static int submit_txn(submit_job *job)
     pss_ctx *ctx = job->s->ctx;
     pss_session *target = NULL;
     bool routed = false;
-    pss_map seen;
-    pss_map_init(&seen, ctx->alloc);
     int rc = pss__txn_begin(ctx, true);
     if (rc)
         return rc;
@@ -368,7 +352,7 @@ static int submit_txn(submit_job *job)
     if (!rc && !(rc = pss__stage_init(&st, target, job->actor)))
         staged = true;
     if (!rc)
-        rc = run_orders(job, &st, routed, job->single ? NULL : &seen);
+        rc = run_orders(job, &st, routed);
     if (!rc && job->recorded == 0)
         st.skip_session = true; /* duplicates only: nothing changes, not even the lease */
     if (!rc)
@@ -379,10 +363,6 @@ static int submit_txn(submit_job *job)
     pss__events_flush(ctx, rc == 0);
     if (target && target != job->s)
         pss__session_release(target);
-    pss_map_entry *e;
-    for (size_t i = 0; pss_map_next(&seen, &i, &e);)
-        PSS_FREE(ctx, e->value);
-    pss_map_clear(&seen);
     return rc;
 }
 

@@ -2,6 +2,8 @@
  * ids. */
 #include "fixture.h"
 
+#include <uuid/uuid.h>
+
 static void parse(void)
 {
     int64_t v = 0;
@@ -143,6 +145,34 @@ static void ids(void)
     CHECK_RC(NULL, pss_id_normalize(NULL, n), PSS_EINVAL);
 }
 
+/* Canonical ids are checked and copied without libuuid: every one-byte change of a canonical
+ * id must get the answer libuuid's parse and unparse give. */
+static void ids_as_libuuid(void)
+{
+    static const char base[] = "6f1c2b7e-3a4d-4c5e-9f10-112233445566";
+    int differ = 0, accepted = 0;
+    for (int at = 0; at < PSS_ID_SIZE - 1; at++) {
+        for (int c = 1; c < 256; c++) {
+            char text[PSS_ID_SIZE], n[PSS_ID_SIZE], expect[PSS_ID_SIZE];
+            memcpy(text, base, sizeof base);
+            text[at] = (char)c;
+            uuid_t raw;
+            int want = uuid_parse(text, raw) == 0 ? 0 : PSS_EINVAL;
+            if (!want)
+                uuid_unparse_lower(raw, expect);
+            int got = pss_id_normalize(text, n);
+            accepted += got == 0;
+            if (got != want || (!got && strcmp(n, expect) != 0)) {
+                if (differ++ == 0)
+                    printf("# '%s': got %d '%s', libuuid %d\n", text, got, got ? "" : n, want);
+            }
+        }
+    }
+    CHECK_I64(differ, 0);
+    /* 22 hex spellings at each of 32 places, and the dash itself at the 4 dash places */
+    CHECK_I64(accepted, 32 * 22 + 4);
+}
+
 static void errors(void)
 {
     CHECK_STR(pss_strerror(PSS_ELIMIT), "cash difference beyond the allowed limit");
@@ -163,6 +193,7 @@ int main(void)
     arithmetic();
     rounding();
     ids();
+    ids_as_libuuid();
     errors();
     return check_done();
 }
