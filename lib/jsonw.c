@@ -104,18 +104,13 @@ static bool value_start(pss_jsonw *w, const char *key)
     return true;
 }
 
-/* The separator and a literal member name, ",\"name\":" as PSS_JSONW_NAME made it. The
- * order record has about 90 members: copying a ready name instead of scanning it for bytes
- * to escape is a fifth of its writing (bench/README.md). */
-static bool literal_start(pss_jsonw *w, const char *lit, size_t len, size_t value_room)
+char *pss__jsonw_reserve_member(pss_jsonw *w, size_t need, bool *first)
 {
     bool comma;
-    if (!place_value(w, true, &comma) || !room(w, len + value_room))
-        return false;
-    lit += !comma, len -= !comma;
-    memcpy(w->buf->data + w->buf->len, lit, len);
-    w->buf->len += len;
-    return true;
+    if (!place_value(w, true, &comma) || !room(w, need))
+        return NULL;
+    *first = !comma;
+    return w->buf->data + w->buf->len;
 }
 
 static void open_container(pss_jsonw *w, char opener, char closer)
@@ -130,22 +125,20 @@ static void open_container(pss_jsonw *w, char opener, char closer)
     w->depth++;
 }
 
-/* Longest decimal int64_t: a sign and 19 digits. */
-#define INT_ROOM 20
 
 /* Writes straight into the buffer: two digits per division, from the right. */
-static void int_value(pss_jsonw *w, int64_t v)
+void pss__jsonw_int_value(pss_jsonw *w, int64_t v)
 {
     static const char pairs[] = "00010203040506070809101112131415161718192021222324"
                                 "25262728293031323334353637383940414243444546474849"
                                 "50515253545556575859606162636465666768697071727374"
                                 "75767778798081828384858687888990919293949596979899";
-    if (!room(w, INT_ROOM))
+    if (!room(w, PSS_JSONW_INT_ROOM))
         return;
     /* through uint64_t so that INT64_MIN has a magnitude */
     uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     size_t n = 1;
-    for (uint64_t t = m; t >= 10; t /= 10)
+    for (uint64_t limit = 10; n < 20 && m >= limit; limit *= 10)
         n++;
     char *start = w->buf->data + w->buf->len;
     if (v < 0)
@@ -163,7 +156,7 @@ static void int_value(pss_jsonw *w, int64_t v)
         p[-1] = (char)('0' + m);
 }
 
-static void str_value(pss_jsonw *w, const char *s)
+void pss__jsonw_str_value(pss_jsonw *w, const char *s)
 {
     if (s)
         add_string(w, s);
@@ -171,7 +164,7 @@ static void str_value(pss_jsonw *w, const char *s)
         add(w, "null", 4);
 }
 
-static void bool_value(pss_jsonw *w, bool v)
+void pss__jsonw_bool_value(pss_jsonw *w, bool v)
 {
     if (v)
         add(w, "true", 4);
@@ -214,13 +207,13 @@ void pss__jsonw_end(pss_jsonw *w)
 void pss__jsonw_int(pss_jsonw *w, const char *key, int64_t v)
 {
     if (value_start(w, key))
-        int_value(w, v);
+        pss__jsonw_int_value(w, v);
 }
 
 void pss__jsonw_str(pss_jsonw *w, const char *key, const char *s)
 {
     if (value_start(w, key))
-        str_value(w, s);
+        pss__jsonw_str_value(w, s);
 }
 
 void pss__jsonw_null(pss_jsonw *w, const char *key)
@@ -231,37 +224,12 @@ void pss__jsonw_null(pss_jsonw *w, const char *key)
 void pss__jsonw_bool(pss_jsonw *w, const char *key, bool v)
 {
     if (value_start(w, key))
-        bool_value(w, v);
+        pss__jsonw_bool_value(w, v);
 }
 
-void pss__jsonw_int_lit(pss_jsonw *w, const char *lit, size_t len, int64_t v)
+void pss__jsonw_open_value(pss_jsonw *w, char opener)
 {
-    if (literal_start(w, lit, len, INT_ROOM))
-        int_value(w, v);
-}
-
-void pss__jsonw_str_lit(pss_jsonw *w, const char *lit, size_t len, const char *s)
-{
-    if (literal_start(w, lit, len, 2))
-        str_value(w, s);
-}
-
-void pss__jsonw_bool_lit(pss_jsonw *w, const char *lit, size_t len, bool v)
-{
-    if (literal_start(w, lit, len, 5))
-        bool_value(w, v);
-}
-
-void pss__jsonw_object_lit(pss_jsonw *w, const char *lit, size_t len)
-{
-    if (literal_start(w, lit, len, 1))
-        open_container(w, '{', '}');
-}
-
-void pss__jsonw_array_lit(pss_jsonw *w, const char *lit, size_t len)
-{
-    if (literal_start(w, lit, len, 1))
-        open_container(w, '[', ']');
+    open_container(w, opener, opener == '{' ? '}' : ']');
 }
 
 int pss__jsonw_finish(pss_ctx *ctx, pss_jsonw *w)

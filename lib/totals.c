@@ -44,18 +44,28 @@ static const bucket_schema *schema_named(const char *name)
     return NULL;
 }
 
+/* Staged once per running total an order touches (six for a sale of three products): one
+ * reservation and plain copies, not a buffer call per part. */
 int pss__bucket_key(pss_strbuf *buf, pss_bucket_type type, const char *a, const char *b,
                     const char *c)
 {
+    const char *parts[3] = {a ? a : "", b ? b : "", c ? c : ""};
+    size_t lens[3], total = 1 + 3;
+    for (int i = 0; i < 3; i++)
+        total += lens[i] = strlen(parts[i]);
     pss_strbuf_reset(buf);
-    char t = (char)type;
-    pss_strbuf_add(buf, &t, 1);
-    const char *parts[3] = {a, b, c};
+    if (pss_strbuf_reserve(buf, total))
+        return PSS_ENOMEM;
+    char *p = buf->data;
+    *p++ = (char)type;
     for (int i = 0; i < 3; i++) {
-        pss_strbuf_puts(buf, KEY_SEP);
-        pss_strbuf_puts(buf, parts[i] ? parts[i] : "");
+        *p++ = KEY_SEP[0];
+        memcpy(p, parts[i], lens[i]);
+        p += lens[i];
     }
-    return buf->failed ? PSS_ENOMEM : 0;
+    *p = '\0';
+    buf->len = total;
+    return 0;
 }
 
 void pss__bucket_free(pss_ctx *ctx, pss_bucket *b)
