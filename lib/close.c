@@ -502,17 +502,22 @@ static int cancel_draft(pss_stage *st, close_args *a, const char *order_id)
         pss__order_data_free(ctx, base);
         return rc;
     }
-    for (size_t i = 0; i < next->n_payments; i++) {
+    const char *reason = a->force->reason;
+    for (size_t i = 0; !rc && i < next->n_payments; i++) {
         pss_payment *p = &next->payments[i];
         if (p->state != PSS_PAYMENT_DONE && p->state != PSS_PAYMENT_PENDING)
             continue;
         p->state = PSS_PAYMENT_VOIDED;
-        PSS_FREE(ctx, p->reason);
-        p->reason = PSS_STRDUP(ctx, a->force->reason);
+        p->reason = pss__pool_strdup(ctx->alloc, &next->pool, reason);
+        if (reason && !p->reason)
+            rc = pss__oom(ctx);
         a->voided++;
     }
     next->state = PSS_ORDER_CANCELLED;
-    rc = pss__order_commit(st, NULL, base, next);
+    if (rc)
+        pss__order_data_free(ctx, next);
+    else
+        rc = pss__order_commit(st, NULL, base, next);
     pss__order_data_free(ctx, base);
     if (!rc && json_array_append_new(a->cancelled, json_string(order_id)))
         rc = pss__oom(ctx);

@@ -44,7 +44,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int pss__taxset_of(pss_ctx *ctx, pss_line *l)
+int pss__taxset_of(pss_ctx *ctx, pss_pool *pool, pss_line *l)
 {
     const char *codes[PSS_MAX_LINE_TAXES];
     size_t len = 1;
@@ -53,8 +53,7 @@ int pss__taxset_of(pss_ctx *ctx, pss_line *l)
         len += strlen(codes[i]) + 1;
     }
     qsort(codes, l->n_taxes, sizeof codes[0], cmp_str);
-    PSS_FREE(ctx, l->taxset);
-    l->taxset = PSS_ALLOC(ctx, len);
+    l->taxset = pss__pool_calloc(ctx->alloc, pool, len, 1);
     if (!l->taxset)
         return pss__oom(ctx);
     l->taxset[0] = '\0';
@@ -66,12 +65,12 @@ int pss__taxset_of(pss_ctx *ctx, pss_line *l)
     return 0;
 }
 
-static int dup_text(pss_ctx *ctx, char **dst, const char *src)
+static int dup_text(pss_ctx *ctx, pss_pool *pool, char **dst, const char *src)
 {
     *dst = NULL;
     if (!src || !src[0])
         return 0;
-    *dst = PSS_STRDUP(ctx, src);
+    *dst = pss__pool_strdup(ctx->alloc, pool, src);
     return *dst ? 0 : pss__oom(ctx);
 }
 
@@ -130,38 +129,40 @@ static int check_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_i
 }
 
 static int fill_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_input *in,
-                          pss_line *l)
+                          pss_pool *pool, pss_line *l)
 {
     l->refund_line = -1;
     l->qty = in->quantity;
     l->price = in->unit_price;
     l->discount_ppm = in->discount_ppm;
     int rc;
-    if ((rc = dup_text(ctx, &l->product_id, in->product_id)) ||
-        (rc = dup_text(ctx, &l->product_name,
+    if ((rc = dup_text(ctx, pool, &l->product_id, in->product_id)) ||
+        (rc = dup_text(ctx, pool, &l->product_name,
                        in->product_name && in->product_name[0] ? in->product_name
                                                                : in->product_id)) ||
-        (rc = dup_text(ctx, &l->category, in->category)) ||
-        (rc = dup_text(ctx, &l->income_account, pss__config_income_account(cfg, in->category))))
+        (rc = dup_text(ctx, pool, &l->category, in->category)) ||
+        (rc = dup_text(ctx, pool, &l->income_account,
+                       pss__config_income_account(cfg, in->category))))
         return rc;
-    if (in->n_taxes && !(l->taxes = PSS_CALLOC(ctx, in->n_taxes, sizeof *l->taxes)))
+    if (in->n_taxes &&
+        !(l->taxes = pss__pool_calloc(ctx->alloc, pool, in->n_taxes, sizeof *l->taxes)))
         return pss__oom(ctx);
     for (size_t i = 0; i < in->n_taxes; i++) {
         const pss_tax *t = pss__config_tax(cfg, in->taxes[i]);
         l->n_taxes = i + 1;
-        if ((rc = dup_text(ctx, &l->taxes[i].code, t->code)) ||
-            (rc = dup_text(ctx, &l->taxes[i].account, t->account)))
+        if ((rc = dup_text(ctx, pool, &l->taxes[i].code, t->code)) ||
+            (rc = dup_text(ctx, pool, &l->taxes[i].account, t->account)))
             return rc;
         l->taxes[i].rate_ppm = t->rate_ppm;
         l->taxes[i].included = t->included;
     }
-    return pss__taxset_of(ctx, l);
+    return pss__taxset_of(ctx, pool, l);
 }
 
 /* A refund line is a negative copy of the original's line: same product, price, discount,
  * income account and tax snapshot, so the refund mirrors the sale to the minor unit. */
 static int fill_refund_line(pss_ctx *ctx, const pss_order_data *orig, const pss_line_input *in,
-                            pss_line *l)
+                            pss_pool *pool, pss_line *l)
 {
     char q[PSS_MONEY_BUFSIZE];
     if (in->refund_line < 0 || (size_t)in->refund_line >= orig->n_lines)
@@ -171,7 +172,7 @@ static int fill_refund_line(pss_ctx *ctx, const pss_order_data *orig, const pss_
         return pss__fail(ctx, PSS_EINVAL, "refund line of line %lld has quantity %s; refunded "
                                           "quantities are negative",
                          (long long)in->refund_line, fmt_qty(q, in->quantity));
-    if (!pss__line_clone(ctx, l, &orig->lines[in->refund_line]))
+    if (!pss__line_clone(ctx, pool, l, &orig->lines[in->refund_line]))
         return pss__oom(ctx);
     l->qty = in->quantity;
     l->refund_line = in->refund_line;
@@ -225,19 +226,19 @@ int pss__order_add_line_input(pss_stage *st, pss_order_data *d, const pss_line_i
             return pss__fail(ctx, PSS_EINVAL, "refund order %s only takes refund lines (give "
                                               "refund_line)", d->id);
         if (!(rc = read_original(ctx, d->refund_of, &orig)))
-            rc = fill_refund_line(ctx, orig, in, l);
+            rc = fill_refund_line(ctx, orig, in, &d->pool, l);
         pss__order_data_free(ctx, orig);
     } else if (in->refund_line >= 0) {
         return pss__fail(ctx, PSS_EINVAL, "line refers to refund_line %lld but order %s "
                                           "refunds nothing (set refund_of)",
                          (long long)in->refund_line, d->id);
     } else if (!(rc = check_sale_line(ctx, cfg, in))) {
-        rc = fill_sale_line(ctx, cfg, in, l);
+        rc = fill_sale_line(ctx, cfg, in, &d->pool, l);
     }
     if (!rc)
         rc = pss__line_compute(ctx, cfg, l);
     if (rc) {
-        pss__line_clear(ctx, l);
+        pss__line_clear(l);
         return rc;
     }
     d->n_lines++;
@@ -304,7 +305,7 @@ int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in
     d->invoiced = in->invoiced != 0;
     d->created_at = pss_ctx_now(ctx);
     pss__copy_text(d->created_by, sizeof d->created_by, st->actor->user);
-    int rc = dup_text(ctx, &d->note, in->note);
+    int rc = dup_text(ctx, &d->pool, &d->note, in->note);
     if (rc || !in->refund_of)
         return rc;
     pss_id_normalize(in->refund_of, d->refund_of);
@@ -689,7 +690,7 @@ static int change_remove_line(pss_stage *st, pss_order_data *next, void *arg)
     if (index >= next->n_lines)
         return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu lines; line %zu does not exist",
                          next->id, next->n_lines, index);
-    pss__line_clear(ctx, &next->lines[index]);
+    pss__line_clear(&next->lines[index]);
     memmove(&next->lines[index], &next->lines[index + 1],
             (next->n_lines - index - 1) * sizeof *next->lines);
     next->n_lines--;

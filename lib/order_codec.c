@@ -16,89 +16,106 @@ pss_order_data *pss__order_data_new(pss_ctx *ctx)
     return PSS_CALLOC(ctx, 1, sizeof(pss_order_data));
 }
 
-void pss__line_clear(pss_ctx *ctx, pss_line *l)
+void pss__line_clear(pss_line *l)
 {
-    PSS_FREE(ctx, l->product_id);
-    PSS_FREE(ctx, l->product_name);
-    PSS_FREE(ctx, l->category);
-    PSS_FREE(ctx, l->income_account);
-    PSS_FREE(ctx, l->taxset);
-    for (size_t i = 0; i < l->n_taxes; i++) {
-        PSS_FREE(ctx, l->taxes[i].code);
-        PSS_FREE(ctx, l->taxes[i].account);
-    }
-    PSS_FREE(ctx, l->taxes);
     memset(l, 0, sizeof *l);
-}
-
-static void payment_clear(pss_ctx *ctx, pss_payment *p)
-{
-    PSS_FREE(ctx, p->method);
-    PSS_FREE(ctx, p->reference);
-    PSS_FREE(ctx, p->reason);
-    memset(p, 0, sizeof *p);
 }
 
 void pss__order_data_free(pss_ctx *ctx, pss_order_data *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->n_lines; i++)
-        pss__line_clear(ctx, &d->lines[i]);
-    for (size_t i = 0; i < d->n_payments; i++)
-        payment_clear(ctx, &d->payments[i]);
     PSS_FREE(ctx, d->lines);
     PSS_FREE(ctx, d->payments);
-    pss__groups_free(ctx, d);
-    PSS_FREE(ctx, d->note);
+    pss__pool_free(ctx->alloc, &d->pool);
     PSS_FREE(ctx, d);
 }
 
-static bool dup_into(pss_ctx *ctx, char **dst, const char *src)
+/* Copies *src into the pool; NULL stays NULL. */
+static bool dup_into(pss_ctx *ctx, pss_pool *pool, char **dst, const char *src)
 {
-    *dst = NULL;
-    if (!src)
-        return true;
-    *dst = PSS_STRDUP(ctx, src);
-    return *dst != NULL;
+    *dst = pss__pool_strdup(ctx->alloc, pool, src);
+    return !src || *dst;
 }
 
-bool pss__line_clone(pss_ctx *ctx, pss_line *dst, const pss_line *src)
+/* A copy of n items in the pool (NULL when n is 0); false when out of memory. */
+static bool copy_items(pss_ctx *ctx, pss_pool *pool, void *dst, const void *src, size_t n,
+                       size_t size)
 {
-    *dst = *src;
-    dst->product_id = dst->product_name = dst->category = dst->income_account = NULL;
-    dst->taxset = NULL;
-    dst->taxes = NULL;
-    dst->n_taxes = 0;
-    if (!dup_into(ctx, &dst->product_id, src->product_id) ||
-        !dup_into(ctx, &dst->product_name, src->product_name) ||
-        !dup_into(ctx, &dst->category, src->category) ||
-        !dup_into(ctx, &dst->income_account, src->income_account) ||
-        !dup_into(ctx, &dst->taxset, src->taxset))
+    void **out = dst;
+    *out = NULL;
+    if (n == 0)
+        return true;
+    if (!(*out = pss__pool_calloc(ctx->alloc, pool, n, size)))
         return false;
-    if (src->n_taxes) {
-        dst->taxes = PSS_CALLOC(ctx, src->n_taxes, sizeof *dst->taxes);
-        if (!dst->taxes)
-            return false;
-    }
-    for (size_t i = 0; i < src->n_taxes; i++) {
-        dst->taxes[i] = src->taxes[i];
-        dst->n_taxes = i + 1;
-        dst->taxes[i].code = dst->taxes[i].account = NULL;
-        if (!dup_into(ctx, &dst->taxes[i].code, src->taxes[i].code) ||
-            !dup_into(ctx, &dst->taxes[i].account, src->taxes[i].account))
-            return false;
-    }
+    memcpy(*out, src, n * size);
     return true;
 }
 
-static bool clone_payment(pss_ctx *ctx, pss_payment *dst, const pss_payment *src)
+bool pss__line_clone(pss_ctx *ctx, pss_pool *pool, pss_line *dst, const pss_line *src)
 {
     *dst = *src;
-    dst->method = dst->reference = dst->reason = NULL;
-    return dup_into(ctx, &dst->method, src->method) &&
-           dup_into(ctx, &dst->reference, src->reference) &&
-           dup_into(ctx, &dst->reason, src->reason);
+    if (!dup_into(ctx, pool, &dst->product_id, src->product_id) ||
+        !dup_into(ctx, pool, &dst->product_name, src->product_name) ||
+        !dup_into(ctx, pool, &dst->category, src->category) ||
+        !dup_into(ctx, pool, &dst->income_account, src->income_account) ||
+        !dup_into(ctx, pool, &dst->taxset, src->taxset) ||
+        !copy_items(ctx, pool, &dst->taxes, src->taxes, src->n_taxes, sizeof *src->taxes))
+        return false;
+    for (size_t i = 0; i < src->n_taxes; i++)
+        if (!dup_into(ctx, pool, &dst->taxes[i].code, src->taxes[i].code) ||
+            !dup_into(ctx, pool, &dst->taxes[i].account, src->taxes[i].account))
+            return false;
+    return true;
+}
+
+static bool clone_payment(pss_ctx *ctx, pss_pool *pool, pss_payment *dst, const pss_payment *src)
+{
+    *dst = *src;
+    return dup_into(ctx, pool, &dst->method, src->method) &&
+           dup_into(ctx, pool, &dst->reference, src->reference) &&
+           dup_into(ctx, pool, &dst->reason, src->reason);
+}
+
+/* groups are recomputed by pss__order_compute; copy them so an unchanged order keeps its
+ * posting figures without a recompute */
+static bool clone_group(pss_ctx *ctx, pss_pool *pool, pss_group *dst, const pss_group *src)
+{
+    *dst = *src;
+    if (!dup_into(ctx, pool, &dst->account, src->account) ||
+        !dup_into(ctx, pool, &dst->taxset, src->taxset) ||
+        !copy_items(ctx, pool, &dst->taxes, src->taxes, src->n_taxes, sizeof *src->taxes))
+        return false;
+    for (size_t k = 0; k < src->n_taxes; k++)
+        if (!dup_into(ctx, pool, &dst->taxes[k].code, src->taxes[k].code) ||
+            !dup_into(ctx, pool, &dst->taxes[k].account, src->taxes[k].account))
+            return false;
+    return true;
+}
+
+static bool clone_parts(pss_ctx *ctx, const pss_order_data *src, pss_order_data *d)
+{
+    pss_pool *pool = &d->pool;
+    if (!dup_into(ctx, pool, &d->note, src->note))
+        return false;
+    if (src->n_lines && !(d->lines = PSS_CALLOC(ctx, src->n_lines, sizeof *d->lines)))
+        return false;
+    d->cap_lines = src->n_lines;
+    for (; d->n_lines < src->n_lines; d->n_lines++)
+        if (!pss__line_clone(ctx, pool, &d->lines[d->n_lines], &src->lines[d->n_lines]))
+            return false;
+    if (src->n_payments && !(d->payments = PSS_CALLOC(ctx, src->n_payments, sizeof *d->payments)))
+        return false;
+    d->cap_payments = src->n_payments;
+    for (; d->n_payments < src->n_payments; d->n_payments++)
+        if (!clone_payment(ctx, pool, &d->payments[d->n_payments], &src->payments[d->n_payments]))
+            return false;
+    if (!copy_items(ctx, pool, &d->groups, src->groups, src->n_groups, sizeof *src->groups))
+        return false;
+    for (; d->n_groups < src->n_groups; d->n_groups++)
+        if (!clone_group(ctx, pool, &d->groups[d->n_groups], &src->groups[d->n_groups]))
+            return false;
+    return true;
 }
 
 int pss__order_data_clone(pss_ctx *ctx, const pss_order_data *src, pss_order_data **out)
@@ -111,53 +128,8 @@ int pss__order_data_clone(pss_ctx *ctx, const pss_order_data *src, pss_order_dat
     d->lines = NULL, d->n_lines = d->cap_lines = 0;
     d->payments = NULL, d->n_payments = d->cap_payments = 0;
     d->groups = NULL, d->n_groups = 0;
-    bool ok = dup_into(ctx, &d->note, src->note);
-    if (ok && src->n_lines) {
-        d->lines = PSS_CALLOC(ctx, src->n_lines, sizeof *d->lines);
-        ok = d->lines != NULL;
-        d->cap_lines = ok ? src->n_lines : 0;
-    }
-    for (size_t i = 0; ok && i < src->n_lines; i++) {
-        d->n_lines = i + 1;
-        ok = pss__line_clone(ctx, &d->lines[i], &src->lines[i]);
-    }
-    if (ok && src->n_payments) {
-        d->payments = PSS_CALLOC(ctx, src->n_payments, sizeof *d->payments);
-        ok = d->payments != NULL;
-        d->cap_payments = ok ? src->n_payments : 0;
-    }
-    for (size_t i = 0; ok && i < src->n_payments; i++) {
-        d->n_payments = i + 1;
-        ok = clone_payment(ctx, &d->payments[i], &src->payments[i]);
-    }
-    /* groups are recomputed by pss__order_compute; copy them so an unchanged order keeps
-     * its posting figures without a recompute */
-    if (ok && src->n_groups) {
-        d->groups = PSS_CALLOC(ctx, src->n_groups, sizeof *d->groups);
-        ok = d->groups != NULL;
-    }
-    for (size_t i = 0; ok && i < src->n_groups; i++) {
-        const pss_group *g = &src->groups[i];
-        pss_group *c = &d->groups[i];
-        d->n_groups = i + 1;
-        *c = *g;
-        c->account = c->taxset = NULL;
-        c->taxes = NULL;
-        c->n_taxes = 0;
-        ok = dup_into(ctx, &c->account, g->account) && dup_into(ctx, &c->taxset, g->taxset);
-        if (ok && g->n_taxes) {
-            c->taxes = PSS_CALLOC(ctx, g->n_taxes, sizeof *c->taxes);
-            ok = c->taxes != NULL;
-        }
-        for (size_t k = 0; ok && k < g->n_taxes; k++) {
-            c->taxes[k] = g->taxes[k];
-            c->n_taxes = k + 1;
-            c->taxes[k].code = c->taxes[k].account = NULL;
-            ok = dup_into(ctx, &c->taxes[k].code, g->taxes[k].code) &&
-                 dup_into(ctx, &c->taxes[k].account, g->taxes[k].account);
-        }
-    }
-    if (!ok) {
+    d->pool.chunks = NULL;
+    if (!clone_parts(ctx, src, d)) {
         pss__order_data_free(ctx, d);
         return pss__oom(ctx);
     }
@@ -276,6 +248,17 @@ int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf)
 
 /* ---- decode ---- */
 
+/* pss__jr_dup into the order's pool. */
+static char *pool_dup(pss_jr *r, pss_pool *pool, const char *s)
+{
+    if (r->rc || !s)
+        return NULL;
+    char *copy = pss__pool_strdup(r->ctx->alloc, pool, s);
+    if (!copy)
+        r->rc = pss__oom(r->ctx);
+    return copy;
+}
+
 static void decode_id_into(pss_jr *r, const char *s, char out[PSS_ID_SIZE], const char *field)
 {
     out[0] = '\0';
@@ -285,7 +268,7 @@ static void decode_id_into(pss_jr *r, const char *s, char out[PSS_ID_SIZE], cons
         pss__jr_fail(r, "field '%s' is not a UUID", field);
 }
 
-static void decode_line_taxes(pss_jr *r, json_t *lo, pss_line *l)
+static void decode_line_taxes(pss_jr *r, pss_pool *pool, json_t *lo, pss_line *l)
 {
     json_t *taxes = pss__jr_array(r, lo, "taxes");
     size_t n = json_array_size(taxes);
@@ -295,7 +278,7 @@ static void decode_line_taxes(pss_jr *r, json_t *lo, pss_line *l)
         pss__jr_fail(r, "a line has %zu taxes; at most %d", n, PSS_MAX_LINE_TAXES);
         return;
     }
-    if (n && !(l->taxes = PSS_CALLOC(r->ctx, n, sizeof *l->taxes))) {
+    if (n && !(l->taxes = pss__pool_calloc(r->ctx->alloc, pool, n, sizeof *l->taxes))) {
         r->rc = pss__oom(r->ctx);
         return;
     }
@@ -303,25 +286,25 @@ static void decode_line_taxes(pss_jr *r, json_t *lo, pss_line *l)
         json_t *t = pss__jr_item(r, taxes, i, "taxes");
         pss_line_tax *lt = &l->taxes[i];
         l->n_taxes = i + 1;
-        lt->code = pss__jr_dup(r, pss__jr_str(r, t, "code"));
+        lt->code = pool_dup(r, pool, pss__jr_str(r, t, "code"));
         lt->rate_ppm = pss__jr_range(r, t, "rate_ppm", 0, 10000000);
         lt->included = pss__jr_bool(r, t, "included");
-        lt->account = pss__jr_dup(r, pss__jr_str(r, t, "account"));
+        lt->account = pool_dup(r, pool, pss__jr_str(r, t, "account"));
         lt->amount = pss__jr_int(r, t, "amount");
     }
 }
 
-static void decode_line(pss_jr *r, json_t *lo, pss_line *l)
+static void decode_line(pss_jr *r, pss_pool *pool, json_t *lo, pss_line *l)
 {
-    l->product_id = pss__jr_dup(r, pss__jr_str(r, lo, "product"));
-    l->product_name = pss__jr_dup(r, pss__jr_str(r, lo, "name"));
-    l->category = pss__jr_dup(r, pss__jr_str_or_null(r, lo, "category"));
-    l->income_account = pss__jr_dup(r, pss__jr_str(r, lo, "income_account"));
+    l->product_id = pool_dup(r, pool, pss__jr_str(r, lo, "product"));
+    l->product_name = pool_dup(r, pool, pss__jr_str(r, lo, "name"));
+    l->category = pool_dup(r, pool, pss__jr_str_or_null(r, lo, "category"));
+    l->income_account = pool_dup(r, pool, pss__jr_str(r, lo, "income_account"));
     l->qty = pss__jr_int(r, lo, "qty");
     l->price = pss__jr_int(r, lo, "price");
     l->discount_ppm = pss__jr_range(r, lo, "discount_ppm", 0, 1000000);
     l->refund_line = pss__jr_int_or(r, lo, "refund_line", -1);
-    decode_line_taxes(r, lo, l);
+    decode_line_taxes(r, pool, lo, l);
     l->amount = pss__jr_int(r, lo, "amount");
     l->untaxed = pss__jr_int(r, lo, "untaxed");
     l->tax = pss__jr_int(r, lo, "tax");
@@ -341,8 +324,8 @@ static void decode_lines(pss_jr *r, json_t *doc, pss_order_data *d)
     d->cap_lines = n;
     for (size_t i = 0; i < n && !r->rc; i++) {
         d->n_lines = i + 1;
-        decode_line(r, pss__jr_item(r, lines, i, "lines"), &d->lines[i]);
-        if (!r->rc && pss__taxset_of(r->ctx, &d->lines[i]))
+        decode_line(r, &d->pool, pss__jr_item(r, lines, i, "lines"), &d->lines[i]);
+        if (!r->rc && pss__taxset_of(r->ctx, &d->pool, &d->lines[i]))
             r->rc = PSS_ENOMEM;
     }
 }
@@ -362,21 +345,21 @@ static void decode_payments(pss_jr *r, json_t *doc, pss_order_data *d)
         json_t *po = pss__jr_item(r, payments, i, "payments");
         pss_payment *p = &d->payments[i];
         d->n_payments = i + 1;
-        p->method = pss__jr_dup(r, pss__jr_str(r, po, "method"));
+        p->method = pool_dup(r, &d->pool, pss__jr_str(r, po, "method"));
         p->cash = pss__jr_bool(r, po, "cash");
         p->amount = pss__jr_int(r, po, "amount");
         p->state = (pss_payment_state)pss__jr_enum(r, po, "state", pss_payment_state_names);
         p->change = pss__jr_int(r, po, "change");
-        p->reference = pss__jr_dup(r, pss__jr_str_or_null(r, po, "reference"));
-        p->reason = pss__jr_dup(r, pss__jr_str_or_null(r, po, "reason"));
+        p->reference = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reference"));
+        p->reason = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reason"));
         p->at = pss__jr_int(r, po, "at");
     }
 }
 
-static void decode_group(pss_jr *r, json_t *go, pss_group *g)
+static void decode_group(pss_jr *r, pss_pool *pool, json_t *go, pss_group *g)
 {
-    g->account = pss__jr_dup(r, pss__jr_str(r, go, "account"));
-    g->taxset = pss__jr_dup(r, pss__jr_str(r, go, "taxes"));
+    g->account = pool_dup(r, pool, pss__jr_str(r, go, "account"));
+    g->taxset = pool_dup(r, pool, pss__jr_str(r, go, "taxes"));
     g->amount = pss__jr_int(r, go, "amount");
     g->untaxed = pss__jr_int(r, go, "untaxed");
     g->tax = pss__jr_int(r, go, "tax");
@@ -388,7 +371,7 @@ static void decode_group(pss_jr *r, json_t *go, pss_group *g)
         pss__jr_fail(r, "a group has %zu taxes; at most %d", n, PSS_MAX_LINE_TAXES);
         return;
     }
-    if (!(g->taxes = PSS_CALLOC(r->ctx, n, sizeof *g->taxes))) {
+    if (!(g->taxes = pss__pool_calloc(r->ctx->alloc, pool, n, sizeof *g->taxes))) {
         r->rc = pss__oom(r->ctx);
         return;
     }
@@ -396,8 +379,8 @@ static void decode_group(pss_jr *r, json_t *go, pss_group *g)
         json_t *t = pss__jr_item(r, taxes, k, "tax_lines");
         pss_group_tax *gt = &g->taxes[k];
         g->n_taxes = k + 1;
-        gt->code = pss__jr_dup(r, pss__jr_str(r, t, "code"));
-        gt->account = pss__jr_dup(r, pss__jr_str(r, t, "account"));
+        gt->code = pool_dup(r, pool, pss__jr_str(r, t, "code"));
+        gt->account = pool_dup(r, pool, pss__jr_str(r, t, "account"));
         gt->rate_ppm = pss__jr_int(r, t, "rate_ppm");
         gt->included = pss__jr_bool(r, t, "included");
         gt->base = pss__jr_int(r, t, "base");
@@ -411,13 +394,13 @@ static void decode_groups(pss_jr *r, json_t *doc, pss_order_data *d)
     size_t n = json_array_size(groups);
     if (r->rc || n == 0)
         return;
-    if (!(d->groups = PSS_CALLOC(r->ctx, n, sizeof *d->groups))) {
+    if (!(d->groups = pss__pool_calloc(r->ctx->alloc, &d->pool, n, sizeof *d->groups))) {
         r->rc = pss__oom(r->ctx);
         return;
     }
     for (size_t i = 0; i < n && !r->rc; i++) {
         d->n_groups = i + 1;
-        decode_group(r, pss__jr_item(r, groups, i, "groups"), &d->groups[i]);
+        decode_group(r, &d->pool, pss__jr_item(r, groups, i, "groups"), &d->groups[i]);
     }
 }
 
@@ -432,7 +415,7 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
         pss__jr_fail(r, "order state 'done' is never stored (paid orders of closed sessions)");
     d->invoiced = pss__jr_bool(r, doc, "invoiced");
     decode_id_into(r, pss__jr_str_or_null(r, doc, "refund_of"), d->refund_of, "refund_of");
-    d->note = pss__jr_dup(r, pss__jr_str_or_null(r, doc, "note"));
+    d->note = pool_dup(r, &d->pool, pss__jr_str_or_null(r, doc, "note"));
     d->created_at = pss__jr_int(r, doc, "created_at");
     const char *by = pss__jr_str(r, doc, "created_by");
     if (!r->rc && strlen(by) > PSS_NAME_MAX)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+#include "pool.h"
 #include "session_internal.h"
 
 #define PSS_HASH_SIZE 17
@@ -79,6 +80,7 @@ typedef struct pss_order_data {
     size_t n_groups;
     int64_t untaxed, tax, total, rounding;
     uint64_t rev;
+    pss_pool pool; /* the strings and arrays of lines, payments and groups, and the note */
 } pss_order_data;
 
 struct pss_order {
@@ -95,12 +97,13 @@ typedef struct pss_paid {
 pss_order_data *pss__order_data_new(pss_ctx *ctx);
 void pss__order_data_free(pss_ctx *ctx, pss_order_data *d);
 int pss__order_data_clone(pss_ctx *ctx, const pss_order_data *src, pss_order_data **out);
-void pss__line_clear(pss_ctx *ctx, pss_line *line);
-/* Deep copy; on failure dst holds what was copied (clear it). */
-bool pss__line_clone(pss_ctx *ctx, pss_line *dst, const pss_line *src);
-/* The line's taxset: its tax codes sorted and joined by ','. */
-int pss__taxset_of(pss_ctx *ctx, pss_line *line);
-void pss__groups_free(pss_ctx *ctx, pss_order_data *d);
+/* Empties a line (its strings stay in the order's pool until the order is freed). */
+void pss__line_clear(pss_line *line);
+/* Deep copy into the pool of dst's order; false when out of memory. */
+bool pss__line_clone(pss_ctx *ctx, pss_pool *pool, pss_line *dst, const pss_line *src);
+/* The line's taxset, made in its order's pool: its tax codes sorted and joined by ','. */
+int pss__taxset_of(pss_ctx *ctx, pss_pool *pool, pss_line *line);
+void pss__groups_free(pss_order_data *d);
 
 /* tax.c: a line's figures from its quantity, price, discount and tax snapshot. */
 int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line);

@@ -164,13 +164,11 @@ int pss__order_add_payment_input(pss_stage *st, pss_order_data *d, const pss_pay
         return pss__oom(ctx);
     pss_payment *p = &d->payments[d->n_payments];
     memset(p, 0, sizeof *p);
-    p->method = PSS_STRDUP(ctx, method->name);
-    p->reference = in->reference && in->reference[0] ? PSS_STRDUP(ctx, in->reference) : NULL;
-    if (!p->method || (in->reference && in->reference[0] && !p->reference)) {
-        PSS_FREE(ctx, p->method);
-        PSS_FREE(ctx, p->reference);
+    bool referenced = in->reference && in->reference[0];
+    p->method = pss__pool_strdup(ctx->alloc, &d->pool, method->name);
+    p->reference = referenced ? pss__pool_strdup(ctx->alloc, &d->pool, in->reference) : NULL;
+    if (!p->method || (referenced && !p->reference))
         return pss__oom(ctx);
-    }
     p->cash = cash;
     p->amount = in->amount;
     p->state = state;
@@ -244,7 +242,8 @@ static int change_resolve(pss_stage *st, pss_order_data *next, void *arg)
             return rc;
     }
     p->state = a->to;
-    if (a->reason && a->reason[0] && !(p->reason = PSS_STRDUP(ctx, a->reason)))
+    if (a->reason && a->reason[0] &&
+        !(p->reason = pss__pool_strdup(ctx->alloc, &next->pool, a->reason)))
         return pss__oom(ctx);
     mark_paid_if_covered(ctx, next);
     if (a->to == PSS_PAYMENT_DONE)

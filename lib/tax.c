@@ -82,22 +82,9 @@ int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line)
     return 0;
 }
 
-static void group_free(pss_ctx *ctx, pss_group *g)
+/* The groups live in the order's pool, like the lines' strings they copy. */
+void pss__groups_free(pss_order_data *d)
 {
-    PSS_FREE(ctx, g->account);
-    PSS_FREE(ctx, g->taxset);
-    for (size_t i = 0; i < g->n_taxes; i++) {
-        PSS_FREE(ctx, g->taxes[i].code);
-        PSS_FREE(ctx, g->taxes[i].account);
-    }
-    PSS_FREE(ctx, g->taxes);
-}
-
-void pss__groups_free(pss_ctx *ctx, pss_order_data *d)
-{
-    for (size_t i = 0; i < d->n_groups; i++)
-        group_free(ctx, &d->groups[i]);
-    PSS_FREE(ctx, d->groups);
     d->groups = NULL;
     d->n_groups = 0;
 }
@@ -113,21 +100,21 @@ static pss_group *find_group(pss_order_data *d, const pss_line *line)
 
 static int new_group(pss_ctx *ctx, pss_order_data *d, const pss_line *line, pss_group **out)
 {
+    const pss_allocator *a = ctx->alloc;
     pss_group *g = &d->groups[d->n_groups];
     memset(g, 0, sizeof *g);
-    g->account = PSS_STRDUP(ctx, line->income_account);
-    g->taxset = PSS_STRDUP(ctx, line->taxset);
-    g->taxes = line->n_taxes ? PSS_CALLOC(ctx, line->n_taxes, sizeof *g->taxes) : NULL;
-    if (!g->account || !g->taxset || (line->n_taxes && !g->taxes)) {
-        group_free(ctx, g);
+    g->account = pss__pool_strdup(a, &d->pool, line->income_account);
+    g->taxset = pss__pool_strdup(a, &d->pool, line->taxset);
+    g->taxes = line->n_taxes ? pss__pool_calloc(a, &d->pool, line->n_taxes, sizeof *g->taxes)
+                             : NULL;
+    if (!g->account || !g->taxset || (line->n_taxes && !g->taxes))
         return pss__oom(ctx);
-    }
     d->n_groups++;
     g->n_taxes = line->n_taxes;
     for (size_t i = 0; i < line->n_taxes; i++) {
         pss_group_tax *t = &g->taxes[i];
-        t->code = PSS_STRDUP(ctx, line->taxes[i].code);
-        t->account = PSS_STRDUP(ctx, line->taxes[i].account);
+        t->code = pss__pool_strdup(a, &d->pool, line->taxes[i].code);
+        t->account = pss__pool_strdup(a, &d->pool, line->taxes[i].account);
         if (!t->code || !t->account)
             return pss__oom(ctx);
         t->rate_ppm = line->taxes[i].rate_ppm;
@@ -169,10 +156,10 @@ static int compute_group_once(pss_ctx *ctx, const pss_config *cfg, pss_group *g)
 
 static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
 {
-    pss__groups_free(ctx, d);
+    pss__groups_free(d);
     if (d->n_lines == 0)
         return 0;
-    d->groups = PSS_CALLOC(ctx, d->n_lines, sizeof *d->groups);
+    d->groups = pss__pool_calloc(ctx->alloc, &d->pool, d->n_lines, sizeof *d->groups);
     if (!d->groups)
         return pss__oom(ctx);
     bool per_order = cfg->tax_rounding == PSS_TAX_ROUND_PER_ORDER;
