@@ -127,6 +127,24 @@ static void open_container(pss_jsonw *w, char opener, char closer)
 
 
 /* Writes straight into the buffer: two digits per division, from the right. */
+/* Decimal digits of m: log10 from the bit length (1233/4096 is just above log10(2)), then one
+ * comparison to settle it. */
+static size_t digits_of(uint64_t m)
+{
+    static const uint64_t powers[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL,
+                                      1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL,
+                                      10000000000ULL, 100000000000ULL, 1000000000000ULL,
+                                      10000000000000ULL, 100000000000000ULL,
+                                      1000000000000000ULL, 10000000000000000ULL,
+                                      100000000000000000ULL, 1000000000000000000ULL,
+                                      10000000000000000000ULL};
+    if (m < 10)
+        return 1;
+    unsigned bits = 64u - (unsigned)__builtin_clzll(m);
+    size_t t = (size_t)(bits * 1233u) >> 12;
+    return t + (m >= powers[t]);
+}
+
 void pss__jsonw_int_value(pss_jsonw *w, int64_t v)
 {
     static const char pairs[] = "00010203040506070809101112131415161718192021222324"
@@ -137,9 +155,7 @@ void pss__jsonw_int_value(pss_jsonw *w, int64_t v)
         return;
     /* through uint64_t so that INT64_MIN has a magnitude */
     uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    size_t n = 1;
-    for (uint64_t limit = 10; n < 20 && m >= limit; limit *= 10)
-        n++;
+    size_t n = digits_of(m);
     char *start = w->buf->data + w->buf->len;
     if (v < 0)
         *start++ = '-';

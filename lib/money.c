@@ -51,7 +51,15 @@ int pss__round_div128(__int128 num, __int128 den, pss_rounding mode, int64_t *ou
         num = -num;
         den = -den;
     }
-    __int128 quot = num / den, rem = num % den; /* truncates toward zero */
+    __int128 quot, rem; /* division truncates toward zero */
+    if (num >= -INT64_MAX && num <= INT64_MAX && den <= INT64_MAX) {
+        /* nearly always: a 64-bit division is several times cheaper than a 128-bit one */
+        quot = (int64_t)num / (int64_t)den;
+        rem = (int64_t)num % (int64_t)den;
+    } else {
+        quot = num / den;
+        rem = num % den;
+    }
     __int128 rem2 = (rem < 0 ? -rem : rem) * 2; /* |rem| < den, so 2|rem| fits */
     if (away_from_zero(mode, rem2, den, quot))
         quot += num < 0 ? -1 : 1;
