@@ -144,7 +144,8 @@ static void encode_line(const pss_line *l, pss_jsonw *w)
     pss__jsonw_object(w, NULL);
     pss__jsonw_str_lit(w, PSS_JSONW_NAME("product"), l->product_id);
     pss__jsonw_str_lit(w, PSS_JSONW_NAME("name"), l->product_name);
-    pss__jsonw_str_lit(w, PSS_JSONW_NAME("category"), l->category);
+    if (l->category) /* absent reads as null, and json_extract gives NULL either way */
+        pss__jsonw_str_lit(w, PSS_JSONW_NAME("category"), l->category);
     pss__jsonw_str_lit(w, PSS_JSONW_NAME("income_account"), l->income_account);
     pss__jsonw_int_lit(w, PSS_JSONW_NAME("qty"), l->qty);
     pss__jsonw_int_lit(w, PSS_JSONW_NAME("price"), l->price);
@@ -218,8 +219,10 @@ int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf)
     pss__jsonw_int_lit(&w, PSS_JSONW_NAME("number"), d->number);
     pss__jsonw_str_lit(&w, PSS_JSONW_NAME("state"), pss__name_of(pss_order_state_names, d->state));
     pss__jsonw_bool_lit(&w, PSS_JSONW_NAME("invoiced"), d->invoiced);
-    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("refund_of"), d->refund_of[0] ? d->refund_of : NULL);
-    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("note"), d->note);
+    if (d->refund_of[0]) /* like category: written only when set */
+        pss__jsonw_str_lit(&w, PSS_JSONW_NAME("refund_of"), d->refund_of);
+    if (d->note)
+        pss__jsonw_str_lit(&w, PSS_JSONW_NAME("note"), d->note);
     pss__jsonw_int_lit(&w, PSS_JSONW_NAME("created_at"), d->created_at);
     pss__jsonw_str_lit(&w, PSS_JSONW_NAME("created_by"), d->created_by);
     pss__jsonw_int_lit(&w, PSS_JSONW_NAME("paid_at"), d->paid_at);
