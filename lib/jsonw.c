@@ -126,8 +126,7 @@ static void open_container(pss_jsonw *w, char opener, char closer)
 }
 
 
-/* Writes straight into the buffer: two digits per division, from the right. */
-/* Decimal digits of m: log10 from the bit length (1233/4096 is just above log10(2)), then one
+/* Decimal digits of m: log10 from the bit length (1233/4096 is just below log10(2)), then one
  * comparison to settle it. */
 static size_t digits_of(uint64_t m)
 {
@@ -145,6 +144,7 @@ static size_t digits_of(uint64_t m)
     return t + (m >= powers[t]);
 }
 
+/* Writes straight into the buffer: two digits per division, from the right. */
 void pss__jsonw_int_value(pss_jsonw *w, int64_t v)
 {
     static const char pairs[] = "00010203040506070809101112131415161718192021222324"
