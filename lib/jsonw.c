@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "codec.h"
+#include "jsonc.h"
 
 /* Output goes straight into the buffer; the NUL is written once, by finish. */
 static inline bool room(pss_jsonw *w, size_t n)
@@ -28,52 +29,12 @@ static inline void add_char(pss_jsonw *w, char c)
         w->buf->data[w->buf->len++] = c;
 }
 
-/* The short escapes jansson uses; other control characters become \u00XX. */
-static const char *short_escape(unsigned char c)
-{
-    switch (c) {
-    case '"': return "\\\"";
-    case '\\': return "\\\\";
-    case '\b': return "\\b";
-    case '\f': return "\\f";
-    case '\n': return "\\n";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    default: return NULL;
-    }
-}
-
-/* 1 for the bytes a JSON string cannot hold as they are: control characters (NUL ends the
- * string), '"' and '\\'. One lookup per byte keeps the common case a tight loop. */
-static const unsigned char special[256] = {
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    ['"'] = 1, ['\\'] = 1,
-};
-
 /* Strings were checked as UTF-8 when they entered the library; bytes >= 0x80 pass through. */
 static void add_string(pss_jsonw *w, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    add_char(w, '"');
-    for (;;) {
-        const char *p = s;
-        while (!special[(unsigned char)*p])
-            p++;
-        add(w, s, (size_t)(p - s));
-        unsigned char c = (unsigned char)*p;
-        if (c == 0)
-            break;
-        const char *esc = short_escape(c);
-        if (esc) {
-            add(w, esc, 2);
-        } else {
-            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            add(w, u, sizeof u);
-        }
-        s = p + 1;
-    }
-    add_char(w, '"');
+    size_t n = strlen(s);
+    if (room(w, PSS_JSON_STR_ROOM(n)))
+        w->buf->len = (size_t)(pss__json_put_str(w->buf->data + w->buf->len, s, n) - w->buf->data);
 }
 
 /* Whether a value may go here (a name inside an object, none inside an array); marks the
@@ -104,15 +65,6 @@ static bool value_start(pss_jsonw *w, const char *key)
     return true;
 }
 
-char *pss__jsonw_reserve_member(pss_jsonw *w, size_t need, bool *first)
-{
-    bool comma;
-    if (!place_value(w, true, &comma) || !room(w, need))
-        return NULL;
-    *first = !comma;
-    return w->buf->data + w->buf->len;
-}
-
 static void open_container(pss_jsonw *w, char opener, char closer)
 {
     if (w->depth == PSS_JSONW_MAX_DEPTH) {
@@ -125,54 +77,13 @@ static void open_container(pss_jsonw *w, char opener, char closer)
     w->depth++;
 }
 
-
-/* Decimal digits of m: log10 from the bit length (1233/4096 is just below log10(2)), then one
- * comparison to settle it. */
-static size_t digits_of(uint64_t m)
+static void int_value(pss_jsonw *w, int64_t v)
 {
-    static const uint64_t powers[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL,
-                                      1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL,
-                                      10000000000ULL, 100000000000ULL, 1000000000000ULL,
-                                      10000000000000ULL, 100000000000000ULL,
-                                      1000000000000000ULL, 10000000000000000ULL,
-                                      100000000000000000ULL, 1000000000000000000ULL,
-                                      10000000000000000000ULL};
-    if (m < 10)
-        return 1;
-    unsigned bits = 64u - (unsigned)__builtin_clzll(m);
-    size_t t = (size_t)(bits * 1233u) >> 12;
-    return t + (m >= powers[t]);
+    if (room(w, PSS_JSON_INT_ROOM))
+        w->buf->len = (size_t)(pss__json_put_int(w->buf->data + w->buf->len, v) - w->buf->data);
 }
 
-/* Writes straight into the buffer: two digits per division, from the right. */
-void pss__jsonw_int_value(pss_jsonw *w, int64_t v)
-{
-    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
-                                "25262728293031323334353637383940414243444546474849"
-                                "50515253545556575859606162636465666768697071727374"
-                                "75767778798081828384858687888990919293949596979899";
-    if (!room(w, PSS_JSONW_INT_ROOM))
-        return;
-    /* through uint64_t so that INT64_MIN has a magnitude */
-    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    size_t n = digits_of(m);
-    char *start = w->buf->data + w->buf->len;
-    if (v < 0)
-        *start++ = '-';
-    char *p = start + n;
-    w->buf->len = (size_t)(p - w->buf->data);
-    while (m >= 100) {
-        p -= 2;
-        memcpy(p, pairs + 2 * (m % 100), 2);
-        m /= 100;
-    }
-    if (m >= 10)
-        memcpy(p - 2, pairs + 2 * m, 2);
-    else
-        p[-1] = (char)('0' + m);
-}
-
-void pss__jsonw_str_value(pss_jsonw *w, const char *s)
+static void str_value(pss_jsonw *w, const char *s)
 {
     if (s)
         add_string(w, s);
@@ -180,7 +91,7 @@ void pss__jsonw_str_value(pss_jsonw *w, const char *s)
         add(w, "null", 4);
 }
 
-void pss__jsonw_bool_value(pss_jsonw *w, bool v)
+static void bool_value(pss_jsonw *w, bool v)
 {
     if (v)
         add(w, "true", 4);
@@ -223,13 +134,13 @@ void pss__jsonw_end(pss_jsonw *w)
 void pss__jsonw_int(pss_jsonw *w, const char *key, int64_t v)
 {
     if (value_start(w, key))
-        pss__jsonw_int_value(w, v);
+        int_value(w, v);
 }
 
 void pss__jsonw_str(pss_jsonw *w, const char *key, const char *s)
 {
     if (value_start(w, key))
-        pss__jsonw_str_value(w, s);
+        str_value(w, s);
 }
 
 void pss__jsonw_null(pss_jsonw *w, const char *key)
@@ -240,12 +151,7 @@ void pss__jsonw_null(pss_jsonw *w, const char *key)
 void pss__jsonw_bool(pss_jsonw *w, const char *key, bool v)
 {
     if (value_start(w, key))
-        pss__jsonw_bool_value(w, v);
-}
-
-void pss__jsonw_open_value(pss_jsonw *w, char opener)
-{
-    open_container(w, opener, opener == '{' ? '}' : ']');
+        bool_value(w, v);
 }
 
 int pss__jsonw_finish(pss_ctx *ctx, pss_jsonw *w)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "codec.h"
-#include "jsonw.h"
+#include "jsonc.h"
 #include "names.h"
 #include "store.h"
 #include "text.h"
@@ -139,114 +139,200 @@ int pss__order_data_clone(pss_ctx *ctx, const pss_order_data *src, pss_order_dat
 
 /* ---- encode ---- */
 
-static void encode_line(const pss_line *l, pss_jsonw *w)
+/* The record's shape is written out here as literals (jsonc.h); order_record_text in
+ * tests/core/orders.c holds the exact text and checks it against jansson. */
+
+/* Ids are canonical (pss_id_normalize), hashes hex and state names plain words: nothing in
+ * them needs escaping. */
+static void encode_plain(pss_jsonc *c, const char *s)
 {
-    pss__jsonw_object(w, NULL);
-    pss__jsonw_str_lit(w, PSS_JSONW_NAME("product"), l->product_id);
-    pss__jsonw_str_lit(w, PSS_JSONW_NAME("name"), l->product_name);
-    if (l->category) /* absent reads as null, and json_extract gives NULL either way */
-        pss__jsonw_str_lit(w, PSS_JSONW_NAME("category"), l->category);
-    pss__jsonw_str_lit(w, PSS_JSONW_NAME("income_account"), l->income_account);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("qty"), l->qty);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("price"), l->price);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("discount_ppm"), l->discount_ppm);
-    if (l->refund_line >= 0)
-        pss__jsonw_int_lit(w, PSS_JSONW_NAME("refund_line"), l->refund_line);
-    pss__jsonw_array_lit(w, PSS_JSONW_NAME("taxes"));
+    pss__jsonc_plain(c, s, strlen(s));
+}
+
+static void encode_line_tax(const pss_line_tax *t, pss_jsonc *c)
+{
+    PSS_JSONC_LIT(c, "{\"code\":");
+    pss__jsonc_str(c, t->code);
+    PSS_JSONC_LIT(c, ",\"rate_ppm\":");
+    pss__jsonc_int(c, t->rate_ppm);
+    PSS_JSONC_LIT(c, ",\"included\":");
+    pss__jsonc_bool(c, t->included);
+    PSS_JSONC_LIT(c, ",\"account\":");
+    pss__jsonc_str(c, t->account);
+    PSS_JSONC_LIT(c, ",\"amount\":");
+    pss__jsonc_int(c, t->amount);
+    PSS_JSONC_LIT(c, "}");
+}
+
+static void encode_line(const pss_line *l, pss_jsonc *c)
+{
+    PSS_JSONC_LIT(c, "{\"product\":");
+    pss__jsonc_str(c, l->product_id);
+    PSS_JSONC_LIT(c, ",\"name\":");
+    pss__jsonc_str(c, l->product_name);
+    if (l->category) { /* absent reads as null, and json_extract gives NULL either way */
+        PSS_JSONC_LIT(c, ",\"category\":");
+        pss__jsonc_str(c, l->category);
+    }
+    PSS_JSONC_LIT(c, ",\"income_account\":");
+    pss__jsonc_str(c, l->income_account);
+    PSS_JSONC_LIT(c, ",\"qty\":");
+    pss__jsonc_int(c, l->qty);
+    PSS_JSONC_LIT(c, ",\"price\":");
+    pss__jsonc_int(c, l->price);
+    PSS_JSONC_LIT(c, ",\"discount_ppm\":");
+    pss__jsonc_int(c, l->discount_ppm);
+    if (l->refund_line >= 0) {
+        PSS_JSONC_LIT(c, ",\"refund_line\":");
+        pss__jsonc_int(c, l->refund_line);
+    }
+    PSS_JSONC_LIT(c, ",\"taxes\":[");
     for (size_t i = 0; i < l->n_taxes; i++) {
-        pss__jsonw_object(w, NULL);
-        pss__jsonw_str_lit(w, PSS_JSONW_NAME("code"), l->taxes[i].code);
-        pss__jsonw_int_lit(w, PSS_JSONW_NAME("rate_ppm"), l->taxes[i].rate_ppm);
-        pss__jsonw_bool_lit(w, PSS_JSONW_NAME("included"), l->taxes[i].included);
-        pss__jsonw_str_lit(w, PSS_JSONW_NAME("account"), l->taxes[i].account);
-        pss__jsonw_int_lit(w, PSS_JSONW_NAME("amount"), l->taxes[i].amount);
-        pss__jsonw_end(w);
+        if (i)
+            PSS_JSONC_LIT(c, ",");
+        encode_line_tax(&l->taxes[i], c);
     }
-    pss__jsonw_end(w);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("amount"), l->amount);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("untaxed"), l->untaxed);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("tax"), l->tax);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("total"), l->total);
-    pss__jsonw_end(w);
+    PSS_JSONC_LIT(c, "],\"amount\":");
+    pss__jsonc_int(c, l->amount);
+    PSS_JSONC_LIT(c, ",\"untaxed\":");
+    pss__jsonc_int(c, l->untaxed);
+    PSS_JSONC_LIT(c, ",\"tax\":");
+    pss__jsonc_int(c, l->tax);
+    PSS_JSONC_LIT(c, ",\"total\":");
+    pss__jsonc_int(c, l->total);
+    PSS_JSONC_LIT(c, "}");
 }
 
-static void encode_payment(const pss_payment *p, pss_jsonw *w)
+static void encode_payment(const pss_payment *p, pss_jsonc *c)
 {
-    pss__jsonw_object(w, NULL);
-    pss__jsonw_str_lit(w, PSS_JSONW_NAME("method"), p->method);
-    pss__jsonw_bool_lit(w, PSS_JSONW_NAME("cash"), p->cash);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("amount"), p->amount);
-    pss__jsonw_str_lit(w, PSS_JSONW_NAME("state"), pss__name_of(pss_payment_state_names, p->state));
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("change"), p->change);
-    if (p->reference)
-        pss__jsonw_str_lit(w, PSS_JSONW_NAME("reference"), p->reference);
-    if (p->reason)
-        pss__jsonw_str_lit(w, PSS_JSONW_NAME("reason"), p->reason);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("at"), p->at);
-    pss__jsonw_end(w);
+    PSS_JSONC_LIT(c, "{\"method\":");
+    pss__jsonc_str(c, p->method);
+    PSS_JSONC_LIT(c, ",\"cash\":");
+    pss__jsonc_bool(c, p->cash);
+    PSS_JSONC_LIT(c, ",\"amount\":");
+    pss__jsonc_int(c, p->amount);
+    PSS_JSONC_LIT(c, ",\"state\":");
+    encode_plain(c, pss__name_of(pss_payment_state_names, p->state));
+    PSS_JSONC_LIT(c, ",\"change\":");
+    pss__jsonc_int(c, p->change);
+    if (p->reference) {
+        PSS_JSONC_LIT(c, ",\"reference\":");
+        pss__jsonc_str(c, p->reference);
+    }
+    if (p->reason) {
+        PSS_JSONC_LIT(c, ",\"reason\":");
+        pss__jsonc_str(c, p->reason);
+    }
+    PSS_JSONC_LIT(c, ",\"at\":");
+    pss__jsonc_int(c, p->at);
+    PSS_JSONC_LIT(c, "}");
 }
 
-static void encode_group(const pss_group *g, pss_jsonw *w)
+static void encode_group_tax(const pss_group_tax *t, pss_jsonc *c)
 {
-    pss__jsonw_object(w, NULL);
-    pss__jsonw_str_lit(w, PSS_JSONW_NAME("account"), g->account);
-    pss__jsonw_str_lit(w, PSS_JSONW_NAME("taxes"), g->taxset);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("amount"), g->amount);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("untaxed"), g->untaxed);
-    pss__jsonw_int_lit(w, PSS_JSONW_NAME("tax"), g->tax);
-    pss__jsonw_array_lit(w, PSS_JSONW_NAME("tax_lines"));
+    PSS_JSONC_LIT(c, "{\"code\":");
+    pss__jsonc_str(c, t->code);
+    PSS_JSONC_LIT(c, ",\"account\":");
+    pss__jsonc_str(c, t->account);
+    PSS_JSONC_LIT(c, ",\"rate_ppm\":");
+    pss__jsonc_int(c, t->rate_ppm);
+    PSS_JSONC_LIT(c, ",\"included\":");
+    pss__jsonc_bool(c, t->included);
+    PSS_JSONC_LIT(c, ",\"base\":");
+    pss__jsonc_int(c, t->base);
+    PSS_JSONC_LIT(c, ",\"amount\":");
+    pss__jsonc_int(c, t->amount);
+    PSS_JSONC_LIT(c, "}");
+}
+
+static void encode_group(const pss_group *g, pss_jsonc *c)
+{
+    PSS_JSONC_LIT(c, "{\"account\":");
+    pss__jsonc_str(c, g->account);
+    PSS_JSONC_LIT(c, ",\"taxes\":");
+    pss__jsonc_str(c, g->taxset);
+    PSS_JSONC_LIT(c, ",\"amount\":");
+    pss__jsonc_int(c, g->amount);
+    PSS_JSONC_LIT(c, ",\"untaxed\":");
+    pss__jsonc_int(c, g->untaxed);
+    PSS_JSONC_LIT(c, ",\"tax\":");
+    pss__jsonc_int(c, g->tax);
+    PSS_JSONC_LIT(c, ",\"tax_lines\":[");
     for (size_t i = 0; i < g->n_taxes; i++) {
-        pss__jsonw_object(w, NULL);
-        pss__jsonw_str_lit(w, PSS_JSONW_NAME("code"), g->taxes[i].code);
-        pss__jsonw_str_lit(w, PSS_JSONW_NAME("account"), g->taxes[i].account);
-        pss__jsonw_int_lit(w, PSS_JSONW_NAME("rate_ppm"), g->taxes[i].rate_ppm);
-        pss__jsonw_bool_lit(w, PSS_JSONW_NAME("included"), g->taxes[i].included);
-        pss__jsonw_int_lit(w, PSS_JSONW_NAME("base"), g->taxes[i].base);
-        pss__jsonw_int_lit(w, PSS_JSONW_NAME("amount"), g->taxes[i].amount);
-        pss__jsonw_end(w);
+        if (i)
+            PSS_JSONC_LIT(c, ",");
+        encode_group_tax(&g->taxes[i], c);
     }
-    pss__jsonw_end(w);
-    pss__jsonw_end(w);
+    PSS_JSONC_LIT(c, "]}");
+}
+
+static void encode_head(const pss_order_data *d, pss_jsonc *c)
+{
+    PSS_JSONC_LIT(c, "{\"v\":" PSS_STRINGIFY(PSS_SCHEMA_VERSION) ",\"id\":");
+    encode_plain(c, d->id);
+    PSS_JSONC_LIT(c, ",\"session\":");
+    encode_plain(c, d->session_id);
+    PSS_JSONC_LIT(c, ",\"config\":");
+    encode_plain(c, d->config_id);
+    PSS_JSONC_LIT(c, ",\"number\":");
+    pss__jsonc_int(c, d->number);
+    PSS_JSONC_LIT(c, ",\"state\":");
+    encode_plain(c, pss__name_of(pss_order_state_names, d->state));
+    PSS_JSONC_LIT(c, ",\"invoiced\":");
+    pss__jsonc_bool(c, d->invoiced);
+    if (d->refund_of[0]) { /* like category: written only when set */
+        PSS_JSONC_LIT(c, ",\"refund_of\":");
+        encode_plain(c, d->refund_of);
+    }
+    if (d->note) {
+        PSS_JSONC_LIT(c, ",\"note\":");
+        pss__jsonc_str(c, d->note);
+    }
+    PSS_JSONC_LIT(c, ",\"created_at\":");
+    pss__jsonc_int(c, d->created_at);
+    PSS_JSONC_LIT(c, ",\"created_by\":");
+    pss__jsonc_str(c, d->created_by);
+    PSS_JSONC_LIT(c, ",\"paid_at\":");
+    pss__jsonc_int(c, d->paid_at);
+    if (d->input_hash[0]) {
+        PSS_JSONC_LIT(c, ",\"input_hash\":");
+        encode_plain(c, d->input_hash);
+    }
 }
 
 int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf)
 {
-    pss_jsonw w;
-    pss__jsonw_begin(&w, buf);
-    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("id"), d->id);
-    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("session"), d->session_id);
-    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("config"), d->config_id);
-    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("number"), d->number);
-    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("state"), pss__name_of(pss_order_state_names, d->state));
-    pss__jsonw_bool_lit(&w, PSS_JSONW_NAME("invoiced"), d->invoiced);
-    if (d->refund_of[0]) /* like category: written only when set */
-        pss__jsonw_str_lit(&w, PSS_JSONW_NAME("refund_of"), d->refund_of);
-    if (d->note)
-        pss__jsonw_str_lit(&w, PSS_JSONW_NAME("note"), d->note);
-    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("created_at"), d->created_at);
-    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("created_by"), d->created_by);
-    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("paid_at"), d->paid_at);
-    if (d->input_hash[0])
-        pss__jsonw_str_lit(&w, PSS_JSONW_NAME("input_hash"), d->input_hash);
-    pss__jsonw_array_lit(&w, PSS_JSONW_NAME("lines"));
-    for (size_t i = 0; i < d->n_lines; i++)
-        encode_line(&d->lines[i], &w);
-    pss__jsonw_end(&w);
-    pss__jsonw_array_lit(&w, PSS_JSONW_NAME("payments"));
-    for (size_t i = 0; i < d->n_payments; i++)
-        encode_payment(&d->payments[i], &w);
-    pss__jsonw_end(&w);
-    pss__jsonw_array_lit(&w, PSS_JSONW_NAME("groups"));
-    for (size_t i = 0; i < d->n_groups; i++)
-        encode_group(&d->groups[i], &w);
-    pss__jsonw_end(&w);
-    pss__jsonw_object_lit(&w, PSS_JSONW_NAME("totals"));
-    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("untaxed"), d->untaxed);
-    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("tax"), d->tax);
-    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("total"), d->total);
-    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("rounding"), d->rounding);
-    pss__jsonw_end(&w);
-    return pss__jsonw_finish(ctx, &w);
+    pss_jsonc c;
+    pss__jsonc_begin(&c, buf);
+    encode_head(d, &c);
+    PSS_JSONC_LIT(&c, ",\"lines\":[");
+    for (size_t i = 0; i < d->n_lines; i++) {
+        if (i)
+            PSS_JSONC_LIT(&c, ",");
+        encode_line(&d->lines[i], &c);
+    }
+    PSS_JSONC_LIT(&c, "],\"payments\":[");
+    for (size_t i = 0; i < d->n_payments; i++) {
+        if (i)
+            PSS_JSONC_LIT(&c, ",");
+        encode_payment(&d->payments[i], &c);
+    }
+    PSS_JSONC_LIT(&c, "],\"groups\":[");
+    for (size_t i = 0; i < d->n_groups; i++) {
+        if (i)
+            PSS_JSONC_LIT(&c, ",");
+        encode_group(&d->groups[i], &c);
+    }
+    PSS_JSONC_LIT(&c, "],\"totals\":{\"untaxed\":");
+    pss__jsonc_int(&c, d->untaxed);
+    PSS_JSONC_LIT(&c, ",\"tax\":");
+    pss__jsonc_int(&c, d->tax);
+    PSS_JSONC_LIT(&c, ",\"total\":");
+    pss__jsonc_int(&c, d->total);
+    PSS_JSONC_LIT(&c, ",\"rounding\":");
+    pss__jsonc_int(&c, d->rounding);
+    PSS_JSONC_LIT(&c, "}}");
+    return pss__jsonc_finish(ctx, &c);
 }
 
 /* ---- decode ---- */

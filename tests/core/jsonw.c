@@ -243,38 +243,6 @@ static void out_of_memory(pss_ctx *ctx)
     pss_strbuf_free(&buf);
 }
 
-/* The literal-name writers of the order record: the first member of an object has no comma
- * (its name is copied over the '{' that is then put back), later ones have one. */
-static void literal_names(pss_ctx *ctx, pss_strbuf *buf)
-{
-    pss_jsonw w;
-    pss__jsonw_begin(&w, buf);
-    pss__jsonw_object_lit(&w, PSS_JSONW_NAME("head"));
-    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("x"), -1234567890123LL);
-    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("y"), "q\"uote");
-    pss__jsonw_bool_lit(&w, PSS_JSONW_NAME("z"), false);
-    pss__jsonw_end(&w);
-    pss__jsonw_array_lit(&w, PSS_JSONW_NAME("list"));
-    pss__jsonw_object(&w, NULL);
-    pss__jsonw_str_lit(&w, PSS_JSONW_NAME("k"), NULL);
-    pss__jsonw_end(&w);
-    pss__jsonw_object(&w, NULL);
-    pss__jsonw_end(&w);
-    pss__jsonw_end(&w);
-    pss__jsonw_object_lit(&w, PSS_JSONW_NAME("empty"));
-    pss__jsonw_end(&w);
-    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("max"), INT64_MAX);
-    CHECK_I64(pss__jsonw_finish(ctx, &w), 0);
-    CHECK_STR(buf->data, "{\"v\":1,\"head\":{\"x\":-1234567890123,\"y\":\"q\\\"uote\",\"z\":false},"
-                         "\"list\":[{\"k\":null},{}],\"empty\":{},\"max\":9223372036854775807}");
-    /* a literal name inside an array is a misuse */
-    pss__jsonw_begin(&w, buf);
-    pss__jsonw_array_lit(&w, PSS_JSONW_NAME("list"));
-    pss__jsonw_int_lit(&w, PSS_JSONW_NAME("x"), 1);
-    pss__jsonw_end(&w);
-    CHECK_RC(ctx, pss__jsonw_finish(ctx, &w), PSS_EINVAL);
-}
-
 int main(void)
 {
     pss_ctx *ctx = NULL;
@@ -284,7 +252,6 @@ int main(void)
     exact_text(ctx, &buf);
     same_as_jansson(ctx, &buf);
     misuse(ctx, &buf);
-    literal_names(ctx, &buf);
     out_of_memory(ctx);
     pss_strbuf_free(&buf);
     pss_ctx_free(ctx);
