@@ -513,10 +513,10 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
         pss__copy_text(d->created_by, sizeof d->created_by, by);
     d->paid_at = pss__jr_int(r, doc, "paid_at");
     const char *hash = pss__jr_str_or_null(r, doc, "input_hash");
-    if (!r->rc && hash && strlen(hash) != PSS_HASH_SIZE - 1)
+    if (!r->rc && hash && !pss__input_hash_valid(hash))
         pss__jr_fail(r, "field 'input_hash' is not a hash");
     if (!r->rc && hash)
-        memcpy(d->input_hash, hash, PSS_HASH_SIZE);
+        pss__copy_text(d->input_hash, sizeof d->input_hash, hash);
     json_t *totals = pss__jr_object(r, doc, "totals");
     d->untaxed = pss__jr_int(r, totals, "untaxed");
     d->tax = pss__jr_int(r, totals, "tax");

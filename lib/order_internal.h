@@ -7,10 +7,9 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+#include "input_hash.h"
 #include "pool.h"
 #include "session_internal.h"
-
-#define PSS_HASH_SIZE 17
 
 typedef struct pss_line_tax {
     char *code;

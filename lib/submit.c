@@ -16,78 +16,6 @@ static const unsigned IN_PROGRESS = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRES
 
 #define MAX_BATCH 100000
 
-/* ---- the content hash ---- */
-
-/* FNV-1a over a canonical byte form of what the till sent: every field in a fixed order,
- * strings with their length (so "ab","c" and "a","bc" differ), NULL apart from "". */
-typedef struct hasher {
-    uint64_t h;
-} hasher;
-
-static void hash_bytes(hasher *x, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        x->h ^= p[i];
-        x->h *= 1099511628211ULL;
-    }
-}
-
-static void hash_int(hasher *x, int64_t v)
-{
-    hash_bytes(x, &v, sizeof v);
-}
-
-static void hash_str(hasher *x, const char *s)
-{
-    int64_t len = s ? (int64_t)strlen(s) : -1;
-    hash_int(x, len);
-    if (s)
-        hash_bytes(x, s, (size_t)len);
-}
-
-static void hash_line(hasher *x, const pss_line_input *l)
-{
-    hash_str(x, l->product_id);
-    hash_str(x, l->product_name);
-    hash_str(x, l->category);
-    hash_int(x, l->quantity);
-    hash_int(x, l->unit_price);
-    hash_int(x, l->discount_ppm);
-    hash_int(x, l->refund_line);
-    hash_int(x, (int64_t)l->n_taxes);
-    for (size_t i = 0; i < l->n_taxes && l->taxes; i++)
-        hash_str(x, l->taxes[i]);
-}
-
-static void hash_payment(hasher *x, const pss_payment_input *p)
-{
-    hash_str(x, p->method);
-    hash_int(x, p->amount);
-    hash_int(x, p->state);
-    hash_str(x, p->reference);
-}
-
-static void input_hash(const pss_order_input *in, char out[PSS_HASH_SIZE])
-{
-    hasher x = {1469598103934665603ULL};
-    hash_str(&x, in->refund_of);
-    hash_int(&x, in->invoiced != 0);
-    hash_str(&x, in->note);
-    hash_int(&x, (int64_t)in->n_lines);
-    size_t ls = in->n_lines ? pss__line_input_stride(in->lines[0].version) : 0;
-    for (size_t i = 0; i < in->n_lines; i++)
-        hash_line(&x, (const pss_line_input *)((const char *)in->lines + i * ls));
-    hash_int(&x, (int64_t)in->n_payments);
-    size_t ps = in->n_payments ? pss__payment_input_stride(in->payments[0].version) : 0;
-    for (size_t i = 0; i < in->n_payments; i++)
-        hash_payment(&x, (const pss_payment_input *)((const char *)in->payments + i * ps));
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 15; i >= 0; i--, x.h >>= 4)
-        out[i] = hex[x.h & 15];
-    out[16] = '\0';
-}
-
 /* ---- one order ---- */
 
 typedef struct existing {
@@ -124,10 +52,10 @@ static void fill_result(pss_submit_result *res, const char *order_id, const char
 }
 
 /* The order is already stored: same content is a no-op, other content a conflict. */
-static int check_duplicate(pss_ctx *ctx, const existing *e, const char *id, const char *hash,
-                           pss_submit_result *res)
+static int check_duplicate(pss_ctx *ctx, const existing *e, const pss_order_input *in,
+                           const char *id, const char *hash, pss_submit_result *res)
 {
-    if (strcmp(e->hash, hash) != 0)
+    if (!pss__input_hash_same(in, hash, e->hash))
         return pss__fail(ctx, PSS_ECONFLICT,
                          "order %s was already recorded (session %s) with other content; an "
                          "order id is never reused", id, e->session);
@@ -180,11 +108,11 @@ static int submit_one(pss_stage *st, const pss_order_input *in, pss_submit_resul
     int rc = pss__check_order_input(ctx, in, true, id);
     if (rc)
         return rc;
-    input_hash(in, hash);
+    pss__input_hash(in, hash);
     existing e = {ctx, "", "", 0, false};
     rc = pss__get(ctx, "order", id, on_existing, &e);
     if (rc != PSS_ENOTFOUND)
-        return rc ? rc : check_duplicate(ctx, &e, id, hash, res);
+        return rc ? rc : check_duplicate(ctx, &e, in, id, hash, res);
     pss_order_data *d = NULL;
     if ((rc = build_order(st, in, id, hash, &d)))
         return rc;

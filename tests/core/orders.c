@@ -1,6 +1,9 @@
 /* orders.c: order states, payments (change, electronic, overpay, split, fail, void), cash
  * rounding, refunds and their limits, the invoiced flag, the offline submit (idempotent,
- * conflicting, batched) and bad input, with exact figures and a verify after each part. */
+ * conflicting, batched, recorded under the older input hash), the order record's exact text
+ * and bad input, with exact figures and a verify after each part. */
+#include <jansson.h>
+
 #include "fixture.h"
 
 #include "session_internal.h"
@@ -464,6 +467,135 @@ static void offline_submit(void)
     stop();
 }
 
+typedef struct order_record {
+    char payload[8192];
+    char parent[64];
+    uint64_t rev;
+} order_record;
+
+static int grab_record(const pss_record *rec, void *arg)
+{
+    order_record *r = arg;
+    snprintf(r->payload, sizeof r->payload, "%s", rec->payload);
+    snprintf(r->parent, sizeof r->parent, "%s", rec->parent);
+    r->rev = rec->rev;
+    return 0;
+}
+
+/* The stored input_hash of an order, or with `replace` given, that value put in its place
+ * behind the library's back (as a record written by an older version would hold it). */
+static void stored_hash(const char *id, char *out, size_t size, const char *replace)
+{
+    order_record r;
+    store->begin(store->userdata, PSS_TXN_WRITE);
+    store->get(store->userdata, "order", id, grab_record, &r);
+    char *at = strstr(r.payload, "\"input_hash\":\"");
+    char *value = at ? at + strlen("\"input_hash\":\"") : NULL, *end = value ? strchr(value, '"') : NULL;
+    snprintf(out, size, "%.*s", end ? (int)(end - value) : 0, value ? value : "");
+    if (replace && end) {
+        char text[8192];
+        snprintf(text, sizeof text, "%.*s%s%s", (int)(value - r.payload), r.payload, replace, end);
+        pss_record rec = {"order", id, r.parent, 0, text, strlen(text)};
+        uint64_t rev;
+        CHECK_I64(store->put(store->userdata, &rec, r.rev, &rev), 0);
+    }
+    store->commit(store->userdata);
+}
+
+/* Orders recorded before the word hash hold 16 hex digits of FNV-1a over the same canonical
+ * form: a till that sends such an order again still finds it the same, or a conflict. */
+static void legacy_input_hash(void)
+{
+    start();
+    char id[PSS_ID_SIZE], hash[64];
+    next_id(id);
+    pss_line_input l[2] = {fix_line("cake", 2000, 325, VAT10, 1), fix_line("tea", 1000, 180, NULL, 0)};
+    pss_payment_input p[2] = {fix_pay("Card", 500), fix_pay("Cash", 330)};
+    p[0].state = PSS_PAYMENT_DONE;
+    p[0].reference = "T-118";
+    pss_order_input in = submitted(id, l, 2, p, 2);
+    in.note = "table 4";
+    pss_submit_result res = PSS_SUBMIT_RESULT_INIT;
+    CHECK_OK(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res));
+    /* the word hash of this content: a change of algorithm would turn resubmits into conflicts */
+    stored_hash(id, hash, sizeof hash, "ec68f697c2406d5f");
+    CHECK_STR(hash, "2:83d87876a4bfa03c");
+    char *before = fix_dump(store);
+    CHECK_OK(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res));
+    CHECK_I64(res.duplicate, 1);
+    char *after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before);
+    free(after);
+    p[0].reference = "T-119";
+    CHECK_RC(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res), PSS_ECONFLICT);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "with other content");
+    p[0].reference = "T-118";
+    l[1].category = "";
+    CHECK_RC(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res), PSS_ECONFLICT);
+    l[1].category = NULL;
+    /* a hash in neither form is a damaged record */
+    stored_hash(id, hash, sizeof hash, "EC68F697C2406D5F");
+    CHECK_RC(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res), PSS_ECORRUPT);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "'input_hash' is not a hash");
+    stored_hash(id, hash, sizeof hash, "ec68f697c2406d5f");
+    CHECK_OK(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res));
+    CHECK_I64(res.duplicate, 1);
+    free(before);
+    stop();
+}
+
+/* The order record's exact text (lib/order_codec.c writes its shape by hand), and jansson
+ * reading it and writing the same text back. */
+static void order_record_text(void)
+{
+    start();
+    char id[PSS_ID_SIZE], hash[64];
+    next_id(id);
+    pss_line_input l[2] = {fix_line("cake", 2000, 325, VAT10, 1), fix_line("tea", 1000, 180, NULL, 0)};
+    l[1].product_name = "Tea \"Earl Grey\"";
+    l[1].category = "books";
+    pss_payment_input p[1] = {fix_pay("Card", 830)};
+    p[0].state = PSS_PAYMENT_DONE;
+    p[0].reference = "T-118";
+    pss_order_input in = submitted(id, l, 2, p, 1);
+    in.note = "table 4 \\ window";
+    pss_submit_result res = PSS_SUBMIT_RESULT_INIT;
+    CHECK_OK(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res));
+    stored_hash(id, hash, sizeof hash, NULL);
+    order_record r;
+    store->begin(store->userdata, 0);
+    store->get(store->userdata, "order", id, grab_record, &r);
+    store->commit(store->userdata);
+    char expected[4096];
+    snprintf(expected, sizeof expected,
+             "{\"v\":1,\"id\":\"%s\",\"session\":\"%s\",\"config\":\"%s\",\"number\":1,"
+             "\"state\":\"paid\",\"invoiced\":false,\"note\":\"table 4 \\\\ window\","
+             "\"created_at\":1795248000000,\"created_by\":\"alice\",\"paid_at\":1795248000000,"
+             "\"input_hash\":\"%s\",\"lines\":[{\"product\":\"cake\",\"name\":\"cake\","
+             "\"income_account\":\"Income:Sales\",\"qty\":2000,\"price\":325,\"discount_ppm\":0,"
+             "\"taxes\":[{\"code\":\"VAT10\",\"rate_ppm\":100000,\"included\":true,"
+             "\"account\":\"Liabilities:VAT10\",\"amount\":59}],\"amount\":650,\"untaxed\":591,"
+             "\"tax\":59,\"total\":650},{\"product\":\"tea\",\"name\":\"Tea \\\"Earl Grey\\\"\","
+             "\"category\":\"books\",\"income_account\":\"Income:Books\",\"qty\":1000,"
+             "\"price\":180,\"discount_ppm\":0,\"taxes\":[],\"amount\":180,\"untaxed\":180,"
+             "\"tax\":0,\"total\":180}],\"payments\":[{\"method\":\"Card\",\"cash\":false,"
+             "\"amount\":830,\"state\":\"done\",\"change\":0,\"reference\":\"T-118\","
+             "\"at\":1795248000000}],\"groups\":[{\"account\":\"Income:Sales\",\"taxes\":\"VAT10\","
+             "\"amount\":650,\"untaxed\":591,\"tax\":59,\"tax_lines\":[{\"code\":\"VAT10\","
+             "\"account\":\"Liabilities:VAT10\",\"rate_ppm\":100000,\"included\":true,"
+             "\"base\":591,\"amount\":59}]},{\"account\":\"Income:Books\",\"taxes\":\"\","
+             "\"amount\":180,\"untaxed\":180,\"tax\":0,\"tax_lines\":[]}],"
+             "\"totals\":{\"untaxed\":771,\"tax\":59,\"total\":830,\"rounding\":0}}",
+             id, pss_session_id(session), FIX_CONFIG_ID, hash);
+    CHECK_SAME_TEXT(r.payload, expected);
+    json_t *doc = json_loads(r.payload, JSON_REJECT_DUPLICATES, NULL);
+    char *again = json_dumps(doc, JSON_COMPACT);
+    CHECK_STR(again, r.payload);
+    free(again);
+    json_decref(doc);
+    stop();
+}
+
 static void bad_input(void)
 {
     start();
@@ -572,6 +704,8 @@ int main(void)
     refunds();
     invoiced();
     offline_submit();
+    legacy_input_hash();
+    order_record_text();
     bad_input();
     return check_done();
 }
