@@ -13,25 +13,16 @@
 
 #include <string.h>
 
+#include "hash.h"
 #include "order_internal.h"
 
-#define FNV_OFFSET 1469598103934665603ULL
 #define FNV_PRIME 1099511628211ULL
-#define WORD_MULTIPLIER 0x9E3779B97F4A7C15ULL /* 2^64 / golden ratio, odd */
 #define WORD_PREFIX "2:"
 
 typedef struct hasher {
     uint64_t h;
     bool fnv; /* the form of records written before the word hash */
 } hasher;
-
-/* Each step is a bijection of the state (multiplying by an odd number, then an xor-shift):
- * two inputs that differ in one word always end in different states. */
-static void add_word(hasher *x, uint64_t w)
-{
-    uint64_t h = (x->h ^ w) * WORD_MULTIPLIER;
-    x->h = h ^ (h >> 32);
-}
 
 static void add_fnv_bytes(hasher *x, const unsigned char *p, size_t len)
 {
@@ -48,46 +39,21 @@ static void add_int(hasher *x, int64_t v)
     if (x->fnv)
         add_fnv_bytes(x, (const unsigned char *)&v, sizeof v);
     else
-        add_word(x, (uint64_t)v);
+        x->h = pss__hash_word(x->h, (uint64_t)v);
 }
 
-/* Eight bytes read as a little-endian number, so that a store moved to a big-endian machine
- * keeps its hashes. */
-static uint64_t load_le64(const char *s)
-{
-    uint64_t w;
-    memcpy(&w, s, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    w = __builtin_bswap64(w);
-#endif
-    return w;
-}
-
-/* Eight bytes at a time; the last word is zero-padded (the length went in first). */
-static void add_text_words(hasher *x, const char *s, size_t len)
-{
-    size_t i = 0;
-    uint64_t w;
-    for (; i + 8 <= len; i += 8)
-        add_word(x, load_le64(s + i));
-    if (i == len)
-        return;
-    w = 0;
-    for (size_t k = 0; i + k < len; k++)
-        w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-    add_word(x, w);
-}
-
+/* The length (-1 for NULL), then the bytes. */
 static void add_str(hasher *x, const char *s)
 {
-    int64_t len = s ? (int64_t)strlen(s) : -1;
-    add_int(x, len);
-    if (!s)
-        return;
-    if (x->fnv)
-        add_fnv_bytes(x, (const unsigned char *)s, (size_t)len);
-    else
-        add_text_words(x, s, (size_t)len);
+    if (!s) {
+        add_int(x, -1);
+    } else if (x->fnv) {
+        size_t len = strlen(s);
+        add_int(x, (int64_t)len);
+        add_fnv_bytes(x, (const unsigned char *)s, len);
+    } else {
+        x->h = pss__hash_text(x->h, s, strlen(s));
+    }
 }
 
 static void add_line(hasher *x, const pss_line_input *l)
@@ -114,7 +80,7 @@ static void add_payment(hasher *x, const pss_payment_input *p)
 
 static uint64_t hash_of(const pss_order_input *in, bool fnv)
 {
-    hasher x = {FNV_OFFSET, fnv};
+    hasher x = {PSS_HASH_SEED, fnv};
     add_str(&x, in->refund_of);
     add_int(&x, in->invoiced != 0);
     add_str(&x, in->note);

@@ -2,6 +2,7 @@
  * one list per kind+parent in creation order), the claims, the audit trail, the undo log that
  * makes rollback exact, the recursive mutex that serializes transactions between contexts and
  * threads, and pss_memstore_dump(). */
+#include "hash.h"
 #include "internal.h"
 #include "strbuf.h"
 #include "text.h"
@@ -28,25 +29,14 @@ typedef struct ptable {
     hash_fn hash_of;
 } ptable;
 
-static uint64_t fnv_add(uint64_t h, const char *s)
-{
-    do { /* the NUL too, so ("ab","c") and ("a","bc") differ */
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    } while (*s++);
-    return h;
-}
-
-/* FNV-1a alone leaves the low bits (the ones a power-of-two table uses) poorly mixed. */
+/* The word hash gives well-mixed low bits (the ones a power-of-two table uses) as well as the
+ * high ones the tags take. */
 static uint32_t hash_pair(const char *a, const char *b)
 {
-    uint64_t h = fnv_add(1469598103934665603ULL, a);
+    uint64_t h = pss__hash_text(PSS_HASH_SEED, a, strlen(a));
     if (b)
-        h = fnv_add(h, b);
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return (uint32_t)h;
+        h = pss__hash_text(h, b, strlen(b));
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 static uint16_t tag_of(uint32_t hash)
