@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-/* Decimal digits of m: log10 from the bit length (1233/4096 is just below log10(2)), then one
+/* Decimal digits of m >= 10: log10 from the bit length (1233/4096 is just below log10(2)), then one
  * comparison to settle it. */
 static size_t digits_of(uint64_t m)
 {
@@ -16,8 +16,6 @@ static size_t digits_of(uint64_t m)
                                       1000000000000000ULL, 10000000000000000ULL,
                                       100000000000000000ULL, 1000000000000000000ULL,
                                       10000000000000000000ULL};
-    if (m < 10)
-        return 1;
     unsigned bits = 64u - (unsigned)__builtin_clzll(m);
     size_t t = (size_t)(bits * 1233u) >> 12;
     return t + (m >= powers[t]);
@@ -34,6 +32,10 @@ char *pss__json_put_int(char *out, int64_t v)
     uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     if (v < 0)
         *out++ = '-';
+    if (m < 10) { /* zeros and flags: a good part of a record */
+        *out = (char)('0' + m);
+        return out + 1;
+    }
     char *end = out + digits_of(m), *p = end;
     while (m >= 100) {
         p -= 2;

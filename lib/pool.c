@@ -14,9 +14,10 @@ struct pss_pool_chunk {
     alignas(max_align_t) unsigned char data[];
 };
 
+/* `to` is a power of two: a mask, not a division (take runs for every string of an order). */
 static size_t round_up(size_t n, size_t to)
 {
-    return (n + to - 1) / to * to;
+    return (n + to - 1) & ~(to - 1);
 }
 
 static pss_pool_chunk *add_chunk(const pss_allocator *a, pss_pool *p, size_t need)
@@ -33,7 +34,7 @@ static pss_pool_chunk *add_chunk(const pss_allocator *a, pss_pool *p, size_t nee
 }
 
 /* Strings are packed (align 1); arrays start on a boundary fit for any type. */
-static void *take(const pss_allocator *a, pss_pool *p, size_t size, size_t align)
+static inline void *take(const pss_allocator *a, pss_pool *p, size_t size, size_t align)
 {
     if (size > SIZE_MAX / 2)
         return NULL;
