@@ -74,4 +74,16 @@ static inline uint64_t pss__hash_text(uint64_t h, const char *s, size_t len)
 #pragma GCC diagnostic pop
 #endif
 
+/* For hash tables, which use the low bits: a multiply only carries a difference upwards, so
+ * two keys differing in their last byte would share their low bits. murmur3's finalizer
+ * spreads every bit over all of them. */
+static inline uint64_t pss__hash_spread(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
 #endif

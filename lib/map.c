@@ -3,14 +3,12 @@
 
 #include <string.h>
 
-uint64_t pss_hash(const char *s)
+#include "hash.h"
+
+/* The word hash: the running-total keys of every order are looked up here. */
+static uint64_t key_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
+    return pss__hash_spread(pss__hash_text(PSS_HASH_SEED, s, strlen(s)));
 }
 
 void pss_map_init(pss_map *m, const pss_allocator *alloc)
@@ -31,7 +29,7 @@ void pss_map_clear(pss_map *m)
 static size_t slot_of(const pss_map *m, const char *key, int *found)
 {
     size_t mask = m->slots - 1;
-    size_t s = (size_t)pss_hash(key) & mask;
+    size_t s = (size_t)key_hash(key) & mask;
     for (;;) {
         uint32_t at = m->index[s];
         if (at == 0) {

@@ -31,6 +31,5 @@ void *pss_map_remove(pss_map *m, const char *key);
 size_t pss_map_count(const pss_map *m);
 /* Iteration in insertion order: for (size_t i = 0; pss_map_next(m, &i, &e);) */
 int pss_map_next(const pss_map *m, size_t *pos, pss_map_entry **entry);
-uint64_t pss_hash(const char *s);
 
 #endif

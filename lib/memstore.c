@@ -29,14 +29,13 @@ typedef struct ptable {
     hash_fn hash_of;
 } ptable;
 
-/* The word hash gives well-mixed low bits (the ones a power-of-two table uses) as well as the
- * high ones the tags take. */
+/* Spread: the low bits pick the slot, bits 16-31 the tag. */
 static uint32_t hash_pair(const char *a, const char *b)
 {
     uint64_t h = pss__hash_text(PSS_HASH_SEED, a, strlen(a));
     if (b)
         h = pss__hash_text(h, b, strlen(b));
-    return (uint32_t)(h ^ (h >> 32));
+    return (uint32_t)pss__hash_spread(h);
 }
 
 static uint16_t tag_of(uint32_t hash)
