@@ -14,6 +14,8 @@ void pss__jr_init(pss_jr *r, pss_ctx *ctx, const char *kind, const char *id)
     r->id = id;
     r->rc = 0;
     r->code = PSS_ECORRUPT;
+    r->max_version = PSS_SCHEMA_VERSION;
+    r->version = 0;
 }
 
 void pss__jr_init_input(pss_jr *r, pss_ctx *ctx, const char *what)
@@ -64,13 +66,14 @@ json_t *pss__jr_parse(pss_jr *r, const char *payload, size_t len)
         return NULL;
     }
     long long version = (long long)json_integer_value(v);
-    if (version > PSS_SCHEMA_VERSION) {
+    if (version > r->max_version) {
         json_decref(doc);
         r->rc = pss__fail(r->ctx, PSS_EVERSION,
                           "stored %s %s has schema version %lld; this library reads up to %d",
-                          r->kind, r->id, version, PSS_SCHEMA_VERSION);
+                          r->kind, r->id, version, r->max_version);
         return NULL;
     }
+    r->version = (int)version;
     return doc;
 }
 
@@ -102,6 +105,14 @@ int64_t pss__jr_int_or(pss_jr *r, json_t *obj, const char *key, int64_t fallback
     if (!v || json_is_null(v))
         return fallback;
     return pss__jr_int(r, obj, key);
+}
+
+bool pss__jr_bool_or(pss_jr *r, json_t *obj, const char *key, bool fallback)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return false;
+    return v ? pss__jr_bool(r, obj, key) : fallback;
 }
 
 int64_t pss__jr_range(pss_jr *r, json_t *obj, const char *key, int64_t min, int64_t max)

@@ -10,8 +10,11 @@
 #include "internal.h"
 #include "strbuf.h"
 
-/* Schema version written in the "v" field of every payload this library writes. */
+/* Schema version written in the "v" field of every payload this library writes... */
 #define PSS_SCHEMA_VERSION 1
+/* ...but the order record's, which is 2: its tax snapshots in one table, defaults left out
+ * (doc/storage.md). Its reader reads both. */
+#define PSS_ORDER_SCHEMA_VERSION 2
 
 /* A reader over one record: the first failure is kept in rc, later reads are no-ops that
  * return neutral values, so decoders read linearly and check rc once. */
@@ -21,6 +24,8 @@ typedef struct pss_jr {
     const char *id;
     int rc;
     int code; /* PSS_ECORRUPT for stored records, PSS_EINVAL for documents from the host */
+    int max_version; /* the newest "v" the decoder reads: PSS_SCHEMA_VERSION unless it says */
+    int version;     /* the payload's "v", once parsed */
 } pss_jr;
 
 void pss__jr_init(pss_jr *r, pss_ctx *ctx, const char *kind, const char *id);
@@ -42,6 +47,7 @@ const char *pss__jr_str(pss_jr *r, json_t *obj, const char *key);
 /* NULL when absent or null. */
 const char *pss__jr_str_or_null(pss_jr *r, json_t *obj, const char *key);
 bool pss__jr_bool(pss_jr *r, json_t *obj, const char *key);
+bool pss__jr_bool_or(pss_jr *r, json_t *obj, const char *key, bool fallback);
 /* NULL after a failure. */
 json_t *pss__jr_array(pss_jr *r, json_t *obj, const char *key);
 json_t *pss__jr_object(pss_jr *r, json_t *obj, const char *key);

@@ -149,22 +149,106 @@ static void encode_plain(pss_jsonc *c, const char *s)
     pss__jsonc_plain(c, s, strlen(s));
 }
 
-static void encode_line_tax(const pss_line_tax *t, pss_jsonc *c)
+/* The order's tax table: each tax code's snapshot (rate, included, account) once, taken from
+ * its first use; the lines' and groups' taxes then write only what differs from it (a refund
+ * line made under another rate, say). Codes past TABLE_MAX keep full snapshots. */
+#define TABLE_MAX 16
+
+typedef struct tax_entry {
+    const char *code, *account;
+    int64_t rate_ppm;
+    bool included;
+} tax_entry;
+
+typedef struct tax_table {
+    tax_entry e[TABLE_MAX];
+    size_t n;
+} tax_table;
+
+static const tax_entry *table_find(const tax_table *t, const char *code)
 {
-    PSS_JSONC_LIT(c, "{\"code\":");
-    pss__jsonc_str(c, t->code);
-    PSS_JSONC_LIT(c, ",\"rate_ppm\":");
-    pss__jsonc_int(c, t->rate_ppm);
-    PSS_JSONC_LIT(c, ",\"included\":");
-    pss__jsonc_bool(c, t->included);
-    PSS_JSONC_LIT(c, ",\"account\":");
-    pss__jsonc_str(c, t->account);
-    PSS_JSONC_LIT(c, ",\"amount\":");
-    pss__jsonc_int(c, t->amount);
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->e[i].code, code) == 0)
+            return &t->e[i];
+    return NULL;
+}
+
+static void table_add(tax_table *t, const tax_entry *e)
+{
+    if (t->n < TABLE_MAX && e->code && !table_find(t, e->code))
+        t->e[t->n++] = *e;
+}
+
+static void table_build(const pss_order_data *d, tax_table *t)
+{
+    t->n = 0;
+    for (size_t i = 0; i < d->n_lines; i++)
+        for (size_t k = 0; k < d->lines[i].n_taxes; k++) {
+            const pss_line_tax *lt = &d->lines[i].taxes[k];
+            table_add(t, &(tax_entry){lt->code, lt->account, lt->rate_ppm, lt->included});
+        }
+    for (size_t i = 0; i < d->n_groups; i++)
+        for (size_t k = 0; k < d->groups[i].n_taxes; k++) {
+            const pss_group_tax *gt = &d->groups[i].taxes[k];
+            table_add(t, &(tax_entry){gt->code, gt->account, gt->rate_ppm, gt->included});
+        }
+}
+
+static void encode_table(const tax_table *t, pss_jsonc *c)
+{
+    if (t->n == 0)
+        return;
+    PSS_JSONC_LIT(c, ",\"taxes\":{");
+    for (size_t i = 0; i < t->n; i++) {
+        if (i)
+            PSS_JSONC_LIT(c, ",");
+        pss__jsonc_str(c, t->e[i].code);
+        PSS_JSONC_LIT(c, ":{\"rate_ppm\":");
+        pss__jsonc_int(c, t->e[i].rate_ppm);
+        PSS_JSONC_LIT(c, ",\"included\":");
+        pss__jsonc_bool(c, t->e[i].included);
+        PSS_JSONC_LIT(c, ",\"account\":");
+        pss__jsonc_str(c, t->e[i].account);
+        PSS_JSONC_LIT(c, "}");
+    }
     PSS_JSONC_LIT(c, "}");
 }
 
-static void encode_line(const pss_line *l, pss_jsonc *c)
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The code, then the snapshot fields that differ from the table (all of them without an
+ * entry). */
+static void encode_snapshot(const tax_table *t, const tax_entry *s, pss_jsonc *c)
+{
+    const tax_entry *e = s->code ? table_find(t, s->code) : NULL;
+    PSS_JSONC_LIT(c, "{\"code\":");
+    pss__jsonc_str(c, s->code);
+    if (!e || e->rate_ppm != s->rate_ppm) {
+        PSS_JSONC_LIT(c, ",\"rate_ppm\":");
+        pss__jsonc_int(c, s->rate_ppm);
+    }
+    if (!e || e->included != s->included) {
+        PSS_JSONC_LIT(c, ",\"included\":");
+        pss__jsonc_bool(c, s->included);
+    }
+    if (!e || !same_text(e->account, s->account)) {
+        PSS_JSONC_LIT(c, ",\"account\":");
+        pss__jsonc_str(c, s->account);
+    }
+}
+
+static void encode_line_tax(const tax_table *t, const pss_line_tax *lt, pss_jsonc *c)
+{
+    encode_snapshot(t, &(tax_entry){lt->code, lt->account, lt->rate_ppm, lt->included}, c);
+    PSS_JSONC_LIT(c, ",\"amount\":");
+    pss__jsonc_int(c, lt->amount);
+    PSS_JSONC_LIT(c, "}");
+}
+
+static void encode_line(const tax_table *t, const pss_line *l, pss_jsonc *c)
 {
     PSS_JSONC_LIT(c, "{\"product\":");
     pss__jsonc_str(c, l->product_id);
@@ -180,8 +264,10 @@ static void encode_line(const pss_line *l, pss_jsonc *c)
     pss__jsonc_int(c, l->qty);
     PSS_JSONC_LIT(c, ",\"price\":");
     pss__jsonc_int(c, l->price);
-    PSS_JSONC_LIT(c, ",\"discount_ppm\":");
-    pss__jsonc_int(c, l->discount_ppm);
+    if (l->discount_ppm) { /* absent reads as 0 */
+        PSS_JSONC_LIT(c, ",\"discount_ppm\":");
+        pss__jsonc_int(c, l->discount_ppm);
+    }
     if (l->refund_line >= 0) {
         PSS_JSONC_LIT(c, ",\"refund_line\":");
         pss__jsonc_int(c, l->refund_line);
@@ -190,7 +276,7 @@ static void encode_line(const pss_line *l, pss_jsonc *c)
     for (size_t i = 0; i < l->n_taxes; i++) {
         if (i)
             PSS_JSONC_LIT(c, ",");
-        encode_line_tax(&l->taxes[i], c);
+        encode_line_tax(t, &l->taxes[i], c);
     }
     PSS_JSONC_LIT(c, "],\"amount\":");
     pss__jsonc_int(c, l->amount);
@@ -213,8 +299,10 @@ static void encode_payment(const pss_payment *p, pss_jsonc *c)
     pss__jsonc_int(c, p->amount);
     PSS_JSONC_LIT(c, ",\"state\":");
     encode_plain(c, pss__name_of(pss_payment_state_names, p->state));
-    PSS_JSONC_LIT(c, ",\"change\":");
-    pss__jsonc_int(c, p->change);
+    if (p->change) {
+        PSS_JSONC_LIT(c, ",\"change\":");
+        pss__jsonc_int(c, p->change);
+    }
     if (p->reference) {
         PSS_JSONC_LIT(c, ",\"reference\":");
         pss__jsonc_str(c, p->reference);
@@ -228,24 +316,17 @@ static void encode_payment(const pss_payment *p, pss_jsonc *c)
     PSS_JSONC_LIT(c, "}");
 }
 
-static void encode_group_tax(const pss_group_tax *t, pss_jsonc *c)
+static void encode_group_tax(const tax_table *t, const pss_group_tax *gt, pss_jsonc *c)
 {
-    PSS_JSONC_LIT(c, "{\"code\":");
-    pss__jsonc_str(c, t->code);
-    PSS_JSONC_LIT(c, ",\"account\":");
-    pss__jsonc_str(c, t->account);
-    PSS_JSONC_LIT(c, ",\"rate_ppm\":");
-    pss__jsonc_int(c, t->rate_ppm);
-    PSS_JSONC_LIT(c, ",\"included\":");
-    pss__jsonc_bool(c, t->included);
+    encode_snapshot(t, &(tax_entry){gt->code, gt->account, gt->rate_ppm, gt->included}, c);
     PSS_JSONC_LIT(c, ",\"base\":");
-    pss__jsonc_int(c, t->base);
+    pss__jsonc_int(c, gt->base);
     PSS_JSONC_LIT(c, ",\"amount\":");
-    pss__jsonc_int(c, t->amount);
+    pss__jsonc_int(c, gt->amount);
     PSS_JSONC_LIT(c, "}");
 }
 
-static void encode_group(const pss_group *g, pss_jsonc *c)
+static void encode_group(const tax_table *t, const pss_group *g, pss_jsonc *c)
 {
     PSS_JSONC_LIT(c, "{\"account\":");
     pss__jsonc_str(c, g->account);
@@ -261,14 +342,14 @@ static void encode_group(const pss_group *g, pss_jsonc *c)
     for (size_t i = 0; i < g->n_taxes; i++) {
         if (i)
             PSS_JSONC_LIT(c, ",");
-        encode_group_tax(&g->taxes[i], c);
+        encode_group_tax(t, &g->taxes[i], c);
     }
     PSS_JSONC_LIT(c, "]}");
 }
 
 static void encode_head(const pss_order_data *d, pss_jsonc *c)
 {
-    PSS_JSONC_LIT(c, "{\"v\":" PSS_STRINGIFY(PSS_SCHEMA_VERSION) ",\"id\":");
+    PSS_JSONC_LIT(c, "{\"v\":" PSS_STRINGIFY(PSS_ORDER_SCHEMA_VERSION) ",\"id\":");
     encode_plain(c, d->id);
     PSS_JSONC_LIT(c, ",\"session\":");
     encode_plain(c, d->session_id);
@@ -278,8 +359,8 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
     pss__jsonc_int(c, d->number);
     PSS_JSONC_LIT(c, ",\"state\":");
     encode_plain(c, pss__name_of(pss_order_state_names, d->state));
-    PSS_JSONC_LIT(c, ",\"invoiced\":");
-    pss__jsonc_bool(c, d->invoiced);
+    if (d->invoiced) /* absent reads as false */
+        PSS_JSONC_LIT(c, ",\"invoiced\":true");
     if (d->refund_of[0]) { /* like category: written only when set */
         PSS_JSONC_LIT(c, ",\"refund_of\":");
         encode_plain(c, d->refund_of);
@@ -303,13 +384,16 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
 int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf)
 {
     pss_jsonc c;
+    tax_table table;
+    table_build(d, &table);
     pss__jsonc_begin(&c, buf);
     encode_head(d, &c);
+    encode_table(&table, &c);
     PSS_JSONC_LIT(&c, ",\"lines\":[");
     for (size_t i = 0; i < d->n_lines; i++) {
         if (i)
             PSS_JSONC_LIT(&c, ",");
-        encode_line(&d->lines[i], &c);
+        encode_line(&table, &d->lines[i], &c);
     }
     PSS_JSONC_LIT(&c, "],\"payments\":[");
     for (size_t i = 0; i < d->n_payments; i++) {
@@ -321,7 +405,7 @@ int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf)
     for (size_t i = 0; i < d->n_groups; i++) {
         if (i)
             PSS_JSONC_LIT(&c, ",");
-        encode_group(&d->groups[i], &c);
+        encode_group(&table, &d->groups[i], &c);
     }
     PSS_JSONC_LIT(&c, "],\"totals\":{\"untaxed\":");
     pss__jsonc_int(&c, d->untaxed);
@@ -329,8 +413,10 @@ int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf)
     pss__jsonc_int(&c, d->tax);
     PSS_JSONC_LIT(&c, ",\"total\":");
     pss__jsonc_int(&c, d->total);
-    PSS_JSONC_LIT(&c, ",\"rounding\":");
-    pss__jsonc_int(&c, d->rounding);
+    if (d->rounding) {
+        PSS_JSONC_LIT(&c, ",\"rounding\":");
+        pss__jsonc_int(&c, d->rounding);
+    }
     PSS_JSONC_LIT(&c, "}}");
     return pss__jsonc_finish(ctx, &c);
 }
@@ -357,7 +443,23 @@ static void decode_id_into(pss_jr *r, const char *s, char out[PSS_ID_SIZE], cons
         pss__jr_fail(r, "field '%s' is not a UUID", field);
 }
 
-static void decode_line_taxes(pss_jr *r, pss_pool *pool, json_t *lo, pss_line *l)
+/* A tax's snapshot: each field from the tax itself when there, else from the order's table
+ * (version 2); version 1 records have every field on every tax and no table. */
+static void decode_snapshot(pss_jr *r, json_t *table, json_t *t, tax_entry *out)
+{
+    out->code = pss__jr_str(r, t, "code");
+    json_t *entry = !r->rc && table ? json_object_get(table, out->code) : NULL;
+    if (entry && !json_is_object(entry)) {
+        pss__jr_fail(r, "tax table entry '%s' is not an object", out->code);
+        entry = NULL;
+    }
+    out->rate_ppm = pss__jr_range(r, json_object_get(t, "rate_ppm") ? t : entry, "rate_ppm", 0,
+                                  10000000);
+    out->included = pss__jr_bool(r, json_object_get(t, "included") ? t : entry, "included");
+    out->account = pss__jr_str(r, json_object_get(t, "account") ? t : entry, "account");
+}
+
+static void decode_line_taxes(pss_jr *r, pss_pool *pool, json_t *table, json_t *lo, pss_line *l)
 {
     json_t *taxes = pss__jr_array(r, lo, "taxes");
     size_t n = json_array_size(taxes);
@@ -375,15 +477,17 @@ static void decode_line_taxes(pss_jr *r, pss_pool *pool, json_t *lo, pss_line *l
         json_t *t = pss__jr_item(r, taxes, i, "taxes");
         pss_line_tax *lt = &l->taxes[i];
         l->n_taxes = i + 1;
-        lt->code = pool_dup(r, pool, pss__jr_str(r, t, "code"));
-        lt->rate_ppm = pss__jr_range(r, t, "rate_ppm", 0, 10000000);
-        lt->included = pss__jr_bool(r, t, "included");
-        lt->account = pool_dup(r, pool, pss__jr_str(r, t, "account"));
+        tax_entry e;
+        decode_snapshot(r, table, t, &e);
+        lt->code = pool_dup(r, pool, e.code);
+        lt->rate_ppm = e.rate_ppm;
+        lt->included = e.included;
+        lt->account = pool_dup(r, pool, e.account);
         lt->amount = pss__jr_int(r, t, "amount");
     }
 }
 
-static void decode_line(pss_jr *r, pss_pool *pool, json_t *lo, pss_line *l)
+static void decode_line(pss_jr *r, pss_pool *pool, json_t *table, json_t *lo, pss_line *l)
 {
     l->product_id = pool_dup(r, pool, pss__jr_str(r, lo, "product"));
     l->product_name = pool_dup(r, pool, pss__jr_str(r, lo, "name"));
@@ -391,16 +495,18 @@ static void decode_line(pss_jr *r, pss_pool *pool, json_t *lo, pss_line *l)
     l->income_account = pool_dup(r, pool, pss__jr_str(r, lo, "income_account"));
     l->qty = pss__jr_int(r, lo, "qty");
     l->price = pss__jr_int(r, lo, "price");
-    l->discount_ppm = pss__jr_range(r, lo, "discount_ppm", 0, 1000000);
+    l->discount_ppm = 0; /* absent in version 2 when 0 */
+    if (json_object_get(lo, "discount_ppm"))
+        l->discount_ppm = pss__jr_range(r, lo, "discount_ppm", 0, 1000000);
     l->refund_line = pss__jr_int_or(r, lo, "refund_line", -1);
-    decode_line_taxes(r, pool, lo, l);
+    decode_line_taxes(r, pool, table, lo, l);
     l->amount = pss__jr_int(r, lo, "amount");
     l->untaxed = pss__jr_int(r, lo, "untaxed");
     l->tax = pss__jr_int(r, lo, "tax");
     l->total = pss__jr_int(r, lo, "total");
 }
 
-static void decode_lines(pss_jr *r, json_t *doc, pss_order_data *d)
+static void decode_lines(pss_jr *r, json_t *doc, json_t *table, pss_order_data *d)
 {
     json_t *lines = pss__jr_array(r, doc, "lines");
     size_t n = json_array_size(lines);
@@ -413,7 +519,7 @@ static void decode_lines(pss_jr *r, json_t *doc, pss_order_data *d)
     d->cap_lines = n;
     for (size_t i = 0; i < n && !r->rc; i++) {
         d->n_lines = i + 1;
-        decode_line(r, &d->pool, pss__jr_item(r, lines, i, "lines"), &d->lines[i]);
+        decode_line(r, &d->pool, table, pss__jr_item(r, lines, i, "lines"), &d->lines[i]);
         if (!r->rc && pss__taxset_of(r->ctx, &d->pool, &d->lines[i]))
             r->rc = PSS_ENOMEM;
     }
@@ -438,14 +544,14 @@ static void decode_payments(pss_jr *r, json_t *doc, pss_order_data *d)
         p->cash = pss__jr_bool(r, po, "cash");
         p->amount = pss__jr_int(r, po, "amount");
         p->state = (pss_payment_state)pss__jr_enum(r, po, "state", pss_payment_state_names);
-        p->change = pss__jr_int(r, po, "change");
+        p->change = pss__jr_int_or(r, po, "change", 0);
         p->reference = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reference"));
         p->reason = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reason"));
         p->at = pss__jr_int(r, po, "at");
     }
 }
 
-static void decode_group(pss_jr *r, pss_pool *pool, json_t *go, pss_group *g)
+static void decode_group(pss_jr *r, pss_pool *pool, json_t *table, json_t *go, pss_group *g)
 {
     g->account = pool_dup(r, pool, pss__jr_str(r, go, "account"));
     g->taxset = pool_dup(r, pool, pss__jr_str(r, go, "taxes"));
@@ -468,16 +574,18 @@ static void decode_group(pss_jr *r, pss_pool *pool, json_t *go, pss_group *g)
         json_t *t = pss__jr_item(r, taxes, k, "tax_lines");
         pss_group_tax *gt = &g->taxes[k];
         g->n_taxes = k + 1;
-        gt->code = pool_dup(r, pool, pss__jr_str(r, t, "code"));
-        gt->account = pool_dup(r, pool, pss__jr_str(r, t, "account"));
-        gt->rate_ppm = pss__jr_int(r, t, "rate_ppm");
-        gt->included = pss__jr_bool(r, t, "included");
+        tax_entry e;
+        decode_snapshot(r, table, t, &e);
+        gt->code = pool_dup(r, pool, e.code);
+        gt->account = pool_dup(r, pool, e.account);
+        gt->rate_ppm = e.rate_ppm;
+        gt->included = e.included;
         gt->base = pss__jr_int(r, t, "base");
         gt->amount = pss__jr_int(r, t, "amount");
     }
 }
 
-static void decode_groups(pss_jr *r, json_t *doc, pss_order_data *d)
+static void decode_groups(pss_jr *r, json_t *doc, json_t *table, pss_order_data *d)
 {
     json_t *groups = pss__jr_array(r, doc, "groups");
     size_t n = json_array_size(groups);
@@ -489,7 +597,7 @@ static void decode_groups(pss_jr *r, json_t *doc, pss_order_data *d)
     }
     for (size_t i = 0; i < n && !r->rc; i++) {
         d->n_groups = i + 1;
-        decode_group(r, &d->pool, pss__jr_item(r, groups, i, "groups"), &d->groups[i]);
+        decode_group(r, &d->pool, table, pss__jr_item(r, groups, i, "groups"), &d->groups[i]);
     }
 }
 
@@ -502,7 +610,7 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     d->state = (pss_order_state)pss__jr_enum(r, doc, "state", pss_order_state_names);
     if (!r->rc && d->state == PSS_ORDER_DONE)
         pss__jr_fail(r, "order state 'done' is never stored (paid orders of closed sessions)");
-    d->invoiced = pss__jr_bool(r, doc, "invoiced");
+    d->invoiced = pss__jr_bool_or(r, doc, "invoiced", false);
     decode_id_into(r, pss__jr_str_or_null(r, doc, "refund_of"), d->refund_of, "refund_of");
     d->note = pool_dup(r, &d->pool, pss__jr_str_or_null(r, doc, "note"));
     d->created_at = pss__jr_int(r, doc, "created_at");
@@ -521,13 +629,14 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     d->untaxed = pss__jr_int(r, totals, "untaxed");
     d->tax = pss__jr_int(r, totals, "tax");
     d->total = pss__jr_int(r, totals, "total");
-    d->rounding = pss__jr_int(r, totals, "rounding");
+    d->rounding = pss__jr_int_or(r, totals, "rounding", 0);
 }
 
 int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
 {
     pss_jr r;
     pss__jr_init(&r, ctx, "order", rec->id);
+    r.max_version = PSS_ORDER_SCHEMA_VERSION;
     json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
     if (!doc)
         return r.rc;
@@ -536,10 +645,13 @@ int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
         json_decref(doc);
         return pss__oom(ctx);
     }
+    json_t *table = json_object_get(doc, "taxes");
+    if (table && !json_is_object(table))
+        pss__jr_fail(&r, "field 'taxes' is not an object");
     decode_head(&r, doc, d);
-    decode_lines(&r, doc, d);
+    decode_lines(&r, doc, table, d);
     decode_payments(&r, doc, d);
-    decode_groups(&r, doc, d);
+    decode_groups(&r, doc, table, d);
     json_decref(doc);
     if (!r.rc && strcmp(d->id, rec->id) != 0)
         pss__jr_fail(&r, "it says its id is %s", d->id);

@@ -6,6 +6,7 @@
 
 #include "fixture.h"
 
+#include "order_internal.h"
 #include "session_internal.h"
 
 static pss_ctx *ctx;
@@ -566,8 +567,36 @@ static void order_record_text(void)
     store->begin(store->userdata, 0);
     store->get(store->userdata, "order", id, grab_record, &r);
     store->commit(store->userdata);
-    char expected[4096];
+    char expected[4096], v1[4096];
     snprintf(expected, sizeof expected,
+             "{\"v\":2,\"id\":\"%s\",\"session\":\"%s\",\"config\":\"%s\",\"number\":1,"
+             "\"state\":\"paid\",\"note\":\"table 4 \\\\ window\","
+             "\"created_at\":1795248000000,\"created_by\":\"alice\",\"paid_at\":1795248000000,"
+             "\"input_hash\":\"%s\",\"taxes\":{\"VAT10\":{\"rate_ppm\":100000,\"included\":true,"
+             "\"account\":\"Liabilities:VAT10\"}},\"lines\":[{\"product\":\"cake\",\"name\":\"cake\","
+             "\"income_account\":\"Income:Sales\",\"qty\":2000,\"price\":325,"
+             "\"taxes\":[{\"code\":\"VAT10\",\"amount\":59}],\"amount\":650,\"untaxed\":591,"
+             "\"tax\":59,\"total\":650},{\"product\":\"tea\",\"name\":\"Tea \\\"Earl Grey\\\"\","
+             "\"category\":\"books\",\"income_account\":\"Income:Books\",\"qty\":1000,"
+             "\"price\":180,\"taxes\":[],\"amount\":180,\"untaxed\":180,"
+             "\"tax\":0,\"total\":180}],\"payments\":[{\"method\":\"Card\",\"cash\":false,"
+             "\"amount\":830,\"state\":\"done\",\"reference\":\"T-118\","
+             "\"at\":1795248000000}],\"groups\":[{\"account\":\"Income:Sales\",\"taxes\":\"VAT10\","
+             "\"amount\":650,\"untaxed\":591,\"tax\":59,\"tax_lines\":[{\"code\":\"VAT10\","
+             "\"base\":591,\"amount\":59}]},{\"account\":\"Income:Books\",\"taxes\":\"\","
+             "\"amount\":180,\"untaxed\":180,\"tax\":0,\"tax_lines\":[]}],"
+             "\"totals\":{\"untaxed\":771,\"tax\":59,\"total\":830}}",
+             id, pss_session_id(session), FIX_CONFIG_ID, hash);
+    CHECK_SAME_TEXT(r.payload, expected);
+    json_t *doc = json_loads(r.payload, JSON_REJECT_DUPLICATES, NULL);
+    char *again = json_dumps(doc, JSON_COMPACT);
+    CHECK_STR(again, r.payload);
+    free(again);
+    json_decref(doc);
+
+    /* the same order as a version 1 record wrote it (every snapshot and default spelled out):
+     * read, it is the same order, and written again it is the version 2 text */
+    snprintf(v1, sizeof v1,
              "{\"v\":1,\"id\":\"%s\",\"session\":\"%s\",\"config\":\"%s\",\"number\":1,"
              "\"state\":\"paid\",\"invoiced\":false,\"note\":\"table 4 \\\\ window\","
              "\"created_at\":1795248000000,\"created_by\":\"alice\",\"paid_at\":1795248000000,"
@@ -587,12 +616,68 @@ static void order_record_text(void)
              "\"amount\":180,\"untaxed\":180,\"tax\":0,\"tax_lines\":[]}],"
              "\"totals\":{\"untaxed\":771,\"tax\":59,\"total\":830,\"rounding\":0}}",
              id, pss_session_id(session), FIX_CONFIG_ID, hash);
-    CHECK_SAME_TEXT(r.payload, expected);
-    json_t *doc = json_loads(r.payload, JSON_REJECT_DUPLICATES, NULL);
-    char *again = json_dumps(doc, JSON_COMPACT);
-    CHECK_STR(again, r.payload);
-    free(again);
-    json_decref(doc);
+    pss_record rec = {"order", id, pss_session_id(session), 1, v1, strlen(v1)};
+    pss_order_data *d = NULL;
+    CHECK_OK(ctx, pss__order_decode(ctx, &rec, &d));
+    pss_strbuf buf;
+    pss_strbuf_init(&buf, NULL);
+    CHECK_OK(ctx, pss__order_encode(ctx, d, &buf));
+    CHECK_SAME_TEXT(buf.data, expected);
+    pss__order_data_free(ctx, d);
+    pss_strbuf_free(&buf);
+    stop();
+}
+
+/* A tax whose snapshot differs from the order's table (a line made under an older rate)
+ * carries the fields that differ, and reads back as it was; a tax with neither its own
+ * fields nor a table entry is damage. */
+static void tax_table_overrides(void)
+{
+    start();
+    char id[PSS_ID_SIZE], text[2048];
+    next_id(id);
+    const char *form =
+        "{\"v\":2,\"id\":\"%s\",\"session\":\"%s\",\"config\":\"%s\",\"number\":2,"
+        "\"state\":\"paid\",\"created_at\":1,\"created_by\":\"alice\",\"paid_at\":1,"
+        "\"taxes\":{\"VAT10\":{\"rate_ppm\":100000,\"included\":true,"
+        "\"account\":\"Liabilities:VAT10\"}},\"lines\":[{\"product\":\"cake\",\"name\":\"cake\","
+        "\"income_account\":\"Income:Sales\",\"qty\":1000,\"price\":110,\"taxes\":[{\"code\":"
+        "\"VAT10\",\"amount\":10}],\"amount\":110,\"untaxed\":100,\"tax\":10,\"total\":110},"
+        "{\"product\":\"cake\",\"name\":\"cake\",\"income_account\":\"Income:Sales\","
+        "\"qty\":1000,\"price\":105,\"discount_ppm\":20000,\"taxes\":[{\"code\":\"%s\","
+        "\"rate_ppm\":50000,\"account\":\"Liabilities:Old\",\"amount\":5}],\"amount\":103,"
+        "\"untaxed\":98,\"tax\":5,\"total\":103}],\"payments\":[],\"groups\":[],"
+        "\"totals\":{\"untaxed\":198,\"tax\":15,\"total\":213}}";
+    snprintf(text, sizeof text, form, id, pss_session_id(session), FIX_CONFIG_ID, "VAT10");
+    pss_record rec = {"order", id, pss_session_id(session), 1, text, strlen(text)};
+    pss_order_data *d = NULL;
+    CHECK_OK(ctx, pss__order_decode(ctx, &rec, &d));
+    if (d) {
+        CHECK_I64(d->lines[0].taxes[0].rate_ppm, 100000);
+        CHECK_STR(d->lines[0].taxes[0].account, "Liabilities:VAT10");
+        CHECK_I64(d->lines[1].taxes[0].rate_ppm, 50000);
+        CHECK_I64(d->lines[1].taxes[0].included, 1); /* from the table */
+        CHECK_STR(d->lines[1].taxes[0].account, "Liabilities:Old");
+        CHECK_I64(d->lines[1].discount_ppm, 20000);
+        CHECK_I64(d->lines[0].discount_ppm, 0);
+        CHECK_I64(d->invoiced, 0);
+        CHECK_I64(d->rounding, 0);
+        pss_strbuf buf;
+        pss_strbuf_init(&buf, NULL);
+        CHECK_OK(ctx, pss__order_encode(ctx, d, &buf));
+        CHECK_SAME_TEXT(buf.data, text);
+        pss_strbuf_free(&buf);
+        pss__order_data_free(ctx, d);
+    }
+    /* VAT20 has no table entry and no rate of its own */
+    snprintf(text, sizeof text, form, id, pss_session_id(session), FIX_CONFIG_ID, "VAT20");
+    const char *own_rate = "\"rate_ppm\":50000,";
+    char *rate = strstr(text, own_rate);
+    memmove(rate, rate + strlen(own_rate), strlen(rate + strlen(own_rate)) + 1);
+    rec.payload_len = strlen(text);
+    d = NULL;
+    CHECK_RC(ctx, pss__order_decode(ctx, &rec, &d), PSS_ECORRUPT);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "field 'rate_ppm' is missing");
     stop();
 }
 
@@ -706,6 +791,7 @@ int main(void)
     offline_submit();
     legacy_input_hash();
     order_record_text();
+    tax_table_overrides();
     bad_input();
     return check_done();
 }
