@@ -129,7 +129,8 @@ typedef struct bench_store {
     pss_session *session;
 } bench_store;
 
-static void open_bench(bench_store *b, const char *path, pss_sqlite_sync sync)
+/* page_size 0: SQLite's default (4096) */
+static void open_bench(bench_store *b, const char *path, pss_sqlite_sync sync, int page_size)
 {
     if (pss_ctx_new(&b->ctx, NULL))
         exit(1);
@@ -143,6 +144,7 @@ static void open_bench(bench_store *b, const char *path, pss_sqlite_sync sync)
         remove(aux);
         pss_sqlite_options o = PSS_SQLITE_OPTIONS_INIT;
         o.sync = sync;
+        o.page_size = page_size;
         rc = pss_sqlite_open(b->ctx, path, &o, &b->store);
     } else {
         rc = pss_memstore_new(&b->store);
@@ -193,10 +195,11 @@ static void submit_batches(bench_store *b, long first, long count)
 
 /* ---- orders per second ---- */
 
-static void rate(const char *label, const char *path, pss_sqlite_sync sync, long n, int batch)
+/* Orders per second of one run on a fresh store. */
+static double one_rate(const char *path, pss_sqlite_sync sync, int page_size, long n, int batch)
 {
     bench_store b;
-    open_bench(&b, path, sync);
+    open_bench(&b, path, sync, page_size);
     double t0 = seconds();
     if (batch)
         submit_batches(&b, 1, n);
@@ -204,9 +207,26 @@ static void rate(const char *label, const char *path, pss_sqlite_sync sync, long
         for (long i = 1; i <= n; i++)
             submit_one(&b, i);
     double t = seconds() - t0;
-    printf("%-44s %9ld orders %8.2f s %10.0f orders/s\n", label, n, t, (double)n / t);
-    fflush(stdout);
     close_bench(&b);
+    return (double)n / t;
+}
+
+/* The best of RUNS runs: the shared machine's speed moves by up to a fifth from one run to
+ * the next, and the best run is the one least disturbed. The slowest is printed beside it. */
+#define RUNS 3
+
+static void rate(const char *label, const char *path, pss_sqlite_sync sync, int page_size,
+                 long n, int batch)
+{
+    double best = 0, worst = 0;
+    for (int i = 0; i < RUNS; i++) {
+        double r = one_rate(path, sync, page_size, n, batch);
+        best = i == 0 || r > best ? r : best;
+        worst = i == 0 || r < worst ? r : worst;
+    }
+    printf("%-48s %8ld orders %10.0f orders/s (slowest of %d: %.0f)\n", label, n, best, RUNS,
+           worst);
+    fflush(stdout);
 }
 
 /* ---- closing at size ---- */
@@ -262,7 +282,7 @@ static void close_at_size(const char *path, long n)
 {
     bench_store b;
     double t0 = seconds();
-    open_bench(&b, path, PSS_SQLITE_SYNC_NORMAL);
+    open_bench(&b, path, PSS_SQLITE_SYNC_NORMAL, 0);
     size_t before = heap_in_use();
     submit_batches(&b, 1, n);
     double fill = seconds() - t0;
@@ -312,12 +332,19 @@ int main(int argc, char **argv)
     printf("libpossession %s, orders of 3 lines and 1 payment%s\n\n", pss_version(),
            quick ? " (quick run: 1/100 of the sizes)" : "");
     printf("Recording\n");
-    rate("memory store, one order per call", NULL, 0, 100000 / scale, 0);
-    rate("sqlite FULL, one order per transaction", db, PSS_SQLITE_SYNC_FULL, 3000 / scale, 0);
-    rate("sqlite NORMAL, one order per transaction", db, PSS_SQLITE_SYNC_NORMAL, 20000 / scale, 0);
-    rate("memory store, batches of 1000", NULL, 0, 200000 / scale, 1);
-    rate("sqlite NORMAL, batches of 1000", db, PSS_SQLITE_SYNC_NORMAL, 200000 / scale, 1);
-    rate("sqlite FULL, batches of 1000", db, PSS_SQLITE_SYNC_FULL, 50000 / scale, 1);
+    rate("memory store, one order per call", NULL, 0, 0, 100000 / scale, 0);
+    rate("sqlite FULL, one order per transaction", db, PSS_SQLITE_SYNC_FULL, 0, 3000 / scale, 0);
+    rate("sqlite NORMAL, one order per transaction", db, PSS_SQLITE_SYNC_NORMAL, 0,
+         20000 / scale, 0);
+    rate("sqlite NORMAL, one per transaction, 16 KiB pages", db, PSS_SQLITE_SYNC_NORMAL, 16384,
+         20000 / scale, 0);
+    rate("memory store, batches of 1000", NULL, 0, 0, 200000 / scale, 1);
+    rate("sqlite NORMAL, batches of 1000", db, PSS_SQLITE_SYNC_NORMAL, 0, 200000 / scale, 1);
+    rate("sqlite NORMAL, batches of 1000, 16 KiB pages", db, PSS_SQLITE_SYNC_NORMAL, 16384,
+         200000 / scale, 1);
+    rate("sqlite FULL, batches of 1000", db, PSS_SQLITE_SYNC_FULL, 0, 50000 / scale, 1);
+    rate("sqlite FULL, batches of 1000, 16 KiB pages", db, PSS_SQLITE_SYNC_FULL, 16384,
+         50000 / scale, 1);
     printf("\nClosing (a fresh process per size)\n");
     long sizes[] = {1000, 100000, 1000000};
     for (int i = 0; i < 3; i++)

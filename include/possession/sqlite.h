@@ -23,7 +23,7 @@ typedef enum pss_sqlite_sync {
 } pss_sqlite_sync;
 
 /** Version of ::pss_sqlite_options this header describes. */
-#define PSS_SQLITE_OPTIONS_VERSION 1
+#define PSS_SQLITE_OPTIONS_VERSION 2
 
 /** Options for pss_sqlite_open(). */
 typedef struct pss_sqlite_options {
@@ -32,10 +32,15 @@ typedef struct pss_sqlite_options {
     int busy_timeout_ms;       /**< How long to wait for another connection's lock before
                                     failing with ::PSS_EBUSY, in ms; default 5000, 0 fails at
                                     once, negative is ::PSS_EINVAL. */
+    int page_size;             /**< Since version 2: SQLite's page size in bytes for a file
+                                    this open creates, a power of two from 512 to 65536; 0
+                                    (the default) leaves SQLite's 4096. A file that exists
+                                    keeps its own. Bigger pages record batches faster and
+                                    single-order transactions slower (doc/sqlite-store.md). */
 } pss_sqlite_options;
 
 /** Initializer for ::pss_sqlite_options. */
-#define PSS_SQLITE_OPTIONS_INIT { PSS_SQLITE_OPTIONS_VERSION, PSS_SQLITE_SYNC_FULL, 5000 }
+#define PSS_SQLITE_OPTIONS_INIT { PSS_SQLITE_OPTIONS_VERSION, PSS_SQLITE_SYNC_FULL, 5000, 0 }
 
 /**
  * Opens (creating or upgrading when needed) a SQLite store on one file. The file is switched
@@ -51,7 +56,9 @@ typedef struct pss_sqlite_options {
  * @param path file name (created if missing)
  * @param options NULL for the defaults
  * @param out receives the store; free it with pss_storage_free() after every context using it
- * @return 0, ::PSS_EINVAL (NULL path or out, a bad option), ::PSS_EVERSION (the options'
+ * @return 0, ::PSS_EINVAL (NULL path or out, a bad option: an unknown sync mode, a negative
+ *         timeout, a page size that is not 0 or a power of two from 512 to 65536),
+ *         ::PSS_EVERSION (the options'
  *         version is unknown, or the file's schema is newer than this library),
  *         ::PSS_ECORRUPT (not a SQLite file, or tables that do not match its schema version),
  *         ::PSS_EBUSY (another connection held a lock beyond the busy timeout), ::PSS_ENOMEM

@@ -1,5 +1,5 @@
-/* open.c: opening a SQLite store: options, the connection's pragmas (WAL, synchronous, busy
- * timeout), the schema and its migrations, and preparing the statements the store keeps. */
+/* open.c: opening a SQLite store: options, the connection's pragmas (page size, WAL, synchronous,
+ * busy timeout), the schema and its migrations, and preparing the statements the store keeps. */
 #include "sqlite-store.h"
 
 #include <stdio.h>
@@ -52,6 +52,12 @@ static int open_fail(const opening *o, int rc, const char *step)
                         detail);
 }
 
+/* Version 1 options end before page_size: read it only from a caller that has it. */
+static int page_size_of(const pss_sqlite_options *options)
+{
+    return options->version >= 2 ? options->page_size : 0;
+}
+
 static int check_options(pss_ctx *ctx, const pss_sqlite_options *options)
 {
     if (options->version < 1 || options->version > PSS_SQLITE_OPTIONS_VERSION)
@@ -64,6 +70,10 @@ static int check_options(pss_ctx *ctx, const pss_sqlite_options *options)
     if (options->busy_timeout_ms < 0)
         return pss_ctx_fail(ctx, PSS_EINVAL, "pss_sqlite_options: busy timeout %d ms is negative",
                             options->busy_timeout_ms);
+    int page = page_size_of(options);
+    if (page != 0 && (page < 512 || page > 65536 || (page & (page - 1)) != 0))
+        return pss_ctx_fail(ctx, PSS_EINVAL, "pss_sqlite_options: page size %d is not a power "
+                                             "of two from 512 to 65536 (or 0)", page);
     return 0;
 }
 
@@ -88,10 +98,15 @@ static int set_pragmas(const opening *o, const pss_sqlite_options *options)
 {
     sqlite3 *db = o->s->db;
     int rc = sqlite3_busy_timeout(db, options->busy_timeout_ms);
+    if (rc == SQLITE_OK && page_size_of(options)) { /* only a file without pages takes it */
+        char sql[48];
+        snprintf(sql, sizeof sql, "PRAGMA page_size = %d", page_size_of(options));
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    }
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return open_fail(o, rc, "setting WAL mode");
+        return open_fail(o, rc, "setting the page size and WAL mode");
     const char *sync = options->sync == PSS_SQLITE_SYNC_NORMAL ? "PRAGMA synchronous = NORMAL"
                                                                : "PRAGMA synchronous = FULL";
     rc = sqlite3_exec(db, sync, NULL, NULL, NULL);

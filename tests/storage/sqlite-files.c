@@ -221,6 +221,47 @@ static void test_options(void)
     pss_storage_free(st);
 }
 
+/* The page size goes to a file the open creates; an existing file keeps its own; a bad one
+ * is refused before anything is created; options of version 1 (without the field) still
+ * open, with SQLite's default. */
+static void test_page_size(void)
+{
+    pss_storage *st = NULL;
+    pss_sqlite_options o = PSS_SQLITE_OPTIONS_INIT;
+    char got[64];
+    CHECK_I64(o.version, 2);
+    CHECK_I64(o.page_size, 0);
+    const char *path = fresh("pages.sqlite");
+    static const int bad[] = {-1, 100, 256, 1000, 3072, 131072};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        o.page_size = bad[i];
+        CHECK_RC(ctx, pss_sqlite_open(ctx, path, &o, &st), PSS_EINVAL);
+        CHECK_CONTAINS(pss_ctx_errmsg(ctx), "is not a power of two from 512 to 65536");
+        CHECK_I64(access(path, F_OK), -1);
+    }
+    o.page_size = 16384;
+    CHECK_OK(ctx, pss_sqlite_open(ctx, path, &o, &st));
+    pss_storage_free(st);
+    CHECK_I64(sql(path, "PRAGMA page_size", got, sizeof got), 0);
+    CHECK_STR(got, "16384");
+    o.page_size = 1024; /* the file has its pages: it keeps them */
+    CHECK_OK(ctx, pss_sqlite_open(ctx, path, &o, &st));
+    pss_storage_free(st);
+    CHECK_I64(sql(path, "PRAGMA page_size", got, sizeof got), 0);
+    CHECK_STR(got, "16384");
+
+    struct { /* what a caller built against version 1 of the header passes */
+        uint32_t version;
+        pss_sqlite_sync sync;
+        int busy_timeout_ms;
+    } v1 = {1, PSS_SQLITE_SYNC_NORMAL, 100};
+    path = fresh("pages-v1.sqlite");
+    CHECK_OK(ctx, pss_sqlite_open(ctx, path, (const pss_sqlite_options *)(const void *)&v1, &st));
+    pss_storage_free(st);
+    CHECK_I64(sql(path, "PRAGMA page_size", got, sizeof got), 0);
+    CHECK_STR(got, "4096");
+}
+
 /* Two stores on one file, as two contexts would have: a writer locks out the other writer
  * (PSS_EBUSY after the busy timeout) and readers see only what was committed. */
 static void test_two_connections(void)
@@ -268,6 +309,7 @@ int main(int argc, char **argv)
     test_failed_upgrade_changes_nothing();
     test_not_ours();
     test_options();
+    test_page_size();
     test_two_connections();
     pss_ctx_free(ctx);
     return check_done();

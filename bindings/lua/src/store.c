@@ -104,7 +104,7 @@ static int lua_store(lua_State *L)
 }
 
 #ifdef LPSS_HAVE_SQLITE
-static const char *const sqlite_fields[] = {"sync", "busy_timeout_ms", NULL};
+static const char *const sqlite_fields[] = {"sync", "busy_timeout_ms", "page_size", NULL};
 static const char *const sync_names[] = {"full", "normal", NULL};
 static const int sync_values[] = {PSS_SQLITE_SYNC_FULL, PSS_SQLITE_SYNC_NORMAL};
 
@@ -120,6 +120,10 @@ static pss_sqlite_options sqlite_options(lua_State *L, int arg)
     if (timeout < INT32_MIN || timeout > INT32_MAX)
         luaL_error(L, "sqlite options: busy_timeout_ms out of range");
     o.busy_timeout_ms = (int)timeout;
+    int64_t page_size = lpss_in_int(&in, "page_size", 0, 0);
+    if (page_size < INT32_MIN || page_size > INT32_MAX)
+        luaL_error(L, "sqlite options: page_size out of range");
+    o.page_size = (int)page_size;
     return o;
 }
 

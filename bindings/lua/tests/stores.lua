@@ -77,6 +77,8 @@ H.test("a file that is not a store, a directory that does not exist", function()
     p.sqlite_store(path, { sync = "fast" })
   end)
   H.fails(E.INVAL, "negative timeout", p.sqlite_store(path, { busy_timeout_ms = -1 }))
+  msg = H.fails(E.INVAL, "odd page size", p.sqlite_store(path, { page_size = 1000 }))
+  H.ok(msg:find("page size 1000 is not a power of two", 1, true), msg)
 end)
 
 H.done()

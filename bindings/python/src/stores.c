@@ -128,7 +128,8 @@ static PyObject *fs_bytes(PyObject *path)
     return bytes;
 }
 
-static PyObject *sqlite_open(PyTypeObject *type, PyObject *path, int sync, int busy_ms)
+static PyObject *sqlite_open(PyTypeObject *type, PyObject *path, int sync, int busy_ms,
+                             int page_size)
 {
     PyObject *bytes = fs_bytes(path);
     if (!bytes)
@@ -140,6 +141,7 @@ static PyObject *sqlite_open(PyTypeObject *type, PyObject *path, int sync, int b
         pss_sqlite_options o = PSS_SQLITE_OPTIONS_INIT;
         o.sync = (pss_sqlite_sync)sync;
         o.busy_timeout_ms = busy_ms;
+        o.page_size = page_size;
         rc = pss_sqlite_open(ctx, PyBytes_AsString(bytes), &o, &self->storage);
     }
     Py_DECREF(bytes);
@@ -153,13 +155,13 @@ static PyObject *sqlite_open(PyTypeObject *type, PyObject *path, int sync, int b
 
 static PyObject *sqlite_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
-    static char *keywords[] = {"path", "sync", "busy_timeout_ms", NULL};
+    static char *keywords[] = {"path", "sync", "busy_timeout_ms", "page_size", NULL};
     PyObject *path;
-    int sync = PSS_SQLITE_SYNC_FULL, busy_ms = 5000;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$ii:SqliteStore", keywords, &path, &sync,
-                                     &busy_ms))
+    int sync = PSS_SQLITE_SYNC_FULL, busy_ms = 5000, page_size = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$iii:SqliteStore", keywords, &path, &sync,
+                                     &busy_ms, &page_size))
         return NULL;
-    return sqlite_open(type, path, sync, busy_ms);
+    return sqlite_open(type, path, sync, busy_ms, page_size);
 }
 
 static PyMethodDef sqlite_methods[] = {

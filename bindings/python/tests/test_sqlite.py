@@ -2,6 +2,7 @@
 closed store refuses further calls. Skipped when the binding was built without it."""
 
 import os
+import sqlite3
 import tempfile
 import unittest
 from decimal import Decimal
@@ -70,6 +71,19 @@ class Sqlite(unittest.TestCase):
             possession.SqliteStore(self.path, sync="sometimes")
         with self.assertRaises(possession.InvalidError):
             possession.SqliteStore(self.path, busy_timeout_ms=-1)
+        with self.assertRaises(possession.InvalidError) as caught:
+            possession.SqliteStore(self.path, page_size=1000)
+        self.assertIn("page size 1000 is not a power of two", str(caught.exception))
+        self.assertFalse(os.path.exists(self.path))
+
+    def test_page_size(self):
+        with possession.SqliteStore(self.path, page_size=16384):
+            pass
+        db = sqlite3.connect(self.path)
+        try:
+            self.assertEqual(db.execute("PRAGMA page_size").fetchone()[0], 16384)
+        finally:
+            db.close()
 
 
 if __name__ == "__main__":
