@@ -248,7 +248,8 @@ static double group_by_close(const char *path, const char *session_id)
     static const char *const queries[] = {
         /* payments per method */
         "SELECT json_extract(p.value,'$.method'), SUM(json_extract(p.value,'$.amount')),"
-        " TOTAL(json_extract(p.value,'$.change')) FROM records r, json_each(r.payload,'$.payments') p"
+        " TOTAL(json_extract(p.value,'$.change'))"
+        " FROM records r, json_each(r.payload,'$.payments') p"
         " WHERE r.kind='order' AND r.parent=?1 AND json_extract(p.value,'$.state')='done'"
         " GROUP BY 1",
         /* sales per income account and taxes */

@@ -102,7 +102,8 @@ static void cursor(pss_ctx *ctx)
     CHECK(json_is_null(json_object_get(doc, "n")));
     CHECK(json_is_true(json_object_get(doc, "t")));
     CHECK(json_is_false(json_object_get(doc, "f")));
-    CHECK_STR(json_string_value(json_object_get(doc, "id")), "0129b90d-8f12-4759-94bc-1bb5ea2106c0");
+    CHECK_STR(json_string_value(json_object_get(doc, "id")),
+              "0129b90d-8f12-4759-94bc-1bb5ea2106c0");
     CHECK_STR(json_string_value(json_object_get(doc, "big")), big);
     char *again = json_dumps(doc, JSON_COMPACT);
     CHECK_STR(buf.data, again); /* jansson writes the same text back */

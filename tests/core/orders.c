@@ -491,7 +491,8 @@ static void stored_hash(const char *id, char *out, size_t size, const char *repl
     store->begin(store->userdata, PSS_TXN_WRITE);
     store->get(store->userdata, "order", id, grab_record, &r);
     char *at = strstr(r.payload, "\"input_hash\":\"");
-    char *value = at ? at + strlen("\"input_hash\":\"") : NULL, *end = value ? strchr(value, '"') : NULL;
+    char *value = at ? at + strlen("\"input_hash\":\"") : NULL;
+    char *end = value ? strchr(value, '"') : NULL;
     snprintf(out, size, "%.*s", end ? (int)(end - value) : 0, value ? value : "");
     if (replace && end) {
         char text[8192];
@@ -510,7 +511,8 @@ static void legacy_input_hash(void)
     start();
     char id[PSS_ID_SIZE], hash[64];
     next_id(id);
-    pss_line_input l[2] = {fix_line("cake", 2000, 325, VAT10, 1), fix_line("tea", 1000, 180, NULL, 0)};
+    pss_line_input l[2] = {fix_line("cake", 2000, 325, VAT10, 1),
+                           fix_line("tea", 1000, 180, NULL, 0)};
     pss_payment_input p[2] = {fix_pay("Card", 500), fix_pay("Cash", 330)};
     p[0].state = PSS_PAYMENT_DONE;
     p[0].reference = "T-118";
@@ -552,7 +554,8 @@ static void order_record_text(void)
     start();
     char id[PSS_ID_SIZE], hash[64];
     next_id(id);
-    pss_line_input l[2] = {fix_line("cake", 2000, 325, VAT10, 1), fix_line("tea", 1000, 180, NULL, 0)};
+    pss_line_input l[2] = {fix_line("cake", 2000, 325, VAT10, 1),
+                           fix_line("tea", 1000, 180, NULL, 0)};
     l[1].product_name = "Tea \"Earl Grey\"";
     l[1].category = "books";
     pss_payment_input p[1] = {fix_pay("Card", 830)};
@@ -572,8 +575,9 @@ static void order_record_text(void)
              "{\"v\":2,\"id\":\"%s\",\"session\":\"%s\",\"config\":\"%s\",\"number\":1,"
              "\"state\":\"paid\",\"note\":\"table 4 \\\\ window\","
              "\"created_at\":1795248000000,\"created_by\":\"alice\",\"paid_at\":1795248000000,"
-             "\"input_hash\":\"%s\",\"taxes\":{\"VAT10\":{\"rate_ppm\":100000,\"included\":true,"
-             "\"account\":\"Liabilities:VAT10\"}},\"lines\":[{\"product\":\"cake\",\"name\":\"cake\","
+             "\"input_hash\":\"%s\",\"taxes\":{\"VAT10\":{\"rate_ppm\":100000,"
+             "\"included\":true,\"account\":\"Liabilities:VAT10\"}},"
+             "\"lines\":[{\"product\":\"cake\",\"name\":\"cake\","
              "\"income_account\":\"Income:Sales\",\"qty\":2000,\"price\":325,"
              "\"taxes\":[{\"code\":\"VAT10\",\"amount\":59}],\"amount\":650,\"untaxed\":591,"
              "\"tax\":59,\"total\":650},{\"product\":\"tea\",\"name\":\"Tea \\\"Earl Grey\\\"\","
