@@ -468,28 +468,13 @@ static void offline_submit(void)
     stop();
 }
 
-typedef struct order_record {
-    char payload[8192];
-    char parent[64];
-    uint64_t rev;
-} order_record;
-
-static int grab_record(const pss_record *rec, void *arg)
-{
-    order_record *r = arg;
-    snprintf(r->payload, sizeof r->payload, "%s", rec->payload);
-    snprintf(r->parent, sizeof r->parent, "%s", rec->parent);
-    r->rev = rec->rev;
-    return 0;
-}
-
 /* The stored input_hash of an order, or with `replace` given, that value put in its place
  * behind the library's back (as a record written by an older version would hold it). */
 static void stored_hash(const char *id, char *out, size_t size, const char *replace)
 {
-    order_record r;
+    fix_record r;
     store->begin(store->userdata, PSS_TXN_WRITE);
-    store->get(store->userdata, "order", id, grab_record, &r);
+    store->get(store->userdata, "order", id, fix_grab, &r);
     char *at = strstr(r.payload, "\"input_hash\":\"");
     char *value = at ? at + strlen("\"input_hash\":\"") : NULL;
     char *end = value ? strchr(value, '"') : NULL;
@@ -566,9 +551,9 @@ static void order_record_text(void)
     pss_submit_result res = PSS_SUBMIT_RESULT_INIT;
     CHECK_OK(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res));
     stored_hash(id, hash, sizeof hash, NULL);
-    order_record r;
+    fix_record r;
     store->begin(store->userdata, 0);
-    store->get(store->userdata, "order", id, grab_record, &r);
+    store->get(store->userdata, "order", id, fix_grab, &r);
     store->commit(store->userdata);
     char expected[4096], v1[4096];
     snprintf(expected, sizeof expected,

@@ -102,27 +102,12 @@ static pss_session *session;
 static char order_id[PSS_ID_SIZE], movement_id[PSS_ID_SIZE], entry_id[PSS_ID_SIZE];
 static char bucket_id[128];
 
-typedef struct found {
-    char payload[16384];
-    char parent[256];
-    uint64_t rev;
-} found;
-
-static int grab(const pss_record *rec, void *arg)
-{
-    found *f = arg;
-    snprintf(f->payload, sizeof f->payload, "%s", rec->payload);
-    snprintf(f->parent, sizeof f->parent, "%s", rec->parent);
-    f->rev = rec->rev;
-    return 0;
-}
-
 /* Replaces a record's payload behind the library's back. */
 static void overwrite(const char *kind, const char *id, const char *payload)
 {
-    found f;
+    fix_record f;
     store->begin(store->userdata, PSS_TXN_WRITE);
-    store->get(store->userdata, kind, id, grab, &f);
+    store->get(store->userdata, kind, id, fix_grab, &f);
     pss_record rec = {kind, id, f.parent, 0, payload, strlen(payload)};
     uint64_t rev;
     if (store->put(store->userdata, &rec, f.rev, &rev) != 0)
@@ -171,9 +156,9 @@ static json_t *wrong_type(json_t *v)
  * load fails cleanly or (for a field that may be absent) succeeds. */
 static void corrupt(const char *kind, const char *id)
 {
-    found original;
+    fix_record original;
     store->begin(store->userdata, 0);
-    store->get(store->userdata, kind, id, grab, &original);
+    store->get(store->userdata, kind, id, fix_grab, &original);
     store->commit(store->userdata);
     json_t *doc = json_loads(original.payload, 0, NULL);
     int refused = 0, tried = 0, bad_code = 0;

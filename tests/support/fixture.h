@@ -199,6 +199,22 @@ static inline void fix_text_free(fix_text *t)
     t->len = 0;
 }
 
+/* A stored record as the store holds it, read behind the library's back (pss_record_fn). */
+typedef struct fix_record {
+    char payload[16384];
+    char parent[256];
+    uint64_t rev;
+} fix_record;
+
+static inline int fix_grab(const pss_record *rec, void *arg)
+{
+    fix_record *r = arg;
+    snprintf(r->payload, sizeof r->payload, "%s", rec->payload);
+    snprintf(r->parent, sizeof r->parent, "%s", rec->parent);
+    r->rev = rec->rev;
+    return 0;
+}
+
 /* The whole content of an in-memory store, to prove that a failed call changed nothing. */
 static inline char *fix_dump(pss_storage *store)
 {
