@@ -16,6 +16,21 @@ extern "C" {
 #define PSS_EXPONENT_MIN 0
 /** Largest currency exponent (for example 4 for currencies counted in ten-thousandths). */
 #define PSS_EXPONENT_MAX 4
+/**
+ * Largest magnitude of an amount the host gives (a price, a payment, a cash movement, a
+ * count) and of any figure the library computes for a line or an order: 10^15 minor units.
+ * Larger ones are refused. See doc/concepts.md, "Bounds".
+ */
+#define PSS_AMOUNT_MAX INT64_C(1000000000000000)
+/** Largest magnitude of a line quantity: 10^12 thousandths (10^9 pieces). */
+#define PSS_QUANTITY_MAX INT64_C(1000000000000)
+/**
+ * Largest volume of a session: the sum of the magnitudes of its order totals and roundings,
+ * payments and change, cash movements and opening cash (10^17 minor units). Every sum a
+ * session or its journal entry computes then fits in 64 bits.
+ */
+#define PSS_SESSION_VOLUME_MAX INT64_C(100000000000000000)
+
 /** Size of a buffer that holds any formatted amount ("-92233720368547.75807" plus NUL). */
 #define PSS_MONEY_BUFSIZE 32
 
