@@ -3,6 +3,7 @@
 #ifndef PSS_INTERNAL_H
 #define PSS_INTERNAL_H
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,6 +12,10 @@
 #include "possession/storage.h"
 #include "mem.h"
 #include "strbuf.h"
+
+/* An internal invariant: stops a debug build (tests) at the bug instead of letting it pass
+ * as bad input; compiled out with NDEBUG (meson -Db_ndebug=true). Never for host input. */
+#define PSS_ASSERT(cond) assert(cond)
 
 #define PSS_ERRMSG_SIZE 1024
 #define PSS_MAX_FIGURES 8

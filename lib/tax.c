@@ -124,6 +124,16 @@ static int new_group(pss_ctx *ctx, pss_order_data *d, const pss_line *line, pss_
     return 0;
 }
 
+/* The line's tax with the group tax's code: lines of one group carry the same set of codes,
+ * each listed in the order its line gave, so taxes are matched by code, never by position. */
+static const pss_line_tax *line_tax_of(const pss_line *line, const char *code)
+{
+    for (size_t i = 0; i < line->n_taxes; i++)
+        if (strcmp(line->taxes[i].code, code) == 0)
+            return &line->taxes[i];
+    return NULL;
+}
+
 /* Per line: the group's figures are the sums of its lines'. */
 static int add_line_figures(pss_ctx *ctx, pss_group *g, const pss_line *line)
 {
@@ -131,10 +141,12 @@ static int add_line_figures(pss_ctx *ctx, pss_group *g, const pss_line *line)
         __builtin_add_overflow(g->untaxed, line->untaxed, &g->untaxed) ||
         __builtin_add_overflow(g->tax, line->tax, &g->tax))
         return overflow(ctx, "the order's sum");
-    for (size_t i = 0; i < g->n_taxes; i++)
-        if (__builtin_add_overflow(g->taxes[i].amount, line->taxes[i].amount,
-                                   &g->taxes[i].amount))
+    for (size_t i = 0; i < g->n_taxes; i++) {
+        const pss_line_tax *t = line_tax_of(line, g->taxes[i].code);
+        PSS_ASSERT(t != NULL); /* same taxset, same codes */
+        if (__builtin_add_overflow(g->taxes[i].amount, t->amount, &g->taxes[i].amount))
             return overflow(ctx, "the order's tax");
+    }
     return 0;
 }
 
