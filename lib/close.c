@@ -508,6 +508,8 @@ static int cancel_draft(pss_stage *st, close_args *a, const char *order_id)
         if (p->state != PSS_PAYMENT_DONE && p->state != PSS_PAYMENT_PENDING)
             continue;
         p->state = PSS_PAYMENT_VOIDED;
+        next->rounding -= p->rounding; /* a voided settlement takes its rounding back */
+        p->rounding = 0;
         p->reason = pss__pool_strdup(ctx->alloc, &next->pool, reason);
         if (reason && !p->reason)
             rc = pss__oom(ctx);

@@ -303,6 +303,10 @@ static void encode_payment(const pss_payment *p, pss_jsonc *c)
         PSS_JSONC_LIT(c, ",\"change\":");
         pss__jsonc_int(c, p->change);
     }
+    if (p->rounding) { /* absent reads as 0 */
+        PSS_JSONC_LIT(c, ",\"rounding\":");
+        pss__jsonc_int(c, p->rounding);
+    }
     if (p->reference) {
         PSS_JSONC_LIT(c, ",\"reference\":");
         pss__jsonc_str(c, p->reference);
@@ -545,6 +549,7 @@ static void decode_payments(pss_jr *r, json_t *doc, pss_order_data *d)
         p->amount = pss__jr_int(r, po, "amount");
         p->state = (pss_payment_state)pss__jr_enum(r, po, "state", pss_payment_state_names);
         p->change = pss__jr_int_or(r, po, "change", 0);
+        p->rounding = pss__jr_int_or(r, po, "rounding", 0);
         p->reference = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reference"));
         p->reason = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reason"));
         p->at = pss__jr_int(r, po, "at");

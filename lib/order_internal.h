@@ -36,6 +36,7 @@ typedef struct pss_payment {
     int64_t amount;
     pss_payment_state state;
     int64_t change;
+    int64_t rounding; /* the order's rounding this payment fixed when it settled the order */
     char *reference;
     char *reason;
     int64_t at;

@@ -16,11 +16,6 @@ static const unsigned IN_PROGRESS = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRES
 
 #define MAX_PAYMENTS 100
 
-static int64_t abs64(int64_t v)
-{
-    return v < 0 ? -v : v; /* callers pass amounts that are not INT64_MIN */
-}
-
 /* Whether done payments (net of change) cover what is due. */
 static bool covered(const pss_order_data *d, const pss_paid *paid)
 {
@@ -114,29 +109,88 @@ static int overpay(pss_stage *st, const pss_order_data *d, const char *method, i
     return PSS_EOVERPAY;
 }
 
-/* Cash settling what is left: rounds it (cash rounding) and gives change. */
-static int settle_cash(pss_stage *st, pss_order_data *d, int64_t amount, int64_t remaining,
-                       int64_t *change, const char *method)
+/* Whether cash rounding applies to a payment of this method. */
+static bool rounds(const pss_config *cfg, const pss_method *method)
+{
+    return cfg->cash_rounding == PSS_CASH_ROUNDING_ALL ||
+           (cfg->cash_rounding == PSS_CASH_ROUNDING_CASH && method->kind == PSS_METHOD_CASH);
+}
+
+static const char *mode_words(pss_rounding mode)
+{
+    switch (mode) {
+    case PSS_ROUND_HALF_UP: return "half up";
+    case PSS_ROUND_HALF_EVEN: return "half even";
+    case PSS_ROUND_UP: return "up";
+    case PSS_ROUND_DOWN: return "down";
+    }
+    return "?";
+}
+
+/* "0.08 is left, 0.10 with the cash rounding (steps of 0.10, half up)" */
+static const char *rounded_words(const pss_config *cfg, int64_t rest, int64_t rounded,
+                                 char *buf, size_t size)
+{
+    char r[PSS_MONEY_BUFSIZE], c[PSS_MONEY_BUFSIZE], step[PSS_MONEY_BUFSIZE];
+    int x = cfg->exponent;
+    snprintf(buf, size, "%s is left, %s with the cash rounding (steps of %s, %s)",
+             pss__fmt(r, rest, x), pss__fmt(c, rounded, x),
+             pss__fmt(step, cfg->cash_rounding_increment, x), mode_words(cfg->cash_rounding_mode));
+    return buf;
+}
+
+/* A payment at or beyond what is left that does not reach the rounded rest. */
+static int short_of_rounded(pss_stage *st, const pss_order_data *d, const pss_method *method,
+                            int64_t amount, int64_t rest, int64_t rounded)
 {
     const pss_config *cfg = st->s->config;
-    int64_t rounded = remaining;
-    if (cfg->cash_rounding != PSS_CASH_ROUNDING_OFF &&
-        pss_money_round_to(remaining, cfg->cash_rounding_increment, cfg->cash_rounding_mode,
-                           &rounded))
+    char a[PSS_MONEY_BUFSIZE], c[PSS_MONEY_BUFSIZE], r[PSS_MONEY_BUFSIZE], left[256];
+    int x = cfg->exponent;
+    bool refund = rest < 0;
+    return pss__fail(st->s->ctx, PSS_EINVAL, "%s payment of %s on order %s: %s; pay%s %s to "
+                                             "settle the %s%s, or less than %s as a part payment",
+                     method->name, pss__fmt(a, amount, x), d->id,
+                     rounded_words(cfg, rest, rounded, left, sizeof left), refund ? " out" : "",
+                     pss__fmt(c, rounded, x), refund ? "refund" : "order",
+                     !refund && method->kind == PSS_METHOD_CASH ? " (more is change)" : "",
+                     pss__fmt(r, refund ? -rest : rest, x));
+}
+
+/* The rest rounds to nothing for this method: validate the order instead. */
+static int nothing_to_round(pss_stage *st, const pss_order_data *d, const pss_method *method,
+                            int64_t rest)
+{
+    char left[256];
+    return pss__fail(st->s->ctx, PSS_ESTATE, "order %s: %s; nothing is paid in %s: validate the "
+                                             "order to round the rest away", d->id,
+                     rounded_words(st->s->config, rest, 0, left, sizeof left), method->name);
+}
+
+/* How a payment settles the order (doc/concepts.md, "Cash rounding"): the rounded rest
+ * settles it (fixing the rounding), cash beyond it gives change, less than both the rest
+ * and the rounded rest is a part payment, anything else is refused. */
+static int settle(pss_stage *st, pss_order_data *d, const pss_method *method, int64_t amount,
+                  int64_t rest, int64_t *change, int64_t *rounding)
+{
+    const pss_config *cfg = st->s->config;
+    int64_t rounded = rest;
+    if (rounds(cfg, method) &&
+        pss_money_round_to(rest, cfg->cash_rounding_increment, cfg->cash_rounding_mode, &rounded))
         return pss__fail(st->s->ctx, PSS_EOVERFLOW, "cash rounding overflows");
+    if (rounded == 0)
+        return nothing_to_round(st, d, method, rest);
+    int sign = rest > 0 ? 1 : -1; /* compare magnitudes: refunds pay out negative amounts */
+    int64_t p = sign * amount, r = sign * rounded, left = sign * rest;
     *change = 0;
-    if (remaining < 0) { /* refund paid out: never beyond what is due */
-        if (amount < rounded)
-            return overpay(st, d, method, amount, rounded);
-        if (amount != rounded)
-            return 0;
-    } else if (amount < rounded) {
-        return 0; /* a partial cash payment */
-    } else {
-        *change = amount - rounded;
-    }
-    if (__builtin_add_overflow(d->rounding, rounded - remaining, &d->rounding))
-        return pss__fail(st->s->ctx, PSS_EOVERFLOW, "cash rounding overflows");
+    *rounding = 0;
+    if (p < r && p < left)
+        return 0; /* a part payment */
+    if (p < r)
+        return short_of_rounded(st, d, method, amount, rest, rounded);
+    if (p > r && (sign < 0 || method->kind != PSS_METHOD_CASH))
+        return overpay(st, d, method->name, amount, rounded);
+    *change = amount - rounded;
+    *rounding = rounded - rest;
     return 0;
 }
 
@@ -152,9 +206,8 @@ int pss__order_add_payment_input(pss_stage *st, pss_order_data *d, const pss_pay
     if (rc || (rc = remaining_of(st, d, in->amount, &remaining)))
         return rc;
     bool cash = method->kind == PSS_METHOD_CASH;
-    if (!cash && abs64(in->amount) > abs64(remaining))
-        return overpay(st, d, in->method, in->amount, remaining);
-    if (cash && (rc = settle_cash(st, d, in->amount, remaining, &change, in->method)))
+    int64_t rounding = 0;
+    if ((rc = settle(st, d, method, in->amount, remaining, &change, &rounding)))
         return rc;
     if (d->n_payments >= MAX_PAYMENTS)
         return pss__fail(ctx, PSS_EINVAL, "order %s already has %d payments", d->id,
@@ -173,7 +226,9 @@ int pss__order_add_payment_input(pss_stage *st, pss_order_data *d, const pss_pay
     p->amount = in->amount;
     p->state = state;
     p->change = change;
+    p->rounding = rounding;
     p->at = pss_ctx_now(ctx);
+    d->rounding += rounding; /* |rounding| < one increment; the order had none before */
     d->n_payments++;
     mark_paid_if_covered(ctx, d);
     return 0;
@@ -242,6 +297,10 @@ static int change_resolve(pss_stage *st, pss_order_data *next, void *arg)
             return rc;
     }
     p->state = a->to;
+    if (a->to != PSS_PAYMENT_DONE) { /* a failed or voided settlement takes its rounding back */
+        next->rounding -= p->rounding;
+        p->rounding = 0;
+    }
     if (a->reason && a->reason[0] &&
         !(p->reason = pss__pool_strdup(ctx->alloc, &next->pool, a->reason)))
         return pss__oom(ctx);

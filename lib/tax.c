@@ -206,13 +206,11 @@ int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
     if (__builtin_add_overflow(untaxed, tax, &total))
         return overflow(ctx, "the order total");
     d->untaxed = untaxed, d->tax = tax, d->total = total;
-    if (cfg->cash_rounding == PSS_CASH_ROUNDING_ALL && d->state == PSS_ORDER_DRAFT) {
-        int64_t due;
-        if ((rc = pss_money_round_to(total, cfg->cash_rounding_increment,
-                                     cfg->cash_rounding_mode, &due)))
-            return overflow(ctx, "the rounded order total");
-        d->rounding = due - total;
-    }
+    /* Lines change only before the first payment, and an order is rounded only when a
+     * payment settles it (payment.c); drafts written by 1.0 with scope "all" rounded their
+     * total up front, which a line change drops. */
+    if (d->state == PSS_ORDER_DRAFT && d->n_payments == 0)
+        d->rounding = 0;
     return 0;
 }
 

@@ -336,7 +336,8 @@ static void rest_that_rounds_to_nothing(void)
 static void unbalance(struct pss_entry *e, void *userdata)
 {
     (void)userdata;
-    e->lines[0].debit += 1;
+    if (e->n_lines)
+        e->lines[0].debit += 1;
     e->debits += 1;
 }
 
