@@ -15,7 +15,15 @@ static void put_figure(pss_jw *w, json_t *figs, const char *name, int64_t value)
         pss__jw_int(w, figs, name, value);
 }
 
-int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)
+const char *pss__audit_subject(const pss_audit_note *note)
+{
+    if (note->session_id && note->session_id[0])
+        return note->session_id;
+    return note->config_id ? note->config_id : "";
+}
+
+int pss__audit_encode(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note,
+                      pss_strbuf *buf)
 {
     pss_jw w = {0};
     json_t *doc = pss__jw_payload(&w);
@@ -38,15 +46,18 @@ int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)
     pss__jw_set(&w, doc, "figures", figs);
     if (note->extra)
         pss__jw_set(&w, doc, "extra", note->extra);
+    int rc = pss__json_encode(ctx, &w, doc, buf);
+    json_decref(doc);
+    return rc;
+}
+
+int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)
+{
     pss_strbuf buf;
     pss_strbuf_init(&buf, ctx->alloc);
-    int rc = pss__json_encode(ctx, &w, doc, &buf);
-    json_decref(doc);
-    if (!rc) {
-        const char *subject = note->session_id && note->session_id[0] ? note->session_id
-                                                                      : note->config_id;
-        rc = pss__append(ctx, subject ? subject : "", buf.data, buf.len);
-    }
+    int rc = pss__audit_encode(ctx, actor, note, &buf);
+    if (!rc)
+        rc = pss__append(ctx, pss__audit_subject(note), buf.data, buf.len);
     pss_strbuf_free(&buf);
     return rc;
 }

@@ -228,30 +228,14 @@ typedef struct close_args {
     int voided;                         /* force close: payments voided */
 } close_args;
 
-/* An audited refusal: the audit entry is committed, nothing else. */
+/* An audited refusal: the call is rolled back and its audit entry alone is written. */
 static int refuse(pss_stage *st, const char *action, int code, int64_t expected, int64_t counted,
                   int64_t difference, int64_t allowed)
 {
-    pss_ctx *ctx = st->s->ctx;
-    char detail[PSS_ERRMSG_SIZE];
-    pss_figure figures[PSS_MAX_FIGURES];
-    int n_figures = ctx->n_figures;
-    memcpy(figures, ctx->figures, sizeof figures);
-    snprintf(detail, sizeof detail, "%s", ctx->errmsg);
     pss_audit_note note = pss__session_note(&st->core, action);
-    note.outcome = code;
-    note.detail = detail;
     note.expected = expected, note.counted = counted, note.difference = difference;
     note.allowed = allowed;
-    int rc = pss__audit(ctx, st->actor, &note);
-    if (rc)
-        return rc; /* the audit itself failed: nothing is committed */
-    ctx->errcode = code;
-    snprintf(ctx->errmsg, sizeof ctx->errmsg, "%s", detail);
-    memcpy(ctx->figures, figures, sizeof figures);
-    ctx->n_figures = n_figures;
-    st->keep = true;
-    return code;
+    return pss__stage_refuse(st, &note, code);
 }
 
 static int refuse_plain(pss_stage *st, const char *action, int code)
@@ -460,6 +444,7 @@ static int op_close(pss_stage *st, void *arg)
 {
     close_args *a = arg;
     pss_session *s = st->s;
+    st->reason = a->note;
     int rc = pss__check_access(s, st->actor, PSS_ACCESS_SUPERVISE, CLOSING, "close the session");
     if (rc && rc != PSS_EINVAL && rc != PSS_EVERSION)
         return refuse_plain(st, "session.close", rc);
@@ -531,6 +516,7 @@ static int op_force_close(pss_stage *st, void *arg)
     close_args *a = arg;
     pss_ctx *ctx = st->s->ctx;
     pss_session_core *c = &st->core;
+    st->reason = a->force->reason;
     int rc = pss__check_access(st->s, st->actor, PSS_ACCESS_ADMIN, NOT_CLOSED,
                                "force-close the session");
     if (rc && rc != PSS_EINVAL && rc != PSS_EVERSION)

@@ -21,6 +21,7 @@ int pss__stage_init(pss_stage *st, pss_session *s, const pss_actor *actor)
     st->renew_lease = true;
     pss_map_init(&st->delta_index, s->ctx->alloc);
     pss_strbuf_init(&st->own_buf, s->ctx->alloc);
+    pss_strbuf_init(&st->refusal, s->ctx->alloc);
     st->buf = &st->own_buf;
     if (pss__core_copy(s->ctx, &st->core, &s->core))
         return pss__oom(s->ctx); /* nothing taken yet: no finish needed */
@@ -94,6 +95,70 @@ void pss__stage_finish(pss_stage *st, bool committed)
     if (st->buf == &s->ctx->scratch)
         s->ctx->scratch_taken = 0;
     pss_strbuf_free(&st->own_buf);
+    pss_strbuf_free(&st->refusal);
+}
+
+/* The last failure's code, detail and figures, kept across the calls a refusal makes. */
+typedef struct saved_error {
+    int code;
+    char detail[PSS_ERRMSG_SIZE];
+    pss_figure figures[PSS_MAX_FIGURES];
+    int n_figures;
+} saved_error;
+
+static void save_error(const pss_ctx *ctx, saved_error *e)
+{
+    e->code = ctx->errcode;
+    memcpy(e->detail, ctx->errmsg, sizeof e->detail);
+    memcpy(e->figures, ctx->figures, sizeof e->figures);
+    e->n_figures = ctx->n_figures;
+}
+
+static void restore_error(pss_ctx *ctx, const saved_error *e)
+{
+    ctx->errcode = e->code;
+    memcpy(ctx->errmsg, e->detail, sizeof ctx->errmsg);
+    memcpy(ctx->figures, e->figures, sizeof ctx->figures);
+    ctx->n_figures = e->n_figures;
+}
+
+int pss__stage_refuse(pss_stage *st, pss_audit_note *note, int code)
+{
+    pss_ctx *ctx = st->s->ctx;
+    saved_error e;
+    save_error(ctx, &e);
+    note->outcome = code;
+    note->detail = e.detail;
+    if (!note->reason)
+        note->reason = st->reason;
+    pss_strbuf_reset(&st->refusal);
+    int rc = pss__audit_encode(ctx, st->actor, note, &st->refusal);
+    if (rc)
+        return rc;
+    pss__copy_text(st->refusal_subject, sizeof st->refusal_subject, pss__audit_subject(note));
+    st->refused = true;
+    restore_error(ctx, &e);
+    return code;
+}
+
+/* An audited refusal: everything the call wrote is rolled back, then its audit entry is
+ * appended in a transaction of its own, so the refusal adds that entry and nothing else. */
+static int append_refusal(pss_stage *st, int code)
+{
+    pss_ctx *ctx = st->s->ctx;
+    saved_error e;
+    save_error(ctx, &e);
+    pss__txn_rollback(ctx);
+    int rc = pss__txn_begin(ctx, true);
+    if (!rc && (rc = pss__append(ctx, st->refusal_subject, st->refusal.data, st->refusal.len)))
+        pss__txn_rollback(ctx);
+    else if (!rc)
+        rc = pss__txn_commit_only(ctx);
+    pss__stage_finish(st, false);
+    if (rc)
+        return rc;
+    restore_error(ctx, &e);
+    return code;
 }
 
 int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op)
@@ -114,13 +179,8 @@ int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op)
     rc = pss__stage_init(&st, s, actor);
     if (!rc)
         rc = op->fn(&st, op->arg);
-    if (rc && st.keep) {
-        /* An audited refusal: keep the audit entry, change nothing else. */
-        int commit_rc = pss__txn_commit_only(ctx);
-        pss__stage_finish(&st, false);
-        pss__events_flush(ctx, commit_rc == 0);
-        return commit_rc ? commit_rc : rc;
-    }
+    if (rc && st.refused)
+        return append_refusal(&st, rc);
     if (!rc)
         rc = pss__stage_write(&st);
     if (!rc)

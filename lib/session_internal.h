@@ -143,7 +143,11 @@ typedef struct pss_stage {
     size_t n_deltas, cap_deltas;
     pss_install *installs;
     size_t n_installs, cap_installs;
-    bool keep;          /* commit the writes even though the call fails (audited refusal) */
+    /* An audited refusal: the call is rolled back, then this entry alone is appended. */
+    bool refused;
+    pss_strbuf refusal;
+    char refusal_subject[PSS_ID_SIZE];
+    const char *reason; /* the call's reason or note, written with a refusal */
     bool skip_session;  /* the call does not write the session record */
     bool renew_lease;   /* renew the actor's device lease */
     const pss_actor *actor;
@@ -189,6 +193,10 @@ typedef struct pss_audit_note {
     { NULL, NULL, NULL, 0, NULL, NULL, PSS_UNSET, PSS_UNSET, PSS_UNSET, PSS_UNSET, NULL }
 
 int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note);
+/* The entry's payload and subject, for a refusal appended after its call rolled back. */
+int pss__audit_encode(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note,
+                      pss_strbuf *buf);
+const char *pss__audit_subject(const pss_audit_note *note);
 /* An audit note about the session, prefilled. */
 pss_audit_note pss__session_note(const pss_session_core *core, const char *action);
 struct pss_stage;
@@ -266,6 +274,11 @@ int pss__stage_bucket(pss_stage *st, pss_bucket_type type, const char *a, const 
 /* Adds to a scalar of the staged core, checked. */
 int pss__stage_add(pss_stage *st, int64_t *field, int64_t delta, const char *what);
 int pss__stage_on_commit(pss_stage *st, pss_install_fn fn, void *arg);
+/* Refuses the call with code, auditing the refusal: everything the call wrote is rolled
+ * back and the audit entry (note, with the stage's reason) is appended on its own. The
+ * context keeps the detail and figures already set. Returns code, or the audit's own
+ * failure. */
+int pss__stage_refuse(pss_stage *st, pss_audit_note *note, int code);
 
 /* Draft and pending lists of the staged core. */
 int pss__core_add_draft(pss_ctx *ctx, pss_session_core *core, const char *order_id);
