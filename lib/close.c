@@ -263,7 +263,7 @@ static int check_blockers(pss_stage *st, const char *action)
         ids[0] = '\0';
         for (size_t i = 0; i < c->n_pending && i < LISTED_IDS; i++)
             at += (size_t)snprintf(ids + at, sizeof ids - at, "%spayment %lld of order %s",
-                                   i ? ", " : "", (long long)c->pending[i].payment + 1,
+                                   i ? ", " : "", (long long)c->pending[i].payment,
                                    c->pending[i].order);
         pss__fail(ctx, PSS_EPAYPENDING, "session %s has %zu pending payment%s: %s; confirm or "
                                         "fail them before closing", c->name, c->n_pending,

@@ -37,6 +37,22 @@ static const char *fmt_qty(char buf[PSS_MONEY_BUFSIZE], int64_t qty)
     return pss__fmt(buf, qty, 3);
 }
 
+int pss__no_such_item(pss_ctx *ctx, const char *order_id, size_t n, const char *what,
+                      int64_t index)
+{
+    if (n == 0)
+        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has no %ss; %s %lld does not exist",
+                         order_id, what, what, (long long)index);
+    return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu %s%s (0 to %zu); %s %lld does not "
+                                         "exist", order_id, n, what, n == 1 ? "" : "s", n - 1,
+                     what, (long long)index);
+}
+
+static int no_such_line(pss_ctx *ctx, const pss_order_data *d, int64_t index)
+{
+    return pss__no_such_item(ctx, d->id, d->n_lines, "line", index);
+}
+
 /* ---- line input ---- */
 
 static int cmp_str(const void *a, const void *b)
@@ -159,24 +175,25 @@ static int fill_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_in
     return pss__taxset_of(ctx, pool, l);
 }
 
-/* A refund line is a negative copy of the original's line: same product, price, discount,
- * income account and tax snapshot, so the refund mirrors the sale to the minor unit. */
-static int fill_refund_line(pss_ctx *ctx, const pss_order_data *orig, const pss_line_input *in,
-                            pss_pool *pool, pss_line *l)
+/* A refund line is a negative copy of the original's line (same product, price, discount,
+ * income account and tax snapshot) whose figures come from the refund tally (refund.c). */
+static int fill_refund_line(pss_stage *st, pss_order_data *d, const pss_order_data *orig,
+                            const pss_line_input *in, pss_line *l)
 {
+    pss_ctx *ctx = st->s->ctx;
     char q[PSS_MONEY_BUFSIZE];
     if (in->refund_line < 0 || (size_t)in->refund_line >= orig->n_lines)
-        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu lines; line %lld does not exist",
-                         orig->id, orig->n_lines, (long long)in->refund_line);
-    if (in->quantity >= 0)
+        return no_such_line(ctx, orig, in->refund_line);
+    if (in->quantity >= 0 || in->quantity < -PSS_QUANTITY_MAX)
         return pss__fail(ctx, PSS_EINVAL, "refund line of line %lld has quantity %s; refunded "
-                                          "quantities are negative",
-                         (long long)in->refund_line, fmt_qty(q, in->quantity));
-    if (!pss__line_clone(ctx, pool, l, &orig->lines[in->refund_line]))
+                                          "quantities are negative, down to -%s",
+                         (long long)in->refund_line, fmt_qty(q, in->quantity),
+                         fmt_qty(q, PSS_QUANTITY_MAX));
+    if (!pss__line_clone(ctx, &d->pool, l, &orig->lines[in->refund_line]))
         return pss__oom(ctx);
     l->qty = in->quantity;
     l->refund_line = in->refund_line;
-    return 0;
+    return pss__refund_line(st, d, orig, l);
 }
 
 static int grow_lines(pss_ctx *ctx, pss_order_data *d)
@@ -226,17 +243,16 @@ int pss__order_add_line_input(pss_stage *st, pss_order_data *d, const pss_line_i
             return pss__fail(ctx, PSS_EINVAL, "refund order %s only takes refund lines (give "
                                               "refund_line)", d->id);
         if (!(rc = read_original(ctx, d->refund_of, &orig)))
-            rc = fill_refund_line(ctx, orig, in, &d->pool, l);
+            rc = fill_refund_line(st, d, orig, in, l);
         pss__order_data_free(ctx, orig);
     } else if (in->refund_line >= 0) {
         return pss__fail(ctx, PSS_EINVAL, "line refers to refund_line %lld but order %s "
                                           "refunds nothing (set refund_of)",
                          (long long)in->refund_line, d->id);
-    } else if (!(rc = check_sale_line(ctx, cfg, in))) {
-        rc = fill_sale_line(ctx, cfg, in, &d->pool, l);
-    }
-    if (!rc)
+    } else if (!(rc = check_sale_line(ctx, cfg, in)) &&
+               !(rc = fill_sale_line(ctx, cfg, in, &d->pool, l))) {
         rc = pss__line_compute(ctx, cfg, l);
+    }
     if (rc) {
         pss__line_clear(l);
         return rc;
@@ -315,129 +331,6 @@ int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in
     return rc;
 }
 
-/* ---- refund tallies ---- */
-
-typedef struct tally {
-    int64_t *qty; /* refunded per original line, positive */
-    size_t n;
-    uint64_t rev;
-} tally;
-
-/* What a refund order takes from its original's lines (nothing once cancelled). */
-static int refund_use(const pss_order_data *d, size_t n_lines, int64_t *use)
-{
-    memset(use, 0, n_lines * sizeof *use);
-    if (!d || d->state == PSS_ORDER_CANCELLED)
-        return 0;
-    for (size_t i = 0; i < d->n_lines; i++) {
-        const pss_line *l = &d->lines[i];
-        if (l->refund_line < 0 || (size_t)l->refund_line >= n_lines)
-            continue;
-        if (__builtin_sub_overflow(use[l->refund_line], l->qty, &use[l->refund_line]))
-            return PSS_EOVERFLOW;
-    }
-    return 0;
-}
-
-typedef struct tally_read {
-    pss_ctx *ctx;
-    tally *t;
-} tally_read;
-
-static int on_tally(const pss_record *rec, void *arg)
-{
-    tally_read *tr = arg;
-    pss_jr r;
-    pss__jr_init(&r, tr->ctx, "refund_tally", rec->id);
-    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
-    if (!doc)
-        return r.rc;
-    json_t *arr = pss__jr_array(&r, doc, "refunded");
-    for (size_t i = 0; !r.rc && i < json_array_size(arr) && i < tr->t->n; i++) {
-        json_t *v = json_array_get(arr, i);
-        if (!json_is_integer(v) || json_integer_value(v) < 0)
-            pss__jr_fail(&r, "refunded[%zu] is not a quantity", i);
-        else
-            tr->t->qty[i] = (int64_t)json_integer_value(v);
-    }
-    json_decref(doc);
-    tr->t->rev = rec->rev;
-    return r.rc;
-}
-
-static int write_tally(pss_stage *st, const char *orig_id, tally *t)
-{
-    pss_ctx *ctx = st->s->ctx;
-    pss_jw w = {0};
-    json_t *doc = pss__jw_payload(&w);
-    pss__jw_str(&w, doc, "order", orig_id);
-    json_t *arr = pss__jw_array(&w);
-    for (size_t i = 0; i < t->n; i++)
-        pss__jw_append(&w, arr, json_integer(t->qty[i]));
-    pss__jw_set(&w, doc, "refunded", arr);
-    int rc = pss__json_encode(ctx, &w, doc, st->buf);
-    json_decref(doc);
-    if (!rc)
-        rc = pss__put(ctx, "refund_tally", orig_id, orig_id, st->buf->data, st->buf->len, t->rev,
-                      NULL);
-    if (rc == PSS_ECONFLICT)
-        rc = pss__fail(ctx, PSS_ECONFLICT, "refund tally of order %s changed underneath",
-                       orig_id);
-    return rc;
-}
-
-static int check_tally(pss_ctx *ctx, const pss_order_data *orig, const tally *t,
-                       const int64_t *delta)
-{
-    for (size_t i = 0; i < t->n; i++) {
-        int64_t sold = orig->lines[i].qty;
-        if (delta[i] <= 0 || t->qty[i] <= sold)
-            continue;
-        char s[PSS_MONEY_BUFSIZE], a[PSS_MONEY_BUFSIZE], w[PSS_MONEY_BUFSIZE];
-        int64_t before = t->qty[i] - delta[i];
-        pss__fail(ctx, PSS_EREFUND,
-                  "line %zu ('%s') of order %s sold %s and %s are already refunded; refunding "
-                  "%s more is refused", i + 1, orig->lines[i].product_name, orig->id,
-                  fmt_qty(s, sold), fmt_qty(a, before), fmt_qty(w, delta[i]));
-        pss__figure(ctx, "available", sold - before);
-        return PSS_EREFUND;
-    }
-    return 0;
-}
-
-static int apply_refund_tally(pss_stage *st, const pss_order_data *old, const pss_order_data *next)
-{
-    pss_ctx *ctx = st->s->ctx;
-    pss_order_data *orig = NULL;
-    int rc = pss__order_read(ctx, next->refund_of, &orig);
-    if (rc == PSS_ENOTFOUND)
-        return pss__fail(ctx, PSS_EREFUND, "order %s to refund does not exist", next->refund_of);
-    if (rc)
-        return rc;
-    size_t n = orig->n_lines;
-    int64_t *mem = PSS_CALLOC(ctx, 3 * (n ? n : 1), sizeof *mem);
-    tally t = {mem, n, 0};
-    int64_t *before = mem + n, *after = mem + 2 * n;
-    tally_read tr = {ctx, &t};
-    if (!mem)
-        rc = pss__oom(ctx);
-    if (!rc && (refund_use(old, n, before) || refund_use(next, n, after)))
-        rc = pss__fail(ctx, PSS_EOVERFLOW, "refunded quantity overflows");
-    bool changed = !rc && memcmp(before, after, n * sizeof *mem) != 0;
-    if (changed && (rc = pss__get(ctx, "refund_tally", orig->id, on_tally, &tr)) == PSS_ENOTFOUND)
-        rc = 0;
-    for (size_t i = 0; changed && !rc && i < n; i++) {
-        after[i] -= before[i]; /* now the delta */
-        if (__builtin_add_overflow(t.qty[i], after[i], &t.qty[i]))
-            rc = pss__fail(ctx, PSS_EOVERFLOW, "refunded quantity overflows");
-    }
-    if (changed && !rc && !(rc = check_tally(ctx, orig, &t, after)))
-        rc = write_tally(st, orig->id, &t);
-    PSS_FREE(ctx, mem);
-    pss__order_data_free(ctx, orig);
-    return rc;
-}
-
 /* ---- commit ---- */
 
 typedef struct order_install {
@@ -491,7 +384,7 @@ static int put_order(pss_stage *st, const pss_order_data *old, pss_order_data *n
 static int write_order(pss_stage *st, const pss_order_data *old, pss_order_data *next)
 {
     int rc = 0;
-    if (next->refund_of[0] && (rc = apply_refund_tally(st, old, next)))
+    if (next->refund_of[0] && (rc = pss__refund_apply(st, old, next)))
         return rc;
     if ((rc = pss__order_transition(st, old, next)) || (rc = put_order(st, old, next)))
         return rc;
@@ -688,8 +581,7 @@ static int change_remove_line(pss_stage *st, pss_order_data *next, void *arg)
     if (rc)
         return rc;
     if (index >= next->n_lines)
-        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu lines; line %zu does not exist",
-                         next->id, next->n_lines, index);
+        return no_such_line(ctx, next, (int64_t)index);
     pss__line_clear(&next->lines[index]);
     memmove(&next->lines[index], &next->lines[index + 1],
             (next->n_lines - index - 1) * sizeof *next->lines);

@@ -120,6 +120,13 @@ int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
 /* Reads an order record inside the current transaction; PSS_ENOTFOUND without detail. */
 int pss__order_read(pss_ctx *ctx, const char *id, pss_order_data **out);
 
+/* refund.c: a refund line's figures from its sale line and the refund tally (l is the
+ * clone of the sale line with the refunded quantity and refund_line set), and the tally's
+ * update when a refund order changes (old may be NULL). */
+int pss__refund_line(pss_stage *st, const pss_order_data *d, const pss_order_data *sale,
+                     pss_line *l);
+int pss__refund_apply(pss_stage *st, const pss_order_data *old, const pss_order_data *next);
+
 /* contrib.c: what an order adds to its session's running totals. old and new may be NULL
  * (an order appearing or, in verify, one counted from zero). */
 int pss__order_transition(pss_stage *st, const pss_order_data *old, const pss_order_data *new);
@@ -150,6 +157,11 @@ int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id
 /* Loads the refunded order and checks it can be refunded. */
 int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in,
                      const char *id);
+
+/* PSS_ENOTFOUND for a line or payment index an order does not have, counted from 0 as the
+ * API counts ("order … has 3 lines (0 to 2); line 3 does not exist"). */
+int pss__no_such_item(pss_ctx *ctx, const char *order_id, size_t n, const char *what,
+                      int64_t index);
 
 /* Stride of an array of versioned structs, from its first element's version. */
 size_t pss__line_input_stride(uint32_t version);

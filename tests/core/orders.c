@@ -298,7 +298,7 @@ static void refunds(void)
     back = refund(pss_order_id(sale), &r2, 1, &rc);
     CHECK(back == NULL);
     CHECK_I64(rc, PSS_EREFUND);
-    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "line 1 ('croissant') of order");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "line 0 ('croissant') of order");
     CHECK_CONTAINS(pss_ctx_errmsg(ctx), "sold 3.000 and 1.000 are already refunded; refunding "
                                         "2.500 more is refused");
     int64_t available = 0;
@@ -307,7 +307,7 @@ static void refunds(void)
     pss_line_input r3 = refund_line(5, -1000);
     back = refund(pss_order_id(sale), &r3, 1, &rc);
     CHECK_I64(rc, PSS_ENOTFOUND);
-    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "has 2 lines; line 5 does not exist");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "has 2 lines (0 to 1); line 5 does not exist");
     pss_line_input sale_line = fix_line("extra", 1000, 100, NULL, 0);
     back = refund(pss_order_id(sale), &sale_line, 1, &rc);
     CHECK_I64(rc, PSS_EINVAL);
