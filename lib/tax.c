@@ -126,7 +126,7 @@ static int new_group(pss_ctx *ctx, pss_order_data *d, const pss_line *line, pss_
 
 /* The line's tax with the group tax's code: lines of one group carry the same set of codes,
  * each listed in the order its line gave, so taxes are matched by code, never by position. */
-static const pss_line_tax *line_tax_of(const pss_line *line, const char *code)
+static pss_line_tax *line_tax_of(const pss_line *line, const char *code)
 {
     for (size_t i = 0; i < line->n_taxes; i++)
         if (strcmp(line->taxes[i].code, code) == 0)
@@ -166,6 +166,73 @@ static int compute_group_once(pss_ctx *ctx, const pss_config *cfg, pss_group *g)
     return rc;
 }
 
+/* ---- per-order rounding: the group's taxes shared out over its lines ---- */
+
+/* Gives each line of group g its share of the group's tax k, in proportion to the lines'
+ * amounts: shares rounded toward zero, the units left over one each to the largest
+ * remainders, the earlier line first on a tie. The shares add up to the group's tax. */
+static void share_tax(pss_order_data *d, const pss_group *g, size_t k, size_t *members,
+                      __int128 *rest, size_t n)
+{
+    const char *code = g->taxes[k].code;
+    int64_t tax = g->taxes[k].amount, given = 0;
+    for (size_t m = 0; m < n; m++) {
+        pss_line *l = &d->lines[members[m]];
+        __int128 part = g->amount ? (__int128)tax * l->amount : 0;
+        int64_t share = g->amount ? (int64_t)(part / g->amount) : 0; /* toward zero */
+        rest[m] = g->amount ? part - (__int128)share * g->amount : 0;
+        if (rest[m] < 0)
+            rest[m] = -rest[m];
+        line_tax_of(l, code)->amount = share;
+        given += share;
+    }
+    for (int64_t left = tax - given; left != 0; left += left > 0 ? -1 : 1) {
+        size_t best = 0;
+        for (size_t m = 1; m < n; m++)
+            if (rest[m] > rest[best])
+                best = m;
+        pss_line_tax *t = line_tax_of(&d->lines[members[best]], code);
+        t->amount += left > 0 ? 1 : -1;
+        rest[best] = -1; /* one unit per line */
+    }
+}
+
+/* A line's untaxed, tax and total from its amount and its (shared) taxes. */
+static void line_from_taxes(pss_line *l)
+{
+    int64_t included = 0;
+    l->tax = 0;
+    for (size_t i = 0; i < l->n_taxes; i++) {
+        l->tax += l->taxes[i].amount;
+        if (l->taxes[i].included)
+            included += l->taxes[i].amount;
+    }
+    l->untaxed = l->amount - included;
+    l->total = l->untaxed + l->tax;
+}
+
+static int share_group(pss_ctx *ctx, pss_order_data *d, const pss_group *g)
+{
+    size_t *members = PSS_CALLOC(ctx, d->n_lines, sizeof *members);
+    __int128 *rest = PSS_CALLOC(ctx, d->n_lines, sizeof *rest);
+    size_t n = 0;
+    if (!members || !rest) {
+        PSS_FREE(ctx, members);
+        PSS_FREE(ctx, rest);
+        return pss__oom(ctx);
+    }
+    for (size_t i = 0; i < d->n_lines; i++)
+        if (find_group(d, &d->lines[i]) == g)
+            members[n++] = i;
+    for (size_t k = 0; k < g->n_taxes; k++)
+        share_tax(d, g, k, members, rest, n);
+    for (size_t m = 0; m < n; m++)
+        line_from_taxes(&d->lines[members[m]]);
+    PSS_FREE(ctx, members);
+    PSS_FREE(ctx, rest);
+    return 0;
+}
+
 static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
 {
     pss__groups_free(d);
@@ -174,7 +241,8 @@ static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
     d->groups = pss__pool_calloc(ctx->alloc, &d->pool, d->n_lines, sizeof *d->groups);
     if (!d->groups)
         return pss__oom(ctx);
-    bool per_order = cfg->tax_rounding == PSS_TAX_ROUND_PER_ORDER;
+    /* a refund takes its taxes from the sale (refund.c): its groups are its lines' sums */
+    bool per_order = cfg->tax_rounding == PSS_TAX_ROUND_PER_ORDER && !d->refund_of[0];
     for (size_t i = 0; i < d->n_lines; i++) {
         const pss_line *line = &d->lines[i];
         pss_group *g = find_group(d, line);
@@ -184,6 +252,8 @@ static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
     }
     for (size_t i = 0; per_order && i < d->n_groups; i++) {
         int rc = compute_group_once(ctx, cfg, &d->groups[i]);
+        if (!rc)
+            rc = share_group(ctx, d, &d->groups[i]);
         if (rc)
             return rc;
     }

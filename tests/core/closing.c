@@ -203,8 +203,8 @@ static void refusals_and_override(void)
     /* pending payments first: the terminal is still working on them */
     CHECK_RC(ctx, pss_session_close(s, &FIX_ALICE, NULL), PSS_EPAYPENDING);
     char want[256];
-    snprintf(want, sizeof want, "session POS-0001/00001 has 2 pending payments: payment 1 of "
-                                "order %s, payment 1 of order %s; confirm or fail them before "
+    snprintf(want, sizeof want, "session POS-0001/00001 has 2 pending payments: payment 0 of "
+                                "order %s, payment 0 of order %s; confirm or fail them before "
                                 "closing",
              pss_order_id(card), pss_order_id(pending));
     CHECK_STR(pss_ctx_errmsg(ctx), want);

@@ -807,6 +807,8 @@ static void line_numbers_in_messages(void)
     stop();
 }
 
+static void per_order_lines_add_up(void);
+
 int main(void)
 {
     tax_codes_in_any_order();
@@ -820,6 +822,7 @@ int main(void)
     pending_refusal_names_the_reason();
     refund_piece_by_piece();
     cancelled_refund_gives_back();
+    per_order_lines_add_up();
     absurd_cash_payment_is_refused();
     bounds_of_lines_and_counts();
     session_volume_bound();
@@ -828,4 +831,40 @@ int main(void)
     late_order_retry();
     line_numbers_in_messages();
     return check_done();
+}
+
+/* Per-order tax rounding: the group's tax is shared out over its lines, so that refunding
+ * the lines one by one gives back exactly the order's tax (2.09, not 3 x 0.70). */
+static void per_order_lines_add_up(void)
+{
+    fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
+    fo.tax_rounding = PSS_TAX_ROUND_PER_ORDER;
+    start(&fo);
+    pss_session *s = fix_open(ctx, 1000);
+    static const char *const tax7[] = {"TAX7"};
+    pss_line_input l = fix_line("pad", 1000, 996, tax7, 1);
+    pss_line_input lines[] = {l, l, l};
+    pss_order *sale = draft(s, lines, 3);
+    CHECK_I64(order_tax(sale, "TAX7"), 209);
+    static const int64_t shares[] = {70, 70, 69};
+    for (size_t i = 0; i < 3; i++) {
+        pss_line_info li = PSS_LINE_INFO_INIT;
+        CHECK_OK(ctx, pss_order_get_line(sale, i, &li));
+        CHECK_I64(li.tax, shares[i]);
+        CHECK_I64(li.untaxed, 996);
+        CHECK_I64(li.total, 996 + shares[i]);
+    }
+    pss_payment_input cash = fix_pay("Cash", 3197);
+    CHECK_OK(ctx, pss_order_add_payment(sale, &FIX_ALICE, &cash, NULL));
+    int64_t refunded = 0;
+    for (size_t i = 0; i < 3; i++) {
+        pss_order *r = refund_of(s, sale, i, -1000);
+        CHECK_I64(order_tax(r, "TAX7"), -shares[i]);
+        refunded += order_tax(r, "TAX7");
+        pss_order_free(r);
+    }
+    CHECK_I64(refunded, -209);
+    pss_order_free(sale);
+    pss_session_free(s);
+    stop();
 }
