@@ -122,15 +122,15 @@ static int ring_up(pss_session *s, unsigned *seed, char first_order[PSS_ID_SIZE]
     const char *taxes[4][1];
     size_t n = rounding ? 1 : 1 + next_random(seed) % 4;
     for (size_t i = 0; i < n; i++) {
-        /* the day's first customer buys one stroopwafel (1.37) with a 2-euro coin: the
-         * cash due is rounded to 1.35 */
+        /* the day's first customer buys two stroopwafels (2.74) with a 5-euro note: the
+         * cash due is rounded to 2.75 */
         const product *p = rounding ? &menu[2] : &menu[next_random(seed) % MENU_SIZE];
         taxes[i][0] = p->tax;
         lines[i] = (pss_line_input)PSS_LINE_INPUT_INIT;
         lines[i].product_id = p->id;
         lines[i].product_name = p->name;
         lines[i].category = p->category;
-        lines[i].quantity = rounding ? 1000 : 1000 * (1 + (int64_t)(next_random(seed) % 2));
+        lines[i].quantity = rounding ? 2000 : 1000 * (1 + (int64_t)(next_random(seed) % 2));
         lines[i].unit_price = p->price;
         lines[i].taxes = taxes[i];
         lines[i].n_taxes = 1;
@@ -150,7 +150,8 @@ static int ring_up(pss_session *s, unsigned *seed, char first_order[PSS_ID_SIZE]
     pss_payment_input pay = PSS_PAYMENT_INPUT_INIT;
     bool by_card = !rounding && next_random(seed) % 5 < 2;
     pay.method = by_card ? "PIN" : "Cash";
-    pay.amount = by_card ? t.total : rounding ? 200 : tendered(t.total, seed);
+    /* cash settles the cash due: what is left, rounded to 0.05 */
+    pay.amount = by_card ? t.total : rounding ? 500 : tendered(t.cash_due, seed);
     rc = pss_order_add_payment(o, &CASHIER, &pay, NULL);
     if (!rc && by_card) /* the terminal approves */
         rc = pss_order_confirm_payment(o, &CASHIER, 0);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "codec.h"
 #include "money_internal.h"
 #include "names.h"
@@ -50,6 +51,9 @@ static int movement_contrib(pss_stage *st, const movement *m, int sign)
         return 0;
     int64_t amount = sign > 0 ? m->amount : -m->amount; /* never INT64_MIN: checked on input */
     int rc = pss__stage_add(st, scalar_of(&st->core.totals, m->kind), amount, "cash movements");
+    if (!rc)
+        rc = pss__stage_add(st, &st->core.totals.volume, sign * pss__magnitude(m->amount),
+                            "volume");
     if (rc)
         return rc;
     int64_t d[PSS_BUCKET_VALUES] = {amount, sign, 0};
@@ -171,6 +175,10 @@ static int check_cash_input(pss_ctx *ctx, const pss_config *cfg, const pss_cash_
         return pss__fail(ctx, PSS_EINVAL, "%s movement of %s: %s", pss_cash_kind_name(in->kind),
                          pss__fmt(a, in->amount, cfg->exponent),
                          signed_ok ? "a correction is not zero" : "the amount must be positive");
+    char what[32];
+    snprintf(what, sizeof what, "%s movement", pss_cash_kind_name(in->kind));
+    if ((rc = pss__check_amount(ctx, what, in->amount, cfg->exponent)))
+        return rc;
     if (!pss__config_cash_method(cfg))
         return pss__fail(ctx, PSS_ECONFIG, "config '%s' has no cash method: there is no drawer "
                                            "for cash movements", cfg->name);

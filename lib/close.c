@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "chain.h"
 #include "money_internal.h"
 #include "store.h"
@@ -102,8 +103,13 @@ static int sum_denominations(pss_ctx *ctx, const pss_config *cfg, const pss_coun
             if (in->denominations[k].value == d->value)
                 return pss__fail(ctx, PSS_EINVAL, "%s is counted twice",
                                  pss__fmt(v, d->value, cfg->exponent));
-        if (pss_money_mul(d->value, d->count, &part) || pss_money_add(*total, part, total))
-            return pss__fail(ctx, PSS_EOVERFLOW, "the counted cash overflows");
+        int rc;
+        if (pss_money_mul(d->value, d->count, &part))
+            part = INT64_MAX; /* beyond the bound: refused below */
+        if ((rc = pss__check_amount(ctx, "a count of coins or notes", part, cfg->exponent)) ||
+            (rc = pss__check_amount(ctx, "the counted cash", *total + part, cfg->exponent)))
+            return rc; /* both at most PSS_AMOUNT_MAX: the sum fits */
+        *total += part;
     }
     return 0;
 }
@@ -122,8 +128,10 @@ static int check_method_counts(pss_ctx *ctx, const pss_config *cfg, const pss_co
         if (m->kind == PSS_METHOD_CASH)
             return pss__fail(ctx, PSS_EINVAL, "'%s' is the cash method: count it as the cash "
                                               "total or by denomination", name);
-        if (in->methods[i].amount == INT64_MIN)
-            return pss__fail(ctx, PSS_EINVAL, "counted amount of '%s' is out of range", name);
+        char what[PSS_NAME_MAX + 16];
+        snprintf(what, sizeof what, "the count of '%s'", name);
+        if ((rc = pss__check_amount(ctx, what, in->methods[i].amount, cfg->exponent)))
+            return rc;
         for (size_t k = 0; k < i; k++)
             if (strcmp(in->methods[k].method, name) == 0)
                 return pss__fail(ctx, PSS_EINVAL, "method '%s' is counted twice", name);
@@ -151,6 +159,8 @@ static int check_count(pss_ctx *ctx, const pss_config *cfg, const pss_count_inpu
         return pss__fail(ctx, PSS_EINVAL, "the count has no cash: give a total or coins and notes");
     if (total && in->cash_total < 0)
         return pss__fail(ctx, PSS_EINVAL, "counted cash is negative");
+    if (total && (rc = pss__check_amount(ctx, "the counted cash", in->cash_total, cfg->exponent)))
+        return rc;
     *cash = total ? in->cash_total : PSS_UNSET;
     if (by_denomination && (rc = sum_denominations(ctx, cfg, in, cash)))
         return rc;
@@ -560,6 +570,10 @@ int pss_session_force_close(pss_session *s, const pss_actor *actor,
         return rc;
     if (input->counted_cash != PSS_UNSET && input->counted_cash < 0)
         return pss__fail(ctx, PSS_EINVAL, "counted cash is negative");
+    if (input->counted_cash != PSS_UNSET &&
+        (rc = pss__check_amount(ctx, "the counted cash", input->counted_cash,
+                                pss_config_exponent(s->config))))
+        return rc;
     close_args a = {input->reason, input, NULL, json_array(), 0};
     if (!a.cancelled)
         return pss__oom(ctx);

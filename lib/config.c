@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "names.h"
 #include "store.h"
 #include "session_internal.h"
@@ -104,6 +105,11 @@ static int check_scalars(pss_ctx *ctx, const pss_config_input *in)
     if (in->cash_rounding_increment < 0)
         return pss__fail(ctx, PSS_EINVAL, "cash rounding increment %lld is negative",
                          (long long)in->cash_rounding_increment);
+    if ((rc = pss__check_amount(ctx, "the allowed cash difference", in->max_difference,
+                                in->currency_exponent)) ||
+        (rc = pss__check_amount(ctx, "the cash rounding increment", in->cash_rounding_increment,
+                                in->currency_exponent)))
+        return rc;
     if (in->lease_seconds <= 0 || in->lease_seconds > 86400 * 366)
         return pss__fail(ctx, PSS_EINVAL, "lease of %lld seconds is outside 1 s .. 1 year",
                          (long long)in->lease_seconds);
@@ -343,6 +349,9 @@ int pss_config_add_denomination(pss_config *c, int64_t value)
     pss__clear(ctx);
     if (value <= 0)
         return pss__fail(ctx, PSS_EINVAL, "denomination %lld is not positive", (long long)value);
+    int rc = pss__check_amount(ctx, "a denomination", value, c->exponent);
+    if (rc)
+        return rc;
     if (pss__config_has_denomination(c, value))
         return pss__fail(ctx, PSS_EINVAL, "denomination %lld is already in config '%s'",
                          (long long)value, c->name);

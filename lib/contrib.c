@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "bounds.h"
+
 static const char *side_of(const pss_order_data *d)
 {
     return d->refund_of[0] ? "refund" : "sale";
@@ -109,10 +111,36 @@ static int add_payments(pss_stage *st, const pss_order_data *d, int sign)
     return 0;
 }
 
+/* What an order's own figures add to the session's volume (its payments add theirs). */
+static int64_t figures_volume(const pss_order_data *d)
+{
+    if (d->state == PSS_ORDER_CANCELLED)
+        return 0;
+    return pss__magnitude(d->total) + pss__magnitude(d->rounding); /* both within the bounds */
+}
+
+static int64_t payment_volume(const pss_payment *p)
+{
+    bool counts = p->state == PSS_PAYMENT_DONE || p->state == PSS_PAYMENT_PENDING;
+    return counts ? pss__magnitude(p->amount) + pss__magnitude(p->change) : 0;
+}
+
+int64_t pss__order_volume(const pss_order_data *d)
+{
+    if (!d)
+        return 0;
+    int64_t v = figures_volume(d); /* at most 100 payments of at most 2 x PSS_AMOUNT_MAX */
+    for (size_t i = 0; i < d->n_payments; i++)
+        v += payment_volume(&d->payments[i]);
+    return v;
+}
+
 static int add_order(pss_stage *st, const pss_order_data *d, int sign)
 {
     pss_scalars *t = &st->core.totals;
-    int rc = 0;
+    int rc = add_scalar(st, &t->volume, pss__order_volume(d), sign, "volume");
+    if (rc)
+        return rc;
     switch (d->state) {
     case PSS_ORDER_DRAFT:
         rc = add_scalar(st, &t->draft_total, d->total, sign, "draft total");

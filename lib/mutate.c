@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "bounds.h"
+#include "money_internal.h"
 #include "store.h"
 
 void pss__stage_deltas_free(pss_stage *st);
@@ -40,6 +42,32 @@ int pss__stage_add(pss_stage *st, int64_t *field, int64_t delta, const char *wha
     return 0;
 }
 
+/* What the volume bound covers: the running volume and the opening figures. */
+static int64_t session_volume(const pss_session_core *c)
+{
+    int64_t v = c->totals.volume + pss__magnitude(c->opening_expected);
+    if (c->opening_counted != PSS_UNSET)
+        v += pss__magnitude(c->opening_counted);
+    return v; /* each part within its bound: no overflow */
+}
+
+int pss__stage_check_volume(pss_stage *st, int64_t more)
+{
+    const pss_session_core *c = &st->core;
+    if (c->volume_unknown)
+        return 0;
+    int64_t before = session_volume(&st->s->core), after = session_volume(c) + more;
+    if (after <= PSS_SESSION_VOLUME_MAX || after <= before)
+        return 0;
+    char v[PSS_MONEY_BUFSIZE], m[PSS_MONEY_BUFSIZE];
+    int x = st->s->config->exponent;
+    return pss__fail(st->s->ctx, PSS_EOVERFLOW,
+                     "session %s would record %s in all (orders, payments, cash movements and "
+                     "opening cash), beyond %s (PSS_SESSION_VOLUME_MAX); close it and open a "
+                     "new session", c->name, pss__fmt(v, after, x),
+                     pss__fmt(m, PSS_SESSION_VOLUME_MAX, x));
+}
+
 int pss__stage_on_commit(pss_stage *st, pss_install_fn fn, void *arg)
 {
     pss_ctx *ctx = st->s->ctx;
@@ -64,7 +92,9 @@ static void renew_lease(pss_stage *st)
 
 int pss__stage_write(pss_stage *st)
 {
-    int rc = pss__stage_write_deltas(st);
+    int rc = pss__stage_check_volume(st, 0); /* the calls check first; this is the backstop */
+    if (!rc)
+        rc = pss__stage_write_deltas(st);
     if (rc || st->skip_session)
         return rc;
     renew_lease(st);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "codec.h"
 #include "money_internal.h"
 #include "names.h"
@@ -123,8 +124,13 @@ static int check_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_i
                               PSS_NAME_MAX)) ||
         (rc = pss__check_text(ctx, "category", in->category, PSS_TEXT_OPTIONAL, PSS_NAME_MAX)))
         return rc;
+    char what[PSS_NAME_MAX + 16];
+    snprintf(what, sizeof what, "line of '%s'", in->product_id);
     if (in->quantity == 0)
-        return pss__fail(ctx, PSS_EINVAL, "line of '%s' has quantity 0", in->product_id);
+        return pss__fail(ctx, PSS_EINVAL, "%s has quantity 0", what);
+    if ((rc = pss__check_quantity(ctx, what, in->quantity)) ||
+        (rc = pss__check_amount(ctx, what, in->unit_price, cfg->exponent)))
+        return rc;
     if (in->quantity < 0)
         return pss__fail(ctx, PSS_EINVAL,
                          "line of '%s' has quantity %s; a refund line refers to the line of "
@@ -395,8 +401,13 @@ int pss__order_commit(pss_stage *st, pss_order *handle, const pss_order_data *ol
                       pss_order_data *next)
 {
     pss_ctx *ctx = st->s->ctx;
+    int rc = pss__stage_check_volume(st, pss__order_volume(next) - pss__order_volume(old));
+    if (rc) {
+        pss__order_data_free(ctx, next);
+        return rc;
+    }
     if (!handle) { /* nobody keeps it: no need to hold it until the commit (batches) */
-        int rc = write_order(st, old, next);
+        rc = write_order(st, old, next);
         pss__order_data_free(ctx, next);
         return rc;
     }
@@ -406,7 +417,7 @@ int pss__order_commit(pss_stage *st, pss_order *handle, const pss_order_data *ol
         return pss__oom(ctx);
     }
     *oi = (order_install){ctx, handle, next};
-    int rc = pss__stage_on_commit(st, install_order, oi);
+    rc = pss__stage_on_commit(st, install_order, oi);
     return rc ? rc : write_order(st, old, next);
 }
 

@@ -130,6 +130,9 @@ int pss__refund_apply(pss_stage *st, const pss_order_data *old, const pss_order_
 /* contrib.c: what an order adds to its session's running totals. old and new may be NULL
  * (an order appearing or, in verify, one counted from zero). */
 int pss__order_transition(pss_stage *st, const pss_order_data *old, const pss_order_data *new);
+/* What an order (NULL: nothing) adds to its session's volume: its total and rounding unless
+ * cancelled, and its done and pending payments with their change. */
+int64_t pss__order_volume(const pss_order_data *d);
 
 /* Writes an order change inside the staged call: running totals, refund tallies, the order
  * record (compare-and-swap on old's revision), events; on commit the handle (if any) gets

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "money_internal.h"
 #include "names.h"
 
@@ -52,9 +53,12 @@ static int check_payment_input(pss_ctx *ctx, const pss_config *cfg, const pss_pa
         return pss__fail(ctx, PSS_EINVAL, "payment method '%s' is not in config '%s' (it has: "
                                           "%s)", in->method, cfg->name, names);
     }
-    if (in->amount == 0 || in->amount == INT64_MIN)
-        return pss__fail(ctx, PSS_EINVAL, "%s payment has amount %s", in->method,
-                         in->amount ? "out of range" : "0");
+    char what[PSS_NAME_MAX + 16];
+    snprintf(what, sizeof what, "%s payment", in->method);
+    if (in->amount == 0)
+        return pss__fail(ctx, PSS_EINVAL, "%s has amount 0", what);
+    if ((rc = pss__check_amount(ctx, what, in->amount, cfg->exponent)))
+        return rc;
     *state = in->state ? in->state
                        : (*method)->electronic ? PSS_PAYMENT_PENDING : PSS_PAYMENT_DONE;
     if (*state != PSS_PAYMENT_DONE && *state != PSS_PAYMENT_PENDING)

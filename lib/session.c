@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "chain.h"
 #include "money_internal.h"
 #include "names.h"
@@ -260,6 +261,9 @@ static int opening_counted(pss_stage *st, const pss_opening_input *in, int64_t *
     if (in->counted_cash < 0)
         return pss__fail(st->s->ctx, PSS_EINVAL, "opening cash %s is negative",
                          pss__fmt(buf, in->counted_cash, cfg->exponent));
+    int rc = pss__check_amount(st->s->ctx, "the opening cash", in->counted_cash, cfg->exponent);
+    if (rc)
+        return rc;
     *counted = in->counted_cash;
     return 0;
 }

@@ -27,6 +27,8 @@ typedef struct pss_scalars {
     int64_t rounding;    /* sum of due - total of paid orders */
     int64_t invoiced;    /* totals of paid invoiced orders */
     int64_t untaxed, tax; /* paid, not invoiced */
+    /* magnitudes of what the orders, payments and cash movements record (bounds.h) */
+    int64_t volume;
 } pss_scalars;
 
 #define PSS_SCALAR_COUNT (sizeof(pss_scalars) / sizeof(int64_t))
@@ -85,6 +87,7 @@ typedef struct pss_session_core {
     char opening_note[PSS_NOTE_MAX + 1], closing_note[PSS_NOTE_MAX + 1];
     int64_t opening_expected, opening_counted; /* counted PSS_UNSET before opening */
     pss_scalars totals;
+    bool volume_unknown; /* a session record of 1.0: its volume was never counted */
     int64_t next_order, next_bucket;
     /* open drafts and pending payments, in the order they appeared */
     char (*drafts)[PSS_ID_SIZE];
@@ -289,5 +292,10 @@ void pss__core_remove_pending(pss_session_core *core, const char *order_id, int6
 
 /* Expected cash from the core's figures. */
 int pss__expected_cash(const pss_session_core *core, int64_t *out);
+
+/* The session's volume as the stage leaves it, with `more` added, within
+ * PSS_SESSION_VOLUME_MAX; else PSS_EOVERFLOW with the figures (doc/concepts.md, "Bounds").
+ * A change that does not grow the volume always passes. */
+int pss__stage_check_volume(pss_stage *st, int64_t more);
 
 #endif

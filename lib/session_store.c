@@ -13,9 +13,13 @@
 
 const char *const pss_scalar_names[PSS_SCALAR_COUNT] = {
     "cash_payments", "change", "cash_in", "cash_out", "expenses", "corrections", "orders",
-    "refunds", "cancelled", "paid_total", "draft_total", "rounding", "invoiced", "untaxed", "tax"};
+    "refunds", "cancelled", "paid_total", "draft_total", "rounding", "invoiced", "untaxed", "tax",
+    "volume"};
 
-_Static_assert(sizeof(pss_scalars) / sizeof(int64_t) == 15, "scalar names match pss_scalars");
+_Static_assert(sizeof(pss_scalars) / sizeof(int64_t) == 16, "scalar names match pss_scalars");
+
+/* The last scalar, "volume", came after 1.0: a record without it reads as volume unknown. */
+#define VOLUME_SCALAR (PSS_SCALAR_COUNT - 1)
 
 static int64_t *scalar_at(pss_scalars *s, size_t i)
 {
@@ -198,7 +202,8 @@ int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss_strbuf *buf)
     put_opt_int(w, "opening_counted", c->opening_counted);
     pss__jsonw_object(w, "totals");
     for (size_t i = 0; i < PSS_SCALAR_COUNT; i++)
-        pss__jsonw_int(w, pss_scalar_names[i], *scalar_at((pss_scalars *)&c->totals, i));
+        if (i != VOLUME_SCALAR || !c->volume_unknown)
+            pss__jsonw_int(w, pss_scalar_names[i], *scalar_at((pss_scalars *)&c->totals, i));
     pss__jsonw_end(w);
     pss__jsonw_int(w, "next_order", c->next_order);
     pss__jsonw_int(w, "next_bucket", c->next_bucket);
@@ -337,8 +342,13 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
     c->opening_expected = pss__jr_int(r, doc, "opening_expected");
     c->opening_counted = pss__jr_int_or(r, doc, "opening_counted", PSS_UNSET);
     json_t *totals = pss__jr_object(r, doc, "totals");
+    /* every running total is a sum within the session's volume (bounds.h) */
+    c->volume_unknown = !r->rc && !json_object_get(totals, pss_scalar_names[VOLUME_SCALAR]);
     for (size_t i = 0; i < PSS_SCALAR_COUNT; i++)
-        *scalar_at(&c->totals, i) = pss__jr_int(r, totals, pss_scalar_names[i]);
+        if (i != VOLUME_SCALAR || !c->volume_unknown)
+            *scalar_at(&c->totals, i) = pss__jr_range(r, totals, pss_scalar_names[i],
+                                                      -PSS_SESSION_VOLUME_MAX,
+                                                      PSS_SESSION_VOLUME_MAX);
     c->next_order = pss__jr_int(r, doc, "next_order");
     c->next_bucket = pss__jr_int(r, doc, "next_bucket");
     const char *entry = pss__jr_str_or_null(r, doc, "entry");

@@ -117,6 +117,10 @@ static int submit_one(pss_stage *st, const pss_order_input *in, pss_submit_resul
     if ((rc = build_order(st, in, id, hash, &d)))
         return rc;
     pss_order_state state = d->state;
+    if ((rc = pss__stage_check_volume(st, pss__order_volume(d)))) {
+        pss__order_data_free(ctx, d);
+        return rc; /* refused before anything is staged: the batch goes on */
+    }
     *committed = true;
     rc = pss__order_commit(st, NULL, NULL, d);
     if (!rc)

@@ -11,8 +11,10 @@
  * same formulas run once on the summed amounts of lines sharing an income account and taxes. */
 #include "order_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "money_internal.h"
 
 #define PPM 1000000
@@ -71,7 +73,11 @@ int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line)
         rates[i] = line->taxes[i].rate_ppm;
         included[i] = line->taxes[i].included;
     }
-    int rc = split_taxes(ctx, cfg->rounding, line->amount, rates, included, line->n_taxes,
+    char what[PSS_NAME_MAX + 16];
+    snprintf(what, sizeof what, "line of '%s'", line->product_name);
+    int rc = pss__check_figure(ctx, what, gross, cfg->exponent);
+    if (!rc)
+        rc = split_taxes(ctx, cfg->rounding, line->amount, rates, included, line->n_taxes,
                          amounts, &line->untaxed, &line->tax);
     if (rc)
         return rc;
@@ -79,7 +85,8 @@ int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line)
         line->taxes[i].amount = amounts[i];
     if (__builtin_add_overflow(line->untaxed, line->tax, &line->total))
         return overflow(ctx, "the line total");
-    return 0;
+    /* every tax is within the total: rates are not negative */
+    return pss__check_figure(ctx, what, line->total, cfg->exponent);
 }
 
 /* The groups live in the order's pool, like the lines' strings they copy. */
@@ -275,6 +282,10 @@ int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
             return overflow(ctx, "the order total");
     if (__builtin_add_overflow(untaxed, tax, &total))
         return overflow(ctx, "the order total");
+    char what[PSS_ID_SIZE + 32];
+    snprintf(what, sizeof what, "the total of order %s", d->id);
+    if ((rc = pss__check_figure(ctx, what, total, cfg->exponent)))
+        return rc;
     d->untaxed = untaxed, d->tax = tax, d->total = total;
     /* Lines change only before the first payment, and an order is rounded only when a
      * payment settles it (payment.c); drafts written by 1.0 with scope "all" rounded their

@@ -163,7 +163,8 @@ static void summary_and_counts(void)
     c.denominations = huge;
     c.n_denominations = 1;
     c.n_methods = 0;
-    CHECK_RC(ctx, pss_session_count(s, &FIX_ALICE, &c), PSS_EOVERFLOW);
+    CHECK_RC(ctx, pss_session_count(s, &FIX_ALICE, &c), PSS_EINVAL); /* beyond the bound */
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "beyond 10000000000000.00 (PSS_AMOUNT_MAX)");
     char *after = fix_dump(store);
     CHECK_SAME_TEXT(after, before);
     free(before);

@@ -148,34 +148,36 @@ static void large_and_overflow(void)
     CHECK_OK(ctx, pss_order_cancel(o, &FIX_ALICE, "sample"));
     pss_order_free(o);
 
-    /* the largest line: its total is exactly INT64_MAX */
-    pss_line_input max = fix_line("yacht", 1000, 7686143364045646506LL, VAT20, 1);
+    /* the largest line: its total is exactly PSS_AMOUNT_MAX (doc/concepts.md, "Bounds") */
+    pss_line_input max = fix_line("yacht", 1000, 833333333333333LL, VAT20, 1);
     o = draft(&max, 1, &rc);
     CHECK_RC(ctx, rc, 0);
-    CHECK_TOTALS(o, 7686143364045646506LL, 1537228672809129301LL, INT64_MAX);
+    CHECK_TOTALS(o, 833333333333333LL, 166666666666667LL, PSS_AMOUNT_MAX);
     int64_t current = 0;
     CHECK_OK(ctx, pss_session_balance(session, &current, NULL));
-    CHECK_I64(current, INT64_MAX);
+    CHECK_I64(current, PSS_AMOUNT_MAX);
     pss_order_free(o);
 
     char *before = fix_dump(store);
-    max.unit_price++; /* one minor unit more and the total no longer fits */
+    max.unit_price++; /* one minor unit more and the total is beyond the bound */
     o = draft(&max, 1, &rc);
     CHECK(o == NULL);
     CHECK_I64(rc, PSS_EOVERFLOW);
-    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "does not fit in a 64-bit amount");
-    pss_line_input twice = fix_line("yacht", 2000, INT64_MAX, NULL, 0);
+    CHECK_STR(pss_ctx_errmsg(ctx), "line of 'yacht' would be 10000000000000.01, beyond "
+                                   "10000000000000.00 (PSS_AMOUNT_MAX)");
+    pss_line_input twice = fix_line("yacht", 2000, PSS_AMOUNT_MAX, NULL, 0);
     o = draft(&twice, 1, &rc);
     CHECK_I64(rc, PSS_EOVERFLOW);
-    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "quantity x unit price");
-    pss_line_input two[2] = {fix_line("a", 1000, INT64_MAX, NULL, 0), fix_line("b", 1000, 1, NULL, 0)};
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "line of 'yacht' would be 20000000000000.00");
+    pss_line_input two[2] = {fix_line("a", 1000, PSS_AMOUNT_MAX, NULL, 0),
+                             fix_line("b", 1000, 1, NULL, 0)};
     o = draft(two, 2, &rc);
     CHECK_I64(rc, PSS_EOVERFLOW);
-    /* an order that fits on its own, but not on top of the session's running total */
-    pss_line_input one = fix_line("c", 1000, 1, NULL, 0);
-    o = draft(&one, 1, &rc);
-    CHECK_I64(rc, PSS_EOVERFLOW);
-    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "draft total of session POS-0001/00001 overflows");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "would be 10000000000000.01, beyond");
+    pss_line_input priced = fix_line("yacht", 1000, INT64_MAX, NULL, 0);
+    o = draft(&priced, 1, &rc);
+    CHECK_I64(rc, PSS_EINVAL); /* a price beyond the bound is refused as given */
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "has amount 92233720368547758.07, beyond");
     char *after = fix_dump(store);
     CHECK_SAME_TEXT(after, before); /* refused orders leave no trace */
     free(before);
