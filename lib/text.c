@@ -76,6 +76,10 @@ int pss__check_account(pss_ctx *ctx, const char *what, const char *s, pss_text_n
                          "%s '%s' has a leading or trailing space, two spaces in a row or a "
                          "';' (account names must read unambiguously in ledger journals)",
                          what, s);
+    if (strchr("([*!", s[0]))
+        return pss__fail(ctx, PSS_EINVAL,
+                         "%s '%s' may not begin with '(', '[', '*' or '!' (hledger reads them as "
+                         "a virtual posting or a status mark, not as part of the name)", what, s);
     return 0;
 }
 

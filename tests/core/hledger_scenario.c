@@ -126,6 +126,10 @@ static void day_two(void)
     pss_payment_input p2 = fix_pay("Cash", 5000);
     order(s, l2, 3, &p2, 1, NULL, 0, id);
     move(s, PSS_CASH_CORRECTION, 50, "Income:Cash Over");
+    /* names hledger must read as given: brackets inside, symbols, single spaces, UTF-8 */
+    move(s, PSS_CASH_OUT, 1000, "Assets:Safe (back office)");
+    move(s, PSS_CASH_EXPENSE, 300, "Expenses:Café & Bar #2 [fees]");
+    move(s, PSS_CASH_CORRECTION, -25, "Income:Over/Short 100% = *ok*");
     int64_t expected;
     pss_session_expected_cash(s, &expected);
     close_session(s, expected - 2500, &FIX_MIA); /* beyond the limit: the manager closes */
