@@ -167,6 +167,9 @@ class SubmitResult:
     routed: bool
     rescue: bool
     status: int
+    detail: Optional[str]
+    @property
+    def error(self) -> Optional[Error]: ...
 
 class CashMovement:
     id: str

@@ -18,7 +18,7 @@ from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRou
                      Method, MethodKind, OrderLine, OrderPayment, OrderState, OrderTax,
                      OrderTotals, Payment, PaymentState, ReportMethod, ReportProduct, ReportTax,
                      Role, Rounding, SessionState, SubmitResult, Tax, TaxRounding, EntryLine,
-                     EntryProduct, _enum, _time)
+                     EntryProduct, _date_of, _enum, _time)
 
 HAVE_SQLITE = bool(_c.HAVE_SQLITE)
 LIBRARY_VERSION: str = _c.LIBRARY_VERSION
@@ -154,9 +154,13 @@ def _config_args(fields: Dict[str, Any]) -> tuple:
             scalars[name + "_account"] = fields.pop(name + "_account")
     methods = [_as(Method, m)._c() for m in fields.pop("methods", ())]
     taxes = [_as(Tax, t)._c() for t in fields.pop("taxes", ())]
-    categories = fields.pop("categories", {})
-    categories = list(categories.items() if isinstance(categories, Mapping) else categories)
-    denominations = list(fields.pop("denominations", ()))
+    categories = _pairs(fields.pop("categories", None), "categories", "{category: account}",
+                        "(category, account)")
+    denominations = fields.pop("denominations", ())
+    if isinstance(denominations, (str, bytes)) or not isinstance(denominations, Iterable):
+        raise TypeError("denominations must be a sequence of amounts, not %s"
+                        % type(denominations).__name__)
+    denominations = list(denominations)
     if fields:
         raise TypeError("unknown config field(s): " + ", ".join(sorted(fields)))
     return (scalars, methods, taxes, categories, denominations)
@@ -168,7 +172,10 @@ def _as(cls: Any, value: Any) -> Any:
         return value
     if isinstance(value, Mapping):
         return cls(**value)
-    return cls(*value)
+    if isinstance(value, (tuple, list)):
+        return cls(*value)
+    raise TypeError("%s must be a possession.%s, a dict of its fields or a tuple, not %s"
+                    % (cls.__name__.lower(), cls.__name__, type(value).__name__))
 
 
 class Context:
@@ -368,7 +375,7 @@ class Session(_Handle):
     user = property(lambda self: self._get("user"), doc="The responsible user.")
     lease_device = property(lambda self: self._get("lease_device"))
     lease_expires = property(lambda self: _time(self._get("lease_expires")))
-    operating_date = property(lambda self: _dt.date.fromisoformat(self._get("operating_date")))
+    operating_date = property(lambda self: _date_of(self._get("operating_date")))
     is_rescue = property(lambda self: self._get("is_rescue"))
     currency = property(lambda self: self._get("currency"))
     opening_expected = property(lambda self: self._get("opening_expected"))
@@ -435,7 +442,13 @@ class Session(_Handle):
                      orders: Iterable[Mapping[str, Any]]) -> Tuple[int, List[SubmitResult]]:
         """Submits many orders (dicts with id, lines, payments, refund_of, invoiced, note) in
         one transaction; returns (accepted, one result per order)."""
-        accepted, results = self._h.submit_batch(actor, [_order_tuple(o) for o in orders])
+        tuples = []
+        for i, o in enumerate(orders):
+            if not isinstance(o, Mapping):
+                raise TypeError("order %d of the batch must be a mapping (id, lines, payments, "
+                                "...), not %s" % (i, type(o).__name__))
+            tuples.append(_order_tuple(o))
+        accepted, results = self._h.submit_batch(actor, tuples)
         return accepted, [_submit_result(r) for r in results]
 
     def load_order(self, order_id: str) -> "Order":
@@ -481,7 +494,9 @@ class Session(_Handle):
               note: Optional[str] = None) -> None:
         """Records the closing count: the cash as a total or by denomination ({'0.50': 3}),
         and counted totals of other methods ({'Card': '42.00'})."""
-        self._h.count(actor, cash, _pairs(denominations), _pairs(methods), note)
+        self._h.count(actor, cash,
+                      _pairs(denominations, "denominations", "{value: count}", "(value, count)"),
+                      _pairs(methods, "methods", "{method: amount}", "(method, amount)"), note)
 
     def close(self, actor: Actor, *, note: Optional[str] = None) -> None:
         """Closes and posts the entry; CashDifferenceError when the difference exceeds what
@@ -517,10 +532,16 @@ class Session(_Handle):
         return "<Session %s %s %s>" % (info["name"], info["state"], info["user"])
 
 
-def _pairs(value: Any) -> list:
+def _pairs(value: Any, what: str, mapping: str, pair: str) -> list:
+    """A mapping's items, or the pairs as given (the extension checks each is a pair)."""
     if value is None:
         return []
-    return list(value.items() if isinstance(value, Mapping) else value)
+    if isinstance(value, Mapping):
+        return list(value.items())
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise TypeError("%s must be a mapping %s or %s pairs, not %s"
+                        % (what, mapping, pair, type(value).__name__))
+    return list(value)
 
 
 def _order_tuple(o: Mapping[str, Any]) -> tuple:
@@ -617,7 +638,7 @@ class Entry(_Handle):
         self.id: str = info["id"]
         self.session_id: str = info["session_id"]
         self.reference: str = info["reference"]
-        self.date = _dt.date.fromisoformat(info["date"])
+        self.date = _date_of(info["date"])
         self.currency: str = info["currency"]
         self.total: Decimal = info["total"]
         self.lines: Tuple[EntryLine, ...] = tuple(EntryLine(**d) for d in info["lines"])

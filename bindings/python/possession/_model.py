@@ -11,6 +11,8 @@ from decimal import Decimal
 from enum import Enum, IntEnum
 from typing import Any, Optional, Sequence, Tuple, Union
 
+from ._errors import CorruptError, Error, error_class
+
 Amount = Union[Decimal, int, str]
 """What an amount argument accepts: Decimal, int or a decimal str ('12.34'); never float."""
 
@@ -158,8 +160,10 @@ class Line:
         return cls(quantity=quantity, refund_line=line)
 
     def _c(self) -> tuple:
+        # taxes go as given: the extension refuses a str (a tuple of its letters is no list
+        # of codes) and leaves how many a line may carry to the library.
         return (self.product_id, self.name, self.category, self.quantity, self.price,
-                self.discount, tuple(self.taxes), self.refund_line)
+                self.discount, self.taxes, self.refund_line)
 
 
 @dataclass(frozen=True)
@@ -175,11 +179,30 @@ class Payment:
         return (self.method, self.amount, state, self.reference)
 
 
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
 def _time(ms: int) -> Optional[_dt.datetime]:
-    """Milliseconds since the epoch as an aware UTC datetime (0: None)."""
+    """Milliseconds since the epoch, as the library returns them, as an aware UTC datetime
+    (0: None). A time datetime cannot hold (outside the years 1 to 9999) can only come from
+    a damaged record: CorruptError, as the library's own decoders answer one."""
     if not ms:
         return None
-    return _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(milliseconds=ms)
+    try:
+        return _EPOCH + _dt.timedelta(milliseconds=ms)
+    except OverflowError:
+        raise CorruptError("time %d ms since the epoch is outside the years 1 to 9999 a "
+                           "datetime holds: the record it comes from is damaged" % ms) from None
+
+
+def _date_of(text: str) -> _dt.date:
+    """A date the library returns ('2026-11-21'); one that does not exist comes from a
+    damaged record (CorruptError)."""
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError as e:
+        raise CorruptError("date %r is not a date (%s): the record it comes from is damaged"
+                           % (text, e)) from None
 
 
 @dataclass(frozen=True)
@@ -233,7 +256,9 @@ class OrderPayment:
 
 @dataclass(frozen=True)
 class SubmitResult:
-    """What happened to a submitted order: where it went, and whether it was a duplicate."""
+    """What happened to a submitted order: where it went, and whether it was a duplicate.
+    In a batch an order refused on its own has its code in ``status`` (0: taken) and the
+    reason in ``detail``; ``error`` is then the exception a single submit would raise."""
     order_id: str
     session_id: str
     state: Optional[OrderState]
@@ -241,6 +266,14 @@ class SubmitResult:
     routed: bool
     rescue: bool
     status: int = 0
+    detail: Optional[str] = None
+
+    @property
+    def error(self) -> Optional[Error]:
+        """The possession.Error for ``status``, or None when the order was taken."""
+        if not self.status:
+            return None
+        return error_class(self.status)(self.detail or "", code=self.status)
 
 
 @dataclass(frozen=True)

@@ -109,9 +109,10 @@ static int read_scalars(PyObject *d, pyp_keep *keep, pss_config_input *in)
     return 0;
 }
 
-/* (name, kind, account, electronic) */
-static int add_method(pss_config *c, PyObject *t, pyp_keep *keep)
+/* (name, kind, account, electronic), made by the Python layer */
+static int add_method(pss_config *c, PyObject *t, Py_ssize_t i, pyp_keep *keep)
 {
+    (void)i;
     PyObject *name, *kind, *account, *electronic;
     pss_method_input m = PSS_METHOD_INPUT_INIT;
     int64_t k;
@@ -120,14 +121,15 @@ static int add_method(pss_config *c, PyObject *t, pyp_keep *keep)
         pyp_int64(kind, "method kind", &k) < 0 ||
         pyp_text(account, "method account", 1, keep, &m.account) < 0 ||
         pyp_flag(electronic, &m.electronic) < 0)
-        return -1;
+        return PYP_PYERR;
     m.kind = (pss_method_kind)k;
     return pss_config_add_method(c, &m);
 }
 
-/* (code, name, rate percent, included, account) */
-static int add_tax(pss_config *c, PyObject *t, pyp_keep *keep)
+/* (code, name, rate percent, included, account), made by the Python layer */
+static int add_tax(pss_config *c, PyObject *t, Py_ssize_t i, pyp_keep *keep)
 {
+    (void)i;
     PyObject *code, *name, *rate, *included, *account;
     pss_tax_input x = PSS_TAX_INPUT_INIT;
     if (!PyArg_ParseTuple(t, "OOOOO:tax", &code, &name, &rate, &included, &account) ||
@@ -136,60 +138,63 @@ static int add_tax(pss_config *c, PyObject *t, pyp_keep *keep)
         pyp_fixed(rate, 4, "tax rate (percent)", &x.rate_ppm) < 0 ||
         pyp_flag(included, &x.included) < 0 ||
         pyp_text(account, "tax account", 1, keep, &x.account) < 0)
-        return -1;
+        return PYP_PYERR;
     return pss_config_add_tax(c, &x);
 }
 
-/* (category, income account) */
-static int add_category(pss_config *c, PyObject *t, pyp_keep *keep)
+/* (category, income account), as the user gave it: any pair */
+static int add_category(pss_config *c, PyObject *t, Py_ssize_t i, pyp_keep *keep)
 {
     PyObject *name, *account;
     const char *n, *a;
-    if (!PyArg_ParseTuple(t, "OO:category", &name, &account) ||
+    if (pyp_pair(t, "category", i, "(category, account)", &name, &account) < 0 ||
         pyp_text(name, "category", 0, keep, &n) < 0 ||
         pyp_text(account, "category account", 0, keep, &a) < 0)
-        return -1;
+        return PYP_PYERR;
     return pss_config_add_category(c, n, a);
 }
 
-static int add_denomination(pss_config *c, PyObject *v, pyp_keep *keep)
+static int add_denomination(pss_config *c, PyObject *v, Py_ssize_t i, pyp_keep *keep)
 {
+    (void)i;
     (void)keep;
     int64_t value;
     if (pyp_fixed(v, pss_config_exponent(c), "denomination", &value) < 0)
-        return -1;
+        return PYP_PYERR;
     return pss_config_add_denomination(c, value);
 }
 
-typedef int (*adder)(pss_config *, PyObject *, pyp_keep *);
+/* Adds one item: 0, a library code, or PYP_PYERR. */
+typedef int (*adder)(pss_config *, PyObject *, Py_ssize_t, pyp_keep *);
 
-/* Adds every item of a sequence; -1 for a Python error, else the library's code. */
+/* Adds every item of a sequence: 0, the library's code, or PYP_PYERR. */
 static int add_all(pss_config *c, PyObject *seq, adder add, pyp_keep *keep)
 {
     PyObject *fast = PySequence_Fast(seq, "config parts must be sequences");
     if (!fast)
-        return -1;
+        return PYP_PYERR;
     int rc = 0;
     for (Py_ssize_t i = 0; !rc && i < PySequence_Size(fast); i++) {
         PyObject *item = PySequence_GetItem(fast, i);
-        rc = item ? add(c, item, keep) : -1;
+        rc = item ? add(c, item, i, keep) : PYP_PYERR;
         Py_XDECREF(item);
     }
     Py_DECREF(fast);
     return rc;
 }
 
+/* 0, the library's code (its detail is on the context), or PYP_PYERR. */
 int pyp_config_build(pyp_context *ctx, PyObject *args, pss_config **out)
 {
     PyObject *scalars, *methods, *taxes, *categories, *denominations;
     if (!PyArg_ParseTuple(args, "OOOOO:config_new", &scalars, &methods, &taxes, &categories,
                           &denominations))
-        return -1;
+        return PYP_PYERR;
     pyp_keep *keep = pyp_keep_new();
     pss_config_input in = PSS_CONFIG_INPUT_INIT;
     if (!keep || read_scalars(scalars, keep, &in) < 0) {
         Py_XDECREF(keep);
-        return -1;
+        return PYP_PYERR;
     }
     int rc = pss_config_new(ctx->ctx, &in, out);
     if (!rc)

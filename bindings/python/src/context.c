@@ -351,11 +351,11 @@ static PyObject *context_config_new(PyObject *op, PyObject *args)
     if (pyp_enter(self) < 0)
         return NULL;
     int rc = pyp_config_build(self, args, &config);
-    if (rc == -1) {
+    if (rc == PYP_PYERR) { /* the exception raised while converting the fields stands */
         self->in_call = 0;
         return NULL;
     }
-    if (pyp_leave(self, rc, -1) < 0)
+    if (pyp_leave(self, rc, -1) < 0) /* a library code: its class and the context's detail */
         return NULL;
     return pyp_config_wrap(self, config);
 }

@@ -24,6 +24,58 @@ pyp_keep *pyp_keep_new(void)
     return PyList_New(0);
 }
 
+static void free_capsule(PyObject *capsule)
+{
+    PyMem_Free(PyCapsule_GetPointer(capsule, NULL));
+}
+
+/* A capsule in the keep list owns the memory, so every exit path of a call frees it. */
+void *pyp_keep_alloc(pyp_keep *keep, size_t n, size_t size)
+{
+    void *mem = PyMem_Calloc(n ? n : 1, size);
+    if (!mem) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    PyObject *capsule = PyCapsule_New(mem, NULL, free_capsule);
+    if (!capsule) {
+        PyMem_Free(mem);
+        return NULL;
+    }
+    int rc = PyList_Append(keep, capsule);
+    Py_DECREF(capsule);
+    return rc < 0 ? NULL : mem;
+}
+
+/* The type's name for messages ("str", "NoneType"). */
+static PyObject *type_name(PyObject *obj)
+{
+    return pyp_getattr((PyObject *)Py_TYPE(obj), "__name__");
+}
+
+int pyp_pair(PyObject *obj, const char *what, Py_ssize_t index, const char *shape,
+             PyObject **first, PyObject **second)
+{
+    int is_tuple = PyTuple_Check(obj);
+    Py_ssize_t n = is_tuple ? PyTuple_Size(obj) : PyList_Check(obj) ? PyList_Size(obj) : -1;
+    if (n == 2) {
+        *first = is_tuple ? PyTuple_GetItem(obj, 0) : PyList_GetItem(obj, 0);
+        *second = is_tuple ? PyTuple_GetItem(obj, 1) : PyList_GetItem(obj, 1);
+        return *first && *second ? 0 : -1;
+    }
+    PyObject *name = type_name(obj);
+    if (!name)
+        return -1;
+    if (n < 0)
+        PyErr_Format(PyExc_TypeError, "%s %zd must be a %s pair, not %U", what, index, shape,
+                     name);
+    else
+        PyErr_Format(PyExc_TypeError, "%s %zd must be a %s pair, not a %U of %zd", what, index,
+                     shape, name, n);
+    Py_DECREF(name);
+    return -1;
+}
+
 static int keep_bytes(pyp_keep *keep, PyObject *bytes, const char *what, const char **out)
 {
     char *data;
@@ -91,17 +143,29 @@ int pyp_flag(PyObject *obj, int *out)
     return 0;
 }
 
+/* An attribute of an actor; lacking it, the object is not an actor: a TypeError (a str
+ * given for possession.Actor("alice") is the usual mistake) rather than AttributeError. */
+static PyObject *actor_attr(PyObject *obj, const char *name)
+{
+    PyObject *v = pyp_getattr(obj, name);
+    if (v || !PyErr_ExceptionMatches(PyExc_AttributeError))
+        return v;
+    PyErr_Clear();
+    PyObject *type = type_name(obj);
+    if (type) {
+        PyErr_Format(PyExc_TypeError, "actor must be a possession.Actor, not %U", type);
+        Py_DECREF(type);
+    }
+    return NULL;
+}
+
 int pyp_actor(PyObject *obj, pyp_keep *keep, pss_actor *out)
 {
     pss_actor init = PSS_ACTOR_INIT;
     *out = init;
-    if (obj == Py_None) {
-        PyErr_SetString(PyExc_TypeError, "an actor is required (possession.Actor(user, role))");
-        return -1;
-    }
-    PyObject *user = pyp_getattr(obj, "user");
-    PyObject *role = user ? pyp_getattr(obj, "role") : NULL;
-    PyObject *device = role ? pyp_getattr(obj, "device") : NULL;
+    PyObject *user = actor_attr(obj, "user");
+    PyObject *role = user ? actor_attr(obj, "role") : NULL;
+    PyObject *device = role ? actor_attr(obj, "device") : NULL;
     int64_t r = 0;
     int rc = -1;
     if (device && !pyp_text(user, "actor user", 0, keep, &out->user) &&
@@ -194,12 +258,12 @@ int pyp_fixed(PyObject *obj, int exponent, const char *what, int64_t *out)
     if (!bytes)
         return -1;
     const char *s = PyBytes_AsString(bytes);
-    int rc = s ? pss_money_parse(s, exponent, out) : -1;
-    if (rc == 0) {
+    if (!s) {
         Py_DECREF(bytes);
-        return 0;
+        return -1;
     }
-    if (s) {
+    int rc = pss_money_parse(s, exponent, out);
+    if (rc) {
         char detail[200];
         if (rc == PSS_EOVERFLOW)
             snprintf(detail, sizeof detail, "%s '%.40s' is out of range", what, s);
@@ -210,7 +274,7 @@ int pyp_fixed(PyObject *obj, int exponent, const char *what, int64_t *out)
         pyp_raise_code(rc, detail);
     }
     Py_DECREF(bytes);
-    return -1;
+    return rc ? -1 : 0;
 }
 
 int pyp_fixed_or_unset(PyObject *obj, int exponent, const char *what, int64_t *out)
@@ -237,8 +301,12 @@ PyObject *pyp_decimal(int64_t value, int exponent, int unset_none)
     if (value == PSS_UNSET && unset_none)
         Py_RETURN_NONE;
     char buf[PSS_MONEY_BUFSIZE];
-    if (pss_money_format(value, exponent, buf, sizeof buf) < 0)
-        return pyp_raise_code(PSS_EINVAL, "cannot format an amount");
+    if (pss_money_format(value, exponent, buf, sizeof buf) < 0) {
+        char detail[120];
+        snprintf(detail, sizeof detail, "amount %lld has exponent %d, outside %d..%d",
+                 (long long)value, exponent, PSS_EXPONENT_MIN, PSS_EXPONENT_MAX);
+        return pyp_raise_code(PSS_ECORRUPT, detail);
+    }
     PyObject *dec = decimal_type();
     return dec ? PyObject_CallFunction(dec, "s", buf) : NULL;
 }

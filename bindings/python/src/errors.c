@@ -108,3 +108,49 @@ void pyp_capture(pyp_context *ctx)
         PyException_SetContext(value, ctx->pending); /* steals the earlier one */
     ctx->pending = value;
 }
+
+/* possession.Error, imported once. */
+static PyObject *error_base(void)
+{
+    static PyObject *base;
+    if (!base) {
+        PyObject *mod = PyImport_ImportModule("possession._errors");
+        if (!mod)
+            return NULL;
+        base = pyp_getattr(mod, "Error");
+        Py_DECREF(mod);
+    }
+    return base;
+}
+
+static int code_and_detail(PyObject *exc, PyObject **detail)
+{
+    PyObject *code = pyp_getattr(exc, "code");
+    long c = code ? PyLong_AsLong(code) : -1;
+    Py_XDECREF(code);
+    *detail = c == -1 && PyErr_Occurred() ? NULL : pyp_getattr(exc, "detail");
+    return *detail ? (int)c : 0;
+}
+
+/* The binding's own conversions raise possession.Error with a library code (an amount with
+ * too many decimals is PSS_EINVAL): such a failure can be reported like the library's. The
+ * exception is fetched first so that nothing runs with it set. */
+int pyp_take_error(PyObject **detail)
+{
+    *detail = NULL;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    PyObject *base = value ? error_base() : NULL;
+    int code = base && PyObject_IsInstance(value, base) > 0 ? code_and_detail(value, detail) : 0;
+    if (!code) {
+        Py_CLEAR(*detail);
+        PyErr_Clear(); /* whatever failed while looking: the original exception stands */
+        PyErr_Restore(type, value, tb);
+        return 0;
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return code;
+}

@@ -161,10 +161,9 @@ static PyObject *order_add_line(PyObject *op, PyObject *args)
     pyp_keep *keep = pyp_keep_new();
     pss_actor a;
     pss_line_input in;
-    const char *taxes[8];
     size_t index = 0;
     int rc = !keep || pyp_actor(actor, keep, &a) < 0 ||
-                     pyp_line_input(line, self->exponent, keep, &in, taxes) < 0
+                     pyp_line_input(line, self->exponent, keep, &in) < 0
                  ? -1
                  : PYP_CALL(self->owner, self->exponent,
                             pss_order_add_line(self->order, &a, &in, &index));

@@ -11,6 +11,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <limits.h>
+
 #include <possession.h>
 
 /* ---- the context and its store ---- */
@@ -94,20 +96,37 @@ void pyp_free_self(PyObject *self);
 
 /* ---- conversions (convert.c) ---- */
 
+/* What a helper that can fail in two ways returns when a Python exception is set, as
+ * opposed to a library code it passes on. The library's codes are small negative numbers
+ * and PSS_EINVAL is -1 itself, so "-1: a Python error is set" cannot share a return value
+ * with them: a library refusal would be taken for a Python error that was never raised
+ * (SystemError) and lose the library's detail. */
+#define PYP_PYERR INT_MIN
+
 /* Temporaries (UTF-8 bytes) that must outlive one library call: a list dropped after it. */
 typedef PyObject pyp_keep;
 pyp_keep *pyp_keep_new(void);
+/* Zeroed memory freed with keep (for arrays the library reads during the call). NULL with
+ * MemoryError set. */
+void *pyp_keep_alloc(pyp_keep *keep, size_t n, size_t size);
 
 /* str (or None when nullable) -> UTF-8 kept alive by keep. 0, or -1 with an exception. */
 int pyp_text(PyObject *obj, const char *what, int nullable, pyp_keep *keep, const char **out);
-/* An Actor-like object (user, role, device attributes) -> pss_actor. */
+/* An Actor-like object (user, role, device attributes) -> pss_actor; anything else is a
+ * TypeError naming possession.Actor. */
 int pyp_actor(PyObject *obj, pyp_keep *keep, pss_actor *out);
+/* The two items of a pair, a tuple or list of 2 (borrowed: valid while obj is). Else a
+ * TypeError "<what> <index> must be a <shape> pair, not ...". 0 or -1. */
+int pyp_pair(PyObject *obj, const char *what, Py_ssize_t index, const char *shape,
+             PyObject **first, PyObject **second);
 /* Decimal, int or decimal string -> exact fixed-point integer at exponent (0..4).
  * float is a TypeError; too many decimals an InvalidError; too large an overflow error. */
 int pyp_fixed(PyObject *obj, int exponent, const char *what, int64_t *out);
 /* Same, where None means PSS_UNSET. */
 int pyp_fixed_or_unset(PyObject *obj, int exponent, const char *what, int64_t *out);
-/* Fixed-point integer -> Decimal at exponent, exactly (PSS_UNSET -> None when unset_none). */
+/* Fixed-point integer -> Decimal at exponent, exactly (PSS_UNSET -> None when unset_none).
+ * Values come from the library: one that cannot be represented (an exponent outside 0..4)
+ * is a damaged record, CorruptError. */
 PyObject *pyp_decimal(int64_t value, int exponent, int unset_none);
 /* A money value for a currency; a plain int when the exponent is unknown (< 0). */
 PyObject *pyp_money(int64_t value, int exponent);
@@ -138,6 +157,9 @@ PyObject *pyp_raise_code(int code, const char *detail);
 PyObject *pyp_raise_call(pyp_context *ctx, int rc, int exponent);
 /* Takes the exception raised inside a callback so that the call can go on in C. */
 void pyp_capture(pyp_context *ctx);
+/* When the exception set is a possession.Error: clears it, returns its code and its detail
+ * (a new reference). Otherwise 0, leaving the exception set. */
+int pyp_take_error(PyObject **detail);
 
 /* ---- context use (context.c) ---- */
 
@@ -166,9 +188,10 @@ PyObject *pyp_writer_finish(pyp_writer *w);
 pyp_pystore *pyp_pystore_new(pyp_context *ctx, PyObject *obj);
 void pyp_pystore_free(pyp_pystore *py);
 
-/* Shared by session.c and order.c: a line or payment from its tuple form. */
-int pyp_line_input(PyObject *t, int exponent, pyp_keep *keep, pss_line_input *out,
-                   const char **taxes);
+/* Shared by session.c and order.c: a line or payment from its tuple form. A line's tax
+ * codes are kept in keep, as many as given: how many a line may carry is the library's
+ * rule. */
+int pyp_line_input(PyObject *t, int exponent, pyp_keep *keep, pss_line_input *out);
 int pyp_payment_input(PyObject *t, int exponent, pyp_keep *keep, pss_payment_input *out);
 
 #endif

@@ -157,13 +157,14 @@ static int attr_u64(PyObject *obj, const char *name, uint64_t *out)
     return 0;
 }
 
-/* Hands one Record-like object to the library's callback. -1: a Python error. */
+/* Hands one Record-like object to the library's callback, whose code goes to *fn_rc.
+ * 0, or PYP_PYERR: a Python error (the object is not a record). */
 static int pass_record(PyObject *obj, pss_record_fn fn, void *arg, int *fn_rc)
 {
     pyp_keep *keep = pyp_keep_new();
     pss_record rec;
     memset(&rec, 0, sizeof rec);
-    int rc = -1;
+    int rc = PYP_PYERR;
     if (keep && !attr_text(obj, "kind", keep, &rec.kind, NULL) &&
         !attr_text(obj, "id", keep, &rec.id, NULL) &&
         !attr_text(obj, "parent", keep, &rec.parent, NULL) && !attr_u64(obj, "rev", &rec.rev) &&
@@ -184,7 +185,7 @@ static int cb_get(void *userdata, const char *kind, const char *id, pss_record_f
     int fn_rc = 0;
     int rc = r == Py_None ? PSS_ENOTFOUND : pass_record(r, fn, arg, &fn_rc);
     Py_DECREF(r);
-    if (rc == -1)
+    if (rc == PYP_PYERR)
         return failed(py);
     return rc ? rc : fn_rc;
 }
@@ -225,7 +226,8 @@ static int cb_put(void *userdata, const pss_record *rec, uint64_t expected_rev, 
     return 0;
 }
 
-/* Iterates what a scan method returned, handing each item to give(). */
+/* Iterates what a scan method returned, handing each item to give() (0 or PYP_PYERR;
+ * the library's code in *fn_rc stops the scan and is returned). */
 static int each(pyp_pystore *py, PyObject *iterable,
                 int (*give)(PyObject *item, void *fn, void *arg, int *fn_rc), void *fn, void *arg)
 {
@@ -238,7 +240,7 @@ static int each(pyp_pystore *py, PyObject *iterable,
     while (!fn_rc && (item = PyIter_Next(it))) {
         int rc = give(item, fn, arg, &fn_rc);
         Py_DECREF(item);
-        if (rc < 0)
+        if (rc == PYP_PYERR)
             break;
     }
     Py_DECREF(it);
@@ -264,24 +266,26 @@ static int cb_scan(void *userdata, const char *kind, const char *parent, pss_rec
     return each(py, r, give_record, &fn, arg);
 }
 
-/* Copies an owner string returned by the store into the library's buffer. */
+/* Copies an owner string returned by the store into the library's buffer: 0 or
+ * PYP_PYERR. */
 static int copy_holder(PyObject *h, char *holder, size_t size)
 {
     PyObject *bytes = PyUnicode_AsUTF8String(h);
     if (!bytes)
-        return -1;
+        return PYP_PYERR;
     if (size)
         snprintf(holder, size, "%s", PyBytes_AsString(bytes));
     Py_DECREF(bytes);
     return 0;
 }
 
+/* 0, or PYP_PYERR: the store returned another type. */
 static int text_or_none(PyObject *r, const char *method)
 {
     if (r == Py_None || PyUnicode_Check(r))
         return 0;
     PyErr_Format(PyExc_TypeError, "store.%s() must return a str or None", method);
-    return -1;
+    return PYP_PYERR;
 }
 
 static int cb_claim(void *userdata, const char *key, const char *owner, char *holder,
@@ -294,12 +298,12 @@ static int cb_claim(void *userdata, const char *key, const char *owner, char *ho
     int rc = 0;
     if (!PyUnicode_Check(r)) {
         PyErr_SetString(PyExc_TypeError, "store.claim() must return the key's holder (a str)");
-        rc = -1;
+        rc = PYP_PYERR;
     } else if (PyUnicode_CompareWithASCIIString(r, owner) != 0) {
-        rc = copy_holder(r, holder, holder_size) < 0 ? -1 : PSS_EEXISTS;
+        rc = copy_holder(r, holder, holder_size) == PYP_PYERR ? PYP_PYERR : PSS_EEXISTS;
     }
     Py_DECREF(r);
-    return rc == -1 ? failed(py) : rc;
+    return rc == PYP_PYERR ? failed(py) : rc;
 }
 
 static int cb_release(void *userdata, const char *key, const char *owner)
@@ -317,7 +321,7 @@ static int cb_release(void *userdata, const char *key, const char *owner)
         rc = PSS_ECONFLICT;
     }
     Py_DECREF(r);
-    return rc == -1 ? failed(py) : rc;
+    return rc == PYP_PYERR ? failed(py) : rc;
 }
 
 static int cb_lookup(void *userdata, const char *key, char *holder, size_t holder_size)
@@ -330,7 +334,7 @@ static int cb_lookup(void *userdata, const char *key, char *holder, size_t holde
     if (!rc)
         rc = r == Py_None ? PSS_ENOTFOUND : copy_holder(r, holder, holder_size);
     Py_DECREF(r);
-    return rc == -1 ? failed(py) : rc;
+    return rc == PYP_PYERR ? failed(py) : rc;
 }
 
 static int cb_append(void *userdata, const char *subject, const char *payload, size_t len,
@@ -359,7 +363,7 @@ static int give_audit(PyObject *item, void *fn, void *arg, int *fn_rc)
     pyp_keep *keep = pyp_keep_new();
     pss_audit_item ai;
     memset(&ai, 0, sizeof ai);
-    int rc = -1;
+    int rc = PYP_PYERR;
     if (keep && !attr_u64(item, "seq", &ai.seq) &&
         !attr_text(item, "subject", keep, &ai.subject, NULL) &&
         !attr_text(item, "payload", keep, &ai.payload, &ai.payload_len)) {

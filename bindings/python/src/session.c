@@ -7,8 +7,6 @@
 
 PyTypeObject *pyp_Session_Type;
 
-#define MAX_LINE_TAXES 8
-
 static int live(pyp_session *self)
 {
     if (self->session)
@@ -180,9 +178,33 @@ static PyObject *session_verify(PyObject *op, PyObject *unused)
 
 /* ---- orders ---- */
 
+/* The tax codes of a line, all of them: the library refuses more than it allows, with its
+ * own message (and in a batch, for that order alone). */
+static int line_taxes(PyObject *seq, pyp_keep *keep, pss_line_input *out)
+{
+    if (PyUnicode_Check(seq) || PyBytes_Check(seq)) {
+        PyErr_SetString(PyExc_TypeError, "taxes must be a sequence of tax codes, not str");
+        return -1;
+    }
+    PyObject *fast = PySequence_Fast(seq, "taxes must be a sequence of tax codes");
+    if (!fast)
+        return -1;
+    Py_ssize_t n = PySequence_Size(fast);
+    const char **codes = n < 0 ? NULL : pyp_keep_alloc(keep, (size_t)n, sizeof *codes);
+    int rc = codes ? 0 : -1;
+    for (Py_ssize_t i = 0; !rc && i < n; i++) {
+        PyObject *code = PySequence_GetItem(fast, i);
+        rc = code ? pyp_text(code, "tax code", 0, keep, &codes[i]) : -1;
+        Py_XDECREF(code);
+    }
+    Py_DECREF(fast);
+    out->taxes = n > 0 ? codes : NULL;
+    out->n_taxes = (size_t)(n > 0 ? n : 0);
+    return rc;
+}
+
 /* (product_id, name, category, quantity, unit_price, discount %, taxes, refund_line) */
-int pyp_line_input(PyObject *t, int exponent, pyp_keep *keep, pss_line_input *out,
-                   const char **taxes)
+int pyp_line_input(PyObject *t, int exponent, pyp_keep *keep, pss_line_input *out)
 {
     PyObject *product, *name, *category, *qty, *price, *discount, *tax_seq, *refund;
     pss_line_input init = PSS_LINE_INPUT_INIT;
@@ -198,24 +220,7 @@ int pyp_line_input(PyObject *t, int exponent, pyp_keep *keep, pss_line_input *ou
         return -1;
     if (refund != Py_None && pyp_int64(refund, "refund_line", &out->refund_line) < 0)
         return -1;
-    PyObject *fast = PySequence_Fast(tax_seq, "taxes must be a sequence of tax codes");
-    if (!fast)
-        return -1;
-    Py_ssize_t n = PySequence_Size(fast);
-    int rc = 0;
-    if (n > MAX_LINE_TAXES) {
-        pyp_raise_code(PSS_EINVAL, "a line carries at most 8 taxes");
-        rc = -1;
-    }
-    for (Py_ssize_t i = 0; !rc && i < n; i++) {
-        PyObject *code = PySequence_GetItem(fast, i);
-        rc = code ? pyp_text(code, "tax code", 0, keep, &taxes[i]) : -1;
-        Py_XDECREF(code);
-    }
-    Py_DECREF(fast);
-    out->taxes = taxes;
-    out->n_taxes = (size_t)(n > 0 ? n : 0);
-    return rc;
+    return line_taxes(tax_seq, keep, out);
 }
 
 /* (method, amount, state or None, reference) */
@@ -235,81 +240,57 @@ int pyp_payment_input(PyObject *t, int exponent, pyp_keep *keep, pss_payment_inp
     return 0;
 }
 
-/* An order input and the arrays it points to. */
-typedef struct order_build {
-    pss_order_input in;
-    pss_line_input *lines;
-    const char **taxes;
-    pss_payment_input *payments;
-} order_build;
-
-static void order_build_free(order_build *b)
-{
-    PyMem_Free(b->lines);
-    PyMem_Free((void *)b->taxes);
-    PyMem_Free(b->payments);
-}
-
-static int build_lines(order_build *b, PyObject *seq, int exponent, pyp_keep *keep)
+/* The lines of an order; their arrays live in keep. */
+static int build_lines(pss_order_input *in, PyObject *seq, int exponent, pyp_keep *keep)
 {
     Py_ssize_t n = PySequence_Size(seq);
-    if (n < 0)
+    pss_line_input *lines = n < 0 ? NULL : pyp_keep_alloc(keep, (size_t)n, sizeof *lines);
+    if (!lines)
         return -1;
-    b->lines = PyMem_Calloc((size_t)n + 1, sizeof *b->lines);
-    b->taxes = PyMem_Calloc(((size_t)n + 1) * MAX_LINE_TAXES, sizeof *b->taxes);
-    if (!b->lines || !b->taxes) {
-        PyErr_NoMemory();
-        return -1;
-    }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *t = PySequence_GetItem(seq, i);
-        int rc = t ? pyp_line_input(t, exponent, keep, &b->lines[i],
-                                    b->taxes + (size_t)i * MAX_LINE_TAXES)
-                   : -1;
+        int rc = t ? pyp_line_input(t, exponent, keep, &lines[i]) : -1;
         Py_XDECREF(t);
         if (rc < 0)
             return -1;
     }
-    b->in.lines = n ? b->lines : NULL;
-    b->in.n_lines = (size_t)n;
+    in->lines = n ? lines : NULL;
+    in->n_lines = (size_t)n;
     return 0;
 }
 
-static int build_payments(order_build *b, PyObject *seq, int exponent, pyp_keep *keep)
+static int build_payments(pss_order_input *in, PyObject *seq, int exponent, pyp_keep *keep)
 {
     Py_ssize_t n = PySequence_Size(seq);
-    if (n < 0)
+    pss_payment_input *payments =
+        n < 0 ? NULL : pyp_keep_alloc(keep, (size_t)n, sizeof *payments);
+    if (!payments)
         return -1;
-    b->payments = PyMem_Calloc((size_t)n + 1, sizeof *b->payments);
-    if (!b->payments) {
-        PyErr_NoMemory();
-        return -1;
-    }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *t = PySequence_GetItem(seq, i);
-        int rc = t ? pyp_payment_input(t, exponent, keep, &b->payments[i]) : -1;
+        int rc = t ? pyp_payment_input(t, exponent, keep, &payments[i]) : -1;
         Py_XDECREF(t);
         if (rc < 0)
             return -1;
     }
-    b->in.payments = n ? b->payments : NULL;
-    b->in.n_payments = (size_t)n;
+    in->payments = n ? payments : NULL;
+    in->n_payments = (size_t)n;
     return 0;
 }
 
-/* (id, refund_of, invoiced, note, lines, payments) */
-static int build_order(order_build *b, PyObject *t, int exponent, pyp_keep *keep)
+/* (id, refund_of, invoiced, note, lines, payments), made by the Python layer */
+static int build_order(pss_order_input *in, PyObject *t, int exponent, pyp_keep *keep)
 {
     PyObject *id, *refund_of, *invoiced, *note, *lines, *payments;
     pss_order_input init = PSS_ORDER_INPUT_INIT;
-    memset(b, 0, sizeof *b);
-    b->in = init;
+    *in = init;
     if (!PyArg_ParseTuple(t, "OOOOOO:order", &id, &refund_of, &invoiced, &note, &lines,
                           &payments) ||
-        pyp_text(id, "order id", 1, keep, &b->in.id) < 0 ||
-        pyp_text(refund_of, "refund_of", 1, keep, &b->in.refund_of) < 0 ||
-        pyp_flag(invoiced, &b->in.invoiced) < 0 || pyp_text(note, "note", 1, keep, &b->in.note) < 0 ||
-        build_lines(b, lines, exponent, keep) < 0 || build_payments(b, payments, exponent, keep) < 0)
+        pyp_text(id, "order id", 1, keep, &in->id) < 0 ||
+        pyp_text(refund_of, "refund_of", 1, keep, &in->refund_of) < 0 ||
+        pyp_flag(invoiced, &in->invoiced) < 0 || pyp_text(note, "note", 1, keep, &in->note) < 0 ||
+        build_lines(in, lines, exponent, keep) < 0 ||
+        build_payments(in, payments, exponent, keep) < 0)
         return -1;
     return 0;
 }
@@ -322,19 +303,20 @@ static PyObject *session_create_order(PyObject *op, PyObject *args)
         return NULL;
     pyp_keep *keep = pyp_keep_new();
     pss_actor a;
-    order_build b;
-    memset(&b, 0, sizeof b);
+    pss_order_input in;
     pss_order *o = NULL;
-    int rc = !keep || pyp_actor(actor, keep, &a) < 0 || build_order(&b, order, self->exponent, keep) < 0
+    int rc = !keep || pyp_actor(actor, keep, &a) < 0 ||
+                     build_order(&in, order, self->exponent, keep) < 0
                  ? -1
                  : PYP_CALL(self->owner, self->exponent,
-                            pss_order_create(self->session, &a, &b.in, &o));
-    order_build_free(&b);
+                            pss_order_create(self->session, &a, &in, &o));
     Py_XDECREF(keep);
     return rc < 0 ? NULL : pyp_order_wrap(self->owner, o, self->exponent);
 }
 
-static PyObject *submit_result(const pss_submit_result *r)
+/* A result as a dict; detail: the binding's reason for refusing the order, else the
+ * name of the library's code (its batch keeps no per-order message). */
+static PyObject *submit_result(const pss_submit_result *r, PyObject *detail)
 {
     PyObject *d = PyDict_New();
     pyp_set(&d, "status", PyLong_FromLong(r->status));
@@ -344,6 +326,11 @@ static PyObject *submit_result(const pss_submit_result *r)
     pyp_set(&d, "order_id", pyp_str_or_none(r->order_id));
     pyp_set(&d, "session_id", pyp_str_or_none(r->session_id));
     pyp_set(&d, "state", pyp_str_or_none(r->state ? pss_order_state_name(r->state) : NULL));
+    if (detail && detail != Py_None)
+        Py_INCREF(detail);
+    else
+        detail = pyp_str_or_none(r->status ? pss_strerror(r->status) : NULL);
+    pyp_set(&d, "detail", detail);
     return d;
 }
 
@@ -355,70 +342,116 @@ static PyObject *session_submit(PyObject *op, PyObject *args)
         return NULL;
     pyp_keep *keep = pyp_keep_new();
     pss_actor a;
-    order_build b;
-    memset(&b, 0, sizeof b);
+    pss_order_input in;
     pss_submit_result res = PSS_SUBMIT_RESULT_INIT;
-    int rc = !keep || pyp_actor(actor, keep, &a) < 0 || build_order(&b, order, self->exponent, keep) < 0
+    int rc = !keep || pyp_actor(actor, keep, &a) < 0 ||
+                     build_order(&in, order, self->exponent, keep) < 0
                  ? -1
                  : PYP_CALL(self->owner, self->exponent,
-                            pss_session_submit(self->session, &a, &b.in, &res));
-    order_build_free(&b);
+                            pss_session_submit(self->session, &a, &in, &res));
     Py_XDECREF(keep);
-    return rc < 0 ? NULL : submit_result(&res);
+    return rc < 0 ? NULL : submit_result(&res, NULL);
 }
 
-static int build_batch(PyObject *seq, int exponent, pyp_keep *keep, order_build *builds,
-                       const pss_order_input **inputs, pss_submit_result *results, size_t n)
+/* A batch as the library takes it, and what the binding keeps to answer per order. */
+typedef struct batch {
+    Py_ssize_t n;                 /* orders given */
+    size_t m;                     /* orders handed to the library */
+    pss_order_input *inputs;      /* m of them */
+    const pss_order_input **ptrs; /* m pointers into inputs */
+    pss_submit_result *lib;       /* the library's m results */
+    Py_ssize_t *slot;             /* for each of the m, its index among the n */
+    pss_submit_result *results;   /* n results in the caller's order */
+    PyObject *details;            /* n details: a refusal's text, or None */
+} batch;
+
+static int batch_alloc(batch *b, Py_ssize_t n, pyp_keep *keep)
 {
+    size_t count = (size_t)n;
+    memset(b, 0, sizeof *b);
+    b->n = n;
+    b->inputs = pyp_keep_alloc(keep, count, sizeof *b->inputs);
+    b->ptrs = b->inputs ? pyp_keep_alloc(keep, count, sizeof *b->ptrs) : NULL;
+    b->lib = b->ptrs ? pyp_keep_alloc(keep, count, sizeof *b->lib) : NULL;
+    b->slot = b->lib ? pyp_keep_alloc(keep, count, sizeof *b->slot) : NULL;
+    b->results = b->slot ? pyp_keep_alloc(keep, count, sizeof *b->results) : NULL;
+    b->details = b->results ? PyList_New(n) : NULL;
     pss_submit_result init = PSS_SUBMIT_RESULT_INIT;
-    for (size_t i = 0; i < n; i++) {
-        PyObject *t = PySequence_GetItem(seq, (Py_ssize_t)i);
-        int rc = t ? build_order(&builds[i], t, exponent, keep) : -1;
-        Py_XDECREF(t);
-        if (rc < 0)
+    for (Py_ssize_t i = 0; b->details && i < n; i++) {
+        b->results[i] = b->lib[i] = init;
+        Py_INCREF(Py_None);
+        PyList_SetItem(b->details, i, Py_None);
+    }
+    return b->details ? 0 : -1;
+}
+
+/* Order i could not be converted. A possession.Error (an amount with too many decimals)
+ * belongs to that order, as the library's order-level refusals do: its code becomes the
+ * order's status. Anything else (a TypeError) is the caller's mistake: -1, it stands. */
+static int batch_refuse(batch *b, Py_ssize_t i)
+{
+    PyObject *detail;
+    int code = pyp_take_error(&detail);
+    if (!code)
+        return -1;
+    pss_submit_result *r = &b->results[i];
+    r->status = code;
+    if (b->inputs[b->m].id)
+        snprintf(r->order_id, sizeof r->order_id, "%s", b->inputs[b->m].id);
+    return PyList_SetItem(b->details, i, detail);
+}
+
+static int batch_convert(batch *b, PyObject *orders, int exponent, pyp_keep *keep)
+{
+    for (Py_ssize_t i = 0; i < b->n; i++) {
+        PyObject *t = PySequence_GetItem(orders, i);
+        if (!t)
             return -1;
-        inputs[i] = &builds[i].in;
-        results[i] = init;
+        int rc = build_order(&b->inputs[b->m], t, exponent, keep);
+        Py_DECREF(t);
+        if (rc == 0) {
+            b->ptrs[b->m] = &b->inputs[b->m];
+            b->slot[b->m++] = i;
+        } else if (batch_refuse(b, i) < 0)
+            return -1;
     }
     return 0;
+}
+
+/* (accepted, [result per order]) with the library's results in their places. */
+static PyObject *batch_answer(batch *b, size_t accepted)
+{
+    for (size_t k = 0; k < b->m; k++)
+        b->results[b->slot[k]] = b->lib[k];
+    PyObject *list = PyList_New(0);
+    for (Py_ssize_t i = 0; list && i < b->n; i++)
+        pyp_append(&list, submit_result(&b->results[i], PyList_GetItem(b->details, i)));
+    return list ? Py_BuildValue("(nN)", (Py_ssize_t)accepted, list) : NULL;
 }
 
 static PyObject *session_submit_batch(PyObject *op, PyObject *args)
 {
     pyp_session *self = (pyp_session *)op;
-    PyObject *actor, *orders;
+    PyObject *actor, *orders, *answer = NULL;
     if (!PyArg_ParseTuple(args, "OO:submit_batch", &actor, &orders) || live(self) < 0)
         return NULL;
     Py_ssize_t n = PySequence_Size(orders);
-    if (n < 0)
-        return NULL;
-    pyp_keep *keep = pyp_keep_new();
-    order_build *builds = PyMem_Calloc((size_t)n + 1, sizeof *builds);
-    const pss_order_input **inputs = PyMem_Calloc((size_t)n + 1, sizeof *inputs);
-    pss_submit_result *results = PyMem_Calloc((size_t)n + 1, sizeof *results);
+    pyp_keep *keep = n < 0 ? NULL : pyp_keep_new();
     pss_actor a;
+    batch b;
+    memset(&b, 0, sizeof b);
     size_t accepted = 0;
-    int rc = -1;
-    if (!keep || !builds || !inputs || !results)
-        PyErr_NoMemory();
-    else if (pyp_actor(actor, keep, &a) == 0 &&
-             build_batch(orders, self->exponent, keep, builds, inputs, results, (size_t)n) == 0)
-        rc = PYP_CALL(self->owner, self->exponent,
-                      pss_session_submit_batch(self->session, &a, inputs, (size_t)n, results,
-                                               &accepted));
-    PyObject *list = rc < 0 ? NULL : PyList_New(0);
-    for (Py_ssize_t i = 0; list && i < n; i++)
-        pyp_append(&list, submit_result(&results[i]));
-    for (Py_ssize_t i = 0; builds && i < n; i++)
-        order_build_free(&builds[i]);
-    PyMem_Free(builds);
-    PyMem_Free((void *)inputs);
-    PyMem_Free(results);
+    /* No results array when no order is left: the library checks the version of the first
+     * result even for an empty batch. */
+    if (keep && batch_alloc(&b, n, keep) == 0 && pyp_actor(actor, keep, &a) == 0 &&
+        batch_convert(&b, orders, self->exponent, keep) == 0 &&
+        PYP_CALL(self->owner, self->exponent,
+                 pss_session_submit_batch(self->session, &a, b.ptrs, b.m, b.m ? b.lib : NULL,
+                                          &accepted)) == 0)
+        answer = batch_answer(&b, accepted);
+    Py_XDECREF(b.details);
     Py_XDECREF(keep);
-    if (!list)
-        return NULL;
-    PyObject *r = Py_BuildValue("(nN)", (Py_ssize_t)accepted, list);
-    return r;
+    return answer;
 }
 
 static PyObject *session_load_order(PyObject *op, PyObject *args)
@@ -512,6 +545,7 @@ static PyObject *session_cash_list(PyObject *op, PyObject *unused)
 
 /* ---- closing ---- */
 
+/* The user's (value, count) pairs; a mapping was made into its items by the Python layer. */
 static int read_denominations(PyObject *seq, int exponent, pss_denomination_count **out,
                               size_t *n)
 {
@@ -525,7 +559,7 @@ static int read_denominations(PyObject *seq, int exponent, pss_denomination_coun
     }
     for (Py_ssize_t i = 0; i < len; i++) {
         PyObject *t = PySequence_GetItem(seq, i), *value, *count;
-        int ok = t && PyArg_ParseTuple(t, "OO:denomination", &value, &count) &&
+        int ok = t && !pyp_pair(t, "denomination", i, "(value, count)", &value, &count) &&
                  !pyp_fixed(value, exponent, "denomination", &(*out)[i].value) &&
                  !pyp_int64(count, "denomination count", &(*out)[i].count);
         Py_XDECREF(t);
@@ -549,7 +583,7 @@ static int read_method_counts(PyObject *seq, int exponent, pyp_keep *keep,
     }
     for (Py_ssize_t i = 0; i < len; i++) {
         PyObject *t = PySequence_GetItem(seq, i), *method, *amount;
-        int ok = t && PyArg_ParseTuple(t, "OO:method count", &method, &amount) &&
+        int ok = t && !pyp_pair(t, "method count", i, "(method, amount)", &method, &amount) &&
                  !pyp_text(method, "method", 0, keep, &(*out)[i].method) &&
                  !pyp_fixed(amount, exponent, "counted amount", &(*out)[i].amount);
         Py_XDECREF(t);

@@ -15,6 +15,7 @@ from helpers import (ALICE, BOB, MIA, CONFIG_ID, DATE, Clock, DictStore, croissa
                      open_session, saved_config, config_fields)
 
 MAX_MINOR = 2**63 - 1
+AMOUNT_MAX = 10**15  # PSS_AMOUNT_MAX
 
 
 class Errors(unittest.TestCase):
@@ -79,11 +80,16 @@ class Errors(unittest.TestCase):
         self.raises(possession.LockedError, -7, s.create_order, elsewhere, [croissants()])
 
     def test_amount_overflow(self):
+        # doc/concepts.md, Bounds: a figure the library computes beyond PSS_AMOUNT_MAX (10^15
+        # minor units) is PSS_EOVERFLOW; an amount given beyond it is PSS_EINVAL.
         s = self.session()
-        huge = possession.to_decimal(MAX_MINOR, 2)
+        biggest = possession.to_decimal(AMOUNT_MAX, 2)
         e = self.raises(possession.AmountOverflowError, -8, s.create_order, ALICE,
-                        [Line("gold", huge, 2)])
+                        [Line("gold", biggest, 2)])
         self.assertIsInstance(e, OverflowError)
+        self.assertIn("20000000000000.00", e.detail)
+        self.raises(possession.InvalidError, -1, s.create_order, ALICE,
+                    [Line("gold", possession.to_decimal(MAX_MINOR, 2))])
 
     def test_conflict(self):
         s = self.session()

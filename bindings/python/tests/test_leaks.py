@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import possession
 from possession import Line, Payment
-from helpers import ALICE, BOB, MIA, CONFIG_ID, DATE, Clock, DictStore, croissants, \
-    saved_config
+from helpers import ALICE, BOB, MIA, CONFIG_ID, DATE, Clock, DictStore, config_fields, \
+    croissants, saved_config
 
 
 def day(store):
@@ -27,11 +27,18 @@ def day(store):
                  [Payment("Cash", "1.50")])
         for call in (lambda: s.create_order(BOB, [croissants()]),
                      lambda: o.add_payment(ALICE, "Cash", 1.5),
-                     lambda: o.add_payment(ALICE, "Cash", "1.555")):
+                     lambda: o.add_payment(ALICE, "Cash", "1.555"),
+                     lambda: s.create_order("alice", [croissants()]),
+                     lambda: ctx.new_config(config_fields(id=None, currency="eur")),
+                     lambda: ctx.new_config(config_fields(id=None, categories=[["books"]]))):
             try:
                 call()
             except (possession.Error, TypeError):
                 pass
+        s.submit_batch(ALICE, [  # one refused by the binding, one by the library
+            {"id": "00000000-0000-4000-8000-000000000002", "lines": [Line("tea", "2.005")]},
+            {"id": "00000000-0000-4000-8000-000000000003",
+             "lines": [Line("tea", "2.00", taxes=["VAT20"] * 9)]}])
         s.cash_out(ALICE, "1.00", "safe")
         s.cash_movements()
         s.start_closing(ALICE)

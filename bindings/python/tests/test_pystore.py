@@ -3,12 +3,13 @@ on its Nth call (for every N of a small scenario) makes that call fail cleanly w
 exception chained, leaves the store's content unchanged, and the same steps succeed when
 repeated without the fault."""
 
+import json
 import unittest
 from decimal import Decimal
 
 import possession
-from helpers import (ALICE, MIA, DATE, CONFIG_ID, Clock, DictStore, FaultyStore, InjectedFault,
-                     croissants, saved_config)
+from helpers import (ALICE, MIA, DATE, CONFIG_ID, T0, Clock, DictStore, FaultyStore,
+                     InjectedFault, croissants, open_session, saved_config)
 
 
 def scenario():
@@ -148,6 +149,70 @@ class PythonStore(unittest.TestCase):
         with self.assertRaises(possession.StorageError) as caught:
             ctx.find_open_session(CONFIG_ID)
         self.assertIsInstance(caught.exception.__cause__, TypeError)
+
+
+class DamagedRecords(unittest.TestCase):
+    """A stored value the library hands back that Python cannot represent (a time beyond the
+    years 1..9999, a day that does not exist) is a damaged record: CorruptError (issue 14,
+    item 9), never a bare OverflowError or ValueError. Whether the library's decoder or the
+    binding's conversion refuses it, the caller sees the same class with the value named."""
+
+    OUT_OF_RANGE = (10**18, -10**18, 253402300800000, -62135596800001)
+
+    def setUp(self):
+        self.store = DictStore()
+        self.ctx = possession.Context(self.store, clock=Clock())
+        saved_config(self.ctx)
+        self.session = open_session(self.ctx)
+        self.session.cash_out(ALICE, "1.00", "to the safe")
+
+    def tamper(self, kind, **changes):
+        (key,) = [k for k in self.store.records if k[0] == kind]
+        rec = self.store.records[key]
+        self.store.records[key] = rec._replace(payload=json.dumps(
+            dict(json.loads(rec.payload), **changes)))
+
+    def tamper_audit(self, **changes):
+        item = self.store.trail[-1]
+        self.store.trail[-1] = item._replace(payload=json.dumps(
+            dict(json.loads(item.payload), **changes)))
+
+    def corrupt(self, value, fn, *args):
+        with self.assertRaises(possession.CorruptError) as caught:
+            fn(*args)
+        e = caught.exception
+        self.assertNotIsInstance(e, (OverflowError, ValueError))
+        self.assertEqual(e.code, -15)
+        self.assertIn(str(value), e.detail)
+        return e
+
+    def test_a_cash_movement_time_out_of_range(self):
+        for ms in self.OUT_OF_RANGE:
+            with self.subTest(time=ms):
+                self.tamper("movement", time=ms)
+                self.corrupt(ms, self.session.cash_movements)
+        self.tamper("movement", time=T0)
+        (movement,) = self.session.cash_movements()
+        self.assertEqual((movement.time.year, movement.amount), (2026, Decimal("1.00")))
+
+    def test_an_audit_time_out_of_range(self):
+        for ms in self.OUT_OF_RANGE:
+            with self.subTest(time=ms):
+                self.tamper_audit(time=ms)
+                self.corrupt(ms, self.ctx.audit, self.session)
+
+    def test_session_times_out_of_range(self):
+        for ms in self.OUT_OF_RANGE:
+            with self.subTest(time=ms):
+                self.tamper("session", lease_expires=ms)
+                self.corrupt(ms, lambda: self.ctx.load_session(self.session.id).lease_expires)
+                self.tamper("session", lease_expires=T0, opened_at=ms)
+                self.corrupt(ms, lambda: self.ctx.load_session(self.session.id).report())
+                self.tamper("session", opened_at=T0)
+
+    def test_an_operating_date_that_does_not_exist(self):
+        self.tamper("session", date="2026-02-31")
+        self.corrupt("2026-02-31", lambda: self.ctx.load_session(self.session.id).operating_date)
 
 
 if __name__ == "__main__":

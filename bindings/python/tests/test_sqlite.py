@@ -1,6 +1,7 @@
 """The SQLite store from Python: a session survives closing and reopening the file, and a
 closed store refuses further calls. Skipped when the binding was built without it."""
 
+import json
 import os
 import sqlite3
 import tempfile
@@ -75,6 +76,34 @@ class Sqlite(unittest.TestCase):
             possession.SqliteStore(self.path, page_size=1000)
         self.assertIn("page size 1000 is not a power of two", str(caught.exception))
         self.assertFalse(os.path.exists(self.path))
+
+    def test_a_damaged_movement_time_is_corrupt(self):
+        """Issue 14, item 9: a movement whose stored time no datetime holds is CorruptError
+        (the library's decoder or the binding's conversion), never OverflowError."""
+        with possession.SqliteStore(self.path) as store, \
+                possession.Context(store, clock=Clock()) as ctx:
+            saved_config(ctx)
+            s = ctx.create_session(CONFIG_ID, ALICE, operating_date=DATE)
+            s.open(ALICE, "0.00")
+            s.cash_out(ALICE, "1.00", "to the safe")
+            session_id = s.id
+        for ms in (10**18, -10**18):
+            with self.subTest(time=ms):
+                db = sqlite3.connect(self.path)
+                try:
+                    (payload,) = db.execute(
+                        "SELECT payload FROM records WHERE kind = 'movement'").fetchone()
+                    db.execute("UPDATE records SET payload = ? WHERE kind = 'movement'",
+                               (json.dumps(dict(json.loads(payload), time=ms)),))
+                    db.commit()
+                finally:
+                    db.close()
+                with possession.SqliteStore(self.path) as store, \
+                        possession.Context(store) as ctx:
+                    with self.assertRaises(possession.CorruptError) as caught:
+                        ctx.load_session(session_id).cash_movements()
+                    self.assertNotIsInstance(caught.exception, OverflowError)
+                    self.assertIn(str(ms), caught.exception.detail)
 
     def test_page_size(self):
         with possession.SqliteStore(self.path, page_size=16384):
