@@ -112,13 +112,13 @@ void pss_audit_free(pss_audit *a)
 
 static int check_entry(pss_jr *r, json_t *doc)
 {
-    pss__jr_int(r, doc, "time");
+    pss__jr_time(r, doc, "time");
     pss__jr_str(r, doc, "user");
     pss__jr_str(r, doc, "role");
     pss__jr_str(r, doc, "action");
     pss__jr_str(r, doc, "session");
     pss__jr_str(r, doc, "config");
-    pss__jr_int(r, doc, "outcome");
+    pss__jr_range(r, doc, "outcome", -1000, 0);
     pss__jr_object(r, doc, "figures");
     return r->rc;
 }

@@ -115,13 +115,14 @@ static int movement_decode(pss_ctx *ctx, const pss_record *rec, movement *m)
     copy_field(&r, m->session_id, sizeof m->session_id, pss__jr_str(&r, doc, "session"),
                "session");
     m->kind = (pss_cash_kind)pss__jr_enum(&r, doc, "kind", pss_cash_kind_names);
-    m->amount = pss__jr_int(&r, doc, "amount");
-    if (!r.rc && m->amount == INT64_MIN)
-        pss__jr_fail(&r, "amount out of range");
+    m->amount = pss__jr_amount(&r, doc, "amount");
+    if (!r.rc && (m->amount == 0 || (m->kind != PSS_CASH_CORRECTION && m->amount < 0)))
+        pss__jr_fail(&r, "a %s movement of %lld", pss_cash_kind_name(m->kind),
+                     (long long)m->amount);
     copy_field(&r, m->reason, sizeof m->reason, pss__jr_str(&r, doc, "reason"), "reason");
     copy_field(&r, m->account, sizeof m->account, pss__jr_str(&r, doc, "account"), "account");
     copy_field(&r, m->user, sizeof m->user, pss__jr_str(&r, doc, "user"), "user");
-    m->time = pss__jr_int(&r, doc, "time");
+    m->time = pss__jr_time(&r, doc, "time");
     m->voided = pss__jr_bool(&r, doc, "voided");
     const char *why = pss__jr_str_or_null(&r, doc, "void_reason");
     copy_field(&r, m->void_reason, sizeof m->void_reason, why ? why : "", "void_reason");

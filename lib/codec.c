@@ -126,6 +126,32 @@ int64_t pss__jr_range(pss_jr *r, json_t *obj, const char *key, int64_t min, int6
     return v;
 }
 
+int64_t pss__jr_range_or(pss_jr *r, json_t *obj, const char *key, int64_t fallback, int64_t min,
+                         int64_t max)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return 0;
+    if (!v || json_is_null(v))
+        return fallback;
+    return pss__jr_range(r, obj, key, min, max);
+}
+
+int64_t pss__jr_amount(pss_jr *r, json_t *obj, const char *key)
+{
+    return pss__jr_range(r, obj, key, -PSS_AMOUNT_MAX, PSS_AMOUNT_MAX);
+}
+
+int64_t pss__jr_running(pss_jr *r, json_t *obj, const char *key)
+{
+    return pss__jr_range(r, obj, key, -PSS_SESSION_VOLUME_MAX, PSS_SESSION_VOLUME_MAX);
+}
+
+int64_t pss__jr_time(pss_jr *r, json_t *obj, const char *key)
+{
+    return pss__jr_range(r, obj, key, PSS_TIME_MIN, PSS_TIME_MAX);
+}
+
 const char *pss__jr_str(pss_jr *r, json_t *obj, const char *key)
 {
     json_t *v = field(r, obj, key);

@@ -42,6 +42,15 @@ int64_t pss__jr_int(pss_jr *r, json_t *obj, const char *key);
 int64_t pss__jr_int_or(pss_jr *r, json_t *obj, const char *key, int64_t fallback);
 /* An integer that must lie in [min, max] (enums, counts). */
 int64_t pss__jr_range(pss_jr *r, json_t *obj, const char *key, int64_t min, int64_t max);
+/* Ranged fields of stored records: the library never trusts a value out of its bounds
+ * (doc/concepts.md, "Bounds"): an amount or computed figure (within PSS_AMOUNT_MAX), a
+ * running total (within PSS_SESSION_VOLUME_MAX), a time (years 1 to 9999, in ms). */
+int64_t pss__jr_amount(pss_jr *r, json_t *obj, const char *key);
+int64_t pss__jr_running(pss_jr *r, json_t *obj, const char *key);
+int64_t pss__jr_time(pss_jr *r, json_t *obj, const char *key);
+/* An optional ranged integer: fallback when absent or null, else it must lie in [min, max]. */
+int64_t pss__jr_range_or(pss_jr *r, json_t *obj, const char *key, int64_t fallback, int64_t min,
+                         int64_t max);
 /* Strings stay owned by the json value; "" after a failure. */
 const char *pss__jr_str(pss_jr *r, json_t *obj, const char *key);
 /* NULL when absent or null. */

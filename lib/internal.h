@@ -17,6 +17,10 @@
  * as bad input; compiled out with NDEBUG (meson -Db_ndebug=true). Never for host input. */
 #define PSS_ASSERT(cond) assert(cond)
 
+/* Times the library reads back: 0001-01-01 to 9999-12-31 (UTC), in ms since the epoch. */
+#define PSS_TIME_MIN INT64_C(-62135596800000)
+#define PSS_TIME_MAX INT64_C(253402300799999)
+
 #define PSS_ERRMSG_SIZE 1024
 #define PSS_MAX_FIGURES 8
 

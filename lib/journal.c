@@ -470,8 +470,9 @@ static void decode_lines(pss_jr *r, json_t *doc, pss_entry *e)
         pss_jline *l = &e->lines[e->n_lines++];
         memset(l, 0, sizeof *l);
         l->account = pss__jr_dup(r, pss__jr_str(r, o, "account"));
-        l->debit = pss__jr_int(r, o, "debit");
-        l->credit = pss__jr_int(r, o, "credit");
+        /* an entry's lines sum parts of the session's volume (bounds.h) */
+        l->debit = pss__jr_range(r, o, "debit", 0, 10 * PSS_SESSION_VOLUME_MAX);
+        l->credit = pss__jr_range(r, o, "credit", 0, 10 * PSS_SESSION_VOLUME_MAX);
         l->label = pss__jr_dup(r, pss__jr_str(r, o, "label"));
         const char *kind = pss__jr_str(r, o, "kind");
         l->kind = r->rc ? NULL : kind_static(kind);
@@ -504,7 +505,7 @@ static void decode_products(pss_jr *r, json_t *doc, pss_entry *e)
         memset(p, 0, sizeof *p);
         p->product_id = pss__jr_dup(r, pss__jr_str(r, o, "product"));
         p->name = pss__jr_dup(r, pss__jr_str(r, o, "name"));
-        p->quantity = pss__jr_int(r, o, "quantity");
+        p->quantity = pss__jr_range(r, o, "quantity", -INT64_MAX, INT64_MAX);
     }
 }
 
@@ -527,9 +528,11 @@ int pss__entry_decode(pss_ctx *ctx, const pss_record *rec, pss_entry **out)
     copy_into(&r, e->reference, sizeof e->reference, pss__jr_str(&r, doc, "reference"),
               "reference");
     copy_into(&r, e->date, sizeof e->date, pss__jr_str(&r, doc, "date"), "date");
+    if (!r.rc && !pss__date_valid(e->date))
+        pss__jr_fail(&r, "field 'date' is not a date");
     copy_into(&r, e->currency, sizeof e->currency, pss__jr_str(&r, doc, "currency"), "currency");
     e->exponent = (int)pss__jr_range(&r, doc, "exponent", 0, 4);
-    e->posted_at = pss__jr_int(&r, doc, "posted_at");
+    e->posted_at = pss__jr_time(&r, doc, "posted_at");
     decode_lines(&r, doc, e);
     decode_products(&r, doc, e);
     if (!r.rc && e->debits != e->credits)

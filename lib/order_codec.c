@@ -487,7 +487,7 @@ static void decode_line_taxes(pss_jr *r, pss_pool *pool, json_t *table, json_t *
         lt->rate_ppm = e.rate_ppm;
         lt->included = e.included;
         lt->account = pool_dup(r, pool, e.account);
-        lt->amount = pss__jr_int(r, t, "amount");
+        lt->amount = pss__jr_amount(r, t, "amount");
     }
 }
 
@@ -497,17 +497,19 @@ static void decode_line(pss_jr *r, pss_pool *pool, json_t *table, json_t *lo, ps
     l->product_name = pool_dup(r, pool, pss__jr_str(r, lo, "name"));
     l->category = pool_dup(r, pool, pss__jr_str_or_null(r, lo, "category"));
     l->income_account = pool_dup(r, pool, pss__jr_str(r, lo, "income_account"));
-    l->qty = pss__jr_int(r, lo, "qty");
-    l->price = pss__jr_int(r, lo, "price");
+    l->qty = pss__jr_range(r, lo, "qty", -PSS_QUANTITY_MAX, PSS_QUANTITY_MAX);
+    if (!r->rc && l->qty == 0)
+        pss__jr_fail(r, "a line has quantity 0");
+    l->price = pss__jr_range(r, lo, "price", 0, PSS_AMOUNT_MAX);
     l->discount_ppm = 0; /* absent in version 2 when 0 */
     if (json_object_get(lo, "discount_ppm"))
         l->discount_ppm = pss__jr_range(r, lo, "discount_ppm", 0, 1000000);
-    l->refund_line = pss__jr_int_or(r, lo, "refund_line", -1);
+    l->refund_line = pss__jr_range_or(r, lo, "refund_line", -1, 0, 9999);
     decode_line_taxes(r, pool, table, lo, l);
-    l->amount = pss__jr_int(r, lo, "amount");
-    l->untaxed = pss__jr_int(r, lo, "untaxed");
-    l->tax = pss__jr_int(r, lo, "tax");
-    l->total = pss__jr_int(r, lo, "total");
+    l->amount = pss__jr_amount(r, lo, "amount");
+    l->untaxed = pss__jr_amount(r, lo, "untaxed");
+    l->tax = pss__jr_amount(r, lo, "tax");
+    l->total = pss__jr_amount(r, lo, "total");
 }
 
 static void decode_lines(pss_jr *r, json_t *doc, json_t *table, pss_order_data *d)
@@ -546,13 +548,15 @@ static void decode_payments(pss_jr *r, json_t *doc, pss_order_data *d)
         d->n_payments = i + 1;
         p->method = pool_dup(r, &d->pool, pss__jr_str(r, po, "method"));
         p->cash = pss__jr_bool(r, po, "cash");
-        p->amount = pss__jr_int(r, po, "amount");
+        p->amount = pss__jr_amount(r, po, "amount");
+        if (!r->rc && p->amount == 0)
+            pss__jr_fail(r, "payment %zu has amount 0", i);
         p->state = (pss_payment_state)pss__jr_enum(r, po, "state", pss_payment_state_names);
-        p->change = pss__jr_int_or(r, po, "change", 0);
-        p->rounding = pss__jr_int_or(r, po, "rounding", 0);
+        p->change = pss__jr_range_or(r, po, "change", 0, 0, PSS_AMOUNT_MAX);
+        p->rounding = pss__jr_range_or(r, po, "rounding", 0, -PSS_AMOUNT_MAX, PSS_AMOUNT_MAX);
         p->reference = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reference"));
         p->reason = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reason"));
-        p->at = pss__jr_int(r, po, "at");
+        p->at = pss__jr_time(r, po, "at");
     }
 }
 
@@ -560,9 +564,9 @@ static void decode_group(pss_jr *r, pss_pool *pool, json_t *table, json_t *go, p
 {
     g->account = pool_dup(r, pool, pss__jr_str(r, go, "account"));
     g->taxset = pool_dup(r, pool, pss__jr_str(r, go, "taxes"));
-    g->amount = pss__jr_int(r, go, "amount");
-    g->untaxed = pss__jr_int(r, go, "untaxed");
-    g->tax = pss__jr_int(r, go, "tax");
+    g->amount = pss__jr_amount(r, go, "amount");
+    g->untaxed = pss__jr_amount(r, go, "untaxed");
+    g->tax = pss__jr_amount(r, go, "tax");
     json_t *taxes = pss__jr_array(r, go, "tax_lines");
     size_t n = json_array_size(taxes);
     if (r->rc || n == 0)
@@ -585,8 +589,8 @@ static void decode_group(pss_jr *r, pss_pool *pool, json_t *table, json_t *go, p
         gt->account = pool_dup(r, pool, e.account);
         gt->rate_ppm = e.rate_ppm;
         gt->included = e.included;
-        gt->base = pss__jr_int(r, t, "base");
-        gt->amount = pss__jr_int(r, t, "amount");
+        gt->base = pss__jr_amount(r, t, "base");
+        gt->amount = pss__jr_amount(r, t, "amount");
     }
 }
 
@@ -611,30 +615,30 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     decode_id_into(r, pss__jr_str(r, doc, "id"), d->id, "id");
     decode_id_into(r, pss__jr_str(r, doc, "session"), d->session_id, "session");
     decode_id_into(r, pss__jr_str(r, doc, "config"), d->config_id, "config");
-    d->number = pss__jr_int(r, doc, "number");
+    d->number = pss__jr_range(r, doc, "number", 1, INT64_MAX);
     d->state = (pss_order_state)pss__jr_enum(r, doc, "state", pss_order_state_names);
     if (!r->rc && d->state == PSS_ORDER_DONE)
         pss__jr_fail(r, "order state 'done' is never stored (paid orders of closed sessions)");
     d->invoiced = pss__jr_bool_or(r, doc, "invoiced", false);
     decode_id_into(r, pss__jr_str_or_null(r, doc, "refund_of"), d->refund_of, "refund_of");
     d->note = pool_dup(r, &d->pool, pss__jr_str_or_null(r, doc, "note"));
-    d->created_at = pss__jr_int(r, doc, "created_at");
+    d->created_at = pss__jr_time(r, doc, "created_at");
     const char *by = pss__jr_str(r, doc, "created_by");
     if (!r->rc && strlen(by) > PSS_NAME_MAX)
         pss__jr_fail(r, "field 'created_by' is too long");
     if (!r->rc)
         pss__copy_text(d->created_by, sizeof d->created_by, by);
-    d->paid_at = pss__jr_int(r, doc, "paid_at");
+    d->paid_at = pss__jr_time(r, doc, "paid_at");
     const char *hash = pss__jr_str_or_null(r, doc, "input_hash");
     if (!r->rc && hash && !pss__input_hash_valid(hash))
         pss__jr_fail(r, "field 'input_hash' is not a hash");
     if (!r->rc && hash)
         pss__copy_text(d->input_hash, sizeof d->input_hash, hash);
     json_t *totals = pss__jr_object(r, doc, "totals");
-    d->untaxed = pss__jr_int(r, totals, "untaxed");
-    d->tax = pss__jr_int(r, totals, "tax");
-    d->total = pss__jr_int(r, totals, "total");
-    d->rounding = pss__jr_int_or(r, totals, "rounding", 0);
+    d->untaxed = pss__jr_amount(r, totals, "untaxed");
+    d->tax = pss__jr_amount(r, totals, "tax");
+    d->total = pss__jr_amount(r, totals, "total");
+    d->rounding = pss__jr_range_or(r, totals, "rounding", 0, -PSS_AMOUNT_MAX, PSS_AMOUNT_MAX);
 }
 
 int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)

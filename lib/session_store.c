@@ -279,11 +279,12 @@ static int decode_count(pss_jr *r, json_t *doc, pss_session_core *c)
     if (!json_is_object(count))
         return pss__jr_fail(r, "field 'count' is not an object");
     c->counted = true;
-    c->counted_cash = pss__jr_int_or(r, count, "cash", PSS_UNSET);
+    c->counted_cash = pss__jr_range_or(r, count, "cash", PSS_UNSET, 0, PSS_AMOUNT_MAX);
     json_t *denoms = pss__jr_array(r, count, "denominations");
     for (size_t i = 0; !r->rc && i < json_array_size(denoms); i++) {
         json_t *d = pss__jr_item(r, denoms, i, "denominations");
-        pss_denom_entry e = {pss__jr_int(r, d, "value"), pss__jr_int(r, d, "count")};
+        pss_denom_entry e = {pss__jr_range(r, d, "value", 1, PSS_AMOUNT_MAX),
+                             pss__jr_range(r, d, "count", 0, PSS_AMOUNT_MAX)};
         if (!r->rc && pss__grow(r->ctx->alloc, (void **)&c->denoms, &c->cap_denoms,
                                 c->n_denoms + 1, sizeof *c->denoms))
             return r->rc = pss__oom(r->ctx);
@@ -295,7 +296,7 @@ static int decode_count(pss_jr *r, json_t *doc, pss_session_core *c)
         json_t *m = pss__jr_item(r, methods, i, "methods");
         pss_method_entry e;
         COPY_STR(r, e.method, pss__jr_str(r, m, "method"), "count.methods.method");
-        e.amount = pss__jr_int(r, m, "amount");
+        e.amount = pss__jr_amount(r, m, "amount");
         if (!r->rc && pss__grow(r->ctx->alloc, (void **)&c->method_counts,
                                 &c->cap_method_counts, c->n_method_counts + 1,
                                 sizeof *c->method_counts))
@@ -305,7 +306,7 @@ static int decode_count(pss_jr *r, json_t *doc, pss_session_core *c)
     }
     COPY_STR(r, c->count_note, pss__jr_str_or_null(r, count, "note"), "count.note");
     COPY_STR(r, c->counted_by, pss__jr_str(r, count, "by"), "count.by");
-    c->counted_at = pss__jr_int(r, count, "at");
+    c->counted_at = pss__jr_time(r, count, "at");
     return r->rc;
 }
 
@@ -313,12 +314,12 @@ static void decode_people(pss_jr *r, json_t *doc, pss_session_core *c)
 {
     COPY_STR(r, c->user, pss__jr_str(r, doc, "user"), "user");
     COPY_STR(r, c->device, pss__jr_str(r, doc, "device"), "device");
-    c->lease_expires = pss__jr_int(r, doc, "lease_expires");
-    c->created_at = pss__jr_int(r, doc, "created_at");
+    c->lease_expires = pss__jr_time(r, doc, "lease_expires");
+    c->created_at = pss__jr_time(r, doc, "created_at");
     COPY_STR(r, c->created_by, pss__jr_str(r, doc, "created_by"), "created_by");
-    c->opened_at = pss__jr_int(r, doc, "opened_at");
+    c->opened_at = pss__jr_time(r, doc, "opened_at");
     COPY_STR(r, c->opened_by, pss__jr_str(r, doc, "opened_by"), "opened_by");
-    c->closed_at = pss__jr_int(r, doc, "closed_at");
+    c->closed_at = pss__jr_time(r, doc, "closed_at");
     COPY_STR(r, c->closed_by, pss__jr_str(r, doc, "closed_by"), "closed_by");
     COPY_STR(r, c->opening_note, pss__jr_str_or_null(r, doc, "opening_note"), "opening_note");
     COPY_STR(r, c->closing_note, pss__jr_str_or_null(r, doc, "closing_note"), "closing_note");
@@ -330,17 +331,18 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
     decode_id(r, doc, "id", c->id);
     decode_id(r, doc, "config", c->config_id);
     COPY_STR(r, c->name, pss__jr_str(r, doc, "name"), "name");
-    c->seq = pss__jr_int(r, doc, "seq");
+    c->seq = pss__jr_range(r, doc, "seq", 0, INT32_MAX);
     c->rescue = pss__jr_bool(r, doc, "rescue");
     c->forced = pss__jr_bool(r, doc, "forced");
     c->state = (pss_session_state)pss__jr_enum(r, doc, "state", pss_session_state_names);
     decode_people(r, doc, c);
     const char *date = pss__jr_str(r, doc, "date");
-    if (!r->rc && (strlen(date) != 10))
+    if (!r->rc && !pss__date_valid(date))
         pss__jr_fail(r, "field 'date' is not a date");
     COPY_STR(r, c->date, date, "date");
-    c->opening_expected = pss__jr_int(r, doc, "opening_expected");
-    c->opening_counted = pss__jr_int_or(r, doc, "opening_counted", PSS_UNSET);
+    c->opening_expected = pss__jr_range(r, doc, "opening_expected", 0, PSS_AMOUNT_MAX);
+    c->opening_counted = pss__jr_range_or(r, doc, "opening_counted", PSS_UNSET, 0,
+                                          PSS_AMOUNT_MAX);
     json_t *totals = pss__jr_object(r, doc, "totals");
     /* every running total is a sum within the session's volume (bounds.h) */
     c->volume_unknown = !r->rc && !json_object_get(totals, pss_scalar_names[VOLUME_SCALAR]);
@@ -349,8 +351,8 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
             *scalar_at(&c->totals, i) = pss__jr_range(r, totals, pss_scalar_names[i],
                                                       -PSS_SESSION_VOLUME_MAX,
                                                       PSS_SESSION_VOLUME_MAX);
-    c->next_order = pss__jr_int(r, doc, "next_order");
-    c->next_bucket = pss__jr_int(r, doc, "next_bucket");
+    c->next_order = pss__jr_range(r, doc, "next_order", 1, INT64_MAX);
+    c->next_bucket = pss__jr_range(r, doc, "next_bucket", 1, INT64_MAX);
     const char *entry = pss__jr_str_or_null(r, doc, "entry");
     if (entry && !r->rc && pss_id_normalize(entry, c->entry_id) != 0)
         pss__jr_fail(r, "field 'entry' is not a UUID");

@@ -103,23 +103,28 @@ static int days_in_month(int year, int month)
     return month == 2 && leap ? 29 : days[month - 1];
 }
 
-int pss__check_date(pss_ctx *ctx, const char *what, const char *s)
+bool pss__date_valid(const char *s)
 {
     int y, m, d;
     char tail;
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
         sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 || m < 1 || m > 12 ||
-        d < 1 || d > days_in_month(y, m)) {
-        if (s && pss__check_text(ctx, what, s, PSS_TEXT_REQUIRED, 64) != 0)
-            return PSS_EINVAL;
-        return pss__fail(ctx, PSS_EINVAL, "%s '%s' is not a date of the form YYYY-MM-DD", what,
-                         s ? s : "(null)");
-    }
+        d < 1 || d > days_in_month(y, m))
+        return false;
     for (int i = 0; i < 10; i++)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return pss__fail(ctx, PSS_EINVAL, "%s '%s' is not a date of the form YYYY-MM-DD",
-                             what, s);
-    return 0;
+            return false;
+    return true;
+}
+
+int pss__check_date(pss_ctx *ctx, const char *what, const char *s)
+{
+    if (pss__date_valid(s))
+        return 0;
+    if (s && pss__check_text(ctx, what, s, PSS_TEXT_REQUIRED, 64) != 0)
+        return PSS_EINVAL;
+    return pss__fail(ctx, PSS_EINVAL, "%s '%s' is not a date of the form YYYY-MM-DD", what,
+                     s ? s : "(null)");
 }
 
 /* Howard Hinnant's days-to-civil algorithm: exact for the proleptic Gregorian calendar. */

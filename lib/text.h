@@ -24,7 +24,8 @@ int pss__check_text(pss_ctx *ctx, const char *what, const char *s, pss_text_need
 int pss__check_account(pss_ctx *ctx, const char *what, const char *s, pss_text_need need);
 /* A UUID, normalized into out. */
 int pss__check_id(pss_ctx *ctx, const char *what, const char *s, char out[PSS_ID_SIZE]);
-/* A calendar date "YYYY-MM-DD". */
+/* A calendar date "YYYY-MM-DD" from 1970 on. */
+bool pss__date_valid(const char *s);
 int pss__check_date(pss_ctx *ctx, const char *what, const char *s);
 bool pss__utf8_valid(const char *s, size_t *bad_at);
 /* Copies src (NULL: "") into dst of size bytes, cut to fit and NUL-terminated: what

@@ -96,6 +96,18 @@ static int dup_part(pss_ctx *ctx, char **dst, const char *src)
     return *dst ? 0 : PSS_ENOMEM;
 }
 
+/* A total's value: counts and product quantities are sums of positive parts (overflow is
+ * refused when they are added); money totals are within the session's volume. */
+static int64_t value_of(pss_jr *r, json_t *doc, const bucket_schema *sc, int i)
+{
+    bool count = (sc->type == PSS_B_METHOD && i == 2) || (sc->type == PSS_B_MOVE && i == 1);
+    if (count || sc->type == PSS_B_PRODUCT)
+        return pss__jr_range(r, doc, sc->values[i], count && sc->type == PSS_B_MOVE ? -INT32_MAX
+                                                                                    : 0,
+                             INT64_MAX);
+    return pss__jr_running(r, doc, sc->values[i]);
+}
+
 int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out)
 {
     pss_jr r;
@@ -118,7 +130,7 @@ int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out)
                 r.rc = pss__oom(ctx);
         for (int i = 0; i < PSS_BUCKET_VALUES && !r.rc; i++)
             if (sc->values[i])
-                b->v[i] = pss__jr_int(&r, doc, sc->values[i]);
+                b->v[i] = value_of(&r, doc, sc, i);
         const char *label = pss__jr_str_or_null(&r, doc, "name");
         if (!r.rc && dup_part(ctx, &b->label, label))
             r.rc = pss__oom(ctx);
