@@ -220,6 +220,8 @@ int pss__core_put(pss_ctx *ctx, const pss_session_core *core, uint64_t expected_
 int pss__session_read(pss_ctx *ctx, const char *id, pss_session **out);
 /* Replaces the handle's content with what storage holds (inside a transaction). */
 int pss__session_reload(pss_session *s);
+/* Inside a transaction: whether a stored session is a rescue session. */
+int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue);
 /* Inside a transaction: reloads the handle when storage has a newer revision. */
 int pss__session_sync(pss_session *s);
 pss_session *pss__session_alloc(pss_ctx *ctx);

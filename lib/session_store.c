@@ -534,6 +534,35 @@ int pss__session_read(pss_ctx *ctx, const char *id, pss_session **out)
     return 0;
 }
 
+typedef struct rescue_read {
+    pss_ctx *ctx;
+    bool *rescue;
+} rescue_read;
+
+static int on_rescue_flag(const pss_record *rec, void *arg)
+{
+    rescue_read *rr = arg;
+    pss_jr r;
+    pss__jr_init(&r, rr->ctx, "session", rec->id);
+    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    if (!doc)
+        return r.rc;
+    *rr->rescue = pss__jr_bool(&r, doc, "rescue");
+    json_decref(doc);
+    return r.rc;
+}
+
+int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue)
+{
+    rescue_read rr = {ctx, rescue};
+    *rescue = false;
+    int rc = pss__get(ctx, "session", id, on_rescue_flag, &rr);
+    if (rc == PSS_ENOTFOUND)
+        return pss__fail(ctx, PSS_ECORRUPT, "session %s of a stored order is not in the store",
+                         id);
+    return rc;
+}
+
 int pss__session_sync(pss_session *s)
 {
     uint64_t rev = 0;

@@ -51,19 +51,47 @@ static void fill_result(pss_submit_result *res, const char *order_id, const char
     res->state = state;
 }
 
-/* The order is already stored: same content is a no-op, other content a conflict. */
+/* The order is already stored: same content is a no-op answered as the first submit was
+ * (where it went, whether that was another session, a rescue one), other content a conflict. */
 static int check_duplicate(pss_ctx *ctx, const existing *e, const pss_order_input *in,
-                           const char *id, const char *hash, pss_submit_result *res)
+                           const char *submitted_to, const char *hash, pss_submit_result *res)
 {
+    char id[PSS_ID_SIZE];
+    pss_id_normalize(in->id, id);
     if (!pss__input_hash_same(in, hash, e->hash))
         return pss__fail(ctx, PSS_ECONFLICT,
                          "order %s was already recorded (session %s) with other content; an "
                          "order id is never reused", id, e->session);
-    if (res) {
-        res->duplicate = 1;
-        fill_result(res, id, e->session, (pss_order_state)e->state);
-    }
+    if (!res)
+        return 0;
+    bool routed = strcmp(e->session, submitted_to) != 0, rescue = false;
+    int rc = routed ? pss__session_is_rescue(ctx, e->session, &rescue) : 0;
+    if (rc)
+        return rc;
+    res->duplicate = 1;
+    res->routed = routed;
+    res->rescue = rescue;
+    fill_result(res, id, e->session, (pss_order_state)e->state);
     return 0;
+}
+
+/* Looks the order up: *fresh when it is not stored yet, else it is answered here. */
+static int find_existing(pss_ctx *ctx, const pss_order_input *in, const char *submitted_to,
+                         pss_submit_result *res, bool *fresh)
+{
+    char id[PSS_ID_SIZE], hash[PSS_HASH_SIZE];
+    *fresh = false;
+    int rc = pss__check_order_input(ctx, in, true, id);
+    if (rc)
+        return rc;
+    existing e = {ctx, "", "", 0, false};
+    rc = pss__get(ctx, "order", id, on_existing, &e);
+    if (rc == PSS_ENOTFOUND) {
+        *fresh = true;
+        return 0;
+    }
+    pss__input_hash(in, hash);
+    return rc ? rc : check_duplicate(ctx, &e, in, submitted_to, hash, res);
 }
 
 static int build_order(pss_stage *st, const pss_order_input *in, const char *id,
@@ -99,8 +127,8 @@ static int build_order(pss_stage *st, const pss_order_input *in, const char *id,
 /* Records one order in the staged session. *committed tells whether anything was staged
  * (then a failure spoils the whole transaction). An order met earlier in the same batch is
  * found like any stored one: reads inside a transaction see its own writes. */
-static int submit_one(pss_stage *st, const pss_order_input *in, pss_submit_result *res,
-                      bool *committed)
+static int submit_one(pss_stage *st, const pss_order_input *in, const char *submitted_to,
+                      pss_submit_result *res, bool *committed)
 {
     pss_ctx *ctx = st->s->ctx;
     char id[PSS_ID_SIZE], hash[PSS_HASH_SIZE];
@@ -111,8 +139,8 @@ static int submit_one(pss_stage *st, const pss_order_input *in, pss_submit_resul
     pss__input_hash(in, hash);
     existing e = {ctx, "", "", 0, false};
     rc = pss__get(ctx, "order", id, on_existing, &e);
-    if (rc != PSS_ENOTFOUND)
-        return rc ? rc : check_duplicate(ctx, &e, in, id, hash, res);
+    if (rc != PSS_ENOTFOUND) /* an earlier order of the same batch */
+        return rc ? rc : check_duplicate(ctx, &e, in, submitted_to, hash, res);
     pss_order_data *d = NULL;
     if ((rc = build_order(st, in, id, hash, &d)))
         return rc;
@@ -198,6 +226,7 @@ typedef struct submit_job {
     size_t result_stride;
     size_t accepted; /* recorded or found duplicate */
     size_t recorded; /* newly recorded */
+    unsigned char *fresh; /* per order: not stored yet, to be recorded */
 } submit_job;
 
 static pss_submit_result *result_at(submit_job *job, size_t i)
@@ -244,19 +273,58 @@ static bool order_level(int rc)
     }
 }
 
+/* Whether the submitter may submit to the session: its responsible user or a manager while
+ * it is open (whatever its state: a retry is answered in any), anyone once it is closed. */
+static int check_submitter(submit_job *job)
+{
+    pss_session *s = job->s;
+    int rc = pss__session_sync(s);
+    if (rc)
+        return rc;
+    pss_access access = s->core.state == PSS_SESSION_CLOSED ? PSS_ACCESS_ANY
+                                                            : PSS_ACCESS_SUPERVISE;
+    return pss__check_access(s, job->actor, access, PSS_SESSION_ANY_STATE, "submit orders");
+}
+
+/* Before anything is routed: orders already stored are answered (duplicates, conflicts) and
+ * bad input refused; what is left is fresh, to be recorded. */
+static int answer_known(submit_job *job, size_t *n_fresh)
+{
+    pss_ctx *ctx = job->s->ctx;
+    *n_fresh = 0;
+    for (size_t i = 0; i < job->n; i++) {
+        pss_submit_result *res = result_at(job, i);
+        bool fresh = false;
+        int rc = find_existing(ctx, order_at(job, i), job->s->core.id, res, &fresh);
+        if (res)
+            res->status = rc;
+        job->fresh[i] = !rc && fresh;
+        *n_fresh += job->fresh[i];
+        job->accepted += !rc && !fresh;
+        if (rc && (job->single || !order_level(rc)))
+            return rc;
+        if (rc)
+            pss__clear(ctx);
+    }
+    return 0;
+}
+
 static int run_orders(submit_job *job, pss_stage *st, bool routed)
 {
     pss_ctx *ctx = job->s->ctx;
     for (size_t i = 0; i < job->n; i++) {
+        if (!job->fresh[i])
+            continue;
         pss_submit_result *res = result_at(job, i);
         bool committed;
-        int rc = submit_one(st, order_at(job, i), res, &committed);
-        if (!rc && routed && !(res && res->duplicate))
+        int rc = submit_one(st, order_at(job, i), job->s->core.id, res, &committed);
+        bool duplicate = res && res->duplicate; /* the same order twice in the batch */
+        if (!rc && routed && !duplicate)
             rc = audit_routed(st, job->s, order_at(job, i)->id);
         if (res) {
             res->status = rc;
-            res->routed = routed && !rc && !res->duplicate;
-            res->rescue = res->routed && st->core.rescue;
+            res->routed = duplicate ? res->routed : routed && !rc;
+            res->rescue = duplicate ? res->rescue : res->routed && st->core.rescue;
         }
         if (!rc) {
             job->accepted++;
@@ -270,37 +338,53 @@ static int run_orders(submit_job *job, pss_stage *st, bool routed)
     return 0;
 }
 
-static int submit_txn(submit_job *job)
+/* Routes and records the fresh orders in the open transaction. A submit that records
+ * nothing is rolled back whole: it makes no rescue session and renews no lease. */
+static int record_fresh(submit_job *job)
 {
     pss_ctx *ctx = job->s->ctx;
     pss_session *target = NULL;
-    bool routed = false;
-    int rc = pss__txn_begin(ctx, true);
-    if (rc)
-        return rc;
-    rc = pick_target(job, &target, &routed);
+    bool routed = false, staged = false;
     pss_stage st;
-    bool staged = false;
+    int rc = pick_target(job, &target, &routed);
     if (!rc && !(rc = pss__stage_init(&st, target, job->actor)))
         staged = true;
     if (!rc)
         rc = run_orders(job, &st, routed);
-    if (!rc && job->recorded == 0)
-        st.skip_session = true; /* duplicates only: nothing changes, not even the lease */
-    if (!rc)
+    bool keep = !rc && job->recorded > 0;
+    if (keep)
         rc = pss__stage_write(&st);
-    rc = rc ? (pss__txn_rollback(ctx), rc) : pss__txn_commit_only(ctx);
+    if (keep && !rc)
+        rc = pss__txn_commit_only(ctx);
+    else
+        pss__txn_rollback(ctx);
     if (staged)
-        pss__stage_finish(&st, rc == 0);
-    pss__events_flush(ctx, rc == 0);
+        pss__stage_finish(&st, keep && rc == 0);
+    pss__events_flush(ctx, keep && rc == 0);
     if (target && target != job->s)
         pss__session_release(target);
     return rc;
 }
 
+static int submit_txn(submit_job *job)
+{
+    pss_ctx *ctx = job->s->ctx;
+    size_t n_fresh = 0;
+    job->fresh = PSS_CALLOC(ctx, job->n ? job->n : 1, 1);
+    if (!job->fresh)
+        return pss__oom(ctx);
+    int rc = pss__txn_begin(ctx, true);
+    if (!rc && !(rc = check_submitter(job)) && !(rc = answer_known(job, &n_fresh)) && n_fresh)
+        rc = record_fresh(job);
+    else
+        pss__txn_rollback(ctx); /* nothing new: nothing changes */
+    PSS_FREE(ctx, job->fresh);
+    return rc;
+}
+
 static int init_results(pss_ctx *ctx, submit_job *job)
 {
-    if (!job->results)
+    if (!job->results || job->n == 0) /* an empty batch may pass no results at all */
         return 0;
     int rc = pss__check_version(ctx, job->results, job->results->version,
                                 PSS_SUBMIT_RESULT_VERSION, "pss_submit_result");
@@ -338,7 +422,7 @@ int pss_session_submit(pss_session *s, const pss_actor *actor, const pss_order_i
         return PSS_EINVAL;
     pss_ctx *ctx = s->ctx;
     pss__clear(ctx);
-    submit_job job = {s, actor, NULL, input, 1, result, 0, 0, 0};
+    submit_job job = {s, actor, NULL, input, 1, result, 0, 0, 0, NULL};
     int rc = init_results(ctx, &job);
     char id[PSS_ID_SIZE];
     if (rc || (rc = pss__check_order_input(ctx, input, true, id))) {
@@ -362,7 +446,7 @@ int pss_session_submit_batch(pss_session *s, const pss_actor *actor,
     pss__clear(ctx);
     if (accepted)
         *accepted = 0;
-    submit_job job = {s, actor, orders, NULL, n, results, 0, 0, 0};
+    submit_job job = {s, actor, orders, NULL, n, results, 0, 0, 0, NULL};
     int rc = init_results(ctx, &job);
     if (rc)
         return rc;

@@ -751,6 +751,10 @@ static void late_order_retry(void)
     pss_session *rescue = NULL;
     CHECK_OK(ctx, pss_session_load(ctx, first.session_id, &rescue));
     CHECK_OK(ctx, pss_session_start_closing(rescue, &FIX_MIA));
+    pss_submit_result counting = PSS_SUBMIT_RESULT_INIT; /* a retry while it is counted */
+    CHECK_OK(ctx, pss_session_submit(rescue, &FIX_MIA, &in, &counting));
+    CHECK_I64(counting.duplicate, 1);
+    CHECK_I64(counting.routed, 0); /* submitted where it is recorded */
     CHECK_OK(ctx, pss_session_close(rescue, &FIX_MIA, NULL));
     char *before = fix_dump(store);
     pss_submit_result late = PSS_SUBMIT_RESULT_INIT;
@@ -776,6 +780,9 @@ static void late_order_retry(void)
     after = fix_dump(store);
     CHECK_SAME_TEXT(after, before);
     free(after);
+    /* an empty batch may pass no array and no results */
+    CHECK_OK(ctx, pss_session_submit_batch(s, &FIX_ALICE, NULL, 0, NULL, &accepted));
+    CHECK_I64(accepted, 0);
     free(before);
     pss_session_free(rescue);
     pss_session_free(s);
