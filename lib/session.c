@@ -239,7 +239,7 @@ int pss_session_start_opening(pss_session *s, const pss_actor *actor)
 {
     if (!s)
         return PSS_EINVAL;
-    pss_op op = {PSS_ACCESS_OPERATE, PSS_SESSION_STATE_BIT(PSS_SESSION_NEW),
+    pss_op op = {PSS_ACCESS_SUPERVISE, PSS_SESSION_STATE_BIT(PSS_SESSION_NEW),
                  "start counting the opening cash", op_start_opening, NULL};
     return pss__mutate(s, actor, &op);
 }
@@ -305,7 +305,7 @@ int pss_session_open(pss_session *s, const pss_actor *actor, const pss_opening_i
     if (rc || (rc = pss__check_text(ctx, "opening note", input->note, PSS_TEXT_OPTIONAL,
                                     PSS_NOTE_MAX)))
         return rc;
-    pss_op op = {PSS_ACCESS_OPERATE,
+    pss_op op = {PSS_ACCESS_SUPERVISE,
                  PSS_SESSION_STATE_BIT(PSS_SESSION_NEW) |
                      PSS_SESSION_STATE_BIT(PSS_SESSION_OPENING_CONTROL),
                  "open the session", op_open, (void *)input};

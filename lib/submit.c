@@ -273,17 +273,13 @@ static bool order_level(int rc)
     }
 }
 
-/* Whether the submitter may submit to the session: its responsible user or a manager while
- * it is open (whatever its state: a retry is answered in any), anyone once it is closed. */
+/* A retry is answered to any submitter of role cashier or above, in any state of the
+ * session (the till holds the order already); recording new orders takes the full access
+ * check of pick_target. */
 static int check_submitter(submit_job *job)
 {
-    pss_session *s = job->s;
-    int rc = pss__session_sync(s);
-    if (rc)
-        return rc;
-    pss_access access = s->core.state == PSS_SESSION_CLOSED ? PSS_ACCESS_ANY
-                                                            : PSS_ACCESS_SUPERVISE;
-    return pss__check_access(s, job->actor, access, PSS_SESSION_ANY_STATE, "submit orders");
+    int rc = pss__check_actor(job->s->ctx, job->actor, PSS_ROLE_CASHIER, "submit orders");
+    return rc ? rc : pss__session_sync(job->s);
 }
 
 /* Before anything is routed: orders already stored are answered (duplicates, conflicts) and
