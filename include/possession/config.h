@@ -37,8 +37,8 @@ typedef enum pss_tax_rounding {
 /** Which payments cash rounding applies to. */
 typedef enum pss_cash_rounding_scope {
     PSS_CASH_ROUNDING_OFF = 0,  /**< No cash rounding. The default. */
-    PSS_CASH_ROUNDING_CASH = 1, /**< What is left to pay is rounded when it is paid in cash. */
-    PSS_CASH_ROUNDING_ALL = 2   /**< Every order's amount due is rounded, whatever the method. */
+    PSS_CASH_ROUNDING_CASH = 1, /**< What is left to pay is rounded when cash settles it. */
+    PSS_CASH_ROUNDING_ALL = 2   /**< What is left to pay is rounded when any method settles it. */
 } pss_cash_rounding_scope;
 
 /** Version of ::pss_config_input this header describes. */

@@ -131,11 +131,17 @@ PSS_API int pss_order_remove_line(pss_order *order, const pss_actor *actor, size
 /**
  * Adds a payment to a DRAFT order. When done payments cover the amount due the order
  * becomes PAID; cash beyond it is change. While a payment is PENDING no other is accepted.
+ * With cash rounding, a payment of a method in scope settles the order when it reaches what
+ * is left rounded to the increment (pss_order_totals::cash_due), which fixes the order's
+ * rounding; a payment short of both the rest and the rounded rest is a part payment, one in
+ * between is refused (doc/concepts.md, "Cash rounding").
  * @param order the order
  * @param actor the responsible user
- * @param payment the payment
+ * @param payment the payment (amount within ::PSS_AMOUNT_MAX)
  * @param index receives the payment's index (may be NULL)
- * @return 0, ::PSS_EINVAL, ::PSS_EOVERPAY, ::PSS_ESTATE, access or storage errors
+ * @return 0, ::PSS_EINVAL (bad field, beyond the bound, between the rest and the rounded
+ *         rest), ::PSS_EOVERPAY, ::PSS_ESTATE (nothing due, a payment pending, the rest rounds
+ *         to nothing), ::PSS_EOVERFLOW (the session's volume), access or storage errors
  */
 PSS_API int pss_order_add_payment(pss_order *order, const pss_actor *actor,
                                   const pss_payment_input *payment, size_t *index);
@@ -429,7 +435,8 @@ typedef struct pss_submit_result {
     int rescue;                     /**< 1: that other session is a rescue session. */
     char order_id[PSS_ID_SIZE];     /**< The order's id. */
     char session_id[PSS_ID_SIZE];   /**< The session the order is recorded in. */
-    pss_order_state state;          /**< The order's state after the submit. */
+    pss_order_state state;          /**< The order's state after the submit (for a duplicate
+                                         its recorded state: PAID even once closed). */
 } pss_submit_result;
 
 /** Initializer for ::pss_submit_result. */
