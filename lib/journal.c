@@ -529,7 +529,7 @@ int pss__entry_decode(pss_ctx *ctx, const pss_record *rec, pss_entry **out)
               "reference");
     copy_into(&r, e->date, sizeof e->date, pss__jr_str(&r, doc, "date"), "date");
     if (!r.rc && !pss__date_valid(e->date))
-        pss__jr_fail(&r, "field 'date' is not a date");
+        pss__jr_fail(&r, "field 'date' is '%.16s', not a date", e->date);
     copy_into(&r, e->currency, sizeof e->currency, pss__jr_str(&r, doc, "currency"), "currency");
     e->exponent = (int)pss__jr_range(&r, doc, "exponent", 0, 4);
     e->posted_at = pss__jr_time(&r, doc, "posted_at");

@@ -338,7 +338,7 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
     decode_people(r, doc, c);
     const char *date = pss__jr_str(r, doc, "date");
     if (!r->rc && !pss__date_valid(date))
-        pss__jr_fail(r, "field 'date' is not a date");
+        pss__jr_fail(r, "field 'date' is '%.16s', not a date", date);
     COPY_STR(r, c->date, date, "date");
     c->opening_expected = pss__jr_range(r, doc, "opening_expected", 0, PSS_AMOUNT_MAX);
     c->opening_counted = pss__jr_range_or(r, doc, "opening_counted", PSS_UNSET, 0,

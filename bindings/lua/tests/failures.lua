@@ -87,9 +87,15 @@ H.test("LOCKED: alice on another till, bob before the lease expires", function()
   assert(s:take_over(H.alice))
 end)
 
-H.test("OVERFLOW: a line beyond 64 bits", function()
-  refused(S, E.OVERFLOW, "line", function()
-    return s:create_order(H.alice, { lines = { H.line("gold", 2000, math.maxinteger) } })
+H.test("OVERFLOW: a line beyond the bound (PSS_AMOUNT_MAX)", function()
+  refused(S, E.OVERFLOW, "line", function() -- two at the largest price there is
+    return s:create_order(H.alice, { lines = { H.line("gold", 2000, 1000000000000000) } })
+  end)
+end)
+
+H.test("INVAL: a price beyond the bound is refused as given", function()
+  refused(S, E.INVAL, "line", function()
+    return s:create_order(H.alice, { lines = { H.line("gold", 1000, math.maxinteger) } })
   end)
 end)
 
