@@ -4,34 +4,31 @@
 
 #include "money_internal.h"
 
-static bool within(int64_t v, int64_t max)
+/* "<what> has amount 92233720368547758.07, beyond 10000000000000.00 (PSS_AMOUNT_MAX)" */
+static int within(pss_ctx *ctx, int code, const char *what, const char *verb, int64_t v,
+                  int exponent, int64_t max, const char *bound)
 {
-    return v >= -max && v <= max;
+    if (v >= -max && v <= max)
+        return 0;
+    char a[PSS_MONEY_BUFSIZE], m[PSS_MONEY_BUFSIZE];
+    return pss__fail(ctx, code, "%s %s %s, beyond %s (%s)", what, verb, pss__fmt(a, v, exponent),
+                     pss__fmt(m, max, exponent), bound);
 }
 
 int pss__check_amount(pss_ctx *ctx, const char *what, int64_t v, int exponent)
 {
-    if (within(v, PSS_AMOUNT_MAX))
-        return 0;
-    char a[PSS_MONEY_BUFSIZE], m[PSS_MONEY_BUFSIZE];
-    return pss__fail(ctx, PSS_EINVAL, "%s has amount %s, beyond %s (PSS_AMOUNT_MAX)", what,
-                     pss__fmt(a, v, exponent), pss__fmt(m, PSS_AMOUNT_MAX, exponent));
+    return within(ctx, PSS_EINVAL, what, "has amount", v, exponent, PSS_AMOUNT_MAX,
+                  "PSS_AMOUNT_MAX");
 }
 
 int pss__check_quantity(pss_ctx *ctx, const char *what, int64_t q)
 {
-    if (within(q, PSS_QUANTITY_MAX))
-        return 0;
-    char a[PSS_MONEY_BUFSIZE], m[PSS_MONEY_BUFSIZE];
-    return pss__fail(ctx, PSS_EINVAL, "%s has quantity %s, beyond %s (PSS_QUANTITY_MAX)", what,
-                     pss__fmt(a, q, 3), pss__fmt(m, PSS_QUANTITY_MAX, 3));
+    return within(ctx, PSS_EINVAL, what, "has quantity", q, 3, PSS_QUANTITY_MAX,
+                  "PSS_QUANTITY_MAX");
 }
 
 int pss__check_figure(pss_ctx *ctx, const char *what, int64_t v, int exponent)
 {
-    if (within(v, PSS_AMOUNT_MAX))
-        return 0;
-    char a[PSS_MONEY_BUFSIZE], m[PSS_MONEY_BUFSIZE];
-    return pss__fail(ctx, PSS_EOVERFLOW, "%s would be %s, beyond %s (PSS_AMOUNT_MAX)", what,
-                     pss__fmt(a, v, exponent), pss__fmt(m, PSS_AMOUNT_MAX, exponent));
+    return within(ctx, PSS_EOVERFLOW, what, "would be", v, exponent, PSS_AMOUNT_MAX,
+                  "PSS_AMOUNT_MAX");
 }
