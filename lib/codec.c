@@ -137,6 +137,14 @@ int64_t pss__jr_range_or(pss_jr *r, json_t *obj, const char *key, int64_t fallba
     return pss__jr_range(r, obj, key, min, max);
 }
 
+void pss__jr_id(pss_jr *r, json_t *obj, const char *key, char out[PSS_ID_SIZE])
+{
+    const char *s = pss__jr_str(r, obj, key);
+    out[0] = '\0';
+    if (!r->rc && pss_id_normalize(s, out) != 0)
+        pss__jr_fail(r, "field '%s' is not a UUID", key);
+}
+
 int64_t pss__jr_amount(pss_jr *r, json_t *obj, const char *key)
 {
     return pss__jr_range(r, obj, key, -PSS_AMOUNT_MAX, PSS_AMOUNT_MAX);

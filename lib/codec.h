@@ -51,6 +51,8 @@ int64_t pss__jr_time(pss_jr *r, json_t *obj, const char *key);
 /* An optional ranged integer: fallback when absent or null, else it must lie in [min, max]. */
 int64_t pss__jr_range_or(pss_jr *r, json_t *obj, const char *key, int64_t fallback, int64_t min,
                          int64_t max);
+/* A UUID field, normalized into out ("" after a failure). */
+void pss__jr_id(pss_jr *r, json_t *obj, const char *key, char out[PSS_ID_SIZE]);
 /* Strings stay owned by the json value; "" after a failure. */
 const char *pss__jr_str(pss_jr *r, json_t *obj, const char *key);
 /* NULL when absent or null. */

@@ -522,9 +522,11 @@ int pss__entry_decode(pss_ctx *ctx, const pss_record *rec, pss_entry **out)
         return pss__oom(ctx);
     }
     e->ctx = ctx;
-    copy_into(&r, e->id, sizeof e->id, pss__jr_str(&r, doc, "id"), "id");
-    copy_into(&r, e->session_id, sizeof e->session_id, pss__jr_str(&r, doc, "session"), "session");
-    copy_into(&r, e->config_id, sizeof e->config_id, pss__jr_str(&r, doc, "config"), "config");
+    pss__jr_id(&r, doc, "id", e->id);
+    pss__jr_id(&r, doc, "session", e->session_id);
+    pss__jr_id(&r, doc, "config", e->config_id);
+    if (!r.rc && strcmp(e->id, rec->id) != 0)
+        pss__jr_fail(&r, "it says its id is %s", e->id);
     copy_into(&r, e->reference, sizeof e->reference, pss__jr_str(&r, doc, "reference"),
               "reference");
     copy_into(&r, e->date, sizeof e->date, pss__jr_str(&r, doc, "date"), "date");

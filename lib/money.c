@@ -115,6 +115,8 @@ int pss_money_parse(const char *text, int exponent, int64_t *out)
         negative = *p++ == '-';
     uint64_t units = 0, fraction = 0;
     int int_digits, frac_digits = 0;
+    while (p[0] == '0' && p[1] >= '0' && p[1] <= '9')
+        p++; /* leading zeros add nothing, however many ("007" is 7) */
     int rc = parse_digits(&p, &units, &int_digits, 64);
     if (rc)
         return rc;

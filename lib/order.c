@@ -38,20 +38,14 @@ static const char *fmt_qty(char buf[PSS_MONEY_BUFSIZE], int64_t qty)
     return pss__fmt(buf, qty, 3);
 }
 
-int pss__no_such_item(pss_ctx *ctx, const char *order_id, size_t n, const char *what,
+int pss__no_such_item(pss_ctx *ctx, int code, const char *order_id, size_t n, const char *what,
                       int64_t index)
 {
     if (n == 0)
-        return pss__fail(ctx, PSS_ENOTFOUND, "order %s has no %ss; %s %lld does not exist",
-                         order_id, what, what, (long long)index);
-    return pss__fail(ctx, PSS_ENOTFOUND, "order %s has %zu %s%s (0 to %zu); %s %lld does not "
-                                         "exist", order_id, n, what, n == 1 ? "" : "s", n - 1,
-                     what, (long long)index);
-}
-
-static int no_such_line(pss_ctx *ctx, const pss_order_data *d, int64_t index)
-{
-    return pss__no_such_item(ctx, d->id, d->n_lines, "line", index);
+        return pss__fail(ctx, code, "order %s has no %ss; %s %lld does not exist", order_id,
+                         what, what, (long long)index);
+    return pss__fail(ctx, code, "order %s has %zu %s%s (0 to %zu); %s %lld does not exist",
+                     order_id, n, what, n == 1 ? "" : "s", n - 1, what, (long long)index);
 }
 
 /* ---- line input ---- */
@@ -188,8 +182,9 @@ static int fill_refund_line(pss_stage *st, pss_order_data *d, const pss_order_da
 {
     pss_ctx *ctx = st->s->ctx;
     char q[PSS_MONEY_BUFSIZE];
-    if (in->refund_line < 0 || (size_t)in->refund_line >= orig->n_lines)
-        return no_such_line(ctx, orig, in->refund_line);
+    if (in->refund_line < 0 || (size_t)in->refund_line >= orig->n_lines) /* nothing to refund */
+        return pss__no_such_item(ctx, PSS_EREFUND, orig->id, orig->n_lines, "line",
+                                 in->refund_line);
     if (in->quantity >= 0 || in->quantity < -PSS_QUANTITY_MAX)
         return pss__fail(ctx, PSS_EINVAL, "refund line of line %lld has quantity %s; refunded "
                                           "quantities are negative, down to -%s",
@@ -592,7 +587,8 @@ static int change_remove_line(pss_stage *st, pss_order_data *next, void *arg)
     if (rc)
         return rc;
     if (index >= next->n_lines)
-        return no_such_line(ctx, next, (int64_t)index);
+        return pss__no_such_item(ctx, PSS_ENOTFOUND, next->id, next->n_lines, "line",
+                                 (int64_t)index);
     pss__line_clear(&next->lines[index]);
     memmove(&next->lines[index], &next->lines[index + 1],
             (next->n_lines - index - 1) * sizeof *next->lines);

@@ -161,9 +161,10 @@ int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id
 int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in,
                      const char *id);
 
-/* PSS_ENOTFOUND for a line or payment index an order does not have, counted from 0 as the
- * API counts ("order … has 3 lines (0 to 2); line 3 does not exist"). */
-int pss__no_such_item(pss_ctx *ctx, const char *order_id, size_t n, const char *what,
+/* A line or payment index an order does not have, counted from 0 as the API counts ("order …
+ * has 3 lines (0 to 2); line 3 does not exist"), as code (PSS_ENOTFOUND, or PSS_EREFUND for
+ * a refund line that refers to nothing). */
+int pss__no_such_item(pss_ctx *ctx, int code, const char *order_id, size_t n, const char *what,
                       int64_t index);
 
 /* Stride of an array of versioned structs, from its first element's version. */

@@ -286,7 +286,8 @@ static int change_resolve(pss_stage *st, pss_order_data *next, void *arg)
     resolve_args *a = arg;
     pss_ctx *ctx = st->s->ctx;
     if (a->index >= next->n_payments)
-        return pss__no_such_item(ctx, next->id, next->n_payments, "payment", (int64_t)a->index);
+        return pss__no_such_item(ctx, PSS_ENOTFOUND, next->id, next->n_payments, "payment",
+                                 (int64_t)a->index);
     pss_payment *p = &next->payments[a->index];
     bool voiding = a->to == PSS_PAYMENT_VOIDED;
     bool allowed = p->state == PSS_PAYMENT_PENDING || (voiding && p->state == PSS_PAYMENT_DONE);

@@ -283,7 +283,10 @@ static int apply_delta(pss_stage *st, const pss_order_data *sale, const taken *d
             rc = pss__fail(ctx, PSS_EOVERFLOW, "refunded quantity overflows");
         else if (t.lines[i].qty > sale->lines[i].qty)
             rc = too_much(ctx, sale, i, before, delta[i].qty);
-        PSS_ASSERT(rc || t.lines[i].qty >= 0);
+        else if (t.lines[i].qty < 0) /* the stored refund takes back what the tally lacks */
+            rc = pss__fail(ctx, PSS_ECORRUPT, "refund tally of order %s line %zu is %lld, less "
+                                              "than its stored refunds take back", sale->id, i,
+                           (long long)before);
     }
     if (!rc)
         rc = tally_write(st, sale, &t);

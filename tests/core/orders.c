@@ -306,7 +306,7 @@ static void refunds(void)
     CHECK_I64(available, 2000);
     pss_line_input r3 = refund_line(5, -1000);
     back = refund(pss_order_id(sale), &r3, 1, &rc);
-    CHECK_I64(rc, PSS_ENOTFOUND);
+    CHECK_I64(rc, PSS_EREFUND); /* "references nothing refundable" */
     CHECK_CONTAINS(pss_ctx_errmsg(ctx), "has 2 lines (0 to 1); line 5 does not exist");
     pss_line_input sale_line = fix_line("extra", 1000, 100, NULL, 0);
     back = refund(pss_order_id(sale), &sale_line, 1, &rc);
