@@ -83,7 +83,7 @@ int pss__check_access(pss_session *s, const pss_actor *actor, pss_access access,
 {
     pss_ctx *ctx = s->ctx;
     static const pss_role min_role[] = {PSS_ROLE_CASHIER, PSS_ROLE_CASHIER, PSS_ROLE_MANAGER,
-                                        PSS_ROLE_ADMIN, PSS_ROLE_CASHIER};
+                                        PSS_ROLE_ADMIN, PSS_ROLE_CASHIER, PSS_ROLE_NONE};
     int rc = pss__check_actor(ctx, actor, min_role[access], doing);
     if (rc || (rc = check_state(s, allowed_states, doing)))
         return rc;
@@ -101,6 +101,7 @@ int pss__check_access(pss_session *s, const pss_actor *actor, pss_access access,
     case PSS_ACCESS_MANAGER:
     case PSS_ACCESS_ADMIN:
     case PSS_ACCESS_ANY:
+    case PSS_ACCESS_AUDITED:
         return 0;
     }
     return 0;

@@ -23,7 +23,7 @@ static int on_chain(const pss_record *rec, void *arg)
         return r.rc;
     ch->session_seq = pss__jr_range(&r, doc, "session_seq", 0, INT32_MAX);
     ch->rescue_seq = pss__jr_range(&r, doc, "rescue_seq", 0, INT32_MAX);
-    ch->last_closing_cash = pss__jr_range(&r, doc, "last_closing_cash", 0, PSS_AMOUNT_MAX);
+    ch->last_closing_cash = pss__jr_running(&r, doc, "last_closing_cash"); /* may be short */
     const char *last = pss__jr_str_or_null(&r, doc, "last_session");
     if (!r.rc && last && pss_id_normalize(last, ch->last_session) != 0)
         pss__jr_fail(&r, "field 'last_session' is not a UUID");

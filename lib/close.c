@@ -363,6 +363,7 @@ static int settle_counted(pss_stage *st, close_args *a)
         c->counted_cash = expected;
         a->counted_source = "expected";
     }
+    c->counted = true; /* the record keeps what was posted as counted */
     return 0;
 }
 
@@ -477,7 +478,7 @@ int pss_session_close(pss_session *s, const pss_actor *actor, const pss_close_in
                               PSS_NOTE_MAX)))
         return rc;
     close_args a = {input ? input->note : NULL, NULL, NULL, NULL, 0};
-    pss_op op = {PSS_ACCESS_ANY, EVERY_STATE, "close the session", op_close, &a};
+    pss_op op = {PSS_ACCESS_AUDITED, EVERY_STATE, "close the session", op_close, &a};
     return pss__mutate(s, actor, &op);
 }
 
@@ -550,9 +551,7 @@ static int op_force_close(pss_stage *st, void *arg)
     PSS_FREE(ctx, drafts);
     if (rc)
         return rc;
-    if (c->opening_counted == PSS_UNSET)
-        c->opening_counted = c->opening_expected; /* never opened: nothing was counted */
-    return post_and_close(st, a);
+    return post_and_close(st, a); /* never opened: no opening count, no opening difference */
 }
 
 int pss_session_force_close(pss_session *s, const pss_actor *actor,
@@ -577,7 +576,7 @@ int pss_session_force_close(pss_session *s, const pss_actor *actor,
     close_args a = {input->reason, input, NULL, json_array(), 0};
     if (!a.cancelled)
         return pss__oom(ctx);
-    pss_op op = {PSS_ACCESS_ANY, EVERY_STATE, "force-close the session", op_force_close, &a};
+    pss_op op = {PSS_ACCESS_AUDITED, EVERY_STATE, "force-close the session", op_force_close, &a};
     rc = pss__mutate(s, actor, &op);
     json_decref(a.cancelled);
     return rc;

@@ -111,6 +111,9 @@ int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line);
  * cash rounding of orders whose whole amount is rounded. */
 int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d);
 int pss__order_paid(const pss_order_data *d, pss_paid *out);
+/* DRAFT -> PAID when the order has lines, no pending payment, and its done payments (net of
+ * change) cover what is due (nothing, for a zero total). */
+void pss__order_mark_paid_if_covered(pss_ctx *ctx, pss_order_data *d);
 /* total + rounding */
 int pss__order_due(const pss_order_data *d, int64_t *out);
 

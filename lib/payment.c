@@ -26,7 +26,7 @@ static bool covered(const pss_order_data *d, const pss_paid *paid)
     return due >= 0 ? net >= due : net <= due;
 }
 
-static void mark_paid_if_covered(pss_ctx *ctx, pss_order_data *d)
+void pss__order_mark_paid_if_covered(pss_ctx *ctx, pss_order_data *d)
 {
     pss_paid paid;
     if (d->state == PSS_ORDER_DRAFT && d->n_lines && pss__order_paid(d, &paid) == 0 &&
@@ -234,7 +234,7 @@ int pss__order_add_payment_input(pss_stage *st, pss_order_data *d, const pss_pay
     p->at = pss_ctx_now(ctx);
     d->rounding += rounding; /* |rounding| < one increment; the order had none before */
     d->n_payments++;
-    mark_paid_if_covered(ctx, d);
+    pss__order_mark_paid_if_covered(ctx, d);
     return 0;
 }
 
@@ -308,7 +308,7 @@ static int change_resolve(pss_stage *st, pss_order_data *next, void *arg)
     if (a->reason && a->reason[0] &&
         !(p->reason = pss__pool_strdup(ctx->alloc, &next->pool, a->reason)))
         return pss__oom(ctx);
-    mark_paid_if_covered(ctx, next);
+    pss__order_mark_paid_if_covered(ctx, next);
     if (a->to == PSS_PAYMENT_DONE)
         return 0;
     return audit_payment(st, next, p, voiding ? "payment.void" : "payment.fail", a->reason);
@@ -374,7 +374,7 @@ static int change_validate(pss_stage *st, pss_order_data *next, void *arg)
     if (next->n_lines == 0)
         return pss__fail(ctx, PSS_ESTATE, "order %s has no lines; cancel it instead", next->id);
     round_away_rest(st->s->config, next);
-    mark_paid_if_covered(ctx, next);
+    pss__order_mark_paid_if_covered(ctx, next);
     if (next->state == PSS_ORDER_PAID)
         return 0;
     pss_paid paid;

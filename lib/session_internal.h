@@ -166,7 +166,9 @@ typedef enum pss_access {
     PSS_ACCESS_SUPERVISE, /* the responsible user, or a manager */
     PSS_ACCESS_MANAGER,   /* a manager */
     PSS_ACCESS_ADMIN,     /* an admin */
-    PSS_ACCESS_ANY        /* any identified actor with a role (submit from a sync service) */
+    PSS_ACCESS_ANY,       /* any identified actor with a role (submit from a sync service) */
+    PSS_ACCESS_AUDITED    /* any well-formed actor: the operation checks access itself and
+                             audits a refusal (close, force close: every attempt is audited) */
 } pss_access;
 
 /* Checks the actor struct and that its role is at least min_role; `doing` completes

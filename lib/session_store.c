@@ -279,7 +279,8 @@ static int decode_count(pss_jr *r, json_t *doc, pss_session_core *c)
     if (!json_is_object(count))
         return pss__jr_fail(r, "field 'count' is not an object");
     c->counted = true;
-    c->counted_cash = pss__jr_range_or(r, count, "cash", PSS_UNSET, 0, PSS_AMOUNT_MAX);
+    c->counted_cash = pss__jr_range_or(r, count, "cash", PSS_UNSET, -PSS_SESSION_VOLUME_MAX,
+                                       PSS_SESSION_VOLUME_MAX); /* after the close: as posted */
     json_t *denoms = pss__jr_array(r, count, "denominations");
     for (size_t i = 0; !r->rc && i < json_array_size(denoms); i++) {
         json_t *d = pss__jr_item(r, denoms, i, "denominations");
@@ -340,9 +341,11 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
     if (!r->rc && !pss__date_valid(date))
         pss__jr_fail(r, "field 'date' is '%.16s', not a date", date);
     COPY_STR(r, c->date, date, "date");
-    c->opening_expected = pss__jr_range(r, doc, "opening_expected", 0, PSS_AMOUNT_MAX);
-    c->opening_counted = pss__jr_range_or(r, doc, "opening_counted", PSS_UNSET, 0,
-                                          PSS_AMOUNT_MAX);
+    /* expected cash may be below zero (more paid out than taken), and without cash control
+     * the opening is taken as expected */
+    c->opening_expected = pss__jr_running(r, doc, "opening_expected");
+    c->opening_counted = pss__jr_range_or(r, doc, "opening_counted", PSS_UNSET,
+                                          -PSS_SESSION_VOLUME_MAX, PSS_SESSION_VOLUME_MAX);
     json_t *totals = pss__jr_object(r, doc, "totals");
     /* every running total is a sum within the session's volume (bounds.h) */
     c->volume_unknown = !r->rc && !json_object_get(totals, pss_scalar_names[VOLUME_SCALAR]);

@@ -65,7 +65,7 @@ static int check_duplicate(pss_ctx *ctx, const existing *e, const pss_order_inpu
     if (!res)
         return 0;
     bool routed = strcmp(e->session, submitted_to) != 0, rescue = false;
-    int rc = routed ? pss__session_is_rescue(ctx, e->session, &rescue) : 0;
+    int rc = pss__session_is_rescue(ctx, e->session, &rescue);
     if (rc)
         return rc;
     res->duplicate = 1;
@@ -116,6 +116,8 @@ static int build_order(pss_stage *st, const pss_order_input *in, const char *id,
         else
             rc = pss__order_add_payment_input(st, d, p, true);
     }
+    if (!rc) /* a complete order with nothing due (free items) is paid by no payment */
+        pss__order_mark_paid_if_covered(ctx, d);
     if (rc) {
         pss__order_data_free(ctx, d);
         return rc;
@@ -142,13 +144,15 @@ static int submit_one(pss_stage *st, const pss_order_input *in, const char *subm
     if (rc != PSS_ENOTFOUND) /* an earlier order of the same batch */
         return rc ? rc : check_duplicate(ctx, &e, in, submitted_to, hash, res);
     pss_order_data *d = NULL;
-    if ((rc = build_order(st, in, id, hash, &d)))
-        return rc;
-    pss_order_state state = d->state;
-    if ((rc = pss__stage_check_volume(st, pss__order_volume(d)))) {
+    int64_t number = st->core.next_order; /* a refused order takes no number: they are gapless */
+    if (!(rc = build_order(st, in, id, hash, &d)) &&
+        (rc = pss__stage_check_volume(st, pss__order_volume(d))))
         pss__order_data_free(ctx, d);
+    if (rc) {
+        st->core.next_order = number;
         return rc; /* refused before anything is staged: the batch goes on */
     }
+    pss_order_state state = d->state;
     *committed = true;
     rc = pss__order_commit(st, NULL, NULL, d);
     if (!rc)
@@ -320,7 +324,7 @@ static int run_orders(submit_job *job, pss_stage *st, bool routed)
         if (res) {
             res->status = rc;
             res->routed = duplicate ? res->routed : routed && !rc;
-            res->rescue = duplicate ? res->rescue : res->routed && st->core.rescue;
+            res->rescue = duplicate ? res->rescue : !rc && st->core.rescue;
         }
         if (!rc) {
             job->accepted++;

@@ -188,12 +188,14 @@ PSS_API int pss_order_void_payment(pss_order *order, const pss_actor *actor, siz
 PSS_API int pss_order_cancel(pss_order *order, const pss_actor *actor, const char *reason);
 
 /**
- * Marks a DRAFT order with nothing due (a zero total) PAID, or, with cash rounding, one whose
- * rest rounds to nothing in cash (0.02 left with 0.05 steps: the rest goes to rounding).
- * Orders with an amount due become PAID by their payments.
+ * Marks a DRAFT order with lines and nothing due (a zero total) PAID, or, with cash
+ * rounding, one whose rest rounds to nothing in cash (0.02 left with 0.05 steps: the rest
+ * goes to rounding). Orders with an amount due become PAID by their payments; an order
+ * without lines is never paid (cancel it).
  * @param order the order
  * @param actor the responsible user
- * @return 0, ::PSS_ESTATE (something is still due), access or storage errors
+ * @return 0, ::PSS_ESTATE (something is still due, or the order has no lines), access or
+ *         storage errors
  */
 PSS_API int pss_order_validate(pss_order *order, const pss_actor *actor);
 
@@ -432,7 +434,8 @@ typedef struct pss_submit_result {
     int status;                     /**< 0, or the order's own error code (batch). */
     int duplicate;                  /**< 1: the same order was already stored; nothing changed. */
     int routed;                     /**< 1: the session was closed; the order went to another one. */
-    int rescue;                     /**< 1: that other session is a rescue session. */
+    int rescue;                     /**< 1: the session the order is recorded in is a rescue
+                                         session (routed there, or submitted to it). */
     char order_id[PSS_ID_SIZE];     /**< The order's id. */
     char session_id[PSS_ID_SIZE];   /**< The session the order is recorded in. */
     pss_order_state state;          /**< The order's state after the submit (for a duplicate

@@ -755,6 +755,7 @@ static void late_order_retry(void)
     CHECK_OK(ctx, pss_session_submit(rescue, &FIX_MIA, &in, &counting));
     CHECK_I64(counting.duplicate, 1);
     CHECK_I64(counting.routed, 0); /* submitted where it is recorded */
+    CHECK_I64(counting.rescue, 1); /* which is a rescue session */
     CHECK_OK(ctx, pss_session_close(rescue, &FIX_MIA, NULL));
     char *before = fix_dump(store);
     pss_submit_result late = PSS_SUBMIT_RESULT_INIT;
