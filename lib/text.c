@@ -57,10 +57,14 @@ int pss__check_text(pss_ctx *ctx, const char *what, const char *s, pss_text_need
         return pss__fail(ctx, PSS_EINVAL, "%s is %zu bytes long; the limit is %zu", what, len,
                          max);
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c = (unsigned char)s[i], next = (unsigned char)s[i + 1];
         if (c < 0x20 || c == 0x7F)
             return pss__fail(ctx, PSS_EINVAL,
                              "%s contains a control character (0x%02x at byte %zu)", what, c, i);
+        if (c == 0xC2 && next >= 0x80 && next <= 0x9F) /* U+0080..U+009F, the C1 controls */
+            return pss__fail(ctx, PSS_EINVAL,
+                             "%s contains a control character (U+%04X at byte %zu)", what,
+                             (unsigned)next, i);
     }
     return 0;
 }

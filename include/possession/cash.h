@@ -31,8 +31,9 @@ typedef struct pss_cash_input {
     pss_cash_kind kind;  /**< Kind. */
     int64_t amount;      /**< Minor units (see the kinds for the sign). */
     const char *reason;  /**< Why, required. */
-    const char *account; /**< Counterpart account; NULL: the config's default for the kind
-                              (corrections and, without a config default, expenses need one). */
+    const char *account; /**< Counterpart account; NULL or "": the config's default for the
+                              kind (corrections and, without a config default, expenses need
+                              one). */
 } pss_cash_input;
 
 /** Initializer for ::pss_cash_input. */

@@ -635,6 +635,12 @@ static void ledger_account_names(void)
         CHECK_RC(ctx, pss_config_add_tax(c, &t), PSS_EINVAL);
         CHECK_RC(ctx, pss_config_add_category(c, "odd", refused[i]), PSS_EINVAL);
     }
+    /* a C1 control character (U+0085, NEL) is a control character too */
+    pss_method_input nel = {PSS_METHOD_INPUT_VERSION, "Cheque", PSS_METHOD_OTHER,
+                            "Assets:C1\xc2\x85", 0};
+    CHECK_RC(ctx, pss_config_add_method(c, &nel), PSS_EINVAL);
+    CHECK_STR(pss_ctx_errmsg(ctx), "payment method account contains a control character "
+                                   "(U+0085 at byte 9)");
     pss_method_input ok = {PSS_METHOD_INPUT_VERSION, "Cheque", PSS_METHOD_OTHER,
                            "Assets:Cheques (to bank)", 0};
     CHECK_OK(ctx, pss_config_add_method(c, &ok));
