@@ -347,13 +347,17 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
     c->opening_counted = pss__jr_range_or(r, doc, "opening_counted", PSS_UNSET,
                                           -PSS_SESSION_VOLUME_MAX, PSS_SESSION_VOLUME_MAX);
     json_t *totals = pss__jr_object(r, doc, "totals");
-    /* every running total is a sum within the session's volume (bounds.h) */
+    /* every running total is a sum within the session's volume (bounds.h); sums of positive
+     * parts (change, cash in and out, expenses, counts, the volume) are not negative */
+    static const bool signed_scalar[PSS_SCALAR_COUNT] = {
+        [0] = true, [5] = true, [9] = true, [10] = true, [11] = true, [12] = true, [13] = true,
+        [14] = true}; /* cash_payments, corrections, the order totals, rounding, taxes */
     c->volume_unknown = !r->rc && !json_object_get(totals, pss_scalar_names[VOLUME_SCALAR]);
     for (size_t i = 0; i < PSS_SCALAR_COUNT; i++)
         if (i != VOLUME_SCALAR || !c->volume_unknown)
-            *scalar_at(&c->totals, i) = pss__jr_range(r, totals, pss_scalar_names[i],
-                                                      -PSS_SESSION_VOLUME_MAX,
-                                                      PSS_SESSION_VOLUME_MAX);
+            *scalar_at(&c->totals, i) = pss__jr_range(
+                r, totals, pss_scalar_names[i], signed_scalar[i] ? -PSS_SESSION_VOLUME_MAX : 0,
+                PSS_SESSION_VOLUME_MAX);
     c->next_order = pss__jr_range(r, doc, "next_order", 1, INT64_MAX);
     c->next_bucket = pss__jr_range(r, doc, "next_bucket", 1, INT64_MAX);
     const char *entry = pss__jr_str_or_null(r, doc, "entry");

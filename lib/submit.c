@@ -277,13 +277,23 @@ static bool order_level(int rc)
     }
 }
 
-/* A retry is answered to any submitter of role cashier or above, in any state of the
- * session (the till holds the order already); recording new orders takes the full access
- * check of pick_target. */
+/* The actor's form and role, before anything is looked up. */
 static int check_submitter(submit_job *job)
 {
     int rc = pss__check_actor(job->s->ctx, job->actor, PSS_ROLE_CASHIER, "submit orders");
     return rc ? rc : pss__session_sync(job->s);
+}
+
+/* Answers about orders already recorded go to whoever may submit to the session (its
+ * responsible user or a manager while it is open, anyone once it is closed) in any of its
+ * states: a retry is answered while the session is counted too. New orders take the full
+ * check of pick_target (role, state, then user and lease). */
+static int check_answer_to(submit_job *job)
+{
+    pss_session *s = job->s;
+    pss_access access = s->core.state == PSS_SESSION_CLOSED ? PSS_ACCESS_ANY
+                                                            : PSS_ACCESS_SUPERVISE;
+    return pss__check_access(s, job->actor, access, PSS_SESSION_ANY_STATE, "submit orders");
 }
 
 /* Before anything is routed: orders already stored are answered (duplicates, conflicts) and
@@ -374,7 +384,10 @@ static int submit_txn(submit_job *job)
     if (!job->fresh)
         return pss__oom(ctx);
     int rc = pss__txn_begin(ctx, true);
-    if (!rc && !(rc = check_submitter(job)) && !(rc = answer_known(job, &n_fresh)) && n_fresh)
+    if (!rc && !(rc = check_submitter(job)) && !(rc = answer_known(job, &n_fresh)) &&
+        n_fresh < job->n)
+        rc = check_answer_to(job);
+    if (!rc && n_fresh)
         rc = record_fresh(job);
     else
         pss__txn_rollback(ctx); /* nothing new: nothing changes */
