@@ -47,6 +47,11 @@ json_t *pss__jr_parse(pss_jr *r, const char *payload, size_t len)
         pss__jr_fail(r, "no payload");
         return NULL;
     }
+    const char *nul = memchr(payload, '\0', len);
+    if (nul) { /* the text handed on (an audit entry's json) would end there */
+        pss__jr_fail(r, "payload holds a NUL byte at byte %zu", (size_t)(nul - payload));
+        return NULL;
+    }
     json_error_t err;
     json_t *doc = json_loadb(payload, len, JSON_REJECT_DUPLICATES, &err);
     if (!doc) {

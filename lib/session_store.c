@@ -465,8 +465,16 @@ static int on_bucket_record(const pss_record *rec, void *arg)
     int rc = pss__bucket_decode(br->ctx, rec, &b);
     if (rc)
         return rc;
-    if (pss__bucket_key(&br->key, b->type, b->a, b->b, b->c) ||
-        pss_map_put(br->map, br->key.data, b)) {
+    if (pss__bucket_key(&br->key, b->type, b->a, b->b, b->c)) {
+        pss__bucket_free(br->ctx, b);
+        return pss__oom(br->ctx);
+    }
+    if (pss_map_get(br->map, br->key.data)) {
+        pss__bucket_free(br->ctx, b);
+        return pss__fail(br->ctx, PSS_ECORRUPT, "stored total %s is corrupt: another total of "
+                                                "its session has the same key", rec->id);
+    }
+    if (pss_map_put(br->map, br->key.data, b)) {
         pss__bucket_free(br->ctx, b);
         return pss__oom(br->ctx);
     }
