@@ -4,6 +4,8 @@
 #   normal    build/ with -Dwerror=true, every test suite (C, docs, abi, bindings)
 #   asan      build-asan/ with ASan+UBSan, the C test suites
 #   valgrind  build/ again under `meson test --setup valgrind`, the C suites except 'slow'
+#   fuzz      build-fuzz/ with clang and libFuzzer: every reader fuzzed for a few seconds
+#             (tests/fuzz/run.sh; the corpus is replayed in the stages above too)
 # and ends with one line "N passed, N failed" summed over the stages. Exits non-zero when a
 # stage fails to configure or build, or any test fails.
 #
@@ -142,12 +144,32 @@ stage_valgrind() {
     stage_report+=("valgrind: tests $tests_result")
 }
 
+# A short libFuzzer run of every reader; each harness counts as one test.
+stage_fuzz() {
+    local out=build-fuzz/run-sh.log start=$SECONDS status=0
+    mkdir -p build-fuzz
+    log "stage fuzz"
+    bash tests/fuzz/run.sh --seconds "${FUZZ_SECONDS:-15}" 2>&1 | tee "$out" || status=$?
+    local line ok bad
+    line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+    ok=$(sed -n 's/^fuzz: \([0-9]*\) passed.*/\1/p' <<<"$line")
+    bad=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$line")
+    if [[ -z $line ]] || (( status != 0 && ${bad:-0} == 0 )); then
+        stage_broken fuzz run
+        return 0
+    fi
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+    stage_report+=("fuzz: $ok passed, $bad failed in $((SECONDS - start))s")
+}
+
 main() {
     local start=$SECONDS
     install_missing
     stage_normal
     stage_asan
     stage_valgrind
+    stage_fuzz
 
     log "summary ($((SECONDS - start))s)"
     printf '%s\n' "${stage_report[@]}"
