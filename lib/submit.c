@@ -329,8 +329,9 @@ static int run_orders(submit_job *job, pss_stage *st, bool routed)
         bool committed;
         int rc = submit_one(st, order_at(job, i), job->s->core.id, res, &committed);
         bool duplicate = res && res->duplicate; /* the same order twice in the batch */
-        if (!rc && routed && !duplicate)
-            rc = audit_routed(st, job->s, order_at(job, i)->id);
+        char id[PSS_ID_SIZE];
+        if (!rc && routed && !duplicate && pss_id_normalize(order_at(job, i)->id, id) == 0)
+            rc = audit_routed(st, job->s, id); /* events and audit give the canonical id */
         if (res) {
             res->status = rc;
             res->routed = duplicate ? res->routed : routed && !rc;
