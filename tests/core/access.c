@@ -195,12 +195,7 @@ static int do_submit(world *w, const pss_actor *a)
     char id[PSS_ID_SIZE];
     pss_line_input l = tea();
     pss_payment_input p = fix_pay("Voucher", 300);
-    pss_order_input in = PSS_ORDER_INPUT_INIT;
-    in.id = next_id(id);
-    in.lines = &l;
-    in.n_lines = 1;
-    in.payments = &p;
-    in.n_payments = 1;
+    pss_order_input in = fix_order(next_id(id), &l, &p);
     return pss_session_submit(w->s, a, &in, NULL);
 }
 

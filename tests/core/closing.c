@@ -36,12 +36,7 @@ static void sale(pss_session *s, const char *method, int64_t amount, pss_submit_
     pss_line_input l = fix_line("item", 1000, amount, NULL, 0);
     pss_payment_input p = fix_pay(method, amount);
     p.state = PSS_PAYMENT_DONE;
-    pss_order_input in = PSS_ORDER_INPUT_INIT;
-    in.id = next_id(id);
-    in.lines = &l;
-    in.n_lines = 1;
-    in.payments = &p;
-    in.n_payments = 1;
+    pss_order_input in = fix_order(next_id(id), &l, &p);
     CHECK_OK(ctx, pss_session_submit(s, &FIX_ALICE, &in, res));
 }
 
@@ -470,12 +465,7 @@ static void late_orders(void)
     char id[PSS_ID_SIZE];
     pss_line_input l = fix_line("scarf", 1000, 1500, NULL, 0);
     pss_payment_input p = fix_pay("Cash", 1500);
-    pss_order_input in = PSS_ORDER_INPUT_INIT;
-    in.id = next_id(id);
-    in.lines = &l;
-    in.n_lines = 1;
-    in.payments = &p;
-    in.n_payments = 1;
+    pss_order_input in = fix_order(next_id(id), &l, &p);
     pss_submit_result res = PSS_SUBMIT_RESULT_INIT;
     CHECK_OK(till, pss_session_submit(offline, &FIX_ALICE, &in, &res));
     CHECK_I64(res.routed, 1);

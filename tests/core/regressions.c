@@ -598,11 +598,7 @@ static void session_volume_bound(void)
     pss_line_input l = fix_line("gold", 1000, PSS_AMOUNT_MAX, NULL, 0);
     pss_payment_input v = fix_pay("Voucher", PSS_AMOUNT_MAX);
     v.state = PSS_PAYMENT_DONE;
-    pss_order_input in = PSS_ORDER_INPUT_INIT;
-    in.lines = &l;
-    in.n_lines = 1;
-    in.payments = &v;
-    in.n_payments = 1;
+    pss_order_input in = fix_order(NULL, &l, &v);
     char id[PSS_ID_SIZE];
     for (int i = 0; i < 50; i++) {
         in.id = next_id(id);
@@ -654,24 +650,22 @@ static void ledger_account_names(void)
 
 /* ---- 9: damaged records that decode ---- */
 
+/* Replaces `from` by `to` in a stored record, behind the library's back. */
 static void overwrite(const char *kind, const char *id, const char *from, const char *to)
 {
     fix_record f;
-    store->begin(store->userdata, PSS_TXN_WRITE);
+    store->begin(store->userdata, 0);
     store->get(store->userdata, kind, id, fix_grab, &f);
+    store->commit(store->userdata);
     char *at = strstr(f.payload, from), payload[sizeof f.payload + 64];
     if (!at) {
         printf("# '%s' is not in %s %s\n", from, kind, id);
-        store->rollback(store->userdata);
         return;
     }
     snprintf(payload, sizeof payload, "%.*s%s%s", (int)(at - f.payload), f.payload, to,
              at + strlen(from));
-    pss_record rec = {kind, id, f.parent, 0, payload, strlen(payload)};
-    uint64_t rev;
-    if (store->put(store->userdata, &rec, f.rev, &rev) != 0)
+    if (fix_overwrite(store, kind, id, payload) != 0)
         printf("# could not overwrite %s %s\n", kind, id);
-    store->commit(store->userdata);
 }
 
 static void out_of_range_stored_values(void)
@@ -736,12 +730,7 @@ static void late_order_retry(void)
     char id[PSS_ID_SIZE];
     pss_line_input l = fix_line("tea", 1000, 500, NULL, 0);
     pss_payment_input p = fix_pay("Voucher", 500);
-    pss_order_input in = PSS_ORDER_INPUT_INIT;
-    in.id = next_id(id);
-    in.lines = &l;
-    in.n_lines = 1;
-    in.payments = &p;
-    in.n_payments = 1;
+    pss_order_input in = fix_order(next_id(id), &l, &p);
     pss_submit_result first = PSS_SUBMIT_RESULT_INIT, again = PSS_SUBMIT_RESULT_INIT;
     CHECK_OK(ctx, pss_session_submit(s, &FIX_ALICE, &in, &first));
     CHECK_I64(first.routed, 1);

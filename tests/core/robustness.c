@@ -105,14 +105,8 @@ static char bucket_id[128];
 /* Replaces a record's payload behind the library's back. */
 static void overwrite(const char *kind, const char *id, const char *payload)
 {
-    fix_record f;
-    store->begin(store->userdata, PSS_TXN_WRITE);
-    store->get(store->userdata, kind, id, fix_grab, &f);
-    pss_record rec = {kind, id, f.parent, 0, payload, strlen(payload)};
-    uint64_t rev;
-    if (store->put(store->userdata, &rec, f.rev, &rev) != 0)
+    if (fix_overwrite(store, kind, id, payload) != 0)
         printf("# could not overwrite %s %s\n", kind, id);
-    store->commit(store->userdata);
 }
 
 static int load_all(void)

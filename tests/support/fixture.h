@@ -176,6 +176,19 @@ static inline pss_payment_input fix_pay(const char *method, int64_t amount)
     return p;
 }
 
+/* A complete order of one line and (unless pay is NULL) one payment, as a till submits it. */
+static inline pss_order_input fix_order(const char *id, const pss_line_input *line,
+                                        const pss_payment_input *pay)
+{
+    pss_order_input in = PSS_ORDER_INPUT_INIT;
+    in.id = id;
+    in.lines = line;
+    in.n_lines = 1;
+    in.payments = pay;
+    in.n_payments = pay ? 1 : 0;
+    return in;
+}
+
 /* A string collected from a writer callback. */
 typedef struct fix_text {
     char *data;
@@ -216,6 +229,21 @@ static inline int fix_grab(const pss_record *rec, void *arg)
     snprintf(r->parent, sizeof r->parent, "%s", rec->parent);
     r->rev = rec->rev;
     return 0;
+}
+
+/* Replaces a record's payload behind the library's back (a damaged store); 0 or the put's
+ * code. */
+static inline int fix_overwrite(pss_storage *store, const char *kind, const char *id,
+                                const char *payload)
+{
+    fix_record f;
+    store->begin(store->userdata, PSS_TXN_WRITE);
+    store->get(store->userdata, kind, id, fix_grab, &f);
+    pss_record rec = {kind, id, f.parent, 0, payload, strlen(payload)};
+    uint64_t rev;
+    int rc = store->put(store->userdata, &rec, f.rev, &rev);
+    store->commit(store->userdata);
+    return rc;
 }
 
 /* The whole content of an in-memory store, to prove that a failed call changed nothing. */
