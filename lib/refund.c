@@ -71,9 +71,9 @@ static void decode_figures(pss_jr *r, tally_read *tr, json_t *figs, size_t i)
     }
     for (size_t k = 0; k < figure_count(sale); k++) {
         json_t *v = json_array_get(row, k);
-        int64_t f = json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
-        int64_t sold = sold_figure(sale, k);
-        if (f < 0 || (sold >= 0 ? f > sold : f < sold))
+        int64_t sold = sold_figure(sale, k); /* a tax may be negative: rounding up included */
+        int64_t f = json_is_integer(v) ? (int64_t)json_integer_value(v) : sold + (sold < 0 ? -1 : 1);
+        if (sold >= 0 ? f < 0 || f > sold : f > 0 || f < sold) /* between nothing and sold */
             pss__jr_fail(r, "figures[%zu][%zu] is not within what line %zu sold", i, k, i);
         tk->fig[k] = f;
     }

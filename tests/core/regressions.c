@@ -518,6 +518,42 @@ static void cancelled_refund_gives_back(void)
     stop();
 }
 
+/* Rounding up, two included taxes on a price of 1 yen take 1 each: the line's excluded tax
+ * is then negative. Its refund tally holds that sign and reads back (the model tester). */
+static void refund_of_a_negative_tax(void)
+{
+    fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
+    fo.currency = "JPY";
+    fo.exponent = 0;
+    fo.rounding = PSS_ROUND_UP;
+    pss_memstore_new(&store);
+    ctx = fix_ctx(store);
+    pss_config *c = fix_config_with(ctx, &fo);
+    pss_tax_input in5 = {PSS_TAX_INPUT_VERSION, "IN5", NULL, 50000, 1, "Liabilities:IN5"};
+    CHECK_OK(ctx, pss_config_add_tax(c, &in5));
+    CHECK_OK(ctx, pss_config_save(c, &FIX_MIA));
+    pss_config_free(c);
+    pss_session *s = fix_open(ctx, 100);
+    static const char *const three[] = {"VAT10", "IN5", "VAT20"};
+    pss_line_input l = fix_line("gum", 1000, 1, three, 3);
+    pss_order *sale = draft(s, &l, 1);
+    CHECK_I64(order_tax(sale, "VAT10"), 1);
+    CHECK_I64(order_tax(sale, "IN5"), 1);
+    CHECK_I64(order_tax(sale, "VAT20"), -1); /* on an untaxed of -1 */
+    CHECK_I64(totals_of(sale).total, 0);
+    CHECK_OK(ctx, pss_order_validate(sale, &FIX_ALICE));
+    pss_order *r = refund_of(s, sale, 0, -1000);
+    CHECK_I64(order_tax(r, "VAT20"), 1);
+    CHECK_OK(ctx, pss_order_cancel(r, &FIX_ALICE, "mistake"));
+    pss_order_free(r);
+    r = refund_of(s, sale, 0, -1000);
+    CHECK_OK(ctx, pss_session_verify(s));
+    pss_order_free(r);
+    pss_order_free(sale);
+    pss_session_free(s);
+    stop();
+}
+
 /* ---- 6: bounds chosen so that every sum of a session fits ---- */
 
 static void absurd_cash_payment_is_refused(void)
@@ -826,6 +862,7 @@ int main(void)
     refund_piece_by_piece();
     cancelled_refund_gives_back();
     per_order_lines_add_up();
+    refund_of_a_negative_tax();
     absurd_cash_payment_is_refused();
     bounds_of_lines_and_counts();
     session_volume_bound();
