@@ -230,6 +230,7 @@ typedef struct submit_job {
     size_t result_stride;
     size_t accepted; /* recorded or found duplicate */
     size_t recorded; /* newly recorded */
+    size_t known;    /* already stored: duplicates and conflicts */
     unsigned char *fresh; /* per order: not stored yet, to be recorded */
 } submit_job;
 
@@ -308,6 +309,7 @@ static int answer_known(submit_job *job, size_t *n_fresh)
         int rc = find_existing(ctx, order_at(job, i), job->s->core.id, res, &fresh);
         if (res)
             res->status = rc;
+        job->known += (!rc && !fresh) || rc == PSS_ECONFLICT;
         job->fresh[i] = !rc && fresh;
         *n_fresh += job->fresh[i];
         job->accepted += !rc && !fresh;
@@ -386,7 +388,7 @@ static int submit_txn(submit_job *job)
         return pss__oom(ctx);
     int rc = pss__txn_begin(ctx, true);
     if (!rc && !(rc = check_submitter(job)) && !(rc = answer_known(job, &n_fresh)) &&
-        n_fresh < job->n)
+        job->known)
         rc = check_answer_to(job);
     if (!rc && n_fresh)
         rc = record_fresh(job);
@@ -436,7 +438,7 @@ int pss_session_submit(pss_session *s, const pss_actor *actor, const pss_order_i
         return PSS_EINVAL;
     pss_ctx *ctx = s->ctx;
     pss__clear(ctx);
-    submit_job job = {s, actor, NULL, input, 1, result, 0, 0, 0, NULL};
+    submit_job job = {s, actor, NULL, input, 1, result, 0, 0, 0, 0, NULL};
     int rc = init_results(ctx, &job);
     char id[PSS_ID_SIZE];
     if (rc || (rc = pss__check_order_input(ctx, input, true, id))) {
@@ -460,7 +462,7 @@ int pss_session_submit_batch(pss_session *s, const pss_actor *actor,
     pss__clear(ctx);
     if (accepted)
         *accepted = 0;
-    submit_job job = {s, actor, orders, NULL, n, results, 0, 0, 0, NULL};
+    submit_job job = {s, actor, orders, NULL, n, results, 0, 0, 0, 0, NULL};
     int rc = init_results(ctx, &job);
     if (rc)
         return rc;

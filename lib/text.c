@@ -69,6 +69,24 @@ int pss__check_text(pss_ctx *ctx, const char *what, const char *s, pss_text_need
     return 0;
 }
 
+/* The Unicode space separators other than U+0020 (category Zs): hledger reads each as a
+ * plain space, so a name holding one would come back under another name. Returns the code
+ * point at s, or 0. */
+static unsigned other_space_at(const unsigned char *s)
+{
+    if (s[0] == 0xC2 && s[1] == 0xA0)
+        return 0x00A0;
+    if (s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80)
+        return 0x1680;
+    if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] <= 0x8A || s[2] == 0xAF))
+        return 0x2000 + (unsigned)(s[2] - 0x80);
+    if (s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F)
+        return 0x205F;
+    if (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
+        return 0x3000;
+    return 0;
+}
+
 int pss__check_account(pss_ctx *ctx, const char *what, const char *s, pss_text_need need)
 {
     int rc = pss__check_text(ctx, what, s, need, PSS_NAME_MAX);
@@ -84,6 +102,13 @@ int pss__check_account(pss_ctx *ctx, const char *what, const char *s, pss_text_n
         return pss__fail(ctx, PSS_EINVAL,
                          "%s '%s' may not begin with '(', '[', '*' or '!' (hledger reads them as "
                          "a virtual posting or a status mark, not as part of the name)", what, s);
+    for (size_t i = 0; i < len; i++) {
+        unsigned space = other_space_at((const unsigned char *)s + i);
+        if (space)
+            return pss__fail(ctx, PSS_EINVAL,
+                             "%s '%s' holds a space other than the plain space (U+%04X at byte "
+                             "%zu), which hledger reads as a plain one", what, s, space, i);
+    }
     return 0;
 }
 

@@ -19,8 +19,8 @@ typedef enum { PSS_TEXT_OPTIONAL = 0, PSS_TEXT_REQUIRED = 1 } pss_text_need;
 int pss__check_text(pss_ctx *ctx, const char *what, const char *s, pss_text_need need,
                     size_t max);
 /* An account name that also reads as given in ledger journals (doc/concepts.md, "Accounts"):
- * no leading/trailing space, no two spaces in a row, no ';', no tab, and no leading '(', '[',
- * '*' or '!' (hledger's virtual postings and status marks). */
+ * no leading/trailing space, no two spaces in a row, no ';', no tab, no leading '(', '[',
+ * '*' or '!' (hledger's virtual postings and status marks), and no space but U+0020. */
 int pss__check_account(pss_ctx *ctx, const char *what, const char *s, pss_text_need need);
 /* A UUID, normalized into out. */
 int pss__check_id(pss_ctx *ctx, const char *what, const char *s, char out[PSS_ID_SIZE]);

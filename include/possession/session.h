@@ -100,7 +100,7 @@ PSS_API int pss_session_open(pss_session *session, const pss_actor *actor,
  * over at any time; another cashier only once the lease has expired.
  * @param session the session
  * @param actor the new responsible user
- * @return 0, ::PSS_EACCESS, ::PSS_ELOCKED, ::PSS_ESTATE (closed) or a storage error
+ * @return 0, ::PSS_EACCESS, ::PSS_ELOCKED, ::PSS_ECLOSED or a storage error
  */
 PSS_API int pss_session_take_over(pss_session *session, const pss_actor *actor);
 
@@ -108,7 +108,7 @@ PSS_API int pss_session_take_over(pss_session *session, const pss_actor *actor);
  * Renews the device lease without doing anything else (a till idling between customers).
  * @param session the session
  * @param actor the responsible user on the leasing device
- * @return 0, ::PSS_EACCESS, ::PSS_ELOCKED, ::PSS_ESTATE or a storage error
+ * @return 0, ::PSS_EACCESS, ::PSS_ELOCKED, ::PSS_ECLOSED or a storage error
  */
 PSS_API int pss_session_heartbeat(pss_session *session, const pss_actor *actor);
 

@@ -673,6 +673,14 @@ static void ledger_account_names(void)
     CHECK_RC(ctx, pss_config_add_method(c, &nel), PSS_EINVAL);
     CHECK_STR(pss_ctx_errmsg(ctx), "payment method account contains a control character "
                                    "(U+0085 at byte 9)");
+    /* spaces other than U+0020 come back from hledger as plain ones (the model tester) */
+    static const char *const spaces[] = {"Till \xc2\xa0" "2", "Ventes\xe3\x80\x80" "Est",
+                                         "A\xe2\x80\x89" "B", "A\xe2\x80\xaf" "B"};
+    for (size_t i = 0; i < sizeof spaces / sizeof spaces[0]; i++) {
+        pss_method_input m = {PSS_METHOD_INPUT_VERSION, "Cheque", PSS_METHOD_OTHER, spaces[i], 0};
+        CHECK_RC(ctx, pss_config_add_method(c, &m), PSS_EINVAL);
+        CHECK_CONTAINS(pss_ctx_errmsg(ctx), "holds a space other than the plain space");
+    }
     pss_method_input ok = {PSS_METHOD_INPUT_VERSION, "Cheque", PSS_METHOD_OTHER,
                            "Assets:Cheques (to bank)", 0};
     CHECK_OK(ctx, pss_config_add_method(c, &ok));
