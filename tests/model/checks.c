@@ -1,0 +1,180 @@
+/* checks.c: what runs after each step: every session that is open or changed compared in
+ * the context it lives in (and now and then in the other one), the orders the step touched
+ * plus a sample, the entry of a close, the trial close; and at the end of a seed every
+ * session, the session lists and the hledger check. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "checks.h"
+
+static int config_step(driver *d, int reg);
+
+static int session_step(driver *d, int si, int other)
+{
+    m_session *s = &d->m->s[si];
+    if (!s->id[0])
+        return 0;
+    for (int c = 0; c < 2; c++) {
+        int home = c == d->s[si].home;
+        pss_session *h = d->s[si].h[c];
+        if (!home && !other)
+            continue;
+        if (!h && home)
+            h = drv_session(d, si, c);
+        if (!h)
+            continue;
+        if (pss_session_refresh(h))
+            return drv_failf(d, "pss_session_refresh(%s) failed\n", s->name);
+        if (checks_session(d, si, h))
+            return 1;
+    }
+    return 0;
+}
+
+static int order_step(driver *d, int oi)
+{
+    const m_order *o = &d->m->o[oi];
+    int c = d->s[o->session].home;
+    pss_order *h = drv_get_order(d, oi, c);
+    if (!h)
+        return d->failed;
+    return checks_order(d, oi, h);
+}
+
+static int closes(driver *d)
+{
+    for (int i = 0; i < d->m->ns; i++) {
+        m_session *s = &d->m->s[i];
+        if (s->touched && s->state == SS_CLOSED && s->entry >= 0 && checks_entry(d, i))
+            return 1;
+    }
+    return 0;
+}
+
+/* Sessions the step changed: the one it named, those whose orders it touched. Only they can
+ * differ from what the last check saw; every tenth step checks all open sessions anyway. */
+static void mark_touched(driver *d, const op *o)
+{
+    model *m = d->m;
+    if (o->session >= 0 && o->session < m->ns && o->kind != OP_CONFIG_UPDATE)
+        m->s[o->session].touched = 1;
+    for (int i = 0; i < m->no; i++)
+        if (m->o[i].touched)
+            m->s[m->o[i].session].touched = 1;
+    for (int i = 0; i < m->ns; i++)
+        if (i >= d->seen_sessions)
+            m->s[i].touched = 1;
+    d->seen_sessions = m->ns;
+}
+
+int checks_step(driver *d, const op *o)
+{
+    model *m = d->m;
+    if ((o->kind == OP_CONFIG_SAVE || o->kind == OP_CONFIG_UPDATE) && d->last_rc == 0) {
+        int reg = o->kind == OP_CONFIG_SAVE ? m_find_reg(m, o->config.id) : o->session;
+        if (reg >= 0 && config_step(d, reg))
+            return 1;
+    }
+    int other = d->step % 5 == 0, all = d->step % 10 == 0;
+    mark_touched(d, o);
+    for (int i = 0; i < m->ns; i++)
+        if ((m->s[i].touched || (all && m->s[i].state != SS_CLOSED)) && session_step(d, i, other))
+            return 1;
+    if (closes(d))
+        return 1;
+    for (int i = 0; i < m->no; i++)
+        if ((m->o[i].touched || i == o->order) && order_step(d, i))
+            return 1;
+    if (m->no && order_step(d, (int)((d->step * 2654435761u) % (unsigned)m->no)))
+        return 1;
+    for (int i = 0; i < m->ns; i++)
+        m->s[i].touched = 0;
+    for (int i = 0; i < m->no; i++)
+        m->o[i].touched = 0;
+    if (d->trial_every > 0 && d->step % d->trial_every == 0 && checks_trial(d))
+        return 1;
+    if (o->kind == OP_CLOCK && checks_money(d, &d->money_rng))
+        return 1;
+    return 0;
+}
+
+/* pss_config_to_json and pss_config_from_json "read and write exactly this document". */
+static int json_round_trip(driver *d, const pss_config *h)
+{
+    char *a = NULL, *b = NULL;
+    pss_config *back = NULL;
+    int bad = pss_config_to_json(h, &a) || pss_config_from_json(d->ctx[1], a, &back) ||
+              pss_config_to_json(back, &b);
+    if (bad)
+        drv_failf(d, "config JSON round trip failed: %s\n", pss_ctx_errmsg(d->ctx[1]));
+    else if (strcmp(a, b) != 0)
+        bad = drv_failf(d, "config JSON changed in a round trip:\n%.300s\n%.300s\n", a, b);
+    pss_free(d->ctx[1], a);
+    pss_free(d->ctx[1], b);
+    pss_config_free(back);
+    return bad;
+}
+
+/* The stored config, loaded back: what its getters say. */
+static int config_step(driver *d, int reg)
+{
+    const m_config *c = &d->m->reg[reg].cfg;
+    pss_config *h = NULL;
+    if (pss_config_load(d->ctx[1], c->id, &h))
+        return drv_failf(d, "pss_config_load(%s): %s\n", c->id, pss_ctx_errmsg(d->ctx[1]));
+    int bad = strcmp(pss_config_id(h), c->id) || strcmp(pss_config_name(h), c->name) ||
+              strcmp(pss_config_currency(h), c->currency) ||
+              pss_config_exponent(h) != c->exponent ||
+              pss_config_max_difference(h) != c->max_diff ||
+              pss_config_method_count(h) != (size_t)c->nm;
+    for (int i = 0; !bad && i < c->nm; i++)
+        bad = !pss_config_method_name(h, (size_t)i) ||
+              strcmp(pss_config_method_name(h, (size_t)i), c->m[i].name) != 0;
+    if (bad)
+        drv_failf(d, "config %s loaded back: name %s currency %s exponent %d max_difference %"
+                  PRId64 " methods %zu; expected %s %s %d %" PRId64 " %d\n", c->id,
+                  pss_config_name(h), pss_config_currency(h), pss_config_exponent(h),
+                  pss_config_max_difference(h), pss_config_method_count(h), c->name,
+                  c->currency, c->exponent, c->max_diff, c->nm);
+    if (!bad)
+        bad = json_round_trip(d, h);
+    pss_config_free(h);
+    return bad;
+}
+
+static int session_lists(driver *d, int reg)
+{
+    pss_strlist *l = NULL;
+    const char *cid = d->m->reg[reg].cfg.id;
+    if (pss_session_list(d->ctx[0], cid, PSS_SESSION_ANY_STATE, &l))
+        return drv_failf(d, "pss_session_list failed: %s\n", pss_ctx_errmsg(d->ctx[0]));
+    size_t n = 0;
+    int bad = 0;
+    for (int i = 0; i < d->m->ns && !bad; i++) {
+        if (d->m->s[i].reg != reg)
+            continue;
+        const char *got = pss_strlist_get(l, n++);
+        if (!got || strcmp(got, d->m->s[i].id) != 0)
+            bad = drv_failf(d, "session list of %s [%zu]: %s, expected %s\n", cid, n - 1,
+                            got ? got : "(end)", d->m->s[i].id);
+    }
+    if (!bad && pss_strlist_count(l) != n)
+        bad = drv_failf(d, "session list of %s: %zu sessions, expected %zu\n", cid,
+                        pss_strlist_count(l), n);
+    pss_strlist_free(l);
+    return bad;
+}
+
+int checks_final(driver *d)
+{
+    for (int i = 0; i < d->m->ns; i++) {
+        pss_session *h = drv_session(d, i, d->s[i].home);
+        if (d->failed || (h && (pss_session_refresh(h) || checks_session(d, i, h))))
+            return 1;
+    }
+    for (int i = 0; i < d->m->nreg; i++)
+        if (session_lists(d, i))
+            return 1;
+    return d->hledger ? ledger_check(d) : 0;
+}

@@ -1,0 +1,277 @@
+/* gen_lines.c: generating order content: sale lines (quantities in thousandths, fractional
+ * ones, prices by currency, discounts, 0..3 taxes in random order, categories), refund lines
+ * (whole, partial, piece by piece, beyond), the faults of one line, and the payments a till
+ * made for a submitted order (part payments, settling ones around the rounding). */
+#include <stdio.h>
+#include <string.h>
+
+#include "gen.h"
+#include "gen_lines.h"
+
+static int64_t line_qty(gen *g)
+{
+    int k = (int)prng_below(&g->r, 20);
+    if (k < 10)
+        return 1000 * prng_range(&g->r, 1, 5);
+    if (k < 17)
+        return prng_range(&g->r, 1, 2999);
+    if (k < 19)
+        return prng_range(&g->r, 1000, 20000);
+    return prng_range(&g->r, 1000000, 1000000000);
+}
+
+static int64_t line_price(gen *g, const m_session *s, const gen_product *p, int64_t qty)
+{
+    if (g->huge) {
+        int64_t cap = qty > 1000 ? M_AMAX / (qty / 1000) : M_AMAX;
+        return prng_range(&g->r, cap / 8, cap + cap / 20);
+    }
+    if (s->cfg.allow_zero && prng_chance(&g->r, 6))
+        return 0;
+    int64_t v = gen_scale(g, s, p->price);
+    if (prng_chance(&g->r, 10))
+        v = gen_scale(g, s, prng_range(&g->r, 1, 99));
+    if (prng_chance(&g->r, 4))
+        v = prng_range(&g->r, 1, 3);   /* a few minor units: rounding meets the taxes head on */
+    return v;
+}
+
+static int64_t line_discount(gen *g)
+{
+    int k = (int)prng_below(&g->r, 20);
+    if (k < 14)
+        return 0;
+    if (k < 18)
+        return prng_range(&g->r, 1, 999999);
+    return k == 18 ? 1000000 : 500000;
+}
+
+static void line_taxes(gen *g, const m_session *s, g_line *l)
+{
+    int nt = s->cfg.nt, want = (int)prng_below(&g->r, 4);
+    int idx[M_MAXT];
+    for (int i = 0; i < nt; i++)
+        idx[i] = i;
+    for (int i = nt - 1; i > 0; i--) {
+        int j = (int)prng_below(&g->r, (uint64_t)i + 1), t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+    }
+    l->n_taxes = want < nt ? want : nt;
+    for (int k = 0; k < l->n_taxes; k++)
+        snprintf(l->taxes[k], G_SHORT, "%s", s->cfg.t[idx[k]].code);
+}
+
+static void shuffle_taxes(gen *g, g_line *l)
+{
+    for (int i = l->n_taxes - 1; i > 0; i--) {
+        int j = (int)prng_below(&g->r, (uint64_t)i + 1);
+        char t[G_SHORT];
+        memcpy(t, l->taxes[i], G_SHORT);
+        memcpy(l->taxes[i], l->taxes[j], G_SHORT);
+        memcpy(l->taxes[j], t, G_SHORT);
+    }
+}
+
+/* Makes line l carry the taxes of `like`, in another order. */
+void gen_same_taxes(gen *g, g_line *l, const g_line *like)
+{
+    l->n_taxes = like->n_taxes;
+    memcpy(l->taxes, like->taxes, sizeof l->taxes);
+    shuffle_taxes(g, l);
+}
+
+void gen_sale_line(gen *g, const m_session *s, g_line *l)
+{
+    memset(l, 0, sizeof *l);
+    const gen_product *p = &g->prod[prng_below(&g->r, GEN_NPROD)];
+    g_str_set(&l->product, p->id);
+    g_str_set(&l->name, p->nameless ? NULL : p->name);
+    int cat = p->category && m_cat_index(&s->cfg, p->category) >= 0;
+    g_str_set(&l->category, cat ? p->category : NULL);
+    l->quantity = g->huge ? 1000 : line_qty(g);
+    l->unit_price = line_price(g, s, p, l->quantity);
+    l->discount_ppm = line_discount(g);
+    line_taxes(g, s, l);
+    l->refund_line = -1;
+}
+
+/* One fault in a sale line; returns its description. */
+const char *gen_line_fault(gen *g, const m_session *s, g_line *l)
+{
+    int k = (int)prng_below(&g->r, 14);
+    switch (k) {
+    case 12: g_str_set(&l->name, "tab\there"); return "line name with a control character";
+    case 13: g_str_set(&l->product, "P-\xc2\x9b"); return "line product with a C1 control";
+    case 0: g_str_set(&l->product, NULL); return "line product NULL";
+    case 1: g_str_set(&l->product, "P-\xc3("); return "line product not UTF-8";
+    case 2: g_str_set(&l->name, "na\xe2\x82me"); return "line name not UTF-8";
+    case 3: l->quantity = 0; return "line quantity 0";
+    case 4: l->quantity = -1000; return "sale line quantity negative";
+    case 5: l->quantity = prng_chance(&g->r, 50) ? M_QMAX + 1 : INT64_MAX;
+            return "line quantity beyond the bound";
+    case 6: l->unit_price = -1; return "line price negative";
+    case 7: l->unit_price = gen_absurd(g, 1); return "line price beyond the bound";
+    case 8: if (!s->cfg.allow_zero) { l->unit_price = 0; return "line price 0 not allowed"; }
+            l->discount_ppm = -1; return "line discount negative";
+    case 9: l->discount_ppm = 1000001; return "line discount beyond 100%";
+    case 10: l->n_taxes = 9;
+             for (int i = 0; i < 9; i++)
+                 snprintf(l->taxes[i], G_SHORT, "X%d", i);
+             return "line with 9 taxes";
+    default: l->n_taxes = l->n_taxes ? l->n_taxes : 1;
+             snprintf(l->taxes[l->n_taxes - 1], G_SHORT, "NOPE");
+             return "line with an unknown tax code";
+    }
+}
+
+/* A refund line of a line of orig: whole, partial, piece by piece, or beyond what is left. */
+void gen_refund_line(gen *g, const m_order *orig, g_line *l)
+{
+    memset(l, 0, sizeof *l);
+    g_str_set(&l->product, NULL);
+    g_str_set(&l->name, NULL);
+    g_str_set(&l->category, NULL);
+    int li = (int)prng_below(&g->r, (uint64_t)orig->nl);
+    for (int tries = 0; tries < 8 && orig->l[li].qty <= orig->rq[li]; tries++)
+        li = (int)prng_below(&g->r, (uint64_t)orig->nl);
+    int64_t left = orig->l[li].qty - orig->rq[li];
+    int k = (int)prng_below(&g->r, 10);
+    int64_t q = k < 3 ? left : k < 5 ? prng_range(&g->r, 1, left > 1 ? left : 1)
+              : k < 9 ? (left < 1000 ? left : 1000) : left + 1;
+    l->quantity = -(q > 0 ? q : 1);
+    l->refund_line = li;
+}
+
+static void set_order_id(gen *g, g_order *in)
+{
+    in->id.null = 0;
+    gen_uuid(g, in->id.s);
+    if (prng_chance(&g->r, 5))
+        for (char *p = in->id.s; *p; p++)
+            if (*p >= 'a' && *p <= 'f')
+                *p = (char)(*p - 'a' + 'A');
+}
+
+/* A new order's content: a refund of a paid sale of the register, or sale lines. */
+void gen_order_content(gen *g, const m_session *s, g_order *in)
+{
+    memset(in, 0, sizeof *in);
+    set_order_id(g, in);
+    g_str_set(&in->refund_of, NULL);
+    g_str_set(&in->note, prng_chance(&g->r, 20) ? "note: über" : NULL);
+    in->invoiced = prng_chance(&g->r, 10);
+    int orig = prng_chance(&g->r, 30) ? gen_pick_order(g, -1, OS_PAID, 1) : -1;
+    if (orig >= 0 && g->m->s[g->m->o[orig].session].reg != s->reg)
+        orig = -1;
+    if (orig >= 0) {
+        const m_order *o = &g->m->o[orig];
+        g_str_set(&in->refund_of, o->id);
+        in->n_lines = 1 + (int)prng_below(&g->r, 3);
+        for (int i = 0; i < in->n_lines; i++)
+            gen_refund_line(g, o, &in->lines[i]);
+        return;
+    }
+    in->n_lines = prng_chance(&g->r, 4) ? 0 : 1 + (int)prng_below(&g->r, 6);
+    for (int i = 0; i < in->n_lines; i++) {
+        gen_sale_line(g, s, &in->lines[i]);
+        if (i > 0 && prng_chance(&g->r, 35))
+            gen_same_taxes(g, &in->lines[i], &in->lines[prng_below(&g->r, (uint64_t)i)]);
+    }
+}
+
+/* One fault in an order's content; returns its description. */
+const char *gen_order_fault(gen *g, const m_session *s, g_order *in)
+{
+    int refund = !in->refund_of.null;
+    int k = (int)prng_below(&g->r, 6);
+    if (k == 0) {
+        if (prng_chance(&g->r, 30)) {
+            g_str_set(&in->note, "note\r\nwith a control");
+            return "order note with a control character";
+        }
+        g_str_set(&in->id, "not-a-uuid");
+        return "order id malformed";
+    }
+    if (k == 1) {
+        in->refund_of.null = 0;
+        gen_uuid(g, in->refund_of.s);
+        return "refund_of an unknown order";
+    }
+    if (k == 2 && g->m->no) {
+        int d = gen_pick_order(g, -1, OS_DRAFT, 0);
+        if (d < 0)
+            d = gen_pick_order(g, -1, OS_CANCELLED, 0);
+        if (d >= 0) {
+            g_str_set(&in->refund_of, g->m->o[d].id);
+            return "refund_of a draft or cancelled order";
+        }
+    }
+    if (in->n_lines == 0)
+        in->n_lines = 1, gen_sale_line(g, s, &in->lines[0]);
+    g_line *l = &in->lines[prng_below(&g->r, (uint64_t)in->n_lines)];
+    if (refund) {
+        if (prng_chance(&g->r, 50)) {
+            l->refund_line = 99;
+            return "refund line that does not exist";
+        }
+        l->quantity = -l->quantity;
+        return "refund line quantity positive";
+    }
+    return gen_line_fault(g, s, l);
+}
+
+/* Simulates in the oracle the order a till would make from `in` (figures, tally); -1 when
+ * it does not build. */
+static int scratch_order(gen *g, const m_session *s, const g_order *in, m_order *t)
+{
+    m_expect ex;
+    ex_reset(&ex);
+    memset(t, 0, sizeof *t);
+    t->session = (int)(s - g->m->s);
+    t->state = OS_DRAFT;
+    t->refund_of = in->refund_of.null ? -1 : m_find_order(g->m, in->refund_of.s);
+    if (!in->refund_of.null && t->refund_of < 0)
+        return -1;
+    if (m_order_build(g->m, s, in, t, &ex))
+        return -1;
+    m_order_release(g->m, t);
+    return 0;
+}
+
+static void add_pay(gen *g, const m_session *s, m_order *t, g_order *in, int mi, int64_t amt,
+                    int state)
+{
+    g_pay *p = &in->payments[in->n_payments];
+    memset(p, 0, sizeof *p);
+    g_str_set(&p->method, s->cfg.m[mi].name);
+    p->amount = amt;
+    p->state = state;
+    g_str_set(&p->reference, prng_chance(&g->r, 30) ? "TX-4711" : NULL);
+    m_expect ex;
+    ex_reset(&ex);
+    if (!m_apply_payment(g->m, s, t, p, 1, &ex))
+        in->n_payments++;
+}
+
+/* The payments of a submitted order: maybe a part payment, then a settling one. */
+void gen_submit_payments(gen *g, const m_session *s, g_order *in)
+{
+    static m_order t;
+    in->n_payments = 0;
+    if (scratch_order(g, s, in, &t) || prng_chance(&g->r, 10) || t.total == 0)
+        return;
+    int sgn = t.total < 0 ? -1 : 1;
+    int part = (int)prng_below(&g->r, (uint64_t)s->cfg.nm);
+    if (prng_chance(&g->r, 30) && s->cfg.m[part].kind != MK_CASH && sgn * t.total > 3)
+        add_pay(g, s, &t, in, part, t.total / 3, s->cfg.m[part].electronic ? PS_DONE : 0);
+    int mi = (int)prng_below(&g->r, (uint64_t)s->cfg.nm);
+    int64_t rest = m_rest(&t), rounded = m_rounded(s, &t, mi, rest);
+    if (rounded == 0)
+        return;
+    int64_t amt = rounded;
+    if (s->cfg.m[mi].kind == MK_CASH && sgn > 0 && prng_chance(&g->r, 40))
+        amt += gen_scale(g, s, prng_range(&g->r, 1, 2000));
+    int st = s->cfg.m[mi].electronic ? (prng_chance(&g->r, 60) ? PS_DONE : 0) : 0;
+    add_pay(g, s, &t, in, mi, amt, st);
+}

@@ -1,0 +1,57 @@
+/* op.h: one generated operation: which public call, through which context, by whom, on
+ * what, with which input, and the one fault injected into it (if any). */
+#ifndef MODEL_OP_H
+#define MODEL_OP_H
+
+#include <stddef.h>
+
+#include "input.h"
+#include "oracle.h"
+
+enum op_kind {
+    OP_CONFIG_SAVE, OP_CONFIG_UPDATE, OP_CONFIG_FORM,
+    OP_CREATE, OP_START_OPENING, OP_OPEN, OP_TAKE_OVER, OP_HEARTBEAT, OP_START_CLOSING,
+    OP_COUNT, OP_CLOSE, OP_REOPEN, OP_FORCE_CLOSE,
+    OP_ORDER_CREATE, OP_ADD_LINE, OP_REMOVE_LINE, OP_ADD_PAYMENT, OP_CONFIRM, OP_FAIL,
+    OP_VOID, OP_CANCEL, OP_VALIDATE, OP_INVOICED, OP_SUBMIT, OP_BATCH,
+    OP_CASH_MOVE, OP_CASH_VOID,
+    OP_RESUME, OP_CLOCK, OP_NULL_HANDLE,
+    OP_N
+};
+
+/* Which input struct carries a wrong version (EVERSION). */
+enum { BV_NONE, BV_INPUT, BV_LINE, BV_PAYMENT };
+
+typedef struct op {
+    int kind;
+    int ctx;                 /* 0 or 1: the context the call goes through; -1: the home one */
+    g_actor actor;
+    int session, order;      /* oracle indexes, or -1 */
+    int64_t index;           /* line or payment index */
+    g_str str;               /* reason, movement id, operating date */
+    int flag;                /* invoiced flag, void_pending */
+    int64_t amount;          /* opening count, force-close count */
+    int null_input;          /* the input struct pointer is NULL */
+    int bad_version;         /* BV_* */
+    int null_handle;         /* the handle is NULL */
+    int n_orders;
+    g_order orders[G_MAXB];  /* create, add_line (lines[0]), submit, batch */
+    g_pay pay;
+    g_count count;
+    g_cash cash;
+    m_config config;
+    uint64_t loaded_rev;
+    int is_new;
+    int form_call;           /* OP_CONFIG_FORM: the construction call expected to fail */
+    int keep;                /* OP_CONFIG_UPDATE: the handle becomes the kept one */
+    m_config before;         /* OP_CONFIG_UPDATE: the config the handle held */
+    int64_t clock_ms;
+    char config_id[G_SHORT];
+    char session_id[G_SHORT];
+    char fault[128];         /* what was injected, for the failure report */
+} op;
+
+const char *op_name(int kind);
+void op_describe(const op *o, const model *m, char *buf, size_t size);
+
+#endif

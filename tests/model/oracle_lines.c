@@ -1,0 +1,381 @@
+/* oracle_lines.c: doc/concepts.md, "Rounding": a line's figures (gross, amount, included and
+ * excluded taxes, untaxed, total) by the config's rule, per-order tax rounding over groups of
+ * lines with its allocation back to the lines, refund lines from the tally, the order's
+ * totals, and the bounds of "Bounds" on every figure. */
+#include <string.h>
+
+#include "oracle.h"
+
+static int too_big(int64_t v)
+{
+    return v > M_AMAX || v < -M_AMAX;
+}
+
+static int overflow(m_expect *ex, int line, const char *why)
+{
+    ex_add(ex, E_OVERFLOW, why);
+    if (ex->n == 1 && ex->codes[0] == E_OVERFLOW)
+        ex->line = line;
+    return 1;
+}
+
+static int64_t rnd(int64_t n, int64_t num, int64_t den, int mode, int *bad)
+{
+    int64_t out = 0;
+    if (m_div(n, num, den, mode, &out))
+        *bad = 1;
+    return out;
+}
+
+/* gross and amount of a sale line. */
+static int line_amount(const m_config *c, m_line *l, int index, m_expect *ex)
+{
+    int bad = 0;
+    l->gross = rnd(l->qty, l->price, 1000, c->rounding, &bad);
+    if (bad || too_big(l->gross))
+        return overflow(ex, index, "line gross beyond the bound");
+    int64_t disc = rnd(l->gross, l->disc, 1000000, c->rounding, &bad);
+    if (bad || too_big(disc))
+        return overflow(ex, index, "line discount beyond the bound");
+    l->amount = l->gross - disc;
+    return 0;
+}
+
+static int64_t included_rates(const m_config *c, const int *tax, int nt)
+{
+    int64_t sum = 0;
+    for (int k = 0; k < nt; k++)
+        if (c->t[tax[k]].included)
+            sum += c->t[tax[k]].rate;
+    return sum;
+}
+
+/* The formulas on an amount: per listed tax its figure, and the untaxed rest. */
+static int taxes_on(const m_config *c, const int *tax, int nt, int64_t amount, int64_t *fig,
+                    int64_t *untaxed)
+{
+    int bad = 0;
+    int64_t incl = included_rates(c, tax, nt), u = amount;
+    for (int k = 0; k < nt; k++) {
+        const m_tax *t = &c->t[tax[k]];
+        if (t->included) {
+            fig[k] = rnd(amount, t->rate, 1000000 + incl, c->rounding, &bad);
+            u -= fig[k];
+        }
+    }
+    for (int k = 0; k < nt; k++) {
+        const m_tax *t = &c->t[tax[k]];
+        if (!t->included)
+            fig[k] = rnd(u, t->rate, 1000000, c->rounding, &bad);
+        if (too_big(fig[k]))
+            bad = 1;
+    }
+    *untaxed = u;
+    return bad;
+}
+
+/* untaxed, tax and total of a line from its amount and its tax figures. */
+static int line_sums(const m_config *c, m_line *l, int index, m_expect *ex)
+{
+    int64_t incl = 0, all = 0;
+    for (int k = 0; k < l->nt; k++) {
+        all += l->taxamt[k];
+        if (c->t[l->tax[k]].included)
+            incl += l->taxamt[k];
+    }
+    l->untaxed = l->amount - incl;
+    l->tax_sum = all;
+    l->total = l->untaxed + all;
+    if (too_big(l->total) || too_big(l->tax_sum))
+        return overflow(ex, index, "line total beyond the bound");
+    return 0;
+}
+
+static uint32_t tax_mask(const m_line *l)
+{
+    uint32_t mask = 0;
+    for (int k = 0; k < l->nt; k++)
+        mask |= 1u << l->tax[k];
+    return mask;
+}
+
+static int same_group(const model *m, const m_session *s, const m_line *a, const m_line *b)
+{
+    return tax_mask(a) == tax_mask(b) &&
+           strcmp(m_income_of(m, s, a->cat), m_income_of(m, s, b->cat)) == 0;
+}
+
+/* Shares total out over the members by their amounts: toward zero, then one unit each to
+ * the largest remainders, the earlier member first on a tie. */
+static void share_out(int64_t total, const int64_t *amounts, int n, int64_t *share)
+{
+    m_i128 sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += amounts[i];
+    m_i128 rem[G_MAXL];
+    int64_t given = 0, sgn = total < 0 ? -1 : 1, mag = total < 0 ? -total : total;
+    for (int i = 0; i < n; i++) {
+        share[i] = 0;
+        rem[i] = 0;
+        if (sum != 0) {
+            m_i128 p = (m_i128)mag * amounts[i];
+            share[i] = (int64_t)(p / sum);
+            rem[i] = p % sum;
+        }
+        given += share[i];
+    }
+    for (int64_t left = mag - given; left > 0 && sum != 0; left--) {
+        int best = 0;
+        for (int i = 1; i < n; i++)
+            if (rem[i] > rem[best])
+                best = i;
+        share[best]++;
+        rem[best] = -1;
+    }
+    for (int i = 0; i < n; i++)
+        share[i] *= sgn;
+}
+
+/* The code index k of tax t on line l. */
+static int tax_slot(const m_line *l, int t)
+{
+    for (int k = 0; k < l->nt; k++)
+        if (l->tax[k] == t)
+            return k;
+    return -1;
+}
+
+/* Per-order tax rounding for the group led by line `lead`. */
+static int group_taxes(const model *m, const m_session *s, m_order *o, int lead, m_expect *ex)
+{
+    const m_config *c = &m->reg[s->reg].cfg;
+    int member[G_MAXL], n = 0;
+    int64_t amounts[G_MAXL], sum = 0;
+    for (int i = lead; i < o->nl; i++)
+        if (same_group(m, s, &o->l[lead], &o->l[i])) {
+            member[n] = i;
+            amounts[n++] = o->l[i].amount;
+            sum += o->l[i].amount;
+        }
+    if (too_big(sum))
+        return overflow(ex, -1, "group amount beyond the bound");
+    const m_line *l0 = &o->l[lead];
+    int64_t fig[G_MAXLT], untaxed, share[G_MAXL];
+    if (taxes_on(c, l0->tax, l0->nt, sum, fig, &untaxed))
+        return overflow(ex, -1, "group tax beyond the bound");
+    for (int k = 0; k < l0->nt; k++) {
+        share_out(fig[k], amounts, n, share);
+        for (int j = 0; j < n; j++) {
+            m_line *l = &o->l[member[j]];
+            l->taxamt[tax_slot(l, l0->tax[k])] = share[j];
+        }
+    }
+    return 0;
+}
+
+static int is_lead(const model *m, const m_session *s, const m_order *o, int i)
+{
+    for (int j = 0; j < i; j++)
+        if (same_group(m, s, &o->l[j], &o->l[i]))
+            return 0;
+    return 1;
+}
+
+static int sale_figures(const model *m, m_order *o, m_expect *ex)
+{
+    const m_session *s = &m->s[o->session];
+    const m_config *c = &m->reg[s->reg].cfg;
+    for (int i = 0; i < o->nl; i++)
+        if (line_amount(c, &o->l[i], i, ex))
+            return 1;
+    for (int i = 0; i < o->nl; i++) {
+        m_line *l = &o->l[i];
+        if (s->cfg.tax_rounding == TR_ORDER) {
+            if (is_lead(m, s, o, i) && group_taxes(m, s, o, i, ex))
+                return 1;
+        } else {
+            int64_t u;
+            if (taxes_on(c, l->tax, l->nt, l->amount, l->taxamt, &u))
+                return overflow(ex, i, "line tax beyond the bound");
+        }
+    }
+    for (int i = 0; i < o->nl; i++)
+        if (line_sums(c, &o->l[i], i, ex))
+            return 1;
+    return 0;
+}
+
+/* Every figure of the order (lines, then totals); 0, or 1 with EOVERFLOW in ex. */
+int m_order_compute(const model *m, m_order *o, m_expect *ex)
+{
+    if (!m_is_refund(o) && sale_figures(m, o, ex))
+        return 1;
+    int64_t u = 0, t = 0, tot = 0;
+    for (int i = 0; i < o->nl; i++) {
+        u += o->l[i].untaxed;
+        t += o->l[i].tax_sum;
+        tot += o->l[i].total;
+    }
+    if (too_big(u) || too_big(t) || too_big(tot))
+        return overflow(ex, -1, "order total beyond the bound");
+    o->untaxed = u;
+    o->tax = t;
+    o->total = tot;
+    return 0;
+}
+
+static int line_invalid(m_expect *ex, int index, const char *why)
+{
+    ex_add(ex, E_INVAL, why);
+    if (ex->n == 1)
+        ex->line = index;
+    return 1;
+}
+
+static int sale_line_form(const m_config *c, const g_line *in, int index, m_expect *ex)
+{
+    if (in->product.null || !in->product.s[0] || !m_valid_utf8(in->product.s, 0))
+        return line_invalid(ex, index, "product id missing or malformed");
+    if (!in->name.null && !m_valid_utf8(in->name.s, 0))
+        return line_invalid(ex, index, "product name not UTF-8");
+    if (!in->category.null && m_cat_index(c, in->category.s) < 0)
+        return line_invalid(ex, index, "unknown category");
+    if (in->quantity <= 0 || in->quantity > M_QMAX)
+        return line_invalid(ex, index, "quantity zero, negative or beyond the bound");
+    if (in->unit_price < 0 || in->unit_price > M_AMAX ||
+        (in->unit_price == 0 && !c->allow_zero))
+        return line_invalid(ex, index, "unit price out of range");
+    if (in->discount_ppm < 0 || in->discount_ppm > 1000000)
+        return line_invalid(ex, index, "discount out of range");
+    if (in->n_taxes > 8)
+        return line_invalid(ex, index, "more than 8 taxes");
+    for (int k = 0; k < in->n_taxes; k++)
+        if (m_tax_index(c, in->taxes[k]) < 0)
+            return line_invalid(ex, index, "unknown tax code");
+    return 0;
+}
+
+/* A sale line from its input; 0, or 1 with the refusal in ex. */
+int m_line_from_input(const model *m, const m_session *s, const m_order *o, const g_line *in,
+                      int index, m_line *out, m_expect *ex)
+{
+    (void)m;
+    (void)o;
+    if (sale_line_form(&s->cfg, in, index, ex))
+        return 1;
+    memset(out, 0, sizeof *out);
+    strcpy(out->product, in->product.s);
+    strcpy(out->name, in->name.null ? in->product.s : in->name.s);
+    out->cat = in->category.null ? -1 : m_cat_index(&s->cfg, in->category.s);
+    out->qty = in->quantity;
+    out->price = in->unit_price;
+    out->disc = in->discount_ppm;
+    out->nt = in->n_taxes;
+    for (int k = 0; k < in->n_taxes; k++)
+        out->tax[k] = m_tax_index(&s->cfg, in->taxes[k]);
+    out->refund_line = -1;
+    return 0;
+}
+
+/* F = R(F_sold x (R + q) / Q) - F_refunded, kept between nothing and what is left. */
+static int64_t refund_figure(int64_t sold, int64_t refunded, int64_t done_q, int64_t q,
+                             int64_t total_q, int mode)
+{
+    int bad = 0;
+    int64_t f = rnd(sold, done_q + q, total_q, mode, &bad) - refunded;
+    int64_t left = sold - refunded, lo = sold >= 0 ? 0 : left, hi = sold >= 0 ? left : 0;
+    return f < lo ? lo : f > hi ? hi : f;
+}
+
+static void copy_from_original(m_line *out, const m_line *ol, int64_t refund_line)
+{
+    memset(out, 0, sizeof *out);
+    strcpy(out->product, ol->product);
+    strcpy(out->name, ol->name);
+    out->cat = ol->cat;
+    out->price = ol->price;
+    out->disc = ol->disc;
+    out->nt = ol->nt;
+    memcpy(out->tax, ol->tax, sizeof out->tax);
+    out->refund_line = refund_line;
+}
+
+static int refund_refused(m_expect *ex, int index, int64_t refunded, int code,
+                          const char *why)
+{
+    ex_add(ex, code, why);
+    if (ex->n == 1) {
+        ex->line = index;
+        ex->line_alt = (int)refunded;
+    }
+    return 1;
+}
+
+/* A refund line of order o (o->refund_of set and refundable) from the tally; 0, or 1. */
+int m_refund_line(model *m, m_order *o, const g_line *in, int index, m_line *out,
+                  m_expect *ex)
+{
+    const m_order *orig = &m->o[o->refund_of];
+    int64_t rl = in->refund_line;
+    if (in->quantity >= 0 || in->quantity < -M_QMAX)
+        return refund_refused(ex, index, rl, E_INVAL, "refund quantity not negative or too big");
+    if (rl < 0 || rl >= orig->nl) {
+        /* README, ambiguities: "references nothing refundable", or "does not exist" */
+        ex_add(ex, E_NOTFOUND, "refund line does not exist");
+        return refund_refused(ex, index, rl, E_REFUND, "refund line does not exist");
+    }
+    const m_line *ol = &orig->l[rl];
+    int64_t q = -in->quantity, done = orig->rq[rl];
+    if (q > ol->qty - done) {
+        refund_refused(ex, index, rl, E_REFUND, "refund beyond what is left of the line");
+        if (ex->n == 1 && ex->nfig < 4) {
+            ex->fig_name[ex->nfig] = "available";
+            ex->fig_val[ex->nfig++] = ol->qty - done;
+        }
+        return 1;
+    }
+    int mode = m->s[o->session].cfg.rounding;
+    copy_from_original(out, ol, rl);
+    out->qty = in->quantity;
+    out->amount = -refund_figure(ol->amount, orig->ramt[rl], done, q, ol->qty, mode);
+    int64_t incl = 0, all = 0;
+    for (int k = 0; k < ol->nt; k++) {
+        out->taxamt[k] = -refund_figure(ol->taxamt[k], orig->rtax[rl][k], done, q, ol->qty, mode);
+        all += out->taxamt[k];
+        if (m->reg[m->s[orig->session].reg].cfg.t[ol->tax[k]].included)
+            incl += out->taxamt[k];
+    }
+    out->gross = out->amount;
+    out->untaxed = out->amount - incl;
+    out->tax_sum = all;
+    out->total = out->untaxed + all;
+    return 0;
+}
+
+/* The tally of the refunded order takes (or gives back) a refund line's figures. */
+static void tally_add(model *m, const m_order *o, const m_line *l, int sign)
+{
+    m_order *orig = &m->o[o->refund_of];
+    int64_t rl = l->refund_line;
+    orig->rq[rl] += sign * -l->qty;
+    orig->ramt[rl] += sign * -l->amount;
+    for (int k = 0; k < l->nt; k++)
+        orig->rtax[rl][k] += sign * -l->taxamt[k];
+    orig->touched = 1;
+}
+
+void m_tally_take(model *m, const m_order *o, const m_line *l)
+{
+    tally_add(m, o, l, 1);
+}
+
+void m_tally_give_back(model *m, const m_order *o, const m_line *l)
+{
+    tally_add(m, o, l, -1);
+}
+
+int m_is_refund(const m_order *o)
+{
+    return o->refund_of >= 0;
+}
+
