@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "hash.h"
-#include "order_internal.h"
+#include "input_stride.h"
 
 #define FNV_PRIME 1099511628211ULL
 #define WORD_PREFIX "2:"

@@ -21,18 +21,6 @@ static const unsigned IN_PROGRESS = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRES
 static const unsigned OPEN_STATES = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS) |
                                     PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL);
 
-size_t pss__line_input_stride(uint32_t version)
-{
-    (void)version; /* version 1 is the only one; later versions add their own sizes */
-    return sizeof(pss_line_input);
-}
-
-size_t pss__payment_input_stride(uint32_t version)
-{
-    (void)version;
-    return sizeof(pss_payment_input);
-}
-
 static const char *fmt_qty(char buf[PSS_MONEY_BUFSIZE], int64_t qty)
 {
     return pss__fmt(buf, qty, 3);

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "input_hash.h"
+#include "input_stride.h"
 #include "pool.h"
 #include "session_internal.h"
 
@@ -170,8 +171,5 @@ int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in
 int pss__no_such_item(pss_ctx *ctx, int code, const char *order_id, size_t n, const char *what,
                       int64_t index);
 
-/* Stride of an array of versioned structs, from its first element's version. */
-size_t pss__line_input_stride(uint32_t version);
-size_t pss__payment_input_stride(uint32_t version);
 
 #endif
