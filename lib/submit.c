@@ -379,6 +379,19 @@ static int record_fresh(submit_job *job)
     return rc;
 }
 
+/* A batch that mixes recorded orders with new ones while the session does not trade: the
+ * recorded ones keep their answers, each new one is refused on its own, nothing changed. */
+static int refuse_fresh(submit_job *job, int rc)
+{
+    for (size_t i = 0; i < job->n; i++) {
+        pss_submit_result *res = result_at(job, i);
+        if (job->fresh[i] && res)
+            res->status = rc;
+    }
+    pss__clear(job->s->ctx);
+    return 0;
+}
+
 static int submit_txn(submit_job *job)
 {
     pss_ctx *ctx = job->s->ctx;
@@ -394,6 +407,8 @@ static int submit_txn(submit_job *job)
         rc = record_fresh(job);
     else
         pss__txn_rollback(ctx); /* nothing new: nothing changes */
+    if (rc == PSS_ESTATE && job->known && !job->single)
+        rc = refuse_fresh(job, rc);
     PSS_FREE(ctx, job->fresh);
     return rc;
 }

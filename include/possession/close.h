@@ -57,8 +57,10 @@ typedef struct pss_count_input {
  * @param session the session
  * @param actor the responsible user (or a manager)
  * @param input the count
- * @return 0, ::PSS_EINVAL (unknown denomination or method, negative count, both or neither
- *         of total and denominations), ::PSS_EOVERFLOW, ::PSS_ESTATE, access or storage errors
+ * Without cash control the cash may be left out (a count of the non-cash methods only).
+ * @return 0, ::PSS_EINVAL (unknown denomination or method, negative count, both total and
+ *         denominations, neither when the config has cash control, cash counted on a config
+ *         without a cash method), ::PSS_EOVERFLOW, ::PSS_ESTATE, access or storage errors
  */
 PSS_API int pss_session_count(pss_session *session, const pss_actor *actor,
                               const pss_count_input *input);

@@ -463,8 +463,10 @@ PSS_API int pss_session_submit(pss_session *session, const pss_actor *actor,
 /**
  * Submits many orders in one storage transaction (the fast path for a till syncing after
  * being offline). Each order gets its own status in results; orders with an error are left
- * out, the others are recorded. Returns an error only when nothing could be recorded (a
- * storage failure, a wrong session state): then every status carries it.
+ * out, the others are recorded. Returns an error only when no order could be answered (a
+ * storage failure, a role that may not submit, a wrong session state for a batch of new
+ * orders only): then every status carries it. Orders already recorded are answered in every
+ * state; beside them a new order to a session that does not trade gets ::PSS_ESTATE.
  * @param session the session the till recorded the orders in
  * @param actor the user submitting
  * @param orders the orders

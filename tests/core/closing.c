@@ -153,8 +153,12 @@ static void summary_and_counts(void)
     c.methods = cash_as_method;
     CHECK_RC(ctx, pss_session_count(s, &FIX_ALICE, &c), PSS_EINVAL);
     CHECK_CONTAINS(pss_ctx_errmsg(ctx), "is the cash method");
+    c.cash_total = PSS_UNSET; /* with cash control the count must give the cash */
+    c.n_denominations = 0;
+    c.n_methods = 0;
+    CHECK_RC(ctx, pss_session_count(s, &FIX_ALICE, &c), PSS_EINVAL);
+    CHECK_STR(pss_ctx_errmsg(ctx), "the count has no cash: give a total or coins and notes");
     pss_denomination_count huge[] = {{5000, INT64_MAX / 4000}};
-    c.cash_total = PSS_UNSET;
     c.denominations = huge;
     c.n_denominations = 1;
     c.n_methods = 0;

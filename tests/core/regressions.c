@@ -829,6 +829,48 @@ static void late_order_retry(void)
     stop();
 }
 
+/* ---- 10: a till's retry batch while the session is counted: the recorded order is
+ * answered, the new one refused on its own (PSS_ESTATE), and nothing changes ---- */
+
+static void retry_batch_while_counted(void)
+{
+    fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
+    fo.cash_control = 0;
+    start(&fo);
+    pss_session *s = fix_open(ctx, PSS_UNSET);
+    char id1[PSS_ID_SIZE], id2[PSS_ID_SIZE];
+    pss_line_input l = fix_line("tea", 1000, 500, NULL, 0);
+    pss_payment_input p = fix_pay("Voucher", 500);
+    pss_order_input old = fix_order(next_id(id1), &l, &p);
+    pss_order_input fresh = fix_order(next_id(id2), &l, &p);
+    CHECK_OK(ctx, pss_session_submit(s, &FIX_ALICE, &old, NULL));
+    CHECK_OK(ctx, pss_session_start_closing(s, &FIX_ALICE));
+    char *before = fix_dump(store);
+    const pss_order_input *batch[] = {&old, &fresh};
+    pss_submit_result res[2] = {PSS_SUBMIT_RESULT_INIT, PSS_SUBMIT_RESULT_INIT};
+    size_t accepted = 9;
+    CHECK_OK(ctx, pss_session_submit_batch(s, &FIX_ALICE, batch, 2, res, &accepted));
+    CHECK_I64(accepted, 1);
+    CHECK_I64(res[0].status, 0);
+    CHECK_I64(res[0].duplicate, 1);
+    CHECK_I64(res[0].state, PSS_ORDER_PAID);
+    CHECK_STR(res[0].session_id, pss_session_id(s));
+    CHECK_I64(res[1].status, PSS_ESTATE);
+    CHECK_I64(res[1].duplicate, 0);
+    char *after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before);
+    free(after);
+    /* a batch of new orders only is refused whole */
+    const pss_order_input *only_new[] = {&fresh};
+    CHECK_RC(ctx, pss_session_submit_batch(s, &FIX_ALICE, only_new, 1, res, &accepted),
+             PSS_ESTATE);
+    CHECK_I64(res[0].status, PSS_ESTATE);
+    CHECK_I64(accepted, 0);
+    free(before);
+    pss_session_free(s);
+    stop();
+}
+
 /* ---- 14: lines and payments are named by their index, from 0, in every message ---- */
 
 static void line_numbers_in_messages(void)
@@ -877,6 +919,7 @@ int main(void)
     ledger_account_names();
     out_of_range_stored_values();
     late_order_retry();
+    retry_batch_while_counted();
     line_numbers_in_messages();
     return check_done();
 }
