@@ -102,9 +102,7 @@ static int64_t value_of(pss_jr *r, json_t *doc, const bucket_schema *sc, int i)
 {
     bool count = (sc->type == PSS_B_METHOD && i == 2) || (sc->type == PSS_B_MOVE && i == 1);
     if (count || sc->type == PSS_B_PRODUCT)
-        return pss__jr_range(r, doc, sc->values[i], count && sc->type == PSS_B_MOVE ? -INT32_MAX
-                                                                                    : 0,
-                             INT64_MAX);
+        return pss__jr_range(r, doc, sc->values[i], 0, INT64_MAX);
     return pss__jr_running(r, doc, sc->values[i]);
 }
 
