@@ -1,5 +1,6 @@
 /* error.c: error codes, their names, and the per-context detail message and figures. */
 #include "internal.h"
+#include "version.h" /* PSS__VERSION, from meson.build's project() */
 
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +38,7 @@ const char *pss_strerror(int code)
 
 const char *pss_version(void)
 {
-    return "1.0.0";
+    return PSS__VERSION;
 }
 
 void pss__clear(pss_ctx *ctx)

@@ -38,7 +38,7 @@ def to_decimal(minor: int, exponent: int):
     return _possession.to_decimal(minor, exponent)
 
 
-__version__ = "1.0.0"
+__version__ = _possession.BINDING_VERSION  # the binding's meson project version
 
 __all__ = [
     # handles

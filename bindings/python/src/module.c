@@ -76,6 +76,7 @@ static int add_constants(PyObject *m)
 #endif
     return PyModule_AddIntConstant(m, "HAVE_SQLITE", have_sqlite) ||
            PyModule_AddStringConstant(m, "LIBRARY_VERSION", pss_version()) ||
+           PyModule_AddStringConstant(m, "BINDING_VERSION", PYP_VERSION) ||
            PyModule_AddIntConstant(m, "LIMITED_API", Py_LIMITED_API);
 }
 

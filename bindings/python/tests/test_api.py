@@ -182,6 +182,7 @@ class Api(unittest.TestCase):
         self.assertTrue(possession._possession.__file__.endswith(".abi3.so"))
         self.assertEqual(possession._possession.LIMITED_API, 0x03080000)
         self.assertEqual(possession.LIBRARY_VERSION, "1.0.0")
+        self.assertEqual(possession.__version__, "1.0.0")
 
 
 if __name__ == "__main__":
