@@ -1,5 +1,9 @@
 /* mem.h: allocation through a pss_allocator (NULL means the C library), used by every part of
- * the library that allocates, so that a host's allocator sees all of it. */
+ * the library that allocates, so that a host's allocator sees all of it: all but jansson's
+ * short-lived trees (a record being read or written, a config's JSON). jansson's hooks
+ * (json_set_alloc_funcs) are process-wide: a library setting them would take over the host's
+ * own jansson and free with our allocator what the host's malloc gave, so we leave them
+ * alone; ctx.h says so to the host. */
 #ifndef PSS_MEM_H
 #define PSS_MEM_H
 

@@ -54,7 +54,10 @@ typedef void (*pss_log_fn)(void *userdata, pss_log_level level, const char *mess
 /** Options for pss_ctx_new(). */
 typedef struct pss_ctx_options {
     uint32_t version;               /**< ::PSS_CTX_OPTIONS_VERSION (use ::PSS_CTX_OPTIONS_INIT). */
-    const pss_allocator *allocator; /**< NULL: the C library's malloc. Copied. */
+    const pss_allocator *allocator; /**< NULL: the C library's malloc. Copied. Every
+                                         allocation but jansson's, whose hooks are
+                                         process-wide (json_set_alloc_funcs belongs to the
+                                         host): its trees live within one call. */
     pss_clock_fn clock;             /**< NULL: the system's real-time clock. */
     void *clock_userdata;           /**< Passed to clock. */
     pss_log_fn log;                 /**< NULL: no logging. */
