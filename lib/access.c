@@ -9,7 +9,7 @@
 
 const char *pss__role_name(pss_role role)
 {
-    return pss__name_of(pss_role_names, role);
+    return pss__name_of(pss__role_names, role);
 }
 
 int pss__check_actor(pss_ctx *ctx, const pss_actor *actor, pss_role min_role, const char *doing)

@@ -23,7 +23,7 @@ const char *pss__audit_subject(const pss_audit_note *note)
 }
 
 int pss__audit_encode(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note,
-                      pss_strbuf *buf)
+                      pss__strbuf *buf)
 {
     pss_jw w = {0};
     json_t *doc = pss__jw_payload(&w);
@@ -53,12 +53,12 @@ int pss__audit_encode(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note
 
 int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)
 {
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, ctx->alloc);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, ctx->alloc);
     int rc = pss__audit_encode(ctx, actor, note, &buf);
     if (!rc)
         rc = pss__append(ctx, pss__audit_subject(note), buf.data, buf.len);
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
     return rc;
 }
 
@@ -204,7 +204,7 @@ int pss_audit_get(const pss_audit *a, size_t index, pss_audit_record *out)
         return rc;
     json_t *doc = a->items[index].doc;
     int role = 0;
-    pss__value_of(pss_role_names, str_of(doc, "role"), &role);
+    pss__value_of(pss__role_names, str_of(doc, "role"), &role);
     out->seq = a->items[index].seq;
     out->time = (int64_t)json_integer_value(json_object_get(doc, "time"));
     out->user = str_of(doc, "user");

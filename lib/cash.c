@@ -30,7 +30,7 @@ typedef struct movement {
 
 const char *pss_cash_kind_name(pss_cash_kind kind)
 {
-    return pss__name_of(pss_cash_kind_names, kind);
+    return pss__name_of(pss__cash_kind_names, kind);
 }
 
 static int64_t *scalar_of(pss_scalars *t, pss_cash_kind kind)
@@ -114,7 +114,7 @@ static int movement_decode(pss_ctx *ctx, const pss_record *rec, movement *m)
     copy_field(&r, m->id, sizeof m->id, pss__jr_str(&r, doc, "id"), "id");
     copy_field(&r, m->session_id, sizeof m->session_id, pss__jr_str(&r, doc, "session"),
                "session");
-    m->kind = (pss_cash_kind)pss__jr_enum(&r, doc, "kind", pss_cash_kind_names);
+    m->kind = (pss_cash_kind)pss__jr_enum(&r, doc, "kind", pss__cash_kind_names);
     m->amount = pss__jr_amount(&r, doc, "amount");
     if (!r.rc && (m->amount == 0 || (m->kind != PSS_CASH_CORRECTION && m->amount < 0)))
         pss__jr_fail(&r, "a %s movement of %lld", pss_cash_kind_name(m->kind),

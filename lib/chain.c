@@ -45,7 +45,7 @@ int pss__chain_read(pss_ctx *ctx, const char *config_id, pss_chain *out)
     return 0;
 }
 
-int pss__chain_write(pss_ctx *ctx, pss_chain *ch, pss_strbuf *buf)
+int pss__chain_write(pss_ctx *ctx, pss_chain *ch, pss__strbuf *buf)
 {
     pss_jw w = {0};
     json_t *doc = pss__jw_payload(&w);

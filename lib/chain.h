@@ -17,6 +17,6 @@ typedef struct pss_chain {
 
 /* Reads the config's chain inside the current transaction (a fresh one when none). */
 int pss__chain_read(pss_ctx *ctx, const char *config_id, pss_chain *out);
-int pss__chain_write(pss_ctx *ctx, pss_chain *chain, pss_strbuf *buf);
+int pss__chain_write(pss_ctx *ctx, pss_chain *chain, pss__strbuf *buf);
 
 #endif

@@ -243,7 +243,7 @@ char *pss__jr_dup(pss_jr *r, const char *s)
     return copy;
 }
 
-int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const pss_name *table)
+int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const pss__name *table)
 {
     const char *name = pss__jr_str(r, obj, key);
     int value = 0;
@@ -312,9 +312,9 @@ json_t *pss__jw_payload(pss_jw *w)
     return obj;
 }
 
-int pss__json_encode(pss_ctx *ctx, pss_jw *w, json_t *value, pss_strbuf *buf)
+int pss__json_encode(pss_ctx *ctx, pss_jw *w, json_t *value, pss__strbuf *buf)
 {
-    pss_strbuf_reset(buf);
+    pss__strbuf_reset(buf);
     if (w->failed || !value)
         return pss__oom(ctx);
     /* json_dumpb writes into our buffer in one pass when it is large enough (it usually is:

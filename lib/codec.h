@@ -68,8 +68,8 @@ json_t *pss__jr_item(pss_jr *r, json_t *array, size_t i, const char *what);
 /* A copy of a string read from a document (NULL stays NULL); a failed copy sets rc. */
 char *pss__jr_dup(pss_jr *r, const char *s);
 /* A field holding one of an enum's names (names.h tables): its value; an unknown name fails. */
-struct pss_name;
-int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const struct pss_name *table);
+struct pss__name;
+int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const struct pss__name *table);
 
 /* A writer: remembers an allocation failure so builders check once at the end. */
 typedef struct pss_jw {
@@ -87,6 +87,6 @@ void pss__jw_append(pss_jw *w, json_t *array, json_t *value); /* steals value */
 json_t *pss__jw_payload(pss_jw *w);
 
 /* Serializes compactly into buf (reset first). PSS_ENOMEM on failure (also when w failed). */
-int pss__json_encode(pss_ctx *ctx, pss_jw *w, json_t *value, pss_strbuf *buf);
+int pss__json_encode(pss_ctx *ctx, pss_jw *w, json_t *value, pss__strbuf *buf);
 
 #endif

@@ -11,7 +11,7 @@
 #include "store.h"
 #include "session_internal.h"
 
-const char *const pss_account_slot_names[PSS_ACC_COUNT] = {
+const char *const pss__account_slot_names[PSS_ACC_COUNT] = {
     "income", "receivable", "difference_gain", "difference_loss", "cash_in",
     "cash_out", "expense", "rounding_gain", "rounding_loss"};
 
@@ -438,26 +438,26 @@ json_t *pss__config_encode(const pss_config *c, pss_jw *w)
     pss__jw_int(w, o, "exponent", c->exponent);
     pss__jw_bool(w, o, "cash_control", c->cash_control);
     pss__jw_int(w, o, "max_difference", c->max_difference);
-    pss__jw_str(w, o, "override_role", pss__name_of(pss_role_names, c->override_role));
+    pss__jw_str(w, o, "override_role", pss__name_of(pss__role_names, c->override_role));
     pss__jw_bool(w, o, "one_session_per_day", c->one_session_per_day);
-    pss__jw_str(w, o, "tax_rounding", pss__name_of(pss_tax_rounding_names, c->tax_rounding));
-    pss__jw_str(w, o, "rounding", pss__name_of(pss_rounding_names, c->rounding));
+    pss__jw_str(w, o, "tax_rounding", pss__name_of(pss__tax_rounding_names, c->tax_rounding));
+    pss__jw_str(w, o, "rounding", pss__name_of(pss__rounding_names, c->rounding));
     json_t *cr = pss__jw_object(w);
-    pss__jw_str(w, cr, "scope", pss__name_of(pss_cash_scope_names, c->cash_rounding));
+    pss__jw_str(w, cr, "scope", pss__name_of(pss__cash_scope_names, c->cash_rounding));
     pss__jw_int(w, cr, "increment", c->cash_rounding_increment);
-    pss__jw_str(w, cr, "mode", pss__name_of(pss_rounding_names, c->cash_rounding_mode));
+    pss__jw_str(w, cr, "mode", pss__name_of(pss__rounding_names, c->cash_rounding_mode));
     pss__jw_set(w, o, "cash_rounding", cr);
     pss__jw_int(w, o, "lease_seconds", c->lease_seconds);
     pss__jw_bool(w, o, "allow_zero_price", c->allow_zero_price);
     json_t *acc = pss__jw_object(w);
     for (int i = 0; i < PSS_ACC_COUNT; i++)
-        pss__jw_str(w, acc, pss_account_slot_names[i], c->accounts[i]);
+        pss__jw_str(w, acc, pss__account_slot_names[i], c->accounts[i]);
     pss__jw_set(w, o, "accounts", acc);
     json_t *methods = pss__jw_array(w);
     for (size_t i = 0; i < c->n_methods; i++) {
         json_t *m = pss__jw_object(w);
         pss__jw_str(w, m, "name", c->methods[i].name);
-        pss__jw_str(w, m, "kind", pss__name_of(pss_method_kind_names, c->methods[i].kind));
+        pss__jw_str(w, m, "kind", pss__name_of(pss__method_kind_names, c->methods[i].kind));
         pss__jw_str(w, m, "account", c->methods[i].account);
         pss__jw_bool(w, m, "electronic", c->methods[i].electronic);
         pss__jw_append(w, methods, m);
@@ -509,14 +509,14 @@ static void decode_scalars(pss_jr *r, json_t *doc, pss_config_input *in, json_t 
     in->currency_exponent = (int)pss__jr_range(r, doc, "exponent", 0, 4);
     in->cash_control = pss__jr_bool(r, doc, "cash_control");
     in->max_difference = pss__jr_int(r, doc, "max_difference");
-    in->override_role = (pss_role)pss__jr_enum(r, doc, "override_role", pss_role_names);
+    in->override_role = (pss_role)pss__jr_enum(r, doc, "override_role", pss__role_names);
     in->one_session_per_day = pss__jr_bool(r, doc, "one_session_per_day");
-    in->tax_rounding = (pss_tax_rounding)pss__jr_enum(r, doc, "tax_rounding", pss_tax_rounding_names);
-    in->rounding = (pss_rounding)pss__jr_enum(r, doc, "rounding", pss_rounding_names);
+    in->tax_rounding = (pss_tax_rounding)pss__jr_enum(r, doc, "tax_rounding", pss__tax_rounding_names);
+    in->rounding = (pss_rounding)pss__jr_enum(r, doc, "rounding", pss__rounding_names);
     json_t *cr = pss__jr_object(r, doc, "cash_rounding");
-    in->cash_rounding = (pss_cash_rounding_scope)pss__jr_enum(r, cr, "scope", pss_cash_scope_names);
+    in->cash_rounding = (pss_cash_rounding_scope)pss__jr_enum(r, cr, "scope", pss__cash_scope_names);
     in->cash_rounding_increment = pss__jr_int(r, cr, "increment");
-    in->cash_rounding_mode = (pss_rounding)pss__jr_enum(r, cr, "mode", pss_rounding_names);
+    in->cash_rounding_mode = (pss_rounding)pss__jr_enum(r, cr, "mode", pss__rounding_names);
     in->lease_seconds = pss__jr_int(r, doc, "lease_seconds");
     in->allow_zero_price = pss__jr_bool(r, doc, "allow_zero_price");
     *acc = pss__jr_object(r, doc, "accounts");
@@ -525,7 +525,7 @@ static void decode_scalars(pss_jr *r, json_t *doc, pss_config_input *in, json_t 
         &in->difference_loss_account, &in->cash_in_account, &in->cash_out_account,
         &in->expense_account, &in->rounding_gain_account, &in->rounding_loss_account};
     for (int i = 0; i < PSS_ACC_COUNT; i++)
-        *slots[i] = pss__jr_str_or_null(r, *acc, pss_account_slot_names[i]);
+        *slots[i] = pss__jr_str_or_null(r, *acc, pss__account_slot_names[i]);
 }
 
 static int decode_methods(pss_jr *r, json_t *doc, pss_config *c)
@@ -535,7 +535,7 @@ static int decode_methods(pss_jr *r, json_t *doc, pss_config *c)
         json_t *m = pss__jr_item(r, arr, i, "methods");
         pss_method_input in = PSS_METHOD_INPUT_INIT;
         in.name = pss__jr_str(r, m, "name");
-        in.kind = (pss_method_kind)pss__jr_enum(r, m, "kind", pss_method_kind_names);
+        in.kind = (pss_method_kind)pss__jr_enum(r, m, "kind", pss__method_kind_names);
         in.account = pss__jr_str_or_null(r, m, "account");
         in.electronic = pss__jr_bool(r, m, "electronic");
         if (!r->rc)
@@ -613,12 +613,12 @@ int pss_config_to_json(const pss_config *c, char **out)
     pss__clear(ctx);
     pss_jw w = {0};
     json_t *doc = pss__config_encode(c, &w);
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, ctx->alloc);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, ctx->alloc);
     int rc = pss__json_encode(ctx, &w, doc, &buf);
     json_decref(doc);
     if (rc) {
-        pss_strbuf_free(&buf);
+        pss__strbuf_free(&buf);
         return rc;
     }
     *out = buf.data;
@@ -642,8 +642,8 @@ int pss__config_clone(pss_ctx *ctx, const pss_config *c, pss_config **out)
 {
     pss_jw w = {0};
     json_t *doc = pss__config_encode(c, &w);
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, ctx->alloc);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, ctx->alloc);
     int rc = pss__json_encode(ctx, &w, doc, &buf);
     json_decref(doc);
     if (!rc) {
@@ -653,7 +653,7 @@ int pss__config_clone(pss_ctx *ctx, const pss_config *c, pss_config **out)
         if (!rc)
             (*out)->rev = c->rev;
     }
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
     return rc;
 }
 
@@ -728,8 +728,8 @@ static int write_config(pss_config *c, const pss_actor *actor, uint64_t *new_rev
         return rc;
     pss_jw w = {0};
     json_t *doc = pss__config_encode(c, &w);
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, ctx->alloc);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, ctx->alloc);
     rc = pss__json_encode(ctx, &w, doc, &buf);
     json_decref(doc);
     if (!rc) {
@@ -743,7 +743,7 @@ static int write_config(pss_config *c, const pss_actor *actor, uint64_t *new_rev
                            "config '%s' (id %s) already exists; load it to change it", c->name,
                            c->id);
     }
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
     if (!rc) {
         pss_audit_note note = PSS_AUDIT_NOTE_INIT;
         note.action = "config.save";

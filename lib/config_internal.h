@@ -76,7 +76,7 @@ struct pss_config {
     uint64_t rev; /* stored revision; 0 when never saved */
 };
 
-extern const char *const pss_account_slot_names[PSS_ACC_COUNT];
+extern const char *const pss__account_slot_names[PSS_ACC_COUNT];
 
 const pss_method *pss__config_method(const pss_config *c, const char *name);
 const pss_method *pss__config_cash_method(const pss_config *c);

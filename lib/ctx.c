@@ -41,7 +41,7 @@ int pss_ctx_new(pss_ctx **out, const pss_ctx_options *options)
     ctx->log = options->log;
     ctx->log_userdata = options->log_userdata;
     ctx->log_level = options->log_level;
-    pss_strbuf_init(&ctx->scratch, ctx->alloc);
+    pss__strbuf_init(&ctx->scratch, ctx->alloc);
     *out = ctx;
     return 0;
 }
@@ -51,7 +51,7 @@ void pss_ctx_free(pss_ctx *ctx)
     if (!ctx)
         return;
     PSS_FREE(ctx, ctx->events);
-    pss_strbuf_free(&ctx->scratch);
+    pss__strbuf_free(&ctx->scratch);
     pss__free(ctx->alloc, ctx);
 }
 

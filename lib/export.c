@@ -9,36 +9,36 @@
 #include "money_internal.h"
 #include "store.h"
 
-static int flush(pss_ctx *ctx, pss_strbuf *b, pss_write_fn fn, void *userdata)
+static int flush(pss_ctx *ctx, pss__strbuf *b, pss_write_fn fn, void *userdata)
 {
     if (b->failed)
         return pss__oom(ctx);
     int rc = b->len && fn(userdata, b->data, b->len) != 0
                  ? pss__fail(ctx, PSS_EIO, "the export writer reported a failure")
                  : 0;
-    pss_strbuf_reset(b);
+    pss__strbuf_reset(b);
     return rc;
 }
 
 /* ---- ledger ---- */
 
-static void ledger_amount(pss_strbuf *b, const pss_entry *e, int64_t amount)
+static void ledger_amount(pss__strbuf *b, const pss_entry *e, int64_t amount)
 {
     char buf[PSS_MONEY_BUFSIZE];
-    pss_strbuf_printf(b, "%s %s", e->currency, pss__fmt(buf, amount, e->exponent));
+    pss__strbuf_printf(b, "%s %s", e->currency, pss__fmt(buf, amount, e->exponent));
 }
 
-static void ledger_entry(pss_strbuf *b, const pss_entry *e)
+static void ledger_entry(pss__strbuf *b, const pss_entry *e)
 {
-    pss_strbuf_printf(b, "%s %s  ; session:%s, entry:%s\n", e->date, e->reference,
+    pss__strbuf_printf(b, "%s %s  ; session:%s, entry:%s\n", e->date, e->reference,
                       e->session_id, e->id);
     for (size_t i = 0; i < e->n_lines; i++) {
         const pss_jline *l = &e->lines[i];
-        pss_strbuf_printf(b, "    %s  ", l->account);
+        pss__strbuf_printf(b, "    %s  ", l->account);
         ledger_amount(b, e, l->debit ? l->debit : -l->credit);
-        pss_strbuf_printf(b, "  ; %s\n", l->label);
+        pss__strbuf_printf(b, "  ; %s\n", l->label);
     }
-    pss_strbuf_puts(b, "\n");
+    pss__strbuf_puts(b, "\n");
 }
 
 int pss_journal_write_ledger(const pss_entry *e, pss_write_fn fn, void *userdata)
@@ -46,40 +46,40 @@ int pss_journal_write_ledger(const pss_entry *e, pss_write_fn fn, void *userdata
     if (!e || !fn)
         return PSS_EINVAL;
     pss__clear(e->ctx);
-    pss_strbuf b;
-    pss_strbuf_init(&b, e->ctx->alloc);
+    pss__strbuf b;
+    pss__strbuf_init(&b, e->ctx->alloc);
     ledger_entry(&b, e);
     int rc = flush(e->ctx, &b, fn, userdata);
-    pss_strbuf_free(&b);
+    pss__strbuf_free(&b);
     return rc;
 }
 
 /* ---- CSV ---- */
 
-static void csv_field(pss_strbuf *b, const char *s, bool last)
+static void csv_field(pss__strbuf *b, const char *s, bool last)
 {
     s = s ? s : "";
     if (strpbrk(s, ",\"\r\n")) {
-        pss_strbuf_puts(b, "\"");
+        pss__strbuf_puts(b, "\"");
         for (; *s; s++) {
             if (*s == '"')
-                pss_strbuf_puts(b, "\"");
-            pss_strbuf_add(b, s, 1);
+                pss__strbuf_puts(b, "\"");
+            pss__strbuf_add(b, s, 1);
         }
-        pss_strbuf_puts(b, "\"");
+        pss__strbuf_puts(b, "\"");
     } else {
-        pss_strbuf_puts(b, s);
+        pss__strbuf_puts(b, s);
     }
-    pss_strbuf_puts(b, last ? "\r\n" : ",");
+    pss__strbuf_puts(b, last ? "\r\n" : ",");
 }
 
-static void csv_header(pss_strbuf *b)
+static void csv_header(pss__strbuf *b)
 {
-    pss_strbuf_puts(b, "entry_id,date,reference,account,debit,credit,currency,kind,label,"
+    pss__strbuf_puts(b, "entry_id,date,reference,account,debit,credit,currency,kind,label,"
                        "method,tax\r\n");
 }
 
-static void csv_entry(pss_strbuf *b, const pss_entry *e)
+static void csv_entry(pss__strbuf *b, const pss_entry *e)
 {
     for (size_t i = 0; i < e->n_lines; i++) {
         const pss_jline *l = &e->lines[i];
@@ -107,13 +107,13 @@ int pss_journal_write_csv(const pss_entry *e, int header, pss_write_fn fn, void 
     if (!e || !fn)
         return PSS_EINVAL;
     pss__clear(e->ctx);
-    pss_strbuf b;
-    pss_strbuf_init(&b, e->ctx->alloc);
+    pss__strbuf b;
+    pss__strbuf_init(&b, e->ctx->alloc);
     if (header)
         csv_header(&b);
     csv_entry(&b, e);
     int rc = flush(e->ctx, &b, fn, userdata);
-    pss_strbuf_free(&b);
+    pss__strbuf_free(&b);
     return rc;
 }
 
@@ -123,7 +123,7 @@ typedef struct range_scan {
     pss_ctx *ctx;
     const char *from, *to;
     bool csv;
-    pss_strbuf buf;
+    pss__strbuf buf;
     pss_write_fn fn;
     void *userdata;
 } range_scan;
@@ -159,12 +159,12 @@ static int write_range(pss_ctx *ctx, const char *config_id, const char *from, co
     if (!fn)
         return pss__fail(ctx, PSS_EINVAL, "the writer callback is NULL");
     range_scan rs = {ctx, from, to, csv, {0}, fn, userdata};
-    pss_strbuf_init(&rs.buf, ctx->alloc);
+    pss__strbuf_init(&rs.buf, ctx->alloc);
     if (csv)
         csv_header(&rs.buf);
     if (!(rc = flush(ctx, &rs.buf, fn, userdata)) && !(rc = pss__txn_begin(ctx, false)))
         rc = pss__txn_end(ctx, pss__scan(ctx, "entry", id, on_range_entry, &rs));
-    pss_strbuf_free(&rs.buf);
+    pss__strbuf_free(&rs.buf);
     return rc;
 }
 

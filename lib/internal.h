@@ -67,7 +67,7 @@ struct pss_ctx {
     void *journal_hook_userdata;
 
     /* Encode buffer reused by every call, so that payloads are not regrown each time. */
-    pss_strbuf scratch;
+    pss__strbuf scratch;
     int scratch_taken;
 };
 

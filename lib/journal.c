@@ -133,20 +133,20 @@ static bool same_tax_line(const pss_bucket_view *a, const pss_bucket_view *b)
 
 /* The line of one (tax account, side): the taxes sharing the account are summed and named. */
 static int add_tax_line(pss_entry *e, const pss_bucket_view *v, size_t n, size_t first,
-                        pss_strbuf *codes, pss_strbuf *label)
+                        pss__strbuf *codes, pss__strbuf *label)
 {
     int64_t amount = 0;
-    pss_strbuf_reset(codes);
+    pss__strbuf_reset(codes);
     for (size_t k = first; k < n; k++) {
         if (!same_tax_line(&v[first], &v[k]))
             continue;
         if (__builtin_add_overflow(amount, v[k].v[1], &amount))
             return pss__fail(e->ctx, PSS_EOVERFLOW, "tax total overflows");
-        pss_strbuf_printf(codes, "%s%s", codes->len ? "," : "", v[k].a);
+        pss__strbuf_printf(codes, "%s%s", codes->len ? "," : "", v[k].a);
     }
     bool refund = strcmp(v[first].c, "refund") == 0;
-    pss_strbuf_reset(label);
-    pss_strbuf_printf(label, "%s %s", refund ? "Refunded tax" : "Tax", pss_strbuf_str(codes));
+    pss__strbuf_reset(label);
+    pss__strbuf_printf(label, "%s %s", refund ? "Refunded tax" : "Tax", pss__strbuf_str(codes));
     if (codes->failed || label->failed)
         return pss__oom(e->ctx);
     return add_line(e, v[first].b, -amount, label->data, refund ? "tax_refund" : "tax", NULL,
@@ -156,9 +156,9 @@ static int add_tax_line(pss_entry *e, const pss_bucket_view *v, size_t n, size_t
 /* One line per (tax account, side). */
 static int add_taxes(pss_entry *e, const pss_bucket_view *v, size_t n)
 {
-    pss_strbuf codes, label;
-    pss_strbuf_init(&codes, e->ctx->alloc);
-    pss_strbuf_init(&label, e->ctx->alloc);
+    pss__strbuf codes, label;
+    pss__strbuf_init(&codes, e->ctx->alloc);
+    pss__strbuf_init(&label, e->ctx->alloc);
     int rc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         bool seen = false;
@@ -167,8 +167,8 @@ static int add_taxes(pss_entry *e, const pss_bucket_view *v, size_t n)
         if (v[i].type == PSS_B_TAX && !seen)
             rc = add_tax_line(e, v, n, i, &codes, &label);
     }
-    pss_strbuf_free(&codes);
-    pss_strbuf_free(&label);
+    pss__strbuf_free(&codes);
+    pss__strbuf_free(&label);
     return rc;
 }
 
@@ -341,11 +341,11 @@ int pss__entry_build(pss_stage *st, const pss_method_figures *m, size_t n_m, pss
 
 /* ---- method figures ---- */
 
-static const pss_bucket *method_bucket(pss_session *s, const char *method, pss_strbuf *key)
+static const pss_bucket *method_bucket(pss_session *s, const char *method, pss__strbuf *key)
 {
     if (pss__bucket_key(key, PSS_B_METHOD, method, NULL, NULL))
         return NULL;
-    return pss_map_get(&s->buckets, key->data);
+    return pss__map_get(&s->buckets, key->data);
 }
 
 int pss__method_figures(pss_session *s, pss_stage *st, const pss_session_core *core,
@@ -356,8 +356,8 @@ int pss__method_figures(pss_session *s, pss_stage *st, const pss_session_core *c
     pss_method_figures *m = PSS_CALLOC(ctx, cfg->n_methods ? cfg->n_methods : 1, sizeof *m);
     if (!m)
         return pss__oom(ctx);
-    pss_strbuf key;
-    pss_strbuf_init(&key, ctx->alloc);
+    pss__strbuf key;
+    pss__strbuf_init(&key, ctx->alloc);
     int rc = 0;
     for (size_t i = 0; !rc && i < cfg->n_methods; i++) {
         pss_method_figures *f = &m[i];
@@ -366,7 +366,7 @@ int pss__method_figures(pss_session *s, pss_stage *st, const pss_session_core *c
         int64_t v[PSS_BUCKET_VALUES] = {0, 0, 0};
         if (b)
             memcpy(v, b->v, sizeof v);
-        uintptr_t at = st && !key.failed ? (uintptr_t)pss_map_get(&st->delta_index, key.data) : 0;
+        uintptr_t at = st && !key.failed ? (uintptr_t)pss__map_get(&st->delta_index, key.data) : 0;
         for (int k = 0; at && k < PSS_BUCKET_VALUES; k++)
             if (__builtin_add_overflow(v[k], st->deltas[at - 1].d[k], &v[k]))
                 rc = pss__fail(ctx, PSS_EOVERFLOW, "payments of %s overflow", f->method->name);
@@ -387,7 +387,7 @@ int pss__method_figures(pss_session *s, pss_stage *st, const pss_session_core *c
             __builtin_sub_overflow(f->counted, f->expected, &f->difference))
             rc = pss__fail(ctx, PSS_EOVERFLOW, "difference of %s overflows", f->method->name);
     }
-    pss_strbuf_free(&key);
+    pss__strbuf_free(&key);
     if (rc) {
         PSS_FREE(ctx, m);
         return rc;
@@ -399,7 +399,7 @@ int pss__method_figures(pss_session *s, pss_stage *st, const pss_session_core *c
 
 /* ---- record ---- */
 
-int pss__entry_put(pss_ctx *ctx, const pss_entry *e, pss_strbuf *buf)
+int pss__entry_put(pss_ctx *ctx, const pss_entry *e, pss__strbuf *buf)
 {
     pss_jw w = {0};
     json_t *doc = pss__jw_payload(&w);

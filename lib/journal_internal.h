@@ -50,7 +50,7 @@ typedef struct pss_method_figures {
  * running totals as the stage leaves them. Checks the balance (PSS_EUNBALANCED). */
 int pss__entry_build(pss_stage *st, const pss_method_figures *methods, size_t n_methods,
                      pss_entry **out);
-int pss__entry_put(pss_ctx *ctx, const pss_entry *e, pss_strbuf *buf);
+int pss__entry_put(pss_ctx *ctx, const pss_entry *e, pss__strbuf *buf);
 int pss__entry_read(pss_ctx *ctx, const char *id, pss_entry **out);
 int pss__entry_decode(pss_ctx *ctx, const pss_record *rec, pss_entry **out);
 

@@ -160,9 +160,9 @@ char *pss__json_put_str(char *out, const char *s, size_t n)
     return o;
 }
 
-void pss__jsonc_begin(pss_jsonc *c, pss_strbuf *buf)
+void pss__jsonc_begin(pss_jsonc *c, pss__strbuf *buf)
 {
-    pss_strbuf_reset(buf);
+    pss__strbuf_reset(buf);
     c->buf = buf;
     c->p = c->end = buf->data; /* the first room check grows it */
 }
@@ -170,9 +170,9 @@ void pss__jsonc_begin(pss_jsonc *c, pss_strbuf *buf)
 /* A failed buffer keeps p == end, so every later write finds no room and skips. */
 bool pss__jsonc_grow(pss_jsonc *c, size_t n)
 {
-    pss_strbuf *b = c->buf;
+    pss__strbuf *b = c->buf;
     b->len = b->data ? (size_t)(c->p - b->data) : 0;
-    if (pss_strbuf_reserve(b, n < 512 ? 512 : n) != 0) {
+    if (pss__strbuf_reserve(b, n < 512 ? 512 : n) != 0) {
         c->end = c->p;
         return false;
     }
@@ -204,7 +204,7 @@ void pss__jsonc_str(pss_jsonc *c, const char *s)
 
 int pss__jsonc_finish(pss_ctx *ctx, pss_jsonc *c)
 {
-    pss_strbuf *b = c->buf;
+    pss__strbuf *b = c->buf;
     if (b->failed)
         return pss__oom(ctx);
     if (!b->data && !pss__jsonc_grow(c, 1))

@@ -26,12 +26,12 @@ char *pss__json_put_int(char *out, int64_t v);
 char *pss__json_put_str(char *out, const char *s, size_t n);
 
 typedef struct pss_jsonc {
-    pss_strbuf *buf;
+    pss__strbuf *buf;
     char *p, *end; /* next byte and end of the room; the NUL goes after end */
 } pss_jsonc;
 
 /* Resets buf and points the cursor at its start. */
-void pss__jsonc_begin(pss_jsonc *c, pss_strbuf *buf);
+void pss__jsonc_begin(pss_jsonc *c, pss__strbuf *buf);
 /* The slow path of pss__jsonc_room: grows buf; false once it could not. */
 bool pss__jsonc_grow(pss_jsonc *c, size_t n);
 /* Ends the text (the NUL, buf->len): 0, or PSS_ENOMEM when the buffer could not grow. */

@@ -11,8 +11,8 @@
 /* Output goes straight into the buffer; the NUL is written once, by finish. */
 static inline bool room(pss_jsonw *w, size_t n)
 {
-    pss_strbuf *b = w->buf;
-    return b->len + n < b->cap || pss_strbuf_reserve(b, n) == 0;
+    pss__strbuf *b = w->buf;
+    return b->len + n < b->cap || pss__strbuf_reserve(b, n) == 0;
 }
 
 static inline void add(pss_jsonw *w, const char *s, size_t n)
@@ -99,9 +99,9 @@ static void bool_value(pss_jsonw *w, bool v)
         add(w, "false", 5);
 }
 
-void pss__jsonw_begin(pss_jsonw *w, pss_strbuf *buf)
+void pss__jsonw_begin(pss_jsonw *w, pss__strbuf *buf)
 {
-    pss_strbuf_reset(buf);
+    pss__strbuf_reset(buf);
     w->buf = buf;
     w->depth = 0;
     w->misused = false;

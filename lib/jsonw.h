@@ -18,7 +18,7 @@
 #define PSS_JSONW_MAX_DEPTH 16
 
 typedef struct pss_jsonw {
-    pss_strbuf *buf;
+    pss__strbuf *buf;
     unsigned depth;
     bool misused; /* too deep or unbalanced: a bug in an encoder */
     char closer[PSS_JSONW_MAX_DEPTH];
@@ -26,7 +26,7 @@ typedef struct pss_jsonw {
 } pss_jsonw;
 
 /* Resets buf and opens the payload object with its "v". */
-void pss__jsonw_begin(pss_jsonw *w, pss_strbuf *buf);
+void pss__jsonw_begin(pss_jsonw *w, pss__strbuf *buf);
 /* Values: key is the member name inside an object and NULL inside an array. */
 void pss__jsonw_object(pss_jsonw *w, const char *key);
 void pss__jsonw_array(pss_jsonw *w, const char *key);

@@ -11,22 +11,22 @@ static uint64_t key_hash(const char *s)
     return pss__hash_spread(pss__hash_text(PSS_HASH_SEED, s, strlen(s)));
 }
 
-void pss_map_init(pss_map *m, const pss_allocator *alloc)
+void pss__map_init(pss__map *m, const pss_allocator *alloc)
 {
     memset(m, 0, sizeof *m);
     m->alloc = alloc;
 }
 
-void pss_map_clear(pss_map *m)
+void pss__map_clear(pss__map *m)
 {
     for (size_t i = 0; i < m->len; i++)
         pss__free(m->alloc, m->entries[i].key);
     pss__free(m->alloc, m->entries);
     pss__free(m->alloc, m->index);
-    pss_map_init(m, m->alloc);
+    pss__map_init(m, m->alloc);
 }
 
-static size_t slot_of(const pss_map *m, const char *key, int *found)
+static size_t slot_of(const pss__map *m, const char *key, int *found)
 {
     size_t mask = m->slots - 1;
     size_t s = (size_t)key_hash(key) & mask;
@@ -45,7 +45,7 @@ static size_t slot_of(const pss_map *m, const char *key, int *found)
     }
 }
 
-void *pss_map_get(const pss_map *m, const char *key)
+void *pss__map_get(const pss__map *m, const char *key)
 {
     if (m->live == 0)
         return NULL;
@@ -55,7 +55,7 @@ void *pss_map_get(const pss_map *m, const char *key)
 }
 
 /* Rebuilds the entry list without removed entries and the index at a size fitting `need`. */
-static int rehash(pss_map *m, size_t need)
+static int rehash(pss__map *m, size_t need)
 {
     size_t slots = 16;
     while (slots < need * 2)
@@ -79,7 +79,7 @@ static int rehash(pss_map *m, size_t need)
     return 0;
 }
 
-int pss_map_put(pss_map *m, const char *key, void *value)
+int pss__map_put(pss__map *m, const char *key, void *value)
 {
     if (m->slots) {
         int found;
@@ -110,7 +110,7 @@ int pss_map_put(pss_map *m, const char *key, void *value)
     return 0;
 }
 
-void *pss_map_remove(pss_map *m, const char *key)
+void *pss__map_remove(pss__map *m, const char *key)
 {
     if (m->live == 0)
         return NULL;
@@ -118,7 +118,7 @@ void *pss_map_remove(pss_map *m, const char *key)
     size_t s = slot_of(m, key, &found);
     if (!found)
         return NULL;
-    pss_map_entry *e = &m->entries[m->index[s] - 1];
+    pss__map_entry *e = &m->entries[m->index[s] - 1];
     void *value = e->value;
     pss__free(m->alloc, e->key);
     e->key = NULL;
@@ -129,15 +129,15 @@ void *pss_map_remove(pss_map *m, const char *key)
     return value;
 }
 
-size_t pss_map_count(const pss_map *m)
+size_t pss__map_count(const pss__map *m)
 {
     return m->live;
 }
 
-int pss_map_next(const pss_map *m, size_t *pos, pss_map_entry **entry)
+int pss__map_next(const pss__map *m, size_t *pos, pss__map_entry **entry)
 {
     while (*pos < m->len) {
-        pss_map_entry *e = &m->entries[(*pos)++];
+        pss__map_entry *e = &m->entries[(*pos)++];
         if (e->key) {
             *entry = e;
             return 1;

@@ -965,38 +965,38 @@ int pss_memstore_new(pss_storage **out)
  * The dump: records sorted by (kind, id), then claims sorted by key, then the audit trail in
  * sequence order; tab-separated fields, escaped so that every item is exactly one line. */
 
-static void put_escaped(pss_strbuf *b, const char *s, size_t len)
+static void put_escaped(pss__strbuf *b, const char *s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '\\': pss_strbuf_add(b, "\\\\", 2); break;
-        case '\t': pss_strbuf_add(b, "\\t", 2); break;
-        case '\n': pss_strbuf_add(b, "\\n", 2); break;
-        case '\r': pss_strbuf_add(b, "\\r", 2); break;
+        case '\\': pss__strbuf_add(b, "\\\\", 2); break;
+        case '\t': pss__strbuf_add(b, "\\t", 2); break;
+        case '\n': pss__strbuf_add(b, "\\n", 2); break;
+        case '\r': pss__strbuf_add(b, "\\r", 2); break;
         default:
             if (c < 0x20 || c == 0x7f)
-                pss_strbuf_printf(b, "\\x%02x", c);
+                pss__strbuf_printf(b, "\\x%02x", c);
             else
-                pss_strbuf_add(b, (const char *)&s[i], 1);
+                pss__strbuf_add(b, (const char *)&s[i], 1);
         }
     }
 }
 
-static void put_field(pss_strbuf *b, const char *s)
+static void put_field(pss__strbuf *b, const char *s)
 {
-    pss_strbuf_add(b, "\t", 1);
+    pss__strbuf_add(b, "\t", 1);
     put_escaped(b, s, strlen(s));
 }
 
 /* Sends the line and empties the buffer. */
-static int flush_line(pss_strbuf *b, pss_write_fn fn, void *userdata)
+static int flush_line(pss__strbuf *b, pss_write_fn fn, void *userdata)
 {
-    pss_strbuf_add(b, "\n", 1);
+    pss__strbuf_add(b, "\n", 1);
     if (b->failed)
         return PSS_ENOMEM;
     int rc = fn(userdata, b->data, b->len) ? PSS_EIO : 0;
-    pss_strbuf_reset(b);
+    pss__strbuf_reset(b);
     return rc;
 }
 
@@ -1031,17 +1031,17 @@ static void **sorted_elements(const ptable *t, int (*cmp)(const void *, const vo
     return all;
 }
 
-static int dump_records(const memstore *m, pss_strbuf *b, pss_write_fn fn, void *userdata)
+static int dump_records(const memstore *m, pss__strbuf *b, pss_write_fn fn, void *userdata)
 {
     int rc;
     record **all = (record **)sorted_elements(&m->records, compare_records, &rc);
     for (size_t i = 0; !rc && i < m->records.count; i++) {
         const record *r = all[i];
-        pss_strbuf_puts(b, "record");
+        pss__strbuf_puts(b, "record");
         put_field(b, r->group->kind);
         put_field(b, r->id);
         put_field(b, r->group->parent);
-        pss_strbuf_printf(b, "\t%llu\t", (unsigned long long)r->rev);
+        pss__strbuf_printf(b, "\t%llu\t", (unsigned long long)r->rev);
         put_escaped(b, record_payload(r), r->payload_len);
         rc = flush_line(b, fn, userdata);
     }
@@ -1049,12 +1049,12 @@ static int dump_records(const memstore *m, pss_strbuf *b, pss_write_fn fn, void 
     return rc;
 }
 
-static int dump_claims(const memstore *m, pss_strbuf *b, pss_write_fn fn, void *userdata)
+static int dump_claims(const memstore *m, pss__strbuf *b, pss_write_fn fn, void *userdata)
 {
     int rc;
     claim **all = (claim **)sorted_elements(&m->claims, compare_claims, &rc);
     for (size_t i = 0; !rc && i < m->claims.count; i++) {
-        pss_strbuf_puts(b, "claim");
+        pss__strbuf_puts(b, "claim");
         put_field(b, all[i]->key);
         put_field(b, all[i]->owner);
         rc = flush_line(b, fn, userdata);
@@ -1063,14 +1063,14 @@ static int dump_claims(const memstore *m, pss_strbuf *b, pss_write_fn fn, void *
     return rc;
 }
 
-static int dump_audit(const memstore *m, pss_strbuf *b, pss_write_fn fn, void *userdata)
+static int dump_audit(const memstore *m, pss__strbuf *b, pss_write_fn fn, void *userdata)
 {
     int rc = 0;
     for (size_t i = 0; !rc && i < m->n_audit; i++) {
         const audit_entry *e = m->audit[i];
-        pss_strbuf_printf(b, "audit\t%llu", (unsigned long long)e->seq);
+        pss__strbuf_printf(b, "audit\t%llu", (unsigned long long)e->seq);
         put_field(b, e->subject);
-        pss_strbuf_add(b, "\t", 1);
+        pss__strbuf_add(b, "\t", 1);
         put_escaped(b, e->payload, e->payload_len);
         rc = flush_line(b, fn, userdata);
     }
@@ -1083,8 +1083,8 @@ int pss_memstore_dump(pss_storage *storage, pss_write_fn fn, void *userdata)
     if (!storage || !fn || storage->free != ms_free || storage->userdata != (void *)storage)
         return PSS_EINVAL;
     memstore *m = storage->userdata;
-    pss_strbuf b;
-    pss_strbuf_init(&b, NULL);
+    pss__strbuf b;
+    pss__strbuf_init(&b, NULL);
     enter(m);
     int rc = dump_records(m, &b, fn, userdata);
     if (!rc)
@@ -1092,6 +1092,6 @@ int pss_memstore_dump(pss_storage *storage, pss_write_fn fn, void *userdata)
     if (!rc)
         rc = dump_audit(m, &b, fn, userdata);
     leave(m);
-    pss_strbuf_free(&b);
+    pss__strbuf_free(&b);
     return rc;
 }

@@ -21,9 +21,9 @@ int pss__stage_init(pss_stage *st, pss_session *s, const pss_actor *actor)
     st->s = s;
     st->actor = actor;
     st->renew_lease = true;
-    pss_map_init(&st->delta_index, s->ctx->alloc);
-    pss_strbuf_init(&st->own_buf, s->ctx->alloc);
-    pss_strbuf_init(&st->refusal, s->ctx->alloc);
+    pss__map_init(&st->delta_index, s->ctx->alloc);
+    pss__strbuf_init(&st->own_buf, s->ctx->alloc);
+    pss__strbuf_init(&st->refusal, s->ctx->alloc);
     st->buf = &st->own_buf;
     if (pss__core_copy(s->ctx, &st->core, &s->core))
         return pss__oom(s->ctx); /* nothing taken yet: no finish needed */
@@ -124,8 +124,8 @@ void pss__stage_finish(pss_stage *st, bool committed)
     pss__stage_deltas_free(st);
     if (st->buf == &s->ctx->scratch)
         s->ctx->scratch_taken = 0;
-    pss_strbuf_free(&st->own_buf);
-    pss_strbuf_free(&st->refusal);
+    pss__strbuf_free(&st->own_buf);
+    pss__strbuf_free(&st->refusal);
 }
 
 /* The last failure's code, detail and figures, kept across the calls a refusal makes. */
@@ -161,7 +161,7 @@ int pss__stage_refuse(pss_stage *st, pss_audit_note *note, int code)
     note->detail = e.detail;
     if (!note->reason)
         note->reason = st->reason;
-    pss_strbuf_reset(&st->refusal);
+    pss__strbuf_reset(&st->refusal);
     int rc = pss__audit_encode(ctx, st->actor, note, &st->refusal);
     if (rc)
         return rc;

@@ -4,24 +4,24 @@
 
 #include "internal.h"
 
-typedef struct pss_name {
+typedef struct pss__name {
     int value;
     const char *name;
-} pss_name;
+} pss__name;
 
-extern const pss_name pss_role_names[];
-extern const pss_name pss_rounding_names[];
-extern const pss_name pss_method_kind_names[];
-extern const pss_name pss_tax_rounding_names[];
-extern const pss_name pss_cash_scope_names[];
-extern const pss_name pss_session_state_names[];
-extern const pss_name pss_order_state_names[];
-extern const pss_name pss_payment_state_names[];
-extern const pss_name pss_cash_kind_names[];
+extern const pss__name pss__role_names[];
+extern const pss__name pss__rounding_names[];
+extern const pss__name pss__method_kind_names[];
+extern const pss__name pss__tax_rounding_names[];
+extern const pss__name pss__cash_scope_names[];
+extern const pss__name pss__session_state_names[];
+extern const pss__name pss__order_state_names[];
+extern const pss__name pss__payment_state_names[];
+extern const pss__name pss__cash_kind_names[];
 
 /* "?" for unknown values. */
-const char *pss__name_of(const pss_name *table, int value);
+const char *pss__name_of(const pss__name *table, int value);
 /* 0 and *value set, or PSS_ENOTFOUND. */
-int pss__value_of(const pss_name *table, const char *name, int *value);
+int pss__value_of(const pss__name *table, const char *name, int *value);
 
 #endif

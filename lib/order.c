@@ -43,7 +43,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int pss__taxset_of(pss_ctx *ctx, pss_pool *pool, pss_line *l)
+int pss__taxset_of(pss_ctx *ctx, pss__pool *pool, pss_line *l)
 {
     const char *codes[PSS_MAX_LINE_TAXES];
     size_t len = 1;
@@ -64,7 +64,7 @@ int pss__taxset_of(pss_ctx *ctx, pss_pool *pool, pss_line *l)
     return 0;
 }
 
-static int dup_text(pss_ctx *ctx, pss_pool *pool, char **dst, const char *src)
+static int dup_text(pss_ctx *ctx, pss__pool *pool, char **dst, const char *src)
 {
     *dst = NULL;
     if (!src || !src[0])
@@ -133,7 +133,7 @@ static int check_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_i
 }
 
 static int fill_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_input *in,
-                          pss_pool *pool, pss_line *l)
+                          pss__pool *pool, pss_line *l)
 {
     l->refund_line = -1;
     l->qty = in->quantity;
@@ -528,7 +528,7 @@ static int require_draft(pss_ctx *ctx, const pss_order_data *d, const char *doin
     if (d->state == PSS_ORDER_DRAFT)
         return 0;
     return pss__fail(ctx, PSS_ESTATE, "order %s (number %lld) is %s; cannot %s", d->id,
-                     (long long)d->number, pss__name_of(pss_order_state_names, d->state), doing);
+                     (long long)d->number, pss__name_of(pss__order_state_names, d->state), doing);
 }
 
 static int require_no_payments(pss_ctx *ctx, const pss_order_data *d, const char *doing)
@@ -625,7 +625,7 @@ static int change_invoiced(pss_stage *st, pss_order_data *next, void *arg)
     if (next->state != PSS_ORDER_DRAFT && next->state != PSS_ORDER_PAID)
         return pss__fail(st->s->ctx, PSS_ESTATE, "order %s is %s; only draft and paid orders "
                                                  "can be invoiced", next->id,
-                         pss__name_of(pss_order_state_names, next->state));
+                         pss__name_of(pss__order_state_names, next->state));
     next->invoiced = *(int *)arg != 0;
     return 0;
 }
@@ -716,12 +716,12 @@ pss_order_state pss_order_state_of(const pss_order *o)
 
 const char *pss_order_state_name(pss_order_state state)
 {
-    return pss__name_of(pss_order_state_names, state);
+    return pss__name_of(pss__order_state_names, state);
 }
 
 const char *pss_payment_state_name(pss_payment_state state)
 {
-    return pss__name_of(pss_payment_state_names, state);
+    return pss__name_of(pss__payment_state_names, state);
 }
 
 const char *pss_order_refund_of(const pss_order *o)

@@ -32,14 +32,14 @@ void pss__order_data_free(pss_ctx *ctx, pss_order_data *d)
 }
 
 /* Copies *src into the pool; NULL stays NULL. */
-static bool dup_into(pss_ctx *ctx, pss_pool *pool, char **dst, const char *src)
+static bool dup_into(pss_ctx *ctx, pss__pool *pool, char **dst, const char *src)
 {
     *dst = pss__pool_strdup(ctx->alloc, pool, src);
     return !src || *dst;
 }
 
 /* A copy of n items in the pool (NULL when n is 0); false when out of memory. */
-static bool copy_items(pss_ctx *ctx, pss_pool *pool, void *dst, const void *src, size_t n,
+static bool copy_items(pss_ctx *ctx, pss__pool *pool, void *dst, const void *src, size_t n,
                        size_t size)
 {
     void **out = dst;
@@ -52,7 +52,7 @@ static bool copy_items(pss_ctx *ctx, pss_pool *pool, void *dst, const void *src,
     return true;
 }
 
-bool pss__line_clone(pss_ctx *ctx, pss_pool *pool, pss_line *dst, const pss_line *src)
+bool pss__line_clone(pss_ctx *ctx, pss__pool *pool, pss_line *dst, const pss_line *src)
 {
     *dst = *src;
     if (!dup_into(ctx, pool, &dst->product_id, src->product_id) ||
@@ -69,7 +69,7 @@ bool pss__line_clone(pss_ctx *ctx, pss_pool *pool, pss_line *dst, const pss_line
     return true;
 }
 
-static bool clone_payment(pss_ctx *ctx, pss_pool *pool, pss_payment *dst, const pss_payment *src)
+static bool clone_payment(pss_ctx *ctx, pss__pool *pool, pss_payment *dst, const pss_payment *src)
 {
     *dst = *src;
     return dup_into(ctx, pool, &dst->method, src->method) &&
@@ -79,7 +79,7 @@ static bool clone_payment(pss_ctx *ctx, pss_pool *pool, pss_payment *dst, const 
 
 /* groups are recomputed by pss__order_compute; copy them so an unchanged order keeps its
  * posting figures without a recompute */
-static bool clone_group(pss_ctx *ctx, pss_pool *pool, pss_group *dst, const pss_group *src)
+static bool clone_group(pss_ctx *ctx, pss__pool *pool, pss_group *dst, const pss_group *src)
 {
     *dst = *src;
     if (!dup_into(ctx, pool, &dst->account, src->account) ||
@@ -95,7 +95,7 @@ static bool clone_group(pss_ctx *ctx, pss_pool *pool, pss_group *dst, const pss_
 
 static bool clone_parts(pss_ctx *ctx, const pss_order_data *src, pss_order_data *d)
 {
-    pss_pool *pool = &d->pool;
+    pss__pool *pool = &d->pool;
     if (!dup_into(ctx, pool, &d->note, src->note))
         return false;
     if (src->n_lines && !(d->lines = PSS_CALLOC(ctx, src->n_lines, sizeof *d->lines)))
@@ -298,7 +298,7 @@ static void encode_payment(const pss_payment *p, pss_jsonc *c)
     PSS_JSONC_LIT(c, ",\"amount\":");
     pss__jsonc_int(c, p->amount);
     PSS_JSONC_LIT(c, ",\"state\":");
-    encode_plain(c, pss__name_of(pss_payment_state_names, p->state));
+    encode_plain(c, pss__name_of(pss__payment_state_names, p->state));
     if (p->change) {
         PSS_JSONC_LIT(c, ",\"change\":");
         pss__jsonc_int(c, p->change);
@@ -362,7 +362,7 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
     PSS_JSONC_LIT(c, ",\"number\":");
     pss__jsonc_int(c, d->number);
     PSS_JSONC_LIT(c, ",\"state\":");
-    encode_plain(c, pss__name_of(pss_order_state_names, d->state));
+    encode_plain(c, pss__name_of(pss__order_state_names, d->state));
     if (d->invoiced) /* absent reads as false */
         PSS_JSONC_LIT(c, ",\"invoiced\":true");
     if (d->refund_of[0]) { /* like category: written only when set */
@@ -385,7 +385,7 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
     }
 }
 
-int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf)
+int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf)
 {
     pss_jsonc c;
     tax_table table;
@@ -428,7 +428,7 @@ int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf)
 /* ---- decode ---- */
 
 /* pss__jr_dup into the order's pool. */
-static char *pool_dup(pss_jr *r, pss_pool *pool, const char *s)
+static char *pool_dup(pss_jr *r, pss__pool *pool, const char *s)
 {
     if (r->rc || !s)
         return NULL;
@@ -463,7 +463,7 @@ static void decode_snapshot(pss_jr *r, json_t *table, json_t *t, tax_entry *out)
     out->account = pss__jr_str(r, json_object_get(t, "account") ? t : entry, "account");
 }
 
-static void decode_line_taxes(pss_jr *r, pss_pool *pool, json_t *table, json_t *lo, pss_line *l)
+static void decode_line_taxes(pss_jr *r, pss__pool *pool, json_t *table, json_t *lo, pss_line *l)
 {
     json_t *taxes = pss__jr_array(r, lo, "taxes");
     size_t n = json_array_size(taxes);
@@ -491,7 +491,7 @@ static void decode_line_taxes(pss_jr *r, pss_pool *pool, json_t *table, json_t *
     }
 }
 
-static void decode_line(pss_jr *r, pss_pool *pool, json_t *table, json_t *lo, pss_line *l)
+static void decode_line(pss_jr *r, pss__pool *pool, json_t *table, json_t *lo, pss_line *l)
 {
     l->product_id = pool_dup(r, pool, pss__jr_str(r, lo, "product"));
     l->product_name = pool_dup(r, pool, pss__jr_str(r, lo, "name"));
@@ -551,7 +551,7 @@ static void decode_payments(pss_jr *r, json_t *doc, pss_order_data *d)
         p->amount = pss__jr_amount(r, po, "amount");
         if (!r->rc && p->amount == 0)
             pss__jr_fail(r, "payment %zu has amount 0", i);
-        p->state = (pss_payment_state)pss__jr_enum(r, po, "state", pss_payment_state_names);
+        p->state = (pss_payment_state)pss__jr_enum(r, po, "state", pss__payment_state_names);
         p->change = pss__jr_range_or(r, po, "change", 0, 0, PSS_AMOUNT_MAX);
         p->rounding = pss__jr_range_or(r, po, "rounding", 0, -PSS_AMOUNT_MAX, PSS_AMOUNT_MAX);
         p->reference = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reference"));
@@ -560,7 +560,7 @@ static void decode_payments(pss_jr *r, json_t *doc, pss_order_data *d)
     }
 }
 
-static void decode_group(pss_jr *r, pss_pool *pool, json_t *table, json_t *go, pss_group *g)
+static void decode_group(pss_jr *r, pss__pool *pool, json_t *table, json_t *go, pss_group *g)
 {
     g->account = pool_dup(r, pool, pss__jr_str(r, go, "account"));
     g->taxset = pool_dup(r, pool, pss__jr_str(r, go, "taxes"));
@@ -616,7 +616,7 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     decode_id_into(r, pss__jr_str(r, doc, "session"), d->session_id, "session");
     decode_id_into(r, pss__jr_str(r, doc, "config"), d->config_id, "config");
     d->number = pss__jr_range(r, doc, "number", 1, INT64_MAX);
-    d->state = (pss_order_state)pss__jr_enum(r, doc, "state", pss_order_state_names);
+    d->state = (pss_order_state)pss__jr_enum(r, doc, "state", pss__order_state_names);
     if (!r->rc && d->state == PSS_ORDER_DONE)
         pss__jr_fail(r, "order state 'done' is never stored (paid orders of closed sessions)");
     d->invoiced = pss__jr_bool_or(r, doc, "invoiced", false);

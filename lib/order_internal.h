@@ -81,7 +81,7 @@ typedef struct pss_order_data {
     size_t n_groups;
     int64_t untaxed, tax, total, rounding;
     uint64_t rev;
-    pss_pool pool; /* the strings and arrays of lines, payments and groups, and the note */
+    pss__pool pool; /* the strings and arrays of lines, payments and groups, and the note */
 } pss_order_data;
 
 struct pss_order {
@@ -101,9 +101,9 @@ int pss__order_data_clone(pss_ctx *ctx, const pss_order_data *src, pss_order_dat
 /* Empties a line (its strings stay in the order's pool until the order is freed). */
 void pss__line_clear(pss_line *line);
 /* Deep copy into the pool of dst's order; false when out of memory. */
-bool pss__line_clone(pss_ctx *ctx, pss_pool *pool, pss_line *dst, const pss_line *src);
+bool pss__line_clone(pss_ctx *ctx, pss__pool *pool, pss_line *dst, const pss_line *src);
 /* The line's taxset, made in its order's pool: its tax codes sorted and joined by ','. */
-int pss__taxset_of(pss_ctx *ctx, pss_pool *pool, pss_line *line);
+int pss__taxset_of(pss_ctx *ctx, pss__pool *pool, pss_line *line);
 void pss__groups_free(pss_order_data *d);
 
 /* tax.c: a line's figures from its quantity, price, discount and tax snapshot. */
@@ -119,7 +119,7 @@ void pss__order_mark_paid_if_covered(pss_ctx *ctx, pss_order_data *d);
 int pss__order_due(const pss_order_data *d, int64_t *out);
 
 /* order_codec.c */
-int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss_strbuf *buf);
+int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf);
 int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out);
 /* Reads an order record inside the current transaction; PSS_ENOTFOUND without detail. */
 int pss__order_read(pss_ctx *ctx, const char *id, pss_order_data **out);

@@ -63,7 +63,7 @@ static int check_payment_input(pss_ctx *ctx, const pss_config *cfg, const pss_pa
                        : (*method)->electronic ? PSS_PAYMENT_PENDING : PSS_PAYMENT_DONE;
     if (*state != PSS_PAYMENT_DONE && *state != PSS_PAYMENT_PENDING)
         return pss__fail(ctx, PSS_EINVAL, "a new payment is pending or done, not %s",
-                         pss__name_of(pss_payment_state_names, *state));
+                         pss__name_of(pss__payment_state_names, *state));
     if (*state == PSS_PAYMENT_PENDING && !(*method)->electronic)
         return pss__fail(ctx, PSS_EINVAL, "'%s' is not an electronic method; its payments are "
                                           "done at once", in->method);
@@ -243,7 +243,7 @@ static int require_draft(pss_ctx *ctx, const pss_order_data *d, const char *doin
     if (d->state == PSS_ORDER_DRAFT)
         return 0;
     return pss__fail(ctx, PSS_ESTATE, "order %s (number %lld) is %s; cannot %s", d->id,
-                     (long long)d->number, pss__name_of(pss_order_state_names, d->state), doing);
+                     (long long)d->number, pss__name_of(pss__order_state_names, d->state), doing);
 }
 
 static int change_add_payment(pss_stage *st, pss_order_data *next, void *arg)
@@ -293,8 +293,8 @@ static int change_resolve(pss_stage *st, pss_order_data *next, void *arg)
     bool allowed = p->state == PSS_PAYMENT_PENDING || (voiding && p->state == PSS_PAYMENT_DONE);
     if (!allowed)
         return pss__fail(ctx, PSS_ESTATE, "payment %zu of order %s is %s; cannot make it %s",
-                         a->index, next->id, pss__name_of(pss_payment_state_names, p->state),
-                         pss__name_of(pss_payment_state_names, a->to));
+                         a->index, next->id, pss__name_of(pss__payment_state_names, p->state),
+                         pss__name_of(pss__payment_state_names, a->to));
     if (voiding) {
         int rc = require_draft(ctx, next, "void a payment");
         if (rc)

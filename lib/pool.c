@@ -8,8 +8,8 @@
 /* Big enough for a typical order's strings and arrays in one chunk. */
 #define CHUNK_SIZE 1024
 
-struct pss_pool_chunk {
-    pss_pool_chunk *next;
+struct pss__pool_chunk {
+    pss__pool_chunk *next;
     size_t used, cap;
     alignas(max_align_t) unsigned char data[];
 };
@@ -20,10 +20,10 @@ static size_t round_up(size_t n, size_t to)
     return (n + to - 1) & ~(to - 1);
 }
 
-static pss_pool_chunk *add_chunk(const pss_allocator *a, pss_pool *p, size_t need)
+static pss__pool_chunk *add_chunk(const pss_allocator *a, pss__pool *p, size_t need)
 {
     size_t cap = need > CHUNK_SIZE ? need : CHUNK_SIZE;
-    pss_pool_chunk *c = pss__malloc(a, sizeof *c + cap);
+    pss__pool_chunk *c = pss__malloc(a, sizeof *c + cap);
     if (!c)
         return NULL;
     c->next = p->chunks;
@@ -34,11 +34,11 @@ static pss_pool_chunk *add_chunk(const pss_allocator *a, pss_pool *p, size_t nee
 }
 
 /* Strings are packed (align 1); arrays start on a boundary fit for any type. */
-static inline void *take(const pss_allocator *a, pss_pool *p, size_t size, size_t align)
+static inline void *take(const pss_allocator *a, pss__pool *p, size_t size, size_t align)
 {
     if (size > SIZE_MAX / 2)
         return NULL;
-    pss_pool_chunk *c = p->chunks;
+    pss__pool_chunk *c = p->chunks;
     size_t at = c ? round_up(c->used, align) : 0;
     if (!c || at > c->cap || c->cap - at < size) {
         if (!(c = add_chunk(a, p, size)))
@@ -49,7 +49,7 @@ static inline void *take(const pss_allocator *a, pss_pool *p, size_t size, size_
     return c->data + at;
 }
 
-void *pss__pool_calloc(const pss_allocator *a, pss_pool *p, size_t n, size_t size)
+void *pss__pool_calloc(const pss_allocator *a, pss__pool *p, size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size)
         return NULL;
@@ -59,7 +59,7 @@ void *pss__pool_calloc(const pss_allocator *a, pss_pool *p, size_t n, size_t siz
     return out;
 }
 
-char *pss__pool_strdup(const pss_allocator *a, pss_pool *p, const char *s)
+char *pss__pool_strdup(const pss_allocator *a, pss__pool *p, const char *s)
 {
     if (!s)
         return NULL;
@@ -70,10 +70,10 @@ char *pss__pool_strdup(const pss_allocator *a, pss_pool *p, const char *s)
     return out;
 }
 
-void pss__pool_free(const pss_allocator *a, pss_pool *p)
+void pss__pool_free(const pss_allocator *a, pss__pool *p)
 {
     while (p->chunks) {
-        pss_pool_chunk *next = p->chunks->next;
+        pss__pool_chunk *next = p->chunks->next;
         pss__free(a, p->chunks);
         p->chunks = next;
     }

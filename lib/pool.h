@@ -10,16 +10,16 @@
 #include <stddef.h>
 #include "mem.h"
 
-typedef struct pss_pool_chunk pss_pool_chunk;
+typedef struct pss__pool_chunk pss__pool_chunk;
 
-typedef struct pss_pool {
-    pss_pool_chunk *chunks; /* newest first; allocations come from the newest */
-} pss_pool;
+typedef struct pss__pool {
+    pss__pool_chunk *chunks; /* newest first; allocations come from the newest */
+} pss__pool;
 
 /* Zeroed room for n items of size bytes, aligned for any type; NULL when out of memory. */
-void *pss__pool_calloc(const pss_allocator *a, pss_pool *p, size_t n, size_t size);
+void *pss__pool_calloc(const pss_allocator *a, pss__pool *p, size_t n, size_t size);
 /* A copy of s (NULL stays NULL: check s before reading a NULL result as a failure). */
-char *pss__pool_strdup(const pss_allocator *a, pss_pool *p, const char *s);
-void pss__pool_free(const pss_allocator *a, pss_pool *p);
+char *pss__pool_strdup(const pss_allocator *a, pss__pool *p, const char *s);
+void pss__pool_free(const pss_allocator *a, pss__pool *p);
 
 #endif

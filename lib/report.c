@@ -326,58 +326,58 @@ int pss_report_get_product(const pss_report *r, size_t index, pss_report_product
 #define COLUMN 13
 
 /* Appends s padded on the right to `width` characters (UTF-8 aware). */
-static void cell_left(pss_strbuf *b, const char *s, size_t width)
+static void cell_left(pss__strbuf *b, const char *s, size_t width)
 {
-    pss_strbuf_puts(b, s);
+    pss__strbuf_puts(b, s);
     for (size_t w = pss__text_width(s); w < width; w++)
-        pss_strbuf_add(b, " ", 1);
+        pss__strbuf_add(b, " ", 1);
 }
 
 /* Appends s right-aligned in `width` characters. */
-static void cell_right(pss_strbuf *b, const char *s, size_t width)
+static void cell_right(pss__strbuf *b, const char *s, size_t width)
 {
     for (size_t w = pss__text_width(s); w < width; w++)
-        pss_strbuf_add(b, " ", 1);
-    pss_strbuf_puts(b, s);
+        pss__strbuf_add(b, " ", 1);
+    pss__strbuf_puts(b, s);
 }
 
-static void cell_amount(pss_strbuf *b, const pss_report *r, int64_t v)
+static void cell_amount(pss__strbuf *b, const pss_report *r, int64_t v)
 {
     char buf[PSS_MONEY_BUFSIZE];
     cell_right(b, v == PSS_UNSET ? "-" : pss__fmt(buf, v, r->exponent), COLUMN);
 }
 
-static void cell_qty(pss_strbuf *b, int64_t v)
+static void cell_qty(pss__strbuf *b, int64_t v)
 {
     char buf[PSS_MONEY_BUFSIZE];
     cell_right(b, pss__fmt(buf, v, 3), COLUMN);
 }
 
-static void cell_count(pss_strbuf *b, int64_t v)
+static void cell_count(pss__strbuf *b, int64_t v)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%lld", (long long)v);
     cell_right(b, buf, COLUMN);
 }
 
-static void row(pss_strbuf *b, const pss_report *r, const char *label, int64_t v)
+static void row(pss__strbuf *b, const pss_report *r, const char *label, int64_t v)
 {
-    pss_strbuf_puts(b, "  ");
+    pss__strbuf_puts(b, "  ");
     cell_left(b, label, LABEL_WIDTH);
     cell_amount(b, r, v);
-    pss_strbuf_puts(b, "\n");
+    pss__strbuf_puts(b, "\n");
 }
 
-static void header(pss_strbuf *b, const char *title, const char *const *columns, size_t n)
+static void header(pss__strbuf *b, const char *title, const char *const *columns, size_t n)
 {
-    pss_strbuf_puts(b, "\n");
+    pss__strbuf_puts(b, "\n");
     cell_left(b, title, LABEL_WIDTH + 2);
     for (size_t i = 0; i < n; i++)
         cell_right(b, columns[i], COLUMN);
-    pss_strbuf_puts(b, "\n");
+    pss__strbuf_puts(b, "\n");
 }
 
-static void write_head(pss_strbuf *b, const pss_report *r)
+static void write_head(pss__strbuf *b, const pss_report *r)
 {
     const int64_t *f = r->figures;
     char opened[PSS_TIME_SIZE] = "-", closed[PSS_TIME_SIZE] = "-";
@@ -385,19 +385,19 @@ static void write_head(pss_strbuf *b, const pss_report *r)
         pss__time_text(f[PSS_FIG_OPENED_AT], opened);
     if (f[PSS_FIG_CLOSED_AT])
         pss__time_text(f[PSS_FIG_CLOSED_AT], closed);
-    pss_strbuf_printf(b, "Session %s (%s), %s, %s, %s\n", r->texts[PSS_TEXT_SESSION_NAME],
+    pss__strbuf_printf(b, "Session %s (%s), %s, %s, %s\n", r->texts[PSS_TEXT_SESSION_NAME],
                       r->texts[PSS_TEXT_CONFIG_NAME], r->texts[PSS_TEXT_OPERATING_DATE],
                       r->texts[PSS_TEXT_STATE], r->texts[PSS_TEXT_CURRENCY]);
-    pss_strbuf_printf(b, "Opened by %s at %s\n",
+    pss__strbuf_printf(b, "Opened by %s at %s\n",
                       r->texts[PSS_TEXT_OPENED_BY][0] ? r->texts[PSS_TEXT_OPENED_BY] : "-", opened);
-    pss_strbuf_printf(b, "Closed by %s at %s\n",
+    pss__strbuf_printf(b, "Closed by %s at %s\n",
                       r->texts[PSS_TEXT_CLOSED_BY][0] ? r->texts[PSS_TEXT_CLOSED_BY] : "-", closed);
 }
 
-static void write_drawer(pss_strbuf *b, const pss_report *r)
+static void write_drawer(pss__strbuf *b, const pss_report *r)
 {
     const int64_t *f = r->figures;
-    pss_strbuf_puts(b, "\nCash drawer\n");
+    pss__strbuf_puts(b, "\nCash drawer\n");
     row(b, r, "Opening (expected)", f[PSS_FIG_OPENING_EXPECTED]);
     row(b, r, "Opening (counted)", f[PSS_FIG_OPENING_COUNTED]);
     row(b, r, "Cash payments", f[PSS_FIG_CASH_PAYMENTS]);
@@ -412,14 +412,14 @@ static void write_drawer(pss_strbuf *b, const pss_report *r)
     row(b, r, "Allowed difference", f[PSS_FIG_ALLOWED]);
 }
 
-static void write_methods(pss_strbuf *b, const pss_report *r)
+static void write_methods(pss__strbuf *b, const pss_report *r)
 {
     static const char *const cols[] = {"Payments", "Amount", "Change", "Net", "Expected",
                                        "Counted", "Difference"};
     header(b, "Payment methods", cols, 7);
     for (size_t i = 0; i < r->n_methods; i++) {
         const rmethod *m = &r->methods[i];
-        pss_strbuf_puts(b, "  ");
+        pss__strbuf_puts(b, "  ");
         cell_left(b, m->name, LABEL_WIDTH);
         cell_count(b, m->payments);
         cell_amount(b, r, m->amount);
@@ -428,51 +428,51 @@ static void write_methods(pss_strbuf *b, const pss_report *r)
         cell_amount(b, r, m->expected);
         cell_amount(b, r, m->counted);
         cell_amount(b, r, m->counted == PSS_UNSET ? PSS_UNSET : m->difference);
-        pss_strbuf_puts(b, "\n");
+        pss__strbuf_puts(b, "\n");
     }
 }
 
-static void write_taxes(pss_strbuf *b, const pss_report *r)
+static void write_taxes(pss__strbuf *b, const pss_report *r)
 {
     static const char *const cols[] = {"Base", "Tax", "Refund base", "Refund tax"};
     header(b, "Taxes", cols, 4);
     for (size_t i = 0; i < r->n_taxes; i++) {
         const rtax *t = &r->taxes[i];
-        pss_strbuf_puts(b, "  ");
+        pss__strbuf_puts(b, "  ");
         cell_left(b, t->code, LABEL_WIDTH);
         cell_amount(b, r, t->base);
         cell_amount(b, r, t->amount);
         cell_amount(b, r, t->refund_base);
         cell_amount(b, r, t->refund_amount);
-        pss_strbuf_puts(b, "\n");
+        pss__strbuf_puts(b, "\n");
     }
 }
 
-static void write_products(pss_strbuf *b, const pss_report *r)
+static void write_products(pss__strbuf *b, const pss_report *r)
 {
     static const char *const cols[] = {"Sold", "Refunded", "Net"};
     header(b, "Products", cols, 3);
     for (size_t i = 0; i < r->n_products; i++) {
         const rproduct *p = &r->products[i];
-        pss_strbuf_puts(b, "  ");
+        pss__strbuf_puts(b, "  ");
         cell_left(b, p->name, LABEL_WIDTH);
         cell_qty(b, p->sold);
         cell_qty(b, p->refunded);
         cell_qty(b, p->sold - p->refunded);
-        pss_strbuf_puts(b, "\n");
+        pss__strbuf_puts(b, "\n");
     }
 }
 
-static void write_totals(pss_strbuf *b, const pss_report *r)
+static void write_totals(pss__strbuf *b, const pss_report *r)
 {
     const int64_t *f = r->figures;
-    pss_strbuf_puts(b, "\nOrders\n");
+    pss__strbuf_puts(b, "\nOrders\n");
     row(b, r, "Sales total (posted)", f[PSS_FIG_POSTED_TOTAL]);
     row(b, r, "  untaxed", f[PSS_FIG_UNTAXED]);
     row(b, r, "  tax", f[PSS_FIG_TAX]);
     row(b, r, "  invoiced", f[PSS_FIG_INVOICED]);
     row(b, r, "Cash rounding", f[PSS_FIG_ROUNDING]);
-    pss_strbuf_printf(b, "  %lld paid, %lld refunds, %lld cancelled, %lld drafts, %lld pending "
+    pss__strbuf_printf(b, "  %lld paid, %lld refunds, %lld cancelled, %lld drafts, %lld pending "
                          "payments\n",
                       (long long)f[PSS_FIG_ORDERS], (long long)f[PSS_FIG_REFUNDS],
                       (long long)f[PSS_FIG_CANCELLED], (long long)f[PSS_FIG_DRAFTS],
@@ -483,8 +483,8 @@ int pss_report_write_text(const pss_report *r, pss_write_fn fn, void *userdata)
 {
     if (!r || !fn)
         return PSS_EINVAL;
-    pss_strbuf b;
-    pss_strbuf_init(&b, r->ctx->alloc);
+    pss__strbuf b;
+    pss__strbuf_init(&b, r->ctx->alloc);
     write_head(&b, r);
     write_drawer(&b, r);
     write_methods(&b, r);
@@ -496,6 +496,6 @@ int pss_report_write_text(const pss_report *r, pss_write_fn fn, void *userdata)
         rc = pss__oom(r->ctx);
     else if (fn(userdata, b.data, b.len) != 0)
         rc = pss__fail(r->ctx, PSS_EIO, "the report writer failed");
-    pss_strbuf_free(&b);
+    pss__strbuf_free(&b);
     return rc;
 }

@@ -14,7 +14,7 @@
 
 const char *pss_session_state_name(pss_session_state state)
 {
-    return pss__name_of(pss_session_state_names, state);
+    return pss__name_of(pss__session_state_names, state);
 }
 
 static const unsigned NOT_CLOSED = PSS_SESSION_STATE_BIT(PSS_SESSION_NEW) |
@@ -136,8 +136,8 @@ int pss__session_create_in_txn(pss_ctx *ctx, const pss_config *cfg, const pss_ac
     if (rc)
         return rc;
     pss_chain ch;
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, ctx->alloc);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, ctx->alloc);
     if ((rc = pss__chain_read(ctx, cfg->id, &ch)))
         goto done;
     if (rescue)
@@ -159,7 +159,7 @@ int pss__session_create_in_txn(pss_ctx *ctx, const pss_config *cfg, const pss_ac
         goto done;
     rc = build_handle(ctx, cfg, &core, rev, out);
 done:
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
     return rc;
 }
 
@@ -431,7 +431,7 @@ static int on_listed_session(const pss_record *rec, void *arg)
     json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
     if (!doc)
         return r.rc;
-    int state = pss__jr_enum(&r, doc, "state", pss_session_state_names);
+    int state = pss__jr_enum(&r, doc, "state", pss__session_state_names);
     json_decref(doc);
     if (r.rc)
         return r.rc;

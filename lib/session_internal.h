@@ -32,7 +32,7 @@ typedef struct pss_scalars {
 } pss_scalars;
 
 #define PSS_SCALAR_COUNT (sizeof(pss_scalars) / sizeof(int64_t))
-extern const char *const pss_scalar_names[PSS_SCALAR_COUNT];
+extern const char *const pss__scalar_names[PSS_SCALAR_COUNT];
 
 typedef struct pss_pending_ref {
     char order[PSS_ID_SIZE];
@@ -113,7 +113,7 @@ struct pss_session {
     pss_config *config;
     pss_session_core core;
     uint64_t rev;
-    pss_map buckets; /* key -> pss_bucket* */
+    pss__map buckets; /* key -> pss_bucket* */
 };
 
 /* ---- staging ---- */
@@ -141,22 +141,22 @@ typedef struct pss_install {
 typedef struct pss_stage {
     pss_session *s;
     pss_session_core core; /* the new state of the session record */
-    pss_map delta_index;   /* bucket key -> index + 1 into deltas */
+    pss__map delta_index;   /* bucket key -> index + 1 into deltas */
     pss_bucket_delta *deltas;
     size_t n_deltas, cap_deltas;
     pss_install *installs;
     size_t n_installs, cap_installs;
     /* An audited refusal: the call is rolled back, then this entry alone is appended. */
     bool refused;
-    pss_strbuf refusal;
+    pss__strbuf refusal;
     char refusal_subject[PSS_ID_SIZE];
     const char *reason; /* the call's reason or note, written with a refusal */
     bool skip_session;  /* the call does not write the session record */
     bool renew_lease;   /* renew the actor's device lease */
     const pss_actor *actor;
     uint64_t core_rev;  /* revision of the written session record */
-    pss_strbuf *buf;    /* scratch encode buffer: the context's, kept between calls */
-    pss_strbuf own_buf; /* used when the context's is taken */
+    pss__strbuf *buf;    /* scratch encode buffer: the context's, kept between calls */
+    pss__strbuf own_buf; /* used when the context's is taken */
 } pss_stage;
 
 /* ---- access ---- */
@@ -200,7 +200,7 @@ typedef struct pss_audit_note {
 int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note);
 /* The entry's payload and subject, for a refusal appended after its call rolled back. */
 int pss__audit_encode(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note,
-                      pss_strbuf *buf);
+                      pss__strbuf *buf);
 const char *pss__audit_subject(const pss_audit_note *note);
 /* An audit note about the session, prefilled. */
 pss_audit_note pss__session_note(const pss_session_core *core, const char *action);
@@ -214,10 +214,10 @@ int pss__audit_staged(struct pss_stage *st, const char *action, const char *reas
 
 int pss__core_copy(pss_ctx *ctx, pss_session_core *dst, const pss_session_core *src);
 void pss__core_free(pss_ctx *ctx, pss_session_core *core);
-int pss__core_encode(pss_ctx *ctx, const pss_session_core *core, pss_strbuf *buf);
+int pss__core_encode(pss_ctx *ctx, const pss_session_core *core, pss__strbuf *buf);
 int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *core);
 int pss__core_put(pss_ctx *ctx, const pss_session_core *core, uint64_t expected_rev,
-                  uint64_t *new_rev, pss_strbuf *buf);
+                  uint64_t *new_rev, pss__strbuf *buf);
 /* Loads a whole session (record, buckets, config) inside the current transaction. */
 int pss__session_read(pss_ctx *ctx, const char *id, pss_session **out);
 /* Replaces the handle's content with what storage holds (inside a transaction). */
@@ -239,7 +239,7 @@ void pss__buckets_free(pss_session *s);
 int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out);
 void pss__bucket_free(pss_ctx *ctx, pss_bucket *b);
 /* The in-memory key of a bucket: type and parts joined by the unit separator. */
-int pss__bucket_key(pss_strbuf *buf, pss_bucket_type type, const char *a, const char *b,
+int pss__bucket_key(pss__strbuf *buf, pss_bucket_type type, const char *a, const char *b,
                     const char *c);
 
 /* A running total as it is (session) or will be after a staged call (session + stage). The

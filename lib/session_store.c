@@ -11,7 +11,7 @@
 #include "names.h"
 #include "store.h"
 
-const char *const pss_scalar_names[PSS_SCALAR_COUNT] = {
+const char *const pss__scalar_names[PSS_SCALAR_COUNT] = {
     "cash_payments", "change", "cash_in", "cash_out", "expenses", "corrections", "orders",
     "refunds", "cancelled", "paid_total", "draft_total", "rounding", "invoiced", "untaxed", "tax",
     "volume"};
@@ -175,7 +175,7 @@ static void encode_count(const pss_session_core *c, pss_jsonw *w)
     pss__jsonw_end(w);
 }
 
-int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss_strbuf *buf)
+int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss__strbuf *buf)
 {
     pss_jsonw jw, *w = &jw;
     pss__jsonw_begin(w, buf);
@@ -203,7 +203,7 @@ int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss_strbuf *buf)
     pss__jsonw_object(w, "totals");
     for (size_t i = 0; i < PSS_SCALAR_COUNT; i++)
         if (i != VOLUME_SCALAR || !c->volume_unknown)
-            pss__jsonw_int(w, pss_scalar_names[i], *scalar_at((pss_scalars *)&c->totals, i));
+            pss__jsonw_int(w, pss__scalar_names[i], *scalar_at((pss_scalars *)&c->totals, i));
     pss__jsonw_end(w);
     pss__jsonw_int(w, "next_order", c->next_order);
     pss__jsonw_int(w, "next_bucket", c->next_bucket);
@@ -335,7 +335,7 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
     c->seq = pss__jr_range(r, doc, "seq", 0, INT32_MAX);
     c->rescue = pss__jr_bool(r, doc, "rescue");
     c->forced = pss__jr_bool(r, doc, "forced");
-    c->state = (pss_session_state)pss__jr_enum(r, doc, "state", pss_session_state_names);
+    c->state = (pss_session_state)pss__jr_enum(r, doc, "state", pss__session_state_names);
     decode_people(r, doc, c);
     const char *date = pss__jr_str(r, doc, "date");
     if (!r->rc && !pss__date_valid(date))
@@ -352,11 +352,11 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
     static const bool signed_scalar[PSS_SCALAR_COUNT] = {
         [0] = true, [5] = true, [9] = true, [10] = true, [11] = true, [12] = true, [13] = true,
         [14] = true}; /* cash_payments, corrections, the order totals, rounding, taxes */
-    c->volume_unknown = !r->rc && !json_object_get(totals, pss_scalar_names[VOLUME_SCALAR]);
+    c->volume_unknown = !r->rc && !json_object_get(totals, pss__scalar_names[VOLUME_SCALAR]);
     for (size_t i = 0; i < PSS_SCALAR_COUNT; i++)
         if (i != VOLUME_SCALAR || !c->volume_unknown)
             *scalar_at(&c->totals, i) = pss__jr_range(
-                r, totals, pss_scalar_names[i], signed_scalar[i] ? -PSS_SESSION_VOLUME_MAX : 0,
+                r, totals, pss__scalar_names[i], signed_scalar[i] ? -PSS_SESSION_VOLUME_MAX : 0,
                 PSS_SESSION_VOLUME_MAX);
     c->next_order = pss__jr_range(r, doc, "next_order", 1, INT64_MAX);
     c->next_bucket = pss__jr_range(r, doc, "next_bucket", 1, INT64_MAX);
@@ -373,7 +373,7 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
 }
 
 int pss__core_put(pss_ctx *ctx, const pss_session_core *core, uint64_t expected_rev,
-                  uint64_t *new_rev, pss_strbuf *buf)
+                  uint64_t *new_rev, pss__strbuf *buf)
 {
     int rc = pss__core_encode(ctx, core, buf);
     if (rc)
@@ -398,7 +398,7 @@ pss_session *pss__session_alloc(pss_ctx *ctx)
         return NULL;
     s->ctx = ctx;
     s->refs = 1;
-    pss_map_init(&s->buckets, ctx->alloc);
+    pss__map_init(&s->buckets, ctx->alloc);
     return s;
 }
 
@@ -454,8 +454,8 @@ static int on_session_record(const pss_record *rec, void *arg)
 
 typedef struct bucket_read {
     pss_ctx *ctx;
-    pss_map *map;
-    pss_strbuf key;
+    pss__map *map;
+    pss__strbuf key;
 } bucket_read;
 
 static int on_bucket_record(const pss_record *rec, void *arg)
@@ -469,12 +469,12 @@ static int on_bucket_record(const pss_record *rec, void *arg)
         pss__bucket_free(br->ctx, b);
         return pss__oom(br->ctx);
     }
-    if (pss_map_get(br->map, br->key.data)) {
+    if (pss__map_get(br->map, br->key.data)) {
         pss__bucket_free(br->ctx, b);
         return pss__fail(br->ctx, PSS_ECORRUPT, "stored total %s is corrupt: another total of "
                                                 "its session has the same key", rec->id);
     }
-    if (pss_map_put(br->map, br->key.data, b)) {
+    if (pss__map_put(br->map, br->key.data, b)) {
         pss__bucket_free(br->ctx, b);
         return pss__oom(br->ctx);
     }
@@ -482,7 +482,7 @@ static int on_bucket_record(const pss_record *rec, void *arg)
 }
 
 /* Reads record, buckets and config into fresh parts; the handle changes only on success. */
-static int read_parts(pss_ctx *ctx, const char *id, core_read *cr, pss_map *buckets,
+static int read_parts(pss_ctx *ctx, const char *id, core_read *cr, pss__map *buckets,
                       pss_config **config)
 {
     int rc = pss__get(ctx, "session", id, on_session_record, cr);
@@ -491,20 +491,20 @@ static int read_parts(pss_ctx *ctx, const char *id, core_read *cr, pss_map *buck
     if (rc)
         return rc;
     bucket_read br = {ctx, buckets, {0}};
-    pss_strbuf_init(&br.key, ctx->alloc);
+    pss__strbuf_init(&br.key, ctx->alloc);
     rc = pss__scan(ctx, "total", id, on_bucket_record, &br);
-    pss_strbuf_free(&br.key);
+    pss__strbuf_free(&br.key);
     if (!rc)
         rc = pss__config_read(ctx, cr->core.config_id, config);
     return rc;
 }
 
-static void free_bucket_map(pss_ctx *ctx, pss_map *m)
+static void free_bucket_map(pss_ctx *ctx, pss__map *m)
 {
-    pss_map_entry *e;
-    for (size_t i = 0; pss_map_next(m, &i, &e);)
+    pss__map_entry *e;
+    for (size_t i = 0; pss__map_next(m, &i, &e);)
         pss__bucket_free(ctx, e->value);
-    pss_map_clear(m);
+    pss__map_clear(m);
 }
 
 int pss__session_reload(pss_session *s)
@@ -513,8 +513,8 @@ int pss__session_reload(pss_session *s)
     core_read cr;
     memset(&cr, 0, sizeof cr);
     cr.ctx = ctx;
-    pss_map buckets;
-    pss_map_init(&buckets, ctx->alloc);
+    pss__map buckets;
+    pss__map_init(&buckets, ctx->alloc);
     pss_config *config = NULL;
     char id[PSS_ID_SIZE];
     snprintf(id, sizeof id, "%s", s->core.id);

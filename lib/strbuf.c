@@ -4,19 +4,19 @@
 #include <stdio.h>
 #include <string.h>
 
-void pss_strbuf_init(pss_strbuf *b, const pss_allocator *alloc)
+void pss__strbuf_init(pss__strbuf *b, const pss_allocator *alloc)
 {
     memset(b, 0, sizeof *b);
     b->alloc = alloc;
 }
 
-void pss_strbuf_free(pss_strbuf *b)
+void pss__strbuf_free(pss__strbuf *b)
 {
     pss__free(b->alloc, b->data);
-    pss_strbuf_init(b, b->alloc);
+    pss__strbuf_init(b, b->alloc);
 }
 
-void pss_strbuf_reset(pss_strbuf *b)
+void pss__strbuf_reset(pss__strbuf *b)
 {
     b->len = 0;
     b->failed = 0;
@@ -24,7 +24,7 @@ void pss_strbuf_reset(pss_strbuf *b)
         b->data[0] = '\0';
 }
 
-int pss_strbuf_reserve(pss_strbuf *b, size_t extra)
+int pss__strbuf_reserve(pss__strbuf *b, size_t extra)
 {
     if (b->failed)
         return -1;
@@ -35,50 +35,50 @@ int pss_strbuf_reserve(pss_strbuf *b, size_t extra)
     return 0;
 }
 
-void pss_strbuf_add(pss_strbuf *b, const char *s, size_t n)
+void pss__strbuf_add(pss__strbuf *b, const char *s, size_t n)
 {
-    if (pss_strbuf_reserve(b, n) != 0)
+    if (pss__strbuf_reserve(b, n) != 0)
         return;
     memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';
 }
 
-void pss_strbuf_puts(pss_strbuf *b, const char *s)
+void pss__strbuf_puts(pss__strbuf *b, const char *s)
 {
-    pss_strbuf_add(b, s, strlen(s));
+    pss__strbuf_add(b, s, strlen(s));
 }
 
-void pss_strbuf_vprintf(pss_strbuf *b, const char *fmt, va_list ap)
+void pss__strbuf_vprintf(pss__strbuf *b, const char *fmt, va_list ap)
 {
     va_list copy;
     va_copy(copy, ap);
     int n = vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
-    if (n < 0 || pss_strbuf_reserve(b, (size_t)n) != 0)
+    if (n < 0 || pss__strbuf_reserve(b, (size_t)n) != 0)
         return;
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }
 
-void pss_strbuf_printf(pss_strbuf *b, const char *fmt, ...)
+void pss__strbuf_printf(pss__strbuf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    pss_strbuf_vprintf(b, fmt, ap);
+    pss__strbuf_vprintf(b, fmt, ap);
     va_end(ap);
 }
 
-void pss_strbuf_pad_to(pss_strbuf *b, size_t width)
+void pss__strbuf_pad_to(pss__strbuf *b, size_t width)
 {
     size_t start = b->len;
     while (start > 0 && b->data[start - 1] != '\n')
         start--;
     while (b->len - start < width && !b->failed)
-        pss_strbuf_add(b, " ", 1);
+        pss__strbuf_add(b, " ", 1);
 }
 
-const char *pss_strbuf_str(const pss_strbuf *b)
+const char *pss__strbuf_str(const pss__strbuf *b)
 {
     return b->data ? b->data : "";
 }

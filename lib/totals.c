@@ -46,15 +46,15 @@ static const bucket_schema *schema_named(const char *name)
 
 /* Staged once per running total an order touches (six for a sale of three products): one
  * reservation and plain copies, not a buffer call per part. */
-int pss__bucket_key(pss_strbuf *buf, pss_bucket_type type, const char *a, const char *b,
+int pss__bucket_key(pss__strbuf *buf, pss_bucket_type type, const char *a, const char *b,
                     const char *c)
 {
     const char *parts[3] = {a ? a : "", b ? b : "", c ? c : ""};
     size_t lens[3], total = 1 + 3;
     for (int i = 0; i < 3; i++)
         total += lens[i] = strlen(parts[i]);
-    pss_strbuf_reset(buf);
-    if (pss_strbuf_reserve(buf, total))
+    pss__strbuf_reset(buf);
+    if (pss__strbuf_reserve(buf, total))
         return PSS_ENOMEM;
     char *p = buf->data;
     *p++ = (char)type;
@@ -81,10 +81,10 @@ void pss__bucket_free(pss_ctx *ctx, pss_bucket *b)
 
 void pss__buckets_free(pss_session *s)
 {
-    pss_map_entry *e;
-    for (size_t i = 0; pss_map_next(&s->buckets, &i, &e);)
+    pss__map_entry *e;
+    for (size_t i = 0; pss__map_next(&s->buckets, &i, &e);)
         pss__bucket_free(s->ctx, e->value);
-    pss_map_clear(&s->buckets);
+    pss__map_clear(&s->buckets);
 }
 
 static int dup_part(pss_ctx *ctx, char **dst, const char *src)
@@ -145,7 +145,7 @@ int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out)
 }
 
 static int bucket_encode(pss_ctx *ctx, const char *session_id, const pss_bucket_delta *d,
-                         pss_strbuf *buf)
+                         pss__strbuf *buf)
 {
     const bucket_schema *sc = schema_of(d->type);
     pss_jsonw w;
@@ -183,7 +183,7 @@ void pss__stage_deltas_free(pss_stage *st)
     PSS_FREE(st->s->ctx, st->deltas);
     st->deltas = NULL;
     st->n_deltas = st->cap_deltas = 0;
-    pss_map_clear(&st->delta_index);
+    pss__map_clear(&st->delta_index);
 }
 
 static int new_delta(pss_stage *st, const char *key, pss_bucket_type type, const char *a,
@@ -201,7 +201,7 @@ static int new_delta(pss_stage *st, const char *key, pss_bucket_type type, const
         delta_free(ctx, d);
         return pss__oom(ctx);
     }
-    if (pss_map_put(&st->delta_index, key, (void *)(uintptr_t)(st->n_deltas + 1))) {
+    if (pss__map_put(&st->delta_index, key, (void *)(uintptr_t)(st->n_deltas + 1))) {
         delta_free(ctx, d);
         return pss__oom(ctx);
     }
@@ -216,7 +216,7 @@ int pss__stage_bucket(pss_stage *st, pss_bucket_type type, const char *a, const 
     pss_ctx *ctx = st->s->ctx;
     if (pss__bucket_key(st->buf, type, a, b, c))
         return pss__oom(ctx);
-    uintptr_t at = (uintptr_t)pss_map_get(&st->delta_index, st->buf->data);
+    uintptr_t at = (uintptr_t)pss__map_get(&st->delta_index, st->buf->data);
     pss_bucket_delta *delta = NULL;
     if (at) {
         delta = &st->deltas[at - 1];
@@ -273,7 +273,7 @@ static int resolve_delta(pss_stage *st, pss_bucket_delta *d, const pss_bucket *b
 static int write_delta(pss_stage *st, pss_bucket_delta *d)
 {
     pss_ctx *ctx = st->s->ctx;
-    const pss_bucket *b = pss_map_get(&st->s->buckets, d->key);
+    const pss_bucket *b = pss__map_get(&st->s->buckets, d->key);
     if (!b && all_zero(d->d))
         return 0;
     if (b && all_zero(d->d) && !label_changed(b, d))
@@ -319,10 +319,10 @@ void pss__stage_install_deltas(pss_stage *st)
         pss_bucket_delta *d = &st->deltas[i];
         if (!d->rev)
             continue; /* not written: nothing changed */
-        pss_bucket *b = pss_map_get(&s->buckets, d->key);
+        pss_bucket *b = pss__map_get(&s->buckets, d->key);
         if (!b) {
             b = PSS_CALLOC(s->ctx, 1, sizeof *b);
-            if (!b || pss_map_put(&s->buckets, d->key, b)) {
+            if (!b || pss__map_put(&s->buckets, d->key, b)) {
                 PSS_FREE(s->ctx, b);
                 s->rev = 0; /* forces a reload */
                 continue;
@@ -361,13 +361,13 @@ int pss__bucket_view(pss_session *s, pss_stage *st, pss_bucket_view **out, size_
     pss_ctx *ctx = s->ctx;
     pss_bucket_view *items = NULL;
     size_t n = 0, cap = 0;
-    pss_map_entry *e;
+    pss__map_entry *e;
     int rc = 0;
-    for (size_t i = 0; !rc && pss_map_next(&s->buckets, &i, &e);) {
+    for (size_t i = 0; !rc && pss__map_next(&s->buckets, &i, &e);) {
         const pss_bucket *b = e->value;
         int64_t v[PSS_BUCKET_VALUES];
         memcpy(v, b->v, sizeof v);
-        uintptr_t at = st ? (uintptr_t)pss_map_get(&st->delta_index, e->key) : 0;
+        uintptr_t at = st ? (uintptr_t)pss__map_get(&st->delta_index, e->key) : 0;
         for (int k = 0; at && k < PSS_BUCKET_VALUES; k++)
             if (__builtin_add_overflow(v[k], st->deltas[at - 1].d[k], &v[k]))
                 rc = pss__fail(ctx, PSS_EOVERFLOW, "running total '%s' overflows", b->a);
@@ -376,7 +376,7 @@ int pss__bucket_view(pss_session *s, pss_stage *st, pss_bucket_view **out, size_
     }
     for (size_t i = 0; !rc && st && i < st->n_deltas; i++) {
         const pss_bucket_delta *d = &st->deltas[i];
-        if (!pss_map_get(&s->buckets, d->key))
+        if (!pss__map_get(&s->buckets, d->key))
             rc = view_push(ctx, &items, &n, &cap, d->type, d->a, d->b, d->c, d->label, d->d);
     }
     if (rc) {

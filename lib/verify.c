@@ -13,14 +13,14 @@
 int pss__movement_contrib_record(pss_stage *st, const pss_record *rec);
 
 typedef struct diff_report {
-    pss_strbuf text;
+    pss__strbuf text;
     int count;
 } diff_report;
 
 static void difference(diff_report *r, const char *what, int64_t stored, int64_t recomputed)
 {
     if (r->count++ < MAX_REPORTED)
-        pss_strbuf_printf(&r->text, "%s%s: stored %lld, recomputed %lld", r->count > 1 ? "; " : "",
+        pss__strbuf_printf(&r->text, "%s%s: stored %lld, recomputed %lld", r->count > 1 ? "; " : "",
                           what, (long long)stored, (long long)recomputed);
 }
 
@@ -47,7 +47,7 @@ static void compare_scalars(diff_report *r, const pss_session_core *stored,
     const int64_t *a = (const int64_t *)&stored->totals, *b = (const int64_t *)&fresh->totals;
     for (size_t i = 0; i < PSS_SCALAR_COUNT; i++)
         if (a[i] != b[i] && !(&a[i] == &stored->totals.volume && stored->volume_unknown))
-            difference(r, pss_scalar_names[i], a[i], b[i]);
+            difference(r, pss__scalar_names[i], a[i], b[i]);
     if (stored->n_drafts != fresh->n_drafts)
         difference(r, "draft orders", (int64_t)stored->n_drafts, (int64_t)fresh->n_drafts);
     for (size_t i = 0; i < fresh->n_drafts && stored->n_drafts == fresh->n_drafts; i++) {
@@ -67,10 +67,10 @@ static const char *const value_names[] = {"first value", "second value", "third 
  * every recomputed non-zero total must exist. */
 static void compare_buckets(diff_report *r, pss_session *s, pss_stage *st)
 {
-    pss_map_entry *e;
-    for (size_t i = 0; pss_map_next(&s->buckets, &i, &e);) {
+    pss__map_entry *e;
+    for (size_t i = 0; pss__map_next(&s->buckets, &i, &e);) {
         const pss_bucket *b = e->value;
-        uintptr_t at = (uintptr_t)pss_map_get(&st->delta_index, e->key);
+        uintptr_t at = (uintptr_t)pss__map_get(&st->delta_index, e->key);
         for (int k = 0; k < PSS_BUCKET_VALUES; k++) {
             int64_t fresh = at ? st->deltas[at - 1].d[k] : 0;
             if (b->v[k] != fresh) {
@@ -84,7 +84,7 @@ static void compare_buckets(diff_report *r, pss_session *s, pss_stage *st)
     for (size_t i = 0; i < st->n_deltas; i++) {
         const pss_bucket_delta *d = &st->deltas[i];
         bool nonzero = d->d[0] || d->d[1] || d->d[2];
-        if (nonzero && !pss_map_get(&s->buckets, d->key)) {
+        if (nonzero && !pss__map_get(&s->buckets, d->key)) {
             char what[PSS_NAME_MAX * 2 + 64];
             snprintf(what, sizeof what, "total %s/%s (missing)", d->a ? d->a : "",
                      d->b ? d->b : "");
@@ -122,7 +122,7 @@ int pss_session_verify(pss_session *s)
     pss_ctx *ctx = s->ctx;
     pss__clear(ctx);
     diff_report report = {{0}, 0};
-    pss_strbuf_init(&report.text, ctx->alloc);
+    pss__strbuf_init(&report.text, ctx->alloc);
     int rc = pss__txn_begin(ctx, false);
     if (!rc)
         rc = pss__txn_end(ctx, verify_txn(s, &report));
@@ -130,7 +130,7 @@ int pss_session_verify(pss_session *s)
         rc = pss__fail(ctx, PSS_EMISMATCH, "session %s: %d running total%s disagree%s with the "
                                            "stored orders: %s%s", s->core.name, report.count,
                        report.count == 1 ? "" : "s", report.count == 1 ? "s" : "",
-                       pss_strbuf_str(&report.text), report.count > MAX_REPORTED ? "; ..." : "");
-    pss_strbuf_free(&report.text);
+                       pss__strbuf_str(&report.text), report.count > MAX_REPORTED ? "; ..." : "");
+    pss__strbuf_free(&report.text);
     return rc;
 }

@@ -30,9 +30,9 @@ static void add_text(fix_text *t, const char *s)
 }
 
 /* The record text a handle would write: the handle's whole state. */
-static pss_strbuf enc;
+static pss__strbuf enc;
 
-static void add_encoded(fix_text *t, int rc, const pss_strbuf *b)
+static void add_encoded(fix_text *t, int rc, const pss__strbuf *b)
 {
     add_text(t, rc ? "(encode failed)" : b->data);
 }
@@ -45,8 +45,8 @@ static void fingerprint_session(fix_text *t, pss_session *s)
     char buf[128];
     snprintf(buf, sizeof buf, " rev=%llu refs=%d\n", (unsigned long long)s->rev, s->refs);
     add_text(t, buf);
-    pss_map_entry *e;
-    for (size_t i = 0; pss_map_next(&s->buckets, &i, &e);) {
+    pss__map_entry *e;
+    for (size_t i = 0; pss__map_next(&s->buckets, &i, &e);) {
         const pss_bucket *b = e->value;
         snprintf(buf, sizeof buf, "%s %lld %lld %lld rev=%llu\n", b->record_id, (long long)b->v[0],
                  (long long)b->v[1], (long long)b->v[2], (unsigned long long)b->rev);

@@ -67,8 +67,8 @@ static void integers(void)
 
 static void cursor(pss_ctx *ctx)
 {
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, NULL);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, NULL);
     pss_jsonc c;
     pss__jsonc_begin(&c, &buf);
     PSS_JSONC_LIT(&c, "{\"a\":[");
@@ -113,7 +113,7 @@ static void cursor(pss_ctx *ctx)
     pss__jsonc_begin(&c, &buf);
     CHECK_OK(ctx, pss__jsonc_finish(ctx, &c));
     CHECK_STR(buf.data, "");
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
 }
 
 static void *refuse_malloc(void *ud, size_t size)
@@ -138,8 +138,8 @@ static void out_of_memory(pss_ctx *ctx)
 {
     static const pss_allocator refusing = {PSS_ALLOCATOR_VERSION, refuse_malloc, refuse_realloc,
                                            plain_free, NULL};
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, &refusing);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, &refusing);
     pss_jsonc c;
     pss__jsonc_begin(&c, &buf);
     PSS_JSONC_LIT(&c, "{\"x\":");
@@ -147,7 +147,7 @@ static void out_of_memory(pss_ctx *ctx)
     pss__jsonc_str(&c, "text");
     PSS_JSONC_LIT(&c, "}");
     CHECK_RC(ctx, pss__jsonc_finish(ctx, &c), PSS_ENOMEM);
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
 }
 
 int main(void)

@@ -114,7 +114,7 @@ static void random_value(pss_jsonw *w, json_t *parent, const char *key, int dept
         json_array_append_new(parent, v);
 }
 
-static void same_as_jansson(pss_ctx *ctx, pss_strbuf *buf)
+static void same_as_jansson(pss_ctx *ctx, pss__strbuf *buf)
 {
     int mismatches = 0, unparsed = 0;
     for (int round = 0; round < 2000; round++) {
@@ -148,7 +148,7 @@ static void same_as_jansson(pss_ctx *ctx, pss_strbuf *buf)
     CHECK_I64(unparsed, 0);
 }
 
-static void exact_text(pss_ctx *ctx, pss_strbuf *buf)
+static void exact_text(pss_ctx *ctx, pss__strbuf *buf)
 {
     pss_jsonw w;
     pss__jsonw_begin(&w, buf);
@@ -172,7 +172,7 @@ static void exact_text(pss_ctx *ctx, pss_strbuf *buf)
     CHECK_I64(buf->len, strlen(buf->data));
 }
 
-static void misuse(pss_ctx *ctx, pss_strbuf *buf)
+static void misuse(pss_ctx *ctx, pss__strbuf *buf)
 {
     pss_jsonw w;
     pss__jsonw_begin(&w, buf);
@@ -228,8 +228,8 @@ static void out_of_memory(pss_ctx *ctx)
 {
     static const pss_allocator limited = {PSS_ALLOCATOR_VERSION, limited_malloc, limited_realloc,
                                           limited_free, NULL};
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, &limited);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, &limited);
     alloc_limit = 64;
     pss_jsonw w;
     pss__jsonw_begin(&w, &buf);
@@ -240,20 +240,20 @@ static void out_of_memory(pss_ctx *ctx)
     pss__jsonw_begin(&w, &buf);
     CHECK_I64(pss__jsonw_finish(ctx, &w), 0);
     CHECK_STR(buf.data, "{\"v\":1}");
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
 }
 
 int main(void)
 {
     pss_ctx *ctx = NULL;
     CHECK_I64(pss_ctx_new(&ctx, NULL), 0);
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, NULL);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, NULL);
     exact_text(ctx, &buf);
     same_as_jansson(ctx, &buf);
     misuse(ctx, &buf);
     out_of_memory(ctx);
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
     pss_ctx_free(ctx);
     return check_done();
 }

@@ -608,12 +608,12 @@ static void order_record_text(void)
     pss_record rec = {"order", id, pss_session_id(session), 1, v1, strlen(v1)};
     pss_order_data *d = NULL;
     CHECK_OK(ctx, pss__order_decode(ctx, &rec, &d));
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, NULL);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, NULL);
     CHECK_OK(ctx, pss__order_encode(ctx, d, &buf));
     CHECK_SAME_TEXT(buf.data, expected);
     pss__order_data_free(ctx, d);
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
     stop();
 }
 
@@ -651,11 +651,11 @@ static void tax_table_overrides(void)
         CHECK_I64(d->lines[0].discount_ppm, 0);
         CHECK_I64(d->invoiced, 0);
         CHECK_I64(d->rounding, 0);
-        pss_strbuf buf;
-        pss_strbuf_init(&buf, NULL);
+        pss__strbuf buf;
+        pss__strbuf_init(&buf, NULL);
         CHECK_OK(ctx, pss__order_encode(ctx, d, &buf));
         CHECK_SAME_TEXT(buf.data, text);
-        pss_strbuf_free(&buf);
+        pss__strbuf_free(&buf);
         pss__order_data_free(ctx, d);
     }
     /* VAT20 has no table entry and no rate of its own */
@@ -760,10 +760,10 @@ static void memory_does_not_grow(void)
         in.n_payments = 1;
         CHECK_RC(ctx, pss_session_submit(session, &FIX_ALICE, &in, NULL), 0);
         if (i == 0)
-            after_first = pss_map_count(&session->buckets);
+            after_first = pss__map_count(&session->buckets);
     }
     CHECK_I64(after_first, 9); /* Cash; 3 sales groups; 2 taxes; 3 products */
-    CHECK_I64(pss_map_count(&session->buckets), after_first);
+    CHECK_I64(pss__map_count(&session->buckets), after_first);
     CHECK_I64(session->core.n_drafts, 0);
     CHECK_I64(session->core.totals.orders, 300);
     stop();

@@ -37,7 +37,7 @@ static const pss_allocator counting = {PSS_ALLOCATOR_VERSION, counting_malloc, c
 
 static void copies_share_a_chunk(void)
 {
-    pss_pool pool = {NULL};
+    pss__pool pool = {NULL};
     allocations = 0;
     char *names[30];
     for (int i = 0; i < 30; i++)
@@ -56,7 +56,7 @@ static void copies_share_a_chunk(void)
 
 static void big_requests_get_their_own_chunk(void)
 {
-    pss_pool pool = {NULL};
+    pss__pool pool = {NULL};
     allocations = 0;
     char big[5000];
     memset(big, 'x', sizeof big - 1);
@@ -73,7 +73,7 @@ static void big_requests_get_their_own_chunk(void)
 
 static void out_of_memory(void)
 {
-    pss_pool pool = {NULL};
+    pss__pool pool = {NULL};
     allocations = 0;
     limit = 0;
     CHECK(pss__pool_strdup(&counting, &pool, "name") == NULL);

@@ -36,8 +36,8 @@ static void roundtrip(const pss_chain *ch)
     pss_ctx *ctx = fz_ctx(store);
     pss_chain w = *ch, again;
     w.rev = 0;
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, NULL);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, NULL);
     int rc = pss__txn_begin(ctx, true);
     if (!rc)
         rc = pss__txn_end(ctx, pss__chain_write(ctx, &w, &buf));
@@ -48,7 +48,7 @@ static void roundtrip(const pss_chain *ch)
                  again.last_closing_cash == ch->last_closing_cash &&
                  strcmp(again.last_session, ch->last_session) == 0,
              "config_state does not read back as written (%d)", rc);
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
     pss_ctx_free(ctx);
     pss_storage_free(store);
 }

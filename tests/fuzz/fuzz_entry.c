@@ -45,8 +45,8 @@ static void rewrite(const pss_entry *e)
     if (pss_memstore_new(&store) != 0)
         abort();
     pss_ctx *ctx = fz_ctx(store);
-    pss_strbuf buf;
-    pss_strbuf_init(&buf, NULL);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, NULL);
     int rc = pss__txn_begin(ctx, true);
     if (!rc)
         rc = pss__txn_end(ctx, pss__entry_put(ctx, e, &buf));
@@ -63,7 +63,7 @@ static void rewrite(const pss_entry *e)
     free(a);
     free(b);
     pss_entry_free(again);
-    pss_strbuf_free(&buf);
+    pss__strbuf_free(&buf);
     pss_ctx_free(ctx);
     pss_storage_free(store);
 }

@@ -64,24 +64,24 @@ static void check_data(const pss_order_data *d)
 /* encode(d) decodes, and encoding that gives the same text again. */
 static void roundtrip(pss_ctx *ctx, const pss_order_data *d)
 {
-    pss_strbuf a, b;
-    pss_strbuf_init(&a, NULL);
-    pss_strbuf_init(&b, NULL);
+    pss__strbuf a, b;
+    pss__strbuf_init(&a, NULL);
+    pss__strbuf_init(&b, NULL);
     pss_order_data *again = NULL;
     FZ_CHECK(pss__order_encode(ctx, d, &a) == 0, "pss__order_encode failed");
-    pss_record rec = {"order", d->id, d->session_id, 1, pss_strbuf_str(&a), a.len};
+    pss_record rec = {"order", d->id, d->session_id, 1, pss__strbuf_str(&a), a.len};
     int rc = pss__order_decode(ctx, &rec, &again);
     FZ_CHECK(rc == 0, "an encoded order does not decode: %s (%s)", pss_ctx_errmsg(ctx),
-             pss_strbuf_str(&a));
+             pss__strbuf_str(&a));
     if (!rc) {
         FZ_CHECK(pss__order_encode(ctx, again, &b) == 0, "pss__order_encode failed");
-        FZ_CHECK(strcmp(pss_strbuf_str(&a), pss_strbuf_str(&b)) == 0,
-                 "order encode/decode is not stable:\n%s\n%s", pss_strbuf_str(&a),
-                 pss_strbuf_str(&b));
+        FZ_CHECK(strcmp(pss__strbuf_str(&a), pss__strbuf_str(&b)) == 0,
+                 "order encode/decode is not stable:\n%s\n%s", pss__strbuf_str(&a),
+                 pss__strbuf_str(&b));
     }
     pss__order_data_free(ctx, again);
-    pss_strbuf_free(&a);
-    pss_strbuf_free(&b);
+    pss__strbuf_free(&a);
+    pss__strbuf_free(&b);
 }
 
 static int direct(const char *payload, size_t len, const char *id)

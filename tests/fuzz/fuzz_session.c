@@ -39,7 +39,7 @@ static void check_core(const pss_session_core *c)
     const int64_t *t = (const int64_t *)&c->totals;
     for (size_t i = 0; i < PSS_SCALAR_COUNT; i++) {
         char what[64];
-        snprintf(what, sizeof what, "session totals.%s", pss_scalar_names[i]);
+        snprintf(what, sizeof what, "session totals.%s", pss__scalar_names[i]);
         fz_volume(what, t[i]);
     }
     fz_range("session totals.orders", c->totals.orders, 0, PSS_SESSION_VOLUME_MAX);
@@ -63,23 +63,23 @@ static int decode(pss_ctx *ctx, const char *payload, size_t len, const char *id,
 
 static void roundtrip(pss_ctx *ctx, const pss_session_core *c)
 {
-    pss_strbuf a, b;
-    pss_strbuf_init(&a, NULL);
-    pss_strbuf_init(&b, NULL);
+    pss__strbuf a, b;
+    pss__strbuf_init(&a, NULL);
+    pss__strbuf_init(&b, NULL);
     pss_session_core again;
     FZ_CHECK(pss__core_encode(ctx, c, &a) == 0, "pss__core_encode failed");
-    int rc = decode(ctx, pss_strbuf_str(&a), a.len, c->id, &again);
+    int rc = decode(ctx, pss__strbuf_str(&a), a.len, c->id, &again);
     FZ_CHECK(rc == 0, "an encoded session does not decode: %s (%s)", pss_ctx_errmsg(ctx),
-             pss_strbuf_str(&a));
+             pss__strbuf_str(&a));
     if (!rc) {
         FZ_CHECK(pss__core_encode(ctx, &again, &b) == 0, "pss__core_encode failed");
-        FZ_CHECK(strcmp(pss_strbuf_str(&a), pss_strbuf_str(&b)) == 0,
-                 "session encode/decode is not stable:\n%s\n%s", pss_strbuf_str(&a),
-                 pss_strbuf_str(&b));
+        FZ_CHECK(strcmp(pss__strbuf_str(&a), pss__strbuf_str(&b)) == 0,
+                 "session encode/decode is not stable:\n%s\n%s", pss__strbuf_str(&a),
+                 pss__strbuf_str(&b));
         pss__core_free(ctx, &again);
     }
-    pss_strbuf_free(&a);
-    pss_strbuf_free(&b);
+    pss__strbuf_free(&a);
+    pss__strbuf_free(&b);
 }
 
 static int direct(const char *payload, size_t len, const char *id)
