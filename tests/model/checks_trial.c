@@ -49,6 +49,13 @@ static int pick(driver *d, trial *t)
     if (f.expected_cash + t->diff > M_AMAX)
         t->diff = M_AMAX - f.expected_cash;   /* nor be counted beyond the bound */
     int beyond = (t->diff < 0 ? -t->diff : t->diff) > s->cfg.max_diff;
+    if (!s->cfg.cash_control && !s->rescue && s->count.has)
+        /* without cash control the trial does not count: the last count's methods stand */
+        for (int i = 0; i < s->count.n; i++) {
+            const m_mfig *mf = &f.m[s->count.method[i]];
+            int64_t md = s->count.amount[i] - (mf->amount - mf->change);
+            beyond |= (md < 0 ? -md : md) > s->cfg.max_diff;
+        }
     t->closer = beyond && s->cfg.override_role == R_ADMIN ? &ADA_A : &MIA_A;
     return 0;
 }
@@ -97,8 +104,8 @@ static void trial_entry(driver *d, const trial *t, m_entry *e)
     int64_t counted = f.expected_cash;
     if (t->force && t->given != M_UNSET)
         counted = t->given;
-    else if (t->force && s->count.has && !s->rescue)
-        counted = s->count.cash;
+    else if (t->force && s->count.has && !s->rescue && s->count.cash != M_UNSET)
+        counted = s->count.cash;   /* a count that left the cash out: the expected cash */
     m_session *ms = &d->m->s[t->si];
     m_count saved = ms->count;
     if (!t->force && s->cfg.cash_control && !s->rescue) {

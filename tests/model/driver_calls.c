@@ -80,6 +80,7 @@ static int call_session(driver *d, op *o)
     if (o->bad_version)
         oi.version = 99;
     oi.counted_cash = o->amount;
+    oi.note = cv_str(&o->note);
     switch (o->kind) {
     case OP_START_OPENING:
         return pss_session_start_opening(s, ap);
@@ -102,6 +103,7 @@ static int call_count(driver *d, op *o)
     pss_denomination_count dn[G_MAXCD];
     pss_method_count mc[G_MAXCM];
     cv_count(&o->count, &c, dn, mc);
+    c.note = cv_str(&o->note);
     if (o->bad_version)
         c.version = 99;
     pss_actor a;
@@ -111,7 +113,7 @@ static int call_count(driver *d, op *o)
 static int call_close(driver *d, op *o)
 {
     pss_close_input in = PSS_CLOSE_INPUT_INIT;
-    in.note = "closing note ✓";
+    in.note = cv_str(&o->note);
     if (o->bad_version)
         in.version = 99;
     pss_actor a;

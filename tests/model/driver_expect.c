@@ -69,13 +69,13 @@ static void expect_session(driver *d, op *o, m_expect *ex)
                          &o->str, ex);
         break;
     case OP_START_OPENING: m_start_opening(m, s, &o->actor, ex); break;
-    case OP_OPEN: m_open(m, s, &o->actor, o->amount, ex); break;
+    case OP_OPEN: m_open(m, s, &o->actor, o->amount, &o->note, ex); break;
     case OP_TAKE_OVER: m_take_over(m, s, &o->actor, ex); break;
     case OP_HEARTBEAT: m_heartbeat(m, s, &o->actor, ex); break;
     case OP_START_CLOSING: m_start_closing(m, s, &o->actor, ex); break;
     case OP_REOPEN: m_reopen(m, s, &o->actor, &o->str, ex); break;
-    case OP_COUNT: m_do_count(m, s, &o->actor, &o->count, ex); break;
-    case OP_CLOSE: m_close(m, s, &o->actor, ex); break;
+    case OP_COUNT: m_do_count(m, s, &o->actor, &o->count, &o->note, ex); break;
+    case OP_CLOSE: m_close(m, s, &o->actor, o->null_input ? NULL : &o->note, ex); break;
     case OP_FORCE_CLOSE:
         m_force_close(m, s, &o->actor, &o->str, o->flag, o->amount, ex);
         break;

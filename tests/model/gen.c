@@ -100,8 +100,11 @@ static void malformed_actor(gen *g, op *o)
 {
     static const char *const what[] = {"actor NULL", "actor user NULL", "actor user not UTF-8",
                                        "actor user with a control character", "actor version 2",
-                                       "actor role 7", "actor user empty"};
-    int k = (int)prng_below(&g->r, 7);
+                                       "actor role 7", "actor user empty",
+                                       "actor user with a C1 control",
+                                       "actor device with a C1 control",
+                                       "actor device not UTF-8"};
+    int k = (int)prng_below(&g->r, 10);
     snprintf(o->fault, sizeof o->fault, "%s", what[k]);
     switch (k) {
     case 0: o->actor.null = 1; break;
@@ -110,6 +113,9 @@ static void malformed_actor(gen *g, op *o)
     case 3: g_str_set(&o->actor.user, "ann\n"); break;
     case 4: o->actor.version = 2; break;
     case 5: o->actor.role = 7; break;
+    case 7: g_str_set(&o->actor.user, "ann\xc2\x85"); break;
+    case 8: g_str_set(&o->actor.device, "till-\xc2\x9c" "1"); break;
+    case 9: g_str_set(&o->actor.device, "till-\xe2\x28\xa1"); break;
     default: g_str_set(&o->actor.user, ""); break;
     }
 }
@@ -208,14 +214,15 @@ void gen_good_account(gen *g, char *out, size_t size, const char *root)
                                         "VAT-10%", "Ærø", "日本", "a.b", "x=y", "@home",
                                         "411000", "Cash", "Bank", "Petty cash",
                                         "Fonds 1 * 2", "Bank ; not", "EUR 10",
-                                        "Kasse\xc2\xa0" "Nord", "Ventes\xe3\x80\x80" "Est",
-                                        "Till \xc2\xa0" "2"};
+                                        /* not spaces (Cf, Zl): hledger reads them as given */
+                                        "Kasse\xe2\x80\x8b" "Nord", "Ventes\xe2\x81\xa0" "Est",
+                                        "Till\xc2\xad" "2", "Zeile\xe2\x80\xa8" "Neu"};
     int n = 1 + (int)prng_below(&g->r, 2);
     snprintf(out, size, "%s", root);
     for (int i = 0; i < n; i++) {
         size_t len = strlen(out);
-        /* the names with other spaces than U+0020 (U+00A0, U+3000) only in some seeds */
-        const char *p = parts[prng_below(&g->r, g->exotic ? 21 : 18)];
+        /* the names with zero-width and other format characters only in some seeds */
+        const char *p = parts[prng_below(&g->r, g->exotic ? 22 : 18)];
         if (strchr(p, ';'))
             p = "Bank";  /* a ';' is refused: keep the name good */
         snprintf(out + len, size - len, ":%s", p);
@@ -240,9 +247,17 @@ void gen_bad_account(gen *g, char *out, size_t size)
                                       "Assets;Semi", "(Assets:Virtual)", "[Assets:Virtual]",
                                       "*Assets:Star", "!Assets:Bang", "Assets:\x01Ctl",
                                       "Assets:Del\x7f", "Assets:C1\xc2\x85", "Assets:\xff",
-                                      "Assets:Tab\there"};
-    int c = (int)prng_below(&g->r, 15);
-    if (c < 14) {
+                                      "Assets:Tab\there",
+                                      /* concepts.md, "Accounts": no space but U+0020 */
+                                      "Assets:Kasse\xc2\xa0" "Nord", "Assets:Ogham\xe1\x9a\x80" "x",
+                                      "Assets:En\xe2\x80\x80" "quad", "Assets:Four\xe2\x80\x85" "em",
+                                      "Assets:Hair\xe2\x80\x8a" "sp", "Assets:Narrow\xe2\x80\xaf" "nb",
+                                      "Assets:Math\xe2\x81\x9f" "sp", "Assets:Ventes\xe3\x80\x80" "Est",
+                                      "Assets:Till \xc2\xa0" "2", "Assets:C1\xc2\x80" "start",
+                                      "Assets:C1\xc2\x9f" "end"};
+    int n_bad = (int)(sizeof bad / sizeof bad[0]);
+    int c = (int)prng_below(&g->r, (uint64_t)n_bad + 1);
+    if (c < n_bad) {
         snprintf(out, size, "%s", bad[c]);
         return;
     }

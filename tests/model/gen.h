@@ -21,7 +21,7 @@ typedef struct gen {
     prng r;
     model *m;
     int huge;                /* amounts near the bounds */
-    int exotic;              /* account names with no-break and ideographic spaces */
+    int exotic;              /* account names with zero-width and format characters */
     int fault_pct;           /* chance of injecting a fault */
     gen_product prod[GEN_NPROD];
     m_config kept[M_MAXCFG]; /* the config each register's kept handle holds */
@@ -61,6 +61,7 @@ void gen_config_form(gen *g, op *o);
 void gen_create(gen *g, op *o);
 void gen_session_op(gen *g, op *o, int kind);
 void gen_count(gen *g, op *o);
+int gen_plain_count(const gen *g, int si);
 void gen_close(gen *g, op *o);
 void gen_force_close(gen *g, op *o);
 void gen_cash_move(gen *g, op *o);

@@ -241,11 +241,15 @@ void gen_config_update(gen *g, op *o)
 
 static void form_fault(gen *g, m_config *c, op *o)
 {
-    int k = (int)prng_below(&g->r, 12);
+    int k = (int)prng_below(&g->r, 19);
     const char *what[] = {"exponent 5", "exponent -1", "currency lower-case", "currency EURO",
                           "max_difference -1", "max_difference beyond the bound",
                           "bad config account", "second cash method", "duplicate method",
-                          "bad method account", "tax rate beyond 10^7", "bad denomination"};
+                          "bad method account", "tax rate beyond 10^7", "bad denomination",
+                          "config name with a C1 control", "config code with a control",
+                          "method name with a C1 control", "tax code with a C1 control",
+                          "tax name with a C1 control", "category name with a C1 control",
+                          "bad tax or category account"};
     snprintf(o->fault, sizeof o->fault, "%s", what[k]);
     switch (k) {
     case 0: c->exponent = 5; break;
@@ -270,7 +274,29 @@ static void form_fault(gen *g, m_config *c, op *o)
             snprintf(o->fault, sizeof o->fault, "bad method account \"%.90s\"", esc); }
             break;
     case 10: c->t[0].rate = prng_chance(&g->r, 50) ? 10000001 : -1; break;
-    default: c->d[c->nd++] = prng_chance(&g->r, 50) ? 0 : c->d[0]; break;
+    case 11: c->d[c->nd++] = prng_chance(&g->r, 50) ? 0 : c->d[0]; break;
+    case 12: snprintf(c->name, sizeof c->name, "Register\xc2\x85" "2"); break;
+    case 13: snprintf(c->code, sizeof c->code, prng_chance(&g->r, 50) ? "R1\x1b" : "R1\xc2\x9f"); break;
+    case 14: add_method(g, c, "Card\xc2\x9b", MK_CARD, 0); break;
+    case 15: snprintf(c->t[c->nt - 1].code, G_SHORT, "T\xc2\x80"); break;
+    case 16: snprintf(c->t[c->nt - 1].name, G_SHORT, "Tax\xc2\x8d"); break;
+    case 17: if (c->nc < M_MAXC) {
+                 m_cat *k2 = &c->c[c->nc++];
+                 snprintf(k2->name, sizeof k2->name, "misc\xc2\x90");
+                 snprintf(k2->account, sizeof k2->account, "Income:Misc");
+             } else {
+                 snprintf(c->c[0].name, sizeof c->c[0].name, "food\xc2\x90");
+             } break;
+    default: {
+        char *a = c->nc && prng_chance(&g->r, 40) ? c->c[prng_below(&g->r, (uint64_t)c->nc)].account
+                                                  : c->t[prng_below(&g->r, (uint64_t)c->nt)].account;
+        gen_bad_account(g, a, M_ACC);
+        if (!a[0])
+            strcpy(a, "[virtual]");   /* "": a tax account taken as missing (README) */
+        char esc[128];
+        gen_escape(a, esc, sizeof esc);
+        snprintf(o->fault, sizeof o->fault, "bad tax or category account \"%.90s\"", esc); }
+        break;
     }
 }
 

@@ -101,7 +101,11 @@ const char *gen_line_fault(gen *g, const m_session *s, g_line *l)
 {
     int k = (int)prng_below(&g->r, 14);
     switch (k) {
-    case 12: g_str_set(&l->name, "tab\there"); return "line name with a control character";
+    case 12: if (prng_chance(&g->r, 50)) {
+                 g_str_set(&l->name, "csi\xc2\x9b" "2J");
+                 return "line name with a C1 control";
+             }
+             g_str_set(&l->name, "tab\there"); return "line name with a control character";
     case 13: g_str_set(&l->product, "P-\xc2\x9b"); return "line product with a C1 control";
     case 0: g_str_set(&l->product, NULL); return "line product NULL";
     case 1: g_str_set(&l->product, "P-\xc3("); return "line product not UTF-8";
@@ -187,8 +191,9 @@ const char *gen_order_fault(gen *g, const m_session *s, g_order *in)
     int k = (int)prng_below(&g->r, 6);
     if (k == 0) {
         if (prng_chance(&g->r, 30)) {
-            g_str_set(&in->note, "note\r\nwith a control");
-            return "order note with a control character";
+            int c1 = prng_chance(&g->r, 50);
+            g_str_set(&in->note, c1 ? "note\xc2\x8awith a C1 control" : "note\r\nwith a control");
+            return c1 ? "order note with a C1 control" : "order note with a control character";
         }
         g_str_set(&in->id, "not-a-uuid");
         return "order id malformed";

@@ -141,6 +141,30 @@ static void dispatch(gen *g, op *o, int kind)
     }
 }
 
+/* Whether the actor of o may come without a device (common.h: "NULL means any device") with
+ * an outcome the docs define: calls no lease plays a part in (configs, role none, a manager
+ * or admin supervising a session it is not responsible for, reopen, force close) and calls
+ * refused because the actor is not the responsible user (EACCESS comes before the lease).
+ * Not: creating, taking over or operating as the responsible user (the actor's device
+ * becomes the lease holder), nor late orders (the submitter may hold the open session). */
+static int device_free(const gen *g, const op *o)
+{
+    if (o->actor.null || o->actor.user.null || o->actor.version != 1 || o->actor.role < R_NONE ||
+        o->actor.role > R_ADMIN || o->kind == OP_NULL_HANDLE)
+        return 0;
+    if (o->kind == OP_CONFIG_SAVE || o->kind == OP_CONFIG_UPDATE)
+        return 1;
+    if (o->session < 0 || o->kind == OP_CREATE || o->kind == OP_TAKE_OVER ||
+        o->kind == OP_RESUME || o->kind == OP_CLOCK || o->kind == OP_CONFIG_FORM)
+        return 0;
+    const m_session *s = &g->m->s[o->session];
+    if ((o->kind == OP_SUBMIT || o->kind == OP_BATCH) && s->state == SS_CLOSED)
+        return o->actor.role == R_NONE;
+    if (o->actor.role == R_NONE)
+        return 1;
+    return strcmp(o->actor.user.s, s->user) != 0;
+}
+
 void gen_next(gen *g, op *o)
 {
     memset(o, 0, sizeof *o);
@@ -148,6 +172,7 @@ void gen_next(gen *g, op *o)
     o->session = o->order = -1;
     o->index = -1;
     o->amount = M_UNSET;
+    g_str_set(&o->note, NULL);
     census c;
     take_census(g, &c);
     int w[OP_N];
@@ -159,6 +184,11 @@ void gen_next(gen *g, op *o)
         o->clock_ms = prng_range(&g->r, 1, 90) * 1000 + 3;
     if (o->ctx < 0 && prng_chance(&g->r, 15))
         o->ctx = (int)prng_below(&g->r, 2);
+    if (prng_chance(&g->r, 8) && device_free(g, o)) {
+        g_str_set(&o->actor.device, NULL);
+        if (!o->fault[0])
+            snprintf(o->fault, sizeof o->fault, "actor without a device");
+    }
 }
 
 /* The handles a host keeps: after a save, the saved handle is the kept one. */

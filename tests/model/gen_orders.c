@@ -171,7 +171,8 @@ static void pay_fault(gen *g, op *o, const m_order *d)
     case 1: o->pay.amount = 0; break;
     case 2: o->pay.amount = gen_absurd(g, m_is_refund(d) ? -1 : 1); break;
     case 3: o->pay.amount = -o->pay.amount; break;
-    case 4: g_str_set(&o->pay.reference, prng_chance(&g->r, 50) ? "ref\xed\xa0\x80" : "ref\x1b[0m");
+    case 4: { static const char *const refs[] = {"ref\xed\xa0\x80", "ref\x1b[0m", "ref\xc2\x84"};
+            g_str_set(&o->pay.reference, refs[prng_below(&g->r, 3)]); }
             break;
     case 5: o->null_input = 1; break;
     default: o->bad_version = BV_PAYMENT; break;
@@ -232,8 +233,12 @@ void gen_payment_state(gen *g, op *o, int kind)
     const m_session *s = &g->m->s[d->session];
     o->session = d->session;
     o->index = m_pending_index(d);
-    /* a done payment is voided only when none is pending (README, ambiguities) */
-    if (o->index < 0 && kind == OP_VOID)
+    /* a done payment is voided also while another is pending (order.h: "PENDING or DONE ->
+     * VOIDED, on a DRAFT order"), but not while the pending one settles the order with a
+     * rounding: what becomes of that rounding is not documented (README, ambiguities) */
+    int pend = o->index;
+    int done_ok = pend < 0 || !d->p[pend].settling || d->rounding == 0;
+    if (kind == OP_VOID && done_ok && (pend < 0 || prng_chance(&g->r, 35)))
         for (int k = 0; k < d->np; k++)
             if (d->p[k].state == PS_DONE)
                 o->index = k;
@@ -248,8 +253,8 @@ void gen_payment_state(gen *g, op *o, int kind)
         set_fault(o, "a payment that does not exist");
     } else if (k == 1 && d->np > 1) {
         o->index = (int64_t)prng_below(&g->r, (uint64_t)d->np);
-        if (kind == OP_VOID && d->p[o->index].state == PS_DONE && m_pending_index(d) >= 0)
-            o->index = m_pending_index(d);   /* README: no done payment voided beside a pending one */
+        if (kind == OP_VOID && d->p[o->index].state == PS_DONE && !done_ok)
+            o->index = pend;   /* README: not beside a pending one that fixed a rounding */
         set_fault(o, "maybe a payment in another state");
     } else {
         gen_fault_actor(g, o, s, RULE_SUPERVISE);
@@ -408,8 +413,8 @@ static void submit_content(gen *g, op *o, const m_session *s, g_order *in, int a
 {
     int k = (int)prng_below(&g->r, 20), dup = submitted_order(g);
     int st = g->m->s[o->session].state;
-    if (st != SS_PROGRESS && st != SS_CLOSED)
-        dup = -1;   /* README: a batch mixing recorded and new orders to a non-trading session */
+    if (st != SS_PROGRESS && st != SS_CLOSED && k >= 3 && k < 8)
+        k = prng_chance(&g->r, 50) ? 0 : 3;  /* recorded orders to a session that does not trade */
     if (k < 3 && dup >= 0) {
         *in = g->m->o[dup].input;
         return;

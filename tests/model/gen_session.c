@@ -73,6 +73,22 @@ void gen_create(gen *g, op *o)
     }
 }
 
+/* The note of an opening, a count or a close: none, a plain one, or now and then (with
+ * `allow_fault`) one holding a control character (concepts.md: no text the host gives may
+ * hold one). */
+static void gen_note(gen *g, op *o, const char *plain, int allow_fault)
+{
+    g_str_set(&o->note, prng_chance(&g->r, 40) ? NULL : plain);
+    if (!allow_fault || o->fault[0] || !prng_chance(&g->r, 4))
+        return;
+    static const char *const bad[] = {"note\x07" "bell", "note\xc2\x8e" "c1", "note \xe0\x80\xaf"};
+    static const char *const what[] = {"note with a control character", "note with a C1 control",
+                                       "note not UTF-8"};
+    int k = (int)prng_below(&g->r, 3);
+    g_str_set(&o->note, bad[k]);
+    set_fault(o, what[k]);
+}
+
 static unsigned kind_states(int kind)
 {
     switch (kind) {
@@ -112,11 +128,26 @@ static void open_count(gen *g, op *o, const m_session *s)
         if (prng_chance(&g->r, 10))
             o->amount = gen_scale(g, s, prng_range(&g->r, 0, 30000));
     }
+    if (!s->cfg.cash_control && prng_chance(&g->r, 15)) {
+        /* session.h: "PSS_UNSET without (then the expected cash is taken)": given the
+         * expected cash itself, every reading opens with it (README, readings); a negative
+         * count is refused whatever the config ("PSS_EINVAL (..., negative)", the bounds) */
+        if (!prng_chance(&g->r, 4)) {
+            if (s->open_exp < 0 || s->open_exp > M_AMAX)
+                return;
+            o->amount = s->open_exp;
+            set_fault(o, "opening count without cash control");
+        } else {
+            o->amount = prng_chance(&g->r, 50) ? -1 : -gen_absurd(g, 1);
+            set_fault(o, "opening count negative without cash control");
+        }
+        return;
+    }
     if (!faulty(g) || prng_chance(&g->r, 50))
         return;
     int k = (int)prng_below(&g->r, 5);
     if (!s->cfg.cash_control) {
-        return; /* a count without cash control is off the contract (README: ambiguities) */
+        return; /* other counts without cash control are not documented (README) */
     } else if (k == 0) {
         o->amount = M_UNSET;
         set_fault(o, "opening count missing with cash control");
@@ -135,29 +166,42 @@ static void open_count(gen *g, op *o, const m_session *s)
     }
 }
 
-static int take_over_actor(gen *g, const m_session *s)
+/* Anyone of the cast who may try: managers, cashiers on other devices, and now and then
+ * another cashier on the device that holds the lease (concepts.md: "a cashier only once the
+ * lease has expired, else PSS_ELOCKED"). Not the holder itself: concepts.md refuses it,
+ * session.h ("another cashier only once the lease has expired") would not (README). */
+static int take_over_actor(gen *g, op *o, const m_session *s)
 {
     static const int who[] = {MIA, KIM, BOB, ANN, ANN9, SYNC};
+    if (s->device[0] && prng_chance(&g->r, 12)) {
+        gen_actor(&o->actor, BOB);
+        g_str_set(&o->actor.user, strcmp(s->user, "bob") == 0 ? "ann" : "bob");
+        g_str_set(&o->actor.device, s->device);
+        snprintf(o->fault, sizeof o->fault, "take over by a cashier on the leasing device");
+        return -2;
+    }
     for (int tries = 0; tries < 10; tries++) {
         int w = who[prng_below(&g->r, 6)];
         const g_actor *a = gen_cast(w);
         if (strcmp(a->device.s, s->device) != 0)
             return w;
     }
-    return MIA;
+    return strcmp(s->device, "office") == 0 ? KIM : MIA;
 }
 
 static void session_actor(gen *g, op *o, const m_session *s, int kind)
 {
     int rule = kind_rule(kind), who;
-    if (rule == RULE_TAKE_OVER)
-        who = take_over_actor(g, s);
-    else if (rule == RULE_MANAGER)
+    if (rule == RULE_TAKE_OVER) {
+        if ((who = take_over_actor(g, o, s)) == -2)
+            return;   /* the actor is made up */
+    } else if (rule == RULE_MANAGER) {
         who = prng_chance(&g->r, 50) ? MIA : prng_chance(&g->r, 50) ? KIM : ADA;
-    else if (rule == RULE_OPERATE)
+    } else if (rule == RULE_OPERATE) {
         who = gen_operator(g, s);
-    else
+    } else {
         who = gen_supervisor(g, s);
+    }
     gen_actor(&o->actor, who < 0 ? MIA : who);
     if (!o->fault[0] && faulty(g) && prng_chance(&g->r, 40))
         gen_fault_actor(g, o, s, rule);
@@ -180,8 +224,10 @@ void gen_session_op(gen *g, op *o, int kind)
         o->ctx = (int)prng_below(&g->r, 2);
         return;
     }
-    if (kind == OP_OPEN)
+    if (kind == OP_OPEN) {
         open_count(g, o, s);
+        gen_note(g, o, "float counted ✓", !o->null_input && !o->bad_version);
+    }
     if (kind == OP_REOPEN)
         gen_reason(g, &o->str, !o->fault[0], o);
     session_actor(g, o, s, kind);
@@ -235,6 +281,10 @@ static void count_fault(gen *g, op *o, const m_session *s)
 {
     g_count *c = &o->count;
     int k = (int)prng_below(&g->r, 9);
+    if (k == 1 && !s->cfg.cash_control)
+        k = 0;   /* neither is no fault without cash control (close.h) */
+    if (!s->cfg.nd && (k == 0 || k == 3 || k == 6))
+        k = 4;   /* the config has no denominations to misuse */
     static const char *const what[] = {"count: total and denominations", "count: neither",
                                        "count: unknown denomination", "count: negative count",
                                        "count: unknown method", "count: the cash method",
@@ -262,15 +312,87 @@ static void count_fault(gen *g, op *o, const m_session *s)
     }
 }
 
+/* Whether a draft of session si holds a done payment of the cash method (a force close would
+ * void it, which moves the expected cash). */
+static int draft_cash_done(const gen *g, int si)
+{
+    const m_session *s = &g->m->s[si];
+    int cash = m_cash_method(&s->cfg);
+    for (int i = 0; i < g->m->no; i++) {
+        const m_order *d = &g->m->o[i];
+        if (d->session != si || d->state != OS_DRAFT)
+            continue;
+        for (int k = 0; k < d->np; k++)
+            if (d->p[k].state == PS_DONE && d->p[k].method == cash)
+                return 1;
+    }
+    return 0;
+}
+
+/* A closing count without cash control (close-flow.md: "Without cash control nothing needs
+ * counting: the expected cash is taken as counted, and a count may leave the cash out (only
+ * the card terminal's totals, say)"; close.h: "Without cash control the cash may be left
+ * out"). The cash is left out, or given as the expected cash by total: whether a cash count
+ * that differs would be posted is not documented, nor whether the expected cash is taken at
+ * the count or at the close, so the expected cash is kept still until the close (no cash
+ * movement is voided while the count stands, and no draft holds a done cash payment a force
+ * close would void); README, reading 13. The non-cash methods are counted as with cash
+ * control, when the config has the difference accounts their differences post to (reading
+ * 2; without them where a method's difference goes is not documented). */
+static void count_plain(gen *g, op *o, const m_session *s)
+{
+    m_figs f;
+    m_figs_of(g->m, o->session, 0, &f);
+    if (f.expected_cash < 0 || f.expected_cash > M_AMAX || draft_cash_done(g, o->session)) {
+        o->kind = OP_CLOCK;
+        o->session = -1;
+        return;
+    }
+    g_count *c = &o->count;
+    int left_out = prng_chance(&g->r, 55);
+    c->cash_total = left_out ? M_UNSET : f.expected_cash;
+    c->n_denoms = -1;
+    if (s->cfg.acc[A_GAIN][0] && s->cfg.acc[A_LOSS][0])
+        count_methods(g, s, &f, c);
+    gen_note(g, o, "terminal totals", 1);
+    gen_actor(&o->actor, gen_supervisor(g, s));
+    if (!o->fault[0])
+        set_fault(o, left_out ? "count without cash control, the cash left out"
+                              : "count without cash control, the expected cash");
+    if (faulty(g)) {
+        if (prng_chance(&g->r, 70))
+            count_fault(g, o, s);
+        else
+            gen_fault_actor(g, o, s, RULE_SUPERVISE);
+    }
+}
+
+/* Whether session si holds a count without cash control (its cash, given or taken, kept
+ * equal to the expected cash). */
+int gen_plain_count(const gen *g, int si)
+{
+    const m_session *s = &g->m->s[si];
+    return !s->cfg.cash_control && s->count.has;
+}
+
 void gen_count(gen *g, op *o)
 {
     o->kind = OP_COUNT;
     o->session = gen_pick_session(g, ST(SS_CLOSING), 0);
-    if (o->session < 0 || !g->m->s[o->session].cfg.cash_control || !g->m->s[o->session].cfg.nd) {
+    if (o->session < 0) {
         o->kind = OP_CLOCK;
         return;
     }
     const m_session *s = &g->m->s[o->session];
+    if (!s->cfg.cash_control && prng_chance(&g->r, 80)) {
+        count_plain(g, o, s);
+        return;
+    }
+    if (!s->cfg.cash_control || !s->cfg.nd) {
+        o->kind = OP_CLOCK;
+        o->session = -1;
+        return;
+    }
     m_figs f;
     m_figs_of(g->m, o->session, 0, &f);
     int64_t cash = f.expected_cash + count_diff(g, s);
@@ -284,6 +406,7 @@ void gen_count(gen *g, op *o)
         denominate(s, cash, c);
     }
     count_methods(g, s, &f, c);
+    gen_note(g, o, "counted twice", 1);
     gen_actor(&o->actor, gen_supervisor(g, s));
     if (faulty(g)) {
         if (prng_chance(&g->r, 70))
@@ -309,6 +432,8 @@ void gen_close(gen *g, op *o)
     o->null_input = prng_chance(&g->r, 50);
     if (prng_chance(&g->r, 5))
         o->bad_version = BV_INPUT, o->null_input = 0, set_fault(o, "close input version 99");
+    if (!o->null_input)
+        gen_note(g, o, "closing note ✓", !o->bad_version);
 }
 
 void gen_force_close(gen *g, op *o)
@@ -327,6 +452,16 @@ void gen_force_close(gen *g, op *o)
     o->amount = M_UNSET;
     if (!s->rescue && s->cfg.cash_control && prng_chance(&g->r, 40))
         o->amount = gen_scale(g, s, prng_range(&g->r, 0, 50000));
+    if (!s->rescue && !s->cfg.cash_control && prng_chance(&g->r, 20)) {
+        /* without cash control only the expected cash itself: "the given amount" and "the
+         * expected cash is taken as counted" then agree (README, readings) */
+        m_figs f;
+        m_figs_of(g->m, o->session, 1, &f);
+        if (f.expected_cash >= 0 && f.expected_cash <= M_AMAX) {
+            o->amount = f.expected_cash;
+            set_fault(o, "force close count without cash control");
+        }
+    }
     if (o->fault[0] || !faulty(g))
         return;
     int k = (int)prng_below(&g->r, 4);
@@ -363,7 +498,8 @@ static void move_fault(gen *g, op *o)
     case 1: c->kind = CK_OUT; c->amount = c->amount > 0 ? -c->amount : c->amount; break;
     case 2: c->amount = gen_absurd(g, c->kind == CK_CORRECTION && prng_chance(&g->r, 50) ? -1 : 1);
             break;
-    case 3: g_str_set(&c->reason, prng_chance(&g->r, 50) ? NULL : ""); break;
+    case 3: { static const char *const r[] = {NULL, "", "C1\xc2\x96" "dash"};
+            g_str_set(&c->reason, r[prng_below(&g->r, 3)]); } break;
     case 4: { c->account.null = 0; gen_bad_account(g, c->account.s, sizeof c->account.s);
             if (!c->account.s[0] && prng_chance(&g->r, 50))
                 snprintf(c->account.s, sizeof c->account.s, "*Assets:Star");
@@ -394,6 +530,8 @@ void gen_cash_move(gen *g, op *o)
     if (prng_chance(&g->r, c->kind == CK_CORRECTION ? 90 : 35)) {
         c->account.null = 0;
         gen_good_account(g, c->account.s, sizeof c->account.s, "Assets:Moves");
+    } else if (prng_chance(&g->r, 20)) {
+        g_str_set(&c->account, "");   /* cash.h: "NULL or "": the config's default" */
     }
     g_str_set(&c->id, NULL);
     if (prng_chance(&g->r, 85)) {
@@ -424,7 +562,7 @@ void gen_cash_void(gen *g, op *o)
 {
     o->kind = OP_CASH_VOID;
     o->session = gen_pick_session(g, ST(SS_PROGRESS) | ST(SS_CLOSING), 1);
-    int mv = o->session >= 0 ? move_of(g, o->session) : -1;
+    int mv = o->session >= 0 && !gen_plain_count(g, o->session) ? move_of(g, o->session) : -1;
     if (mv < 0) {
         o->kind = OP_CLOCK;
         return;

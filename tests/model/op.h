@@ -29,6 +29,7 @@ typedef struct op {
     int session, order;      /* oracle indexes, or -1 */
     int64_t index;           /* line or payment index */
     g_str str;               /* reason, movement id, operating date */
+    g_str note;              /* the note of an opening, a count or a close (NULL: none) */
     int flag;                /* invoiced flag, void_pending */
     int64_t amount;          /* opening count, force-close count */
     int null_input;          /* the input struct pointer is NULL */

@@ -72,7 +72,7 @@ typedef struct m_register {
 
 typedef struct m_count {
     int has;
-    int64_t cash;
+    int64_t cash;              /* M_UNSET: the count left the cash out (no cash control) */
     int n;
     int method[G_MAXCM];
     int64_t amount[G_MAXCM];
@@ -266,7 +266,8 @@ void m_config_save(model *m, const m_config *c, const g_actor *a, uint64_t loade
 int m_session_create(model *m, const char *config_id, const g_actor *a, const char *id,
                      const g_str *date, m_expect *ex);
 void m_start_opening(model *m, int s, const g_actor *a, m_expect *ex);
-void m_open(model *m, int s, const g_actor *a, int64_t counted, m_expect *ex);
+void m_open(model *m, int s, const g_actor *a, int64_t counted, const g_str *note,
+            m_expect *ex);
 void m_take_over(model *m, int s, const g_actor *a, m_expect *ex);
 void m_heartbeat(model *m, int s, const g_actor *a, m_expect *ex);
 void m_start_closing(model *m, int s, const g_actor *a, m_expect *ex);
@@ -315,8 +316,9 @@ void m_cash_void(model *m, int s, const g_actor *a, const g_str *id, const g_str
                  m_expect *ex);
 
 /* oracle_close.c */
-void m_do_count(model *m, int s, const g_actor *a, const g_count *in, m_expect *ex);
-void m_close(model *m, int s, const g_actor *a, m_expect *ex);
+void m_do_count(model *m, int s, const g_actor *a, const g_count *in, const g_str *note,
+                m_expect *ex);
+void m_close(model *m, int s, const g_actor *a, const g_str *note, m_expect *ex);
 void m_force_close(model *m, int s, const g_actor *a, const g_str *reason, int void_pending,
                    int64_t counted, m_expect *ex);
 int64_t m_close_counted(const model *m, int s);

@@ -49,9 +49,11 @@ static int user_code(const model *m, const m_session *s, const g_actor *a, int r
             return E_ACCESS;
         return on_lease(m, s, a) ? 0 : E_LOCKED;
     case RULE_TAKE_OVER:
+        /* "a cashier only once the lease has expired, else PSS_ELOCKED; a manager at any
+         * time": also a cashier on the device that holds the lease, and the holder itself */
         if (a->role >= R_MANAGER)
             return 0;
-        return on_lease(m, s, a) ? 0 : E_LOCKED;
+        return lease_live(m, s) ? E_LOCKED : 0;
     default:
         return 0;
     }

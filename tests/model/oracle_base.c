@@ -227,6 +227,14 @@ int m_valid_utf8(const char *s, int allow_controls)
     return 1;
 }
 
+/* A Unicode space separator (category Zs) other than U+0020: hledger reads each as a plain
+ * space (concepts.md, "Accounts": U+00A0, U+3000 and the other space separators). */
+static int other_space(uint32_t c)
+{
+    return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F ||
+           c == 0x205F || c == 0x3000;
+}
+
 /* doc/concepts.md, "Accounts". */
 int m_valid_account(const char *s)
 {
@@ -235,6 +243,13 @@ int m_valid_account(const char *s)
         return 0;
     if (s[0] == ' ' || s[n - 1] == ' ' || strstr(s, "  ") || strchr(s, ';'))
         return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        uint32_t c;
+        int k = utf8_one(p, &c);
+        if (other_space(c))
+            return 0;
+        p += k;
+    }
     return !strchr("([*!", s[0]);
 }
 

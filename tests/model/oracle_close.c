@@ -46,21 +46,32 @@ static int methods_form(const m_config *c, const g_count *in)
 static void count_form(const m_config *c, const g_count *in, int64_t *cash, m_expect *ex)
 {
     int by_total = in->cash_total != M_UNSET, by_denoms = in->n_denoms >= 0;
-    if (by_total == by_denoms)
-        ex_add(ex, E_INVAL, "give the cash as a total or by denomination");
+    /* close.h, pss_session_count: EINVAL for "both total and denominations, neither when
+     * the config has cash control, cash counted on a config without a cash method";
+     * "Without cash control the cash may be left out (a count of the non-cash methods
+     * only)" */
+    if (by_total && by_denoms)
+        ex_add(ex, E_INVAL, "give the cash as a total or by denomination, not both");
+    if (!by_total && !by_denoms && c->cash_control)
+        ex_add(ex, E_INVAL, "cash control: the count must give the cash");
+    if ((by_total || by_denoms) && m_cash_method(c) < 0)
+        ex_add(ex, E_INVAL, "cash counted on a config without a cash method");
     if (by_total && (in->cash_total < 0 || in->cash_total > M_AMAX))
         ex_add(ex, E_INVAL, "counted cash out of range");
-    *cash = in->cash_total;
+    *cash = in->cash_total;   /* M_UNSET: the cash left out */
     if (by_denoms && denoms_form(c, in, cash))
         ex_add(ex, E_INVAL, "denomination unknown, negative or beyond the bound");
     if (methods_form(c, in))
         ex_add(ex, E_INVAL, "counted method unknown, cash, or beyond the bound");
 }
 
-void m_do_count(model *m, int si, const g_actor *a, const g_count *in, m_expect *ex)
+void m_do_count(model *m, int si, const g_actor *a, const g_count *in, const g_str *note,
+                m_expect *ex)
 {
     m_session *s = &m->s[si];
     m_access(m, s, a, RULE_SUPERVISE, ST(SS_CLOSING), ex);
+    if (!note->null && !m_valid_utf8(note->s, 0))
+        ex_add(ex, E_INVAL, "count note not text");
     int64_t cash;
     count_form(&s->cfg, in, &cash, ex);
     if (ex_refused(ex))
@@ -77,11 +88,15 @@ void m_do_count(model *m, int si, const g_actor *a, const g_count *in, m_expect 
 }
 
 /* The counted cash a close posts (without cash control, and for rescue sessions, the
- * expected cash is taken as counted). */
+ * expected cash is taken as counted). A count that left the cash out (close-flow.md:
+ * "Without cash control nothing needs counting: the expected cash is taken as counted, and
+ * a count may leave the cash out") posts the expected cash too: at the close, the only time
+ * the docs take it (the generator keeps the expected cash still from such a count to the
+ * close, README, reading 13). */
 int64_t m_close_counted(const model *m, int si)
 {
     const m_session *s = &m->s[si];
-    if (s->count.has && !s->rescue)
+    if (s->count.has && !s->rescue && s->count.cash != M_UNSET)
         return s->count.cash;
     m_figs f;
     m_figs_of(m, si, 0, &f);
@@ -100,8 +115,10 @@ static void set_fig(m_expect *ex, const char *name, int64_t v)
 static void difference_rule(const m_session *s, const m_figs *f, const g_actor *a,
                             m_expect *ex)
 {
-    int64_t worst = s->count.cash - f->expected_cash, exp = f->expected_cash;
-    int64_t cnt = s->count.cash;
+    /* a count that left the cash out: the expected cash is taken as counted (close-flow.md,
+     * "3. Count"), no cash difference */
+    int64_t cnt = s->count.cash == M_UNSET ? f->expected_cash : s->count.cash;
+    int64_t worst = cnt - f->expected_cash, exp = f->expected_cash;
     int ties = 0;
     for (int i = 0; i < s->count.n; i++) {
         const m_mfig *mf = &f->m[s->count.method[i]];
@@ -166,13 +183,16 @@ static void closed(model *m, int si, const g_actor *a, int64_t counted)
     s->touched = 1;
 }
 
-void m_close(model *m, int si, const g_actor *a, m_expect *ex)
+void m_close(model *m, int si, const g_actor *a, const g_str *note, m_expect *ex)
 {
     m_session *s = &m->s[si];
     ex->action = "session.close";
     m_expect probe;
     ex_reset(&probe);
-    ex->audited = m_actor_check(a, &probe) ? 2 : 1;
+    int bad_note = note && !note->null && !m_valid_utf8(note->s, 0);
+    ex->audited = m_actor_check(a, &probe) || bad_note ? 2 : 1;
+    if (bad_note)
+        ex_add(ex, E_INVAL, "closing note not text");
     if (m_access(m, s, a, RULE_SUPERVISE, ST(SS_CLOSING), ex))
         return;
     m_figs f;

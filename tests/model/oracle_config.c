@@ -20,6 +20,9 @@ static int scalar_form(const m_config *c)
 {
     if (c->exponent < 0 || c->exponent > 4 || !currency_ok(c->currency))
         return E_INVAL;
+    /* concepts.md, "Accounts": no text the host gives may hold a control character */
+    if (!m_valid_utf8(c->name, 0) || !m_valid_utf8(c->code, 0))
+        return E_INVAL;
     if (c->max_diff < 0 || c->max_diff > M_AMAX)
         return E_INVAL;
     for (int i = 0; i < A_N; i++)
@@ -44,6 +47,8 @@ static int tax_form(const m_config *c, int i)
 {
     const m_tax *t = &c->t[i];
     if (!t->code[0] || !m_valid_utf8(t->code, 0) || m_tax_index(c, t->code) < i)
+        return E_INVAL;
+    if (!m_valid_utf8(t->name, 0))
         return E_INVAL;
     if (t->rate < 0 || t->rate > 10000000)
         return E_INVAL;

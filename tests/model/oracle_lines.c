@@ -320,8 +320,8 @@ int m_refund_line(model *m, m_order *o, const g_line *in, int index, m_line *out
     if (in->quantity >= 0 || in->quantity < -M_QMAX)
         return refund_refused(ex, index, rl, E_INVAL, "refund quantity not negative or too big");
     if (rl < 0 || rl >= orig->nl) {
-        /* README, ambiguities: "references nothing refundable", or "does not exist" */
-        ex_add(ex, E_NOTFOUND, "refund line does not exist");
+        /* common.h: PSS_EREFUND "references nothing refundable"; PSS_ENOTFOUND is not among
+         * the codes pss_order_create and pss_order_add_line return */
         return refund_refused(ex, index, rl, E_REFUND, "refund line does not exist");
     }
     const m_line *ol = &orig->l[rl];

@@ -201,6 +201,8 @@ void m_confirm(model *m, int oi, const g_actor *a, int64_t index, m_expect *ex)
     p->state = PS_DONE;
     if (p->settling && m_rest(o) == 0)
         o->state = OS_PAID;
+    else
+        p->settling = 0;   /* a done payment was voided meanwhile: this one settles nothing */
     o->touched = 1;
     m_renew(m, &m->s[o->session], a);
 }

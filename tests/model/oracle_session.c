@@ -91,10 +91,13 @@ void m_start_opening(model *m, int si, const g_actor *a, m_expect *ex)
     m_renew(m, s, a);
 }
 
-void m_open(model *m, int si, const g_actor *a, int64_t counted, m_expect *ex)
+void m_open(model *m, int si, const g_actor *a, int64_t counted, const g_str *note,
+            m_expect *ex)
 {
     m_session *s = &m->s[si];
     m_access(m, s, a, RULE_SUPERVISE, ST(SS_NEW) | ST(SS_OPENING), ex);
+    if (!note->null && !m_valid_utf8(note->s, 0))
+        ex_add(ex, E_INVAL, "opening note not text");
     if (s->cfg.cash_control && counted == M_UNSET)
         ex_add(ex, E_INVAL, "opening count missing with cash control");
     if (counted != M_UNSET && (counted < 0 || counted > M_AMAX))

@@ -203,8 +203,36 @@ void m_submit(model *m, int si, const g_actor *a, const g_order *in, m_submit_re
         m_renew(m, &m->s[res->session], a);
 }
 
-/* A batch holding recorded orders is checked for the right first; a batch to a session
- * that does not trade is answered only when every order in it is recorded already. */
+/* A batch refused for its actor or the state whose orders are each refused for a fault of
+ * their own (and none is recorded) may be answered order by order instead: which is checked
+ * first is not documented (README, ambiguities: several faults). The answers are those
+ * faults, and nothing is recorded either way. */
+static void batch_dry(model *m, int si, const g_order *in, int n, m_submit_res *res,
+                      m_expect *ex)
+{
+    for (int k = 0; k < n; k++) {
+        m_expect *oex = &res[k].ex;
+        int rof = m_check_order_input(m, &m->s[si], &in[k], 1, oex);
+        if (!ex_refused(oex) && rof != -2 && !build_in(m, si, &in[k], rof, oex))
+            m_order_release(m, &sscratch);
+        if (!ex_refused(oex)) {
+            for (int j = 0; j < n; j++)
+                res_init(&res[j]);
+            return;
+        }
+        oex->line = oex->line_alt = oex->payment = -1;
+        oex->nfig = 0;
+    }
+    ex->success_ok = 1;
+}
+
+/* concepts.md: "A batch that holds such orders is checked for that right before anything is
+ * answered": a batch holding recorded orders is checked for the right to submit (role, user,
+ * lease, not the state) and then answered order by order, its recorded orders as in every
+ * state, its new ones refused with ESTATE when the session does not trade (they are not
+ * recorded; a whole-batch ESTATE would not answer the recorded ones). A batch of new orders
+ * only to a session that does not trade is refused as a whole (order.h: "a wrong session
+ * state: then every status carries it"). */
 void m_batch(model *m, int si, const g_actor *a, const g_order *in, int n, m_submit_res *res,
              m_expect *ex)
 {
@@ -213,15 +241,29 @@ void m_batch(model *m, int si, const g_actor *a, const g_order *in, int n, m_sub
     int known = 0;
     for (int k = 0; k < n; k++)
         known += recorded_already(m, &in[k]) >= 0;
-    unsigned states = known && known == n ? ST_OPEN_ANY : ST(SS_PROGRESS);
-    if (known && known < n && may_submit(m, si, a, ST_OPEN_ANY, ex))
+    if (may_submit(m, si, a, known ? ST_OPEN_ANY : ST(SS_PROGRESS), ex)) {
+        if (!known && !a->null)
+            batch_dry(m, si, in, n, res, ex);
         return;
-    if (may_submit(m, si, a, states, ex))
-        return;
+    }
+    int trades = m->s[si].state == SS_PROGRESS || m->s[si].state == SS_CLOSED;
     int last = -1;
-    for (int k = 0; k < n; k++)
+    for (int k = 0; k < n; k++) {
+        if (!trades && recorded_already(m, &in[k]) < 0) {
+            /* a new order in a session that does not trade: the state, or its own faults
+             * (which the docs do not order against the state) */
+            m_expect *oex = &res[k].ex;
+            int rof = m_check_order_input(m, &m->s[si], &in[k], 1, oex);
+            if (!ex_refused(oex) && rof != -2 && !build_in(m, si, &in[k], rof, oex))
+                m_order_release(m, &sscratch);
+            ex_add(oex, E_STATE, "new orders are recorded only in IN_PROGRESS");
+            oex->line = oex->line_alt = oex->payment = -1;
+            oex->nfig = 0;
+            continue;
+        }
         if (submit_one(m, si, a, &in[k], &res[k]))
             last = res[k].session;
+    }
     if (last >= 0)
         m_renew(m, &m->s[last], a);
 }
