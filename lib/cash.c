@@ -11,8 +11,6 @@
 #include "names.h"
 #include "store.h"
 
-static const unsigned OPEN_STATES = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS) |
-                                    PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL);
 
 typedef struct movement {
     char id[PSS_ID_SIZE];
@@ -246,7 +244,7 @@ int pss_cash_move(pss_session *s, const pss_actor *actor, const pss_cash_input *
     } else {
         pss_id_generate(a.id);
     }
-    pss_op op = {PSS_ACCESS_SUPERVISE, PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS),
+    pss_op op = {PSS_ACCESS_SUPERVISE, PSS__IN_PROGRESS,
                  "record a cash movement", op_move, &a};
     rc = pss__mutate(s, actor, &op);
     if (!rc && id_out)
@@ -308,7 +306,7 @@ int pss_cash_void(pss_session *s, const pss_actor *actor, const char *movement_i
     int rc = pss__check_id(ctx, "cash movement id", movement_id, a.id);
     if (rc || (rc = pss__check_text(ctx, "void reason", reason, PSS_TEXT_REQUIRED, PSS_NOTE_MAX)))
         return rc;
-    pss_op op = {PSS_ACCESS_SUPERVISE, OPEN_STATES, "void a cash movement", op_void, &a};
+    pss_op op = {PSS_ACCESS_SUPERVISE, PSS__OPEN_STATES, "void a cash movement", op_void, &a};
     return pss__mutate(s, actor, &op);
 }
 

@@ -15,12 +15,6 @@
 #include "money_internal.h"
 #include "store.h"
 
-static const unsigned CLOSING = PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL);
-static const unsigned NOT_CLOSED = PSS_SESSION_STATE_BIT(PSS_SESSION_NEW) |
-                                   PSS_SESSION_STATE_BIT(PSS_SESSION_OPENING_CONTROL) |
-                                   PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS) |
-                                   PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL);
-static const unsigned EVERY_STATE = PSS_SESSION_ANY_STATE;
 
 #define LISTED_IDS 5
 
@@ -43,7 +37,7 @@ int pss_session_start_closing(pss_session *s, const pss_actor *actor)
 {
     if (!s)
         return PSS_EINVAL;
-    pss_op op = {PSS_ACCESS_SUPERVISE, PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS),
+    pss_op op = {PSS_ACCESS_SUPERVISE, PSS__IN_PROGRESS,
                  "start closing the session", op_start_closing, NULL};
     return pss__mutate(s, actor, &op);
 }
@@ -78,7 +72,7 @@ int pss_session_reopen(pss_session *s, const pss_actor *actor, const char *reaso
     int rc = pss__check_text(s->ctx, "reopen reason", reason, PSS_TEXT_REQUIRED, PSS_NOTE_MAX);
     if (rc)
         return rc;
-    pss_op op = {PSS_ACCESS_MANAGER, CLOSING, "reopen the session for correction", op_reopen,
+    pss_op op = {PSS_ACCESS_MANAGER, PSS__CLOSING, "reopen the session for correction", op_reopen,
                  (void *)reason};
     return pss__mutate(s, actor, &op);
 }
@@ -224,7 +218,7 @@ int pss_session_count(pss_session *s, const pss_actor *actor, const pss_count_in
     if (!s)
         return PSS_EINVAL;
     count_args a = {input, PSS_UNSET};
-    pss_op op = {PSS_ACCESS_SUPERVISE, CLOSING, "count the drawer", op_count, &a};
+    pss_op op = {PSS_ACCESS_SUPERVISE, PSS__CLOSING, "count the drawer", op_count, &a};
     return pss__mutate(s, actor, &op);
 }
 
@@ -456,7 +450,8 @@ static int op_close(pss_stage *st, void *arg)
     close_args *a = arg;
     pss_session *s = st->s;
     st->reason = a->note;
-    int rc = pss__check_access(s, st->actor, PSS_ACCESS_SUPERVISE, CLOSING, "close the session");
+    int rc = pss__check_access(s, st->actor, PSS_ACCESS_SUPERVISE, PSS__CLOSING,
+                               "close the session");
     if (rc && rc != PSS_EINVAL && rc != PSS_EVERSION)
         return refuse_plain(st, "session.close", rc);
     if (rc || (rc = check_blockers(st, "session.close")))
@@ -478,7 +473,7 @@ int pss_session_close(pss_session *s, const pss_actor *actor, const pss_close_in
                               PSS_NOTE_MAX)))
         return rc;
     close_args a = {input ? input->note : NULL, NULL, NULL, NULL, 0};
-    pss_op op = {PSS_ACCESS_AUDITED, EVERY_STATE, "close the session", op_close, &a};
+    pss_op op = {PSS_ACCESS_AUDITED, PSS_SESSION_ANY_STATE, "close the session", op_close, &a};
     return pss__mutate(s, actor, &op);
 }
 
@@ -528,7 +523,7 @@ static int op_force_close(pss_stage *st, void *arg)
     pss_ctx *ctx = st->s->ctx;
     pss_session_core *c = &st->core;
     st->reason = a->force->reason;
-    int rc = pss__check_access(st->s, st->actor, PSS_ACCESS_ADMIN, NOT_CLOSED,
+    int rc = pss__check_access(st->s, st->actor, PSS_ACCESS_ADMIN, PSS__NOT_CLOSED,
                                "force-close the session");
     if (rc && rc != PSS_EINVAL && rc != PSS_EVERSION)
         return refuse_plain(st, "session.force_close", rc);
@@ -576,7 +571,8 @@ int pss_session_force_close(pss_session *s, const pss_actor *actor,
     close_args a = {input->reason, input, NULL, json_array(), 0};
     if (!a.cancelled)
         return pss__oom(ctx);
-    pss_op op = {PSS_ACCESS_AUDITED, EVERY_STATE, "force-close the session", op_force_close, &a};
+    pss_op op = {PSS_ACCESS_AUDITED, PSS_SESSION_ANY_STATE, "force-close the session",
+                 op_force_close, &a};
     rc = pss__mutate(s, actor, &op);
     json_decref(a.cancelled);
     return rc;

@@ -14,12 +14,7 @@
 #include "store.h"
 #include "text.h"
 
-#define MAX_LINES 10000
-#define MAX_PAYMENTS 100
 
-static const unsigned IN_PROGRESS = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS);
-static const unsigned OPEN_STATES = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS) |
-                                    PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL);
 
 static const char *fmt_qty(char buf[PSS_MONEY_BUFSIZE], int64_t qty)
 {
@@ -187,8 +182,9 @@ static int fill_refund_line(pss_stage *st, pss_order_data *d, const pss_order_da
 
 static int grow_lines(pss_ctx *ctx, pss_order_data *d)
 {
-    if (d->n_lines >= MAX_LINES)
-        return pss__fail(ctx, PSS_EINVAL, "order %s already has %d lines", d->id, MAX_LINES);
+    if (d->n_lines >= PSS__ORDER_LINES_MAX)
+        return pss__fail(ctx, PSS_EINVAL, "order %s already has %d lines", d->id,
+                         PSS__ORDER_LINES_MAX);
     if (pss__grow(ctx->alloc, (void **)&d->lines, &d->cap_lines, d->n_lines + 1,
                   sizeof *d->lines))
         return pss__oom(ctx);
@@ -287,12 +283,13 @@ int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id
         return rc;
     if ((rc = pss__check_text(ctx, "order note", in->note, PSS_TEXT_OPTIONAL, PSS_NOTE_MAX)))
         return rc;
-    if (in->n_lines > MAX_LINES || (in->n_lines && !in->lines))
+    if (in->n_lines > PSS__ORDER_LINES_MAX || (in->n_lines && !in->lines))
         return pss__fail(ctx, PSS_EINVAL, "order has %zu lines %s", in->n_lines,
-                         in->n_lines > MAX_LINES ? "(more than 10000)" : "but no line array");
-    if (in->n_payments > MAX_PAYMENTS || (in->n_payments && !in->payments))
+                         in->n_lines > PSS__ORDER_LINES_MAX ? "(more than 10000)"
+                                                            : "but no line array");
+    if (in->n_payments > PSS__ORDER_PAYMENTS_MAX || (in->n_payments && !in->payments))
         return pss__fail(ctx, PSS_EINVAL, "order has %zu payments %s", in->n_payments,
-                         in->n_payments > MAX_PAYMENTS ? "(more than 100)"
+                         in->n_payments > PSS__ORDER_PAYMENTS_MAX ? "(more than 100)"
                                                        : "but no payment array");
     return 0;
 }
@@ -460,7 +457,7 @@ int pss_order_create(pss_session *s, const pss_actor *actor, const pss_order_inp
         pss_id_generate(a.id);
     if (!(a.handle = order_handle(s)))
         return pss__oom(ctx);
-    pss_op op = {PSS_ACCESS_OPERATE, IN_PROGRESS, "create an order", op_create, &a};
+    pss_op op = {PSS_ACCESS_OPERATE, PSS__IN_PROGRESS, "create an order", op_create, &a};
     rc = pss__mutate(s, actor, &op);
     if (rc) {
         pss_order_free(a.handle);
@@ -558,7 +555,7 @@ int pss_order_add_line(pss_order *o, const pss_actor *actor, const pss_line_inpu
 {
     if (!o)
         return PSS_EINVAL;
-    int rc = pss__order_change(o, actor, PSS_ACCESS_OPERATE, IN_PROGRESS, "add an order line",
+    int rc = pss__order_change(o, actor, PSS_ACCESS_OPERATE, PSS__IN_PROGRESS, "add an order line",
                                change_add_line, (void *)line);
     if (!rc && index)
         *index = o->d->n_lines - 1;
@@ -588,7 +585,7 @@ int pss_order_remove_line(pss_order *o, const pss_actor *actor, size_t index)
 {
     if (!o)
         return PSS_EINVAL;
-    return pss__order_change(o, actor, PSS_ACCESS_OPERATE, IN_PROGRESS, "remove an order line",
+    return pss__order_change(o, actor, PSS_ACCESS_OPERATE, PSS__IN_PROGRESS, "remove an order line",
                              change_remove_line, &index);
 }
 
@@ -616,7 +613,7 @@ int pss_order_cancel(pss_order *o, const pss_actor *actor, const char *reason)
     int rc = pss__check_text(o->s->ctx, "cancel reason", reason, PSS_TEXT_REQUIRED, PSS_NOTE_MAX);
     if (rc)
         return rc;
-    return pss__order_change(o, actor, PSS_ACCESS_SUPERVISE, OPEN_STATES, "cancel an order",
+    return pss__order_change(o, actor, PSS_ACCESS_SUPERVISE, PSS__OPEN_STATES, "cancel an order",
                              change_cancel, (void *)reason);
 }
 
@@ -634,7 +631,7 @@ int pss_order_set_invoiced(pss_order *o, const pss_actor *actor, int invoiced)
 {
     if (!o)
         return PSS_EINVAL;
-    return pss__order_change(o, actor, PSS_ACCESS_SUPERVISE, OPEN_STATES,
+    return pss__order_change(o, actor, PSS_ACCESS_SUPERVISE, PSS__OPEN_STATES,
                              "change the invoiced flag", change_invoiced, &invoiced);
 }
 

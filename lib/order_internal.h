@@ -12,6 +12,10 @@
 #include "pool.h"
 #include "session_internal.h"
 
+/* The most lines and payments one order holds (order.h: EINVAL beyond). */
+#define PSS__ORDER_LINES_MAX 10000
+#define PSS__ORDER_PAYMENTS_MAX 100
+
 typedef struct pss_line_tax {
     char *code;
     char *account;

@@ -11,11 +11,7 @@
 #include "money_internal.h"
 #include "names.h"
 
-static const unsigned OPEN_STATES = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS) |
-                                    PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL);
-static const unsigned IN_PROGRESS = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS);
 
-#define MAX_PAYMENTS 100
 
 /* Whether done payments (net of change) cover what is due. */
 static bool covered(const pss_order_data *d, const pss_paid *paid)
@@ -213,9 +209,9 @@ int pss__order_add_payment_input(pss_stage *st, pss_order_data *d, const pss_pay
     int64_t rounding = 0;
     if ((rc = settle(st, d, method, in->amount, remaining, &change, &rounding)))
         return rc;
-    if (d->n_payments >= MAX_PAYMENTS)
+    if (d->n_payments >= PSS__ORDER_PAYMENTS_MAX)
         return pss__fail(ctx, PSS_EINVAL, "order %s already has %d payments", d->id,
-                         MAX_PAYMENTS);
+                         PSS__ORDER_PAYMENTS_MAX);
     if (pss__grow(ctx->alloc, (void **)&d->payments, &d->cap_payments, d->n_payments + 1,
                   sizeof *d->payments))
         return pss__oom(ctx);
@@ -257,7 +253,7 @@ int pss_order_add_payment(pss_order *o, const pss_actor *actor, const pss_paymen
 {
     if (!o)
         return PSS_EINVAL;
-    int rc = pss__order_change(o, actor, PSS_ACCESS_OPERATE, IN_PROGRESS, "take a payment",
+    int rc = pss__order_change(o, actor, PSS_ACCESS_OPERATE, PSS__IN_PROGRESS, "take a payment",
                                change_add_payment, (void *)payment);
     if (!rc && index)
         *index = o->d->n_payments - 1;
@@ -329,8 +325,8 @@ static int resolve(pss_order *o, const pss_actor *actor, size_t index, pss_payme
     const char *doing = to == PSS_PAYMENT_DONE     ? "confirm a payment"
                         : to == PSS_PAYMENT_FAILED ? "fail a payment"
                                                    : "void a payment";
-    return pss__order_change(o, actor, PSS_ACCESS_SUPERVISE, OPEN_STATES, doing, change_resolve,
-                             &a);
+    return pss__order_change(o, actor, PSS_ACCESS_SUPERVISE, PSS__OPEN_STATES, doing,
+                             change_resolve, &a);
 }
 
 int pss_order_confirm_payment(pss_order *o, const pss_actor *actor, size_t index)
@@ -391,6 +387,6 @@ int pss_order_validate(pss_order *o, const pss_actor *actor)
 {
     if (!o)
         return PSS_EINVAL;
-    return pss__order_change(o, actor, PSS_ACCESS_OPERATE, IN_PROGRESS, "validate an order",
+    return pss__order_change(o, actor, PSS_ACCESS_OPERATE, PSS__IN_PROGRESS, "validate an order",
                              change_validate, NULL);
 }

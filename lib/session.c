@@ -17,10 +17,6 @@ const char *pss_session_state_name(pss_session_state state)
     return pss__name_of(pss__session_state_names, state);
 }
 
-static const unsigned NOT_CLOSED = PSS_SESSION_STATE_BIT(PSS_SESSION_NEW) |
-                                   PSS_SESSION_STATE_BIT(PSS_SESSION_OPENING_CONTROL) |
-                                   PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS) |
-                                   PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL);
 
 /* ---- creation ---- */
 
@@ -344,7 +340,7 @@ int pss_session_take_over(pss_session *s, const pss_actor *actor)
 {
     if (!s)
         return PSS_EINVAL;
-    pss_op op = {PSS_ACCESS_ANY, NOT_CLOSED, "take over the session", op_take_over, NULL};
+    pss_op op = {PSS_ACCESS_ANY, PSS__NOT_CLOSED, "take over the session", op_take_over, NULL};
     return pss__mutate(s, actor, &op);
 }
 
@@ -358,7 +354,7 @@ int pss_session_heartbeat(pss_session *s, const pss_actor *actor)
 {
     if (!s)
         return PSS_EINVAL;
-    pss_op op = {PSS_ACCESS_OPERATE, NOT_CLOSED, "renew the lease", op_nothing, NULL};
+    pss_op op = {PSS_ACCESS_OPERATE, PSS__NOT_CLOSED, "renew the lease", op_nothing, NULL};
     return pss__mutate(s, actor, &op);
 }
 

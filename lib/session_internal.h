@@ -175,6 +175,13 @@ typedef enum pss_access {
  * "bob (cashier) may not <doing>". */
 int pss__check_actor(pss_ctx *ctx, const pss_actor *actor, pss_role min_role,
                      const char *doing);
+/* The state masks the operations are allowed in (concepts.md, the role x state table). */
+#define PSS__IN_PROGRESS PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS)
+#define PSS__CLOSING PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL)
+#define PSS__OPEN_STATES (PSS__IN_PROGRESS | PSS__CLOSING)
+#define PSS__NOT_CLOSED (PSS_SESSION_STATE_BIT(PSS_SESSION_NEW) | \
+                         PSS_SESSION_STATE_BIT(PSS_SESSION_OPENING_CONTROL) | PSS__OPEN_STATES)
+
 /* Access to a session in its current (synced) state; allowed_states is a mask of
  * PSS_SESSION_STATE_BIT(). A CLOSED session gives PSS_ECLOSED. */
 int pss__check_access(pss_session *s, const pss_actor *actor, pss_access access,

@@ -12,7 +12,6 @@
 #include "store.h"
 #include "text.h"
 
-static const unsigned IN_PROGRESS = PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS);
 
 #define MAX_BATCH 100000
 
@@ -256,12 +255,12 @@ static int pick_target(submit_job *job, pss_session **target, bool *routed)
     *routed = s->core.state == PSS_SESSION_CLOSED;
     if (!*routed) {
         *target = s;
-        return pss__check_access(s, job->actor, PSS_ACCESS_SUPERVISE, IN_PROGRESS,
+        return pss__check_access(s, job->actor, PSS_ACCESS_SUPERVISE, PSS__IN_PROGRESS,
                                  "submit orders");
     }
     if ((rc = route(s, job->actor, target)))
         return rc;
-    return pss__check_access(*target, job->actor, PSS_ACCESS_ANY, IN_PROGRESS,
+    return pss__check_access(*target, job->actor, PSS_ACCESS_ANY, PSS__IN_PROGRESS,
                              "submit late orders");
 }
 
