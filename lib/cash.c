@@ -10,6 +10,7 @@
 #include "money_internal.h"
 #include "names.h"
 #include "store.h"
+#include "records.h"
 
 
 typedef struct movement {
@@ -81,7 +82,7 @@ static int movement_put(pss_stage *st, movement *m, uint64_t expected)
     int rc = pss__json_encode(ctx, &w, doc, st->buf);
     json_decref(doc);
     if (!rc)
-        rc = pss__put(ctx, "movement", m->id, m->session_id, st->buf->data, st->buf->len, expected,
+        rc = pss__put(ctx, PSS__KIND_MOVEMENT, m->id, m->session_id, st->buf->data, st->buf->len, expected,
                       &m->rev);
     if (rc == PSS_ECONFLICT)
         rc = pss__fail(ctx, PSS_ECONFLICT, expected ? "cash movement %s changed underneath"
@@ -104,8 +105,7 @@ static void copy_field(pss_jr *r, char *dst, size_t size, const char *src, const
 static int movement_decode(pss_ctx *ctx, const pss_record *rec, movement *m)
 {
     pss_jr r;
-    pss__jr_init(&r, ctx, "movement", rec->id);
-    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_MOVEMENT, rec);
     if (!doc)
         return r.rc;
     memset(m, 0, sizeof *m);
@@ -276,7 +276,7 @@ static int op_void(pss_stage *st, void *arg)
     pss_ctx *ctx = st->s->ctx;
     movement m;
     movement_read mr = {ctx, &m};
-    int rc = pss__get(ctx, "movement", a->id, on_movement, &mr);
+    int rc = pss__get(ctx, PSS__KIND_MOVEMENT, a->id, on_movement, &mr);
     if (rc == PSS_ENOTFOUND || (!rc && strcmp(m.session_id, st->core.id) != 0))
         return pss__fail(ctx, PSS_ENOTFOUND, "cash movement %s is not in session %s", a->id,
                          st->core.name);
@@ -342,7 +342,7 @@ int pss_cash_list_load(pss_session *s, pss_cash_list **out)
     l->ctx = ctx;
     int rc = pss__txn_begin(ctx, false);
     if (!rc)
-        rc = pss__txn_end(ctx, pss__scan(ctx, "movement", s->core.id, on_listed, l));
+        rc = pss__txn_end(ctx, pss__scan(ctx, PSS__KIND_MOVEMENT, s->core.id, on_listed, l));
     if (rc) {
         pss_cash_list_free(l);
         return rc;

@@ -6,6 +6,7 @@
 
 #include "codec.h"
 #include "store.h"
+#include "records.h"
 
 typedef struct chain_read {
     pss_chain chain;
@@ -17,8 +18,7 @@ static int on_chain(const pss_record *rec, void *arg)
     chain_read *cr = arg;
     pss_chain *ch = &cr->chain;
     pss_jr r;
-    pss__jr_init(&r, cr->ctx, "config_state", rec->id);
-    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    json_t *doc = pss__jr_record(&r, cr->ctx, PSS__KIND_CONFIG_STATE, rec);
     if (!doc)
         return r.rc;
     ch->session_seq = pss__jr_range(&r, doc, "session_seq", 0, INT32_MAX);
@@ -38,7 +38,7 @@ int pss__chain_read(pss_ctx *ctx, const char *config_id, pss_chain *out)
     memset(&cr, 0, sizeof cr);
     cr.ctx = ctx;
     snprintf(cr.chain.config_id, sizeof cr.chain.config_id, "%s", config_id);
-    int rc = pss__get(ctx, "config_state", config_id, on_chain, &cr);
+    int rc = pss__get(ctx, PSS__KIND_CONFIG_STATE, config_id, on_chain, &cr);
     if (rc && rc != PSS_ENOTFOUND)
         return rc;
     *out = cr.chain;
@@ -59,7 +59,7 @@ int pss__chain_write(pss_ctx *ctx, pss_chain *ch, pss__strbuf *buf)
     if (rc)
         return rc;
     uint64_t rev = 0;
-    rc = pss__put(ctx, "config_state", ch->config_id, ch->config_id, buf->data, buf->len,
+    rc = pss__put(ctx, PSS__KIND_CONFIG_STATE, ch->config_id, ch->config_id, buf->data, buf->len,
                   ch->rev, &rev);
     if (rc == PSS_ECONFLICT)
         return pss__fail(ctx, PSS_ECONFLICT, "config state of %s changed underneath; retry",

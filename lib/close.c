@@ -14,6 +14,7 @@
 #include "chain.h"
 #include "money_internal.h"
 #include "store.h"
+#include "records.h"
 
 
 #define LISTED_IDS 5
@@ -366,7 +367,8 @@ static int finish_close(pss_stage *st, close_args *a, pss_entry *e, const pss_me
     pss_ctx *ctx = st->s->ctx;
     pss_session_core *c = &st->core;
     char key[PSS_CLAIM_KEY_MAX];
-    snprintf(key, sizeof key, "%s/%s", c->rescue ? "rescue" : "open", c->config_id);
+    pss__claim_key(key, sizeof key, c->rescue ? PSS__CLAIM_RESCUE : PSS__CLAIM_OPEN,
+                   c->config_id);
     int rc = pss__entry_put(ctx, e, st->buf);
     if (rc || (rc = pss__release(ctx, key, c->id)))
         return rc;

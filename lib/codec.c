@@ -18,6 +18,12 @@ void pss__jr_init(pss_jr *r, pss_ctx *ctx, const char *kind, const char *id)
     r->version = 0;
 }
 
+json_t *pss__jr_record(pss_jr *r, pss_ctx *ctx, const char *kind, const pss_record *rec)
+{
+    pss__jr_init(r, ctx, kind, rec->id);
+    return pss__jr_parse(r, rec->payload, rec->payload_len);
+}
+
 void pss__jr_init_input(pss_jr *r, pss_ctx *ctx, const char *what)
 {
     pss__jr_init(r, ctx, what, "");

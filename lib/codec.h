@@ -33,6 +33,9 @@ void pss__jr_init(pss_jr *r, pss_ctx *ctx, const char *kind, const char *id);
 void pss__jr_init_input(pss_jr *r, pss_ctx *ctx, const char *what);
 /* Parses a payload into an object and checks its "v" (newer: PSS_EVERSION). NULL on failure. */
 json_t *pss__jr_parse(pss_jr *r, const char *payload, size_t len);
+/* A reader over a stored record of kind (records.h), its payload parsed: init and parse in
+ * one, for the storage callbacks. NULL on failure, with r->rc set. */
+json_t *pss__jr_record(pss_jr *r, pss_ctx *ctx, const char *kind, const pss_record *rec);
 int pss__jr_fail(pss_jr *r, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

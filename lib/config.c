@@ -10,6 +10,7 @@
 #include "names.h"
 #include "store.h"
 #include "session_internal.h"
+#include "records.h"
 
 const char *const pss__account_slot_names[PSS_ACC_COUNT] = {
     "income", "receivable", "difference_gain", "difference_loss", "cash_in",
@@ -648,7 +649,7 @@ int pss__config_clone(pss_ctx *ctx, const pss_config *c, pss_config **out)
     json_decref(doc);
     if (!rc) {
         pss_jr r;
-        pss__jr_init(&r, ctx, "config", c->id);
+        pss__jr_init(&r, ctx, PSS__KIND_CONFIG, c->id);
         rc = pss__config_decode(ctx, &r, buf.data, buf.len, out);
         if (!rc)
             (*out)->rev = c->rev;
@@ -668,7 +669,7 @@ static int on_config_record(const pss_record *rec, void *arg)
 {
     config_read *cr = arg;
     pss_jr r;
-    pss__jr_init(&r, cr->ctx, "config", rec->id);
+    pss__jr_init(&r, cr->ctx, PSS__KIND_CONFIG, rec->id);
     int rc = pss__config_decode(cr->ctx, &r, rec->payload, rec->payload_len, &cr->config);
     if (!rc)
         cr->config->rev = rec->rev;
@@ -678,7 +679,7 @@ static int on_config_record(const pss_record *rec, void *arg)
 int pss__config_read(pss_ctx *ctx, const char *id, pss_config **out)
 {
     config_read cr = {ctx, NULL};
-    int rc = pss__get(ctx, "config", id, on_config_record, &cr);
+    int rc = pss__get(ctx, PSS__KIND_CONFIG, id, on_config_record, &cr);
     if (rc == PSS_ENOTFOUND)
         return pss__fail(ctx, PSS_ENOTFOUND, "config %s is not in the store", id);
     if (rc)
@@ -704,10 +705,10 @@ int pss_config_load(pss_ctx *ctx, const char *id, pss_config **out)
 static int refuse_if_session_open(pss_config *c)
 {
     pss_ctx *ctx = c->ctx;
-    const char *keys[2] = {"open", "rescue"};
+    const char *keys[2] = {PSS__CLAIM_OPEN, PSS__CLAIM_RESCUE};
     for (int i = 0; i < 2; i++) {
         char key[PSS_CLAIM_KEY_MAX], holder[PSS_ID_SIZE];
-        snprintf(key, sizeof key, "%s/%s", keys[i], c->id);
+        pss__claim_key(key, sizeof key, keys[i], c->id);
         int rc = pss__lookup(ctx, key, holder, sizeof holder);
         if (rc == 0)
             return pss__fail(ctx, PSS_ESTATE,
@@ -733,7 +734,7 @@ static int write_config(pss_config *c, const pss_actor *actor, uint64_t *new_rev
     rc = pss__json_encode(ctx, &w, doc, &buf);
     json_decref(doc);
     if (!rc) {
-        rc = pss__put(ctx, "config", c->id, "", buf.data, buf.len, c->rev, new_rev);
+        rc = pss__put(ctx, PSS__KIND_CONFIG, c->id, "", buf.data, buf.len, c->rev, new_rev);
         if (rc == PSS_ECONFLICT && c->rev)
             rc = pss__fail(ctx, PSS_ECONFLICT,
                            "config '%s' was changed by someone else since it was loaded "

@@ -8,6 +8,7 @@
 
 #include "money_internal.h"
 #include "store.h"
+#include "records.h"
 
 static int flush(pss_ctx *ctx, pss__strbuf *b, pss_write_fn fn, void *userdata)
 {
@@ -163,7 +164,7 @@ static int write_range(pss_ctx *ctx, const char *config_id, const char *from, co
     if (csv)
         csv_header(&rs.buf);
     if (!(rc = flush(ctx, &rs.buf, fn, userdata)) && !(rc = pss__txn_begin(ctx, false)))
-        rc = pss__txn_end(ctx, pss__scan(ctx, "entry", id, on_range_entry, &rs));
+        rc = pss__txn_end(ctx, pss__scan(ctx, PSS__KIND_ENTRY, id, on_range_entry, &rs));
     pss__strbuf_free(&rs.buf);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "money_internal.h"
 #include "store.h"
+#include "records.h"
 
 void pss_entry_free(pss_entry *e)
 {
@@ -438,7 +439,7 @@ int pss__entry_put(pss_ctx *ctx, const pss_entry *e, pss__strbuf *buf)
     int rc = pss__json_encode(ctx, &w, doc, buf);
     json_decref(doc);
     if (!rc)
-        rc = pss__put(ctx, "entry", e->id, e->config_id, buf->data, buf->len, 0, NULL);
+        rc = pss__put(ctx, PSS__KIND_ENTRY, e->id, e->config_id, buf->data, buf->len, 0, NULL);
     if (rc == PSS_ECONFLICT)
         rc = pss__fail(ctx, PSS_ECONFLICT, "journal entry id %s already exists", e->id);
     return rc;
@@ -512,8 +513,7 @@ static void decode_products(pss_jr *r, json_t *doc, pss_entry *e)
 int pss__entry_decode(pss_ctx *ctx, const pss_record *rec, pss_entry **out)
 {
     pss_jr r;
-    pss__jr_init(&r, ctx, "entry", rec->id);
-    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_ENTRY, rec);
     if (!doc)
         return r.rc;
     pss_entry *e = PSS_CALLOC(ctx, 1, sizeof *e);
@@ -563,7 +563,7 @@ static int on_entry(const pss_record *rec, void *arg)
 int pss__entry_read(pss_ctx *ctx, const char *id, pss_entry **out)
 {
     entry_read er = {ctx, NULL};
-    int rc = pss__get(ctx, "entry", id, on_entry, &er);
+    int rc = pss__get(ctx, PSS__KIND_ENTRY, id, on_entry, &er);
     if (rc == PSS_ENOTFOUND)
         return pss__fail(ctx, PSS_ENOTFOUND, "journal entry %s is not in the store", id);
     if (rc)

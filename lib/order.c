@@ -13,6 +13,7 @@
 #include "names.h"
 #include "store.h"
 #include "text.h"
+#include "records.h"
 
 
 
@@ -357,7 +358,7 @@ static int put_order(pss_stage *st, const pss_order_data *old, pss_order_data *n
     int rc = pss__order_encode(ctx, next, st->buf);
     if (rc)
         return rc;
-    rc = pss__put(ctx, "order", next->id, next->session_id, st->buf->data, st->buf->len,
+    rc = pss__put(ctx, PSS__KIND_ORDER, next->id, next->session_id, st->buf->data, st->buf->len,
                   old ? old->rev : 0, &next->rev);
     if (rc == PSS_ECONFLICT)
         return pss__fail(ctx, PSS_ECONFLICT, old ? "order %s was changed by another context; "
@@ -473,7 +474,7 @@ static int fresh_base(pss_stage *st, pss_order *o, pss_order_data **fresh)
     *fresh = NULL;
     uint64_t rev = 0;
     pss_ctx *ctx = st->s->ctx;
-    int rc = pss__get(ctx, "order", o->d->id, pss__rev_of, &rev);
+    int rc = pss__get(ctx, PSS__KIND_ORDER, o->d->id, pss__rev_of, &rev);
     if (rc == PSS_ENOTFOUND)
         return pss__fail(ctx, PSS_ENOTFOUND, "order %s is no longer in the store", o->d->id);
     if (rc || rev == o->d->rev)

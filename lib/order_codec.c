@@ -10,6 +10,7 @@
 #include "names.h"
 #include "store.h"
 #include "text.h"
+#include "records.h"
 
 pss_order_data *pss__order_data_new(pss_ctx *ctx)
 {
@@ -644,7 +645,7 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
 int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
 {
     pss_jr r;
-    pss__jr_init(&r, ctx, "order", rec->id);
+    pss__jr_init(&r, ctx, PSS__KIND_ORDER, rec->id);
     r.max_version = PSS_ORDER_SCHEMA_VERSION;
     json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
     if (!doc)
@@ -687,7 +688,7 @@ static int on_order_record(const pss_record *rec, void *arg)
 int pss__order_read(pss_ctx *ctx, const char *id, pss_order_data **out)
 {
     order_read or = {ctx, NULL};
-    int rc = pss__get(ctx, "order", id, on_order_record, &or);
+    int rc = pss__get(ctx, PSS__KIND_ORDER, id, on_order_record, &or);
     if (rc)
         return rc;
     *out = or.d;

@@ -12,6 +12,7 @@
 #include "codec.h"
 #include "money_internal.h"
 #include "store.h"
+#include "records.h"
 
 #define FIGURES (1 + PSS_MAX_LINE_TAXES) /* the amount, then each tax of the sale line */
 
@@ -83,8 +84,7 @@ static int on_tally(const pss_record *rec, void *arg)
 {
     tally_read *tr = arg;
     pss_jr r;
-    pss__jr_init(&r, tr->ctx, "refund_tally", rec->id);
-    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    json_t *doc = pss__jr_record(&r, tr->ctx, PSS__KIND_REFUND_TALLY, rec);
     if (!doc)
         return r.rc;
     json_t *qty = pss__jr_array(&r, doc, "refunded");
@@ -114,7 +114,7 @@ static int tally_read_of(pss_stage *st, const pss_order_data *sale, tally *t)
     if (!t->lines)
         return pss__oom(ctx);
     tally_read tr = {ctx, st->s->config, sale, t};
-    int rc = pss__get(ctx, "refund_tally", sale->id, on_tally, &tr);
+    int rc = pss__get(ctx, PSS__KIND_REFUND_TALLY, sale->id, on_tally, &tr);
     return rc == PSS_ENOTFOUND ? 0 : rc;
 }
 
@@ -137,7 +137,7 @@ static int tally_write(pss_stage *st, const pss_order_data *sale, const tally *t
     int rc = pss__json_encode(ctx, &w, doc, st->buf);
     json_decref(doc);
     if (!rc)
-        rc = pss__put(ctx, "refund_tally", sale->id, sale->id, st->buf->data, st->buf->len,
+        rc = pss__put(ctx, PSS__KIND_REFUND_TALLY, sale->id, sale->id, st->buf->data, st->buf->len,
                       t->rev, NULL);
     if (rc == PSS_ECONFLICT)
         rc = pss__fail(ctx, PSS_ECONFLICT, "refund tally of order %s changed underneath",

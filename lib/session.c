@@ -11,6 +11,7 @@
 #include "names.h"
 #include "store.h"
 #include "strlist.h"
+#include "records.h"
 
 const char *pss_session_state_name(pss_session_state state)
 {
@@ -47,7 +48,7 @@ static void describe_holder(pss_ctx *ctx, const char *holder, char *out, size_t 
     int saved = ctx->errcode;
     char msg[PSS_ERRMSG_SIZE];
     snprintf(msg, sizeof msg, "%s", ctx->errmsg);
-    pss__get(ctx, "session", holder, on_holder, &h);
+    pss__get(ctx, PSS__KIND_SESSION, holder, on_holder, &h);
     ctx->errcode = saved;
     snprintf(ctx->errmsg, sizeof ctx->errmsg, "%s", msg);
     snprintf(out, size, "%s", h.text);
@@ -57,7 +58,7 @@ static int claim_slots(pss_ctx *ctx, const pss_config *cfg, const char *id, cons
                        bool rescue)
 {
     char key[PSS_CLAIM_KEY_MAX], holder[PSS_ID_SIZE], who[256];
-    snprintf(key, sizeof key, "%s/%s", rescue ? "rescue" : "open", cfg->id);
+    pss__claim_key(key, sizeof key, rescue ? PSS__CLAIM_RESCUE : PSS__CLAIM_OPEN, cfg->id);
     int rc = pss__claim(ctx, key, id, holder, sizeof holder);
     if (rc == PSS_EEXISTS) {
         describe_holder(ctx, holder, who, sizeof who);
@@ -388,7 +389,7 @@ int pss_session_find_open(pss_ctx *ctx, const char *config_id, pss_session **out
     int rc = pss__check_id(ctx, "config id", config_id, norm);
     if (rc || (rc = pss__txn_begin(ctx, false)))
         return rc;
-    snprintf(key, sizeof key, "open/%s", norm);
+    pss__claim_key(key, sizeof key, PSS__CLAIM_OPEN, norm);
     rc = pss__lookup(ctx, key, holder, sizeof holder);
     if (rc == PSS_ENOTFOUND)
         rc = pss__fail(ctx, PSS_ENOTFOUND, "config %s has no open session", norm);
@@ -423,8 +424,7 @@ static int on_listed_session(const pss_record *rec, void *arg)
 {
     list_scan *ls = arg;
     pss_jr r;
-    pss__jr_init(&r, ls->ctx, "session", rec->id);
-    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    json_t *doc = pss__jr_record(&r, ls->ctx, PSS__KIND_SESSION, rec);
     if (!doc)
         return r.rc;
     int state = pss__jr_enum(&r, doc, "state", pss__session_state_names);
@@ -448,7 +448,7 @@ int pss_session_list(pss_ctx *ctx, const char *config_id, unsigned state_mask, p
         return rc;
     list_scan ls = {ctx, state_mask, *out};
     if (!(rc = pss__txn_begin(ctx, false)))
-        rc = pss__txn_end(ctx, pss__scan(ctx, "session", norm, on_listed_session, &ls));
+        rc = pss__txn_end(ctx, pss__scan(ctx, PSS__KIND_SESSION, norm, on_listed_session, &ls));
     if (rc) {
         pss_strlist_free(*out);
         *out = NULL;

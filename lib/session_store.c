@@ -10,6 +10,7 @@
 #include "jsonw.h"
 #include "names.h"
 #include "store.h"
+#include "records.h"
 
 const char *const pss__scalar_names[PSS_SCALAR_COUNT] = {
     "cash_payments", "change", "cash_in", "cash_out", "expenses", "corrections", "orders",
@@ -378,7 +379,7 @@ int pss__core_put(pss_ctx *ctx, const pss_session_core *core, uint64_t expected_
     int rc = pss__core_encode(ctx, core, buf);
     if (rc)
         return rc;
-    rc = pss__put(ctx, "session", core->id, core->config_id, buf->data, buf->len, expected_rev,
+    rc = pss__put(ctx, PSS__KIND_SESSION, core->id, core->config_id, buf->data, buf->len, expected_rev,
                   new_rev);
     if (rc == PSS_ECONFLICT)
         return pss__fail(ctx, PSS_ECONFLICT,
@@ -434,8 +435,7 @@ static int on_session_record(const pss_record *rec, void *arg)
 {
     core_read *cr = arg;
     pss_jr r;
-    pss__jr_init(&r, cr->ctx, "session", rec->id);
-    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    json_t *doc = pss__jr_record(&r, cr->ctx, PSS__KIND_SESSION, rec);
     if (!doc)
         return r.rc;
     int rc = pss__core_decode(&r, doc, &cr->core);
@@ -485,14 +485,14 @@ static int on_bucket_record(const pss_record *rec, void *arg)
 static int read_parts(pss_ctx *ctx, const char *id, core_read *cr, pss__map *buckets,
                       pss_config **config)
 {
-    int rc = pss__get(ctx, "session", id, on_session_record, cr);
+    int rc = pss__get(ctx, PSS__KIND_SESSION, id, on_session_record, cr);
     if (rc == PSS_ENOTFOUND)
         return pss__fail(ctx, PSS_ENOTFOUND, "session %s is not in the store", id);
     if (rc)
         return rc;
     bucket_read br = {ctx, buckets, {0}};
     pss__strbuf_init(&br.key, ctx->alloc);
-    rc = pss__scan(ctx, "total", id, on_bucket_record, &br);
+    rc = pss__scan(ctx, PSS__KIND_TOTAL, id, on_bucket_record, &br);
     pss__strbuf_free(&br.key);
     if (!rc)
         rc = pss__config_read(ctx, cr->core.config_id, config);
@@ -558,8 +558,7 @@ static int on_rescue_flag(const pss_record *rec, void *arg)
 {
     rescue_read *rr = arg;
     pss_jr r;
-    pss__jr_init(&r, rr->ctx, "session", rec->id);
-    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    json_t *doc = pss__jr_record(&r, rr->ctx, PSS__KIND_SESSION, rec);
     if (!doc)
         return r.rc;
     *rr->rescue = pss__jr_bool(&r, doc, "rescue");
@@ -571,7 +570,7 @@ int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue)
 {
     rescue_read rr = {ctx, rescue};
     *rescue = false;
-    int rc = pss__get(ctx, "session", id, on_rescue_flag, &rr);
+    int rc = pss__get(ctx, PSS__KIND_SESSION, id, on_rescue_flag, &rr);
     if (rc == PSS_ENOTFOUND)
         return pss__fail(ctx, PSS_ECORRUPT, "session %s of a stored order is not in the store",
                          id);
@@ -581,7 +580,7 @@ int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue)
 int pss__session_sync(pss_session *s)
 {
     uint64_t rev = 0;
-    int rc = pss__get(s->ctx, "session", s->core.id, pss__rev_of, &rev);
+    int rc = pss__get(s->ctx, PSS__KIND_SESSION, s->core.id, pss__rev_of, &rev);
     if (rc == PSS_ENOTFOUND)
         return pss__fail(s->ctx, PSS_ENOTFOUND, "session %s is no longer in the store",
                          s->core.id);

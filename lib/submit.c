@@ -11,6 +11,7 @@
 #include "codec.h"
 #include "store.h"
 #include "text.h"
+#include "records.h"
 
 
 #define MAX_BATCH 100000
@@ -84,7 +85,7 @@ static int find_existing(pss_ctx *ctx, const pss_order_input *in, const char *su
     if (rc)
         return rc;
     existing e = {ctx, "", "", 0, false};
-    rc = pss__get(ctx, "order", id, on_existing, &e);
+    rc = pss__get(ctx, PSS__KIND_ORDER, id, on_existing, &e);
     if (rc == PSS_ENOTFOUND) {
         *fresh = true;
         return 0;
@@ -139,7 +140,7 @@ static int submit_one(pss_stage *st, const pss_order_input *in, const char *subm
         return rc;
     pss__input_hash(in, hash);
     existing e = {ctx, "", "", 0, false};
-    rc = pss__get(ctx, "order", id, on_existing, &e);
+    rc = pss__get(ctx, PSS__KIND_ORDER, id, on_existing, &e);
     if (rc != PSS_ENOTFOUND) /* an earlier order of the same batch */
         return rc ? rc : check_duplicate(ctx, &e, in, submitted_to, hash, res);
     pss_order_data *d = NULL;
@@ -164,7 +165,7 @@ static int submit_one(pss_stage *st, const pss_order_input *in, const char *subm
 static int read_holder(pss_ctx *ctx, const char *kind, const char *config_id, pss_session **out)
 {
     char key[PSS_CLAIM_KEY_MAX], holder[PSS_ID_SIZE];
-    snprintf(key, sizeof key, "%s/%s", kind, config_id);
+    pss__claim_key(key, sizeof key, kind, config_id);
     *out = NULL;
     int rc = pss__lookup(ctx, key, holder, sizeof holder);
     if (rc == PSS_ENOTFOUND)
@@ -179,13 +180,13 @@ static int route(pss_session *closed, const pss_actor *actor, pss_session **targ
     pss_ctx *ctx = closed->ctx;
     const char *cfg = closed->core.config_id;
     pss_session *s;
-    int rc = read_holder(ctx, "open", cfg, &s);
+    int rc = read_holder(ctx, PSS__CLAIM_OPEN, cfg, &s);
     if (rc || (s && s->core.state == PSS_SESSION_IN_PROGRESS)) {
         *target = s;
         return rc;
     }
     pss__session_release(s);
-    if ((rc = read_holder(ctx, "rescue", cfg, &s)))
+    if ((rc = read_holder(ctx, PSS__CLAIM_RESCUE, cfg, &s)))
         return rc;
     if (s && s->core.state != PSS_SESSION_IN_PROGRESS) {
         rc = pss__fail(ctx, PSS_ESTATE, "rescue session %s of config '%s' is being closed; "

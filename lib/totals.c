@@ -10,6 +10,7 @@
 #include "jsonw.h"
 #include "store.h"
 #include "text.h"
+#include "records.h"
 
 #define KEY_SEP "\x1f" /* never in host text: control characters are refused */
 
@@ -109,8 +110,7 @@ static int64_t value_of(pss_jr *r, json_t *doc, const bucket_schema *sc, int i)
 int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out)
 {
     pss_jr r;
-    pss__jr_init(&r, ctx, "total", rec->id);
-    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_TOTAL, rec);
     if (!doc)
         return r.rc;
     const char *type = pss__jr_str(&r, doc, "type");
@@ -290,7 +290,7 @@ static int write_delta(pss_stage *st, pss_bucket_delta *d)
     }
     rc = bucket_encode(ctx, st->core.id, d, st->buf);
     if (!rc)
-        rc = pss__put(ctx, "total", d->record_id, st->core.id, st->buf->data, st->buf->len,
+        rc = pss__put(ctx, PSS__KIND_TOTAL, d->record_id, st->core.id, st->buf->data, st->buf->len,
                       b ? b->rev : 0, &d->rev);
     if (rc == PSS_ECONFLICT)
         rc = pss__fail(ctx, PSS_ECONFLICT, "running total %s of session %s changed underneath",

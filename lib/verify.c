@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "records.h"
 
 #define MAX_REPORTED 5
 
@@ -104,9 +105,9 @@ static int verify_txn(pss_session *s, diff_report *report)
     /* start the recomputation from nothing */
     memset(&st.core.totals, 0, sizeof st.core.totals);
     st.core.n_drafts = st.core.n_pending = 0;
-    rc = pss__scan(s->ctx, "order", s->core.id, on_order, &st);
+    rc = pss__scan(s->ctx, PSS__KIND_ORDER, s->core.id, on_order, &st);
     if (!rc)
-        rc = pss__scan(s->ctx, "movement", s->core.id, on_movement, &st);
+        rc = pss__scan(s->ctx, PSS__KIND_MOVEMENT, s->core.id, on_movement, &st);
     if (!rc) {
         compare_scalars(report, &s->core, &st.core);
         compare_buckets(report, s, &st);
