@@ -1,13 +1,15 @@
 /* audit.c: writing audit entries (every state change and every close attempt) and reading
  * the trail back. Entries are JSON documents appended through the storage contract. */
-#include "session_internal.h"
+#include "audit.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "actor.h"
 #include "codec.h"
 #include "names.h"
 #include "store.h"
+#include "text.h"
 
 static void put_figure(pss_jw *w, json_t *figs, const char *name, int64_t value)
 {
@@ -60,28 +62,6 @@ int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)
         rc = pss__append(ctx, pss__audit_subject(note), buf.data, buf.len);
     pss__strbuf_free(&buf);
     return rc;
-}
-
-pss_audit_note pss__session_note(const pss_session_core *core, const char *action)
-{
-    pss_audit_note note = PSS_AUDIT_NOTE_INIT;
-    note.action = action;
-    note.session_id = core->id;
-    note.config_id = core->config_id;
-    return note;
-}
-
-int pss__audit_staged(pss_stage *st, const char *action, const char *reason, const pss_jw *w,
-                      json_t *extra)
-{
-    if (w->failed) {
-        json_decref(extra);
-        return pss__oom(st->s->ctx);
-    }
-    pss_audit_note note = pss__session_note(&st->core, action);
-    note.reason = reason;
-    note.extra = extra;
-    return pss__audit(st->s->ctx, st->actor, &note);
 }
 
 /* ---- reading ---- */

@@ -6,11 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "actor.h"
+#include "audit.h"
 #include "bounds.h"
 #include "names.h"
-#include "store.h"
-#include "session_internal.h"
 #include "records.h"
+#include "store.h"
 
 const char *const pss__account_slot_names[PSS_ACC_COUNT] = {
     "income", "receivable", "difference_gain", "difference_loss", "cash_in",

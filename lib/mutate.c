@@ -221,3 +221,27 @@ int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op)
     pss__events_flush(ctx, rc == 0);
     return rc;
 }
+
+/* ---- audit entries about the staged session ---- */
+
+pss_audit_note pss__session_note(const pss_session_core *core, const char *action)
+{
+    pss_audit_note note = PSS_AUDIT_NOTE_INIT;
+    note.action = action;
+    note.session_id = core->id;
+    note.config_id = core->config_id;
+    return note;
+}
+
+int pss__audit_staged(pss_stage *st, const char *action, const char *reason, const pss_jw *w,
+                      json_t *extra)
+{
+    if (w->failed) {
+        json_decref(extra);
+        return pss__oom(st->s->ctx);
+    }
+    pss_audit_note note = pss__session_note(&st->core, action);
+    note.reason = reason;
+    note.extra = extra;
+    return pss__audit(st->s->ctx, st->actor, &note);
+}

@@ -13,6 +13,8 @@
 #include "map.h"
 #include "strbuf.h"
 #include "text.h"
+#include "actor.h"
+#include "audit.h"
 
 /* ---- running totals ---- */
 
@@ -171,10 +173,6 @@ typedef enum pss_access {
                              audits a refusal (close, force close: every attempt is audited) */
 } pss_access;
 
-/* Checks the actor struct and that its role is at least min_role; `doing` completes
- * "bob (cashier) may not <doing>". */
-int pss__check_actor(pss_ctx *ctx, const pss_actor *actor, pss_role min_role,
-                     const char *doing);
 /* The state masks the operations are allowed in (concepts.md, the role x state table). */
 #define PSS__IN_PROGRESS PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS)
 #define PSS__CLOSING PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL)
@@ -186,29 +184,8 @@ int pss__check_actor(pss_ctx *ctx, const pss_actor *actor, pss_role min_role,
  * PSS_SESSION_STATE_BIT(). A CLOSED session gives PSS_ECLOSED. */
 int pss__check_access(pss_session *s, const pss_actor *actor, pss_access access,
                       unsigned allowed_states, const char *doing);
-const char *pss__role_name(pss_role role);
+/* ---- audit entries about a session ---- */
 
-/* ---- audit ---- */
-
-typedef struct pss_audit_note {
-    const char *action;
-    const char *session_id;
-    const char *config_id;
-    int outcome;
-    const char *detail;
-    const char *reason;
-    int64_t expected, counted, difference, allowed;
-    json_t *extra; /* stolen */
-} pss_audit_note;
-
-#define PSS_AUDIT_NOTE_INIT                                                                 \
-    { NULL, NULL, NULL, 0, NULL, NULL, PSS_UNSET, PSS_UNSET, PSS_UNSET, PSS_UNSET, NULL }
-
-int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note);
-/* The entry's payload and subject, for a refusal appended after its call rolled back. */
-int pss__audit_encode(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note,
-                      pss__strbuf *buf);
-const char *pss__audit_subject(const pss_audit_note *note);
 /* An audit note about the session, prefilled. */
 pss_audit_note pss__session_note(const pss_session_core *core, const char *action);
 struct pss_stage;
