@@ -1,4 +1,4 @@
-/* ctx.c: creating and freeing contexts, the clock, the logger and the observer queue. */
+/* ctx.c: creating and freeing contexts, the clock and the observer queue (logging: log.c). */
 #include "internal.h"
 #include "text.h"
 
@@ -74,18 +74,6 @@ void pss_free(pss_ctx *ctx, void *ptr)
 {
     if (ctx)
         PSS_FREE(ctx, ptr);
-}
-
-void pss__log(pss_ctx *ctx, pss_log_level level, const char *fmt, ...)
-{
-    if (!ctx || !ctx->log || level > ctx->log_level)
-        return;
-    char msg[PSS_ERRMSG_SIZE + 64];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ctx->log(ctx->log_userdata, level, msg);
 }
 
 int pss__event(pss_ctx *ctx, pss_event_type type, const char *config_id, const char *session_id,

@@ -53,3 +53,8 @@ int pss__value_of(const pss__name *table, const char *name, int *value)
     }
     return PSS_ENOTFOUND;
 }
+
+const char *pss_session_state_name(pss_session_state state)
+{
+    return pss__name_of(pss__session_state_names, state);
+}

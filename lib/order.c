@@ -34,32 +34,6 @@ int pss__no_such_item(pss_ctx *ctx, int code, const char *order_id, size_t n, co
 
 /* ---- line input ---- */
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int pss__taxset_of(pss_ctx *ctx, pss__pool *pool, pss_line *l)
-{
-    const char *codes[PSS_MAX_LINE_TAXES];
-    size_t len = 1;
-    for (size_t i = 0; i < l->n_taxes; i++) {
-        codes[i] = l->taxes[i].code;
-        len += strlen(codes[i]) + 1;
-    }
-    qsort(codes, l->n_taxes, sizeof codes[0], cmp_str);
-    l->taxset = pss__pool_calloc(ctx->alloc, pool, len, 1);
-    if (!l->taxset)
-        return pss__oom(ctx);
-    l->taxset[0] = '\0';
-    for (size_t i = 0; i < l->n_taxes; i++) {
-        if (i)
-            strcat(l->taxset, ",");
-        strcat(l->taxset, codes[i]);
-    }
-    return 0;
-}
-
 static int dup_text(pss_ctx *ctx, pss__pool *pool, char **dst, const char *src)
 {
     *dst = NULL;

@@ -13,12 +13,6 @@
 #include "strlist.h"
 #include "records.h"
 
-const char *pss_session_state_name(pss_session_state state)
-{
-    return pss__name_of(pss__session_state_names, state);
-}
-
-
 /* ---- creation ---- */
 
 typedef struct holder_info {
