@@ -6,8 +6,8 @@
 #include "fixture.h"
 #include "faultstore.h"
 
-#include "codec.h"
-#include "order_internal.h"
+#include "json/codec.h"
+#include "order/order_internal.h"
 
 typedef struct world {
     pss_ctx *ctx;

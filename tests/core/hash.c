@@ -1,4 +1,4 @@
-/* hash.c: the word hash (lib/hash.h). Its values are stored in order records (input_hash),
+/* hash.c: the word hash (lib/util/hash.h). Its values are stored in order records (input_hash),
  * so they are pinned here for texts that take each path (whole words, the overlapping last
  * word, the two halves, single bytes); and texts that differ in one byte or in where they
  * split never meet. */
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "hash.h"
+#include "util/hash.h"
 
 static uint64_t of(const char *s)
 {

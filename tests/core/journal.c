@@ -4,8 +4,8 @@
  * difference; the balance guard; the stored entry; and the ledger and CSV exports. */
 #include "fixture.h"
 
-#include "internal.h"
-#include "journal_internal.h"
+#include "base/internal.h"
+#include "close/journal_internal.h"
 
 static pss_storage *store;
 static pss_ctx *ctx;

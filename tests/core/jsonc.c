@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "jsonc.h"
+#include "json/jsonc.h"
 
 /* jansson's text of one string. */
 static char *jansson_string(const char *s)

@@ -1,5 +1,5 @@
 /* jsonw.c: the streaming record writer against jansson. The same random documents are
- * written twice, once through lib/jsonw.c and once as a jansson tree dumped with
+ * written twice, once through lib/json/jsonw.c and once as a jansson tree dumped with
  * JSON_COMPACT; the texts must be equal byte for byte, and jansson must parse every text the
  * writer made. Then the misuse and out-of-memory paths. */
 #include <jansson.h>
@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "jsonw.h"
+#include "json/jsonw.h"
 
 /* A deterministic generator (xorshift), so a failure repeats. */
 static uint64_t seed = 0x9e3779b97f4a7c15ULL;

@@ -6,8 +6,8 @@
 
 #include "fixture.h"
 
-#include "order_internal.h"
-#include "session_internal.h"
+#include "order/order_internal.h"
+#include "session/session_internal.h"
 
 static pss_ctx *ctx;
 static pss_storage *store;
@@ -532,7 +532,7 @@ static void legacy_input_hash(void)
     stop();
 }
 
-/* The order record's exact text (lib/order_codec.c writes its shape by hand), and jansson
+/* The order record's exact text (lib/order/order_codec.c writes its shape by hand), and jansson
  * reading it and writing the same text back. */
 static void order_record_text(void)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "pool.h"
+#include "util/pool.h"
 
 static size_t allocations, limit = SIZE_MAX;
 

@@ -6,7 +6,7 @@
  * late orders, and one convention for line numbers in messages. */
 #include "fixture.h"
 
-#include "journal_internal.h"
+#include "close/journal_internal.h"
 
 static pss_storage *store;
 static pss_ctx *ctx;

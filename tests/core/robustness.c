@@ -3,7 +3,7 @@
  * gives PSS_ECORRUPT (or PSS_EVERSION for a newer schema) and never a crash. */
 #include "fixture.h"
 
-#include "text.h"
+#include "base/text.h"
 
 typedef struct counting {
     long allocs, frees;

@@ -1,4 +1,4 @@
-/* fuzz_audit.c: the audit entry. Its reader is static in lib/audit.c, so the input is
+/* fuzz_audit.c: the audit entry. Its reader is static in lib/audit/audit.c, so the input is
  * appended to a fresh store's audit trail (between two real entries) and read back through
  * pss_audit_load, by subject and in full, and pss_audit_get: every entry read must give
  * texts, a known role, and the stored time and outcome unchanged. */

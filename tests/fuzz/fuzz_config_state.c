@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chain.h"
+#include "session/chain.h"
 #include "scenario.h"
-#include "store.h"
+#include "store/store.h"
 
 static bool keep(const char *kind, const char *id, void *arg)
 {

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "journal_internal.h"
-#include "store.h"
+#include "close/journal_internal.h"
+#include "store/store.h"
 
 typedef struct text {
     char *data;

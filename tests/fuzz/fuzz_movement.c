@@ -1,4 +1,4 @@
-/* fuzz_movement.c: the cash movement record. Its decoder is static in lib/cash.c, so the
+/* fuzz_movement.c: the cash movement record. Its decoder is static in lib/session/cash.c, so the
  * input is laid into the world as a movement of its session (S2 unless it names a session
  * of the world) and read back through the public API: pss_cash_list_load and its items
  * (bounds), verify (which adds it to the totals), a void (which writes it again: the list

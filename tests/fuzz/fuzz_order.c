@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "order_internal.h"
+#include "order/order_internal.h"
 #include "scenario.h"
 
 static const int LOAD_CODES[] = {0, PSS_ECORRUPT, PSS_EVERSION, PSS_ENOTFOUND};

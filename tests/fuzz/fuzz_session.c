@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "codec.h"
+#include "json/codec.h"
 #include "scenario.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 
 static const int LOAD_CODES[] = {0, PSS_ECORRUPT, PSS_EVERSION, PSS_ENOTFOUND};
 

@@ -1,4 +1,4 @@
-/* fuzz_tally.c: the refund tally record. Its reader is static in lib/order.c (on_tally), read
+/* fuzz_tally.c: the refund tally record. Its reader is static in lib/order/order.c (on_tally), read
  * when a refund changes what it takes back: the input is laid into the world as the tally of
  * order P1 (3 pens and 2 atlases sold in S2, 1.5 pens refunded), then a refund of P1 is
  * created and cancelled through the public API. A refusal must name a quantity still

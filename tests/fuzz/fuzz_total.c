@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "scenario.h"
-#include "session_internal.h"
+#include "session/session_internal.h"
 
 static void check_bucket(const pss_bucket *b)
 {

@@ -1,0 +1,342 @@
+/* codec.c: jansson-based payload reading (with PSS_ECORRUPT on anything unexpected) and
+ * writing (compact JSON into a strbuf that uses the context's allocator). */
+#include "json/codec.h"
+
+#include "base/names.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void pss__jr_init(pss_jr *r, pss_ctx *ctx, const char *kind, const char *id)
+{
+    r->ctx = ctx;
+    r->kind = kind;
+    r->id = id;
+    r->rc = 0;
+    r->code = PSS_ECORRUPT;
+    r->max_version = PSS_SCHEMA_VERSION;
+    r->version = 0;
+}
+
+json_t *pss__jr_record(pss_jr *r, pss_ctx *ctx, const char *kind, const pss_record *rec)
+{
+    pss__jr_init(r, ctx, kind, rec->id);
+    return pss__jr_parse(r, rec->payload, rec->payload_len);
+}
+
+void pss__jr_init_input(pss_jr *r, pss_ctx *ctx, const char *what)
+{
+    pss__jr_init(r, ctx, what, "");
+    r->code = PSS_EINVAL;
+}
+
+int pss__jr_fail(pss_jr *r, const char *fmt, ...)
+{
+    if (r->rc)
+        return r->rc;
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (r->code == PSS_ECORRUPT)
+        r->rc = pss__fail(r->ctx, PSS_ECORRUPT, "stored %s %s is corrupt: %s", r->kind, r->id,
+                          what);
+    else
+        r->rc = pss__fail(r->ctx, r->code, "%s: %s", r->kind, what);
+    return r->rc;
+}
+
+json_t *pss__jr_parse(pss_jr *r, const char *payload, size_t len)
+{
+    if (!payload) {
+        pss__jr_fail(r, "no payload");
+        return NULL;
+    }
+    const char *nul = memchr(payload, '\0', len);
+    if (nul) { /* the text handed on (an audit entry's json) would end there */
+        pss__jr_fail(r, "payload holds a NUL byte at byte %zu", (size_t)(nul - payload));
+        return NULL;
+    }
+    json_error_t err;
+    json_t *doc = json_loadb(payload, len, JSON_REJECT_DUPLICATES, &err);
+    if (!doc) {
+        pss__jr_fail(r, "payload does not parse as JSON (%s at line %d, column %d)", err.text,
+                     err.line, err.column);
+        return NULL;
+    }
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        pss__jr_fail(r, "payload is not a JSON object");
+        return NULL;
+    }
+    json_t *v = json_object_get(doc, "v");
+    if (!json_is_integer(v) || json_integer_value(v) < 1) {
+        json_decref(doc);
+        pss__jr_fail(r, "payload has no schema version \"v\"");
+        return NULL;
+    }
+    long long version = (long long)json_integer_value(v);
+    if (version > r->max_version) {
+        json_decref(doc);
+        r->rc = pss__fail(r->ctx, PSS_EVERSION,
+                          "stored %s %s has schema version %lld; this library reads up to %d",
+                          r->kind, r->id, version, r->max_version);
+        return NULL;
+    }
+    r->version = (int)version;
+    return doc;
+}
+
+static json_t *field(pss_jr *r, json_t *obj, const char *key)
+{
+    if (r->rc || !obj)
+        return NULL;
+    return json_object_get(obj, key);
+}
+
+int64_t pss__jr_int(pss_jr *r, json_t *obj, const char *key)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return 0;
+    if (!json_is_integer(v)) {
+        pss__jr_fail(r, "field '%s' is %s, expected an integer", key,
+                     v ? "not an integer" : "missing");
+        return 0;
+    }
+    return (int64_t)json_integer_value(v);
+}
+
+int64_t pss__jr_int_or(pss_jr *r, json_t *obj, const char *key, int64_t fallback)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return 0;
+    if (!v || json_is_null(v))
+        return fallback;
+    return pss__jr_int(r, obj, key);
+}
+
+bool pss__jr_bool_or(pss_jr *r, json_t *obj, const char *key, bool fallback)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return false;
+    return v ? pss__jr_bool(r, obj, key) : fallback;
+}
+
+int64_t pss__jr_range(pss_jr *r, json_t *obj, const char *key, int64_t min, int64_t max)
+{
+    int64_t v = pss__jr_int(r, obj, key);
+    if (!r->rc && (v < min || v > max)) {
+        pss__jr_fail(r, "field '%s' is %lld, outside %lld..%lld", key, (long long)v,
+                     (long long)min, (long long)max);
+        return min;
+    }
+    return v;
+}
+
+int64_t pss__jr_range_or(pss_jr *r, json_t *obj, const char *key, int64_t fallback, int64_t min,
+                         int64_t max)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return 0;
+    if (!v || json_is_null(v))
+        return fallback;
+    return pss__jr_range(r, obj, key, min, max);
+}
+
+void pss__jr_id(pss_jr *r, json_t *obj, const char *key, char out[PSS_ID_SIZE])
+{
+    const char *s = pss__jr_str(r, obj, key);
+    out[0] = '\0';
+    if (!r->rc && pss_id_normalize(s, out) != 0)
+        pss__jr_fail(r, "field '%s' is not a UUID", key);
+}
+
+int64_t pss__jr_amount(pss_jr *r, json_t *obj, const char *key)
+{
+    return pss__jr_range(r, obj, key, -PSS_AMOUNT_MAX, PSS_AMOUNT_MAX);
+}
+
+int64_t pss__jr_running(pss_jr *r, json_t *obj, const char *key)
+{
+    return pss__jr_range(r, obj, key, -PSS_SESSION_VOLUME_MAX, PSS_SESSION_VOLUME_MAX);
+}
+
+int64_t pss__jr_time(pss_jr *r, json_t *obj, const char *key)
+{
+    return pss__jr_range(r, obj, key, PSS_TIME_MIN, PSS_TIME_MAX);
+}
+
+const char *pss__jr_str(pss_jr *r, json_t *obj, const char *key)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return "";
+    if (!json_is_string(v)) {
+        pss__jr_fail(r, "field '%s' is %s, expected a string", key, v ? "not a string" : "missing");
+        return "";
+    }
+    return json_string_value(v);
+}
+
+const char *pss__jr_str_or_null(pss_jr *r, json_t *obj, const char *key)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc || !v || json_is_null(v))
+        return NULL;
+    return pss__jr_str(r, obj, key);
+}
+
+bool pss__jr_bool(pss_jr *r, json_t *obj, const char *key)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return false;
+    if (!json_is_boolean(v)) {
+        pss__jr_fail(r, "field '%s' is %s, expected true or false", key,
+                     v ? "not a boolean" : "missing");
+        return false;
+    }
+    return json_is_true(v);
+}
+
+static json_t *typed(pss_jr *r, json_t *obj, const char *key, int want, const char *name)
+{
+    json_t *v = field(r, obj, key);
+    if (r->rc)
+        return NULL;
+    if (!v || (int)json_typeof(v) != want) {
+        pss__jr_fail(r, "field '%s' is %s, expected %s", key, v ? "of another type" : "missing",
+                     name);
+        return NULL;
+    }
+    return v;
+}
+
+json_t *pss__jr_array(pss_jr *r, json_t *obj, const char *key)
+{
+    return typed(r, obj, key, JSON_ARRAY, "an array");
+}
+
+json_t *pss__jr_object(pss_jr *r, json_t *obj, const char *key)
+{
+    return typed(r, obj, key, JSON_OBJECT, "an object");
+}
+
+json_t *pss__jr_item(pss_jr *r, json_t *array, size_t i, const char *what)
+{
+    if (r->rc || !array)
+        return NULL;
+    json_t *v = json_array_get(array, i);
+    if (!json_is_object(v)) {
+        pss__jr_fail(r, "%s[%zu] is not an object", what, i);
+        return NULL;
+    }
+    return v;
+}
+
+char *pss__jr_dup(pss_jr *r, const char *s)
+{
+    if (r->rc || !s)
+        return NULL;
+    char *copy = PSS_STRDUP(r->ctx, s);
+    if (!copy)
+        r->rc = pss__oom(r->ctx);
+    return copy;
+}
+
+int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const pss__name *table)
+{
+    const char *name = pss__jr_str(r, obj, key);
+    int value = 0;
+    if (!r->rc && pss__value_of(table, name, &value) != 0)
+        pss__jr_fail(r, "field '%s' has unknown value '%s'", key, name);
+    return r->rc ? 0 : value;
+}
+
+static json_t *checked(pss_jw *w, json_t *v)
+{
+    if (!v)
+        w->failed = true;
+    return v;
+}
+
+json_t *pss__jw_object(pss_jw *w)
+{
+    return checked(w, json_object());
+}
+
+json_t *pss__jw_array(pss_jw *w)
+{
+    return checked(w, json_array());
+}
+
+void pss__jw_set(pss_jw *w, json_t *obj, const char *key, json_t *value)
+{
+    if (!value) {
+        w->failed = true;
+        return;
+    }
+    if (!obj || json_object_set_new_nocheck(obj, key, value) != 0)
+        w->failed = true;
+}
+
+void pss__jw_int(pss_jw *w, json_t *obj, const char *key, int64_t v)
+{
+    pss__jw_set(w, obj, key, json_integer((json_int_t)v));
+}
+
+void pss__jw_str(pss_jw *w, json_t *obj, const char *key, const char *s)
+{
+    /* every string the library writes was checked as UTF-8 when it came in */
+    pss__jw_set(w, obj, key, s ? json_string_nocheck(s) : json_null());
+}
+
+void pss__jw_bool(pss_jw *w, json_t *obj, const char *key, bool v)
+{
+    pss__jw_set(w, obj, key, json_boolean(v));
+}
+
+void pss__jw_append(pss_jw *w, json_t *array, json_t *value)
+{
+    if (!value) {
+        w->failed = true;
+        return;
+    }
+    if (!array || json_array_append_new(array, value) != 0)
+        w->failed = true;
+}
+
+json_t *pss__jw_payload(pss_jw *w)
+{
+    json_t *obj = pss__jw_object(w);
+    pss__jw_int(w, obj, "v", PSS_SCHEMA_VERSION);
+    return obj;
+}
+
+int pss__json_encode(pss_ctx *ctx, pss_jw *w, json_t *value, pss__strbuf *buf)
+{
+    pss__strbuf_reset(buf);
+    if (w->failed || !value)
+        return pss__oom(ctx);
+    /* json_dumpb writes into our buffer in one pass when it is large enough (it usually is:
+     * the buffer is kept between calls), else it says how much it needs. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        size_t room = buf->cap > 1 ? buf->cap - 1 : 0;
+        size_t need = json_dumpb(value, buf->data, room, JSON_COMPACT);
+        if (need == 0)
+            return pss__oom(ctx);
+        if (need <= room) {
+            buf->len = need;
+            buf->data[need] = '\0';
+            return 0;
+        }
+        if (pss__grow(buf->alloc, (void **)&buf->data, &buf->cap, need + 1, 1))
+            return pss__oom(ctx);
+    }
+    return pss__oom(ctx);
+}

@@ -1,0 +1,95 @@
+/* codec.h: reading record payloads with jansson, and writing the rarely written ones (the
+ * per-order records have the streaming writer of jsonw.h). Readers never trust what
+ * storage returns: a payload that does not parse, lacks a field or has one of the wrong
+ * type gives PSS_ECORRUPT naming the record and the field. */
+#ifndef PSS_CODEC_H
+#define PSS_CODEC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include "base/internal.h"
+#include "util/strbuf.h"
+
+/* Schema version written in the "v" field of every payload this library writes... */
+#define PSS_SCHEMA_VERSION 1
+/* ...but the order record's, which is 2: its tax snapshots in one table, defaults left out
+ * (doc/storage.md). Its reader reads both. */
+#define PSS_ORDER_SCHEMA_VERSION 2
+
+/* A reader over one record: the first failure is kept in rc, later reads are no-ops that
+ * return neutral values, so decoders read linearly and check rc once. */
+typedef struct pss_jr {
+    pss_ctx *ctx;
+    const char *kind;
+    const char *id;
+    int rc;
+    int code; /* PSS_ECORRUPT for stored records, PSS_EINVAL for documents from the host */
+    int max_version; /* the newest "v" the decoder reads: PSS_SCHEMA_VERSION unless it says */
+    int version;     /* the payload's "v", once parsed */
+} pss_jr;
+
+void pss__jr_init(pss_jr *r, pss_ctx *ctx, const char *kind, const char *id);
+/* A reader over a document the host passed in: failures are PSS_EINVAL. */
+void pss__jr_init_input(pss_jr *r, pss_ctx *ctx, const char *what);
+/* Parses a payload into an object and checks its "v" (newer: PSS_EVERSION). NULL on failure. */
+json_t *pss__jr_parse(pss_jr *r, const char *payload, size_t len);
+/* A reader over a stored record of kind (records.h), its payload parsed: init and parse in
+ * one, for the storage callbacks. NULL on failure, with r->rc set. */
+json_t *pss__jr_record(pss_jr *r, pss_ctx *ctx, const char *kind, const pss_record *rec);
+int pss__jr_fail(pss_jr *r, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int64_t pss__jr_int(pss_jr *r, json_t *obj, const char *key);
+int64_t pss__jr_int_or(pss_jr *r, json_t *obj, const char *key, int64_t fallback);
+/* An integer that must lie in [min, max] (enums, counts). */
+int64_t pss__jr_range(pss_jr *r, json_t *obj, const char *key, int64_t min, int64_t max);
+/* Ranged fields of stored records: the library never trusts a value out of its bounds
+ * (doc/concepts.md, "Bounds"): an amount or computed figure (within PSS_AMOUNT_MAX), a
+ * running total (within PSS_SESSION_VOLUME_MAX), a time (years 1 to 9999, in ms). */
+int64_t pss__jr_amount(pss_jr *r, json_t *obj, const char *key);
+int64_t pss__jr_running(pss_jr *r, json_t *obj, const char *key);
+int64_t pss__jr_time(pss_jr *r, json_t *obj, const char *key);
+/* An optional ranged integer: fallback when absent or null, else it must lie in [min, max]. */
+int64_t pss__jr_range_or(pss_jr *r, json_t *obj, const char *key, int64_t fallback, int64_t min,
+                         int64_t max);
+/* A UUID field, normalized into out ("" after a failure). */
+void pss__jr_id(pss_jr *r, json_t *obj, const char *key, char out[PSS_ID_SIZE]);
+/* Strings stay owned by the json value; "" after a failure. */
+const char *pss__jr_str(pss_jr *r, json_t *obj, const char *key);
+/* NULL when absent or null. */
+const char *pss__jr_str_or_null(pss_jr *r, json_t *obj, const char *key);
+bool pss__jr_bool(pss_jr *r, json_t *obj, const char *key);
+bool pss__jr_bool_or(pss_jr *r, json_t *obj, const char *key, bool fallback);
+/* NULL after a failure. */
+json_t *pss__jr_array(pss_jr *r, json_t *obj, const char *key);
+json_t *pss__jr_object(pss_jr *r, json_t *obj, const char *key);
+/* An array element that must be an object. */
+json_t *pss__jr_item(pss_jr *r, json_t *array, size_t i, const char *what);
+
+/* A copy of a string read from a document (NULL stays NULL); a failed copy sets rc. */
+char *pss__jr_dup(pss_jr *r, const char *s);
+/* A field holding one of an enum's names (names.h tables): its value; an unknown name fails. */
+struct pss__name;
+int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const struct pss__name *table);
+
+/* A writer: remembers an allocation failure so builders check once at the end. */
+typedef struct pss_jw {
+    bool failed;
+} pss_jw;
+
+json_t *pss__jw_object(pss_jw *w);
+json_t *pss__jw_array(pss_jw *w);
+void pss__jw_set(pss_jw *w, json_t *obj, const char *key, json_t *value); /* steals value */
+void pss__jw_int(pss_jw *w, json_t *obj, const char *key, int64_t v);
+void pss__jw_str(pss_jw *w, json_t *obj, const char *key, const char *s); /* NULL: null */
+void pss__jw_bool(pss_jw *w, json_t *obj, const char *key, bool v);
+void pss__jw_append(pss_jw *w, json_t *array, json_t *value); /* steals value */
+/* A new payload object with "v" set. */
+json_t *pss__jw_payload(pss_jw *w);
+
+/* Serializes compactly into buf (reset first). PSS_ENOMEM on failure (also when w failed). */
+int pss__json_encode(pss_ctx *ctx, pss_jw *w, json_t *value, pss__strbuf *buf);
+
+#endif

@@ -1,0 +1,43 @@
+/* jsonw.h: the streaming JSON writer for the records written on every order (the order, the
+ * session and its running totals). jansson builds a tree and frees it for every document,
+ * which costs about 22 µs for an order's record: more than the whole budget of a paid order
+ * (bench/README.md). This writer appends to a buffer as the encoder walks its struct and
+ * produces exactly the text jansson's JSON_COMPACT dump gives for the same document (tests/
+ * core/jsonw.c compares them byte for byte). Every record is still read by jansson. The order
+ * record, written on every order, has a leaner writer still: jsonc.h. */
+#ifndef PSS_JSONW_H
+#define PSS_JSONW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include "base/internal.h"
+#include "util/strbuf.h"
+
+/* Deepest nesting a record may have (the payload object counts as one). */
+#define PSS_JSONW_MAX_DEPTH 16
+
+typedef struct pss_jsonw {
+    pss__strbuf *buf;
+    unsigned depth;
+    bool misused; /* too deep or unbalanced: a bug in an encoder */
+    char closer[PSS_JSONW_MAX_DEPTH];
+    bool has_items[PSS_JSONW_MAX_DEPTH];
+} pss_jsonw;
+
+/* Resets buf and opens the payload object with its "v". */
+void pss__jsonw_begin(pss_jsonw *w, pss__strbuf *buf);
+/* Values: key is the member name inside an object and NULL inside an array. */
+void pss__jsonw_object(pss_jsonw *w, const char *key);
+void pss__jsonw_array(pss_jsonw *w, const char *key);
+void pss__jsonw_end(pss_jsonw *w); /* closes the innermost object or array */
+void pss__jsonw_int(pss_jsonw *w, const char *key, int64_t v);
+void pss__jsonw_str(pss_jsonw *w, const char *key, const char *s); /* NULL: null */
+void pss__jsonw_bool(pss_jsonw *w, const char *key, bool v);
+void pss__jsonw_null(pss_jsonw *w, const char *key);
+
+/* Closes the payload object: 0, PSS_ENOMEM when the buffer could not grow, PSS_EINVAL when an
+ * encoder nested too deep or left a container open (a bug; nothing gets written). */
+int pss__jsonw_finish(pss_ctx *ctx, pss_jsonw *w);
+
+#endif

@@ -1,0 +1,500 @@
+/* submit.c: orders made offline by a till arrive complete (lines and payments) and are
+ * recorded in one call, or many in one transaction. The order id makes a submit idempotent:
+ * the same content again changes nothing, other content is a conflict. An order for a
+ * session that has closed meanwhile goes to the config's open session, or to a rescue
+ * session made for it; it is never lost and never reopens a closed session. */
+#include "order/order_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "json/codec.h"
+#include "store/store.h"
+#include "base/text.h"
+#include "store/records.h"
+
+
+#define MAX_BATCH 100000
+
+/* ---- one order ---- */
+
+typedef struct existing {
+    pss_ctx *ctx;
+    char hash[PSS_HASH_SIZE];
+    char session[PSS_ID_SIZE];
+    int state;
+    bool found;
+} existing;
+
+static int on_existing(const pss_record *rec, void *arg)
+{
+    existing *e = arg;
+    pss_order_data *d;
+    int rc = pss__order_decode(e->ctx, rec, &d);
+    if (rc)
+        return rc;
+    e->found = true;
+    memcpy(e->hash, d->input_hash, PSS_HASH_SIZE);
+    memcpy(e->session, d->session_id, PSS_ID_SIZE);
+    e->state = d->state;
+    pss__order_data_free(e->ctx, d);
+    return 0;
+}
+
+static void fill_result(pss_submit_result *res, const char *order_id, const char *session_id,
+                        pss_order_state state)
+{
+    if (!res)
+        return;
+    pss__copy_text(res->order_id, sizeof res->order_id, order_id);
+    pss__copy_text(res->session_id, sizeof res->session_id, session_id);
+    res->state = state;
+}
+
+/* The order is already stored: same content is a no-op answered as the first submit was
+ * (where it went, whether that was another session, a rescue one), other content a conflict. */
+static int check_duplicate(pss_ctx *ctx, const existing *e, const pss_order_input *in,
+                           const char *submitted_to, const char *hash, pss_submit_result *res)
+{
+    char id[PSS_ID_SIZE];
+    pss_id_normalize(in->id, id);
+    if (!pss__input_hash_same(in, hash, e->hash))
+        return pss__fail(ctx, PSS_ECONFLICT,
+                         "order %s was already recorded (session %s) with other content; an "
+                         "order id is never reused", id, e->session);
+    if (!res)
+        return 0;
+    bool routed = strcmp(e->session, submitted_to) != 0, rescue = false;
+    int rc = pss__session_is_rescue(ctx, e->session, &rescue);
+    if (rc)
+        return rc;
+    res->duplicate = 1;
+    res->routed = routed;
+    res->rescue = rescue;
+    fill_result(res, id, e->session, (pss_order_state)e->state);
+    return 0;
+}
+
+/* Looks the order up: *fresh when it is not stored yet, else it is answered here. */
+static int find_existing(pss_ctx *ctx, const pss_order_input *in, const char *submitted_to,
+                         pss_submit_result *res, bool *fresh)
+{
+    char id[PSS_ID_SIZE], hash[PSS_HASH_SIZE];
+    *fresh = false;
+    int rc = pss__check_order_input(ctx, in, true, id);
+    if (rc)
+        return rc;
+    existing e = {ctx, "", "", 0, false};
+    rc = pss__get(ctx, PSS__KIND_ORDER, id, on_existing, &e);
+    if (rc == PSS_ENOTFOUND) {
+        *fresh = true;
+        return 0;
+    }
+    pss__input_hash(in, hash);
+    return rc ? rc : check_duplicate(ctx, &e, in, submitted_to, hash, res);
+}
+
+static int build_order(pss_stage *st, const pss_order_input *in, const char *id,
+                       const char *hash, pss_order_data **out)
+{
+    pss_ctx *ctx = st->s->ctx;
+    pss_order_data *d = pss__order_data_new(ctx);
+    if (!d)
+        return pss__oom(ctx);
+    memcpy(d->input_hash, hash, PSS_HASH_SIZE);
+    int rc = pss__order_start(st, d, in, id);
+    if (!rc)
+        rc = pss__order_fill_lines(st, d, in->lines, in->n_lines);
+    if (!rc)
+        rc = pss__order_compute(ctx, st->s->config, d);
+    size_t stride = in->n_payments ? pss__payment_input_stride(in->payments[0].version) : 0;
+    for (size_t i = 0; !rc && i < in->n_payments; i++) {
+        const pss_payment_input *p =
+            (const pss_payment_input *)((const char *)in->payments + i * stride);
+        if (p->version != in->payments[0].version)
+            rc = pss__fail(ctx, PSS_EINVAL, "payment %zu has another version than payment 0", i);
+        else
+            rc = pss__order_add_payment_input(st, d, p, true);
+    }
+    if (!rc) /* a complete order with nothing due (free items) is paid by no payment */
+        pss__order_mark_paid_if_covered(ctx, d);
+    if (rc) {
+        pss__order_data_free(ctx, d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+/* Records one order in the staged session. *committed tells whether anything was staged
+ * (then a failure spoils the whole transaction). An order met earlier in the same batch is
+ * found like any stored one: reads inside a transaction see its own writes. */
+static int submit_one(pss_stage *st, const pss_order_input *in, const char *submitted_to,
+                      pss_submit_result *res, bool *committed)
+{
+    pss_ctx *ctx = st->s->ctx;
+    char id[PSS_ID_SIZE], hash[PSS_HASH_SIZE];
+    *committed = false;
+    int rc = pss__check_order_input(ctx, in, true, id);
+    if (rc)
+        return rc;
+    pss__input_hash(in, hash);
+    existing e = {ctx, "", "", 0, false};
+    rc = pss__get(ctx, PSS__KIND_ORDER, id, on_existing, &e);
+    if (rc != PSS_ENOTFOUND) /* an earlier order of the same batch */
+        return rc ? rc : check_duplicate(ctx, &e, in, submitted_to, hash, res);
+    pss_order_data *d = NULL;
+    int64_t number = st->core.next_order; /* a refused order takes no number: they are gapless */
+    if (!(rc = build_order(st, in, id, hash, &d)) &&
+        (rc = pss__stage_check_volume(st, pss__order_volume(d))))
+        pss__order_data_free(ctx, d);
+    if (rc) {
+        st->core.next_order = number;
+        return rc; /* refused before anything is staged: the batch goes on */
+    }
+    pss_order_state state = d->state;
+    *committed = true;
+    rc = pss__order_commit(st, NULL, NULL, d);
+    if (!rc)
+        fill_result(res, id, st->core.id, state);
+    return rc;
+}
+
+/* ---- routing late orders ---- */
+
+static int read_holder(pss_ctx *ctx, const char *kind, const char *config_id, pss_session **out)
+{
+    char key[PSS_CLAIM_KEY_MAX], holder[PSS_ID_SIZE];
+    pss__claim_key(key, sizeof key, kind, config_id);
+    *out = NULL;
+    int rc = pss__lookup(ctx, key, holder, sizeof holder);
+    if (rc == PSS_ENOTFOUND)
+        return 0;
+    return rc ? rc : pss__session_read(ctx, holder, out);
+}
+
+/* The session a late order goes to: the config's open session when it is trading, else
+ * its rescue session (made when there is none). */
+static int route(pss_session *closed, const pss_actor *actor, pss_session **target)
+{
+    pss_ctx *ctx = closed->ctx;
+    const char *cfg = closed->core.config_id;
+    pss_session *s;
+    int rc = read_holder(ctx, PSS__CLAIM_OPEN, cfg, &s);
+    if (rc || (s && s->core.state == PSS_SESSION_IN_PROGRESS)) {
+        *target = s;
+        return rc;
+    }
+    pss__session_release(s);
+    if ((rc = read_holder(ctx, PSS__CLAIM_RESCUE, cfg, &s)))
+        return rc;
+    if (s && s->core.state != PSS_SESSION_IN_PROGRESS) {
+        rc = pss__fail(ctx, PSS_ESTATE, "rescue session %s of config '%s' is being closed; "
+                                        "submit the late order again after it closed",
+                       s->core.name, closed->config->name);
+        pss__session_release(s);
+        return rc;
+    }
+    if (s) {
+        *target = s;
+        return 0;
+    }
+    char id[PSS_ID_SIZE], date[PSS_DATE_SIZE];
+    pss_id_generate(id);
+    pss__date_of(pss_ctx_now(ctx), date);
+    return pss__session_create_in_txn(ctx, closed->config, actor, id, date, true, target);
+}
+
+static int audit_routed(pss_stage *st, const pss_session *from, const char *order_id)
+{
+    pss_ctx *ctx = st->s->ctx;
+    pss_jw w = {0};
+    json_t *extra = pss__jw_object(&w);
+    pss__jw_str(&w, extra, "order", order_id);
+    pss__jw_str(&w, extra, "from_session", from->core.id);
+    pss__jw_str(&w, extra, "from_name", from->core.name);
+    int rc = pss__audit_staged(st, "order.routed", NULL, &w, extra);
+    return rc ? rc : pss__event(ctx, PSS_EVENT_ORDER_ROUTED, st->core.config_id, st->core.id,
+                                order_id, NULL);
+}
+
+/* ---- the driver ---- */
+
+typedef struct submit_job {
+    pss_session *s;
+    const pss_actor *actor;
+    const pss_order_input *const *orders; /* batch */
+    const pss_order_input *single;
+    size_t n;
+    pss_submit_result *results;
+    size_t result_stride;
+    size_t accepted; /* recorded or found duplicate */
+    size_t recorded; /* newly recorded */
+    size_t known;    /* already stored: duplicates and conflicts */
+    unsigned char *fresh; /* per order: not stored yet, to be recorded */
+} submit_job;
+
+static pss_submit_result *result_at(submit_job *job, size_t i)
+{
+    if (!job->results)
+        return NULL;
+    return (pss_submit_result *)((char *)job->results + i * job->result_stride);
+}
+
+static const pss_order_input *order_at(submit_job *job, size_t i)
+{
+    return job->single ? job->single : job->orders[i];
+}
+
+/* Finds where the orders go: the session itself, or (closed) the routing target. */
+static int pick_target(submit_job *job, pss_session **target, bool *routed)
+{
+    pss_session *s = job->s;
+    int rc = pss__session_sync(s);
+    if (rc)
+        return rc;
+    *routed = s->core.state == PSS_SESSION_CLOSED;
+    if (!*routed) {
+        *target = s;
+        return pss__check_access(s, job->actor, PSS_ACCESS_SUPERVISE, PSS__IN_PROGRESS,
+                                 "submit orders");
+    }
+    if ((rc = route(s, job->actor, target)))
+        return rc;
+    return pss__check_access(*target, job->actor, PSS_ACCESS_ANY, PSS__IN_PROGRESS,
+                             "submit late orders");
+}
+
+/* Whether a failure belongs to the order (its content, its refund, its payments) rather
+ * than to the store or the machine, which spoils the whole transaction. */
+static bool order_level(int rc)
+{
+    switch (rc) {
+    case PSS_EINVAL: case PSS_ENOTFOUND: case PSS_ECONFLICT: case PSS_EOVERFLOW:
+    case PSS_EREFUND: case PSS_EOVERPAY: case PSS_EVERSION: case PSS_ESTATE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The actor's form and role, before anything is looked up. */
+static int check_submitter(submit_job *job)
+{
+    int rc = pss__check_actor(job->s->ctx, job->actor, PSS_ROLE_CASHIER, "submit orders");
+    return rc ? rc : pss__session_sync(job->s);
+}
+
+/* Answers about orders already recorded go to whoever may submit to the session (its
+ * responsible user or a manager while it is open, anyone once it is closed) in any of its
+ * states: a retry is answered while the session is counted too. New orders take the full
+ * check of pick_target (role, state, then user and lease). */
+static int check_answer_to(submit_job *job)
+{
+    pss_session *s = job->s;
+    pss_access access = s->core.state == PSS_SESSION_CLOSED ? PSS_ACCESS_ANY
+                                                            : PSS_ACCESS_SUPERVISE;
+    return pss__check_access(s, job->actor, access, PSS_SESSION_ANY_STATE, "submit orders");
+}
+
+/* Before anything is routed: orders already stored are answered (duplicates, conflicts) and
+ * bad input refused; what is left is fresh, to be recorded. */
+static int answer_known(submit_job *job, size_t *n_fresh)
+{
+    pss_ctx *ctx = job->s->ctx;
+    *n_fresh = 0;
+    for (size_t i = 0; i < job->n; i++) {
+        pss_submit_result *res = result_at(job, i);
+        bool fresh = false;
+        int rc = find_existing(ctx, order_at(job, i), job->s->core.id, res, &fresh);
+        if (res)
+            res->status = rc;
+        job->known += (!rc && !fresh) || rc == PSS_ECONFLICT;
+        job->fresh[i] = !rc && fresh;
+        *n_fresh += job->fresh[i];
+        job->accepted += !rc && !fresh;
+        if (rc && (job->single || !order_level(rc)))
+            return rc;
+        if (rc)
+            pss__clear(ctx);
+    }
+    return 0;
+}
+
+static int run_orders(submit_job *job, pss_stage *st, bool routed)
+{
+    pss_ctx *ctx = job->s->ctx;
+    for (size_t i = 0; i < job->n; i++) {
+        if (!job->fresh[i])
+            continue;
+        pss_submit_result *res = result_at(job, i);
+        bool committed;
+        int rc = submit_one(st, order_at(job, i), job->s->core.id, res, &committed);
+        bool duplicate = res && res->duplicate; /* the same order twice in the batch */
+        char id[PSS_ID_SIZE];
+        if (!rc && routed && !duplicate && pss_id_normalize(order_at(job, i)->id, id) == 0)
+            rc = audit_routed(st, job->s, id); /* events and audit give the canonical id */
+        if (res) {
+            res->status = rc;
+            res->routed = duplicate ? res->routed : routed && !rc;
+            res->rescue = duplicate ? res->rescue : !rc && st->core.rescue;
+        }
+        if (!rc) {
+            job->accepted++;
+            job->recorded += committed;
+            continue;
+        }
+        if (job->single || committed || !order_level(rc))
+            return rc; /* a single order, or the transaction is spoiled */
+        pss__clear(ctx);
+    }
+    return 0;
+}
+
+/* Routes and records the fresh orders in the open transaction. A submit that records
+ * nothing is rolled back whole: it makes no rescue session and renews no lease. */
+static int record_fresh(submit_job *job)
+{
+    pss_ctx *ctx = job->s->ctx;
+    pss_session *target = NULL;
+    bool routed = false, staged = false;
+    pss_stage st;
+    int rc = pick_target(job, &target, &routed);
+    if (!rc && !(rc = pss__stage_init(&st, target, job->actor)))
+        staged = true;
+    if (!rc)
+        rc = run_orders(job, &st, routed);
+    bool keep = !rc && job->recorded > 0;
+    if (keep)
+        rc = pss__stage_write(&st);
+    if (keep && !rc)
+        rc = pss__txn_commit_only(ctx);
+    else
+        pss__txn_rollback(ctx);
+    if (staged)
+        pss__stage_finish(&st, keep && rc == 0);
+    pss__events_flush(ctx, keep && rc == 0);
+    if (target && target != job->s)
+        pss__session_release(target);
+    return rc;
+}
+
+/* A batch that mixes recorded orders with new ones while the session does not trade: the
+ * recorded ones keep their answers, each new one is refused on its own, nothing changed. */
+static int refuse_fresh(submit_job *job, int rc)
+{
+    for (size_t i = 0; i < job->n; i++) {
+        pss_submit_result *res = result_at(job, i);
+        if (job->fresh[i] && res)
+            res->status = rc;
+    }
+    pss__clear(job->s->ctx);
+    return 0;
+}
+
+static int submit_txn(submit_job *job)
+{
+    pss_ctx *ctx = job->s->ctx;
+    size_t n_fresh = 0;
+    job->fresh = PSS_CALLOC(ctx, job->n ? job->n : 1, 1);
+    if (!job->fresh)
+        return pss__oom(ctx);
+    int rc = pss__txn_begin(ctx, true);
+    if (!rc && !(rc = check_submitter(job)) && !(rc = answer_known(job, &n_fresh)) &&
+        job->known)
+        rc = check_answer_to(job);
+    if (!rc && n_fresh)
+        rc = record_fresh(job);
+    else
+        pss__txn_rollback(ctx); /* nothing new: nothing changes */
+    if (rc == PSS_ESTATE && job->known && !job->single)
+        rc = refuse_fresh(job, rc);
+    PSS_FREE(ctx, job->fresh);
+    return rc;
+}
+
+static int init_results(pss_ctx *ctx, submit_job *job)
+{
+    if (!job->results || job->n == 0) /* an empty batch may pass no results at all */
+        return 0;
+    int rc = pss__check_version(ctx, job->results, job->results->version,
+                                PSS_SUBMIT_RESULT_VERSION, "pss_submit_result");
+    if (rc)
+        return rc;
+    job->result_stride = sizeof(pss_submit_result);
+    for (size_t i = 0; i < job->n; i++) {
+        pss_submit_result *r = result_at(job, i);
+        if (r->version != job->results->version)
+            return pss__fail(ctx, PSS_EINVAL, "result %zu has another version than result 0", i);
+        uint32_t v = r->version;
+        memset(r, 0, job->result_stride);
+        r->version = v;
+    }
+    return 0;
+}
+
+static void fail_all(submit_job *job, int rc)
+{
+    for (size_t i = 0; i < job->n; i++) {
+        pss_submit_result *r = result_at(job, i);
+        if (r) {
+            uint32_t v = r->version;
+            memset(r, 0, job->result_stride);
+            r->version = v;
+            r->status = rc;
+        }
+    }
+}
+
+int pss_session_submit(pss_session *s, const pss_actor *actor, const pss_order_input *input,
+                       pss_submit_result *result)
+{
+    if (!s)
+        return PSS_EINVAL;
+    pss_ctx *ctx = s->ctx;
+    pss__clear(ctx);
+    submit_job job = {s, actor, NULL, input, 1, result, 0, 0, 0, 0, NULL};
+    int rc = init_results(ctx, &job);
+    char id[PSS_ID_SIZE];
+    if (rc || (rc = pss__check_order_input(ctx, input, true, id))) {
+        if (result && !init_results(ctx, &job))
+            fail_all(&job, rc);
+        return rc;
+    }
+    rc = submit_txn(&job);
+    if (rc)
+        fail_all(&job, rc);
+    return rc;
+}
+
+int pss_session_submit_batch(pss_session *s, const pss_actor *actor,
+                             const pss_order_input *const *orders, size_t n,
+                             pss_submit_result *results, size_t *accepted)
+{
+    if (!s)
+        return PSS_EINVAL;
+    pss_ctx *ctx = s->ctx;
+    pss__clear(ctx);
+    if (accepted)
+        *accepted = 0;
+    submit_job job = {s, actor, orders, NULL, n, results, 0, 0, 0, 0, NULL};
+    int rc = init_results(ctx, &job);
+    if (rc)
+        return rc;
+    if (n > MAX_BATCH || (n && !orders))
+        return pss__fail(ctx, PSS_EINVAL, "a batch holds 1 to %d orders (got %zu%s)", MAX_BATCH,
+                         n, n && !orders ? " and no array" : "");
+    for (size_t i = 0; i < n; i++)
+        if (!orders[i])
+            return pss__fail(ctx, PSS_EINVAL, "order %zu of the batch is NULL", i);
+    if (n == 0)
+        return 0;
+    rc = submit_txn(&job);
+    if (rc) {
+        fail_all(&job, rc);
+        return rc;
+    }
+    if (accepted)
+        *accepted = job.accepted;
+    return 0;
+}

@@ -1,0 +1,320 @@
+/* tax.c: the figures of a line and an order. Rules (doc/concepts.md, "Rounding"):
+ *   gross    = R(quantity x unit price / 1000)
+ *   amount   = gross - R(gross x discount / 1e6)
+ *   included = R(amount x rate / (1e6 + sum of included rates)), per included tax
+ *   untaxed  = amount - sum of included taxes
+ *   excluded = R(untaxed x rate / 1e6), per excluded tax
+ *   total    = untaxed + all taxes
+ * where R rounds by the config's rule (half away from zero unless configured). Included taxes
+ * are taken out of the price together, so the price the customer sees is the total to the
+ * minor unit; excluded taxes are computed on what remains. With per-order tax rounding the
+ * same formulas run once on the summed amounts of lines sharing an income account and taxes. */
+#include "order/order_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/bounds.h"
+#include "base/money_internal.h"
+
+#define PPM 1000000
+
+static int scale(int64_t amount, int64_t num, int64_t den, pss_rounding mode, int64_t *out)
+{
+    return pss__round_div128((__int128)amount * num, den, mode, out);
+}
+
+static int overflow(pss_ctx *ctx, const char *what)
+{
+    return pss__fail(ctx, PSS_EOVERFLOW, "%s does not fit in a 64-bit amount", what);
+}
+
+/* Splits an amount into untaxed and taxes; amounts[i] receives each tax. */
+static int split_taxes(pss_ctx *ctx, pss_rounding mode, int64_t amount, const int64_t *rates,
+                       const bool *included, size_t n, int64_t *amounts, int64_t *untaxed,
+                       int64_t *tax)
+{
+    int64_t included_rates = 0, included_sum = 0, total_tax = 0;
+    for (size_t i = 0; i < n; i++)
+        if (included[i])
+            included_rates += rates[i];
+    for (size_t i = 0; i < n; i++) {
+        if (!included[i])
+            continue;
+        if (scale(amount, rates[i], PPM + included_rates, mode, &amounts[i]))
+            return overflow(ctx, "an included tax");
+        included_sum += amounts[i]; /* |included taxes| <= |amount|: no overflow */
+    }
+    int64_t base = amount - included_sum;
+    total_tax = included_sum;
+    for (size_t i = 0; i < n; i++) {
+        if (included[i])
+            continue;
+        if (scale(base, rates[i], PPM, mode, &amounts[i]) ||
+            __builtin_add_overflow(total_tax, amounts[i], &total_tax))
+            return overflow(ctx, "an excluded tax");
+    }
+    *untaxed = base;
+    *tax = total_tax;
+    return 0;
+}
+
+int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line)
+{
+    int64_t gross, discount;
+    if (scale(line->qty, line->price, 1000, cfg->rounding, &gross))
+        return overflow(ctx, "quantity x unit price");
+    if (scale(gross, line->discount_ppm, PPM, cfg->rounding, &discount))
+        return overflow(ctx, "the discount");
+    line->amount = gross - discount; /* 0 <= discount <= gross in magnitude */
+    int64_t rates[PSS_MAX_LINE_TAXES], amounts[PSS_MAX_LINE_TAXES];
+    bool included[PSS_MAX_LINE_TAXES];
+    for (size_t i = 0; i < line->n_taxes; i++) {
+        rates[i] = line->taxes[i].rate_ppm;
+        included[i] = line->taxes[i].included;
+    }
+    char what[PSS_NAME_MAX + 16];
+    snprintf(what, sizeof what, "line of '%s'", line->product_name);
+    int rc = pss__check_figure(ctx, what, gross, cfg->exponent);
+    if (!rc)
+        rc = split_taxes(ctx, cfg->rounding, line->amount, rates, included, line->n_taxes,
+                         amounts, &line->untaxed, &line->tax);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < line->n_taxes; i++)
+        line->taxes[i].amount = amounts[i];
+    if (__builtin_add_overflow(line->untaxed, line->tax, &line->total))
+        return overflow(ctx, "the line total");
+    /* every tax is within the total: rates are not negative */
+    return pss__check_figure(ctx, what, line->total, cfg->exponent);
+}
+
+/* The groups live in the order's pool, like the lines' strings they copy. */
+void pss__groups_free(pss_order_data *d)
+{
+    d->groups = NULL;
+    d->n_groups = 0;
+}
+
+static pss_group *find_group(pss_order_data *d, const pss_line *line)
+{
+    for (size_t i = 0; i < d->n_groups; i++)
+        if (strcmp(d->groups[i].account, line->income_account) == 0 &&
+            strcmp(d->groups[i].taxset, line->taxset) == 0)
+            return &d->groups[i];
+    return NULL;
+}
+
+static int new_group(pss_ctx *ctx, pss_order_data *d, const pss_line *line, pss_group **out)
+{
+    const pss_allocator *a = ctx->alloc;
+    pss_group *g = &d->groups[d->n_groups];
+    memset(g, 0, sizeof *g);
+    g->account = pss__pool_strdup(a, &d->pool, line->income_account);
+    g->taxset = pss__pool_strdup(a, &d->pool, line->taxset);
+    g->taxes = line->n_taxes ? pss__pool_calloc(a, &d->pool, line->n_taxes, sizeof *g->taxes)
+                             : NULL;
+    if (!g->account || !g->taxset || (line->n_taxes && !g->taxes))
+        return pss__oom(ctx);
+    d->n_groups++;
+    g->n_taxes = line->n_taxes;
+    for (size_t i = 0; i < line->n_taxes; i++) {
+        pss_group_tax *t = &g->taxes[i];
+        t->code = pss__pool_strdup(a, &d->pool, line->taxes[i].code);
+        t->account = pss__pool_strdup(a, &d->pool, line->taxes[i].account);
+        if (!t->code || !t->account)
+            return pss__oom(ctx);
+        t->rate_ppm = line->taxes[i].rate_ppm;
+        t->included = line->taxes[i].included;
+    }
+    *out = g;
+    return 0;
+}
+
+/* The line's tax with the group tax's code: lines of one group carry the same set of codes,
+ * each listed in the order its line gave, so taxes are matched by code, never by position. */
+static pss_line_tax *line_tax_of(const pss_line *line, const char *code)
+{
+    for (size_t i = 0; i < line->n_taxes; i++)
+        if (strcmp(line->taxes[i].code, code) == 0)
+            return &line->taxes[i];
+    return NULL;
+}
+
+/* Per line: the group's figures are the sums of its lines'. */
+static int add_line_figures(pss_ctx *ctx, pss_group *g, const pss_line *line)
+{
+    if (__builtin_add_overflow(g->amount, line->amount, &g->amount) ||
+        __builtin_add_overflow(g->untaxed, line->untaxed, &g->untaxed) ||
+        __builtin_add_overflow(g->tax, line->tax, &g->tax))
+        return overflow(ctx, "the order's sum");
+    for (size_t i = 0; i < g->n_taxes; i++) {
+        const pss_line_tax *t = line_tax_of(line, g->taxes[i].code);
+        PSS_ASSERT(t != NULL); /* same taxset, same codes */
+        if (__builtin_add_overflow(g->taxes[i].amount, t->amount, &g->taxes[i].amount))
+            return overflow(ctx, "the order's tax");
+    }
+    return 0;
+}
+
+/* Per order: the taxes are computed once on the group's summed amount. */
+static int compute_group_once(pss_ctx *ctx, const pss_config *cfg, pss_group *g)
+{
+    int64_t rates[PSS_MAX_LINE_TAXES], amounts[PSS_MAX_LINE_TAXES];
+    bool included[PSS_MAX_LINE_TAXES];
+    for (size_t i = 0; i < g->n_taxes; i++) {
+        rates[i] = g->taxes[i].rate_ppm;
+        included[i] = g->taxes[i].included;
+    }
+    int rc = split_taxes(ctx, cfg->rounding, g->amount, rates, included, g->n_taxes, amounts,
+                         &g->untaxed, &g->tax);
+    for (size_t i = 0; !rc && i < g->n_taxes; i++)
+        g->taxes[i].amount = amounts[i];
+    return rc;
+}
+
+/* ---- per-order rounding: the group's taxes shared out over its lines ---- */
+
+/* Gives each line of group g its share of the group's tax k, in proportion to the lines'
+ * amounts: shares rounded toward zero, the units left over one each to the largest
+ * remainders, the earlier line first on a tie. The shares add up to the group's tax. */
+static void share_tax(pss_order_data *d, const pss_group *g, size_t k, size_t *members,
+                      __int128 *rest, size_t n)
+{
+    const char *code = g->taxes[k].code;
+    int64_t tax = g->taxes[k].amount, given = 0;
+    for (size_t m = 0; m < n; m++) {
+        pss_line *l = &d->lines[members[m]];
+        __int128 part = g->amount ? (__int128)tax * l->amount : 0;
+        int64_t share = g->amount ? (int64_t)(part / g->amount) : 0; /* toward zero */
+        rest[m] = g->amount ? part - (__int128)share * g->amount : 0;
+        if (rest[m] < 0)
+            rest[m] = -rest[m];
+        line_tax_of(l, code)->amount = share;
+        given += share;
+    }
+    for (int64_t left = tax - given; left != 0; left += left > 0 ? -1 : 1) {
+        size_t best = 0;
+        for (size_t m = 1; m < n; m++)
+            if (rest[m] > rest[best])
+                best = m;
+        pss_line_tax *t = line_tax_of(&d->lines[members[best]], code);
+        t->amount += left > 0 ? 1 : -1;
+        rest[best] = -1; /* one unit per line */
+    }
+}
+
+/* A line's untaxed, tax and total from its amount and its (shared) taxes. */
+static void line_from_taxes(pss_line *l)
+{
+    int64_t included = 0;
+    l->tax = 0;
+    for (size_t i = 0; i < l->n_taxes; i++) {
+        l->tax += l->taxes[i].amount;
+        if (l->taxes[i].included)
+            included += l->taxes[i].amount;
+    }
+    l->untaxed = l->amount - included;
+    l->total = l->untaxed + l->tax;
+}
+
+static int share_group(pss_ctx *ctx, pss_order_data *d, const pss_group *g)
+{
+    size_t *members = PSS_CALLOC(ctx, d->n_lines, sizeof *members);
+    __int128 *rest = PSS_CALLOC(ctx, d->n_lines, sizeof *rest);
+    size_t n = 0;
+    if (!members || !rest) {
+        PSS_FREE(ctx, members);
+        PSS_FREE(ctx, rest);
+        return pss__oom(ctx);
+    }
+    for (size_t i = 0; i < d->n_lines; i++)
+        if (find_group(d, &d->lines[i]) == g)
+            members[n++] = i;
+    for (size_t k = 0; k < g->n_taxes; k++)
+        share_tax(d, g, k, members, rest, n);
+    for (size_t m = 0; m < n; m++)
+        line_from_taxes(&d->lines[members[m]]);
+    PSS_FREE(ctx, members);
+    PSS_FREE(ctx, rest);
+    return 0;
+}
+
+static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
+{
+    pss__groups_free(d);
+    if (d->n_lines == 0)
+        return 0;
+    d->groups = pss__pool_calloc(ctx->alloc, &d->pool, d->n_lines, sizeof *d->groups);
+    if (!d->groups)
+        return pss__oom(ctx);
+    /* a refund takes its taxes from the sale (refund.c): its groups are its lines' sums */
+    bool per_order = cfg->tax_rounding == PSS_TAX_ROUND_PER_ORDER && !d->refund_of[0];
+    for (size_t i = 0; i < d->n_lines; i++) {
+        const pss_line *line = &d->lines[i];
+        pss_group *g = find_group(d, line);
+        int rc = g ? 0 : new_group(ctx, d, line, &g);
+        if (rc || (rc = add_line_figures(ctx, g, line)))
+            return rc;
+    }
+    for (size_t i = 0; per_order && i < d->n_groups; i++) {
+        int rc = compute_group_once(ctx, cfg, &d->groups[i]);
+        if (!rc)
+            rc = share_group(ctx, d, &d->groups[i]);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < d->n_groups; i++)
+        for (size_t k = 0; k < d->groups[i].n_taxes; k++)
+            d->groups[i].taxes[k].base = d->groups[i].untaxed;
+    return 0;
+}
+
+int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
+{
+    int rc = build_groups(ctx, cfg, d);
+    if (rc)
+        return rc;
+    int64_t untaxed = 0, tax = 0, total;
+    for (size_t i = 0; i < d->n_groups; i++)
+        if (__builtin_add_overflow(untaxed, d->groups[i].untaxed, &untaxed) ||
+            __builtin_add_overflow(tax, d->groups[i].tax, &tax))
+            return overflow(ctx, "the order total");
+    if (__builtin_add_overflow(untaxed, tax, &total))
+        return overflow(ctx, "the order total");
+    char what[PSS_ID_SIZE + 32];
+    snprintf(what, sizeof what, "the total of order %s", d->id);
+    if ((rc = pss__check_figure(ctx, what, total, cfg->exponent)))
+        return rc;
+    d->untaxed = untaxed, d->tax = tax, d->total = total;
+    /* Lines change only before the first payment, and an order is rounded only when a
+     * payment settles it (payment.c); drafts written by 1.0 with scope "all" rounded their
+     * total up front, which a line change drops. */
+    if (d->state == PSS_ORDER_DRAFT && d->n_payments == 0)
+        d->rounding = 0;
+    return 0;
+}
+
+int pss__order_paid(const pss_order_data *d, pss_paid *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < d->n_payments; i++) {
+        const pss_payment *p = &d->payments[i];
+        if (p->state == PSS_PAYMENT_DONE) {
+            if (__builtin_add_overflow(out->done, p->amount, &out->done) ||
+                __builtin_add_overflow(out->change, p->change, &out->change))
+                return PSS_EOVERFLOW;
+            out->n_done++;
+        } else if (p->state == PSS_PAYMENT_PENDING) {
+            if (__builtin_add_overflow(out->pending, p->amount, &out->pending))
+                return PSS_EOVERFLOW;
+            out->n_pending++;
+        }
+    }
+    return 0;
+}
+
+int pss__order_due(const pss_order_data *d, int64_t *out)
+{
+    return __builtin_add_overflow(d->total, d->rounding, out) ? PSS_EOVERFLOW : 0;
+}

@@ -1,0 +1,70 @@
+/* chain.c: the config_state record: session numbering and the opening-cash chain. */
+#include "session/chain.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "json/codec.h"
+#include "store/store.h"
+#include "store/records.h"
+
+typedef struct chain_read {
+    pss_chain chain;
+    pss_ctx *ctx;
+} chain_read;
+
+static int on_chain(const pss_record *rec, void *arg)
+{
+    chain_read *cr = arg;
+    pss_chain *ch = &cr->chain;
+    pss_jr r;
+    json_t *doc = pss__jr_record(&r, cr->ctx, PSS__KIND_CONFIG_STATE, rec);
+    if (!doc)
+        return r.rc;
+    ch->session_seq = pss__jr_range(&r, doc, "session_seq", 0, INT32_MAX);
+    ch->rescue_seq = pss__jr_range(&r, doc, "rescue_seq", 0, INT32_MAX);
+    ch->last_closing_cash = pss__jr_running(&r, doc, "last_closing_cash"); /* may be short */
+    const char *last = pss__jr_str_or_null(&r, doc, "last_session");
+    if (!r.rc && last && pss_id_normalize(last, ch->last_session) != 0)
+        pss__jr_fail(&r, "field 'last_session' is not a UUID");
+    json_decref(doc);
+    ch->rev = rec->rev;
+    return r.rc;
+}
+
+int pss__chain_read(pss_ctx *ctx, const char *config_id, pss_chain *out)
+{
+    chain_read cr;
+    memset(&cr, 0, sizeof cr);
+    cr.ctx = ctx;
+    snprintf(cr.chain.config_id, sizeof cr.chain.config_id, "%s", config_id);
+    int rc = pss__get(ctx, PSS__KIND_CONFIG_STATE, config_id, on_chain, &cr);
+    if (rc && rc != PSS_ENOTFOUND)
+        return rc;
+    *out = cr.chain;
+    return 0;
+}
+
+int pss__chain_write(pss_ctx *ctx, pss_chain *ch, pss__strbuf *buf)
+{
+    pss_jw w = {0};
+    json_t *doc = pss__jw_payload(&w);
+    pss__jw_str(&w, doc, "config", ch->config_id);
+    pss__jw_int(&w, doc, "session_seq", ch->session_seq);
+    pss__jw_int(&w, doc, "rescue_seq", ch->rescue_seq);
+    pss__jw_str(&w, doc, "last_session", ch->last_session[0] ? ch->last_session : NULL);
+    pss__jw_int(&w, doc, "last_closing_cash", ch->last_closing_cash);
+    int rc = pss__json_encode(ctx, &w, doc, buf);
+    json_decref(doc);
+    if (rc)
+        return rc;
+    uint64_t rev = 0;
+    rc = pss__put(ctx, PSS__KIND_CONFIG_STATE, ch->config_id, ch->config_id, buf->data, buf->len,
+                  ch->rev, &rev);
+    if (rc == PSS_ECONFLICT)
+        return pss__fail(ctx, PSS_ECONFLICT, "config state of %s changed underneath; retry",
+                         ch->config_id);
+    if (!rc)
+        ch->rev = rev;
+    return rc;
+}

@@ -1,0 +1,46 @@
+/* store.h: the library's side of the storage contract: transactions, and record, claim and
+ * audit calls that turn a store's failure into an error with detail on the context. */
+#ifndef PSS_STORE_H
+#define PSS_STORE_H
+
+#include <stdbool.h>
+#include "base/internal.h"
+
+/* Sizes the library promises stores it never exceeds. */
+#define PSS_KIND_MAX 32
+#define PSS_RECORD_ID_MAX 200
+#define PSS_CLAIM_KEY_MAX 300
+
+int pss__txn_begin(pss_ctx *ctx, bool write);
+/* Commits; when the commit fails the transaction is rolled back and the error returned. */
+int pss__txn_commit(pss_ctx *ctx);
+/* Commits but keeps the queued observer events until pss__events_flush(): handles are
+ * updated first, so that an observer sees them as they are after the call. */
+int pss__txn_commit_only(pss_ctx *ctx);
+void pss__txn_rollback(pss_ctx *ctx);
+/* Ends a transaction: commit when rc is 0 (returning the commit's result), else roll back
+ * and return rc. Delivers or drops the queued observer events accordingly. */
+int pss__txn_end(pss_ctx *ctx, int rc);
+
+/* get/scan: fn's non-zero result stops and is returned as is; a store failure becomes an
+ * error with detail. get returns PSS_ENOTFOUND (without detail) when there is no record. */
+int pss__get(pss_ctx *ctx, const char *kind, const char *id, pss_record_fn fn, void *arg);
+int pss__scan(pss_ctx *ctx, const char *kind, const char *parent, pss_record_fn fn, void *arg);
+/* put: PSS_ECONFLICT (without detail) when the revision check fails. */
+int pss__put(pss_ctx *ctx, const char *kind, const char *id, const char *parent,
+             const char *payload, size_t len, uint64_t expected_rev, uint64_t *new_rev);
+/* claim: PSS_EEXISTS (without detail) with the holder when someone else holds the key. */
+int pss__claim(pss_ctx *ctx, const char *key, const char *owner, char *holder, size_t size);
+int pss__release(pss_ctx *ctx, const char *key, const char *owner);
+/* lookup: PSS_ENOTFOUND (without detail) when nobody holds the key. */
+int pss__lookup(pss_ctx *ctx, const char *key, char *holder, size_t size);
+int pss__append(pss_ctx *ctx, const char *subject, const char *payload, size_t len);
+int pss__audit_scan(pss_ctx *ctx, const char *subject, pss_audit_fn fn, void *arg);
+
+/* A pss_record_fn that stores the record's revision into *(uint64_t *)arg. */
+int pss__rev_of(const pss_record *rec, void *arg);
+
+/* Fails with PSS_EINVAL when the context has no store yet. */
+int pss__need_storage(pss_ctx *ctx);
+
+#endif
