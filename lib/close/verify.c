@@ -11,8 +11,6 @@
 
 #define MAX_REPORTED 5
 
-int pss__movement_contrib_record(pss_stage *st, const pss_record *rec);
-
 typedef struct diff_report {
     pss__strbuf text;
     int count;

@@ -12,7 +12,6 @@
 #include "store/store.h"
 #include "store/records.h"
 
-
 typedef struct movement {
     char id[PSS_ID_SIZE];
     char session_id[PSS_ID_SIZE];
@@ -59,8 +58,6 @@ static int movement_contrib(pss_stage *st, const movement *m, int sign)
     return pss__stage_bucket(st, PSS_B_MOVE, pss_cash_kind_name(m->kind), m->account, NULL,
                              NULL, d);
 }
-
-int pss__movement_contrib_record(pss_stage *st, const pss_record *rec);
 
 /* ---- payload ---- */
 

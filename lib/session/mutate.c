@@ -11,10 +11,6 @@
 #include "base/money_internal.h"
 #include "store/store.h"
 
-void pss__stage_deltas_free(pss_stage *st);
-int pss__stage_write_deltas(pss_stage *st);
-void pss__stage_install_deltas(pss_stage *st);
-
 int pss__stage_init(pss_stage *st, pss_session *s, const pss_actor *actor)
 {
     memset(st, 0, sizeof *st);

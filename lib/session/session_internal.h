@@ -286,4 +286,13 @@ int pss__expected_cash(const pss_session_core *core, int64_t *out);
  * A change that does not grow the volume always passes. */
 int pss__stage_check_volume(pss_stage *st, int64_t more);
 
+/* The staged running-total deltas (totals.c), written with the session record by
+ * pss__stage_write, installed on the handle after the commit, freed either way. */
+int pss__stage_write_deltas(pss_stage *st);
+void pss__stage_install_deltas(pss_stage *st);
+void pss__stage_deltas_free(pss_stage *st);
+
+/* What a stored cash movement adds to the session (cash.c), for verify's recomputation. */
+int pss__movement_contrib_record(pss_stage *st, const pss_record *rec);
+
 #endif

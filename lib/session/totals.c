@@ -175,7 +175,6 @@ static void delta_free(pss_ctx *ctx, pss_bucket_delta *d)
     PSS_FREE(ctx, d->label);
 }
 
-void pss__stage_deltas_free(pss_stage *st);
 void pss__stage_deltas_free(pss_stage *st)
 {
     for (size_t i = 0; i < st->n_deltas; i++)
@@ -298,7 +297,6 @@ static int write_delta(pss_stage *st, pss_bucket_delta *d)
     return rc;
 }
 
-int pss__stage_write_deltas(pss_stage *st);
 int pss__stage_write_deltas(pss_stage *st)
 {
     for (size_t i = 0; i < st->n_deltas; i++) {
@@ -311,7 +309,6 @@ int pss__stage_write_deltas(pss_stage *st)
 
 /* After the commit: the written deltas become the handle's buckets. Cannot fail halfway:
  * a bucket that cannot be allocated is dropped and the handle reloads on its next sync. */
-void pss__stage_install_deltas(pss_stage *st);
 void pss__stage_install_deltas(pss_stage *st)
 {
     pss_session *s = st->s;
