@@ -54,7 +54,7 @@ int pss__entry_put(pss_ctx *ctx, const pss_entry *e, pss__strbuf *buf);
 int pss__entry_read(pss_ctx *ctx, const char *id, pss_entry **out);
 int pss__entry_decode(pss_ctx *ctx, const pss_record *rec, pss_entry **out);
 
-/* Per-method figures of a session (every config method); st may be NULL. */
+/* Per-method figures of a session (every config method; figures.c); st may be NULL. */
 int pss__method_figures(pss_session *s, pss_stage *st, const pss_session_core *core,
                         pss_method_figures **out, size_t *n);
 

@@ -116,21 +116,6 @@ void pss__core_remove_pending(pss_session_core *core, const char *order_id, int6
     }
 }
 
-int pss__expected_cash(const pss_session_core *core, int64_t *out)
-{
-    const pss_scalars *t = &core->totals;
-    int64_t opening = core->opening_counted == PSS_UNSET ? core->opening_expected
-                                                         : core->opening_counted;
-    int64_t e = opening;
-    if (__builtin_add_overflow(e, t->cash_payments, &e) || __builtin_sub_overflow(e, t->change, &e) ||
-        __builtin_add_overflow(e, t->cash_in, &e) || __builtin_sub_overflow(e, t->cash_out, &e) ||
-        __builtin_sub_overflow(e, t->expenses, &e) ||
-        __builtin_add_overflow(e, t->corrections, &e))
-        return PSS_EOVERFLOW;
-    *out = e;
-    return 0;
-}
-
 /* ---- payload ---- */
 
 static void put_opt_str(pss_jsonw *w, const char *key, const char *s)
