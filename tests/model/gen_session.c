@@ -131,15 +131,18 @@ static void open_count(gen *g, op *o, const m_session *s)
     if (!s->cfg.cash_control && prng_chance(&g->r, 15)) {
         /* session.h: "PSS_UNSET without (then the expected cash is taken)": given the
          * expected cash itself, every reading opens with it (README, readings); a negative
-         * count is refused whatever the config ("PSS_EINVAL (..., negative)", the bounds) */
+         * count is refused whatever the config ("PSS_EINVAL (..., negative)"), and so is one
+         * beyond the bound (concepts.md: "what exceeds them is refused when it is given") */
         if (!prng_chance(&g->r, 4)) {
             if (s->open_exp < 0 || s->open_exp > M_AMAX)
                 return;
             o->amount = s->open_exp;
             set_fault(o, "opening count without cash control");
         } else {
-            o->amount = prng_chance(&g->r, 50) ? -1 : -gen_absurd(g, 1);
-            set_fault(o, "opening count negative without cash control");
+            int k = (int)prng_below(&g->r, 4);
+            o->amount = k < 2 ? -1 : k < 3 ? -gen_absurd(g, 1) : gen_absurd(g, 1);
+            set_fault(o, k < 3 ? "opening count negative without cash control"
+                               : "opening count beyond the bound without cash control");
         }
         return;
     }
@@ -267,10 +270,10 @@ static int64_t count_diff(gen *g, const m_session *s)
     return (prng_chance(&g->r, 50) ? 1 : -1) * (lim + 1 + prng_range(&g->r, 0, 300));
 }
 
-static void count_methods(gen *g, const m_session *s, const m_figs *f, g_count *c)
+static void count_methods(gen *g, const m_session *s, const m_figs *f, g_count *c, int pct)
 {
     for (int i = 0; i < s->cfg.nm && c->n_methods < G_MAXCM; i++) {
-        if (s->cfg.m[i].kind == MK_CASH || !prng_chance(&g->r, 40))
+        if (s->cfg.m[i].kind == MK_CASH || !prng_chance(&g->r, pct))
             continue;
         snprintf(c->methods[c->n_methods], G_SHORT, "%s", s->cfg.m[i].name);
         c->method_amounts[c->n_methods++] = f->m[i].amount - f->m[i].change + count_diff(g, s);
@@ -353,7 +356,7 @@ static void count_plain(gen *g, op *o, const m_session *s)
     c->cash_total = left_out ? M_UNSET : f.expected_cash;
     c->n_denoms = -1;
     if (s->cfg.acc[A_GAIN][0] && s->cfg.acc[A_LOSS][0])
-        count_methods(g, s, &f, c);
+        count_methods(g, s, &f, c, 75);
     gen_note(g, o, "terminal totals", 1);
     gen_actor(&o->actor, gen_supervisor(g, s));
     if (!o->fault[0])
@@ -405,7 +408,7 @@ void gen_count(gen *g, op *o)
         c->cash_total = M_UNSET;
         denominate(s, cash, c);
     }
-    count_methods(g, s, &f, c);
+    count_methods(g, s, &f, c, 40);
     gen_note(g, o, "counted twice", 1);
     gen_actor(&o->actor, gen_supervisor(g, s));
     if (faulty(g)) {

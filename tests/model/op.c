@@ -80,7 +80,16 @@ void op_describe(const op *o, const model *m, char *buf, size_t size)
     if (o->kind == OP_ADD_PAYMENT)
         add(buf, size, " method %s amount %" PRId64, str_of(&o->pay.method), o->pay.amount);
     if (o->kind == OP_COUNT)
+    {
         add(buf, size, " %scash_total %" PRId64, "", o->count.cash_total);
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, " denominations %d", o->count.n_denoms);
+        for (int i = 0; i < o->count.n_methods && i < G_MAXCM; i++) {
+            len = strlen(buf);
+            snprintf(buf + len, size - len, " %s=%" PRId64, o->count.methods[i],
+                     o->count.method_amounts[i]);
+        }
+    }
     if (o->kind == OP_CASH_MOVE)
         add(buf, size, " kind/amount %s %" PRId64, o->cash.account.null ? "(default)"
             : o->cash.account.s, o->cash.amount);
