@@ -5,11 +5,11 @@
 
 #include <string.h>
 
-static const pss_bucket *method_bucket(pss_session *s, const char *method, pss__strbuf *key)
+static const pss_total *method_total(pss_session *s, const char *method, pss__strbuf *key)
 {
-    if (pss__bucket_key(key, PSS_B_METHOD, method, NULL, NULL))
+    if (pss__total_key(key, PSS_TOTAL_METHOD, method, NULL, NULL))
         return NULL;
-    return pss__map_get(&s->buckets, key->data);
+    return pss__map_get(&s->keyed_totals, key->data);
 }
 
 int pss__method_figures(pss_session *s, pss_stage *st, const pss_session_core *core,
@@ -26,12 +26,12 @@ int pss__method_figures(pss_session *s, pss_stage *st, const pss_session_core *c
     for (size_t i = 0; !rc && i < cfg->n_methods; i++) {
         pss_method_figures *f = &m[i];
         f->method = &cfg->methods[i];
-        const pss_bucket *b = method_bucket(s, f->method->name, &key);
-        int64_t v[PSS_BUCKET_VALUES] = {0, 0, 0};
+        const pss_total *b = method_total(s, f->method->name, &key);
+        int64_t v[PSS_TOTAL_VALUES] = {0, 0, 0};
         if (b)
             memcpy(v, b->v, sizeof v);
         uintptr_t at = st && !key.failed ? (uintptr_t)pss__map_get(&st->delta_index, key.data) : 0;
-        for (int k = 0; at && k < PSS_BUCKET_VALUES; k++)
+        for (int k = 0; at && k < PSS_TOTAL_VALUES; k++)
             if (__builtin_add_overflow(v[k], st->deltas[at - 1].d[k], &v[k]))
                 rc = pss__fail(ctx, PSS_EOVERFLOW, "payments of %s overflow", f->method->name);
         f->amount = v[0], f->change = v[1], f->payments = v[2];

@@ -109,11 +109,11 @@ static int add_payments(pss_entry *e, const pss_method_figures *m, size_t n)
     return 0;
 }
 
-static int add_sales(pss_entry *e, const pss_bucket_view *v, size_t n)
+static int add_sales(pss_entry *e, const pss_total_view *v, size_t n)
 {
     char label[PSS_MAX_LINE_TAXES * 65 + 32]; /* the longest tax set fits */
     for (size_t i = 0; i < n; i++) {
-        if (v[i].type != PSS_B_SALES)
+        if (v[i].type != PSS_TOTAL_SALES)
             continue;
         bool refund = strcmp(v[i].c, "refund") == 0;
         snprintf(label, sizeof label, "%s %s", refund ? "Refunds" : "Sales",
@@ -126,14 +126,14 @@ static int add_sales(pss_entry *e, const pss_bucket_view *v, size_t n)
     return 0;
 }
 
-static bool same_tax_line(const pss_bucket_view *a, const pss_bucket_view *b)
+static bool same_tax_line(const pss_total_view *a, const pss_total_view *b)
 {
-    return a->type == PSS_B_TAX && b->type == PSS_B_TAX && strcmp(a->b, b->b) == 0 &&
+    return a->type == PSS_TOTAL_TAX && b->type == PSS_TOTAL_TAX && strcmp(a->b, b->b) == 0 &&
            strcmp(a->c, b->c) == 0;
 }
 
 /* The line of one (tax account, side): the taxes sharing the account are summed and named. */
-static int add_tax_line(pss_entry *e, const pss_bucket_view *v, size_t n, size_t first,
+static int add_tax_line(pss_entry *e, const pss_total_view *v, size_t n, size_t first,
                         pss__strbuf *codes, pss__strbuf *label)
 {
     int64_t amount = 0;
@@ -155,7 +155,7 @@ static int add_tax_line(pss_entry *e, const pss_bucket_view *v, size_t n, size_t
 }
 
 /* One line per (tax account, side). */
-static int add_taxes(pss_entry *e, const pss_bucket_view *v, size_t n)
+static int add_taxes(pss_entry *e, const pss_total_view *v, size_t n)
 {
     pss__strbuf codes, label;
     pss__strbuf_init(&codes, e->ctx->alloc);
@@ -165,7 +165,7 @@ static int add_taxes(pss_entry *e, const pss_bucket_view *v, size_t n)
         bool seen = false;
         for (size_t k = 0; k < i && !seen; k++)
             seen = same_tax_line(&v[k], &v[i]);
-        if (v[i].type == PSS_B_TAX && !seen)
+        if (v[i].type == PSS_TOTAL_TAX && !seen)
             rc = add_tax_line(e, v, n, i, &codes, &label);
     }
     pss__strbuf_free(&codes);
@@ -173,11 +173,11 @@ static int add_taxes(pss_entry *e, const pss_bucket_view *v, size_t n)
     return rc;
 }
 
-static int add_movements(pss_entry *e, const pss_config *cfg, const pss_bucket_view *v, size_t n)
+static int add_movements(pss_entry *e, const pss_config *cfg, const pss_total_view *v, size_t n)
 {
     const pss_method *cash = pss__config_cash_method(cfg);
     for (size_t i = 0; i < n; i++) {
-        if (v[i].type != PSS_B_MOVE)
+        if (v[i].type != PSS_TOTAL_MOVE)
             continue;
         if (!cash)
             return pss__fail(e->ctx, PSS_ECONFIG, "config '%s' has no cash method for its cash "
@@ -226,11 +226,11 @@ static int add_rounding(pss_entry *e, const pss_config *cfg, int64_t rounding)
     return add_line(e, account, -rounding, "Cash rounding", "rounding", NULL, NULL);
 }
 
-static int add_products(pss_entry *e, const pss_bucket_view *v, size_t n)
+static int add_products(pss_entry *e, const pss_total_view *v, size_t n)
 {
     pss_ctx *ctx = e->ctx;
     for (size_t i = 0; i < n; i++) {
-        if (v[i].type != PSS_B_PRODUCT || (v[i].v[0] == 0 && v[i].v[1] == 0))
+        if (v[i].type != PSS_TOTAL_PRODUCT || (v[i].v[0] == 0 && v[i].v[1] == 0))
             continue;
         if (pss__grow(ctx->alloc, (void **)&e->products, &e->cap_products, e->n_products + 1,
                       sizeof *e->products))
@@ -269,7 +269,7 @@ static int add_differences(pss_entry *e, const pss_session_core *c, const pss_co
 }
 
 static int add_all(pss_entry *e, pss_stage *st, const pss_method_figures *m, size_t n_m,
-                   const pss_bucket_view *v, size_t n)
+                   const pss_total_view *v, size_t n)
 {
     const pss_config *cfg = st->s->config;
     const pss_session_core *c = &st->core;
@@ -322,9 +322,9 @@ int pss__entry_build(pss_stage *st, const pss_method_figures *m, size_t n_m, pss
     pss_entry *e = entry_new(st);
     if (!e)
         return pss__oom(ctx);
-    pss_bucket_view *v = NULL;
+    pss_total_view *v = NULL;
     size_t n = 0;
-    int rc = pss__bucket_view(st->s, st, &v, &n);
+    int rc = pss__total_view(st->s, st, &v, &n);
     if (!rc)
         rc = add_all(e, st, m, n_m, v, n);
     PSS_FREE(ctx, v);

@@ -156,7 +156,7 @@ static int fill_methods(pss_report *r, pss_session *s, const rmethod **cash)
     return rc ? rc : (r->methods ? 0 : pss__oom(r->ctx));
 }
 
-static rtax *tax_row(pss_report *r, const pss_bucket_view *v)
+static rtax *tax_row(pss_report *r, const pss_total_view *v)
 {
     for (size_t i = 0; i < r->n_taxes; i++)
         if (strcmp(r->taxes[i].code, v->a) == 0 && strcmp(r->taxes[i].account, v->b) == 0)
@@ -173,13 +173,13 @@ static rtax *tax_row(pss_report *r, const pss_bucket_view *v)
 
 static int fill_lists(pss_report *r, pss_session *s)
 {
-    pss_bucket_view *v;
+    pss_total_view *v;
     size_t n;
-    int rc = pss__bucket_view(s, NULL, &v, &n);
+    int rc = pss__total_view(s, NULL, &v, &n);
     if (rc)
         return rc;
     for (size_t i = 0; !rc && i < n; i++) {
-        if (v[i].type == PSS_B_TAX) {
+        if (v[i].type == PSS_TOTAL_TAX) {
             rtax *t = tax_row(r, &v[i]);
             if (!t) {
                 rc = pss__oom(r->ctx);
@@ -188,7 +188,7 @@ static int fill_lists(pss_report *r, pss_session *s)
             } else {
                 t->base += v[i].v[0], t->amount += v[i].v[1];
             }
-        } else if (v[i].type == PSS_B_PRODUCT) {
+        } else if (v[i].type == PSS_TOTAL_PRODUCT) {
             if (pss__grow(r->ctx->alloc, (void **)&r->products, &r->cap_products,
                           r->n_products + 1, sizeof *r->products)) {
                 rc = pss__oom(r->ctx);

@@ -64,13 +64,13 @@ static const char *const value_names[] = {"first value", "second value", "third 
 
 /* Every stored total must equal its recomputed delta (the stage started from nothing), and
  * every recomputed non-zero total must exist. */
-static void compare_buckets(diff_report *r, pss_session *s, pss_stage *st)
+static void compare_totals(diff_report *r, pss_session *s, pss_stage *st)
 {
     pss__map_entry *e;
-    for (size_t i = 0; pss__map_next(&s->buckets, &i, &e);) {
-        const pss_bucket *b = e->value;
+    for (size_t i = 0; pss__map_next(&s->keyed_totals, &i, &e);) {
+        const pss_total *b = e->value;
         uintptr_t at = (uintptr_t)pss__map_get(&st->delta_index, e->key);
-        for (int k = 0; k < PSS_BUCKET_VALUES; k++) {
+        for (int k = 0; k < PSS_TOTAL_VALUES; k++) {
             int64_t fresh = at ? st->deltas[at - 1].d[k] : 0;
             if (b->v[k] != fresh) {
                 char what[PSS_NAME_MAX * 2 + 64];
@@ -81,9 +81,9 @@ static void compare_buckets(diff_report *r, pss_session *s, pss_stage *st)
         }
     }
     for (size_t i = 0; i < st->n_deltas; i++) {
-        const pss_bucket_delta *d = &st->deltas[i];
+        const pss_total_delta *d = &st->deltas[i];
         bool nonzero = d->d[0] || d->d[1] || d->d[2];
-        if (nonzero && !pss__map_get(&s->buckets, d->key)) {
+        if (nonzero && !pss__map_get(&s->keyed_totals, d->key)) {
             char what[PSS_NAME_MAX * 2 + 64];
             snprintf(what, sizeof what, "total %s/%s (missing)", d->a ? d->a : "",
                      d->b ? d->b : "");
@@ -108,7 +108,7 @@ static int verify_txn(pss_session *s, diff_report *report)
         rc = pss__scan(s->ctx, PSS__KIND_MOVEMENT, s->core.id, on_movement, &st);
     if (!rc) {
         compare_scalars(report, &s->core, &st.core);
-        compare_buckets(report, s, &st);
+        compare_totals(report, s, &st);
     }
     pss__stage_finish(&st, false);
     return rc;

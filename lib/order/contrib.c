@@ -33,16 +33,16 @@ static int add_scalar(pss_stage *st, int64_t *field, int64_t v, int sign, const 
     return rc ? rc : pss__stage_add(st, field, d, what);
 }
 
-static int add_bucket(pss_stage *st, pss_bucket_type type, const char *a, const char *b,
+static int add_total(pss_stage *st, pss_total_type type, const char *a, const char *b,
                       const char *c, const char *label, int sign, int64_t v0, int64_t v1,
                       int64_t v2)
 {
-    int64_t d[PSS_BUCKET_VALUES] = {0, 0, 0};
+    int64_t d[PSS_TOTAL_VALUES] = {0, 0, 0};
     int rc;
     if ((rc = signed_value(st, v0, sign, &d[0])) || (rc = signed_value(st, v1, sign, &d[1])) ||
         (rc = signed_value(st, v2, sign, &d[2])))
         return rc;
-    return pss__stage_bucket(st, type, a, b, c, label, d);
+    return pss__stage_total(st, type, a, b, c, label, d);
 }
 
 static int add_sales(pss_stage *st, const pss_order_data *d, int sign)
@@ -56,10 +56,10 @@ static int add_sales(pss_stage *st, const pss_order_data *d, int sign)
         return rc;
     for (size_t i = 0; i < d->n_groups; i++) {
         const pss_group *g = &d->groups[i];
-        rc = add_bucket(st, PSS_B_SALES, g->account, g->taxset, side_of(d), NULL, sign,
+        rc = add_total(st, PSS_TOTAL_SALES, g->account, g->taxset, side_of(d), NULL, sign,
                         g->untaxed, g->tax, 0);
         for (size_t k = 0; !rc && k < g->n_taxes; k++)
-            rc = add_bucket(st, PSS_B_TAX, g->taxes[k].code, g->taxes[k].account, side_of(d),
+            rc = add_total(st, PSS_TOTAL_TAX, g->taxes[k].code, g->taxes[k].account, side_of(d),
                             NULL, sign, g->taxes[k].base, g->taxes[k].amount, 0);
         if (rc)
             return rc;
@@ -72,7 +72,7 @@ static int add_products(pss_stage *st, const pss_order_data *d, int sign)
     for (size_t i = 0; i < d->n_lines; i++) {
         const pss_line *l = &d->lines[i];
         int64_t sold = l->qty > 0 ? l->qty : 0, refunded = l->qty < 0 ? -l->qty : 0;
-        int rc = add_bucket(st, PSS_B_PRODUCT, l->product_id, NULL, NULL, l->product_name, sign,
+        int rc = add_total(st, PSS_TOTAL_PRODUCT, l->product_id, NULL, NULL, l->product_name, sign,
                             sold, refunded, 0);
         if (rc)
             return rc;
@@ -99,7 +99,7 @@ static int add_payments(pss_stage *st, const pss_order_data *d, int sign)
         const pss_payment *p = &d->payments[i];
         if (p->state != PSS_PAYMENT_DONE)
             continue;
-        int rc = add_bucket(st, PSS_B_METHOD, p->method, NULL, NULL, NULL, sign, p->amount,
+        int rc = add_total(st, PSS_TOTAL_METHOD, p->method, NULL, NULL, NULL, sign, p->amount,
                             p->change, 1);
         if (!rc && p->cash)
             rc = add_scalar(st, &t->cash_payments, p->amount, sign, "cash payments");

@@ -54,8 +54,8 @@ static int movement_contrib(pss_stage *st, const movement *m, int sign)
                             "volume");
     if (rc)
         return rc;
-    int64_t d[PSS_BUCKET_VALUES] = {amount, sign, 0};
-    return pss__stage_bucket(st, PSS_B_MOVE, pss_cash_kind_name(m->kind), m->account, NULL,
+    int64_t d[PSS_TOTAL_VALUES] = {amount, sign, 0};
+    return pss__stage_total(st, PSS_TOTAL_MOVE, pss_cash_kind_name(m->kind), m->account, NULL,
                              NULL, d);
 }
 

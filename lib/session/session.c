@@ -98,7 +98,7 @@ static void fill_new_core(pss_session_core *c, const pss_config *cfg, const pss_
         snprintf(c->opened_by, sizeof c->opened_by, "%s", actor->user);
     }
     c->next_order = 1;
-    c->next_bucket = 1;
+    c->next_total = 1;
     c->counted_cash = PSS_UNSET;
 }
 

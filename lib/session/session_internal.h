@@ -50,24 +50,24 @@ typedef struct pss_method_entry {
     int64_t amount;
 } pss_method_entry;
 
-/* Bucket types of the per-key running totals (one record each). */
-typedef enum pss_bucket_type {
-    PSS_B_METHOD = 'm',  /* a: method;  v: amount, change, payments */
-    PSS_B_SALES = 's',   /* a: income account, b: tax codes, c: "sale"/"refund"; v: untaxed, tax */
-    PSS_B_TAX = 't',     /* a: tax code, b: account, c: "sale"/"refund"; v: base, amount */
-    PSS_B_PRODUCT = 'p', /* a: product id, label: name; v: sold, refunded */
-    PSS_B_MOVE = 'c'     /* a: movement kind, b: account; v: amount, count */
-} pss_bucket_type;
+/* The types of the keyed running totals (one record of kind "total" each). */
+typedef enum pss_total_type {
+    PSS_TOTAL_METHOD = 'm',  /* a: method;  v: amount, change, payments */
+    PSS_TOTAL_SALES = 's',   /* a: income account, b: tax codes, c: "sale"/"refund"; v: untaxed, tax */
+    PSS_TOTAL_TAX = 't',     /* a: tax code, b: account, c: "sale"/"refund"; v: base, amount */
+    PSS_TOTAL_PRODUCT = 'p', /* a: product id, label: name; v: sold, refunded */
+    PSS_TOTAL_MOVE = 'c'     /* a: movement kind, b: account; v: amount, count */
+} pss_total_type;
 
-#define PSS_BUCKET_VALUES 3
+#define PSS_TOTAL_VALUES 3
 
-typedef struct pss_bucket {
-    pss_bucket_type type;
+typedef struct pss_total {
+    pss_total_type type;
     char *a, *b, *c, *label;
-    int64_t v[PSS_BUCKET_VALUES];
+    int64_t v[PSS_TOTAL_VALUES];
     char record_id[PSS_ID_SIZE + 24];
     uint64_t rev;
-} pss_bucket;
+} pss_total;
 
 /* ---- the session ---- */
 
@@ -90,7 +90,7 @@ typedef struct pss_session_core {
     int64_t opening_expected, opening_counted; /* counted PSS_UNSET before opening */
     pss_scalars totals;
     bool volume_unknown; /* a session record of 1.0: its volume was never counted */
-    int64_t next_order, next_bucket;
+    int64_t next_order, next_total; /* next_total: stored as "next_bucket" */
     /* open drafts and pending payments, in the order they appeared */
     char (*drafts)[PSS_ID_SIZE];
     size_t n_drafts, cap_drafts;
@@ -115,21 +115,21 @@ struct pss_session {
     pss_config *config;
     pss_session_core core;
     uint64_t rev;
-    pss__map buckets; /* key -> pss_bucket* */
+    pss__map keyed_totals; /* key -> pss_total*: the running totals by (type, key) */
 };
 
 /* ---- staging ---- */
 
-typedef struct pss_bucket_delta {
-    pss_bucket_type type;
+typedef struct pss_total_delta {
+    pss_total_type type;
     char *key, *a, *b, *c, *label;
-    int64_t d[PSS_BUCKET_VALUES];
+    int64_t d[PSS_TOTAL_VALUES];
     /* filled when written */
-    int64_t v[PSS_BUCKET_VALUES];
+    int64_t v[PSS_TOTAL_VALUES];
     char record_id[PSS_ID_SIZE + 24];
     uint64_t rev;
     bool created;
-} pss_bucket_delta;
+} pss_total_delta;
 
 typedef void (*pss_install_fn)(void *arg, bool committed);
 
@@ -143,8 +143,8 @@ typedef struct pss_install {
 typedef struct pss_stage {
     pss_session *s;
     pss_session_core core; /* the new state of the session record */
-    pss__map delta_index;   /* bucket key -> index + 1 into deltas */
-    pss_bucket_delta *deltas;
+    pss__map delta_index;   /* running total key -> index + 1 into deltas */
+    pss_total_delta *deltas;
     size_t n_deltas, cap_deltas;
     pss_install *installs;
     size_t n_installs, cap_installs;
@@ -202,7 +202,7 @@ int pss__core_encode(pss_ctx *ctx, const pss_session_core *core, pss__strbuf *bu
 int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *core);
 int pss__core_put(pss_ctx *ctx, const pss_session_core *core, uint64_t expected_rev,
                   uint64_t *new_rev, pss__strbuf *buf);
-/* Loads a whole session (record, buckets, config) inside the current transaction. */
+/* Loads a whole session (record, keyed_totals, config) inside the current transaction. */
 int pss__session_read(pss_ctx *ctx, const char *id, pss_session **out);
 /* Replaces the handle's content with what storage holds (inside a transaction). */
 int pss__session_reload(pss_session *s);
@@ -217,26 +217,26 @@ int pss__session_create_in_txn(pss_ctx *ctx, const pss_config *config, const pss
                                const char *id, const char *date, bool rescue,
                                pss_session **out);
 
-/* ---- buckets ---- */
+/* ---- keyed_totals ---- */
 
-void pss__buckets_free(pss_session *s);
-int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out);
-void pss__bucket_free(pss_ctx *ctx, pss_bucket *b);
-/* The in-memory key of a bucket: type and parts joined by the unit separator. */
-int pss__bucket_key(pss__strbuf *buf, pss_bucket_type type, const char *a, const char *b,
+void pss__keyed_totals_free(pss_session *s);
+int pss__total_decode(pss_ctx *ctx, const pss_record *rec, pss_total **out);
+void pss__total_free(pss_ctx *ctx, pss_total *b);
+/* The in-memory key of a running total: type and parts joined by the unit separator. */
+int pss__total_key(pss__strbuf *buf, pss_total_type type, const char *a, const char *b,
                     const char *c);
 
 /* A running total as it is (session) or will be after a staged call (session + stage). The
- * strings belong to the session's buckets and the stage's deltas. */
-typedef struct pss_bucket_view {
-    pss_bucket_type type;
+ * strings belong to the session's keyed_totals and the stage's deltas. */
+typedef struct pss_total_view {
+    pss_total_type type;
     const char *a, *b, *c, *label;
-    int64_t v[PSS_BUCKET_VALUES];
-} pss_bucket_view;
+    int64_t v[PSS_TOTAL_VALUES];
+} pss_total_view;
 
 /* Every running total, in the order they first appeared; st may be NULL. Free *out with
  * PSS_FREE. */
-int pss__bucket_view(pss_session *s, pss_stage *st, pss_bucket_view **out, size_t *n);
+int pss__total_view(pss_session *s, pss_stage *st, pss_total_view **out, size_t *n);
 
 /* ---- the mutation driver ---- */
 
@@ -259,9 +259,9 @@ int pss__stage_init(pss_stage *st, pss_session *s, const pss_actor *actor);
 int pss__stage_write(pss_stage *st);
 void pss__stage_finish(pss_stage *st, bool committed);
 
-/* Adds a bucket delta (values added to the bucket's). */
-int pss__stage_bucket(pss_stage *st, pss_bucket_type type, const char *a, const char *b,
-                      const char *c, const char *label, const int64_t d[PSS_BUCKET_VALUES]);
+/* Adds a running total delta (values added to the running total's). */
+int pss__stage_total(pss_stage *st, pss_total_type type, const char *a, const char *b,
+                      const char *c, const char *label, const int64_t d[PSS_TOTAL_VALUES]);
 /* Adds to a scalar of the staged core, checked. */
 int pss__stage_add(pss_stage *st, int64_t *field, int64_t delta, const char *what);
 int pss__stage_on_commit(pss_stage *st, pss_install_fn fn, void *arg);

@@ -192,7 +192,7 @@ int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss__strbuf *buf)
             pss__jsonw_int(w, pss__scalar_names[i], *scalar_at((pss_scalars *)&c->totals, i));
     pss__jsonw_end(w);
     pss__jsonw_int(w, "next_order", c->next_order);
-    pss__jsonw_int(w, "next_bucket", c->next_bucket);
+    pss__jsonw_int(w, "next_bucket", c->next_total);
     pss__jsonw_array(w, "drafts");
     for (size_t i = 0; i < c->n_drafts; i++)
         pss__jsonw_str(w, NULL, c->drafts[i]);
@@ -345,7 +345,7 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
                 r, totals, pss__scalar_names[i], signed_scalar[i] ? -PSS_SESSION_VOLUME_MAX : 0,
                 PSS_SESSION_VOLUME_MAX);
     c->next_order = pss__jr_range(r, doc, "next_order", 1, INT64_MAX);
-    c->next_bucket = pss__jr_range(r, doc, "next_bucket", 1, INT64_MAX);
+    c->next_total = pss__jr_range(r, doc, "next_bucket", 1, INT64_MAX);
     const char *entry = pss__jr_str_or_null(r, doc, "entry");
     if (entry && !r->rc && pss_id_normalize(entry, c->entry_id) != 0)
         pss__jr_fail(r, "field 'entry' is not a UUID");
@@ -384,13 +384,13 @@ pss_session *pss__session_alloc(pss_ctx *ctx)
         return NULL;
     s->ctx = ctx;
     s->refs = 1;
-    pss__map_init(&s->buckets, ctx->alloc);
+    pss__map_init(&s->keyed_totals, ctx->alloc);
     return s;
 }
 
 static void session_clear(pss_session *s)
 {
-    pss__buckets_free(s);
+    pss__keyed_totals_free(s);
     pss__core_free(s->ctx, &s->core);
     pss_config_free(s->config);
     s->config = NULL;
@@ -437,37 +437,37 @@ static int on_session_record(const pss_record *rec, void *arg)
     return 0;
 }
 
-typedef struct bucket_read {
+typedef struct total_read {
     pss_ctx *ctx;
     pss__map *map;
     pss__strbuf key;
-} bucket_read;
+} total_read;
 
-static int on_bucket_record(const pss_record *rec, void *arg)
+static int on_total_record(const pss_record *rec, void *arg)
 {
-    bucket_read *br = arg;
-    pss_bucket *b;
-    int rc = pss__bucket_decode(br->ctx, rec, &b);
+    total_read *br = arg;
+    pss_total *b;
+    int rc = pss__total_decode(br->ctx, rec, &b);
     if (rc)
         return rc;
-    if (pss__bucket_key(&br->key, b->type, b->a, b->b, b->c)) {
-        pss__bucket_free(br->ctx, b);
+    if (pss__total_key(&br->key, b->type, b->a, b->b, b->c)) {
+        pss__total_free(br->ctx, b);
         return pss__oom(br->ctx);
     }
     if (pss__map_get(br->map, br->key.data)) {
-        pss__bucket_free(br->ctx, b);
+        pss__total_free(br->ctx, b);
         return pss__fail(br->ctx, PSS_ECORRUPT, "stored total %s is corrupt: another total of "
                                                 "its session has the same key", rec->id);
     }
     if (pss__map_put(br->map, br->key.data, b)) {
-        pss__bucket_free(br->ctx, b);
+        pss__total_free(br->ctx, b);
         return pss__oom(br->ctx);
     }
     return 0;
 }
 
-/* Reads record, buckets and config into fresh parts; the handle changes only on success. */
-static int read_parts(pss_ctx *ctx, const char *id, core_read *cr, pss__map *buckets,
+/* Reads record, keyed_totals and config into fresh parts; the handle changes only on success. */
+static int read_parts(pss_ctx *ctx, const char *id, core_read *cr, pss__map *keyed_totals,
                       pss_config **config)
 {
     int rc = pss__get(ctx, PSS__KIND_SESSION, id, on_session_record, cr);
@@ -475,20 +475,20 @@ static int read_parts(pss_ctx *ctx, const char *id, core_read *cr, pss__map *buc
         return pss__fail(ctx, PSS_ENOTFOUND, "session %s is not in the store", id);
     if (rc)
         return rc;
-    bucket_read br = {ctx, buckets, {0}};
+    total_read br = {ctx, keyed_totals, {0}};
     pss__strbuf_init(&br.key, ctx->alloc);
-    rc = pss__scan(ctx, PSS__KIND_TOTAL, id, on_bucket_record, &br);
+    rc = pss__scan(ctx, PSS__KIND_TOTAL, id, on_total_record, &br);
     pss__strbuf_free(&br.key);
     if (!rc)
         rc = pss__config_read(ctx, cr->core.config_id, config);
     return rc;
 }
 
-static void free_bucket_map(pss_ctx *ctx, pss__map *m)
+static void free_total_map(pss_ctx *ctx, pss__map *m)
 {
     pss__map_entry *e;
     for (size_t i = 0; pss__map_next(m, &i, &e);)
-        pss__bucket_free(ctx, e->value);
+        pss__total_free(ctx, e->value);
     pss__map_clear(m);
 }
 
@@ -498,23 +498,23 @@ int pss__session_reload(pss_session *s)
     core_read cr;
     memset(&cr, 0, sizeof cr);
     cr.ctx = ctx;
-    pss__map buckets;
-    pss__map_init(&buckets, ctx->alloc);
+    pss__map keyed_totals;
+    pss__map_init(&keyed_totals, ctx->alloc);
     pss_config *config = NULL;
     char id[PSS_ID_SIZE];
     snprintf(id, sizeof id, "%s", s->core.id);
-    int rc = read_parts(ctx, id, &cr, &buckets, &config);
+    int rc = read_parts(ctx, id, &cr, &keyed_totals, &config);
     if (rc) {
         if (cr.found)
             pss__core_free(ctx, &cr.core);
-        free_bucket_map(ctx, &buckets);
+        free_total_map(ctx, &keyed_totals);
         pss_config_free(config);
         return rc;
     }
     session_clear(s);
     s->core = cr.core;
     s->rev = cr.rev;
-    s->buckets = buckets;
+    s->keyed_totals = keyed_totals;
     s->config = config;
     return 0;
 }

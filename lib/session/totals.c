@@ -14,22 +14,22 @@
 
 #define KEY_SEP "\x1f" /* never in host text: control characters are refused */
 
-typedef struct bucket_schema {
-    pss_bucket_type type;
+typedef struct total_schema {
+    pss_total_type type;
     const char *name;
     const char *parts[3];                  /* payload names of a, b, c (NULL: unused) */
-    const char *values[PSS_BUCKET_VALUES]; /* payload names of v[] (NULL: unused) */
-} bucket_schema;
+    const char *values[PSS_TOTAL_VALUES]; /* payload names of v[] (NULL: unused) */
+} total_schema;
 
-static const bucket_schema schemas[] = {
-    {PSS_B_METHOD, "method", {"method", NULL, NULL}, {"amount", "change", "payments"}},
-    {PSS_B_SALES, "sales", {"account", "taxes", "side"}, {"untaxed", "tax", NULL}},
-    {PSS_B_TAX, "tax", {"tax", "account", "side"}, {"base", "amount", NULL}},
-    {PSS_B_PRODUCT, "product", {"product", NULL, NULL}, {"sold", "refunded", NULL}},
-    {PSS_B_MOVE, "cash", {"kind", "account", NULL}, {"amount", "count", NULL}},
+static const total_schema schemas[] = {
+    {PSS_TOTAL_METHOD, "method", {"method", NULL, NULL}, {"amount", "change", "payments"}},
+    {PSS_TOTAL_SALES, "sales", {"account", "taxes", "side"}, {"untaxed", "tax", NULL}},
+    {PSS_TOTAL_TAX, "tax", {"tax", "account", "side"}, {"base", "amount", NULL}},
+    {PSS_TOTAL_PRODUCT, "product", {"product", NULL, NULL}, {"sold", "refunded", NULL}},
+    {PSS_TOTAL_MOVE, "cash", {"kind", "account", NULL}, {"amount", "count", NULL}},
 };
 
-static const bucket_schema *schema_of(pss_bucket_type type)
+static const total_schema *schema_of(pss_total_type type)
 {
     for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
         if (schemas[i].type == type)
@@ -37,7 +37,7 @@ static const bucket_schema *schema_of(pss_bucket_type type)
     return NULL;
 }
 
-static const bucket_schema *schema_named(const char *name)
+static const total_schema *schema_named(const char *name)
 {
     for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
         if (strcmp(schemas[i].name, name) == 0)
@@ -47,7 +47,7 @@ static const bucket_schema *schema_named(const char *name)
 
 /* Staged once per running total an order touches (six for a sale of three products): one
  * reservation and plain copies, not a buffer call per part. */
-int pss__bucket_key(pss__strbuf *buf, pss_bucket_type type, const char *a, const char *b,
+int pss__total_key(pss__strbuf *buf, pss_total_type type, const char *a, const char *b,
                     const char *c)
 {
     const char *parts[3] = {a ? a : "", b ? b : "", c ? c : ""};
@@ -69,7 +69,7 @@ int pss__bucket_key(pss__strbuf *buf, pss_bucket_type type, const char *a, const
     return 0;
 }
 
-void pss__bucket_free(pss_ctx *ctx, pss_bucket *b)
+void pss__total_free(pss_ctx *ctx, pss_total *b)
 {
     if (!b)
         return;
@@ -80,12 +80,12 @@ void pss__bucket_free(pss_ctx *ctx, pss_bucket *b)
     PSS_FREE(ctx, b);
 }
 
-void pss__buckets_free(pss_session *s)
+void pss__keyed_totals_free(pss_session *s)
 {
     pss__map_entry *e;
-    for (size_t i = 0; pss__map_next(&s->buckets, &i, &e);)
-        pss__bucket_free(s->ctx, e->value);
-    pss__map_clear(&s->buckets);
+    for (size_t i = 0; pss__map_next(&s->keyed_totals, &i, &e);)
+        pss__total_free(s->ctx, e->value);
+    pss__map_clear(&s->keyed_totals);
 }
 
 static int dup_part(pss_ctx *ctx, char **dst, const char *src)
@@ -99,25 +99,25 @@ static int dup_part(pss_ctx *ctx, char **dst, const char *src)
 
 /* A total's value: counts and product quantities are sums of positive parts (overflow is
  * refused when they are added); money totals are within the session's volume. */
-static int64_t value_of(pss_jr *r, json_t *doc, const bucket_schema *sc, int i)
+static int64_t value_of(pss_jr *r, json_t *doc, const total_schema *sc, int i)
 {
-    bool count = (sc->type == PSS_B_METHOD && i == 2) || (sc->type == PSS_B_MOVE && i == 1);
-    if (count || sc->type == PSS_B_PRODUCT)
+    bool count = (sc->type == PSS_TOTAL_METHOD && i == 2) || (sc->type == PSS_TOTAL_MOVE && i == 1);
+    if (count || sc->type == PSS_TOTAL_PRODUCT)
         return pss__jr_range(r, doc, sc->values[i], 0, INT64_MAX);
     return pss__jr_running(r, doc, sc->values[i]);
 }
 
-int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out)
+int pss__total_decode(pss_ctx *ctx, const pss_record *rec, pss_total **out)
 {
     pss_jr r;
     json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_TOTAL, rec);
     if (!doc)
         return r.rc;
     const char *type = pss__jr_str(&r, doc, "type");
-    const bucket_schema *sc = r.rc ? NULL : schema_named(type);
+    const total_schema *sc = r.rc ? NULL : schema_named(type);
     if (!r.rc && !sc)
         pss__jr_fail(&r, "unknown total type '%s'", type);
-    pss_bucket *b = r.rc ? NULL : PSS_CALLOC(ctx, 1, sizeof *b);
+    pss_total *b = r.rc ? NULL : PSS_CALLOC(ctx, 1, sizeof *b);
     if (!r.rc && !b)
         r.rc = pss__oom(ctx);
     if (!r.rc) {
@@ -126,7 +126,7 @@ int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out)
         for (int i = 0; i < 3 && !r.rc; i++)
             if (sc->parts[i] && dup_part(ctx, parts[i], pss__jr_str(&r, doc, sc->parts[i])))
                 r.rc = pss__oom(ctx);
-        for (int i = 0; i < PSS_BUCKET_VALUES && !r.rc; i++)
+        for (int i = 0; i < PSS_TOTAL_VALUES && !r.rc; i++)
             if (sc->values[i])
                 b->v[i] = value_of(&r, doc, sc, i);
         const char *label = pss__jr_str_or_null(&r, doc, "name");
@@ -137,17 +137,17 @@ int pss__bucket_decode(pss_ctx *ctx, const pss_record *rec, pss_bucket **out)
     }
     json_decref(doc);
     if (r.rc) {
-        pss__bucket_free(ctx, b);
+        pss__total_free(ctx, b);
         return r.rc;
     }
     *out = b;
     return 0;
 }
 
-static int bucket_encode(pss_ctx *ctx, const char *session_id, const pss_bucket_delta *d,
+static int total_encode(pss_ctx *ctx, const char *session_id, const pss_total_delta *d,
                          pss__strbuf *buf)
 {
-    const bucket_schema *sc = schema_of(d->type);
+    const total_schema *sc = schema_of(d->type);
     pss_jsonw w;
     pss__jsonw_begin(&w, buf);
     pss__jsonw_str(&w, "session", session_id);
@@ -158,7 +158,7 @@ static int bucket_encode(pss_ctx *ctx, const char *session_id, const pss_bucket_
             pss__jsonw_str(&w, sc->parts[i], parts[i] ? parts[i] : "");
     if (d->label)
         pss__jsonw_str(&w, "name", d->label);
-    for (int i = 0; i < PSS_BUCKET_VALUES; i++)
+    for (int i = 0; i < PSS_TOTAL_VALUES; i++)
         if (sc->values[i])
             pss__jsonw_int(&w, sc->values[i], d->v[i]);
     return pss__jsonw_finish(ctx, &w);
@@ -166,7 +166,7 @@ static int bucket_encode(pss_ctx *ctx, const char *session_id, const pss_bucket_
 
 /* ---- staging ---- */
 
-static void delta_free(pss_ctx *ctx, pss_bucket_delta *d)
+static void delta_free(pss_ctx *ctx, pss_total_delta *d)
 {
     PSS_FREE(ctx, d->key);
     PSS_FREE(ctx, d->a);
@@ -185,14 +185,14 @@ void pss__stage_deltas_free(pss_stage *st)
     pss__map_clear(&st->delta_index);
 }
 
-static int new_delta(pss_stage *st, const char *key, pss_bucket_type type, const char *a,
-                     const char *b, const char *c, pss_bucket_delta **out)
+static int new_delta(pss_stage *st, const char *key, pss_total_type type, const char *a,
+                     const char *b, const char *c, pss_total_delta **out)
 {
     pss_ctx *ctx = st->s->ctx;
     if (pss__grow(ctx->alloc, (void **)&st->deltas, &st->cap_deltas, st->n_deltas + 1,
                   sizeof *st->deltas))
         return pss__oom(ctx);
-    pss_bucket_delta *d = &st->deltas[st->n_deltas];
+    pss_total_delta *d = &st->deltas[st->n_deltas];
     memset(d, 0, sizeof *d);
     d->type = type;
     if (dup_part(ctx, &d->key, key) || dup_part(ctx, &d->a, a) || dup_part(ctx, &d->b, b) ||
@@ -209,14 +209,14 @@ static int new_delta(pss_stage *st, const char *key, pss_bucket_type type, const
     return 0;
 }
 
-int pss__stage_bucket(pss_stage *st, pss_bucket_type type, const char *a, const char *b,
-                      const char *c, const char *label, const int64_t d[PSS_BUCKET_VALUES])
+int pss__stage_total(pss_stage *st, pss_total_type type, const char *a, const char *b,
+                      const char *c, const char *label, const int64_t d[PSS_TOTAL_VALUES])
 {
     pss_ctx *ctx = st->s->ctx;
-    if (pss__bucket_key(st->buf, type, a, b, c))
+    if (pss__total_key(st->buf, type, a, b, c))
         return pss__oom(ctx);
     uintptr_t at = (uintptr_t)pss__map_get(&st->delta_index, st->buf->data);
-    pss_bucket_delta *delta = NULL;
+    pss_total_delta *delta = NULL;
     if (at) {
         delta = &st->deltas[at - 1];
     } else {
@@ -224,7 +224,7 @@ int pss__stage_bucket(pss_stage *st, pss_bucket_type type, const char *a, const 
         if (rc)
             return rc;
     }
-    for (int i = 0; i < PSS_BUCKET_VALUES; i++)
+    for (int i = 0; i < PSS_TOTAL_VALUES; i++)
         if (__builtin_add_overflow(delta->d[i], d[i], &delta->d[i]))
             return pss__fail(ctx, PSS_EOVERFLOW, "running total '%s' overflows", a ? a : "");
     if (label && (!delta->label || strcmp(delta->label, label) != 0)) {
@@ -237,23 +237,23 @@ int pss__stage_bucket(pss_stage *st, pss_bucket_type type, const char *a, const 
     return 0;
 }
 
-static bool all_zero(const int64_t v[PSS_BUCKET_VALUES])
+static bool all_zero(const int64_t v[PSS_TOTAL_VALUES])
 {
-    for (int i = 0; i < PSS_BUCKET_VALUES; i++)
+    for (int i = 0; i < PSS_TOTAL_VALUES; i++)
         if (v[i])
             return false;
     return true;
 }
 
-static bool label_changed(const pss_bucket *b, const pss_bucket_delta *d)
+static bool label_changed(const pss_total *b, const pss_total_delta *d)
 {
     return d->label && (!b->label || strcmp(b->label, d->label) != 0);
 }
 
-/* Computes the delta's new values from its bucket, checked. */
-static int resolve_delta(pss_stage *st, pss_bucket_delta *d, const pss_bucket *b)
+/* Computes the delta's new values from its running total, checked. */
+static int resolve_delta(pss_stage *st, pss_total_delta *d, const pss_total *b)
 {
-    for (int i = 0; i < PSS_BUCKET_VALUES; i++) {
+    for (int i = 0; i < PSS_TOTAL_VALUES; i++) {
         int64_t base = b ? b->v[i] : 0;
         if (__builtin_add_overflow(base, d->d[i], &d->v[i]))
             return pss__fail(st->s->ctx, PSS_EOVERFLOW,
@@ -269,10 +269,10 @@ static int resolve_delta(pss_stage *st, pss_bucket_delta *d, const pss_bucket *b
     return 0;
 }
 
-static int write_delta(pss_stage *st, pss_bucket_delta *d)
+static int write_delta(pss_stage *st, pss_total_delta *d)
 {
     pss_ctx *ctx = st->s->ctx;
-    const pss_bucket *b = pss__map_get(&st->s->buckets, d->key);
+    const pss_total *b = pss__map_get(&st->s->keyed_totals, d->key);
     if (!b && all_zero(d->d))
         return 0;
     if (b && all_zero(d->d) && !label_changed(b, d))
@@ -284,10 +284,10 @@ static int write_delta(pss_stage *st, pss_bucket_delta *d)
         pss__copy_text(d->record_id, sizeof d->record_id, b->record_id);
     } else {
         snprintf(d->record_id, sizeof d->record_id, "%s:%lld", st->core.id,
-                 (long long)st->core.next_bucket++);
+                 (long long)st->core.next_total++);
         d->created = true;
     }
-    rc = bucket_encode(ctx, st->core.id, d, st->buf);
+    rc = total_encode(ctx, st->core.id, d, st->buf);
     if (!rc)
         rc = pss__put(ctx, PSS__KIND_TOTAL, d->record_id, st->core.id, st->buf->data, st->buf->len,
                       b ? b->rev : 0, &d->rev);
@@ -307,19 +307,19 @@ int pss__stage_write_deltas(pss_stage *st)
     return 0;
 }
 
-/* After the commit: the written deltas become the handle's buckets. Cannot fail halfway:
- * a bucket that cannot be allocated is dropped and the handle reloads on its next sync. */
+/* After the commit: the written deltas become the handle's keyed_totals. Cannot fail halfway:
+ * a running total that cannot be allocated is dropped and the handle reloads on its next sync. */
 void pss__stage_install_deltas(pss_stage *st)
 {
     pss_session *s = st->s;
     for (size_t i = 0; i < st->n_deltas; i++) {
-        pss_bucket_delta *d = &st->deltas[i];
+        pss_total_delta *d = &st->deltas[i];
         if (!d->rev)
             continue; /* not written: nothing changed */
-        pss_bucket *b = pss__map_get(&s->buckets, d->key);
+        pss_total *b = pss__map_get(&s->keyed_totals, d->key);
         if (!b) {
             b = PSS_CALLOC(s->ctx, 1, sizeof *b);
-            if (!b || pss__map_put(&s->buckets, d->key, b)) {
+            if (!b || pss__map_put(&s->keyed_totals, d->key, b)) {
                 PSS_FREE(s->ctx, b);
                 s->rev = 0; /* forces a reload */
                 continue;
@@ -341,39 +341,39 @@ void pss__stage_install_deltas(pss_stage *st)
 
 /* ---- views: the running totals as they are, or as a staged call will leave them ---- */
 
-static int view_push(pss_ctx *ctx, pss_bucket_view **items, size_t *n, size_t *cap,
-                     pss_bucket_type type, const char *a, const char *b, const char *c,
-                     const char *label, const int64_t v[PSS_BUCKET_VALUES])
+static int view_push(pss_ctx *ctx, pss_total_view **items, size_t *n, size_t *cap,
+                     pss_total_type type, const char *a, const char *b, const char *c,
+                     const char *label, const int64_t v[PSS_TOTAL_VALUES])
 {
     if (pss__grow(ctx->alloc, (void **)items, cap, *n + 1, sizeof **items))
         return pss__oom(ctx);
-    pss_bucket_view *e = &(*items)[(*n)++];
+    pss_total_view *e = &(*items)[(*n)++];
     e->type = type, e->a = a, e->b = b, e->c = c, e->label = label;
     memcpy(e->v, v, sizeof e->v);
     return 0;
 }
 
-int pss__bucket_view(pss_session *s, pss_stage *st, pss_bucket_view **out, size_t *n_out)
+int pss__total_view(pss_session *s, pss_stage *st, pss_total_view **out, size_t *n_out)
 {
     pss_ctx *ctx = s->ctx;
-    pss_bucket_view *items = NULL;
+    pss_total_view *items = NULL;
     size_t n = 0, cap = 0;
     pss__map_entry *e;
     int rc = 0;
-    for (size_t i = 0; !rc && pss__map_next(&s->buckets, &i, &e);) {
-        const pss_bucket *b = e->value;
-        int64_t v[PSS_BUCKET_VALUES];
+    for (size_t i = 0; !rc && pss__map_next(&s->keyed_totals, &i, &e);) {
+        const pss_total *b = e->value;
+        int64_t v[PSS_TOTAL_VALUES];
         memcpy(v, b->v, sizeof v);
         uintptr_t at = st ? (uintptr_t)pss__map_get(&st->delta_index, e->key) : 0;
-        for (int k = 0; at && k < PSS_BUCKET_VALUES; k++)
+        for (int k = 0; at && k < PSS_TOTAL_VALUES; k++)
             if (__builtin_add_overflow(v[k], st->deltas[at - 1].d[k], &v[k]))
                 rc = pss__fail(ctx, PSS_EOVERFLOW, "running total '%s' overflows", b->a);
         if (!rc)
             rc = view_push(ctx, &items, &n, &cap, b->type, b->a, b->b, b->c, b->label, v);
     }
     for (size_t i = 0; !rc && st && i < st->n_deltas; i++) {
-        const pss_bucket_delta *d = &st->deltas[i];
-        if (!pss__map_get(&s->buckets, d->key))
+        const pss_total_delta *d = &st->deltas[i];
+        if (!pss__map_get(&s->keyed_totals, d->key))
             rc = view_push(ctx, &items, &n, &cap, d->type, d->a, d->b, d->c, d->label, d->d);
     }
     if (rc) {

@@ -9,7 +9,7 @@
 #define PSS__KIND_CONFIG "config"
 #define PSS__KIND_CONFIG_STATE "config_state" /* session numbering, opening-cash chain */
 #define PSS__KIND_SESSION "session"
-#define PSS__KIND_TOTAL "total"               /* a session's running total (a bucket) */
+#define PSS__KIND_TOTAL "total"               /* a session's keyed running total */
 #define PSS__KIND_ORDER "order"
 #define PSS__KIND_REFUND_TALLY "refund_tally" /* what a sale's lines have refunded */
 #define PSS__KIND_MOVEMENT "movement"         /* a cash movement */

@@ -46,8 +46,8 @@ static void fingerprint_session(fix_text *t, pss_session *s)
     snprintf(buf, sizeof buf, " rev=%llu refs=%d\n", (unsigned long long)s->rev, s->refs);
     add_text(t, buf);
     pss__map_entry *e;
-    for (size_t i = 0; pss__map_next(&s->buckets, &i, &e);) {
-        const pss_bucket *b = e->value;
+    for (size_t i = 0; pss__map_next(&s->keyed_totals, &i, &e);) {
+        const pss_total *b = e->value;
         snprintf(buf, sizeof buf, "%s %lld %lld %lld rev=%llu\n", b->record_id, (long long)b->v[0],
                  (long long)b->v[1], (long long)b->v[2], (unsigned long long)b->rev);
         add_text(t, buf);

@@ -760,10 +760,10 @@ static void memory_does_not_grow(void)
         in.n_payments = 1;
         CHECK_RC(ctx, pss_session_submit(session, &FIX_ALICE, &in, NULL), 0);
         if (i == 0)
-            after_first = pss__map_count(&session->buckets);
+            after_first = pss__map_count(&session->keyed_totals);
     }
     CHECK_I64(after_first, 9); /* Cash; 3 sales groups; 2 taxes; 3 products */
-    CHECK_I64(pss__map_count(&session->buckets), after_first);
+    CHECK_I64(pss__map_count(&session->keyed_totals), after_first);
     CHECK_I64(session->core.n_drafts, 0);
     CHECK_I64(session->core.totals.orders, 300);
     stop();

@@ -1,4 +1,4 @@
-/* fuzz_total.c: the running-total record. The input is decoded by pss__bucket_decode
+/* fuzz_total.c: the running-total record. The input is decoded by pss__total_decode
  * (bounds), then laid into the world as one of session S2's totals (replacing one of its own
  * or beside them, chosen by the input's hash) and read back through pss_session_load, with
  * the session's report, verify and close (the entry is built from the totals). */
@@ -10,27 +10,27 @@
 #include "scenario.h"
 #include "session/session_internal.h"
 
-static void check_bucket(const pss_bucket *b)
+static void check_bucket(const pss_total *b)
 {
     switch (b->type) {
-    case PSS_B_METHOD:
+    case PSS_TOTAL_METHOD:
         fz_volume("total method amount", b->v[0]);
         fz_volume("total method change", b->v[1]);
         fz_range("total method payments", b->v[2], 0, PSS_SESSION_VOLUME_MAX);
         break;
-    case PSS_B_SALES:
+    case PSS_TOTAL_SALES:
         fz_volume("total sales untaxed", b->v[0]);
         fz_volume("total sales tax", b->v[1]);
         break;
-    case PSS_B_TAX:
+    case PSS_TOTAL_TAX:
         fz_volume("total tax base", b->v[0]);
         fz_volume("total tax amount", b->v[1]);
         break;
-    case PSS_B_PRODUCT:
+    case PSS_TOTAL_PRODUCT:
         fz_range("total product sold", b->v[0], 0, INT64_MAX);
         fz_range("total product refunded", b->v[1], 0, INT64_MAX);
         break;
-    case PSS_B_MOVE:
+    case PSS_TOTAL_MOVE:
         fz_volume("total cash amount", b->v[0]);
         fz_range("total cash count", b->v[1], 0, PSS_SESSION_VOLUME_MAX);
         break;
@@ -42,12 +42,12 @@ static int direct(const char *payload, size_t len, const char *id)
 {
     pss_ctx *ctx = fz_ctx(NULL);
     pss_record rec = {"total", id, SC_S2, 1, payload, len};
-    pss_bucket *b = NULL;
-    int rc = pss__bucket_decode(ctx, &rec, &b);
-    FZ_RC_IN("pss__bucket_decode", rc, 0, PSS_ECORRUPT, PSS_EVERSION);
+    pss_total *b = NULL;
+    int rc = pss__total_decode(ctx, &rec, &b);
+    FZ_RC_IN("pss__total_decode", rc, 0, PSS_ECORRUPT, PSS_EVERSION);
     if (!rc)
         check_bucket(b);
-    pss__bucket_free(ctx, b);
+    pss__total_free(ctx, b);
     pss_ctx_free(ctx);
     return rc;
 }
