@@ -52,7 +52,9 @@ typedef struct pss_session_input {
 typedef struct pss_opening_input {
     uint32_t version;     /**< ::PSS_OPENING_INPUT_VERSION (use ::PSS_OPENING_INPUT_INIT). */
     int64_t counted_cash; /**< Cash counted in the drawer; required with cash control,
-                               ::PSS_UNSET without (then the expected cash is taken). */
+                               ::PSS_UNSET without (then the expected cash is taken; a
+                               count given is checked, 0 to ::PSS_AMOUNT_MAX, but without
+                               cash control the expected cash is still taken). */
     const char *note;     /**< Optional note. */
 } pss_opening_input;
 
@@ -89,8 +91,9 @@ PSS_API int pss_session_start_opening(pss_session *session, const pss_actor *act
  * @param session the session
  * @param actor the responsible user (or a manager)
  * @param input the count
- * @return 0, ::PSS_ESTATE, ::PSS_EINVAL (count missing with cash control, negative),
- *         ::PSS_EACCESS, ::PSS_ELOCKED or a storage error
+ * @return 0, ::PSS_ESTATE, ::PSS_EINVAL (count missing with cash control; negative or beyond
+ *         ::PSS_AMOUNT_MAX whatever the config), ::PSS_EACCESS, ::PSS_ELOCKED or a storage
+ *         error
  */
 PSS_API int pss_session_open(pss_session *session, const pss_actor *actor,
                              const pss_opening_input *input);

@@ -239,22 +239,23 @@ static int opening_counted(pss_stage *st, const pss_opening_input *in, int64_t *
 {
     const pss_config *cfg = st->s->config;
     char buf[PSS_MONEY_BUFSIZE];
-    if (in->counted_cash == PSS_UNSET || !cfg->cash_control) {
-        /* without cash control nothing is counted: the drawer is what is expected */
-        if (cfg->cash_control)
-            return pss__fail(st->s->ctx, PSS_EINVAL,
-                             "count the opening cash: config '%s' has cash control (expected "
-                             "%s)", cfg->name,
-                             pss__fmt(buf, st->core.opening_expected, cfg->exponent));
+    if (in->counted_cash == PSS_UNSET && cfg->cash_control)
+        return pss__fail(st->s->ctx, PSS_EINVAL,
+                         "count the opening cash: config '%s' has cash control (expected %s)",
+                         cfg->name, pss__fmt(buf, st->core.opening_expected, cfg->exponent));
+    if (in->counted_cash != PSS_UNSET) { /* a count given is checked whatever the config */
+        if (in->counted_cash < 0)
+            return pss__fail(st->s->ctx, PSS_EINVAL, "opening cash %s is negative",
+                             pss__fmt(buf, in->counted_cash, cfg->exponent));
+        int rc = pss__check_amount(st->s->ctx, "the opening cash", in->counted_cash,
+                                   cfg->exponent);
+        if (rc)
+            return rc;
+    }
+    if (!cfg->cash_control) { /* nothing is counted: the drawer is what is expected */
         *counted = st->core.opening_expected;
         return 0;
     }
-    if (in->counted_cash < 0)
-        return pss__fail(st->s->ctx, PSS_EINVAL, "opening cash %s is negative",
-                         pss__fmt(buf, in->counted_cash, cfg->exponent));
-    int rc = pss__check_amount(st->s->ctx, "the opening cash", in->counted_cash, cfg->exponent);
-    if (rc)
-        return rc;
     *counted = in->counted_cash;
     return 0;
 }

@@ -871,6 +871,41 @@ static void retry_batch_while_counted(void)
     stop();
 }
 
+/* ---- the bounds hold whatever the config: an opening count without cash control is still
+ * checked (it was ignored, so -0.01 or INT64_MAX opened the session) ---- */
+
+static void opening_count_without_cash_control(void)
+{
+    fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
+    fo.cash_control = 0;
+    start(&fo);
+    pss_session *s = NULL;
+    pss_session_input si = PSS_SESSION_INPUT_INIT;
+    CHECK_OK(ctx, pss_session_create(ctx, FIX_CONFIG_ID, &FIX_ALICE, &si, &s));
+    char *before = fix_dump(store);
+    pss_opening_input oi = PSS_OPENING_INPUT_INIT;
+    oi.counted_cash = -1;
+    CHECK_RC(ctx, pss_session_open(s, &FIX_ALICE, &oi), PSS_EINVAL);
+    CHECK_STR(pss_ctx_errmsg(ctx), "opening cash -0.01 is negative");
+    oi.counted_cash = INT64_MAX;
+    CHECK_RC(ctx, pss_session_open(s, &FIX_ALICE, &oi), PSS_EINVAL);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "beyond 10000000000000.00 (PSS_AMOUNT_MAX)");
+    char *after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before);
+    free(after);
+    free(before);
+    /* a count within the bounds: nothing is counted without cash control, the expected cash
+     * (0.00 for the first session) is taken, as at the close */
+    oi.counted_cash = 500;
+    CHECK_OK(ctx, pss_session_open(s, &FIX_ALICE, &oi));
+    int64_t expected = -1, counted = -1;
+    CHECK_OK(ctx, pss_session_opening(s, &expected, &counted));
+    CHECK_I64(expected, 0);
+    CHECK_I64(counted, 0);
+    pss_session_free(s);
+    stop();
+}
+
 /* ---- 14: lines and payments are named by their index, from 0, in every message ---- */
 
 static void line_numbers_in_messages(void)
@@ -920,6 +955,7 @@ int main(void)
     out_of_range_stored_values();
     late_order_retry();
     retry_batch_while_counted();
+    opening_count_without_cash_control();
     line_numbers_in_messages();
     return check_done();
 }
