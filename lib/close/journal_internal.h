@@ -3,7 +3,7 @@
 #ifndef PSS_JOURNAL_INTERNAL_H
 #define PSS_JOURNAL_INTERNAL_H
 
-#include "session/session_internal.h"
+#include "session/stage.h"
 
 typedef struct pss_jline {
     char *account;

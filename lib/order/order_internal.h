@@ -10,7 +10,7 @@
 #include "order/input_hash.h"
 #include "order/input_stride.h"
 #include "util/pool.h"
-#include "session/session_internal.h"
+#include "session/stage.h"
 
 /* The most lines and payments one order holds (order.h: EINVAL beyond). */
 #define PSS__ORDER_LINES_MAX 10000

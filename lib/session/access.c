@@ -1,6 +1,6 @@
 /* access.c: who may do what to a session: the responsible user, the device lease, and the
  * session states each call allows (the actor's own form and role: actor.c). */
-#include "session/session_internal.h"
+#include "session/access.h"
 
 #include <stdio.h>
 #include <string.h>

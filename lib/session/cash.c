@@ -1,6 +1,6 @@
 /* cash.c: cash movements (in, out, expense, correction): checking them, their contribution
  * to the expected cash and to the posting, voiding while the session is open, listing. */
-#include "session/session_internal.h"
+#include "session/stage.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * record state, running-total deltas) while writing its own records, the session record and
  * the running totals are written, and only after the commit does the handle change. On any
  * failure the transaction is rolled back and the handle is as it was. */
-#include "session/session_internal.h"
+#include "session/stage.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* session.c: the session lifecycle (create, opening, take-over, heartbeat), loading,
  * listing and the O(1) figures a till reads between calls. */
-#include "session/session_internal.h"
+#include "session/stage.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -116,6 +116,14 @@ void pss__core_remove_pending(pss_session_core *core, const char *order_id, int6
     }
 }
 
+void pss__keyed_totals_free(pss_session *s)
+{
+    pss__map_entry *e;
+    for (size_t i = 0; pss__map_next(&s->keyed_totals, &i, &e);)
+        pss__total_free(s->ctx, e->value);
+    pss__map_clear(&s->keyed_totals);
+}
+
 /* ---- payload ---- */
 
 static void put_opt_str(pss_jsonw *w, const char *key, const char *s)

@@ -54,6 +54,12 @@ char *pss__strdup(const pss_allocator *a, const char *s)
     return s ? pss__strndup(a, s, strlen(s)) : NULL;
 }
 
+int pss__strdup_opt(const pss_allocator *a, char **dst, const char *src)
+{
+    *dst = pss__strdup(a, src);
+    return src && !*dst ? PSS_ENOMEM : 0;
+}
+
 int pss__grow(const pss_allocator *a, void **items, size_t *cap, size_t need, size_t item_size)
 {
     if (need <= *cap)

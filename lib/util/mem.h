@@ -16,6 +16,8 @@ void *pss__realloc(const pss_allocator *a, void *p, size_t size);
 void pss__free(const pss_allocator *a, void *p);
 char *pss__strdup(const pss_allocator *a, const char *s);
 char *pss__strndup(const pss_allocator *a, const char *s, size_t n);
+/* *dst = a copy of src, or NULL for NULL: 0, or PSS_ENOMEM. */
+int pss__strdup_opt(const pss_allocator *a, char **dst, const char *src);
 /* Grows *items (of item_size) to hold at least need items; doubles. */
 int pss__grow(const pss_allocator *a, void **items, size_t *cap, size_t need, size_t item_size);
 
