@@ -8,33 +8,11 @@
 #include "json/codec.h"
 #include "json/jsonc.h"
 
-/* Output goes straight into the buffer; the NUL is written once, by finish. */
-static inline bool room(pss_jsonw *w, size_t n)
-{
-    pss__strbuf *b = w->buf;
-    return b->len + n < b->cap || pss__strbuf_reserve(b, n) == 0;
-}
-
-static inline void add(pss_jsonw *w, const char *s, size_t n)
-{
-    if (room(w, n)) {
-        memcpy(w->buf->data + w->buf->len, s, n);
-        w->buf->len += n;
-    }
-}
-
+/* Every byte goes through jsonc's cursor (its room checks, growth and escaping); this file
+ * only knows where commas, names and closers go. */
 static inline void add_char(pss_jsonw *w, char c)
 {
-    if (room(w, 1))
-        w->buf->data[w->buf->len++] = c;
-}
-
-/* Strings were checked as UTF-8 when they entered the library; bytes >= 0x80 pass through. */
-static void add_string(pss_jsonw *w, const char *s)
-{
-    size_t n = strlen(s);
-    if (room(w, PSS_JSON_STR_ROOM(n)))
-        w->buf->len = (size_t)(pss__json_put_str(w->buf->data + w->buf->len, s, n) - w->buf->data);
+    pss__jsonc_raw(&w->c, &c, 1);
 }
 
 /* Whether a value may go here (a name inside an object, none inside an array); marks the
@@ -59,7 +37,7 @@ static bool value_start(pss_jsonw *w, const char *key)
     if (comma)
         add_char(w, ',');
     if (key) {
-        add_string(w, key);
+        pss__jsonc_str(&w->c, key);
         add_char(w, ':');
     }
     return true;
@@ -77,32 +55,9 @@ static void open_container(pss_jsonw *w, char opener, char closer)
     w->depth++;
 }
 
-static void int_value(pss_jsonw *w, int64_t v)
-{
-    if (room(w, PSS_JSON_INT_ROOM))
-        w->buf->len = (size_t)(pss__json_put_int(w->buf->data + w->buf->len, v) - w->buf->data);
-}
-
-static void str_value(pss_jsonw *w, const char *s)
-{
-    if (s)
-        add_string(w, s);
-    else
-        add(w, "null", 4);
-}
-
-static void bool_value(pss_jsonw *w, bool v)
-{
-    if (v)
-        add(w, "true", 4);
-    else
-        add(w, "false", 5);
-}
-
 void pss__jsonw_begin(pss_jsonw *w, pss__strbuf *buf)
 {
-    pss__strbuf_reset(buf);
-    w->buf = buf;
+    pss__jsonc_begin(&w->c, buf);
     w->depth = 0;
     w->misused = false;
     open_container(w, '{', '}');
@@ -134,13 +89,13 @@ void pss__jsonw_end(pss_jsonw *w)
 void pss__jsonw_int(pss_jsonw *w, const char *key, int64_t v)
 {
     if (value_start(w, key))
-        int_value(w, v);
+        pss__jsonc_int(&w->c, v);
 }
 
 void pss__jsonw_str(pss_jsonw *w, const char *key, const char *s)
 {
     if (value_start(w, key))
-        str_value(w, s);
+        pss__jsonc_str(&w->c, s); /* NULL writes null */
 }
 
 void pss__jsonw_null(pss_jsonw *w, const char *key)
@@ -151,7 +106,7 @@ void pss__jsonw_null(pss_jsonw *w, const char *key)
 void pss__jsonw_bool(pss_jsonw *w, const char *key, bool v)
 {
     if (value_start(w, key))
-        bool_value(w, v);
+        pss__jsonc_bool(&w->c, v);
 }
 
 int pss__jsonw_finish(pss_ctx *ctx, pss_jsonw *w)
@@ -160,8 +115,5 @@ int pss__jsonw_finish(pss_ctx *ctx, pss_jsonw *w)
         return pss__fail(ctx, PSS_EINVAL, "a record encoder left its JSON unbalanced (a bug)");
     w->depth = 0;
     add_char(w, '}');
-    if (w->buf->failed)
-        return pss__oom(ctx);
-    w->buf->data[w->buf->len] = '\0';
-    return 0;
+    return pss__jsonc_finish(ctx, &w->c);
 }

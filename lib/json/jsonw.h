@@ -4,7 +4,8 @@
  * (bench/README.md). This writer appends to a buffer as the encoder walks its struct and
  * produces exactly the text jansson's JSON_COMPACT dump gives for the same document (tests/
  * core/jsonw.c compares them byte for byte). Every record is still read by jansson. The order
- * record, written on every order, has a leaner writer still: jsonc.h. */
+ * record, written on every order, is written with jsonc.h's cursor directly; this writer
+ * adds nesting and commas on top of that same cursor, which writes every byte. */
 #ifndef PSS_JSONW_H
 #define PSS_JSONW_H
 
@@ -13,12 +14,13 @@
 #include <string.h>
 #include "base/internal.h"
 #include "util/strbuf.h"
+#include "json/jsonc.h"
 
 /* Deepest nesting a record may have (the payload object counts as one). */
 #define PSS_JSONW_MAX_DEPTH 16
 
 typedef struct pss_jsonw {
-    pss__strbuf *buf;
+    pss_jsonc c; /* the one writer of bytes: jsonc's cursor */
     unsigned depth;
     bool misused; /* too deep or unbalanced: a bug in an encoder */
     char closer[PSS_JSONW_MAX_DEPTH];
