@@ -275,14 +275,9 @@ typedef struct world_item {
 static world_item *items;
 static size_t n_items, cap_items;
 
-typedef struct dump_text {
-    char *data;
-    size_t len;
-} dump_text;
-
-static int collect(void *userdata, const char *data, size_t len)
+int fz_text_write(void *userdata, const char *data, size_t len)
 {
-    dump_text *t = userdata;
+    fz_text *t = userdata;
     char *grown = realloc(t->data, t->len + len + 1);
     if (!grown)
         return -1;
@@ -378,8 +373,8 @@ static void build_world(void)
     sc_clock_reset();
     sc_main(ctx, store, 0, NULL, NULL);
     sc_others(ctx, store, NULL, NULL);
-    dump_text t = {NULL, 0};
-    must(pss_memstore_dump(store, collect, &t), "dump");
+    fz_text t = {NULL, 0};
+    must(pss_memstore_dump(store, fz_text_write, &t), "dump");
     parse_dump(t.data);
     free(t.data);
     pss_ctx_free(ctx);

@@ -10,29 +10,12 @@
 #include "close/journal_internal.h"
 #include "store/store.h"
 
-typedef struct text {
-    char *data;
-    size_t len;
-} text;
-
-static int collect(void *userdata, const char *data, size_t len)
-{
-    text *t = userdata;
-    char *grown = realloc(t->data, t->len + len + 1);
-    if (!grown)
-        return -1;
-    memcpy(grown + t->len, data, len);
-    t->len += len;
-    grown[t->len] = '\0';
-    t->data = grown;
-    return 0;
-}
-
 /* The ledger and CSV exports, one after the other (NULL when one fails). */
 static char *exports(const pss_entry *e)
 {
-    text t = {NULL, 0};
-    if (pss_journal_write_ledger(e, collect, &t) || pss_journal_write_csv(e, 1, collect, &t)) {
+    fz_text t = {NULL, 0};
+    if (pss_journal_write_ledger(e, fz_text_write, &t) ||
+        pss_journal_write_csv(e, 1, fz_text_write, &t)) {
         free(t.data);
         return NULL;
     }

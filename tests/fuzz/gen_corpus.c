@@ -118,29 +118,11 @@ static void take_line(char *line)
     }
 }
 
-typedef struct text {
-    char *data;
-    size_t len;
-} text;
-
-static int collect(void *userdata, const char *data, size_t len)
-{
-    text *t = userdata;
-    char *grown = realloc(t->data, t->len + len + 1);
-    if (!grown)
-        return -1;
-    memcpy(grown + t->len, data, len);
-    t->len += len;
-    grown[t->len] = '\0';
-    t->data = grown;
-    return 0;
-}
-
 static void checkpoint(pss_storage *store, void *arg)
 {
     (void)arg;
-    text t = {NULL, 0};
-    if (pss_memstore_dump(store, collect, &t) != 0)
+    fz_text t = {NULL, 0};
+    if (pss_memstore_dump(store, fz_text_write, &t) != 0)
         exit(99);
     for (char *line = strtok(t.data, "\n"); line; line = strtok(NULL, "\n"))
         take_line(line);
