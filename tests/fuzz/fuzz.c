@@ -11,6 +11,7 @@
 #include <string.h>
 #include <uuid/uuid.h>
 
+#include "fixture.h"
 #include "scenario.h"
 
 /* ---- ids: a counter instead of randomness, so that every run of an input is the same ---- */
@@ -275,19 +276,6 @@ typedef struct world_item {
 static world_item *items;
 static size_t n_items, cap_items;
 
-int fz_text_write(void *userdata, const char *data, size_t len)
-{
-    fz_text *t = userdata;
-    char *grown = realloc(t->data, t->len + len + 1);
-    if (!grown)
-        return -1;
-    memcpy(grown + t->len, data, len);
-    t->len += len;
-    grown[t->len] = '\0';
-    t->data = grown;
-    return 0;
-}
-
 /* Undoes the dump's escaping in place; returns the length. */
 static size_t unescape(char *s)
 {
@@ -373,8 +361,8 @@ static void build_world(void)
     sc_clock_reset();
     sc_main(ctx, store, 0, NULL, NULL);
     sc_others(ctx, store, NULL, NULL);
-    fz_text t = {NULL, 0};
-    must(pss_memstore_dump(store, fz_text_write, &t), "dump");
+    fix_text t = {NULL, 0};
+    must(pss_memstore_dump(store, fix_text_write, &t), "dump");
     parse_dump(t.data);
     free(t.data);
     pss_ctx_free(ctx);

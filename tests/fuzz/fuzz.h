@@ -106,12 +106,4 @@ void fz_check_session(pss_session *s);
  * checks the entry. */
 void fz_close_session(pss_ctx *ctx, const char *session_id);
 
-/* Text collected from a writer callback (a store dump, an export), NUL-terminated; free
- * data with free(). */
-typedef struct fz_text {
-    char *data;
-    size_t len;
-} fz_text;
-int fz_text_write(void *userdata, const char *data, size_t len);
-
 #endif

@@ -4,6 +4,8 @@
  * the entry read from there must export the same ledger and CSV text. */
 #include "fuzz.h"
 
+#include "fixture.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,9 +15,9 @@
 /* The ledger and CSV exports, one after the other (NULL when one fails). */
 static char *exports(const pss_entry *e)
 {
-    fz_text t = {NULL, 0};
-    if (pss_journal_write_ledger(e, fz_text_write, &t) ||
-        pss_journal_write_csv(e, 1, fz_text_write, &t)) {
+    fix_text t = {NULL, 0};
+    if (pss_journal_write_ledger(e, fix_text_write, &t) ||
+        pss_journal_write_csv(e, 1, fix_text_write, &t)) {
         free(t.data);
         return NULL;
     }

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "fuzz.h"
+
+#include "fixture.h"
 #include "scenario.h"
 
 #define MAX_PER_KIND 40
@@ -121,8 +123,8 @@ static void take_line(char *line)
 static void checkpoint(pss_storage *store, void *arg)
 {
     (void)arg;
-    fz_text t = {NULL, 0};
-    if (pss_memstore_dump(store, fz_text_write, &t) != 0)
+    fix_text t = {NULL, 0};
+    if (pss_memstore_dump(store, fix_text_write, &t) != 0)
         exit(99);
     for (char *line = strtok(t.data, "\n"); line; line = strtok(NULL, "\n"))
         take_line(line);

@@ -2,6 +2,8 @@
  * must succeed: a failure is a broken set-up (exit 99), never a finding. */
 #include "scenario.h"
 
+#include "fixture.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,19 +127,6 @@ static void save_config(const sc *w, pss_config *c)
     ok(w, pss_config_save(c, &sc_mia), "config save");
     pss_config_free(c);
     step(w);
-}
-
-static pss_line_input line(const char *product, int64_t qty, int64_t price,
-                           const char *const *taxes, size_t n_taxes)
-{
-    pss_line_input l = PSS_LINE_INPUT_INIT;
-    l.product_id = product;
-    l.product_name = product;
-    l.quantity = qty;
-    l.unit_price = price;
-    l.taxes = taxes;
-    l.n_taxes = n_taxes;
-    return l;
 }
 
 static pss_line_input refund_line(int64_t index, int64_t qty)
@@ -306,19 +295,20 @@ static void main_config(const sc *w)
  * and cash. */
 static void s1_sales(const sc *w, pss_session *s, pss_order **out)
 {
-    pss_line_input l1[2] = {line("cake", 2000, 325, VAT10, 1), line("atlas", 1000, 1990, BOOK_TAXES, 2)};
+    pss_line_input l1[2] = {fix_line("cake", 2000, 325, VAT10, 1),
+                            fix_line("atlas", 1000, 1990, BOOK_TAXES, 2)};
     l1[1].category = "books";
     l1[1].discount_ppm = 100000;
     out[0] = create_order(w, s, SC_O1, l1, 2, NULL, 0);
     pay(w, out[0], "Cash", cash_due(w, out[0]) + 360, NULL);
 
-    pss_line_input l2[1] = {line("coffee", 3000, 250, ALL_TAXES, 3)};
+    pss_line_input l2[1] = {fix_line("coffee", 3000, 250, ALL_TAXES, 3)};
     out[1] = create_order(w, s, "0de10000-0000-4000-8000-000000000002", l2, 1, NULL, 0);
     pay(w, out[1], "Card", remaining(w, out[1]), "TERM-0001");
     ok(w, pss_order_confirm_payment(out[1], &sc_alice, 0), "confirm");
     step(w);
 
-    pss_line_input l3[1] = {line("tea", 1500, 480, VAT20, 1)};
+    pss_line_input l3[1] = {fix_line("tea", 1500, 480, VAT20, 1)};
     out[2] = create_order(w, s, "0de10000-0000-4000-8000-000000000003", l3, 1, NULL, 0);
     pay(w, out[2], "Card", remaining(w, out[2]), "TERM-0002");
     ok(w, pss_order_fail_payment(out[2], &sc_alice, 0, "declined"), "fail");
@@ -331,7 +321,7 @@ static void s1_sales(const sc *w, pss_session *s, pss_order **out)
  * card, a submitted order, a refund paid back in cash. */
 static void s1_others(const sc *w, pss_session *s, pss_order **out)
 {
-    pss_line_input l4[1] = {line("scarf", 1000, 2500, VAT20, 1)};
+    pss_line_input l4[1] = {fix_line("scarf", 1000, 2500, VAT20, 1)};
     out[0] = create_order(w, s, "0de10000-0000-4000-8000-000000000004", l4, 1, NULL, 0);
     pay(w, out[0], "Voucher", 1000, "V-78");
     ok(w, pss_order_void_payment(out[0], &sc_alice, 0, "wrong voucher"), "void payment");
@@ -339,13 +329,14 @@ static void s1_others(const sc *w, pss_session *s, pss_order **out)
     ok(w, pss_order_cancel(out[0], &sc_alice, "customer left"), "cancel");
     step(w);
 
-    pss_line_input l5[1] = {line("service", 1000, 10000, VAT20, 1)};
+    pss_line_input l5[1] = {fix_line("service", 1000, 10000, VAT20, 1)};
     out[1] = create_order(w, s, "0de10000-0000-4000-8000-000000000005", l5, 1, NULL, 1);
     pay(w, out[1], "Card", remaining(w, out[1]), "TERM-0003");
     ok(w, pss_order_confirm_payment(out[1], &sc_alice, 0), "confirm");
     step(w);
 
-    pss_line_input l6[2] = {line("bread", 500, 420, VAT10, 1), line("milk", 2000, 119, NULL, 0)};
+    pss_line_input l6[2] = {fix_line("bread", 500, 420, VAT10, 1),
+                            fix_line("milk", 2000, 119, NULL, 0)};
     pss_payment_input p6[1] = {PSS_PAYMENT_INPUT_INIT};
     p6[0].method = "Cash";
     p6[0].amount = 1000;
@@ -390,7 +381,8 @@ static void close_s1(const sc *w, pss_session *s)
  * a voucher sale, cash in, and a late order of S1 routed here. */
 static void s2_day(const sc *w, pss_session *s2, pss_session *s1)
 {
-    pss_line_input l1[2] = {line("atlas", 2000, 1990, BOOK_TAXES, 2), line("pen", 3000, 150, VAT20, 1)};
+    pss_line_input l1[2] = {fix_line("atlas", 2000, 1990, BOOK_TAXES, 2),
+                            fix_line("pen", 3000, 150, VAT20, 1)};
     l1[0].category = "books";
     l1[1].discount_ppm = 250000;
     pss_order *p1 = create_order(w, s2, SC_P1, l1, 2, NULL, 0);
@@ -399,17 +391,17 @@ static void s2_day(const sc *w, pss_session *s2, pss_session *s1)
     pss_order *rp = create_order(w, s2, "0de20000-0000-4000-8000-000000000002", r, 1, SC_P1, 0);
     pay(w, rp, "Cash", remaining(w, rp), NULL);
 
-    pss_line_input l3[1] = {line("cake", 1000, 325, VAT10, 1)};
+    pss_line_input l3[1] = {fix_line("cake", 1000, 325, VAT10, 1)};
     pss_order *p3 = create_order(w, s2, "0de20000-0000-4000-8000-000000000003", l3, 1, NULL, 0);
-    pss_line_input l4[1] = {line("coffee", 2000, 250, VAT10, 1)};
+    pss_line_input l4[1] = {fix_line("coffee", 2000, 250, VAT10, 1)};
     pss_order *p4 = create_order(w, s2, "0de20000-0000-4000-8000-000000000004", l4, 1, NULL, 0);
     pay(w, p4, "Card", remaining(w, p4), "TERM-0004");
-    pss_line_input l5[1] = {line("gift card", 1000, 5000, NULL, 0)};
+    pss_line_input l5[1] = {fix_line("gift card", 1000, 5000, NULL, 0)};
     pss_order *p5 = create_order(w, s2, "0de20000-0000-4000-8000-000000000005", l5, 1, NULL, 0);
     pay(w, p5, "Voucher", remaining(w, p5), "V-79");
     move_cash(w, s2, "ca5a2000-0000-4000-8000-000000000001", PSS_CASH_IN, 1000, "coins", NULL);
 
-    pss_line_input late[1] = {line("late tea", 1000, 480, VAT20, 1)};
+    pss_line_input late[1] = {fix_line("late tea", 1000, 480, VAT20, 1)};
     pss_payment_input pl[1] = {PSS_PAYMENT_INPUT_INIT};
     pl[0].method = "Card";
     pl[0].amount = 576;
@@ -433,7 +425,7 @@ static void force_close(const sc *w, pss_session *s, const char *reason)
 /* After S2's force close no session is open: a late order of S1 opens a rescue session. */
 static void rescue(const sc *w, pss_session *s1)
 {
-    pss_line_input late[1] = {line("late cake", 1000, 325, VAT10, 1)};
+    pss_line_input late[1] = {fix_line("late cake", 1000, 325, VAT10, 1)};
     pss_payment_input pl[1] = {PSS_PAYMENT_INPUT_INIT};
     pl[0].method = "Cash";
     pl[0].amount = 325;
@@ -503,7 +495,8 @@ static void chf_register(const sc *w)
     add_denominations(w, c, CHF_DENOMS, sizeof CHF_DENOMS / sizeof CHF_DENOMS[0]);
     save_config(w, c);
     pss_session *s = open_session(w, o.id, "5e551000-0000-4000-8000-000000000011", "2026-11-21", 0, 0);
-    pss_line_input l[2] = {line("Gipfeli", 3000, 133, MWST, 1), line("Zeitung", 1000, 420, MWST, 1)};
+    pss_line_input l[2] = {fix_line("Gipfeli", 3000, 133, MWST, 1),
+                           fix_line("Zeitung", 1000, 420, MWST, 1)};
     pss_order *a = create_order(w, s, "0de30000-0000-4000-8000-000000000001", l, 2, NULL, 0);
     pay(w, a, "Bargeld", cash_due(w, a) + 1000, NULL);
     pss_order *b = create_order(w, s, "0de30000-0000-4000-8000-000000000002", l + 1, 1, NULL, 0);
@@ -536,7 +529,8 @@ static void jpy_register(const sc *w)
     add_denominations(w, c, JPY_DENOMS, sizeof JPY_DENOMS / sizeof JPY_DENOMS[0]);
     save_config(w, c);
     pss_session *s = open_session(w, o.id, "5e551000-0000-4000-8000-000000000021", "2026-11-21", 30000, 1);
-    pss_line_input l[2] = {line("onigiri", 2000, 158, JCT, 2), line("ocha", 1000, 143, JCT + 1, 1)};
+    pss_line_input l[2] = {fix_line("onigiri", 2000, 158, JCT, 2),
+                           fix_line("ocha", 1000, 143, JCT + 1, 1)};
     pss_order *a = create_order(w, s, "0de40000-0000-4000-8000-000000000001", l, 2, NULL, 0);
     pay(w, a, "Genkin", cash_due(w, a), NULL);
     pss_order *b = create_order(w, s, "0de40000-0000-4000-8000-000000000002", l + 1, 1, NULL, 0);
