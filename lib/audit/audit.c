@@ -7,14 +7,62 @@
 
 #include "base/actor.h"
 #include "json/codec.h"
+#include "json/jsonw.h"
 #include "base/names.h"
 #include "store/store.h"
 #include "base/text.h"
 
-static void put_figure(pss_jw *w, json_t *figs, const char *name, int64_t value)
+static pss__audit_field *next_field(pss__audit_extra *x, const char *key, int kind)
+{
+    PSS_ASSERT(x->n < PSS__AUDIT_EXTRA_MAX);
+    pss__audit_field *f = &x->fields[x->n < PSS__AUDIT_EXTRA_MAX ? x->n++ : x->n - 1];
+    memset(f, 0, sizeof *f);
+    f->key = key;
+    f->kind = kind;
+    return f;
+}
+
+void pss__extra_str(pss__audit_extra *x, const char *key, const char *s)
+{
+    next_field(x, key, PSS__FIELD_STR)->str = s;
+}
+
+void pss__extra_int(pss__audit_extra *x, const char *key, int64_t v)
+{
+    next_field(x, key, PSS__FIELD_INT)->num = v;
+}
+
+void pss__extra_ids(pss__audit_extra *x, const char *key, const char (*ids)[PSS_ID_SIZE],
+                    size_t n)
+{
+    pss__audit_field *f = next_field(x, key, PSS__FIELD_IDS);
+    f->ids = ids;
+    f->n_ids = n;
+}
+
+static void write_extra(pss_jsonw *w, const pss__audit_extra *x)
+{
+    pss__jsonw_object(w, "extra");
+    for (size_t i = 0; i < x->n; i++) {
+        const pss__audit_field *f = &x->fields[i];
+        if (f->kind == PSS__FIELD_STR) {
+            pss__jsonw_str(w, f->key, f->str);
+        } else if (f->kind == PSS__FIELD_INT) {
+            pss__jsonw_int(w, f->key, f->num);
+        } else {
+            pss__jsonw_array(w, f->key);
+            for (size_t k = 0; k < f->n_ids; k++)
+                pss__jsonw_str(w, NULL, f->ids[k]);
+            pss__jsonw_end(w);
+        }
+    }
+    pss__jsonw_end(w);
+}
+
+static void put_figure(pss_jsonw *w, const char *name, int64_t value)
 {
     if (value != PSS_UNSET)
-        pss__jw_int(w, figs, name, value);
+        pss__jsonw_int(w, name, value);
 }
 
 const char *pss__audit_subject(const pss_audit_note *note)
@@ -27,30 +75,28 @@ const char *pss__audit_subject(const pss_audit_note *note)
 int pss__audit_encode(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note,
                       pss__strbuf *buf)
 {
-    pss_jw w = {0};
-    json_t *doc = pss__jw_payload(&w);
-    pss__jw_int(&w, doc, "time", pss_ctx_now(ctx));
-    pss__jw_str(&w, doc, "user", actor->user);
-    pss__jw_str(&w, doc, "role", pss__role_name(actor->role));
-    pss__jw_str(&w, doc, "device", actor->device ? actor->device : "");
-    pss__jw_str(&w, doc, "action", note->action);
-    pss__jw_str(&w, doc, "session", note->session_id ? note->session_id : "");
-    pss__jw_str(&w, doc, "config", note->config_id ? note->config_id : "");
-    pss__jw_int(&w, doc, "outcome", note->outcome);
-    pss__jw_str(&w, doc, "outcome_name", note->outcome ? pss_strerror(note->outcome) : "ok");
-    pss__jw_str(&w, doc, "detail", note->detail ? note->detail : "");
-    pss__jw_str(&w, doc, "reason", note->reason ? note->reason : "");
-    json_t *figs = pss__jw_object(&w);
-    put_figure(&w, figs, "expected", note->expected);
-    put_figure(&w, figs, "counted", note->counted);
-    put_figure(&w, figs, "difference", note->difference);
-    put_figure(&w, figs, "allowed", note->allowed);
-    pss__jw_set(&w, doc, "figures", figs);
+    pss_jsonw w;
+    pss__jsonw_begin(&w, buf);
+    pss__jsonw_int(&w, "time", pss_ctx_now(ctx));
+    pss__jsonw_str(&w, "user", actor->user);
+    pss__jsonw_str(&w, "role", pss__role_name(actor->role));
+    pss__jsonw_str(&w, "device", actor->device ? actor->device : "");
+    pss__jsonw_str(&w, "action", note->action);
+    pss__jsonw_str(&w, "session", note->session_id ? note->session_id : "");
+    pss__jsonw_str(&w, "config", note->config_id ? note->config_id : "");
+    pss__jsonw_int(&w, "outcome", note->outcome);
+    pss__jsonw_str(&w, "outcome_name", note->outcome ? pss_strerror(note->outcome) : "ok");
+    pss__jsonw_str(&w, "detail", note->detail ? note->detail : "");
+    pss__jsonw_str(&w, "reason", note->reason ? note->reason : "");
+    pss__jsonw_object(&w, "figures");
+    put_figure(&w, "expected", note->expected);
+    put_figure(&w, "counted", note->counted);
+    put_figure(&w, "difference", note->difference);
+    put_figure(&w, "allowed", note->allowed);
+    pss__jsonw_end(&w);
     if (note->extra)
-        pss__jw_set(&w, doc, "extra", note->extra);
-    int rc = pss__json_encode(ctx, &w, doc, buf);
-    json_decref(doc);
-    return rc;
+        write_extra(&w, note->extra);
+    return pss__jsonw_finish(ctx, &w);
 }
 
 int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)

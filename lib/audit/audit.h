@@ -3,9 +3,31 @@
 #ifndef PSS_AUDIT_H
 #define PSS_AUDIT_H
 
-#include <jansson.h>
-
 #include "base/internal.h"
+
+/* The action-specific members of an entry's "extra" object, in the order they are written:
+ * strings, integers and lists of ids (a force close's cancelled orders). Built on the
+ * stack by the caller; it points at the caller's data and allocates nothing. */
+#define PSS__AUDIT_EXTRA_MAX 6
+
+typedef struct pss__audit_field {
+    const char *key;
+    enum { PSS__FIELD_STR, PSS__FIELD_INT, PSS__FIELD_IDS } kind;
+    const char *str;
+    int64_t num;
+    const char (*ids)[PSS_ID_SIZE];
+    size_t n_ids;
+} pss__audit_field;
+
+typedef struct pss__audit_extra {
+    size_t n;
+    pss__audit_field fields[PSS__AUDIT_EXTRA_MAX];
+} pss__audit_extra;
+
+void pss__extra_str(pss__audit_extra *x, const char *key, const char *s); /* NULL: null */
+void pss__extra_int(pss__audit_extra *x, const char *key, int64_t v);
+void pss__extra_ids(pss__audit_extra *x, const char *key, const char (*ids)[PSS_ID_SIZE],
+                    size_t n);
 
 typedef struct pss_audit_note {
     const char *action;
@@ -15,7 +37,7 @@ typedef struct pss_audit_note {
     const char *detail;
     const char *reason;
     int64_t expected, counted, difference, allowed;
-    json_t *extra; /* stolen */
+    const pss__audit_extra *extra; /* NULL: the entry has no "extra" */
 } pss_audit_note;
 
 #define PSS_AUDIT_NOTE_INIT                                                                 \

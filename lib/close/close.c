@@ -229,8 +229,9 @@ typedef struct close_args {
     const char *note;
     const pss_force_close_input *force; /* NULL for a normal close */
     const char *counted_source;         /* force close: "given", "count" or "expected" */
-    json_t *cancelled;                  /* force close: ids of cancelled drafts */
-    int voided;                         /* force close: payments voided */
+    const char (*cancelled)[PSS_ID_SIZE]; /* force close: ids of the cancelled drafts */
+    size_t n_cancelled;
+    int voided; /* force close: payments voided */
 } close_args;
 
 /* An audited refusal: the call is rolled back and its audit entry alone is written. */
@@ -387,23 +388,18 @@ static int finish_close(pss_stage *st, close_args *a, pss_entry *e, const pss_me
     snprintf(c->closed_by, sizeof c->closed_by, "%s", st->actor->user);
     snprintf(c->closing_note, sizeof c->closing_note, "%s", a->note ? a->note : "");
     memcpy(c->entry_id, e->id, PSS_ID_SIZE);
-    pss_jw w = {0};
-    json_t *extra = pss__jw_object(&w);
-    pss__jw_str(&w, extra, "entry", e->id);
-    pss__jw_int(&w, extra, "posted", e->debits);
+    pss__audit_extra x = {0};
+    pss__extra_str(&x, "entry", e->id);
+    pss__extra_int(&x, "posted", e->debits);
     if (a->counted_source)
-        pss__jw_str(&w, extra, "counted_source", a->counted_source);
+        pss__extra_str(&x, "counted_source", a->counted_source);
     if (a->force) {
-        pss__jw_set(&w, extra, "cancelled_orders", json_incref(a->cancelled));
-        pss__jw_int(&w, extra, "voided_payments", a->voided);
-    }
-    if (w.failed) {
-        json_decref(extra);
-        return pss__oom(ctx);
+        pss__extra_ids(&x, "cancelled_orders", a->cancelled, a->n_cancelled);
+        pss__extra_int(&x, "voided_payments", a->voided);
     }
     pss_audit_note note = pss__session_note(c, a->force ? "session.force_close" : "session.close");
     note.reason = a->force ? a->force->reason : a->note;
-    note.extra = extra;
+    note.extra = &x;
     if (cash && cash->counted != PSS_UNSET) {
         note.expected = cash->expected, note.counted = cash->counted;
         note.difference = cash->difference;
@@ -474,7 +470,7 @@ int pss_session_close(pss_session *s, const pss_actor *actor, const pss_close_in
         (rc = pss__check_text(ctx, "closing note", input ? input->note : NULL, PSS_TEXT_OPTIONAL,
                               PSS_NOTE_MAX)))
         return rc;
-    close_args a = {input ? input->note : NULL, NULL, NULL, NULL, 0};
+    close_args a = {input ? input->note : NULL, NULL, NULL, NULL, 0, 0};
     pss_op op = {PSS_ACCESS_AUDITED, PSS_SESSION_ANY_STATE, "close the session", op_close, &a};
     return pss__mutate(s, actor, &op);
 }
@@ -514,8 +510,6 @@ static int cancel_draft(pss_stage *st, close_args *a, const char *order_id)
     else
         rc = pss__order_commit(st, NULL, base, next);
     pss__order_data_free(ctx, base);
-    if (!rc && json_array_append_new(a->cancelled, json_string(order_id)))
-        rc = pss__oom(ctx);
     return rc;
 }
 
@@ -545,10 +539,12 @@ static int op_force_close(pss_stage *st, void *arg)
         memcpy(drafts, c->drafts, n * PSS_ID_SIZE); /* cancelling edits the list */
     for (size_t i = 0; !rc && i < n; i++)
         rc = cancel_draft(st, a, drafts[i]);
+    a->cancelled = (const char(*)[PSS_ID_SIZE])drafts;
+    a->n_cancelled = n;
+    if (!rc)
+        rc = post_and_close(st, a); /* never opened: no opening count, no opening difference */
     PSS_FREE(ctx, drafts);
-    if (rc)
-        return rc;
-    return post_and_close(st, a); /* never opened: no opening count, no opening difference */
+    return rc;
 }
 
 int pss_session_force_close(pss_session *s, const pss_actor *actor,
@@ -570,12 +566,8 @@ int pss_session_force_close(pss_session *s, const pss_actor *actor,
         (rc = pss__check_amount(ctx, "the counted cash", input->counted_cash,
                                 pss_config_exponent(s->config))))
         return rc;
-    close_args a = {input->reason, input, NULL, json_array(), 0};
-    if (!a.cancelled)
-        return pss__oom(ctx);
+    close_args a = {input->reason, input, NULL, NULL, 0, 0};
     pss_op op = {PSS_ACCESS_AUDITED, PSS_SESSION_ANY_STATE, "force-close the session",
                  op_force_close, &a};
-    rc = pss__mutate(s, actor, &op);
-    json_decref(a.cancelled);
-    return rc;
+    return pss__mutate(s, actor, &op);
 }

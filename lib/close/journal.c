@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json/codec.h"
+#include "json/jsonw.h"
 #include "base/money_internal.h"
 #include "store/store.h"
 #include "store/records.h"
@@ -340,48 +341,45 @@ int pss__entry_build(pss_stage *st, const pss_method_figures *m, size_t n_m, pss
     return 0;
 }
 
-/* ---- method figures ---- */
-
 /* ---- record ---- */
 
 int pss__entry_put(pss_ctx *ctx, const pss_entry *e, pss__strbuf *buf)
 {
-    pss_jw w = {0};
-    json_t *doc = pss__jw_payload(&w);
-    pss__jw_str(&w, doc, "id", e->id);
-    pss__jw_str(&w, doc, "session", e->session_id);
-    pss__jw_str(&w, doc, "config", e->config_id);
-    pss__jw_str(&w, doc, "reference", e->reference);
-    pss__jw_str(&w, doc, "date", e->date);
-    pss__jw_str(&w, doc, "currency", e->currency);
-    pss__jw_int(&w, doc, "exponent", e->exponent);
-    pss__jw_int(&w, doc, "posted_at", e->posted_at);
-    pss__jw_int(&w, doc, "total", e->debits);
-    json_t *lines = pss__jw_array(&w);
+    pss_jsonw w;
+    pss__jsonw_begin(&w, buf);
+    pss__jsonw_str(&w, "id", e->id);
+    pss__jsonw_str(&w, "session", e->session_id);
+    pss__jsonw_str(&w, "config", e->config_id);
+    pss__jsonw_str(&w, "reference", e->reference);
+    pss__jsonw_str(&w, "date", e->date);
+    pss__jsonw_str(&w, "currency", e->currency);
+    pss__jsonw_int(&w, "exponent", e->exponent);
+    pss__jsonw_int(&w, "posted_at", e->posted_at);
+    pss__jsonw_int(&w, "total", e->debits);
+    pss__jsonw_array(&w, "lines");
     for (size_t i = 0; i < e->n_lines; i++) {
         const pss_jline *l = &e->lines[i];
-        json_t *o = pss__jw_object(&w);
-        pss__jw_str(&w, o, "account", l->account);
-        pss__jw_int(&w, o, "debit", l->debit);
-        pss__jw_int(&w, o, "credit", l->credit);
-        pss__jw_str(&w, o, "label", l->label);
-        pss__jw_str(&w, o, "kind", l->kind);
-        pss__jw_str(&w, o, "method", l->method);
-        pss__jw_str(&w, o, "tax", l->tax);
-        pss__jw_append(&w, lines, o);
+        pss__jsonw_object(&w, NULL);
+        pss__jsonw_str(&w, "account", l->account);
+        pss__jsonw_int(&w, "debit", l->debit);
+        pss__jsonw_int(&w, "credit", l->credit);
+        pss__jsonw_str(&w, "label", l->label);
+        pss__jsonw_str(&w, "kind", l->kind);
+        pss__jsonw_str(&w, "method", l->method);
+        pss__jsonw_str(&w, "tax", l->tax);
+        pss__jsonw_end(&w);
     }
-    pss__jw_set(&w, doc, "lines", lines);
-    json_t *products = pss__jw_array(&w);
+    pss__jsonw_end(&w);
+    pss__jsonw_array(&w, "products");
     for (size_t i = 0; i < e->n_products; i++) {
-        json_t *o = pss__jw_object(&w);
-        pss__jw_str(&w, o, "product", e->products[i].product_id);
-        pss__jw_str(&w, o, "name", e->products[i].name);
-        pss__jw_int(&w, o, "quantity", e->products[i].quantity);
-        pss__jw_append(&w, products, o);
+        pss__jsonw_object(&w, NULL);
+        pss__jsonw_str(&w, "product", e->products[i].product_id);
+        pss__jsonw_str(&w, "name", e->products[i].name);
+        pss__jsonw_int(&w, "quantity", e->products[i].quantity);
+        pss__jsonw_end(&w);
     }
-    pss__jw_set(&w, doc, "products", products);
-    int rc = pss__json_encode(ctx, &w, doc, buf);
-    json_decref(doc);
+    pss__jsonw_end(&w);
+    int rc = pss__jsonw_finish(ctx, &w);
     if (!rc)
         rc = pss__put(ctx, PSS__KIND_ENTRY, e->id, e->config_id, buf->data, buf->len, 0, NULL);
     if (rc == PSS_ECONFLICT)

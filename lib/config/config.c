@@ -10,6 +10,8 @@
 #include "audit/audit.h"
 #include "base/bounds.h"
 #include "base/names.h"
+#include "json/codec.h"
+#include "json/jsonw.h"
 #include "store/records.h"
 #include "store/store.h"
 
@@ -430,65 +432,82 @@ int pss_config_validate(pss_config *c)
 
 /* ---- payload ---- */
 
-json_t *pss__config_encode(const pss_config *c, pss_jw *w)
+static void encode_methods(pss_jsonw *w, const pss_config *c)
 {
-    json_t *o = pss__jw_payload(w);
-    pss__jw_str(w, o, "id", c->id);
-    pss__jw_str(w, o, "name", c->name);
-    pss__jw_str(w, o, "code", c->code);
-    pss__jw_str(w, o, "currency", c->currency);
-    pss__jw_int(w, o, "exponent", c->exponent);
-    pss__jw_bool(w, o, "cash_control", c->cash_control);
-    pss__jw_int(w, o, "max_difference", c->max_difference);
-    pss__jw_str(w, o, "override_role", pss__name_of(pss__role_names, c->override_role));
-    pss__jw_bool(w, o, "one_session_per_day", c->one_session_per_day);
-    pss__jw_str(w, o, "tax_rounding", pss__name_of(pss__tax_rounding_names, c->tax_rounding));
-    pss__jw_str(w, o, "rounding", pss__name_of(pss__rounding_names, c->rounding));
-    json_t *cr = pss__jw_object(w);
-    pss__jw_str(w, cr, "scope", pss__name_of(pss__cash_scope_names, c->cash_rounding));
-    pss__jw_int(w, cr, "increment", c->cash_rounding_increment);
-    pss__jw_str(w, cr, "mode", pss__name_of(pss__rounding_names, c->cash_rounding_mode));
-    pss__jw_set(w, o, "cash_rounding", cr);
-    pss__jw_int(w, o, "lease_seconds", c->lease_seconds);
-    pss__jw_bool(w, o, "allow_zero_price", c->allow_zero_price);
-    json_t *acc = pss__jw_object(w);
-    for (int i = 0; i < PSS_ACC_COUNT; i++)
-        pss__jw_str(w, acc, pss__account_slot_names[i], c->accounts[i]);
-    pss__jw_set(w, o, "accounts", acc);
-    json_t *methods = pss__jw_array(w);
+    pss__jsonw_array(w, "methods");
     for (size_t i = 0; i < c->n_methods; i++) {
-        json_t *m = pss__jw_object(w);
-        pss__jw_str(w, m, "name", c->methods[i].name);
-        pss__jw_str(w, m, "kind", pss__name_of(pss__method_kind_names, c->methods[i].kind));
-        pss__jw_str(w, m, "account", c->methods[i].account);
-        pss__jw_bool(w, m, "electronic", c->methods[i].electronic);
-        pss__jw_append(w, methods, m);
+        pss__jsonw_object(w, NULL);
+        pss__jsonw_str(w, "name", c->methods[i].name);
+        pss__jsonw_str(w, "kind", pss__name_of(pss__method_kind_names, c->methods[i].kind));
+        pss__jsonw_str(w, "account", c->methods[i].account);
+        pss__jsonw_bool(w, "electronic", c->methods[i].electronic);
+        pss__jsonw_end(w);
     }
-    pss__jw_set(w, o, "methods", methods);
-    json_t *taxes = pss__jw_array(w);
+    pss__jsonw_end(w);
+}
+
+static void encode_taxes(pss_jsonw *w, const pss_config *c)
+{
+    pss__jsonw_array(w, "taxes");
     for (size_t i = 0; i < c->n_taxes; i++) {
-        json_t *t = pss__jw_object(w);
-        pss__jw_str(w, t, "code", c->taxes[i].code);
-        pss__jw_str(w, t, "name", c->taxes[i].name);
-        pss__jw_int(w, t, "rate_ppm", c->taxes[i].rate_ppm);
-        pss__jw_bool(w, t, "included", c->taxes[i].included);
-        pss__jw_str(w, t, "account", c->taxes[i].account);
-        pss__jw_append(w, taxes, t);
+        pss__jsonw_object(w, NULL);
+        pss__jsonw_str(w, "code", c->taxes[i].code);
+        pss__jsonw_str(w, "name", c->taxes[i].name);
+        pss__jsonw_int(w, "rate_ppm", c->taxes[i].rate_ppm);
+        pss__jsonw_bool(w, "included", c->taxes[i].included);
+        pss__jsonw_str(w, "account", c->taxes[i].account);
+        pss__jsonw_end(w);
     }
-    pss__jw_set(w, o, "taxes", taxes);
-    json_t *cats = pss__jw_array(w);
+    pss__jsonw_end(w);
+}
+
+static void encode_lists(pss_jsonw *w, const pss_config *c)
+{
+    pss__jsonw_object(w, "accounts");
+    for (int i = 0; i < PSS_ACC_COUNT; i++)
+        pss__jsonw_str(w, pss__account_slot_names[i], c->accounts[i]);
+    pss__jsonw_end(w);
+    encode_methods(w, c);
+    encode_taxes(w, c);
+    pss__jsonw_array(w, "categories");
     for (size_t i = 0; i < c->n_categories; i++) {
-        json_t *cat = pss__jw_object(w);
-        pss__jw_str(w, cat, "name", c->categories[i].name);
-        pss__jw_str(w, cat, "account", c->categories[i].account);
-        pss__jw_append(w, cats, cat);
+        pss__jsonw_object(w, NULL);
+        pss__jsonw_str(w, "name", c->categories[i].name);
+        pss__jsonw_str(w, "account", c->categories[i].account);
+        pss__jsonw_end(w);
     }
-    pss__jw_set(w, o, "categories", cats);
-    json_t *denoms = pss__jw_array(w);
+    pss__jsonw_end(w);
+    pss__jsonw_array(w, "denominations");
     for (size_t i = 0; i < c->n_denominations; i++)
-        pss__jw_append(w, denoms, json_integer(c->denominations[i]));
-    pss__jw_set(w, o, "denominations", denoms);
-    return o;
+        pss__jsonw_int(w, NULL, c->denominations[i]);
+    pss__jsonw_end(w);
+}
+
+/* The config's payload into buf (doc/storage.md, "config"). */
+static int encode_config(pss_ctx *ctx, const pss_config *c, pss__strbuf *buf)
+{
+    pss_jsonw w;
+    pss__jsonw_begin(&w, buf);
+    pss__jsonw_str(&w, "id", c->id);
+    pss__jsonw_str(&w, "name", c->name);
+    pss__jsonw_str(&w, "code", c->code);
+    pss__jsonw_str(&w, "currency", c->currency);
+    pss__jsonw_int(&w, "exponent", c->exponent);
+    pss__jsonw_bool(&w, "cash_control", c->cash_control);
+    pss__jsonw_int(&w, "max_difference", c->max_difference);
+    pss__jsonw_str(&w, "override_role", pss__name_of(pss__role_names, c->override_role));
+    pss__jsonw_bool(&w, "one_session_per_day", c->one_session_per_day);
+    pss__jsonw_str(&w, "tax_rounding", pss__name_of(pss__tax_rounding_names, c->tax_rounding));
+    pss__jsonw_str(&w, "rounding", pss__name_of(pss__rounding_names, c->rounding));
+    pss__jsonw_object(&w, "cash_rounding");
+    pss__jsonw_str(&w, "scope", pss__name_of(pss__cash_scope_names, c->cash_rounding));
+    pss__jsonw_int(&w, "increment", c->cash_rounding_increment);
+    pss__jsonw_str(&w, "mode", pss__name_of(pss__rounding_names, c->cash_rounding_mode));
+    pss__jsonw_end(&w);
+    pss__jsonw_int(&w, "lease_seconds", c->lease_seconds);
+    pss__jsonw_bool(&w, "allow_zero_price", c->allow_zero_price);
+    encode_lists(&w, c);
+    return pss__jsonw_finish(ctx, &w);
 }
 
 /* The add functions fail with PSS_EINVAL; inside a stored record that means corruption. */
@@ -583,8 +602,9 @@ static int decode_rest(pss_jr *r, json_t *doc, pss_config *c)
     return r->rc;
 }
 
-int pss__config_decode(pss_ctx *ctx, pss_jr *r, const char *payload, size_t len,
-                       pss_config **out)
+/* Decodes a payload (stored: reader code PSS_ECORRUPT; host JSON: PSS_EINVAL). */
+static int decode_config(pss_ctx *ctx, pss_jr *r, const char *payload, size_t len,
+                         pss_config **out)
 {
     *out = NULL;
     json_t *doc = pss__jr_parse(r, payload, len);
@@ -613,12 +633,9 @@ int pss_config_to_json(const pss_config *c, char **out)
         return PSS_EINVAL;
     pss_ctx *ctx = c->ctx;
     pss__clear(ctx);
-    pss_jw w = {0};
-    json_t *doc = pss__config_encode(c, &w);
     pss__strbuf buf;
     pss__strbuf_init(&buf, ctx->alloc);
-    int rc = pss__json_encode(ctx, &w, doc, &buf);
-    json_decref(doc);
+    int rc = encode_config(ctx, c, &buf);
     if (rc) {
         pss__strbuf_free(&buf);
         return rc;
@@ -637,21 +654,18 @@ int pss_config_from_json(pss_ctx *ctx, const char *json, pss_config **out)
         return pss__fail(ctx, PSS_EINVAL, "config JSON is NULL");
     pss_jr r;
     pss__jr_init_input(&r, ctx, "config JSON");
-    return pss__config_decode(ctx, &r, json, strlen(json), out);
+    return decode_config(ctx, &r, json, strlen(json), out);
 }
 
 int pss__config_clone(pss_ctx *ctx, const pss_config *c, pss_config **out)
 {
-    pss_jw w = {0};
-    json_t *doc = pss__config_encode(c, &w);
     pss__strbuf buf;
     pss__strbuf_init(&buf, ctx->alloc);
-    int rc = pss__json_encode(ctx, &w, doc, &buf);
-    json_decref(doc);
+    int rc = encode_config(ctx, c, &buf);
     if (!rc) {
         pss_jr r;
         pss__jr_init(&r, ctx, PSS__KIND_CONFIG, c->id);
-        rc = pss__config_decode(ctx, &r, buf.data, buf.len, out);
+        rc = decode_config(ctx, &r, buf.data, buf.len, out);
         if (!rc)
             (*out)->rev = c->rev;
     }
@@ -671,7 +685,7 @@ static int on_config_record(const pss_record *rec, void *arg)
     config_read *cr = arg;
     pss_jr r;
     pss__jr_init(&r, cr->ctx, PSS__KIND_CONFIG, rec->id);
-    int rc = pss__config_decode(cr->ctx, &r, rec->payload, rec->payload_len, &cr->config);
+    int rc = decode_config(cr->ctx, &r, rec->payload, rec->payload_len, &cr->config);
     if (!rc)
         cr->config->rev = rec->rev;
     return rc;
@@ -728,12 +742,9 @@ static int write_config(pss_config *c, const pss_actor *actor, uint64_t *new_rev
     int rc = refuse_if_session_open(c);
     if (rc)
         return rc;
-    pss_jw w = {0};
-    json_t *doc = pss__config_encode(c, &w);
     pss__strbuf buf;
     pss__strbuf_init(&buf, ctx->alloc);
-    rc = pss__json_encode(ctx, &w, doc, &buf);
-    json_decref(doc);
+    rc = encode_config(ctx, c, &buf);
     if (!rc) {
         rc = pss__put(ctx, PSS__KIND_CONFIG, c->id, "", buf.data, buf.len, c->rev, new_rev);
         if (rc == PSS_ECONFLICT && c->rev)

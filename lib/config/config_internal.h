@@ -4,10 +4,8 @@
 #define PSS_CONFIG_INTERNAL_H
 
 #include <stdbool.h>
-#include <jansson.h>
 
 #include "base/internal.h"
-#include "json/codec.h"
 #include "base/text.h"
 
 #define PSS_MAX_LINE_TAXES 8
@@ -90,10 +88,6 @@ void pss__config_method_names(const pss_config *c, char *buf, size_t size);
 
 /* Loads and decodes a stored config inside the current transaction. */
 int pss__config_read(pss_ctx *ctx, const char *id, pss_config **out);
-/* Decodes a payload (stored: reader code PSS_ECORRUPT; host JSON: PSS_EINVAL). */
-int pss__config_decode(pss_ctx *ctx, pss_jr *r, const char *payload, size_t len,
-                       pss_config **out);
-json_t *pss__config_encode(const pss_config *c, pss_jw *w);
 /* Deep copy (sessions keep their own). */
 int pss__config_clone(pss_ctx *ctx, const pss_config *c, pss_config **out);
 

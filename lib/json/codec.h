@@ -1,5 +1,5 @@
-/* codec.h: reading record payloads with jansson, and writing the rarely written ones (the
- * per-order records have the streaming writer of jsonw.h). Readers never trust what
+/* codec.h: reading record payloads and host documents with jansson (every record is written
+ * by the one writer, jsonw.h, over jsonc.h's cursor). Readers never trust what
  * storage returns: a payload that does not parse, lacks a field or has one of the wrong
  * type gives PSS_ECORRUPT naming the record and the field. */
 #ifndef PSS_CODEC_H
@@ -9,12 +9,8 @@
 #include <stdbool.h>
 #include "base/internal.h"
 #include "util/strbuf.h"
+#include "json/jsonc.h"
 
-/* Schema version written in the "v" field of every payload this library writes... */
-#define PSS_SCHEMA_VERSION 1
-/* ...but the order record's, which is 2: its tax snapshots in one table, defaults left out
- * (doc/storage.md). Its reader reads both. */
-#define PSS_ORDER_SCHEMA_VERSION 2
 
 /* A reader over one record: the first failure is kept in rc, later reads are no-ops that
  * return neutral values, so decoders read linearly and check rc once. */
@@ -73,23 +69,5 @@ char *pss__jr_dup(pss_jr *r, const char *s);
 /* A field holding one of an enum's names (names.h tables): its value; an unknown name fails. */
 struct pss__name;
 int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const struct pss__name *table);
-
-/* A writer: remembers an allocation failure so builders check once at the end. */
-typedef struct pss_jw {
-    bool failed;
-} pss_jw;
-
-json_t *pss__jw_object(pss_jw *w);
-json_t *pss__jw_array(pss_jw *w);
-void pss__jw_set(pss_jw *w, json_t *obj, const char *key, json_t *value); /* steals value */
-void pss__jw_int(pss_jw *w, json_t *obj, const char *key, int64_t v);
-void pss__jw_str(pss_jw *w, json_t *obj, const char *key, const char *s); /* NULL: null */
-void pss__jw_bool(pss_jw *w, json_t *obj, const char *key, bool v);
-void pss__jw_append(pss_jw *w, json_t *array, json_t *value); /* steals value */
-/* A new payload object with "v" set. */
-json_t *pss__jw_payload(pss_jw *w);
-
-/* Serializes compactly into buf (reset first). PSS_ENOMEM on failure (also when w failed). */
-int pss__json_encode(pss_ctx *ctx, pss_jw *w, json_t *value, pss__strbuf *buf);
 
 #endif

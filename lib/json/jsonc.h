@@ -13,6 +13,12 @@
 #include "base/internal.h"
 #include "util/strbuf.h"
 
+/* Schema version written in the "v" field of every payload this library writes... */
+#define PSS_SCHEMA_VERSION 1
+/* ...but the order record's, which is 2: its tax snapshots in one table, defaults left out
+ * (doc/storage.md). Its reader reads both. */
+#define PSS_ORDER_SCHEMA_VERSION 2
+
 /* Longest decimal int64_t: a sign and 19 digits. */
 #define PSS_JSON_INT_ROOM 20
 

@@ -1,11 +1,10 @@
-/* jsonw.c: the streaming JSON writer of the per-order records (see jsonw.h for why it
- * exists). Its output equals jansson's JSON_COMPACT dump: members in the order written,
- * strings escaped as jansson escapes them, integers in plain decimal. */
+/* jsonw.c: the streaming JSON writer of every record (see jsonw.h for why it exists). Its
+ * output equals jansson's JSON_COMPACT dump: members in the order written, strings escaped
+ * as jansson escapes them, integers in plain decimal. */
 #include "json/jsonw.h"
 
 #include <string.h>
 
-#include "json/codec.h"
 #include "json/jsonc.h"
 
 /* Every byte goes through jsonc's cursor (its room checks, growth and escaping); this file

@@ -1,11 +1,12 @@
-/* jsonw.h: the streaming JSON writer for the records written on every order (the order, the
- * session and its running totals). jansson builds a tree and frees it for every document,
- * which costs about 22 µs for an order's record: more than the whole budget of a paid order
- * (bench/README.md). This writer appends to a buffer as the encoder walks its struct and
- * produces exactly the text jansson's JSON_COMPACT dump gives for the same document (tests/
- * core/jsonw.c compares them byte for byte). Every record is still read by jansson. The order
- * record, written on every order, is written with jsonc.h's cursor directly; this writer
- * adds nesting and commas on top of that same cursor, which writes every byte. */
+/* jsonw.h: the library's one JSON writer of records and documents (configs, sessions,
+ * running totals, movements, refund tallies, journal entries, audit entries). It appends to a
+ * buffer as the encoder walks its struct: jansson would build a tree and free it for every
+ * document, which cost about 22 us for an order's record, more than the whole budget of a
+ * paid order (bench/README.md). Its text is exactly what jansson's JSON_COMPACT dump gives
+ * for the same document (tests/core/jsonw.c compares them byte for byte), so records written
+ * before read the same. Every record is still read by jansson (codec.h). The order record,
+ * written on every order, uses jsonc.h's cursor directly; this writer adds nesting and commas
+ * on top of that same cursor, which writes every byte. */
 #ifndef PSS_JSONW_H
 #define PSS_JSONW_H
 

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "base/bounds.h"
-#include "json/codec.h"
 #include "base/money_internal.h"
 #include "base/names.h"
 #include "store/store.h"
@@ -573,11 +572,10 @@ static int change_cancel(pss_stage *st, pss_order_data *next, void *arg)
     if (rc)
         return rc;
     next->state = PSS_ORDER_CANCELLED;
-    pss_jw w = {0};
-    json_t *extra = pss__jw_object(&w);
-    pss__jw_str(&w, extra, "order", next->id);
-    pss__jw_int(&w, extra, "total", next->total);
-    return pss__audit_staged(st, "order.cancel", arg, &w, extra);
+    pss__audit_extra x = {0};
+    pss__extra_str(&x, "order", next->id);
+    pss__extra_int(&x, "total", next->total);
+    return pss__audit_staged(st, "order.cancel", arg, &x);
 }
 
 int pss_order_cancel(pss_order *o, const pss_actor *actor, const char *reason)

@@ -5,7 +5,6 @@
 #define PSS_ORDER_INTERNAL_H
 
 #include <stdbool.h>
-#include <jansson.h>
 
 #include "order/input_hash.h"
 #include "order/input_stride.h"

@@ -269,12 +269,11 @@ typedef struct resolve_args {
 static int audit_payment(pss_stage *st, const pss_order_data *d, const pss_payment *p,
                          const char *action, const char *reason)
 {
-    pss_jw w = {0};
-    json_t *extra = pss__jw_object(&w);
-    pss__jw_str(&w, extra, "order", d->id);
-    pss__jw_str(&w, extra, "method", p->method);
-    pss__jw_int(&w, extra, "amount", p->amount);
-    return pss__audit_staged(st, action, reason, &w, extra);
+    pss__audit_extra x = {0};
+    pss__extra_str(&x, "order", d->id);
+    pss__extra_str(&x, "method", p->method);
+    pss__extra_int(&x, "amount", p->amount);
+    return pss__audit_staged(st, action, reason, &x);
 }
 
 static int change_resolve(pss_stage *st, pss_order_data *next, void *arg)

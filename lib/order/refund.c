@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "json/codec.h"
+#include "json/jsonw.h"
 #include "base/money_internal.h"
 #include "store/store.h"
 #include "store/records.h"
@@ -121,21 +122,22 @@ static int tally_read_of(pss_stage *st, const pss_order_data *sale, tally *t)
 static int tally_write(pss_stage *st, const pss_order_data *sale, const tally *t)
 {
     pss_ctx *ctx = st->s->ctx;
-    pss_jw w = {0};
-    json_t *doc = pss__jw_payload(&w);
-    pss__jw_str(&w, doc, "order", sale->id);
-    json_t *qty = pss__jw_array(&w), *figs = pss__jw_array(&w);
+    pss_jsonw w;
+    pss__jsonw_begin(&w, st->buf);
+    pss__jsonw_str(&w, "order", sale->id);
+    pss__jsonw_array(&w, "refunded");
+    for (size_t i = 0; i < t->n; i++)
+        pss__jsonw_int(&w, NULL, t->lines[i].qty);
+    pss__jsonw_end(&w);
+    pss__jsonw_array(&w, "figures");
     for (size_t i = 0; i < t->n; i++) {
-        pss__jw_append(&w, qty, json_integer(t->lines[i].qty));
-        json_t *row = pss__jw_array(&w);
+        pss__jsonw_array(&w, NULL);
         for (size_t k = 0; k < figure_count(&sale->lines[i]); k++)
-            pss__jw_append(&w, row, json_integer(t->lines[i].fig[k]));
-        pss__jw_append(&w, figs, row);
+            pss__jsonw_int(&w, NULL, t->lines[i].fig[k]);
+        pss__jsonw_end(&w);
     }
-    pss__jw_set(&w, doc, "refunded", qty);
-    pss__jw_set(&w, doc, "figures", figs);
-    int rc = pss__json_encode(ctx, &w, doc, st->buf);
-    json_decref(doc);
+    pss__jsonw_end(&w);
+    int rc = pss__jsonw_finish(ctx, &w);
     if (!rc)
         rc = pss__put(ctx, PSS__KIND_REFUND_TALLY, sale->id, sale->id, st->buf->data, st->buf->len,
                       t->rev, NULL);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "json/codec.h"
 #include "store/store.h"
 #include "base/text.h"
 #include "store/records.h"
@@ -208,12 +207,11 @@ static int route(pss_session *closed, const pss_actor *actor, pss_session **targ
 static int audit_routed(pss_stage *st, const pss_session *from, const char *order_id)
 {
     pss_ctx *ctx = st->s->ctx;
-    pss_jw w = {0};
-    json_t *extra = pss__jw_object(&w);
-    pss__jw_str(&w, extra, "order", order_id);
-    pss__jw_str(&w, extra, "from_session", from->core.id);
-    pss__jw_str(&w, extra, "from_name", from->core.name);
-    int rc = pss__audit_staged(st, "order.routed", NULL, &w, extra);
+    pss__audit_extra x = {0};
+    pss__extra_str(&x, "order", order_id);
+    pss__extra_str(&x, "from_session", from->core.id);
+    pss__extra_str(&x, "from_name", from->core.name);
+    int rc = pss__audit_staged(st, "order.routed", NULL, &x);
     return rc ? rc : pss__event(ctx, PSS_EVENT_ORDER_ROUTED, st->core.config_id, st->core.id,
                                 order_id, NULL);
 }

@@ -7,6 +7,7 @@
 
 #include "base/bounds.h"
 #include "json/codec.h"
+#include "json/jsonw.h"
 #include "base/money_internal.h"
 #include "base/names.h"
 #include "store/store.h"
@@ -64,20 +65,19 @@ static int movement_contrib(pss_stage *st, const movement *m, int sign)
 static int movement_put(pss_stage *st, movement *m, uint64_t expected)
 {
     pss_ctx *ctx = st->s->ctx;
-    pss_jw w = {0};
-    json_t *doc = pss__jw_payload(&w);
-    pss__jw_str(&w, doc, "id", m->id);
-    pss__jw_str(&w, doc, "session", m->session_id);
-    pss__jw_str(&w, doc, "kind", pss_cash_kind_name(m->kind));
-    pss__jw_int(&w, doc, "amount", m->amount);
-    pss__jw_str(&w, doc, "reason", m->reason);
-    pss__jw_str(&w, doc, "account", m->account);
-    pss__jw_str(&w, doc, "user", m->user);
-    pss__jw_int(&w, doc, "time", m->time);
-    pss__jw_bool(&w, doc, "voided", m->voided);
-    pss__jw_str(&w, doc, "void_reason", m->voided ? m->void_reason : NULL);
-    int rc = pss__json_encode(ctx, &w, doc, st->buf);
-    json_decref(doc);
+    pss_jsonw w;
+    pss__jsonw_begin(&w, st->buf);
+    pss__jsonw_str(&w, "id", m->id);
+    pss__jsonw_str(&w, "session", m->session_id);
+    pss__jsonw_str(&w, "kind", pss_cash_kind_name(m->kind));
+    pss__jsonw_int(&w, "amount", m->amount);
+    pss__jsonw_str(&w, "reason", m->reason);
+    pss__jsonw_str(&w, "account", m->account);
+    pss__jsonw_str(&w, "user", m->user);
+    pss__jsonw_int(&w, "time", m->time);
+    pss__jsonw_bool(&w, "voided", m->voided);
+    pss__jsonw_str(&w, "void_reason", m->voided ? m->void_reason : NULL);
+    int rc = pss__jsonw_finish(ctx, &w);
     if (!rc)
         rc = pss__put(ctx, PSS__KIND_MOVEMENT, m->id, m->session_id, st->buf->data, st->buf->len, expected,
                       &m->rev);
@@ -189,13 +189,12 @@ typedef struct move_args {
 static int audit_movement(pss_stage *st, const movement *m, const char *action,
                           const char *reason)
 {
-    pss_jw w = {0};
-    json_t *extra = pss__jw_object(&w);
-    pss__jw_str(&w, extra, "movement", m->id);
-    pss__jw_str(&w, extra, "kind", pss_cash_kind_name(m->kind));
-    pss__jw_int(&w, extra, "amount", m->amount);
-    pss__jw_str(&w, extra, "account", m->account);
-    int rc = pss__audit_staged(st, action, reason, &w, extra);
+    pss__audit_extra x = {0};
+    pss__extra_str(&x, "movement", m->id);
+    pss__extra_str(&x, "kind", pss_cash_kind_name(m->kind));
+    pss__extra_int(&x, "amount", m->amount);
+    pss__extra_str(&x, "account", m->account);
+    int rc = pss__audit_staged(st, action, reason, &x);
     return rc ? rc : pss__event(st->s->ctx, PSS_EVENT_CASH_MOVED, st->core.config_id,
                                 st->core.id, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json/codec.h"
+#include "json/jsonw.h"
 #include "store/store.h"
 #include "store/records.h"
 
@@ -47,15 +48,14 @@ int pss__chain_read(pss_ctx *ctx, const char *config_id, pss_chain *out)
 
 int pss__chain_write(pss_ctx *ctx, pss_chain *ch, pss__strbuf *buf)
 {
-    pss_jw w = {0};
-    json_t *doc = pss__jw_payload(&w);
-    pss__jw_str(&w, doc, "config", ch->config_id);
-    pss__jw_int(&w, doc, "session_seq", ch->session_seq);
-    pss__jw_int(&w, doc, "rescue_seq", ch->rescue_seq);
-    pss__jw_str(&w, doc, "last_session", ch->last_session[0] ? ch->last_session : NULL);
-    pss__jw_int(&w, doc, "last_closing_cash", ch->last_closing_cash);
-    int rc = pss__json_encode(ctx, &w, doc, buf);
-    json_decref(doc);
+    pss_jsonw w;
+    pss__jsonw_begin(&w, buf);
+    pss__jsonw_str(&w, "config", ch->config_id);
+    pss__jsonw_int(&w, "session_seq", ch->session_seq);
+    pss__jsonw_int(&w, "rescue_seq", ch->rescue_seq);
+    pss__jsonw_str(&w, "last_session", ch->last_session[0] ? ch->last_session : NULL);
+    pss__jsonw_int(&w, "last_closing_cash", ch->last_closing_cash);
+    int rc = pss__jsonw_finish(ctx, &w);
     if (rc)
         return rc;
     uint64_t rev = 0;

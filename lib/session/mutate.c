@@ -5,6 +5,7 @@
  * failure the transaction is rolled back and the handle is as it was. */
 #include "session/stage.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/bounds.h"
@@ -229,13 +230,9 @@ pss_audit_note pss__session_note(const pss_session_core *core, const char *actio
     return note;
 }
 
-int pss__audit_staged(pss_stage *st, const char *action, const char *reason, const pss_jw *w,
-                      json_t *extra)
+int pss__audit_staged(pss_stage *st, const char *action, const char *reason,
+                      const pss__audit_extra *extra)
 {
-    if (w->failed) {
-        json_decref(extra);
-        return pss__oom(st->s->ctx);
-    }
     pss_audit_note note = pss__session_note(&st->core, action);
     note.reason = reason;
     note.extra = extra;

@@ -15,43 +15,27 @@
 
 /* ---- creation ---- */
 
-typedef struct holder_info {
-    pss_ctx *ctx;
-    char text[256];
-} holder_info;
-
-static int on_holder(const pss_record *rec, void *arg)
-{
-    holder_info *h = arg;
-    json_error_t err;
-    json_t *doc = json_loadb(rec->payload, rec->payload_len, 0, &err);
-    const char *name = json_string_value(json_object_get(doc, "name"));
-    const char *state = json_string_value(json_object_get(doc, "state"));
-    const char *user = json_string_value(json_object_get(doc, "user"));
-    snprintf(h->text, sizeof h->text, "%s (%s, held by %s)", name ? name : rec->id,
-             state ? state : "?", user ? user : "?");
-    json_decref(doc);
-    return 0;
-}
-
-/* "POS-0001/00003 (in_progress, held by alice)" for the session holding a claim. */
+/* "POS-0001/00003 (in_progress, held by alice)" for the session holding a claim; its bare id
+ * when its record cannot be read (the message is about the claim, not that record). */
 static void describe_holder(pss_ctx *ctx, const char *holder, char *out, size_t size)
 {
-    holder_info h = {ctx, ""};
-    snprintf(h.text, sizeof h.text, "%s", holder);
     int saved = ctx->errcode;
     char msg[PSS_ERRMSG_SIZE];
     snprintf(msg, sizeof msg, "%s", ctx->errmsg);
-    pss__get(ctx, PSS__KIND_SESSION, holder, on_holder, &h);
+    pss__session_brief b;
+    if (pss__session_brief_read(ctx, holder, &b) == 0)
+        snprintf(out, size, "%s (%s, held by %s)", b.name, pss_session_state_name(b.state),
+                 b.user);
+    else
+        snprintf(out, size, "%s", holder);
     ctx->errcode = saved;
     snprintf(ctx->errmsg, sizeof ctx->errmsg, "%s", msg);
-    snprintf(out, size, "%s", h.text);
 }
 
 static int claim_slots(pss_ctx *ctx, const pss_config *cfg, const char *id, const char *date,
                        bool rescue)
 {
-    char key[PSS_CLAIM_KEY_MAX], holder[PSS_ID_SIZE], who[256];
+    char key[PSS_CLAIM_KEY_MAX], holder[PSS_ID_SIZE], who[512];
     pss__claim_key(key, sizeof key, rescue ? PSS__CLAIM_RESCUE : PSS__CLAIM_OPEN, cfg->id);
     int rc = pss__claim(ctx, key, id, holder, sizeof holder);
     if (rc == PSS_EEXISTS) {
@@ -322,12 +306,13 @@ static int op_take_over(pss_stage *st, void *arg)
                          "it over only after that, a manager at any time",
                          c->name, c->user, c->device, until, a->user, pss__role_name(a->role));
     }
-    pss_jw w = {0};
-    json_t *extra = pss__jw_object(&w);
-    pss__jw_str(&w, extra, "previous_user", c->user);
-    pss__jw_str(&w, extra, "previous_device", c->device);
+    char previous_user[sizeof c->user];
+    snprintf(previous_user, sizeof previous_user, "%s", c->user);
+    pss__audit_extra x = {0};
+    pss__extra_str(&x, "previous_user", previous_user);
+    pss__extra_str(&x, "previous_device", c->device);
     snprintf(c->user, sizeof c->user, "%s", a->user);
-    int rc = pss__audit_staged(st, "session.take_over", NULL, &w, extra);
+    int rc = pss__audit_staged(st, "session.take_over", NULL, &x);
     return rc ? rc : pss__event(ctx, PSS_EVENT_SESSION_TAKEN_OVER, c->config_id, c->id, NULL,
                                 NULL);
 }
@@ -418,15 +403,11 @@ typedef struct list_scan {
 static int on_listed_session(const pss_record *rec, void *arg)
 {
     list_scan *ls = arg;
-    pss_jr r;
-    json_t *doc = pss__jr_record(&r, ls->ctx, PSS__KIND_SESSION, rec);
-    if (!doc)
-        return r.rc;
-    int state = pss__jr_enum(&r, doc, "state", pss__session_state_names);
-    json_decref(doc);
-    if (r.rc)
-        return r.rc;
-    if (!(ls->mask & PSS_SESSION_STATE_BIT(state)))
+    pss__session_brief b;
+    int rc = pss__session_brief_decode(ls->ctx, rec, &b);
+    if (rc)
+        return rc;
+    if (!(ls->mask & PSS_SESSION_STATE_BIT(b.state)))
         return 0;
     return pss__strlist_add(ls->list, rec->id);
 }

@@ -5,10 +5,8 @@
 #define PSS_SESSION_INTERNAL_H
 
 #include <stdbool.h>
-#include <jansson.h>
 
 #include "base/internal.h"
-#include "json/codec.h"
 #include "config/config_internal.h"
 #include "util/map.h"
 #include "util/strbuf.h"
@@ -84,13 +82,26 @@ struct pss_session {
 int pss__core_copy(pss_ctx *ctx, pss_session_core *dst, const pss_session_core *src);
 void pss__core_free(pss_ctx *ctx, pss_session_core *core);
 int pss__core_encode(pss_ctx *ctx, const pss_session_core *core, pss__strbuf *buf);
-int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *core);
+/* Decodes a stored session record (PSS_ECORRUPT naming the field; PSS_EVERSION when newer). */
+int pss__core_decode(pss_ctx *ctx, const pss_record *rec, pss_session_core *core);
 int pss__core_put(pss_ctx *ctx, const pss_session_core *core, uint64_t expected_rev,
                   uint64_t *new_rev, pss__strbuf *buf);
 /* Loads a whole session (record, keyed_totals, config) inside the current transaction. */
 int pss__session_read(pss_ctx *ctx, const char *id, pss_session **out);
 /* Replaces the handle's content with what storage holds (inside a transaction). */
 int pss__session_reload(pss_session *s);
+/* The fields of a stored session a caller needs without loading it (messages, listing). */
+typedef struct pss__session_brief {
+    char name[64];
+    pss_session_state state;
+    char user[PSS_NAME_MAX + 1];
+    bool rescue;
+} pss__session_brief;
+
+/* Decodes them from a session record; PSS_ECORRUPT when one is missing or wrong. */
+int pss__session_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__session_brief *out);
+/* Reads them for a stored session inside a transaction (PSS_ENOTFOUND when absent). */
+int pss__session_brief_read(pss_ctx *ctx, const char *id, pss__session_brief *out);
 /* Inside a transaction: whether a stored session is a rescue session. */
 int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue);
 /* Inside a transaction: reloads the handle when storage has a newer revision. */

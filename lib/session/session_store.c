@@ -320,7 +320,7 @@ static void decode_people(pss_jr *r, json_t *doc, pss_session_core *c)
     COPY_STR(r, c->closing_note, pss__jr_str_or_null(r, doc, "closing_note"), "closing_note");
 }
 
-int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
+static int decode_core(pss_jr *r, json_t *doc, pss_session_core *c)
 {
     memset(c, 0, sizeof *c);
     decode_id(r, doc, "id", c->id);
@@ -364,6 +364,17 @@ int pss__core_decode(pss_jr *r, json_t *doc, pss_session_core *c)
     if (r->rc)
         pss__core_free(r->ctx, c);
     return r->rc;
+}
+
+int pss__core_decode(pss_ctx *ctx, const pss_record *rec, pss_session_core *core)
+{
+    pss_jr r;
+    json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_SESSION, rec);
+    if (!doc)
+        return r.rc;
+    int rc = decode_core(&r, doc, core);
+    json_decref(doc);
+    return rc;
 }
 
 int pss__core_put(pss_ctx *ctx, const pss_session_core *core, uint64_t expected_rev,
@@ -427,12 +438,7 @@ typedef struct core_read {
 static int on_session_record(const pss_record *rec, void *arg)
 {
     core_read *cr = arg;
-    pss_jr r;
-    json_t *doc = pss__jr_record(&r, cr->ctx, PSS__KIND_SESSION, rec);
-    if (!doc)
-        return r.rc;
-    int rc = pss__core_decode(&r, doc, &cr->core);
-    json_decref(doc);
+    int rc = pss__core_decode(cr->ctx, rec, &cr->core);
     if (rc)
         return rc;
     if (strcmp(cr->core.id, rec->id) != 0) {
@@ -542,31 +548,48 @@ int pss__session_read(pss_ctx *ctx, const char *id, pss_session **out)
     return 0;
 }
 
-typedef struct rescue_read {
-    pss_ctx *ctx;
-    bool *rescue;
-} rescue_read;
-
-static int on_rescue_flag(const pss_record *rec, void *arg)
+int pss__session_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__session_brief *out)
 {
-    rescue_read *rr = arg;
     pss_jr r;
-    json_t *doc = pss__jr_record(&r, rr->ctx, PSS__KIND_SESSION, rec);
+    memset(out, 0, sizeof *out);
+    json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_SESSION, rec);
     if (!doc)
         return r.rc;
-    *rr->rescue = pss__jr_bool(&r, doc, "rescue");
+    COPY_STR(&r, out->name, pss__jr_str(&r, doc, "name"), "name");
+    out->state = pss__jr_enum(&r, doc, "state", pss__session_state_names);
+    COPY_STR(&r, out->user, pss__jr_str(&r, doc, "user"), "user");
+    out->rescue = pss__jr_bool(&r, doc, "rescue");
     json_decref(doc);
     return r.rc;
 }
 
+typedef struct brief_read {
+    pss_ctx *ctx;
+    pss__session_brief *out;
+} brief_read;
+
+static int on_brief(const pss_record *rec, void *arg)
+{
+    brief_read *br = arg;
+    return pss__session_brief_decode(br->ctx, rec, br->out);
+}
+
+int pss__session_brief_read(pss_ctx *ctx, const char *id, pss__session_brief *out)
+{
+    brief_read br = {ctx, out};
+    memset(out, 0, sizeof *out);
+    return pss__get(ctx, PSS__KIND_SESSION, id, on_brief, &br);
+}
+
 int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue)
 {
-    rescue_read rr = {ctx, rescue};
+    pss__session_brief brief;
     *rescue = false;
-    int rc = pss__get(ctx, PSS__KIND_SESSION, id, on_rescue_flag, &rr);
+    int rc = pss__session_brief_read(ctx, id, &brief);
     if (rc == PSS_ENOTFOUND)
         return pss__fail(ctx, PSS_ECORRUPT, "session %s of a stored order is not in the store",
                          id);
+    *rescue = !rc && brief.rescue;
     return rc;
 }
 

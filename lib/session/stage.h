@@ -3,10 +3,8 @@
 #ifndef PSS_SESSION_STAGE_H
 #define PSS_SESSION_STAGE_H
 
-#include <jansson.h>
 
 #include "audit/audit.h"
-#include "json/codec.h"
 #include "session/access.h"
 #include "session/session_internal.h"
 
@@ -43,10 +41,10 @@ typedef struct pss_stage {
 /* An audit note about the session, prefilled. */
 pss_audit_note pss__session_note(const pss_session_core *core, const char *action);
 struct pss_stage;
-/* An audit entry about the staged session by its actor, with action-specific data in extra
- * (taken over, also when w says building it failed). */
+/* An audit entry about the staged session by its actor, with action-specific members in
+ * extra (NULL: none). */
 int pss__audit_staged(struct pss_stage *st, const char *action, const char *reason,
-                      const pss_jw *w, json_t *extra);
+                      const pss__audit_extra *extra);
 
 /* Every running total, in the order they first appeared; st may be NULL. Free *out with
  * PSS_FREE. */

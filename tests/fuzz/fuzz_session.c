@@ -10,6 +10,7 @@
 #include "json/codec.h"
 #include "scenario.h"
 #include "session/session_internal.h"
+#include "store/records.h"
 
 static const int LOAD_CODES[] = {0, PSS_ECORRUPT, PSS_EVERSION, PSS_ENOTFOUND};
 
@@ -51,14 +52,9 @@ static void check_core(const pss_session_core *c)
 static int decode(pss_ctx *ctx, const char *payload, size_t len, const char *id,
                   pss_session_core *c)
 {
-    pss_jr r;
-    pss__jr_init(&r, ctx, "session", id);
-    json_t *doc = pss__jr_parse(&r, payload, len);
-    if (!doc)
-        return r.rc;
-    int rc = pss__core_decode(&r, doc, c);
-    json_decref(doc);
-    return rc;
+    pss_record rec = {.kind = PSS__KIND_SESSION, .id = id, .parent = "", .rev = 1,
+                      .payload = payload, .payload_len = len};
+    return pss__core_decode(ctx, &rec, c);
 }
 
 static void roundtrip(pss_ctx *ctx, const pss_session_core *c)
