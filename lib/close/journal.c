@@ -491,27 +491,18 @@ int pss__entry_decode(pss_ctx *ctx, const pss_record *rec, pss_entry **out)
     return 0;
 }
 
-typedef struct entry_read {
-    pss_ctx *ctx;
-    pss_entry *e;
-} entry_read;
-
-static int on_entry(const pss_record *rec, void *arg)
+static int decode_entry(pss_ctx *ctx, const pss_record *rec, void *out)
 {
-    entry_read *er = arg;
-    return pss__entry_decode(er->ctx, rec, &er->e);
+    return pss__entry_decode(ctx, rec, out);
 }
 
 int pss__entry_read(pss_ctx *ctx, const char *id, pss_entry **out)
 {
-    entry_read er = {ctx, NULL};
-    int rc = pss__get(ctx, PSS__KIND_ENTRY, id, on_entry, &er);
+    *out = NULL;
+    int rc = pss__get_decoded(ctx, PSS__KIND_ENTRY, id, decode_entry, out);
     if (rc == PSS_ENOTFOUND)
         return pss__fail(ctx, PSS_ENOTFOUND, "journal entry %s is not in the store", id);
-    if (rc)
-        return rc;
-    *out = er.e;
-    return 0;
+    return rc;
 }
 
 /* ---- API ---- */

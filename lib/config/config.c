@@ -675,32 +675,24 @@ int pss__config_clone(pss_ctx *ctx, const pss_config *c, pss_config **out)
 
 /* ---- storage ---- */
 
-typedef struct config_read {
-    pss_ctx *ctx;
-    pss_config *config;
-} config_read;
-
-static int on_config_record(const pss_record *rec, void *arg)
+static int decode_config_record(pss_ctx *ctx, const pss_record *rec, void *out)
 {
-    config_read *cr = arg;
+    pss_config **config = out;
     pss_jr r;
-    pss__jr_init(&r, cr->ctx, PSS__KIND_CONFIG, rec->id);
-    int rc = decode_config(cr->ctx, &r, rec->payload, rec->payload_len, &cr->config);
+    pss__jr_init(&r, ctx, PSS__KIND_CONFIG, rec->id);
+    int rc = decode_config(ctx, &r, rec->payload, rec->payload_len, config);
     if (!rc)
-        cr->config->rev = rec->rev;
+        (*config)->rev = rec->rev;
     return rc;
 }
 
 int pss__config_read(pss_ctx *ctx, const char *id, pss_config **out)
 {
-    config_read cr = {ctx, NULL};
-    int rc = pss__get(ctx, PSS__KIND_CONFIG, id, on_config_record, &cr);
+    *out = NULL;
+    int rc = pss__get_decoded(ctx, PSS__KIND_CONFIG, id, decode_config_record, out);
     if (rc == PSS_ENOTFOUND)
         return pss__fail(ctx, PSS_ENOTFOUND, "config %s is not in the store", id);
-    if (rc)
-        return rc;
-    *out = cr.config;
-    return 0;
+    return rc;
 }
 
 int pss_config_load(pss_ctx *ctx, const char *id, pss_config **out)

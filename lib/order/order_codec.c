@@ -548,23 +548,13 @@ int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
     return 0;
 }
 
-typedef struct order_read {
-    pss_ctx *ctx;
-    pss_order_data *d;
-} order_read;
-
-static int on_order_record(const pss_record *rec, void *arg)
+static int decode_order(pss_ctx *ctx, const pss_record *rec, void *out)
 {
-    order_read *or = arg;
-    return pss__order_decode(or->ctx, rec, &or->d);
+    return pss__order_decode(ctx, rec, out);
 }
 
 int pss__order_read(pss_ctx *ctx, const char *id, pss_order_data **out)
 {
-    order_read or = {ctx, NULL};
-    int rc = pss__get(ctx, PSS__KIND_ORDER, id, on_order_record, &or);
-    if (rc)
-        return rc;
-    *out = or.d;
-    return 0;
+    *out = NULL;
+    return pss__get_decoded(ctx, PSS__KIND_ORDER, id, decode_order, out);
 }

@@ -255,15 +255,9 @@ typedef struct void_args {
     const char *reason;
 } void_args;
 
-typedef struct movement_read {
-    pss_ctx *ctx;
-    movement *m;
-} movement_read;
-
-static int on_movement(const pss_record *rec, void *arg)
+static int decode_movement(pss_ctx *ctx, const pss_record *rec, void *out)
 {
-    movement_read *mr = arg;
-    return movement_decode(mr->ctx, rec, mr->m);
+    return movement_decode(ctx, rec, out);
 }
 
 static int op_void(pss_stage *st, void *arg)
@@ -271,8 +265,7 @@ static int op_void(pss_stage *st, void *arg)
     void_args *a = arg;
     pss_ctx *ctx = st->s->ctx;
     movement m;
-    movement_read mr = {ctx, &m};
-    int rc = pss__get(ctx, PSS__KIND_MOVEMENT, a->id, on_movement, &mr);
+    int rc = pss__get_decoded(ctx, PSS__KIND_MOVEMENT, a->id, decode_movement, &m);
     if (rc == PSS_ENOTFOUND || (!rc && strcmp(m.session_id, st->core.id) != 0))
         return pss__fail(ctx, PSS_ENOTFOUND, "cash movement %s is not in session %s", a->id,
                          st->core.name);

@@ -9,17 +9,11 @@
 #include "store/store.h"
 #include "store/records.h"
 
-typedef struct chain_read {
-    pss_chain chain;
-    pss_ctx *ctx;
-} chain_read;
-
-static int on_chain(const pss_record *rec, void *arg)
+static int decode_chain(pss_ctx *ctx, const pss_record *rec, void *out)
 {
-    chain_read *cr = arg;
-    pss_chain *ch = &cr->chain;
+    pss_chain *ch = out;
     pss_jr r;
-    json_t *doc = pss__jr_record(&r, cr->ctx, PSS__KIND_CONFIG_STATE, rec);
+    json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_CONFIG_STATE, rec);
     if (!doc)
         return r.rc;
     ch->session_seq = pss__jr_range(&r, doc, "session_seq", 0, INT32_MAX);
@@ -35,14 +29,13 @@ static int on_chain(const pss_record *rec, void *arg)
 
 int pss__chain_read(pss_ctx *ctx, const char *config_id, pss_chain *out)
 {
-    chain_read cr;
-    memset(&cr, 0, sizeof cr);
-    cr.ctx = ctx;
-    snprintf(cr.chain.config_id, sizeof cr.chain.config_id, "%s", config_id);
-    int rc = pss__get(ctx, PSS__KIND_CONFIG_STATE, config_id, on_chain, &cr);
+    pss_chain ch;
+    memset(&ch, 0, sizeof ch);
+    snprintf(ch.config_id, sizeof ch.config_id, "%s", config_id);
+    int rc = pss__get_decoded(ctx, PSS__KIND_CONFIG_STATE, config_id, decode_chain, &ch);
     if (rc && rc != PSS_ENOTFOUND)
         return rc;
-    *out = cr.chain;
+    *out = ch; /* none stored yet: a config's first session */
     return 0;
 }
 

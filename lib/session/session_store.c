@@ -563,22 +563,15 @@ int pss__session_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__session_
     return r.rc;
 }
 
-typedef struct brief_read {
-    pss_ctx *ctx;
-    pss__session_brief *out;
-} brief_read;
-
-static int on_brief(const pss_record *rec, void *arg)
+static int decode_brief(pss_ctx *ctx, const pss_record *rec, void *out)
 {
-    brief_read *br = arg;
-    return pss__session_brief_decode(br->ctx, rec, br->out);
+    return pss__session_brief_decode(ctx, rec, out);
 }
 
 int pss__session_brief_read(pss_ctx *ctx, const char *id, pss__session_brief *out)
 {
-    brief_read br = {ctx, out};
     memset(out, 0, sizeof *out);
-    return pss__get(ctx, PSS__KIND_SESSION, id, on_brief, &br);
+    return pss__get_decoded(ctx, PSS__KIND_SESSION, id, decode_brief, out);
 }
 
 int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue)

@@ -169,6 +169,25 @@ int pss__get(pss_ctx *ctx, const char *kind, const char *id, pss_record_fn fn, v
     return store_failure(ctx, rc, "get", what);
 }
 
+typedef struct decoded_get {
+    pss_ctx *ctx;
+    pss__decode_fn decode;
+    void *out;
+} decoded_get;
+
+static int on_decoded(const pss_record *rec, void *arg)
+{
+    decoded_get *g = arg;
+    return g->decode(g->ctx, rec, g->out);
+}
+
+int pss__get_decoded(pss_ctx *ctx, const char *kind, const char *id, pss__decode_fn decode,
+                     void *out)
+{
+    decoded_get g = {ctx, decode, out};
+    return pss__get(ctx, kind, id, on_decoded, &g);
+}
+
 int pss__scan(pss_ctx *ctx, const char *kind, const char *parent, pss_record_fn fn, void *arg)
 {
     trampoline t = {fn, arg, 0};

@@ -25,6 +25,12 @@ int pss__txn_end(pss_ctx *ctx, int rc);
 /* get/scan: fn's non-zero result stops and is returned as is; a store failure becomes an
  * error with detail. get returns PSS_ENOTFOUND (without detail) when there is no record. */
 int pss__get(pss_ctx *ctx, const char *kind, const char *id, pss_record_fn fn, void *arg);
+/* Decodes one stored record into out: each record file has one per kind it owns. */
+typedef int (*pss__decode_fn)(pss_ctx *ctx, const pss_record *rec, void *out);
+/* get and decode in one, the way every record of a kind is read: the decoder's failure, a
+ * store failure with detail, or PSS_ENOTFOUND (without detail) when there is no record. */
+int pss__get_decoded(pss_ctx *ctx, const char *kind, const char *id, pss__decode_fn decode,
+                     void *out);
 int pss__scan(pss_ctx *ctx, const char *kind, const char *parent, pss_record_fn fn, void *arg);
 /* put: PSS_ECONFLICT (without detail) when the revision check fails. */
 int pss__put(pss_ctx *ctx, const char *kind, const char *id, const char *parent,
