@@ -209,6 +209,7 @@ int pss__jsonc_finish(pss_ctx *ctx, pss_jsonc *c)
         return pss__oom(ctx);
     if (!b->data && !pss__jsonc_grow(c, 1))
         return pss__oom(ctx);
+    PSS_ASSERT(c->p >= b->data && c->p <= c->end); /* every write checked its room */
     b->len = (size_t)(c->p - b->data);
     b->data[b->len] = '\0';
     return 0;

@@ -270,6 +270,20 @@ static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
     return 0;
 }
 
+#ifndef NDEBUG
+/* Each order figure is its lines' sum, under either tax rounding (share_group hands a group's
+ * tax to its lines to the minor unit): the refund tally and the report rely on it. */
+static bool lines_add_up(const pss_order_data *d)
+{
+    int64_t untaxed = 0, tax = 0;
+    for (size_t i = 0; i < d->n_lines; i++)
+        if (__builtin_add_overflow(untaxed, d->lines[i].untaxed, &untaxed) ||
+            __builtin_add_overflow(tax, d->lines[i].tax, &tax))
+            return false;
+    return untaxed == d->untaxed && tax == d->tax;
+}
+#endif
+
 int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
 {
     int rc = build_groups(ctx, cfg, d);
@@ -287,6 +301,7 @@ int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
     if ((rc = pss__check_figure(ctx, what, total, cfg->exponent)))
         return rc;
     d->untaxed = untaxed, d->tax = tax, d->total = total;
+    PSS_ASSERT(lines_add_up(d));
     /* Lines change only before the first payment, and an order is rounded only when a
      * payment settles it (payment.c); drafts written by 1.0 with scope "all" rounded their
      * total up front, which a line change drops. */
