@@ -158,6 +158,8 @@ PSS_API int pss_entry_get_product(const pss_entry *entry, size_t index, pss_entr
 /**
  * Writes the entry as one ledger/hledger transaction: date, reference, one posting per
  * line with the amount and currency code ("EUR 12.34" style, at the currency's exponent).
+ * An entry without lines (a session with nothing to post) writes nothing: a ledger has no
+ * empty transaction.
  * @param entry the entry
  * @param fn receives the text
  * @param userdata passed to fn
@@ -168,7 +170,7 @@ PSS_API int pss_journal_write_ledger(const pss_entry *entry, pss_write_fn fn, vo
 /**
  * Writes the entry as CSV (RFC 4180): a header row when header is non-zero, then one row
  * per line: entry_id, date, reference, account, debit, credit, currency, kind, label,
- * method, tax.
+ * method, tax. An entry without lines writes no row (the header still, when asked).
  * @param entry the entry
  * @param header non-zero to write the header row
  * @param fn receives the text
@@ -180,7 +182,7 @@ PSS_API int pss_journal_write_csv(const pss_entry *entry, int header, pss_write_
 
 /**
  * Writes every entry of a config dated from..to (inclusive, "YYYY-MM-DD"; NULL for open
- * ends) as ledger text, in posting order.
+ * ends) as ledger text, in posting order; entries without lines are left out.
  * @param ctx the context
  * @param config_id the config
  * @param from first date, or NULL
@@ -194,7 +196,8 @@ PSS_API int pss_journal_write_ledger_range(pss_ctx *ctx, const char *config_id,
                                            void *userdata);
 
 /**
- * Writes every entry of a config dated from..to as CSV with one header row.
+ * Writes every entry of a config dated from..to as CSV with one header row; entries
+ * without lines give no row.
  * @param ctx the context
  * @param config_id the config
  * @param from first date, or NULL

@@ -31,6 +31,8 @@ static void ledger_amount(pss__strbuf *b, const pss_entry *e, int64_t amount)
 
 static void ledger_entry(pss__strbuf *b, const pss_entry *e)
 {
+    if (e->n_lines == 0)
+        return; /* nothing posted: no empty transaction in the accountant's ledger */
     pss__strbuf_printf(b, "%s %s  ; session:%s, entry:%s\n", e->date, e->reference,
                       e->session_id, e->id);
     for (size_t i = 0; i < e->n_lines; i++) {

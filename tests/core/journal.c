@@ -408,8 +408,50 @@ static void exponent_zero(void)
     stop();
 }
 
+/* A session with nothing to post closes and has its entry (no lines, total 0), but the
+ * exports write no empty transaction for it: the ledger range holds only the session that
+ * sold, the CSV range only its rows. */
+static void nothing_to_post(void)
+{
+    start(NULL);
+    pss_session *empty = fix_open(ctx, 0);
+    pss_entry *e = NULL;
+    char *lines = close_and_lines(empty, 0, &FIX_ALICE, &e);
+    CHECK_STR(lines, "");
+    CHECK_I64(pss_entry_line_count(e), 0);
+    CHECK_I64(pss_entry_total(e), 0);
+    CHECK_STR(pss_entry_reference(e), "POS-0001/00001");
+    fix_text t = {NULL, 0};
+    CHECK_OK(ctx, pss_journal_write_ledger(e, fix_text_write, &t));
+    CHECK(t.data == NULL);
+    CHECK_OK(ctx, pss_journal_write_csv(e, 1, fix_text_write, &t));
+    CHECK_STR(t.data, "entry_id,date,reference,account,debit,credit,currency,kind,label,"
+                      "method,tax\r\n");
+    fix_text_free(&t);
+    pss_entry_free(e);
+    free(lines);
+    pss_session *sold = fix_open(ctx, 0);
+    sell(sold, "tea", 1000, 400, NULL, 0, "Card", 400);
+    free(close_and_lines(sold, 0, &FIX_ALICE, NULL));
+    CHECK_OK(ctx, pss_journal_write_ledger_range(ctx, FIX_CONFIG_ID, NULL, NULL, fix_text_write,
+                                                 &t));
+    CHECK(t.data && !strstr(t.data, "POS-0001/00001"));
+    CHECK(t.data && strstr(t.data, "2026-11-21 POS-0001/00002"));
+    CHECK_I64(t.data ? (int64_t)(strstr(t.data, "\n\n") - t.data + 2) : 0, (int64_t)t.len);
+    fix_text_free(&t);
+    CHECK_OK(ctx, pss_journal_write_csv_range(ctx, FIX_CONFIG_ID, NULL, NULL, fix_text_write,
+                                              &t));
+    CHECK(t.data && !strstr(t.data, "POS-0001/00001"));
+    CHECK_CONTAINS(t.data, ",POS-0001/00002,Assets:Card,4.00,,EUR,payment,");
+    fix_text_free(&t);
+    pss_session_free(sold);
+    pss_session_free(empty);
+    stop();
+}
+
 int main(void)
 {
+    nothing_to_post();
     cash_and_card_day();
     refunds_and_net_zero_cash();
     included_and_excluded_on_one_line();
