@@ -40,13 +40,16 @@ typedef struct pss_cash_input {
 #define PSS_CASH_INPUT_INIT { PSS_CASH_INPUT_VERSION, NULL, PSS_CASH_IN, 0, NULL, NULL }
 
 /**
- * Records a cash movement in an IN_PROGRESS session.
+ * Records a cash movement in an IN_PROGRESS session. Cash out and expenses cannot take more
+ * than the drawer holds (pss_session_expected_cash()) unless the config allows a negative
+ * drawer: ::PSS_EDRAWER with the figures "holds" and "amount".
  * @param session the session
  * @param actor the responsible user (or a manager)
  * @param input the movement
  * @param id_out receives the movement's id (may be NULL)
  * @return 0, ::PSS_EINVAL, ::PSS_ECONFIG (no account), ::PSS_ESTATE, ::PSS_ECLOSED,
- *         ::PSS_ECONFLICT (id exists), ::PSS_EOVERFLOW, access or storage errors
+ *         ::PSS_ECONFLICT (id exists), ::PSS_EOVERFLOW, ::PSS_EDRAWER, access or storage
+ *         errors
  */
 PSS_API int pss_cash_move(pss_session *session, const pss_actor *actor,
                           const pss_cash_input *input, char id_out[PSS_ID_SIZE]);

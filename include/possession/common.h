@@ -59,6 +59,7 @@ extern "C" {
 #define PSS_EOVERPAY (-21)      /**< A non-cash payment exceeds what is left to pay. */
 #define PSS_EMISMATCH (-22)     /**< pss_session_verify() found running totals that disagree with the orders. */
 #define PSS_EIO (-23)           /**< A writer callback reported a failure. */
+#define PSS_EDRAWER (-24)       /**< A payout (cash out, expense, cash refund) exceeds the cash the drawer holds. */
 /** @} */
 
 /** Sentinel for an amount that was not given (for example "nobody counted"). */

@@ -41,8 +41,25 @@ typedef enum pss_cash_rounding_scope {
     PSS_CASH_ROUNDING_ALL = 2   /**< What is left to pay is rounded when any method settles it. */
 } pss_cash_rounding_scope;
 
-/** Version of ::pss_config_input this header describes. */
-#define PSS_CONFIG_INPUT_VERSION 1
+/**
+ * Where an order goes that a till submits, made offline, to a session that no longer trades
+ * (being counted, in CLOSING_CONTROL, or CLOSED). The session being counted takes no new
+ * order under any policy (doc/close-flow.md, "Late orders").
+ */
+typedef enum pss_late_orders {
+    /** To the config's open session while it trades, else to its rescue session (made when
+     * there is none). The default. */
+    PSS_LATE_ROUTE = 1,
+    /** Always to the config's rescue session (made when there is none), even while another
+     * session trades: late orders are kept apart for review. */
+    PSS_LATE_RESCUE = 2,
+    /** Refused: ::PSS_ESTATE while the session is counted, ::PSS_ECLOSED once it closed. */
+    PSS_LATE_REFUSE = 3
+} pss_late_orders;
+
+/** Version of ::pss_config_input this header describes (2 added late_orders and
+ * allow_negative_drawer). */
+#define PSS_CONFIG_INPUT_VERSION 2
 
 /**
  * The scalar part of a config. Accounts are the host's account codes or names as they
@@ -75,13 +92,18 @@ typedef struct pss_config_input {
     const char *expense_account;         /**< Default counterpart of expenses paid from the drawer (optional). */
     const char *rounding_gain_account;   /**< Cash rounding in the shop's favour, required when rounding is on. */
     const char *rounding_loss_account;   /**< Cash rounding against the shop, required when rounding is on. */
+    /* version 2 */
+    pss_late_orders late_orders; /**< Where late orders go (default ::PSS_LATE_ROUTE). */
+    int allow_negative_drawer;   /**< Non-zero: cash out, expenses and cash refunds may take
+                                      more than the drawer holds; else they are refused with
+                                      ::PSS_EDRAWER (the default). */
 } pss_config_input;
 
 /** Initializer for ::pss_config_input with the documented defaults. */
 #define PSS_CONFIG_INPUT_INIT                                                                  \
     { PSS_CONFIG_INPUT_VERSION, NULL, NULL, NULL, NULL, 2, 1, 0, PSS_ROLE_MANAGER, 0,          \
       PSS_TAX_ROUND_PER_LINE, PSS_ROUND_HALF_UP, PSS_CASH_ROUNDING_OFF, 0, PSS_ROUND_HALF_UP,  \
-      900, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }
+      900, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, PSS_LATE_ROUTE, 0 }
 
 /** Version of ::pss_method_input this header describes. */
 #define PSS_METHOD_INPUT_VERSION 1

@@ -152,7 +152,8 @@ PSS_API int pss_ctx_errcode(const pss_ctx *ctx);
  * One figure of the last failure, by name, for hosts and bindings that present it:
  * "expected", "counted", "difference", "allowed" (::PSS_ELIMIT), "count" (::PSS_EPENDING,
  * ::PSS_EPAYPENDING), "remaining" (::PSS_EOVERPAY), "available" (::PSS_EREFUND),
- * "imbalance" (::PSS_EUNBALANCED). Amounts are in minor units; "available" is a quantity in
+ * "imbalance" (::PSS_EUNBALANCED), "holds" and "amount" (::PSS_EDRAWER: the cash the
+ * drawer holds and the payout refused). Amounts are in minor units; "available" is a quantity in
  * thousandths; "count" is a plain count.
  * @param ctx the context
  * @param name the figure's name

@@ -141,7 +141,9 @@ PSS_API int pss_order_remove_line(pss_order *order, const pss_actor *actor, size
  * @param index receives the payment's index (may be NULL)
  * @return 0, ::PSS_EINVAL (bad field, beyond the bound, between the rest and the rounded
  *         rest), ::PSS_EOVERPAY, ::PSS_ESTATE (nothing due, a payment pending, the rest rounds
- *         to nothing), ::PSS_EOVERFLOW (the session's volume), access or storage errors
+ *         to nothing), ::PSS_EOVERFLOW (the session's volume), ::PSS_EDRAWER (a refund in
+ *         cash beyond what the drawer holds, unless the config allows a negative drawer),
+ *         access or storage errors
  */
 PSS_API int pss_order_add_payment(pss_order *order, const pss_actor *actor,
                                   const pss_payment_input *payment, size_t *index);
@@ -448,9 +450,12 @@ typedef struct pss_submit_result {
 /**
  * Records a complete order (lines and payments) made offline by a till, in one call.
  * Submitting the same id with the same content again succeeds and changes nothing
- * (duplicate = 1); the same id with other content is ::PSS_ECONFLICT. If the session is
- * already CLOSED the order goes to the config's open session, or to a rescue session made
- * for it; result says where. The order is PAID when its done payments cover it, else DRAFT.
+ * (duplicate = 1); the same id with other content is ::PSS_ECONFLICT. If the session no
+ * longer trades (CLOSING_CONTROL or CLOSED) the order is late and goes where the config's
+ * ::pss_late_orders policy sends it (its open session or a rescue session made for it), or is
+ * refused; result says where. The order is PAID when its done payments cover it, else DRAFT.
+ * A refund paid in cash beyond what the drawer holds is ::PSS_EDRAWER (unless the config
+ * allows a negative drawer).
  * @param session the session the till recorded the order in
  * @param actor the user submitting (a sync service may act as cashier)
  * @param input the order; id required

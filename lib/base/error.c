@@ -32,6 +32,7 @@ const char *pss_strerror(int code)
     case PSS_EOVERPAY: return "payment exceeds the amount due";
     case PSS_EMISMATCH: return "running totals disagree with the orders";
     case PSS_EIO: return "write failed";
+    case PSS_EDRAWER: return "the drawer does not hold that much cash";
     default: return "unknown error";
     }
 }

@@ -34,6 +34,9 @@ const pss__name pss__payment_state_names[] = {
 const pss__name pss__cash_kind_names[] = {
     {PSS_CASH_IN, "in"}, {PSS_CASH_OUT, "out"}, {PSS_CASH_EXPENSE, "expense"},
     {PSS_CASH_CORRECTION, "correction"}, {0, NULL}};
+const pss__name pss__late_orders_names[] = {
+    {PSS_LATE_ROUTE, "route"}, {PSS_LATE_RESCUE, "rescue"}, {PSS_LATE_REFUSE, "refuse"},
+    {0, NULL}};
 
 const char *pss__name_of(const pss__name *table, int value)
 {
@@ -41,6 +44,14 @@ const char *pss__name_of(const pss__name *table, int value)
         if (table->value == value)
             return table->name;
     return "?";
+}
+
+bool pss__name_known(const pss__name *table, int value)
+{
+    for (; table->name; table++)
+        if (table->value == value)
+            return true;
+    return false;
 }
 
 int pss__value_of(const pss__name *table, const char *name, int *value)

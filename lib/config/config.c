@@ -117,6 +117,9 @@ static int check_scalars(pss_ctx *ctx, const pss_config_input *in)
     if (in->lease_seconds <= 0 || in->lease_seconds > 86400 * 366)
         return pss__fail(ctx, PSS_EINVAL, "lease of %lld seconds is outside 1 s .. 1 year",
                          (long long)in->lease_seconds);
+    if (in->version >= 2 && !pss__name_known(pss__late_orders_names, (int)in->late_orders))
+        return pss__fail(ctx, PSS_EINVAL, "late-order policy %d is not route, rescue or refuse",
+                         (int)in->late_orders);
     const char *accounts[PSS_ACC_COUNT] = {
         in->income_account, in->receivable_account, in->difference_gain_account,
         in->difference_loss_account, in->cash_in_account, in->cash_out_account,
@@ -152,6 +155,8 @@ static int fill_scalars(pss_config *c, const pss_config_input *in)
     c->cash_rounding_mode = in->cash_rounding_mode;
     c->lease_seconds = in->lease_seconds;
     c->allow_zero_price = in->allow_zero_price != 0;
+    c->late_orders = in->version >= 2 ? in->late_orders : PSS_LATE_ROUTE;
+    c->allow_negative_drawer = in->version >= 2 && in->allow_negative_drawer != 0;
     const char *accounts[PSS_ACC_COUNT] = {
         in->income_account, in->receivable_account, in->difference_gain_account,
         in->difference_loss_account, in->cash_in_account, in->cash_out_account,
@@ -487,7 +492,7 @@ static void encode_lists(pss_jsonw *w, const pss_config *c)
 static int encode_config(pss_ctx *ctx, const pss_config *c, pss__strbuf *buf)
 {
     pss_jsonw w;
-    pss__jsonw_begin(&w, buf);
+    pss__jsonw_begin_version(&w, buf, PSS_CONFIG_SCHEMA_VERSION);
     pss__jsonw_str(&w, "id", c->id);
     pss__jsonw_str(&w, "name", c->name);
     pss__jsonw_str(&w, "code", c->code);
@@ -506,6 +511,8 @@ static int encode_config(pss_ctx *ctx, const pss_config *c, pss__strbuf *buf)
     pss__jsonw_end(&w);
     pss__jsonw_int(&w, "lease_seconds", c->lease_seconds);
     pss__jsonw_bool(&w, "allow_zero_price", c->allow_zero_price);
+    pss__jsonw_str(&w, "late_orders", pss__name_of(pss__late_orders_names, c->late_orders));
+    pss__jsonw_bool(&w, "allow_negative_drawer", c->allow_negative_drawer);
     encode_lists(&w, c);
     return pss__jsonw_finish(ctx, &w);
 }
@@ -540,6 +547,10 @@ static void decode_scalars(pss_jr *r, json_t *doc, pss_config_input *in, json_t 
     in->cash_rounding_mode = (pss_rounding)pss__jr_enum(r, cr, "mode", pss__rounding_names);
     in->lease_seconds = pss__jr_int(r, doc, "lease_seconds");
     in->allow_zero_price = pss__jr_bool(r, doc, "allow_zero_price");
+    /* absent before version 2: the behaviour configs had then */
+    in->late_orders = (pss_late_orders)pss__jr_enum_or(r, doc, "late_orders",
+                                                       pss__late_orders_names, PSS_LATE_ROUTE);
+    in->allow_negative_drawer = pss__jr_bool_or(r, doc, "allow_negative_drawer", false);
     *acc = pss__jr_object(r, doc, "accounts");
     const char **slots[PSS_ACC_COUNT] = {
         &in->income_account, &in->receivable_account, &in->difference_gain_account,
@@ -607,6 +618,7 @@ static int decode_config(pss_ctx *ctx, pss_jr *r, const char *payload, size_t le
                          pss_config **out)
 {
     *out = NULL;
+    r->max_version = PSS_CONFIG_SCHEMA_VERSION;
     json_t *doc = pss__jr_parse(r, payload, len);
     if (!doc)
         return r->rc;

@@ -62,6 +62,8 @@ struct pss_config {
     pss_rounding cash_rounding_mode;
     int64_t lease_seconds;
     bool allow_zero_price;
+    pss_late_orders late_orders;
+    bool allow_negative_drawer;
     char *accounts[PSS_ACC_COUNT];
     pss_method *methods;
     size_t n_methods, cap_methods;

@@ -249,6 +249,15 @@ char *pss__jr_dup(pss_jr *r, const char *s)
     return copy;
 }
 
+int pss__jr_enum_or(pss_jr *r, json_t *obj, const char *key, const pss__name *table,
+                    int fallback)
+{
+    json_t *v = r->rc ? NULL : json_object_get(obj, key);
+    if (!v || json_is_null(v))
+        return fallback;
+    return pss__jr_enum(r, obj, key, table);
+}
+
 int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const pss__name *table)
 {
     const char *name = pss__jr_str(r, obj, key);

@@ -69,5 +69,8 @@ char *pss__jr_dup(pss_jr *r, const char *s);
 /* A field holding one of an enum's names (names.h tables): its value; an unknown name fails. */
 struct pss__name;
 int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const struct pss__name *table);
+/* The same, fallback when the field is absent or null (a field newer records added). */
+int pss__jr_enum_or(pss_jr *r, json_t *obj, const char *key, const struct pss__name *table,
+                    int fallback);
 
 #endif

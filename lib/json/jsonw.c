@@ -54,13 +54,18 @@ static void open_container(pss_jsonw *w, char opener, char closer)
     w->depth++;
 }
 
-void pss__jsonw_begin(pss_jsonw *w, pss__strbuf *buf)
+void pss__jsonw_begin_version(pss_jsonw *w, pss__strbuf *buf, int version)
 {
     pss__jsonc_begin(&w->c, buf);
     w->depth = 0;
     w->misused = false;
     open_container(w, '{', '}');
-    pss__jsonw_int(w, "v", PSS_SCHEMA_VERSION);
+    pss__jsonw_int(w, "v", version);
+}
+
+void pss__jsonw_begin(pss_jsonw *w, pss__strbuf *buf)
+{
+    pss__jsonw_begin_version(w, buf, PSS_SCHEMA_VERSION);
 }
 
 void pss__jsonw_object(pss_jsonw *w, const char *key)

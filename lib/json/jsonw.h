@@ -28,8 +28,10 @@ typedef struct pss_jsonw {
     bool has_items[PSS_JSONW_MAX_DEPTH];
 } pss_jsonw;
 
-/* Resets buf and opens the payload object with its "v". */
+/* Resets buf and opens the payload object with its "v" (PSS_SCHEMA_VERSION)... */
 void pss__jsonw_begin(pss_jsonw *w, pss__strbuf *buf);
+/* ...or the given one, for a record kind whose schema moved on (jsonc.h). */
+void pss__jsonw_begin_version(pss_jsonw *w, pss__strbuf *buf, int version);
 /* Values: key is the member name inside an object and NULL inside an array. */
 void pss__jsonw_object(pss_jsonw *w, const char *key);
 void pss__jsonw_array(pss_jsonw *w, const char *key);

@@ -209,6 +209,10 @@ int pss__order_add_payment_input(pss_stage *st, pss_order_data *d, const pss_pay
     int64_t rounding = 0;
     if ((rc = settle(st, d, method, in->amount, remaining, &change, &rounding)))
         return rc;
+    if (cash && in->amount < 0 &&
+        (rc = pss__drawer_check_payout(ctx, st->s->config, &st->core, "cash refund",
+                                       -in->amount)))
+        return rc;
     if (d->n_payments >= PSS__ORDER_PAYMENTS_MAX)
         return pss__fail(ctx, PSS_EINVAL, "order %s already has %d payments", d->id,
                          PSS__ORDER_PAYMENTS_MAX);

@@ -1,8 +1,9 @@
 /* submit.c: orders made offline by a till arrive complete (lines and payments) and are
  * recorded in one call, or many in one transaction. The order id makes a submit idempotent:
  * the same content again changes nothing, other content is a conflict. An order for a
- * session that has closed meanwhile goes to the config's open session, or to a rescue
- * session made for it; it is never lost and never reopens a closed session. */
+ * session that is being counted or has closed meanwhile is late: the config's policy sends it
+ * to the open session or a rescue session made for it, or refuses it; it never reopens a
+ * closed session and never lands in one being counted. */
 #include "order/order_internal.h"
 
 #include <stdio.h>
@@ -172,25 +173,28 @@ static int read_holder(pss_ctx *ctx, const char *kind, const char *config_id, ps
     return rc ? rc : pss__session_read(ctx, holder, out);
 }
 
-/* The session a late order goes to: the config's open session when it is trading, else
- * its rescue session (made when there is none). */
-static int route(pss_session *closed, const pss_actor *actor, pss_session **target)
+/* Under PSS_LATE_REFUSE: the error a late order gets, naming the session and the policy. */
+static int refuse_late(const pss_session *late, const pss_config *cfg)
 {
-    pss_ctx *ctx = closed->ctx;
-    const char *cfg = closed->core.config_id;
+    bool closed = late->core.state == PSS_SESSION_CLOSED;
+    return pss__fail(late->ctx, closed ? PSS_ECLOSED : PSS_ESTATE,
+                     "session %s is %s and config '%s' refuses late orders (late_orders: "
+                     "refuse); record the order in a session that trades",
+                     late->core.name, closed ? "closed" : "being counted", cfg->name);
+}
+
+/* The config's rescue session, made when there is none; one being closed takes nothing. */
+static int rescue_session(pss_ctx *ctx, const pss_config *cfg, const pss_actor *actor,
+                          pss_session **target)
+{
     pss_session *s;
-    int rc = read_holder(ctx, PSS__CLAIM_OPEN, cfg, &s);
-    if (rc || (s && s->core.state == PSS_SESSION_IN_PROGRESS)) {
-        *target = s;
-        return rc;
-    }
-    pss__session_release(s);
-    if ((rc = read_holder(ctx, PSS__CLAIM_RESCUE, cfg, &s)))
+    int rc = read_holder(ctx, PSS__CLAIM_RESCUE, cfg->id, &s);
+    if (rc)
         return rc;
     if (s && s->core.state != PSS_SESSION_IN_PROGRESS) {
         rc = pss__fail(ctx, PSS_ESTATE, "rescue session %s of config '%s' is being closed; "
                                         "submit the late order again after it closed",
-                       s->core.name, closed->config->name);
+                       s->core.name, cfg->name);
         pss__session_release(s);
         return rc;
     }
@@ -201,7 +205,39 @@ static int route(pss_session *closed, const pss_actor *actor, pss_session **targ
     char id[PSS_ID_SIZE], date[PSS_DATE_SIZE];
     pss_id_generate(id);
     pss__date_of(pss_ctx_now(ctx), date);
-    return pss__session_create_in_txn(ctx, closed->config, actor, id, date, true, target);
+    return pss__session_create_in_txn(ctx, cfg, actor, id, date, true, target);
+}
+
+/* The session a late order goes to under the config's policy as it is stored now (it may
+ * have changed since the late session closed): its open session while that trades, else its
+ * rescue session (PSS_LATE_ROUTE); always the rescue session (PSS_LATE_RESCUE); none
+ * (PSS_LATE_REFUSE). The session being counted holds the open claim but does not trade. */
+static int route_with(pss_session *late, const pss_config *cfg, const pss_actor *actor,
+                      pss_session **target)
+{
+    pss_ctx *ctx = late->ctx;
+    if (cfg->late_orders == PSS_LATE_REFUSE)
+        return refuse_late(late, cfg);
+    if (cfg->late_orders == PSS_LATE_ROUTE) {
+        pss_session *s;
+        int rc = read_holder(ctx, PSS__CLAIM_OPEN, cfg->id, &s);
+        if (rc || (s && s->core.state == PSS_SESSION_IN_PROGRESS)) {
+            *target = s;
+            return rc;
+        }
+        pss__session_release(s);
+    }
+    return rescue_session(ctx, cfg, actor, target);
+}
+
+static int route(pss_session *late, const pss_actor *actor, pss_session **target)
+{
+    pss_config *cfg = NULL;
+    int rc = pss__config_read(late->ctx, late->core.config_id, &cfg);
+    if (!rc)
+        rc = route_with(late, cfg, actor, target);
+    pss_config_free(cfg);
+    return rc;
 }
 
 static int audit_routed(pss_stage *st, const pss_session *from, const char *order_id)
@@ -244,14 +280,20 @@ static const pss_order_input *order_at(submit_job *job, size_t i)
     return job->single ? job->single : job->orders[i];
 }
 
-/* Finds where the orders go: the session itself, or (closed) the routing target. */
+/* A session being counted or closed no longer trades: new orders submitted to it are late. */
+static bool late_state(pss_session_state state)
+{
+    return state == PSS_SESSION_CLOSING_CONTROL || state == PSS_SESSION_CLOSED;
+}
+
+/* Finds where the orders go: the session itself, or (late) the routing target. */
 static int pick_target(submit_job *job, pss_session **target, bool *routed)
 {
     pss_session *s = job->s;
     int rc = pss__session_sync(s);
     if (rc)
         return rc;
-    *routed = s->core.state == PSS_SESSION_CLOSED;
+    *routed = late_state(s->core.state);
     if (!*routed) {
         *target = s;
         return pss__check_access(s, job->actor, PSS_ACCESS_SUPERVISE, PSS__IN_PROGRESS,
@@ -269,7 +311,7 @@ static bool order_level(int rc)
 {
     switch (rc) {
     case PSS_EINVAL: case PSS_ENOTFOUND: case PSS_ECONFLICT: case PSS_EOVERFLOW:
-    case PSS_EREFUND: case PSS_EOVERPAY: case PSS_EVERSION: case PSS_ESTATE:
+    case PSS_EREFUND: case PSS_EOVERPAY: case PSS_EVERSION: case PSS_ESTATE: case PSS_EDRAWER:
         return true;
     default:
         return false;
@@ -284,14 +326,13 @@ static int check_submitter(submit_job *job)
 }
 
 /* Answers about orders already recorded go to whoever may submit to the session (its
- * responsible user or a manager while it is open, anyone once it is closed) in any of its
- * states: a retry is answered while the session is counted too. New orders take the full
- * check of pick_target (role, state, then user and lease). */
+ * responsible user or a manager while it trades, anyone once it is counted or closed, as
+ * late orders may come from anyone) in any of its states. New orders take the full check of
+ * pick_target (role, state, then user and lease). */
 static int check_answer_to(submit_job *job)
 {
     pss_session *s = job->s;
-    pss_access access = s->core.state == PSS_SESSION_CLOSED ? PSS_ACCESS_ANY
-                                                            : PSS_ACCESS_SUPERVISE;
+    pss_access access = late_state(s->core.state) ? PSS_ACCESS_ANY : PSS_ACCESS_SUPERVISE;
     return pss__check_access(s, job->actor, access, PSS_SESSION_ANY_STATE, "submit orders");
 }
 
@@ -405,7 +446,7 @@ static int submit_txn(submit_job *job)
         rc = record_fresh(job);
     else
         pss__txn_rollback(ctx); /* nothing new: nothing changes */
-    if (rc == PSS_ESTATE && job->known && !job->single)
+    if ((rc == PSS_ESTATE || rc == PSS_ECLOSED) && job->known && !job->single)
         rc = refuse_fresh(job, rc);
     PSS_FREE(ctx, job->fresh);
     return rc;

@@ -204,8 +204,14 @@ static int op_move(pss_stage *st, void *arg)
     move_args *a = arg;
     pss_ctx *ctx = st->s->ctx;
     const char *account;
-    int rc = check_cash_input(ctx, st->s->config, a->in);
-    if (rc || (rc = default_account(ctx, st->s->config, a->in, &account)))
+    const pss_cash_input *in = a->in;
+    int rc = check_cash_input(ctx, st->s->config, in);
+    if (rc || (rc = default_account(ctx, st->s->config, in, &account)))
+        return rc;
+    if ((in->kind == PSS_CASH_OUT || in->kind == PSS_CASH_EXPENSE) &&
+        (rc = pss__drawer_check_payout(ctx, st->s->config, &st->core,
+                                       in->kind == PSS_CASH_OUT ? "cash out" : "expense",
+                                       in->amount)))
         return rc;
     movement m;
     memset(&m, 0, sizeof m);

@@ -1,7 +1,10 @@
 /* drawer.c: the cash the drawer should hold: the opening cash (counted, else expected), the
  * cash taken less change, and the cash movements. Summed with every step checked: the bounds
- * (doc/concepts.md) keep it within 64 bits, a damaged record must not wrap it. */
+ * (doc/concepts.md) keep it within 64 bits, a damaged record must not wrap it. And the rule
+ * that a payout cannot take more than the drawer holds. */
 #include "session/session_internal.h"
+
+#include "base/money_internal.h"
 
 int pss__expected_cash(const pss_session_core *core, int64_t *out)
 {
@@ -17,4 +20,25 @@ int pss__expected_cash(const pss_session_core *core, int64_t *out)
         return PSS_EOVERFLOW;
     *out = e;
     return 0;
+}
+
+int pss__drawer_check_payout(pss_ctx *ctx, const pss_config *cfg, const pss_session_core *core,
+                             const char *what, int64_t payout)
+{
+    int64_t holds;
+    if (cfg->allow_negative_drawer || payout <= 0)
+        return 0;
+    if (pss__expected_cash(core, &holds))
+        return pss__fail(ctx, PSS_EOVERFLOW, "the cash of session %s overflows", core->name);
+    if (payout <= holds)
+        return 0;
+    char h[PSS_MONEY_BUFSIZE], a[PSS_MONEY_BUFSIZE];
+    pss__fail(ctx, PSS_EDRAWER, "the drawer holds %s, %s %s: session %s cannot pay out more "
+                                "cash than it holds (config '%s' does not allow a negative "
+                                "drawer)",
+              pss__fmt(h, holds, cfg->exponent), what, pss__fmt(a, payout, cfg->exponent),
+              core->name, cfg->name);
+    pss__figure(ctx, "holds", holds);
+    pss__figure(ctx, "amount", payout);
+    return PSS_EDRAWER;
 }

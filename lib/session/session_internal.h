@@ -126,5 +126,10 @@ void pss__core_remove_pending(pss_session_core *core, const char *order_id, int6
 
 /* Expected cash from the core's figures. */
 int pss__expected_cash(const pss_session_core *core, int64_t *out);
+/* Refuses a payout of cash (what: "cash out", "expense", "cash refund") that exceeds what the
+ * drawer holds, with PSS_EDRAWER and the figures "holds" and "amount", unless the config
+ * allows a negative drawer. */
+int pss__drawer_check_payout(pss_ctx *ctx, const pss_config *cfg, const pss_session_core *core,
+                             const char *what, int64_t payout);
 
 #endif

@@ -199,8 +199,8 @@ static int do_submit(world *w, const pss_actor *a)
     return pss_session_submit(w->s, a, &in, NULL);
 }
 
-/* The tables of doc/concepts.md. A submit to a closed session is a late order: any actor
- * of role cashier or above. */
+/* The tables of doc/concepts.md. A submit to a session being counted or closed is a late
+ * order: any actor of role cashier or above. */
 static const call calls[] = {
     {"start_opening", SUPERVISE, BIT(NEW), false, do_start_opening},
     {"open", SUPERVISE, BIT(NEW) | BIT(OPENING_CONTROL), false, do_open},
@@ -249,7 +249,9 @@ static int user_and_lease(const call *c, actor_kind k)
 
 static int expected(const call *c, actor_kind k, pss_session_state state)
 {
-    bool late_submit = c->run == do_submit && state == PSS_SESSION_CLOSED;
+    /* routed under the default policy, PSS_LATE_ROUTE (doc/close-flow.md, "Late orders") */
+    bool late_submit = c->run == do_submit &&
+                       (state == PSS_SESSION_CLOSED || state == PSS_SESSION_CLOSING_CONTROL);
     if (actor_of(k)->role < min_role(late_submit ? ANY : c->rule))
         return PSS_EACCESS;
     if (late_submit)

@@ -83,11 +83,11 @@ static void validation(pss_ctx *ctx)
         CHECK(c == NULL);
     }
     CHECK_RC(ctx, pss_config_new(ctx, NULL, &c), PSS_EINVAL);
-    pss_config_input v2 = in;
-    v2.version = 2;
-    CHECK_RC(ctx, pss_config_new(ctx, &v2, &c), PSS_EVERSION);
-    CHECK_STR(pss_ctx_errmsg(ctx), "pss_config_input has version 2; this library knows versions "
-                                   "1 to 1 (initialize it with its INIT macro)");
+    pss_config_input v3 = in;
+    v3.version = 3;
+    CHECK_RC(ctx, pss_config_new(ctx, &v3, &c), PSS_EVERSION);
+    CHECK_STR(pss_ctx_errmsg(ctx), "pss_config_input has version 3; this library knows versions "
+                                   "1 to 2 (initialize it with its INIT macro)");
 }
 
 static void json_round_trip(pss_ctx *ctx)

@@ -829,13 +829,15 @@ static void late_order_retry(void)
     stop();
 }
 
-/* ---- 10: a till's retry batch while the session is counted: the recorded order is
- * answered, the new one refused on its own (PSS_ESTATE), and nothing changes ---- */
+/* ---- 10: a till's retry batch while the session is counted, under a config that refuses
+ * late orders: the recorded order is answered, the new one refused on its own (PSS_ESTATE),
+ * and nothing changes (the default policy routes the new one: tests/core/late.c) ---- */
 
 static void retry_batch_while_counted(void)
 {
     fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
     fo.cash_control = 0;
+    fo.late_orders = PSS_LATE_REFUSE;
     start(&fo);
     pss_session *s = fix_open(ctx, PSS_UNSET);
     char id1[PSS_ID_SIZE], id2[PSS_ID_SIZE];
