@@ -164,7 +164,8 @@ class DamagedRecords(unittest.TestCase):
         self.ctx = possession.Context(self.store, clock=Clock())
         saved_config(self.ctx)
         self.session = open_session(self.ctx)
-        self.session.cash_out(ALICE, "1.00", "to the safe")
+        # a cash in: a cash out of an empty drawer is refused (DrawerError)
+        self.session.cash_in(ALICE, "1.00", "float from the safe")
 
     def tamper(self, kind, **changes):
         (key,) = [k for k in self.store.records if k[0] == kind]
