@@ -10,16 +10,16 @@ decimal.Decimal and failures into exceptions. Start with a Context on a store:
 See doc/python.md for the whole API on one page."""
 
 from ._errors import (AccessDeniedError, AmountOverflowError, BusyError, CashDifferenceError,
-                      ClosedError, ConfigError, ConflictError, CorruptError, Error, ExistsError,
-                      InvalidError, LockedError, MismatchError, NoMemoryError, NotFoundError,
-                      OverpayError, PendingOrdersError, PendingPaymentsError, RefundError,
-                      StateError, StorageError, UnbalancedError, VersionError, WriteError,
-                      error_class)
+                      ClosedError, ConfigError, ConflictError, CorruptError, DrawerError, Error,
+                      ExistsError, InvalidError, LockedError, MismatchError, NoMemoryError,
+                      NotFoundError, OverpayError, PendingOrdersError, PendingPaymentsError,
+                      RefundError, StateError, StorageError, UnbalancedError, VersionError,
+                      WriteError, error_class)
 from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRounding,
-                     EntryLine, EntryProduct, Line, Method, MethodKind, OrderLine, OrderPayment,
-                     OrderState, OrderTax, OrderTotals, Payment, PaymentState, ReportMethod,
-                     ReportProduct, ReportTax, Role, Rounding, SessionState, SubmitResult, Tax,
-                     TaxRounding)
+                     EntryLine, EntryProduct, LateOrders, Line, Method, MethodKind, OrderLine,
+                     OrderPayment, OrderState, OrderTax, OrderTotals, Payment, PaymentState,
+                     ReportMethod, ReportProduct, ReportTax, Role, Rounding, SessionState,
+                     SubmitResult, Tax, TaxRounding)
 from ._store import AuditItem, Record, Store
 from ._api import (HAVE_SQLITE, LIBRARY_VERSION, Config, Context, Entry, LogLevel, MemoryStore,
                    Order, Report, Session, SqliteStore)
@@ -45,8 +45,9 @@ __all__ = [
     "Context", "MemoryStore", "SqliteStore", "Config", "Session", "Order", "Entry", "Report",
     # values
     "Actor", "Role", "Method", "MethodKind", "Tax", "Line", "Payment", "Amount",
-    "Rounding", "TaxRounding", "CashRounding", "CashKind", "SessionState", "OrderState",
-    "PaymentState", "LogLevel", "OrderTotals", "OrderLine", "OrderTax", "OrderPayment",
+    "Rounding", "TaxRounding", "CashRounding", "LateOrders", "CashKind", "SessionState",
+    "OrderState", "PaymentState", "LogLevel", "OrderTotals", "OrderLine", "OrderTax",
+    "OrderPayment",
     "SubmitResult", "CashMovement", "AuditRecord", "EntryLine", "EntryProduct",
     "ReportMethod", "ReportTax", "ReportProduct",
     # the store protocol
@@ -56,7 +57,7 @@ __all__ = [
     "AccessDeniedError", "LockedError", "AmountOverflowError", "ConflictError", "ClosedError",
     "PendingOrdersError", "PendingPaymentsError", "CashDifferenceError", "UnbalancedError",
     "CorruptError", "StorageError", "VersionError", "BusyError", "ConfigError", "RefundError",
-    "OverpayError", "MismatchError", "WriteError", "error_class",
+    "OverpayError", "MismatchError", "WriteError", "DrawerError", "error_class",
     # helpers
     "to_minor", "to_decimal", "HAVE_SQLITE", "LIBRARY_VERSION", "__version__",
 ]

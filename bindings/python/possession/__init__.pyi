@@ -44,6 +44,11 @@ class CashRounding(IntEnum):
     CASH = 1
     ALL = 2
 
+class LateOrders(IntEnum):
+    ROUTE = 1
+    RESCUE = 2
+    REFUSE = 3
+
 class CashKind(IntEnum):
     IN = 1
     OUT = 2
@@ -549,5 +554,10 @@ class OverpayError(Error):
     def remaining(self) -> Optional[Decimal]: ...
 class MismatchError(Error): ...
 class WriteError(Error, OSError): ...
+class DrawerError(Error):
+    @property
+    def holds(self) -> Optional[Decimal]: ...
+    @property
+    def amount(self) -> Optional[Decimal]: ...
 
 def error_class(code: int) -> Type[Error]: ...

@@ -14,11 +14,11 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Opti
 
 from . import _possession as _c
 from ._errors import NotFoundError
-from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRounding, Line,
-                     Method, MethodKind, OrderLine, OrderPayment, OrderState, OrderTax,
-                     OrderTotals, Payment, PaymentState, ReportMethod, ReportProduct, ReportTax,
-                     Role, Rounding, SessionState, SubmitResult, Tax, TaxRounding, EntryLine,
-                     EntryProduct, _date_of, _enum, _time)
+from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRounding,
+                     LateOrders, Line, Method, MethodKind, OrderLine, OrderPayment, OrderState,
+                     OrderTax, OrderTotals, Payment, PaymentState, ReportMethod, ReportProduct,
+                     ReportTax, Role, Rounding, SessionState, SubmitResult, Tax, TaxRounding,
+                     EntryLine, EntryProduct, _date_of, _enum, _time)
 
 HAVE_SQLITE = bool(_c.HAVE_SQLITE)
 LIBRARY_VERSION: str = _c.LIBRARY_VERSION
@@ -128,9 +128,11 @@ def _log_fn(log: Any) -> Optional[Callable[[int, str], None]]:
 
 _CONFIG_TEXT = ("id", "name", "code", "currency")
 _CONFIG_SCALARS = ("exponent", "cash_control", "max_difference", "one_session_per_day",
-                   "cash_rounding_increment", "lease_seconds", "allow_zero_price")
+                   "cash_rounding_increment", "lease_seconds", "allow_zero_price",
+                   "allow_negative_drawer")
 _CONFIG_ENUMS = {"override_role": Role, "tax_rounding": TaxRounding, "rounding": Rounding,
-                 "cash_rounding": CashRounding, "cash_rounding_mode": Rounding}
+                 "cash_rounding": CashRounding, "cash_rounding_mode": Rounding,
+                 "late_orders": LateOrders}
 _ACCOUNTS = ("income", "receivable", "difference_gain", "difference_loss", "cash_in",
              "cash_out", "expense", "rounding_gain", "rounding_loss")
 
@@ -143,8 +145,9 @@ def _config_args(fields: Dict[str, Any]) -> tuple:
         if key in fields:
             scalars[key] = fields.pop(key)
     for key, enum in _CONFIG_ENUMS.items():
-        if key in fields and fields[key] is not None:
-            scalars[key] = int(_enum(enum, fields.pop(key)))
+        value = fields.pop(key, None)
+        if value is not None:  # None: the library's default, as for the other fields
+            scalars[key] = int(_enum(enum, value, key))
     for name, account in dict(fields.pop("accounts", None) or {}).items():
         if name not in _ACCOUNTS:
             raise TypeError("unknown account %r (known: %s)" % (name, ", ".join(_ACCOUNTS)))
@@ -225,8 +228,10 @@ class Context:
         currency, exponent, cash_control, max_difference, override_role,
         one_session_per_day, tax_rounding, rounding, cash_rounding,
         cash_rounding_increment, cash_rounding_mode, lease_seconds, allow_zero_price,
+        late_orders ('route', 'rescue', 'refuse' or a LateOrders), allow_negative_drawer,
         accounts={'income': ..., ...} (or income_account=... etc.), methods, taxes,
-        categories and denominations."""
+        categories and denominations. An enum field takes its member, value or name; any
+        other value is an InvalidError naming the values it takes."""
         merged = dict(fields or {})
         merged.update(kwargs)
         return Config(self, self._h.config_new(*_config_args(merged)))

@@ -31,6 +31,7 @@ EREFUND = -20
 EOVERPAY = -21
 EMISMATCH = -22
 EIO = -23
+EDRAWER = -24
 
 
 class Error(Exception):
@@ -217,13 +218,30 @@ class WriteError(Error, OSError):
     code = EIO
 
 
+class DrawerError(Error):
+    """A payout (cash out, an expense, a refund paid in cash) would take more cash than the
+    drawer holds, and the config does not allow a negative drawer (PSS_EDRAWER); nothing
+    changed. ``holds`` (the session's expected cash) and ``amount`` (the payout refused) are
+    Decimal in the currency."""
+    code = EDRAWER
+
+    @property
+    def holds(self) -> Optional[Decimal]:
+        return self.figures.get("holds")
+
+    @property
+    def amount(self) -> Optional[Decimal]:
+        return self.figures.get("amount")
+
+
 _BY_CODE: Dict[int, Type[Error]] = {
     cls.code: cls
     for cls in (InvalidError, NoMemoryError, NotFoundError, ExistsError, StateError,
                 AccessDeniedError, LockedError, AmountOverflowError, ConflictError,
                 ClosedError, PendingOrdersError, PendingPaymentsError, CashDifferenceError,
                 UnbalancedError, CorruptError, StorageError, VersionError, BusyError,
-                ConfigError, RefundError, OverpayError, MismatchError, WriteError)
+                ConfigError, RefundError, OverpayError, MismatchError, WriteError,
+                DrawerError)
 }
 
 

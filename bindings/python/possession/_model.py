@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import Enum, IntEnum
 from typing import Any, Optional, Sequence, Tuple, Union
 
-from ._errors import CorruptError, Error, error_class
+from ._errors import CorruptError, Error, InvalidError, error_class
 
 Amount = Union[Decimal, int, str]
 """What an amount argument accepts: Decimal, int or a decimal str ('12.34'); never float."""
@@ -47,6 +47,16 @@ class CashRounding(IntEnum):
     OFF = 0
     CASH = 1
     ALL = 2
+
+
+class LateOrders(IntEnum):
+    """Where a config sends an order submitted to a session that no longer trades (being
+    counted or closed): to its open session while it trades, else a rescue session (ROUTE,
+    the default); always to a rescue session (RESCUE); nowhere (REFUSE: StateError while
+    the session is counted, ClosedError once it closed). doc/close-flow.md, "Late orders"."""
+    ROUTE = 1
+    RESCUE = 2
+    REFUSE = 3
 
 
 class CashKind(IntEnum):
@@ -92,8 +102,11 @@ class PaymentState(str, Enum):
         return list(PaymentState).index(self) + 1
 
 
-def _enum(cls: Any, value: Any) -> Any:
-    """An enum member from a member, its value or its (case-insensitive) name."""
+def _enum(cls: Any, value: Any, what: Optional[str] = None) -> Any:
+    """An enum member from a member, its value or its (case-insensitive) name. With ``what``
+    (a config field), anything else is an InvalidError naming the field and the values it
+    takes, the way the library refuses a value; a bool is refused there too, since True
+    would silently read as the member numbered 1."""
     if isinstance(value, cls):
         return value
     if isinstance(value, str):
@@ -101,7 +114,16 @@ def _enum(cls: Any, value: Any) -> Any:
             return cls[value.upper()]
         except KeyError:
             pass
-    return cls(value)
+    if what is None:
+        return cls(value)
+    if not isinstance(value, bool):
+        try:
+            return cls(value)
+        except (ValueError, TypeError):
+            pass
+    raise InvalidError("%s must be one of %s (or possession.%s), not %r"
+                       % (what, ", ".join(repr(m.name.lower()) for m in cls), cls.__name__,
+                          value))
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ static const struct {
     {"exponent", AS_INT},          {"cash_control", AS_FLAG},  {"override_role", AS_ENUM},
     {"one_session_per_day", AS_FLAG}, {"tax_rounding", AS_ENUM}, {"rounding", AS_ENUM},
     {"cash_rounding", AS_ENUM},    {"cash_rounding_mode", AS_ENUM}, {"lease_seconds", AS_INT},
-    {"allow_zero_price", AS_FLAG},
+    {"allow_zero_price", AS_FLAG}, {"late_orders", AS_ENUM},   {"allow_negative_drawer", AS_FLAG},
 };
 
 static void set_int(pss_config_input *in, size_t i, int64_t v)
@@ -53,7 +53,9 @@ static void set_int(pss_config_input *in, size_t i, int64_t v)
     case 6: in->cash_rounding = (pss_cash_rounding_scope)v; break;
     case 7: in->cash_rounding_mode = (pss_rounding)v; break;
     case 8: in->lease_seconds = v; break;
-    default: in->allow_zero_price = (int)v; break;
+    case 9: in->allow_zero_price = (int)v; break;
+    case 10: in->late_orders = (pss_late_orders)v; break;
+    default: in->allow_negative_drawer = (int)v; break;
     }
 }
 

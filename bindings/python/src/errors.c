@@ -57,6 +57,7 @@ static const struct {
 } figure_names[] = {
     {"expected", MONEY}, {"counted", MONEY},   {"difference", MONEY}, {"allowed", MONEY},
     {"count", COUNT},    {"remaining", MONEY}, {"available", QUANTITY}, {"imbalance", MONEY},
+    {"holds", MONEY},    {"amount", MONEY},
 };
 
 static PyObject *figures_of(pss_ctx *ctx, int exponent)

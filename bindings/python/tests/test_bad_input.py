@@ -43,6 +43,17 @@ class InvalidConfigs(unittest.TestCase):
         ("empty code", dict(code=""), possession.InvalidError, ["config code is required"]),
         ("negative lease", dict(lease_seconds=-5), possession.InvalidError,
          ["lease of -5 seconds"]),
+        # enum fields the binding reads (doc/python.md): the values they take are named
+        ("unknown late-order policy", dict(late_orders="sometimes"), possession.InvalidError,
+         ["late_orders must be one of 'route', 'rescue', 'refuse' (or "
+          "possession.LateOrders), not 'sometimes'"]),
+        ("late-order policy 0", dict(late_orders=0), possession.InvalidError,
+         ["late_orders must be one of 'route', 'rescue', 'refuse'", "not 0"]),
+        ("late-order policy True", dict(late_orders=True), possession.InvalidError,
+         ["late_orders must be one of", "not True"]),
+        ("unknown tax rounding", dict(tax_rounding="per_invoice"), possession.InvalidError,
+         ["tax_rounding must be one of 'per_line', 'per_order' (or possession.TaxRounding), "
+          "not 'per_invoice'"]),
     ]
 
     def setUp(self):

@@ -217,6 +217,14 @@ class Errors(unittest.TestCase):
         e = self.raises(possession.OverpayError, -21, o.add_payment, ALICE, "Voucher", "5.00")
         self.assertEqual(e.remaining, Decimal("3.00"))
 
+    def test_drawer(self):
+        s = open_session(self.ctx, "45.00")
+        e = self.raises(possession.DrawerError, -24, s.cash_out, ALICE, "50.00", "to the bank")
+        self.assertEqual(e.detail, "the drawer holds 45.00, cash out 50.00: session "
+                                   "POS-0001/00001 cannot pay out more cash than it holds "
+                                   "(config 'Main register' does not allow a negative drawer)")
+        self.assertEqual((e.holds, e.amount), (Decimal("45.00"), Decimal("50.00")))
+
     def test_write(self):
         s = self.session()
         # a sale: the export leaves out an entry without lines, and would write nothing
@@ -234,7 +242,7 @@ class Errors(unittest.TestCase):
         self.assertEqual(e.__cause__.errno, 28)
 
     def test_every_code_has_a_class(self):
-        for code in range(-1, -24, -1):
+        for code in range(-1, -25, -1):
             cls = possession.error_class(code)
             self.assertIsNot(cls, possession.Error, code)
             self.assertEqual(cls.code, code)

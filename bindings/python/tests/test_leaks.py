@@ -28,6 +28,7 @@ def day(store):
         for call in (lambda: s.create_order(BOB, [croissants()]),
                      lambda: o.add_payment(ALICE, "Cash", 1.5),
                      lambda: o.add_payment(ALICE, "Cash", "1.555"),
+                     lambda: s.cash_out(ALICE, "1000.00", "safe"),  # DrawerError, figures
                      lambda: s.create_order("alice", [croissants()]),
                      lambda: ctx.new_config(config_fields(id=None, currency="eur")),
                      lambda: ctx.new_config(config_fields(id=None, categories=[["books"]]))):
