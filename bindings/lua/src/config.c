@@ -30,7 +30,7 @@ static const char *const config_fields[] = {
     "id", "name", "code", "currency", "currency_exponent", "cash_control", "max_difference",
     "override_role", "one_session_per_day", "tax_rounding", "rounding", "cash_rounding",
     "cash_rounding_increment", "cash_rounding_mode", "lease_seconds", "allow_zero_price",
-    "income_account", "receivable_account", "difference_gain_account",
+    "late_orders", "allow_negative_drawer", "income_account", "receivable_account", "difference_gain_account",
     "difference_loss_account", "cash_in_account", "cash_out_account", "expense_account",
     "rounding_gain_account", "rounding_loss_account", "methods", "taxes", "categories",
     "denominations", NULL};
@@ -40,6 +40,8 @@ static const int tax_rounding_values[] = {PSS_TAX_ROUND_PER_LINE, PSS_TAX_ROUND_
 static const char *const cash_rounding_names[] = {"off", "cash", "all", NULL};
 static const int cash_rounding_values[] = {PSS_CASH_ROUNDING_OFF, PSS_CASH_ROUNDING_CASH,
                                            PSS_CASH_ROUNDING_ALL};
+static const char *const late_orders_names[] = {"route", "rescue", "refuse", NULL};
+static const int late_orders_values[] = {PSS_LATE_ROUTE, PSS_LATE_RESCUE, PSS_LATE_REFUSE};
 static const char *const method_kind_names[] = {"cash", "card", "other", NULL};
 static const int method_kind_values[] = {PSS_METHOD_CASH, PSS_METHOD_CARD, PSS_METHOD_OTHER};
 
@@ -89,6 +91,10 @@ static pss_config_input read_config(const lpss_in *in)
         ci.cash_rounding_mode);
     ci.lease_seconds = lpss_in_int(in, "lease_seconds", ci.lease_seconds, 0);
     ci.allow_zero_price = lpss_in_bool(in, "allow_zero_price", ci.allow_zero_price);
+    ci.late_orders = (pss_late_orders)lpss_in_enum(in, "late_orders", late_orders_names,
+                                                   late_orders_values, ci.late_orders);
+    ci.allow_negative_drawer =
+        lpss_in_bool(in, "allow_negative_drawer", ci.allow_negative_drawer);
     read_accounts(in, &ci);
     return ci;
 }

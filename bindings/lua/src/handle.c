@@ -222,7 +222,7 @@ int lpss_leave(lua_State *L, lpss_ctx *c, int rc)
 
 static const char *const figure_names[] = {"expected", "counted", "difference", "allowed",
                                            "count", "remaining", "available", "imbalance",
-                                           NULL};
+                                           "holds", "amount", NULL};
 
 /* Pushes the figures the last failure carries, or nothing; returns how many values. */
 static int push_figures(lua_State *L, const pss_ctx *ctx)

@@ -25,6 +25,7 @@ static const struct {
     {"CORRUPT", PSS_ECORRUPT},     {"STORAGE", PSS_ESTORAGE},   {"VERSION", PSS_EVERSION},
     {"BUSY", PSS_EBUSY},           {"CONFIG", PSS_ECONFIG},     {"REFUND", PSS_EREFUND},
     {"OVERPAY", PSS_EOVERPAY},     {"MISMATCH", PSS_EMISMATCH}, {"IO", PSS_EIO},
+    {"DRAWER", PSS_EDRAWER},
 };
 
 static int m_strerror(lua_State *L)

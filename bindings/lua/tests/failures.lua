@@ -125,6 +125,15 @@ H.test("OVERPAY: a card payment beyond what is due, with the remaining figure", 
   assert(o2:add_payment(H.alice, { method = "Card", amount = 200 }))
 end)
 
+H.test("DRAWER: a cash out beyond the cash the drawer holds, with the figures", function()
+  local msg, fig = refused(S, E.DRAWER, "cash out", function()
+    return s:cash_move(H.alice, { kind = "out", amount = 5000, reason = "to the bank" })
+  end)
+  H.ok(msg:find("the drawer holds 20.00, cash out 50.00: session POS-0001/00001", 1, true), msg)
+  H.eq(fig and fig.holds, 2000, "holds")
+  H.eq(fig and fig.amount, 5000, "amount")
+end)
+
 H.test("PAYPENDING: a pending card payment keeps the session from closing", function()
   assert(s:start_closing(H.alice))
   assert(s:count(H.alice, { cash_total = 0 }))

@@ -88,13 +88,14 @@ H.test("error codes and names", function()
   H.eq(E.LIMIT, -13, "LIMIT")
   H.eq(E.CORRUPT, -15, "CORRUPT")
   H.eq(E.IO, -23, "IO")
+  H.eq(E.DRAWER, -24, "DRAWER")
   local n = 0
   for name, code in pairs(E) do
     n = n + 1
     H.ok(name:match("^%u+$") and math.type(code) == "integer" and code < 0, name)
     H.ok(p.strerror(code) ~= "unknown error", name)
   end
-  H.eq(n, 23, "every code")
+  H.eq(n, 24, "every code")
   H.eq(p.strerror(E.LIMIT), "cash difference beyond the allowed limit", "strerror")
   H.eq(p.strerror(0), "success", "ok")
   H.ok(p.version:match("^%d+%.%d+%.%d+$"), p.version)
