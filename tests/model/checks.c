@@ -99,8 +99,41 @@ int checks_step(driver *d, const op *o)
     return 0;
 }
 
+static const char *policy_name(int policy)
+{
+    return policy == LATE_RESCUE ? "rescue" : policy == LATE_REFUSE ? "refuse" : "route";
+}
+
+/* doc/storage.md, "config": schema version 2 with "late_orders" and
+ * "allow_negative_drawer"; a policy no version names is not such a document (EINVAL). */
+static int json_fields(driver *d, const char *json, const m_config *c)
+{
+    char policy[64], negative[64];
+    snprintf(policy, sizeof policy, "\"late_orders\":\"%s\"", policy_name(c->late_orders));
+    snprintf(negative, sizeof negative, "\"allow_negative_drawer\":%s",
+             c->allow_negative ? "true" : "false");
+    if (strncmp(json, "{\"v\":2,", 7) != 0 || !strstr(json, policy) || !strstr(json, negative))
+        return drv_failf(d, "config JSON lacks {\"v\":2, %s or %s:\n%.600s\n", policy, negative,
+                         json);
+    const char *at = strstr(json, policy);
+    size_t head = (size_t)(at - json) + strlen("\"late_orders\":");
+    text bad = {0};
+    text_add(&bad, json, head);
+    text_add(&bad, "\"sideways\"", 10);
+    const char *tail = at + strlen(policy);
+    text_add(&bad, tail, strlen(tail));
+    pss_config *back = NULL;
+    int rc = pss_config_from_json(d->ctx[1], bad.data, &back);
+    pss_config_free(back);
+    text_free(&bad);
+    if (rc != PSS_EINVAL)
+        return drv_failf(d, "pss_config_from_json of a config whose late_orders is \"sideways\" "
+                         "gave %d, expected PSS_EINVAL\n", rc);
+    return 0;
+}
+
 /* pss_config_to_json and pss_config_from_json "read and write exactly this document". */
-static int json_round_trip(driver *d, const pss_config *h)
+static int json_round_trip(driver *d, const pss_config *h, const m_config *want)
 {
     char *a = NULL, *b = NULL;
     pss_config *back = NULL;
@@ -110,6 +143,8 @@ static int json_round_trip(driver *d, const pss_config *h)
         drv_failf(d, "config JSON round trip failed: %s\n", pss_ctx_errmsg(d->ctx[1]));
     else if (strcmp(a, b) != 0)
         bad = drv_failf(d, "config JSON changed in a round trip:\n%.300s\n%.300s\n", a, b);
+    else
+        bad = json_fields(d, a, want);
     pss_free(d->ctx[1], a);
     pss_free(d->ctx[1], b);
     pss_config_free(back);
@@ -138,7 +173,7 @@ static int config_step(driver *d, int reg)
                   pss_config_max_difference(h), pss_config_method_count(h), c->name,
                   c->currency, c->exponent, c->max_diff, c->nm);
     if (!bad)
-        bad = json_round_trip(d, h);
+        bad = json_round_trip(d, h, c);
     pss_config_free(h);
     return bad;
 }

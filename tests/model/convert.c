@@ -126,6 +126,8 @@ static void cv_config_input(const m_config *c, pss_config_input *in)
     in->cash_rounding_mode = (pss_rounding)c->cr_mode;
     in->lease_seconds = c->lease_s;
     in->allow_zero_price = c->allow_zero;
+    in->late_orders = (pss_late_orders)c->late_orders;
+    in->allow_negative_drawer = c->allow_negative;
     in->income_account = acc(c, A_INCOME);
     in->receivable_account = acc(c, A_RECV);
     in->difference_gain_account = acc(c, A_GAIN);

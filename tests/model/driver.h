@@ -24,7 +24,7 @@ typedef struct drv_order {
 
 typedef struct run_stats {
     long steps, calls, refusals, failures, trials;
-    long outcome[OP_N][24];  /* per operation: [0] successes, [-code] refusals */
+    long outcome[OP_N][E_NCODES]; /* per operation: [0] successes, [-code] refusals */
 } run_stats;
 
 typedef struct driver {

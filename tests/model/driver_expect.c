@@ -32,8 +32,9 @@ static void malformed(driver *d, op *o, m_expect *ex)
     if (o->session >= 0 && o->kind != OP_NULL_HANDLE) {
         rule_of r = op_rule(o->kind);
         const m_session *s = &d->m->s[o->session];
-        if (o->kind == OP_SUBMIT && s->state == SS_CLOSED)
-            r.states |= ST(SS_CLOSED);
+        int late = s->state == SS_CLOSING || s->state == SS_CLOSED;
+        if ((o->kind == OP_SUBMIT || o->kind == OP_BATCH) && late)
+            r = (rule_of){RULE_ANY, ST_OPEN_ANY | ST(SS_CLOSED)};   /* late orders: "any" */
         m_access(d->m, s, &o->actor, r.rule, r.states, ex);
     }
     ex_add(ex, code, o->bad_version ? "a struct of an unknown version" : "a NULL pointer");

@@ -136,6 +136,10 @@ static void scalars(gen *g, m_config *c)
     static const int64_t leases[] = {60, 300, 900};
     c->lease_s = leases[prng_below(&g->r, 3)];
     c->allow_zero = prng_chance(&g->r, 30);
+    /* every policy, and drawers that may or may not go below zero */
+    int late = (int)prng_below(&g->r, 10);
+    c->late_orders = late < 4 ? LATE_ROUTE : late < 7 ? LATE_RESCUE : LATE_REFUSE;
+    c->allow_negative = prng_chance(&g->r, 35);
 }
 
 static void random_config(gen *g, m_config *c)
@@ -241,7 +245,7 @@ void gen_config_update(gen *g, op *o)
 
 static void form_fault(gen *g, m_config *c, op *o)
 {
-    int k = (int)prng_below(&g->r, 19);
+    int k = (int)prng_below(&g->r, 20);
     const char *what[] = {"exponent 5", "exponent -1", "currency lower-case", "currency EURO",
                           "max_difference -1", "max_difference beyond the bound",
                           "bad config account", "second cash method", "duplicate method",
@@ -249,7 +253,7 @@ static void form_fault(gen *g, m_config *c, op *o)
                           "config name with a C1 control", "config code with a control",
                           "method name with a C1 control", "tax code with a C1 control",
                           "tax name with a C1 control", "category name with a C1 control",
-                          "bad tax or category account"};
+                          "bad tax or category account", "late-order policy out of range"};
     snprintf(o->fault, sizeof o->fault, "%s", what[k]);
     switch (k) {
     case 0: c->exponent = 5; break;
@@ -287,6 +291,10 @@ static void form_fault(gen *g, m_config *c, op *o)
              } else {
                  snprintf(c->c[0].name, sizeof c->c[0].name, "food\xc2\x90");
              } break;
+    case 19: { static const int bad[] = {0, 4, -1, 99};
+               c->late_orders = bad[prng_below(&g->r, 4)];
+               snprintf(o->fault, sizeof o->fault, "late-order policy %d", c->late_orders); }
+             break;
     default: {
         char *a = c->nc && prng_chance(&g->r, 40) ? c->c[prng_below(&g->r, (uint64_t)c->nc)].account
                                                   : c->t[prng_below(&g->r, (uint64_t)c->nt)].account;

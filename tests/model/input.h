@@ -38,8 +38,11 @@ enum {
     E_ACCESS = -6, E_LOCKED = -7, E_OVERFLOW = -8, E_CONFLICT = -9, E_CLOSED = -10,
     E_PENDING = -11, E_PAYPENDING = -12, E_LIMIT = -13, E_UNBALANCED = -14, E_CORRUPT = -15,
     E_STORAGE = -16, E_VERSION = -17, E_BUSY = -18, E_CONFIG = -19, E_REFUND = -20,
-    E_OVERPAY = -21, E_MISMATCH = -22, E_IO = -23
+    E_OVERPAY = -21, E_MISMATCH = -22, E_IO = -23, E_DRAWER = -24
 };
+#define E_NCODES 25    /* 0 and the refusals down to E_DRAWER, for the statistics */
+/* Late-order policies, as pss_late_orders. */
+enum { LATE_ROUTE = 1, LATE_RESCUE = 2, LATE_REFUSE = 3 };
 
 /* A string that may be NULL. */
 typedef struct g_str {

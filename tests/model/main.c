@@ -152,7 +152,7 @@ static int run_seed(const options *opt, uint64_t seed, run_stats *total)
     total->trials += d.st.trials;
     total->failures += failed;
     for (int k = 0; k < OP_N; k++)
-        for (int c = 0; c < 24; c++)
+        for (int c = 0; c < E_NCODES; c++)
             total->outcome[k][c] += d.st.outcome[k][c];
     drv_close(&d);
     model_free(&m);
@@ -166,7 +166,7 @@ static void print_stats(const run_stats *t)
 {
     for (int k = 0; k < OP_N; k++) {
         printf("  %-16s", op_name(k));
-        for (int c = 0; c < 24; c++)
+        for (int c = 0; c < E_NCODES; c++)
             if (t->outcome[k][c])
                 printf(" %s%d:%ld", c ? "-" : "ok", c, t->outcome[k][c]);
         printf("\n");

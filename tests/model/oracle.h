@@ -47,6 +47,8 @@ typedef struct m_config {
     char id[G_SHORT], name[G_SHORT], code[G_SHORT], currency[G_SHORT];
     int exponent, cash_control, override_role, per_day, tax_rounding, rounding;
     int cr_scope, cr_mode, allow_zero;
+    int late_orders;         /* LATE_*, or a value no policy has (the fault) */
+    int allow_negative;      /* allow_negative_drawer */
     int64_t max_diff, cr_inc, lease_s;
     int has_acc[A_N];
     char acc[A_N][M_ACC];
@@ -195,6 +197,8 @@ typedef struct m_expect {
     int nfig;
     const char *fig_name[4];
     int64_t fig_val[4];
+    int64_t fig_alt[4];      /* another value the figure may take, when fig_has_alt */
+    int fig_has_alt[4];
     char why[160];
 } m_expect;
 
@@ -314,6 +318,9 @@ int m_pending_index(const m_order *o);
 void m_cash_move(model *m, int s, const g_actor *a, const g_cash *in, m_expect *ex);
 void m_cash_void(model *m, int s, const g_actor *a, const g_str *id, const g_str *reason,
                  m_expect *ex);
+int64_t m_drawer(const model *m, int si, const m_order *o);
+void m_payout(const model *m, int si, int64_t holds, int64_t amount, int64_t shown,
+              m_expect *ex);
 
 /* oracle_close.c */
 void m_do_count(model *m, int s, const g_actor *a, const g_count *in, const g_str *note,

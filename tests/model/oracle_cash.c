@@ -1,5 +1,6 @@
 /* oracle_cash.c: cash movements (in, out, expense, correction) with their sign rules,
- * reasons and counterpart accounts (the config's defaults), and their voids. */
+ * reasons and counterpart accounts (the config's defaults), their voids, and the drawer:
+ * what it holds and the payouts it refuses (concepts.md, "The drawer"). */
 #include <string.h>
 
 #include "oracle.h"
@@ -16,6 +17,54 @@ static const char *default_account(const m_config *c, int kind)
     default:
         return NULL;
     }
+}
+
+/* The done cash payments of o, net of change. */
+static int64_t cash_net(const m_order *o, int cash)
+{
+    int64_t net = 0;
+    for (int i = 0; i < o->np; i++)
+        if (o->p[i].state == PS_DONE && o->p[i].method == cash)
+            net += o->p[i].amount - o->p[i].change;
+    return net;
+}
+
+/* What the drawer of session si holds: the expected cash (concepts.md: "The drawer holds the
+ * expected cash"), with order o as it stands now in place of its recorded self (a copy being
+ * paid, or a submitted order not recorded yet, whose earlier payments count); o may be NULL. */
+int64_t m_drawer(const model *m, int si, const m_order *o)
+{
+    m_figs f;
+    m_figs_of(m, si, 0, &f);
+    if (!o)
+        return f.expected_cash;
+    int cash = m_cash_method(&m->s[si].cfg);
+    int oi = o->id[0] ? m_find_order(m, o->id) : -1;
+    int64_t held = f.expected_cash;
+    if (oi >= 0 && m->o[oi].session == si)
+        held -= cash_net(&m->o[oi], cash);
+    return held + cash_net(o, cash);
+}
+
+/* A payout of `amount` (> 0) from a drawer holding `holds`: "cannot take more than it holds:
+ * PSS_EDRAWER ... with the figures holds and amount", unless the config allows a negative
+ * drawer. `shown` is the other value the amount figure may take (a refund's own, negative
+ * amount; README, readings). */
+void m_payout(const model *m, int si, int64_t holds, int64_t amount, int64_t shown,
+              m_expect *ex)
+{
+    if (m->s[si].cfg.allow_negative || amount <= holds)
+        return;
+    ex_add(ex, E_DRAWER, "a payout beyond what the drawer holds");
+    if (ex->n != 1)
+        return;
+    ex->fig_name[0] = "holds";
+    ex->fig_val[0] = holds;
+    ex->fig_name[1] = "amount";
+    ex->fig_val[1] = amount;
+    ex->fig_alt[1] = shown;
+    ex->fig_has_alt[1] = shown != amount;
+    ex->nfig = 2;
 }
 
 static void move_form(const model *m, const m_session *s, const g_cash *in, m_expect *ex)
@@ -45,6 +94,11 @@ void m_cash_move(model *m, int si, const g_actor *a, const g_cash *in, m_expect 
     m_session *s = &m->s[si];
     m_access(m, s, a, RULE_SUPERVISE, ST(SS_PROGRESS), ex);
     move_form(m, s, in, ex);
+    /* "A payout of cash (cash out, an expense, ...) cannot take more than it holds"; "Cash in
+     * and corrections are not payouts" */
+    int payout = in->kind == CK_OUT || in->kind == CK_EXPENSE;
+    if (payout && in->amount > 0 && in->amount <= M_AMAX)
+        m_payout(m, si, m_drawer(m, si, NULL), in->amount, in->amount, ex);
     if (ex_refused(ex))
         return;
     m_move extra;

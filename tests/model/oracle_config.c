@@ -25,6 +25,10 @@ static int scalar_form(const m_config *c)
         return E_INVAL;
     if (c->max_diff < 0 || c->max_diff > M_AMAX)
         return E_INVAL;
+    /* config.h: the policy is route, rescue or refuse; anything else is the field's own
+     * form ("Only the fields' own form is checked here"), README, readings */
+    if (c->late_orders < LATE_ROUTE || c->late_orders > LATE_REFUSE)
+        return E_INVAL;
     for (int i = 0; i < A_N; i++)
         if (c->has_acc[i] && !m_valid_account(c->acc[i]))
             return c->acc[i][0] ? E_INVAL : -1000 - i;

@@ -120,11 +120,23 @@ static int pay_state(const m_config *c, int mi, int asked)
     return c->m[mi].electronic ? PS_PENDING : PS_DONE;
 }
 
+/* A refund paid in cash takes cash out of the drawer (concepts.md, "The drawer": "a refund
+ * paid in cash ... cannot take more than it holds"). Any negative cash amount is weighed, so
+ * a payment of the wrong sign may meet it too (several faults: any code, README). */
+static void refund_payout(const model *m, const m_session *s, const m_order *o,
+                          const g_pay *in, m_expect *ex)
+{
+    int mi = in->method.null ? -1 : m_method_index(&s->cfg, in->method.s);
+    if (mi < 0 || s->cfg.m[mi].kind != MK_CASH || in->amount >= 0 || in->amount < -M_AMAX)
+        return;
+    int si = (int)(s - m->s);
+    m_payout(m, si, m_drawer(m, si, o), -in->amount, in->amount, ex);
+}
+
 /* Applies one payment to order o (a copy); 0, or 1 with the refusal in ex. */
 int m_apply_payment(const model *m, const m_session *s, m_order *o, const g_pay *in,
                     int submit, m_expect *ex)
 {
-    (void)m;
     if (o->state == OS_DRAFT && m_rest(o) == 0 && m_pending_index(o) < 0)
         ex_add(ex, E_STATE, "nothing is left to pay");
     if (o->state != OS_DRAFT)
@@ -132,11 +144,16 @@ int m_apply_payment(const model *m, const m_session *s, m_order *o, const g_pay 
     else if (m_pending_index(o) >= 0)
         ex_add(ex, E_STATE, "a payment is pending");
     int mi = pay_form(s, o, in, submit, ex);
-    if (ex_refused(ex) || o->np >= M_MAXP)
+    if (ex_refused(ex)) {
+        refund_payout(m, s, o, in, ex);
+        return 1;
+    }
+    if (o->np >= M_MAXP)
         return 1;
     int64_t change, rest = m_rest(o);
     int settles = settle_rule(s, o, mi, in->amount, &change, ex);
-    if (settles < 0)
+    refund_payout(m, s, o, in, ex);
+    if (settles < 0 || ex_refused(ex))
         return 1;
     m_pay *p = &o->p[o->np++];
     memset(p, 0, sizeof *p);

@@ -1,21 +1,60 @@
 /* oracle_submit.c: the offline submit, single and batch: idempotence by order id (the same
  * content is a duplicate answered as the first time, other content a conflict), payments
- * applied as the till made them, and late orders: a submit to a closed session goes to the
- * config's trading session, else to its rescue session, made for it when there is none. */
+ * applied as the till made them, and late orders (doc/close-flow.md, "Late orders"): a new
+ * order submitted to a session being counted or closed goes where the config's late-order
+ * policy, as the config is stored now, sends it: the trading open session or the rescue
+ * session (route), the rescue session (rescue), made for it when there is none, or nowhere
+ * (refuse, and a rescue session that is itself being counted). */
 #include <stdio.h>
 #include <string.h>
 
 #include "oracle.h"
 
-static int open_target(const model *m, int si)
+/* "An offline till may sync an order while its session is being counted (CLOSING_CONTROL)
+ * or after it closed. Such an order is late." */
+static int is_late(const m_session *s)
+{
+    return s->state == SS_CLOSING || s->state == SS_CLOSED;
+}
+
+/* "read from the config as it is stored when the order arrives" */
+static int late_policy(const model *m, const m_session *s)
+{
+    return m->reg[s->reg].cfg.late_orders;
+}
+
+enum { TARGET_NOWHERE = -2, TARGET_NEW_RESCUE = -1 };
+
+/* Where a new order submitted to session si is recorded: a session index, TARGET_NEW_RESCUE
+ * (a rescue session is made for it), or TARGET_NOWHERE with the refusal in *code. */
+static int target_of(const model *m, int si, int *code)
 {
     const m_session *s = &m->s[si];
-    if (s->state != SS_CLOSED)
-        return si;
     const m_register *r = &m->reg[s->reg];
-    if (r->open_session >= 0 && m->s[r->open_session].state == SS_PROGRESS)
+    *code = 0;
+    if (s->state == SS_PROGRESS)
+        return si;
+    if (!is_late(s)) {
+        *code = E_STATE;   /* NEW, OPENING_CONTROL: "recorded nowhere" */
+        return TARGET_NOWHERE;
+    }
+    int policy = late_policy(m, s);
+    if (policy == LATE_REFUSE) {
+        /* "PSS_ESTATE while the session is counted, PSS_ECLOSED once it closed" */
+        *code = s->state == SS_CLOSED ? E_CLOSED : E_STATE;
+        return TARGET_NOWHERE;
+    }
+    if (policy == LATE_ROUTE && r->open_session >= 0 &&
+        m->s[r->open_session].state == SS_PROGRESS)
         return r->open_session;
-    return r->rescue_session;  /* -1: a rescue session is made */
+    if (r->rescue_session < 0)
+        return TARGET_NEW_RESCUE;
+    if (m->s[r->rescue_session].state == SS_PROGRESS)
+        return r->rescue_session;
+    /* "one that is itself being counted takes nothing (PSS_ESTATE: submit again once it
+     * closed)" */
+    *code = E_STATE;
+    return TARGET_NOWHERE;
 }
 
 static int new_rescue(model *m, int reg, const g_actor *a)
@@ -113,27 +152,58 @@ static void record(model *m, int ti, const g_order *in, int si, m_submit_res *re
     res->state = o->state;
 }
 
-/* One order of a submit, after the access checks; returns 1 when it was recorded. */
-static int submit_one(model *m, int si, const g_actor *a, const g_order *in, m_submit_res *res)
+static int nowhere(const model *m, int si)
 {
-    m_expect *ex = &res->ex;
-    int rof = m_check_order_input(m, &m->s[si], in, 1, ex);
-    int oi = in->id.null || !m_valid_uuid(in->id.s) ? -1 : m_find_order(m, in->id.s);
-    if (oi >= 0 && !ex_refused(ex)) {
-        if (m->o[oi].submitted && g_order_eq(&m->o[oi].input, in))
-            duplicate_of(m, si, oi, res);
-        else
-            ex_add(ex, E_CONFLICT, "the order id exists with other content");
+    int code;
+    return target_of(m, si, &code) == TARGET_NOWHERE;
+}
+
+static int recorded_already(const model *m, const g_order *in)
+{
+    if (in->id.null || !m_valid_uuid(in->id.s))
+        return -1;
+    return m_find_order(m, in->id.s);
+}
+
+/* The faults of new order `in` of its own, built in session si and given back (nothing is
+ * recorded). Beside a refusal of the order as a whole which the library meets first is not
+ * documented (README, reading 10): any may be named, and the detail's index and figures are
+ * not compared. */
+static void own_faults(model *m, int si, const g_order *in, m_expect *ex)
+{
+    m_expect own;
+    ex_reset(&own);
+    int rof = m_check_order_input(m, &m->s[si], in, 1, &own);
+    if (!ex_refused(&own) && rof != -2 && !build_in(m, si, in, rof, &own))
+        m_order_release(m, &sscratch);
+    for (int i = 0; i < own.n; i++)
+        ex_add(ex, own.codes[i], own.why);
+    ex->line = ex->line_alt = ex->payment = -1;
+    ex->nfig = 0;
+}
+
+/* A new order that can be recorded nowhere: refused with `code` (or one of its own faults). */
+static void refuse_nowhere(model *m, int si, const g_order *in, int code, m_expect *ex)
+{
+    ex_add(ex, code, code == E_CLOSED ? "the config refuses late orders to a closed session"
+                                      : "a new order that can be recorded nowhere");
+    own_faults(m, si, in, ex);
+}
+
+/* A new order where target_of sends it: a rescue session made for it when there is none. */
+static int record_new(model *m, int si, const g_actor *a, const g_order *in, int rof,
+                      m_submit_res *res)
+{
+    int code, ti = target_of(m, si, &code), made = 0;
+    if (ti == TARGET_NOWHERE) {
+        refuse_nowhere(m, si, in, code, &res->ex);
         return 0;
     }
-    if (ex_refused(ex) || rof == -2)
-        return 0;
-    int ti = open_target(m, si), made = 0;
-    if (ti < 0) {
+    if (ti == TARGET_NEW_RESCUE) {
         ti = new_rescue(m, m->s[si].reg, a);
         made = 1;
     }
-    if (build_in(m, ti, in, rof, ex)) {
+    if (build_in(m, ti, in, rof, &res->ex)) {
         if (made)
             m->ns--;
         return 0;
@@ -147,19 +217,44 @@ static int submit_one(model *m, int si, const g_actor *a, const g_order *in, m_s
     return 1;
 }
 
-/* The right to submit to session si: the role, then (for a session that is not closed) the
- * supervise rule's user and lease; with `states` the states new orders need, or every one. */
-static int may_submit(const model *m, int si, const g_actor *a, unsigned states, m_expect *ex)
+/* One order of a submit, after the access checks; returns 1 when it was recorded. */
+static int submit_one(model *m, int si, const g_actor *a, const g_order *in, m_submit_res *res)
+{
+    m_expect *ex = &res->ex;
+    int oi = recorded_already(m, in);
+    if (oi < 0 && nowhere(m, si))
+        return record_new(m, si, a, in, -1, res);
+    int rof = m_check_order_input(m, &m->s[si], in, 1, ex);
+    if (oi >= 0 && !ex_refused(ex)) {
+        if (m->o[oi].submitted && g_order_eq(&m->o[oi].input, in))
+            duplicate_of(m, si, oi, res);
+        else
+            ex_add(ex, E_CONFLICT, "the order id exists with other content");
+        return 0;
+    }
+    if (ex_refused(ex) || rof == -2)
+        return 0;
+    return record_new(m, si, a, in, rof, res);
+}
+
+/* The right to submit to session si (concepts.md, "Who may make which call"): to a session
+ * being counted or closed any actor of role cashier or above (late orders, and retries "once
+ * the session is counted or closed"), to any other the supervise rule's user and lease; new
+ * orders alone (known == 0) need a state they can be recorded from too: IN_PROGRESS, or late
+ * unless the config refuses late orders ("A batch of new orders only that can be recorded
+ * nowhere is refused whole"). */
+static int may_submit(const model *m, int si, const g_actor *a, int known, m_expect *ex)
 {
     const m_session *s = &m->s[si];
     if (m_actor_check(a, ex))
         return 1;
-    if (s->state == SS_CLOSED) {
-        if (a->role < R_CASHIER)
-            ex_add(ex, E_ACCESS, "role none may not submit");
-        return ex_refused(ex);
-    }
-    return m_access(m, s, a, RULE_SUPERVISE, states, ex) != 0;
+    if (!is_late(s))
+        return m_access(m, s, a, RULE_SUPERVISE, known ? ST_OPEN_ANY : ST(SS_PROGRESS), ex) != 0;
+    if (a->role < R_CASHIER)
+        ex_add(ex, E_ACCESS, "role none may not submit");
+    else if (!known && late_policy(m, s) == LATE_REFUSE)
+        ex_add(ex, s->state == SS_CLOSED ? E_CLOSED : E_STATE, "the config refuses late orders");
+    return ex_refused(ex);
 }
 
 static void res_init(m_submit_res *res)
@@ -178,22 +273,22 @@ static void submit_dry(const model *m, int si, const g_order *in, m_expect *ex)
         ex_add(ex, E_CONFLICT, "the order id exists with other content");
 }
 
-static int recorded_already(const model *m, const g_order *in)
-{
-    if (in->id.null || !m_valid_uuid(in->id.s))
-        return -1;
-    return m_find_order(m, in->id.s);
-}
-
 /* concepts.md: "it answers an order already recorded (a duplicate, or a conflict) in every
- * state, to an actor who may submit to the session". */
+ * state, to an actor who may submit to the session". A new order the config's policy
+ * refuses may meet its own faults first (README, reading 10). */
 void m_submit(model *m, int si, const g_actor *a, const g_order *in, m_submit_res *res,
               m_expect *ex)
 {
     res_init(res);
     int known = recorded_already(m, in) >= 0;
-    if (may_submit(m, si, a, known ? ST_OPEN_ANY : ST(SS_PROGRESS), ex)) {
-        if (!a->null)
+    if (may_submit(m, si, a, known, ex)) {
+        const m_session *s = &m->s[si];
+        int refused_late = !known && is_late(s) && late_policy(m, s) == LATE_REFUSE;
+        if (a->null)
+            return;
+        if (refused_late)
+            own_faults(m, si, in, ex);
+        else
             submit_dry(m, si, in, ex);
         return;
     }
@@ -212,27 +307,39 @@ static void batch_dry(model *m, int si, const g_order *in, int n, m_submit_res *
 {
     for (int k = 0; k < n; k++) {
         m_expect *oex = &res[k].ex;
-        int rof = m_check_order_input(m, &m->s[si], &in[k], 1, oex);
-        if (!ex_refused(oex) && rof != -2 && !build_in(m, si, &in[k], rof, oex))
-            m_order_release(m, &sscratch);
+        own_faults(m, si, &in[k], oex);
         if (!ex_refused(oex)) {
             for (int j = 0; j < n; j++)
                 res_init(&res[j]);
             return;
         }
-        oex->line = oex->line_alt = oex->payment = -1;
-        oex->nfig = 0;
     }
     ex->success_ok = 1;
 }
 
+/* New orders only, while the rescue session they would go to is being counted: close-flow.md
+ * says it "takes nothing (PSS_ESTATE)", concepts.md refuses whole "a batch of new orders only
+ * that can be recorded nowhere" but its list of those (NEW, OPENING_CONTROL, a config that
+ * refuses late orders) leaves this one out: refused whole, or answered with PSS_ESTATE order
+ * by order (README, readings). Nothing is recorded either way. */
+static void batch_rescue_counted(model *m, int si, const g_order *in, int n,
+                                 m_submit_res *res, m_expect *ex)
+{
+    ex_add(ex, E_STATE, "the rescue session late orders go to is being counted");
+    ex->success_ok = 1;
+    for (int k = 0; k < n; k++)
+        refuse_nowhere(m, si, &in[k], E_STATE, &res[k].ex);
+}
+
 /* concepts.md: "A batch that holds such orders is checked for that right before anything is
- * answered": a batch holding recorded orders is checked for the right to submit (role, user,
- * lease, not the state) and then answered order by order, its recorded orders as in every
- * state, its new ones refused with ESTATE when the session does not trade (they are not
- * recorded; a whole-batch ESTATE would not answer the recorded ones). A batch of new orders
- * only to a session that does not trade is refused as a whole (order.h: "a wrong session
- * state: then every status carries it"). */
+ * answered": a batch holding recorded orders is checked for the right to submit (role, and
+ * to a session that trades or has not opened the user and lease, not the state) and then
+ * answered order by order: its recorded orders as in every state, its new ones where
+ * target_of sends them, or each refused "with that error (PSS_ESTATE, or PSS_ECLOSED for a
+ * closed session under refuse)" when they can be recorded nowhere. A batch of new orders
+ * only that can be recorded nowhere is refused as a whole (order.h: "then every status
+ * carries it"). An order refused for its own fault (PSS_EDRAWER among them) is refused on
+ * its own. */
 void m_batch(model *m, int si, const g_actor *a, const g_order *in, int n, m_submit_res *res,
              m_expect *ex)
 {
@@ -241,29 +348,19 @@ void m_batch(model *m, int si, const g_actor *a, const g_order *in, int n, m_sub
     int known = 0;
     for (int k = 0; k < n; k++)
         known += recorded_already(m, &in[k]) >= 0;
-    if (may_submit(m, si, a, known ? ST_OPEN_ANY : ST(SS_PROGRESS), ex)) {
+    if (may_submit(m, si, a, known, ex)) {
         if (!known && !a->null)
             batch_dry(m, si, in, n, res, ex);
         return;
     }
-    int trades = m->s[si].state == SS_PROGRESS || m->s[si].state == SS_CLOSED;
+    if (!known && nowhere(m, si)) {
+        batch_rescue_counted(m, si, in, n, res, ex);
+        return;
+    }
     int last = -1;
-    for (int k = 0; k < n; k++) {
-        if (!trades && recorded_already(m, &in[k]) < 0) {
-            /* a new order in a session that does not trade: the state, or its own faults
-             * (which the docs do not order against the state) */
-            m_expect *oex = &res[k].ex;
-            int rof = m_check_order_input(m, &m->s[si], &in[k], 1, oex);
-            if (!ex_refused(oex) && rof != -2 && !build_in(m, si, &in[k], rof, oex))
-                m_order_release(m, &sscratch);
-            ex_add(oex, E_STATE, "new orders are recorded only in IN_PROGRESS");
-            oex->line = oex->line_alt = oex->payment = -1;
-            oex->nfig = 0;
-            continue;
-        }
+    for (int k = 0; k < n; k++)
         if (submit_one(m, si, a, &in[k], &res[k]))
             last = res[k].session;
-    }
     if (last >= 0)
         m_renew(m, &m->s[last], a);
 }
