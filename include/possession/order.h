@@ -24,6 +24,11 @@ typedef enum pss_order_state {
     PSS_ORDER_CANCELLED = 4 /**< Cancelled; counts for nothing. */
 } pss_order_state;
 
+/** The bit of an order state in a mask of states (pss_order_list()). */
+#define PSS_ORDER_STATE_BIT(state) (1u << (unsigned)(state))
+/** A mask of every order state. */
+#define PSS_ORDER_ANY_STATE 0xFFFFu
+
 /** Payment states: PENDING -> DONE | FAILED, and VOIDED by the host. */
 typedef enum pss_payment_state {
     PSS_PAYMENT_PENDING = 1, /**< An electronic payment waiting for the terminal. */
@@ -211,6 +216,18 @@ PSS_API int pss_order_validate(pss_order *order, const pss_actor *actor);
  * @return 0, ::PSS_ESTATE, ::PSS_ECLOSED, access or storage errors
  */
 PSS_API int pss_order_set_invoiced(pss_order *order, const pss_actor *actor, int invoiced);
+
+/**
+ * Lists the orders of a session whose state is in state_mask, by order number. States are
+ * as pss_order_state_of() reads them: a paid order of a closed session is DONE. Reads the
+ * session's order records once (O(orders)); the handle is first brought up to date.
+ * @param session the session
+ * @param state_mask PSS_ORDER_STATE_BIT() values or'ed, or ::PSS_ORDER_ANY_STATE
+ * @param out receives the order ids; free it with pss_strlist_free()
+ * @return 0, ::PSS_EINVAL (NULL, or a mask that selects no state), ::PSS_ECORRUPT or a
+ *         storage error
+ */
+PSS_API int pss_order_list(pss_session *session, unsigned state_mask, pss_strlist **out);
 
 /**
  * Loads an order of the session (or any stored order when it belongs to another session

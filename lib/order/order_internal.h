@@ -124,6 +124,15 @@ int pss__order_due(const pss_order_data *d, int64_t *out);
 /* order_codec.c */
 int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf);
 int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out);
+
+/* What a listing needs of a stored order without decoding it whole. */
+typedef struct pss__order_brief {
+    char id[PSS_ID_SIZE];
+    int64_t number;
+    pss_order_state state; /* as stored: never DONE */
+} pss__order_brief;
+
+int pss__order_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__order_brief *out);
 /* Reads an order record inside the current transaction; PSS_ENOTFOUND without detail. */
 int pss__order_read(pss_ctx *ctx, const char *id, pss_order_data **out);
 

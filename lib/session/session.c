@@ -394,44 +394,6 @@ int pss_session_refresh(pss_session *s)
     return pss__txn_end(s->ctx, pss__session_reload(s));
 }
 
-typedef struct list_scan {
-    pss_ctx *ctx;
-    unsigned mask;
-    pss_strlist *list;
-} list_scan;
-
-static int on_listed_session(const pss_record *rec, void *arg)
-{
-    list_scan *ls = arg;
-    pss__session_brief b;
-    int rc = pss__session_brief_decode(ls->ctx, rec, &b);
-    if (rc)
-        return rc;
-    if (!(ls->mask & PSS_SESSION_STATE_BIT(b.state)))
-        return 0;
-    return pss__strlist_add(ls->list, rec->id);
-}
-
-int pss_session_list(pss_ctx *ctx, const char *config_id, unsigned state_mask, pss_strlist **out)
-{
-    if (!ctx || !out)
-        return PSS_EINVAL;
-    pss__clear(ctx);
-    *out = NULL;
-    char norm[PSS_ID_SIZE];
-    int rc = pss__check_id(ctx, "config id", config_id, norm);
-    if (rc || (rc = pss__strlist_new(ctx, out)))
-        return rc;
-    list_scan ls = {ctx, state_mask, *out};
-    if (!(rc = pss__txn_begin(ctx, false)))
-        rc = pss__txn_end(ctx, pss__scan(ctx, PSS__KIND_SESSION, norm, on_listed_session, &ls));
-    if (rc) {
-        pss_strlist_free(*out);
-        *out = NULL;
-    }
-    return rc;
-}
-
 /* ---- figures ---- */
 
 const char *pss_session_id(const pss_session *s)

@@ -92,10 +92,13 @@ int pss__session_read(pss_ctx *ctx, const char *id, pss_session **out);
 int pss__session_reload(pss_session *s);
 /* The fields of a stored session a caller needs without loading it (messages, listing). */
 typedef struct pss__session_brief {
+    char id[PSS_ID_SIZE];
     char name[64];
     pss_session_state state;
     char user[PSS_NAME_MAX + 1];
     bool rescue;
+    char date[PSS_DATE_SIZE]; /* the operating date */
+    int64_t created_at;
 } pss__session_brief;
 
 /* Decodes them from a session record; PSS_ECORRUPT when one is missing or wrong. */
