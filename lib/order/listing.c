@@ -9,21 +9,9 @@
 #include "store/records.h"
 #include "store/store.h"
 
-typedef struct order_scan {
-    pss_ctx *ctx;
-    pss__order_brief *all;
-    size_t n, cap;
-} order_scan;
-
-static int on_order(const pss_record *rec, void *arg)
+static int decode_brief(pss_ctx *ctx, const pss_record *rec, void *out)
 {
-    order_scan *os = arg;
-    if (pss__grow(os->ctx->alloc, (void **)&os->all, &os->cap, os->n + 1, sizeof *os->all))
-        return pss__oom(os->ctx);
-    int rc = pss__order_brief_decode(os->ctx, rec, &os->all[os->n]);
-    if (!rc)
-        os->n++;
-    return rc;
+    return pss__order_brief_decode(ctx, rec, out);
 }
 
 static int by_number(const void *a, const void *b)
@@ -33,7 +21,7 @@ static int by_number(const void *a, const void *b)
 }
 
 /* Reads the session's state and its orders in one read transaction. */
-static int scan_orders(pss_session *s, order_scan *os)
+static int scan_orders(pss_session *s, pss__record_list *found)
 {
     pss_ctx *ctx = s->ctx;
     int rc = pss__txn_begin(ctx, false);
@@ -41,18 +29,19 @@ static int scan_orders(pss_session *s, order_scan *os)
         return rc;
     rc = pss__session_sync(s);
     if (!rc)
-        rc = pss__scan(ctx, PSS__KIND_ORDER, s->core.id, on_order, os);
+        rc = pss__scan_decoded(ctx, PSS__KIND_ORDER, s->core.id, decode_brief, found);
     return pss__txn_end(ctx, rc);
 }
 
-static int fill(const pss_session *s, const order_scan *os, unsigned mask, pss_strlist *list)
+static int fill(const pss_session *s, const pss__order_brief *all, size_t n, unsigned mask,
+                pss_strlist *list)
 {
     bool closed = s->core.state == PSS_SESSION_CLOSED;
-    for (size_t i = 0; i < os->n; i++) {
-        pss_order_state state = os->all[i].state;
+    for (size_t i = 0; i < n; i++) {
+        pss_order_state state = all[i].state;
         if (closed && state == PSS_ORDER_PAID)
             state = PSS_ORDER_DONE; /* as pss_order_state_of() reads it */
-        int rc = mask & PSS_ORDER_STATE_BIT(state) ? pss__strlist_add(list, os->all[i].id) : 0;
+        int rc = mask & PSS_ORDER_STATE_BIT(state) ? pss__strlist_add(list, all[i].id) : 0;
         if (rc)
             return rc;
     }
@@ -68,16 +57,16 @@ int pss_order_list(pss_session *s, unsigned state_mask, pss_strlist **out)
     *out = NULL;
     if ((state_mask & PSS_ORDER_ANY_STATE) == 0)
         return pss__fail(ctx, PSS_EINVAL, "the state mask selects no order state");
-    order_scan os = {ctx, NULL, 0, 0};
+    pss__record_list found = {NULL, 0, 0, sizeof(pss__order_brief)};
     pss_strlist *list = NULL;
-    int rc = scan_orders(s, &os);
+    int rc = scan_orders(s, &found);
     if (!rc) {
-        qsort(os.all, os.n, sizeof *os.all, by_number);
+        qsort(found.items, found.n, found.item_size, by_number);
         rc = pss__strlist_new(ctx, &list);
     }
     if (!rc)
-        rc = fill(s, &os, state_mask, list);
-    PSS_FREE(ctx, os.all);
+        rc = fill(s, found.items, found.n, state_mask, list);
+    PSS_FREE(ctx, found.items);
     if (rc) {
         pss_strlist_free(list);
         return rc;

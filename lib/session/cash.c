@@ -309,20 +309,8 @@ int pss_cash_void(pss_session *s, const pss_actor *actor, const char *movement_i
 
 struct pss_cash_list {
     pss_ctx *ctx;
-    movement *items;
-    size_t n, cap;
+    pss__record_list movements;
 };
-
-static int on_listed(const pss_record *rec, void *arg)
-{
-    pss_cash_list *l = arg;
-    if (pss__grow(l->ctx->alloc, (void **)&l->items, &l->cap, l->n + 1, sizeof *l->items))
-        return pss__oom(l->ctx);
-    int rc = movement_decode(l->ctx, rec, &l->items[l->n]);
-    if (!rc)
-        l->n++;
-    return rc;
-}
 
 int pss_cash_list_load(pss_session *s, pss_cash_list **out)
 {
@@ -335,9 +323,11 @@ int pss_cash_list_load(pss_session *s, pss_cash_list **out)
     if (!l)
         return pss__oom(ctx);
     l->ctx = ctx;
+    l->movements.item_size = sizeof(movement);
     int rc = pss__txn_begin(ctx, false);
     if (!rc)
-        rc = pss__txn_end(ctx, pss__scan(ctx, PSS__KIND_MOVEMENT, s->core.id, on_listed, l));
+        rc = pss__txn_end(ctx, pss__scan_decoded(ctx, PSS__KIND_MOVEMENT, s->core.id,
+                                                 decode_movement, &l->movements));
     if (rc) {
         pss_cash_list_free(l);
         return rc;
@@ -348,7 +338,7 @@ int pss_cash_list_load(pss_session *s, pss_cash_list **out)
 
 size_t pss_cash_list_count(const pss_cash_list *l)
 {
-    return l ? l->n : 0;
+    return l ? l->movements.n : 0;
 }
 
 int pss_cash_list_get(const pss_cash_list *l, size_t index, pss_cash_info *out)
@@ -356,10 +346,10 @@ int pss_cash_list_get(const pss_cash_list *l, size_t index, pss_cash_info *out)
     if (!l || !out)
         return PSS_EINVAL;
     int rc = pss__check_item(l->ctx, out, out->version, PSS_CASH_INFO_VERSION, "pss_cash_info",
-                             index, l->n, "the cash movement list", "movements");
+                             index, l->movements.n, "the cash movement list", "movements");
     if (rc)
         return rc;
-    const movement *m = &l->items[index];
+    const movement *m = (const movement *)l->movements.items + index;
     out->id = m->id;
     out->kind = m->kind;
     out->amount = m->amount;
@@ -376,6 +366,6 @@ void pss_cash_list_free(pss_cash_list *l)
 {
     if (!l)
         return;
-    PSS_FREE(l->ctx, l->items);
+    PSS_FREE(l->ctx, l->movements.items);
     PSS_FREE(l->ctx, l);
 }

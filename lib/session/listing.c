@@ -32,12 +32,6 @@ static int on_listed_session(const pss_record *rec, void *arg)
     return pss__strlist_add(ls->list, rec->id);
 }
 
-/* Scans the config's sessions with fn inside a read transaction. */
-static int scan_sessions(pss_ctx *ctx, const char *config_id, pss_record_fn fn, void *arg)
-{
-    int rc = pss__txn_begin(ctx, false);
-    return rc ? rc : pss__txn_end(ctx, pss__scan(ctx, PSS__KIND_SESSION, config_id, fn, arg));
-}
 
 int pss_session_list(pss_ctx *ctx, const char *config_id, unsigned state_mask, pss_strlist **out)
 {
@@ -50,7 +44,9 @@ int pss_session_list(pss_ctx *ctx, const char *config_id, unsigned state_mask, p
     if (rc || (rc = pss__strlist_new(ctx, out)))
         return rc;
     list_scan ls = {ctx, state_mask, *out};
-    if ((rc = scan_sessions(ctx, norm, on_listed_session, &ls))) {
+    if (!(rc = pss__txn_begin(ctx, false)))
+        rc = pss__txn_end(ctx, pss__scan(ctx, PSS__KIND_SESSION, norm, on_listed_session, &ls));
+    if (rc) {
         pss_strlist_free(*out);
         *out = NULL;
     }
@@ -59,22 +55,16 @@ int pss_session_list(pss_ctx *ctx, const char *config_id, unsigned state_mask, p
 
 /* ---- a page, newest first ---- */
 
-typedef struct page_scan {
-    pss_ctx *ctx;
-    pss__session_brief *all;
-    size_t n, cap;
-} page_scan;
-
-static int on_paged_session(const pss_record *rec, void *arg)
+static int decode_brief(pss_ctx *ctx, const pss_record *rec, void *out)
 {
-    page_scan *ps = arg;
-    if (pss__grow(ps->ctx->alloc, (void **)&ps->all, &ps->cap, ps->n + 1, sizeof *ps->all))
-        return pss__oom(ps->ctx);
-    int rc = pss__session_brief_decode(ps->ctx, rec, &ps->all[ps->n]);
-    if (!rc)
-        ps->n++;
-    return rc;
+    return pss__session_brief_decode(ctx, rec, out);
 }
+
+/* The config's sessions, sorted newest first. */
+typedef struct page_scan {
+    pss__session_brief *all;
+    size_t n;
+} page_scan;
 
 /* Newest first: operating date, creation time, id, all descending; ids make it total. */
 static int newest_first(const void *a, const void *b)
@@ -165,17 +155,21 @@ int pss_session_list_page(pss_ctx *ctx, const char *config_id, const pss_session
     int rc = pss__check_id(ctx, "config id", config_id, norm);
     if (rc || (rc = check_query(ctx, query)))
         return rc;
-    page_scan ps = {ctx, NULL, 0, 0};
+    pss__record_list found = {NULL, 0, 0, sizeof(pss__session_brief)};
     size_t start = 0;
     int follows = 0;
     pss_strlist *list = NULL;
-    if (!(rc = scan_sessions(ctx, norm, on_paged_session, &ps))) {
+    if (!(rc = pss__txn_begin(ctx, false)))
+        rc = pss__txn_end(ctx, pss__scan_decoded(ctx, PSS__KIND_SESSION, norm, decode_brief,
+                                                 &found));
+    page_scan ps = {found.items, found.n};
+    if (!rc) {
         qsort(ps.all, ps.n, sizeof *ps.all, newest_first);
         rc = page_start(ctx, &ps, norm, query->after, &start);
     }
     if (!rc && !(rc = pss__strlist_new(ctx, &list)))
         rc = fill_page(&ps, query, start, list, &follows);
-    PSS_FREE(ctx, ps.all);
+    PSS_FREE(ctx, found.items);
     if (rc) {
         pss_strlist_free(list);
         return rc;
