@@ -79,7 +79,7 @@ typedef struct pss_payment_input {
 #define PSS_PAYMENT_INPUT_INIT { PSS_PAYMENT_INPUT_VERSION, NULL, 0, (pss_payment_state)0, NULL }
 
 /** Version of ::pss_order_input this header describes. */
-#define PSS_ORDER_INPUT_VERSION 1
+#define PSS_ORDER_INPUT_VERSION 2
 
 /**
  * An order for pss_order_create() (lines only) or pss_session_submit() (lines and
@@ -95,10 +95,13 @@ typedef struct pss_order_input {
     size_t n_lines;                    /**< Number of lines. */
     const pss_payment_input *payments; /**< Payments (submit only), or NULL. */
     size_t n_payments;                 /**< Number of payments. */
+    /* version 2 */
+    const char *meta;                  /**< Host metadata, a JSON object (possession/meta.h),
+                                            or NULL; not part of the order's content. */
 } pss_order_input;
 
 /** Initializer for ::pss_order_input. */
-#define PSS_ORDER_INPUT_INIT { PSS_ORDER_INPUT_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, 0 }
+#define PSS_ORDER_INPUT_INIT { PSS_ORDER_INPUT_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL }
 
 /**
  * Creates a DRAFT order in an IN_PROGRESS session, with the given lines (payments are

@@ -33,17 +33,19 @@ typedef enum pss_session_state {
 #define PSS_SESSION_ANY_STATE 0xFFFFu
 
 /** Version of ::pss_session_input this header describes. */
-#define PSS_SESSION_INPUT_VERSION 1
+#define PSS_SESSION_INPUT_VERSION 2
 
 /** Options for pss_session_create(). */
 typedef struct pss_session_input {
     uint32_t version;           /**< ::PSS_SESSION_INPUT_VERSION (use ::PSS_SESSION_INPUT_INIT). */
     const char *id;             /**< UUID; NULL to generate one. */
     const char *operating_date; /**< "YYYY-MM-DD"; NULL: the clock's UTC date. */
+    /* version 2 */
+    const char *meta;           /**< Host metadata, a JSON object (possession/meta.h), or NULL. */
 } pss_session_input;
 
 /** Initializer for ::pss_session_input. */
-#define PSS_SESSION_INPUT_INIT { PSS_SESSION_INPUT_VERSION, NULL, NULL }
+#define PSS_SESSION_INPUT_INIT { PSS_SESSION_INPUT_VERSION, NULL, NULL, NULL }
 
 /** Version of ::pss_opening_input this header describes. */
 #define PSS_OPENING_INPUT_VERSION 1

@@ -124,6 +124,8 @@ int pss__order_due(const pss_order_data *d, int64_t *out);
 /* order_codec.c */
 int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf);
 int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out);
+/* Writes a new order's host metadata, when its input (version 2) gives some. */
+int pss__order_put_meta(pss_stage *st, const pss_order_input *in, const char *id);
 
 /* What a listing needs of a stored order without decoding it whole. */
 typedef struct pss__order_brief {

@@ -12,6 +12,7 @@
 #include "base/names.h"
 #include "store/store.h"
 #include "store/records.h"
+#include "store/meta_record.h"
 
 typedef struct movement {
     char id[PSS_ID_SIZE];
@@ -126,6 +127,20 @@ static int movement_decode(pss_ctx *ctx, const pss_record *rec, movement *m)
     return r.rc;
 }
 
+static int decode_movement(pss_ctx *ctx, const pss_record *rec, void *out)
+{
+    return movement_decode(ctx, rec, out);
+}
+
+int pss__movement_session(pss_ctx *ctx, const char *id, char session_id[PSS_ID_SIZE])
+{
+    movement m;
+    int rc = pss__get_decoded(ctx, PSS__KIND_MOVEMENT, id, decode_movement, &m);
+    if (!rc)
+        memcpy(session_id, m.session_id, PSS_ID_SIZE);
+    return rc;
+}
+
 int pss__movement_contrib_record(pss_stage *st, const pss_record *rec)
 {
     movement m;
@@ -161,6 +176,7 @@ static int check_cash_input(pss_ctx *ctx, const pss_config *cfg, const pss_cash_
                                 "pss_cash_input");
     if (rc || (rc = pss__check_text(ctx, "cash movement reason", in->reason, PSS_TEXT_REQUIRED,
                                     PSS_NOTE_MAX)) ||
+        (in->version >= 2 && (rc = pss__check_meta(ctx, "movement meta", in->meta))) ||
         (rc = pss__check_account(ctx, "cash movement account", in->account, PSS_TEXT_OPTIONAL)))
         return rc;
     if (in->kind < PSS_CASH_IN || in->kind > PSS_CASH_CORRECTION)
@@ -225,6 +241,9 @@ static int op_move(pss_stage *st, void *arg)
     m.time = pss_ctx_now(ctx);
     if ((rc = movement_contrib(st, &m, +1)) || (rc = movement_put(st, &m, 0)))
         return rc;
+    if (in->version >= 2 && in->meta &&
+        (rc = pss__meta_put(ctx, PSS_META_MOVEMENT, m.id, in->meta, st->buf)))
+        return rc;
     return audit_movement(st, &m, "cash.move", m.reason);
 }
 
@@ -261,10 +280,6 @@ typedef struct void_args {
     const char *reason;
 } void_args;
 
-static int decode_movement(pss_ctx *ctx, const pss_record *rec, void *out)
-{
-    return movement_decode(ctx, rec, out);
-}
 
 static int op_void(pss_stage *st, void *arg)
 {

@@ -12,6 +12,8 @@
 #include "store/store.h"
 #include "base/strlist.h"
 #include "store/records.h"
+#include "store/meta_record.h"
+#include "json/codec.h"
 
 /* ---- creation ---- */
 
@@ -152,6 +154,8 @@ static int check_create_input(pss_ctx *ctx, const pss_session_input *in, char id
     } else {
         pss_id_generate(id);
     }
+    if (in && in->version >= 2 && (rc = pss__check_meta(ctx, "session meta", in->meta)))
+        return rc;
     if (in && in->operating_date) {
         if ((rc = pss__check_date(ctx, "operating date", in->operating_date)))
             return rc;
@@ -163,7 +167,7 @@ static int check_create_input(pss_ctx *ctx, const pss_session_input *in, char id
 }
 
 static int create_txn(pss_ctx *ctx, const char *config_id, const pss_actor *actor,
-                      const char *id, const char *date, pss_session **out)
+                      const char *id, const char *date, const char *meta, pss_session **out)
 {
     pss_config *cfg = NULL;
     int rc = pss__config_read(ctx, config_id, &cfg);
@@ -172,6 +176,12 @@ static int create_txn(pss_ctx *ctx, const char *config_id, const pss_actor *acto
     if (!rc)
         rc = pss__session_create_in_txn(ctx, cfg, actor, id, date, false, out);
     pss_config_free(cfg);
+    if (!rc && meta) {
+        pss__strbuf buf;
+        pss__strbuf_init(&buf, ctx->alloc);
+        rc = pss__meta_put(ctx, PSS_META_SESSION, id, meta, &buf);
+        pss__strbuf_free(&buf);
+    }
     return rc;
 }
 
@@ -188,7 +198,8 @@ int pss_session_create(pss_ctx *ctx, const char *config_id, const pss_actor *act
         (rc = check_create_input(ctx, input, id, date)) || (rc = pss__txn_begin(ctx, true)))
         return rc;
     pss_session *s = NULL;
-    rc = create_txn(ctx, cfg_id, actor, id, date, &s);
+    const char *meta = input && input->version >= 2 ? input->meta : NULL;
+    rc = create_txn(ctx, cfg_id, actor, id, date, meta, &s);
     rc = pss__txn_end(ctx, rc);
     if (rc) {
         pss__session_release(s);

@@ -93,6 +93,7 @@ int pss__session_reload(pss_session *s);
 /* The fields of a stored session a caller needs without loading it (messages, listing). */
 typedef struct pss__session_brief {
     char id[PSS_ID_SIZE];
+    char config_id[PSS_ID_SIZE];
     char name[64];
     pss_session_state state;
     char user[PSS_NAME_MAX + 1];
@@ -105,6 +106,8 @@ typedef struct pss__session_brief {
 int pss__session_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__session_brief *out);
 /* Reads them for a stored session inside a transaction (PSS_ENOTFOUND when absent). */
 int pss__session_brief_read(pss_ctx *ctx, const char *id, pss__session_brief *out);
+/* Inside a transaction: the session a stored cash movement belongs to (PSS_ENOTFOUND). */
+int pss__movement_session(pss_ctx *ctx, const char *id, char session_id[PSS_ID_SIZE]);
 /* Inside a transaction: whether a stored session is a rescue session. */
 int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue);
 /* Inside a transaction: reloads the handle when storage has a newer revision. */

@@ -564,6 +564,7 @@ int pss__session_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__session_
         pss__jr_fail(&r, "field 'date' is '%.16s', not a date", out->date);
     out->created_at = pss__jr_time(&r, doc, "created_at");
     snprintf(out->id, sizeof out->id, "%s", rec->id);
+    decode_id(&r, doc, "config", out->config_id);
     json_decref(doc);
     return r.rc;
 }
