@@ -19,5 +19,6 @@
 #include "possession/report.h"
 #include "possession/journal.h"
 #include "possession/audit.h"
+#include "possession/meta.h"
 
 #endif

@@ -22,7 +22,7 @@ typedef enum pss_cash_kind {
 } pss_cash_kind;
 
 /** Version of ::pss_cash_input this header describes. */
-#define PSS_CASH_INPUT_VERSION 1
+#define PSS_CASH_INPUT_VERSION 2
 
 /** A cash movement. */
 typedef struct pss_cash_input {
@@ -34,10 +34,12 @@ typedef struct pss_cash_input {
     const char *account; /**< Counterpart account; NULL or "": the config's default for the
                               kind (corrections and, without a config default, expenses need
                               one). */
+    /* version 2 */
+    const char *meta;    /**< Host metadata, a JSON object (possession/meta.h), or NULL. */
 } pss_cash_input;
 
 /** Initializer for ::pss_cash_input. */
-#define PSS_CASH_INPUT_INIT { PSS_CASH_INPUT_VERSION, NULL, PSS_CASH_IN, 0, NULL, NULL }
+#define PSS_CASH_INPUT_INIT { PSS_CASH_INPUT_VERSION, NULL, PSS_CASH_IN, 0, NULL, NULL, NULL }
 
 /**
  * Records a cash movement in an IN_PROGRESS session. Cash out and expenses cannot take more

@@ -57,8 +57,8 @@ typedef enum pss_late_orders {
     PSS_LATE_REFUSE = 3
 } pss_late_orders;
 
-/** Version of ::pss_config_input this header describes (2 added late_orders and
- * allow_negative_drawer). */
+/** Version of ::pss_config_input this header describes (2 added late_orders,
+ * allow_negative_drawer and meta). */
 #define PSS_CONFIG_INPUT_VERSION 2
 
 /**
@@ -97,13 +97,15 @@ typedef struct pss_config_input {
     int allow_negative_drawer;   /**< Non-zero: cash out, expenses and cash refunds may take
                                       more than the drawer holds; else they are refused with
                                       ::PSS_EDRAWER (the default). */
+    const char *meta;            /**< Host metadata, a JSON object (possession/meta.h),
+                                      written when the config is first saved; NULL: none. */
 } pss_config_input;
 
 /** Initializer for ::pss_config_input with the documented defaults. */
 #define PSS_CONFIG_INPUT_INIT                                                                  \
     { PSS_CONFIG_INPUT_VERSION, NULL, NULL, NULL, NULL, 2, 1, 0, PSS_ROLE_MANAGER, 0,          \
       PSS_TAX_ROUND_PER_LINE, PSS_ROUND_HALF_UP, PSS_CASH_ROUNDING_OFF, 0, PSS_ROUND_HALF_UP,  \
-      900, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, PSS_LATE_ROUTE, 0 }
+      900, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, PSS_LATE_ROUTE, 0, NULL }
 
 /** Version of ::pss_method_input this header describes. */
 #define PSS_METHOD_INPUT_VERSION 1

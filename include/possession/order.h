@@ -24,6 +24,11 @@ typedef enum pss_order_state {
     PSS_ORDER_CANCELLED = 4 /**< Cancelled; counts for nothing. */
 } pss_order_state;
 
+/** The bit of an order state in a mask of states (pss_order_list()). */
+#define PSS_ORDER_STATE_BIT(state) (1u << (unsigned)(state))
+/** A mask of every order state. */
+#define PSS_ORDER_ANY_STATE 0xFFFFu
+
 /** Payment states: PENDING -> DONE | FAILED, and VOIDED by the host. */
 typedef enum pss_payment_state {
     PSS_PAYMENT_PENDING = 1, /**< An electronic payment waiting for the terminal. */
@@ -74,7 +79,7 @@ typedef struct pss_payment_input {
 #define PSS_PAYMENT_INPUT_INIT { PSS_PAYMENT_INPUT_VERSION, NULL, 0, (pss_payment_state)0, NULL }
 
 /** Version of ::pss_order_input this header describes. */
-#define PSS_ORDER_INPUT_VERSION 1
+#define PSS_ORDER_INPUT_VERSION 2
 
 /**
  * An order for pss_order_create() (lines only) or pss_session_submit() (lines and
@@ -90,10 +95,13 @@ typedef struct pss_order_input {
     size_t n_lines;                    /**< Number of lines. */
     const pss_payment_input *payments; /**< Payments (submit only), or NULL. */
     size_t n_payments;                 /**< Number of payments. */
+    /* version 2 */
+    const char *meta;                  /**< Host metadata, a JSON object (possession/meta.h),
+                                            or NULL; not part of the order's content. */
 } pss_order_input;
 
 /** Initializer for ::pss_order_input. */
-#define PSS_ORDER_INPUT_INIT { PSS_ORDER_INPUT_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, 0 }
+#define PSS_ORDER_INPUT_INIT { PSS_ORDER_INPUT_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL }
 
 /**
  * Creates a DRAFT order in an IN_PROGRESS session, with the given lines (payments are
@@ -211,6 +219,18 @@ PSS_API int pss_order_validate(pss_order *order, const pss_actor *actor);
  * @return 0, ::PSS_ESTATE, ::PSS_ECLOSED, access or storage errors
  */
 PSS_API int pss_order_set_invoiced(pss_order *order, const pss_actor *actor, int invoiced);
+
+/**
+ * Lists the orders of a session whose state is in state_mask, by order number. States are
+ * as pss_order_state_of() reads them: a paid order of a closed session is DONE. Reads the
+ * session's order records once (O(orders)); the handle is first brought up to date.
+ * @param session the session
+ * @param state_mask PSS_ORDER_STATE_BIT() values or'ed, or ::PSS_ORDER_ANY_STATE
+ * @param out receives the order ids; free it with pss_strlist_free()
+ * @return 0, ::PSS_EINVAL (NULL, or a mask that selects no state), ::PSS_ECORRUPT or a
+ *         storage error
+ */
+PSS_API int pss_order_list(pss_session *session, unsigned state_mask, pss_strlist **out);
 
 /**
  * Loads an order of the session (or any stored order when it belongs to another session

@@ -33,17 +33,19 @@ typedef enum pss_session_state {
 #define PSS_SESSION_ANY_STATE 0xFFFFu
 
 /** Version of ::pss_session_input this header describes. */
-#define PSS_SESSION_INPUT_VERSION 1
+#define PSS_SESSION_INPUT_VERSION 2
 
 /** Options for pss_session_create(). */
 typedef struct pss_session_input {
     uint32_t version;           /**< ::PSS_SESSION_INPUT_VERSION (use ::PSS_SESSION_INPUT_INIT). */
     const char *id;             /**< UUID; NULL to generate one. */
     const char *operating_date; /**< "YYYY-MM-DD"; NULL: the clock's UTC date. */
+    /* version 2 */
+    const char *meta;           /**< Host metadata, a JSON object (possession/meta.h), or NULL. */
 } pss_session_input;
 
 /** Initializer for ::pss_session_input. */
-#define PSS_SESSION_INPUT_INIT { PSS_SESSION_INPUT_VERSION, NULL, NULL }
+#define PSS_SESSION_INPUT_INIT { PSS_SESSION_INPUT_VERSION, NULL, NULL, NULL }
 
 /** Version of ::pss_opening_input this header describes. */
 #define PSS_OPENING_INPUT_VERSION 1
@@ -160,6 +162,45 @@ typedef struct pss_strlist pss_strlist;
  */
 PSS_API int pss_session_list(pss_ctx *ctx, const char *config_id, unsigned state_mask,
                              pss_strlist **out);
+
+/** Version of ::pss_session_query this header describes. */
+#define PSS_SESSION_QUERY_VERSION 1
+
+/** Which of a config's sessions pss_session_list_page() gives, and how many at a time. */
+typedef struct pss_session_query {
+    uint32_t version;      /**< ::PSS_SESSION_QUERY_VERSION (use ::PSS_SESSION_QUERY_INIT). */
+    unsigned state_mask;   /**< PSS_SESSION_STATE_BIT() values or'ed, or ::PSS_SESSION_ANY_STATE. */
+    const char *from_date; /**< First operating date "YYYY-MM-DD", inclusive; NULL: no limit. */
+    const char *to_date;   /**< Last operating date, inclusive; NULL: no limit. */
+    const char *after;     /**< Id of the last session of the previous page: the page starts
+                                with the next older one. NULL for the first page. */
+    size_t limit;          /**< Most sessions on a page, 1..::PSS_SESSION_PAGE_MAX. */
+} pss_session_query;
+
+/** Largest page of pss_session_list_page(). */
+#define PSS_SESSION_PAGE_MAX 1000
+
+/** Initializer for ::pss_session_query: every state and date, the first page of 100. */
+#define PSS_SESSION_QUERY_INIT { PSS_SESSION_QUERY_VERSION, PSS_SESSION_ANY_STATE, NULL, NULL, NULL, 100 }
+
+/**
+ * Lists one page of a config's sessions, newest first: by operating date, then by creation
+ * time, then by id, all descending (rescue sessions among the others, by their date). Only
+ * sessions whose state is in the mask and whose date is in the range are listed. For the
+ * next page pass the last id of this one as query->after; sessions created meanwhile are
+ * newer, so paging neither repeats nor skips one. A back office lists a year of sessions a
+ * page at a time; each page reads the config's session records once (O(sessions)).
+ * @param ctx the context
+ * @param config_id the config
+ * @param query states, dates, cursor and page size
+ * @param out receives the ids; free it with pss_strlist_free()
+ * @param more receives 1 when older sessions that match follow this page, else 0 (may be NULL)
+ * @return 0, ::PSS_EINVAL (a NULL argument, a bad date, from after to, an empty state mask,
+ *         a limit of 0 or beyond ::PSS_SESSION_PAGE_MAX), ::PSS_EVERSION, ::PSS_ENOTFOUND
+ *         (after is not a session of this config), ::PSS_ECORRUPT or a storage error
+ */
+PSS_API int pss_session_list_page(pss_ctx *ctx, const char *config_id,
+                                  const pss_session_query *query, pss_strlist **out, int *more);
 
 /**
  * Number of strings in a list.

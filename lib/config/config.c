@@ -13,6 +13,7 @@
 #include "json/codec.h"
 #include "json/jsonw.h"
 #include "store/records.h"
+#include "store/meta_record.h"
 #include "store/store.h"
 
 const char *const pss__account_slot_names[PSS_ACC_COUNT] = {
@@ -33,6 +34,7 @@ void pss_config_free(pss_config *c)
     pss_ctx *ctx = c->ctx;
     PSS_FREE(ctx, c->name);
     PSS_FREE(ctx, c->code);
+    PSS_FREE(ctx, c->meta);
     for (int i = 0; i < PSS_ACC_COUNT; i++)
         PSS_FREE(ctx, c->accounts[i]);
     for (size_t i = 0; i < c->n_methods; i++) {
@@ -120,6 +122,8 @@ static int check_scalars(pss_ctx *ctx, const pss_config_input *in)
     if (in->version >= 2 && !pss__name_known(pss__late_orders_names, (int)in->late_orders))
         return pss__fail(ctx, PSS_EINVAL, "late-order policy %d is not route, rescue or refuse",
                          (int)in->late_orders);
+    if (in->version >= 2 && (rc = pss__check_meta(ctx, "config meta", in->meta)))
+        return rc;
     const char *accounts[PSS_ACC_COUNT] = {
         in->income_account, in->receivable_account, in->difference_gain_account,
         in->difference_loss_account, in->cash_in_account, in->cash_out_account,
@@ -140,7 +144,8 @@ static int fill_scalars(pss_config *c, const pss_config_input *in)
     } else {
         pss_id_generate(c->id);
     }
-    if ((rc = dup_opt(ctx, &c->name, in->name)) || (rc = dup_opt(ctx, &c->code, in->code)))
+    if ((rc = dup_opt(ctx, &c->name, in->name)) || (rc = dup_opt(ctx, &c->code, in->code)) ||
+        (in->version >= 2 && (rc = dup_opt(ctx, &c->meta, in->meta))))
         return rc;
     memcpy(c->currency, in->currency, 4);
     c->exponent = in->currency_exponent;
@@ -760,6 +765,8 @@ static int write_config(pss_config *c, const pss_actor *actor, uint64_t *new_rev
                            "config '%s' (id %s) already exists; load it to change it", c->name,
                            c->id);
     }
+    if (!rc && c->meta && c->rev == 0) /* the input's metadata, with the first save */
+        rc = pss__meta_put(ctx, PSS_META_CONFIG, c->id, c->meta, &buf);
     pss__strbuf_free(&buf);
     if (!rc) {
         pss_audit_note note = PSS_AUDIT_NOTE_INIT;

@@ -49,6 +49,7 @@ struct pss_config {
     char id[PSS_ID_SIZE];
     char *name;
     char *code;
+    char *meta; /* the input's host metadata, written by the first save */
     char currency[4];
     int exponent;
     bool cash_control;

@@ -266,3 +266,23 @@ int pss__jr_enum(pss_jr *r, json_t *obj, const char *key, const pss__name *table
         pss__jr_fail(r, "field '%s' has unknown value '%s'", key, name);
     return r->rc ? 0 : value;
 }
+
+int pss__check_meta(pss_ctx *ctx, const char *what, const char *meta)
+{
+    if (!meta)
+        return 0;
+    size_t len = strlen(meta);
+    if (len > PSS_META_MAX)
+        return pss__fail(ctx, PSS_EINVAL, "%s is %zu bytes; at most %d", what, len,
+                         PSS_META_MAX);
+    json_error_t err;
+    json_t *doc = json_loadb(meta, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+    if (!doc)
+        return pss__fail(ctx, PSS_EINVAL, "%s is not valid JSON: %s (at byte %d)", what,
+                         err.text, err.position);
+    bool object = json_is_object(doc);
+    json_decref(doc);
+    if (!object)
+        return pss__fail(ctx, PSS_EINVAL, "%s is not a JSON object", what);
+    return 0;
+}

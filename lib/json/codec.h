@@ -64,6 +64,11 @@ json_t *pss__jr_object(pss_jr *r, json_t *obj, const char *key);
 /* An array element that must be an object. */
 json_t *pss__jr_item(pss_jr *r, json_t *array, size_t i, const char *what);
 
+/* Host metadata (possession/meta.h): NULL (none) or a JSON object of at most PSS_META_MAX
+ * bytes in valid UTF-8 without duplicate keys; PSS_EINVAL naming what (for example "order
+ * meta") otherwise. */
+int pss__check_meta(pss_ctx *ctx, const char *what, const char *meta);
+
 /* A copy of a string read from a document (NULL stays NULL); a failed copy sets rc. */
 char *pss__jr_dup(pss_jr *r, const char *s);
 /* A field holding one of an enum's names (names.h tables): its value; an unknown name fails. */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/meta_record.h"
+#include "json/codec.h"
 #include "base/bounds.h"
 #include "base/money_internal.h"
 #include "base/names.h"
@@ -255,7 +257,8 @@ int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id
     if (in->refund_of &&
         (rc = pss__check_id(ctx, "refunded order id", in->refund_of, refunded)))
         return rc;
-    if ((rc = pss__check_text(ctx, "order note", in->note, PSS_TEXT_OPTIONAL, PSS_NOTE_MAX)))
+    if ((rc = pss__check_text(ctx, "order note", in->note, PSS_TEXT_OPTIONAL, PSS_NOTE_MAX)) ||
+        (in->version >= 2 && (rc = pss__check_meta(ctx, "order meta", in->meta))))
         return rc;
     if (in->n_lines > PSS__ORDER_LINES_MAX || (in->n_lines && !in->lines))
         return pss__fail(ctx, PSS_EINVAL, "order has %zu lines %s", in->n_lines,
@@ -351,6 +354,18 @@ static int write_order(pss_stage *st, const pss_order_data *old, pss_order_data 
     return order_events(st, old, next);
 }
 
+int pss__order_put_meta(pss_stage *st, const pss_order_input *in, const char *id)
+{
+    if (in->version < 2 || !in->meta)
+        return 0;
+    pss_ctx *ctx = st->s->ctx;
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, ctx->alloc);
+    int rc = pss__meta_put(ctx, PSS_META_ORDER, id, in->meta, &buf);
+    pss__strbuf_free(&buf);
+    return rc;
+}
+
 int pss__order_commit(pss_stage *st, pss_order *handle, const pss_order_data *old,
                       pss_order_data *next)
 {
@@ -402,7 +417,8 @@ static int op_create(pss_stage *st, void *arg)
         pss__order_data_free(ctx, d);
         return rc;
     }
-    return pss__order_commit(st, a->handle, NULL, d);
+    rc = pss__order_commit(st, a->handle, NULL, d);
+    return rc ? rc : pss__order_put_meta(st, a->in, a->id);
 }
 
 static pss_order *order_handle(pss_session *s)

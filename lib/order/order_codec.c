@@ -548,6 +548,24 @@ int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
     return 0;
 }
 
+int pss__order_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__order_brief *out)
+{
+    pss_jr r;
+    pss__jr_init(&r, ctx, PSS__KIND_ORDER, rec->id);
+    r.max_version = PSS_ORDER_SCHEMA_VERSION;
+    json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
+    if (!doc)
+        return r.rc;
+    memset(out, 0, sizeof *out);
+    decode_id_into(&r, pss__jr_str(&r, doc, "id"), out->id, "id");
+    out->number = pss__jr_range(&r, doc, "number", 1, INT64_MAX);
+    out->state = (pss_order_state)pss__jr_enum(&r, doc, "state", pss__order_state_names);
+    if (!r.rc && out->state == PSS_ORDER_DONE)
+        pss__jr_fail(&r, "order state 'done' is never stored (paid orders of closed sessions)");
+    json_decref(doc);
+    return r.rc;
+}
+
 static int decode_order(pss_ctx *ctx, const pss_record *rec, void *out)
 {
     return pss__order_decode(ctx, rec, out);

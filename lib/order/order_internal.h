@@ -124,6 +124,17 @@ int pss__order_due(const pss_order_data *d, int64_t *out);
 /* order_codec.c */
 int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf);
 int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out);
+/* Writes a new order's host metadata, when its input (version 2) gives some. */
+int pss__order_put_meta(pss_stage *st, const pss_order_input *in, const char *id);
+
+/* What a listing needs of a stored order without decoding it whole. */
+typedef struct pss__order_brief {
+    char id[PSS_ID_SIZE];
+    int64_t number;
+    pss_order_state state; /* as stored: never DONE */
+} pss__order_brief;
+
+int pss__order_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__order_brief *out);
 /* Reads an order record inside the current transaction; PSS_ENOTFOUND without detail. */
 int pss__order_read(pss_ctx *ctx, const char *id, pss_order_data **out);
 

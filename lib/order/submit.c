@@ -156,6 +156,8 @@ static int submit_one(pss_stage *st, const pss_order_input *in, const char *subm
     *committed = true;
     rc = pss__order_commit(st, NULL, NULL, d);
     if (!rc)
+        rc = pss__order_put_meta(st, in, id);
+    if (!rc)
         fill_result(res, id, st->core.id, state);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include "base/names.h"
 #include "store/store.h"
 #include "store/records.h"
+#include "store/meta_record.h"
 
 typedef struct movement {
     char id[PSS_ID_SIZE];
@@ -126,6 +127,20 @@ static int movement_decode(pss_ctx *ctx, const pss_record *rec, movement *m)
     return r.rc;
 }
 
+static int decode_movement(pss_ctx *ctx, const pss_record *rec, void *out)
+{
+    return movement_decode(ctx, rec, out);
+}
+
+int pss__movement_session(pss_ctx *ctx, const char *id, char session_id[PSS_ID_SIZE])
+{
+    movement m;
+    int rc = pss__get_decoded(ctx, PSS__KIND_MOVEMENT, id, decode_movement, &m);
+    if (!rc)
+        memcpy(session_id, m.session_id, PSS_ID_SIZE);
+    return rc;
+}
+
 int pss__movement_contrib_record(pss_stage *st, const pss_record *rec)
 {
     movement m;
@@ -161,6 +176,7 @@ static int check_cash_input(pss_ctx *ctx, const pss_config *cfg, const pss_cash_
                                 "pss_cash_input");
     if (rc || (rc = pss__check_text(ctx, "cash movement reason", in->reason, PSS_TEXT_REQUIRED,
                                     PSS_NOTE_MAX)) ||
+        (in->version >= 2 && (rc = pss__check_meta(ctx, "movement meta", in->meta))) ||
         (rc = pss__check_account(ctx, "cash movement account", in->account, PSS_TEXT_OPTIONAL)))
         return rc;
     if (in->kind < PSS_CASH_IN || in->kind > PSS_CASH_CORRECTION)
@@ -225,6 +241,9 @@ static int op_move(pss_stage *st, void *arg)
     m.time = pss_ctx_now(ctx);
     if ((rc = movement_contrib(st, &m, +1)) || (rc = movement_put(st, &m, 0)))
         return rc;
+    if (in->version >= 2 && in->meta &&
+        (rc = pss__meta_put(ctx, PSS_META_MOVEMENT, m.id, in->meta, st->buf)))
+        return rc;
     return audit_movement(st, &m, "cash.move", m.reason);
 }
 
@@ -261,10 +280,6 @@ typedef struct void_args {
     const char *reason;
 } void_args;
 
-static int decode_movement(pss_ctx *ctx, const pss_record *rec, void *out)
-{
-    return movement_decode(ctx, rec, out);
-}
 
 static int op_void(pss_stage *st, void *arg)
 {
@@ -309,20 +324,8 @@ int pss_cash_void(pss_session *s, const pss_actor *actor, const char *movement_i
 
 struct pss_cash_list {
     pss_ctx *ctx;
-    movement *items;
-    size_t n, cap;
+    pss__record_list movements;
 };
-
-static int on_listed(const pss_record *rec, void *arg)
-{
-    pss_cash_list *l = arg;
-    if (pss__grow(l->ctx->alloc, (void **)&l->items, &l->cap, l->n + 1, sizeof *l->items))
-        return pss__oom(l->ctx);
-    int rc = movement_decode(l->ctx, rec, &l->items[l->n]);
-    if (!rc)
-        l->n++;
-    return rc;
-}
 
 int pss_cash_list_load(pss_session *s, pss_cash_list **out)
 {
@@ -335,9 +338,11 @@ int pss_cash_list_load(pss_session *s, pss_cash_list **out)
     if (!l)
         return pss__oom(ctx);
     l->ctx = ctx;
+    l->movements.item_size = sizeof(movement);
     int rc = pss__txn_begin(ctx, false);
     if (!rc)
-        rc = pss__txn_end(ctx, pss__scan(ctx, PSS__KIND_MOVEMENT, s->core.id, on_listed, l));
+        rc = pss__txn_end(ctx, pss__scan_decoded(ctx, PSS__KIND_MOVEMENT, s->core.id,
+                                                 decode_movement, &l->movements));
     if (rc) {
         pss_cash_list_free(l);
         return rc;
@@ -348,7 +353,7 @@ int pss_cash_list_load(pss_session *s, pss_cash_list **out)
 
 size_t pss_cash_list_count(const pss_cash_list *l)
 {
-    return l ? l->n : 0;
+    return l ? l->movements.n : 0;
 }
 
 int pss_cash_list_get(const pss_cash_list *l, size_t index, pss_cash_info *out)
@@ -356,10 +361,10 @@ int pss_cash_list_get(const pss_cash_list *l, size_t index, pss_cash_info *out)
     if (!l || !out)
         return PSS_EINVAL;
     int rc = pss__check_item(l->ctx, out, out->version, PSS_CASH_INFO_VERSION, "pss_cash_info",
-                             index, l->n, "the cash movement list", "movements");
+                             index, l->movements.n, "the cash movement list", "movements");
     if (rc)
         return rc;
-    const movement *m = &l->items[index];
+    const movement *m = (const movement *)l->movements.items + index;
     out->id = m->id;
     out->kind = m->kind;
     out->amount = m->amount;
@@ -376,6 +381,6 @@ void pss_cash_list_free(pss_cash_list *l)
 {
     if (!l)
         return;
-    PSS_FREE(l->ctx, l->items);
+    PSS_FREE(l->ctx, l->movements.items);
     PSS_FREE(l->ctx, l);
 }

@@ -12,6 +12,8 @@
 #include "store/store.h"
 #include "base/strlist.h"
 #include "store/records.h"
+#include "store/meta_record.h"
+#include "json/codec.h"
 
 /* ---- creation ---- */
 
@@ -152,6 +154,8 @@ static int check_create_input(pss_ctx *ctx, const pss_session_input *in, char id
     } else {
         pss_id_generate(id);
     }
+    if (in && in->version >= 2 && (rc = pss__check_meta(ctx, "session meta", in->meta)))
+        return rc;
     if (in && in->operating_date) {
         if ((rc = pss__check_date(ctx, "operating date", in->operating_date)))
             return rc;
@@ -163,7 +167,7 @@ static int check_create_input(pss_ctx *ctx, const pss_session_input *in, char id
 }
 
 static int create_txn(pss_ctx *ctx, const char *config_id, const pss_actor *actor,
-                      const char *id, const char *date, pss_session **out)
+                      const char *id, const char *date, const char *meta, pss_session **out)
 {
     pss_config *cfg = NULL;
     int rc = pss__config_read(ctx, config_id, &cfg);
@@ -172,6 +176,12 @@ static int create_txn(pss_ctx *ctx, const char *config_id, const pss_actor *acto
     if (!rc)
         rc = pss__session_create_in_txn(ctx, cfg, actor, id, date, false, out);
     pss_config_free(cfg);
+    if (!rc && meta) {
+        pss__strbuf buf;
+        pss__strbuf_init(&buf, ctx->alloc);
+        rc = pss__meta_put(ctx, PSS_META_SESSION, id, meta, &buf);
+        pss__strbuf_free(&buf);
+    }
     return rc;
 }
 
@@ -188,7 +198,8 @@ int pss_session_create(pss_ctx *ctx, const char *config_id, const pss_actor *act
         (rc = check_create_input(ctx, input, id, date)) || (rc = pss__txn_begin(ctx, true)))
         return rc;
     pss_session *s = NULL;
-    rc = create_txn(ctx, cfg_id, actor, id, date, &s);
+    const char *meta = input && input->version >= 2 ? input->meta : NULL;
+    rc = create_txn(ctx, cfg_id, actor, id, date, meta, &s);
     rc = pss__txn_end(ctx, rc);
     if (rc) {
         pss__session_release(s);
@@ -392,44 +403,6 @@ int pss_session_refresh(pss_session *s)
     if (rc)
         return rc;
     return pss__txn_end(s->ctx, pss__session_reload(s));
-}
-
-typedef struct list_scan {
-    pss_ctx *ctx;
-    unsigned mask;
-    pss_strlist *list;
-} list_scan;
-
-static int on_listed_session(const pss_record *rec, void *arg)
-{
-    list_scan *ls = arg;
-    pss__session_brief b;
-    int rc = pss__session_brief_decode(ls->ctx, rec, &b);
-    if (rc)
-        return rc;
-    if (!(ls->mask & PSS_SESSION_STATE_BIT(b.state)))
-        return 0;
-    return pss__strlist_add(ls->list, rec->id);
-}
-
-int pss_session_list(pss_ctx *ctx, const char *config_id, unsigned state_mask, pss_strlist **out)
-{
-    if (!ctx || !out)
-        return PSS_EINVAL;
-    pss__clear(ctx);
-    *out = NULL;
-    char norm[PSS_ID_SIZE];
-    int rc = pss__check_id(ctx, "config id", config_id, norm);
-    if (rc || (rc = pss__strlist_new(ctx, out)))
-        return rc;
-    list_scan ls = {ctx, state_mask, *out};
-    if (!(rc = pss__txn_begin(ctx, false)))
-        rc = pss__txn_end(ctx, pss__scan(ctx, PSS__KIND_SESSION, norm, on_listed_session, &ls));
-    if (rc) {
-        pss_strlist_free(*out);
-        *out = NULL;
-    }
-    return rc;
 }
 
 /* ---- figures ---- */

@@ -92,16 +92,22 @@ int pss__session_read(pss_ctx *ctx, const char *id, pss_session **out);
 int pss__session_reload(pss_session *s);
 /* The fields of a stored session a caller needs without loading it (messages, listing). */
 typedef struct pss__session_brief {
+    char id[PSS_ID_SIZE];
+    char config_id[PSS_ID_SIZE];
     char name[64];
     pss_session_state state;
     char user[PSS_NAME_MAX + 1];
     bool rescue;
+    char date[PSS_DATE_SIZE]; /* the operating date */
+    int64_t created_at;
 } pss__session_brief;
 
 /* Decodes them from a session record; PSS_ECORRUPT when one is missing or wrong. */
 int pss__session_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__session_brief *out);
 /* Reads them for a stored session inside a transaction (PSS_ENOTFOUND when absent). */
 int pss__session_brief_read(pss_ctx *ctx, const char *id, pss__session_brief *out);
+/* Inside a transaction: the session a stored cash movement belongs to (PSS_ENOTFOUND). */
+int pss__movement_session(pss_ctx *ctx, const char *id, char session_id[PSS_ID_SIZE]);
 /* Inside a transaction: whether a stored session is a rescue session. */
 int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue);
 /* Inside a transaction: reloads the handle when storage has a newer revision. */

@@ -559,6 +559,12 @@ int pss__session_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__session_
     out->state = pss__jr_enum(&r, doc, "state", pss__session_state_names);
     COPY_STR(&r, out->user, pss__jr_str(&r, doc, "user"), "user");
     out->rescue = pss__jr_bool(&r, doc, "rescue");
+    COPY_STR(&r, out->date, pss__jr_str(&r, doc, "date"), "date");
+    if (!r.rc && !pss__date_valid(out->date))
+        pss__jr_fail(&r, "field 'date' is '%.16s', not a date", out->date);
+    out->created_at = pss__jr_time(&r, doc, "created_at");
+    snprintf(out->id, sizeof out->id, "%s", rec->id);
+    decode_id(&r, doc, "config", out->config_id);
     json_decref(doc);
     return r.rc;
 }

@@ -14,6 +14,7 @@
 #define PSS__KIND_REFUND_TALLY "refund_tally" /* what a sale's lines have refunded */
 #define PSS__KIND_MOVEMENT "movement"         /* a cash movement */
 #define PSS__KIND_ENTRY "entry"               /* a journal entry */
+#define PSS__KIND_META "meta"                 /* host metadata beside its owner (meta_record.h) */
 
 /* Claim keys, "<prefix>/<config id>": the one session of a config that is open, or its
  * rescue session. */

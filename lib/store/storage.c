@@ -201,6 +201,31 @@ int pss__scan(pss_ctx *ctx, const char *kind, const char *parent, pss_record_fn 
     return store_failure(ctx, rc, "scan", what);
 }
 
+typedef struct decoded_scan {
+    pss_ctx *ctx;
+    pss__decode_fn decode;
+    pss__record_list *list;
+} decoded_scan;
+
+static int on_scanned(const pss_record *rec, void *arg)
+{
+    decoded_scan *ds = arg;
+    pss__record_list *l = ds->list;
+    if (pss__grow(ds->ctx->alloc, &l->items, &l->cap, l->n + 1, l->item_size))
+        return pss__oom(ds->ctx);
+    int rc = ds->decode(ds->ctx, rec, (char *)l->items + l->n * l->item_size);
+    if (!rc)
+        l->n++;
+    return rc;
+}
+
+int pss__scan_decoded(pss_ctx *ctx, const char *kind, const char *parent, pss__decode_fn decode,
+                      pss__record_list *list)
+{
+    decoded_scan ds = {ctx, decode, list};
+    return pss__scan(ctx, kind, parent, on_scanned, &ds);
+}
+
 int pss__put(pss_ctx *ctx, const char *kind, const char *id, const char *parent,
              const char *payload, size_t len, uint64_t expected_rev, uint64_t *new_rev)
 {

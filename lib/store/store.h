@@ -32,6 +32,14 @@ typedef int (*pss__decode_fn)(pss_ctx *ctx, const pss_record *rec, void *out);
 int pss__get_decoded(pss_ctx *ctx, const char *kind, const char *id, pss__decode_fn decode,
                      void *out);
 int pss__scan(pss_ctx *ctx, const char *kind, const char *parent, pss_record_fn fn, void *arg);
+/* The records of a kind under a parent, each decoded into the next item of a growing array
+ * (items of item_size bytes): what a listing reads. Free items with PSS_FREE. */
+typedef struct pss__record_list {
+    void *items;
+    size_t n, cap, item_size;
+} pss__record_list;
+int pss__scan_decoded(pss_ctx *ctx, const char *kind, const char *parent, pss__decode_fn decode,
+                      pss__record_list *list);
 /* put: PSS_ECONFLICT (without detail) when the revision check fails. */
 int pss__put(pss_ctx *ctx, const char *kind, const char *id, const char *parent,
              const char *payload, size_t len, uint64_t expected_rev, uint64_t *new_rev);

@@ -184,7 +184,7 @@ static void trace(const char *call, int rc)
 void fz_known_rc(const char *call, int rc)
 {
     trace(call, rc);
-    FZ_CHECK(rc == 0 || (rc <= PSS_EINVAL && rc >= PSS_EIO), "%s returned %d, not a PSS code",
+    FZ_CHECK(rc == 0 || (rc <= PSS_EINVAL && rc >= PSS_EDRAWER), "%s returned %d, not a PSS code",
              call, rc);
 }
 

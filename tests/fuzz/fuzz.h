@@ -54,7 +54,7 @@ void fz_volume(const char *what, int64_t v);
 /* |v| <= PSS_QUANTITY_MAX. */
 void fz_quantity(const char *what, int64_t v);
 void fz_range(const char *what, int64_t v, int64_t lo, int64_t hi);
-/* 0, or one of the library's codes (PSS_EINVAL .. PSS_EIO). */
+/* 0, or one of the library's codes (PSS_EINVAL .. PSS_EDRAWER). */
 void fz_known_rc(const char *call, int rc);
 /* rc is one of the n codes listed. */
 void fz_rc_in(const char *call, int rc, size_t n, const int *codes);

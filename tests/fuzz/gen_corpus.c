@@ -26,6 +26,7 @@ static const char *const KINDS[][2] = {
     {"config", "config_json"}, {"config_state", "config_state"}, {"session", "session"},
     {"total", "total"},        {"order", "order"},               {"refund_tally", "tally"},
     {"movement", "movement"},  {"entry", "entry"},               {"audit", "audit"},
+    {"meta", "meta"},
 };
 #define N_KINDS (sizeof KINDS / sizeof KINDS[0])
 

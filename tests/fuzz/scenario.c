@@ -387,6 +387,9 @@ static void s2_day(const sc *w, pss_session *s2, pss_session *s1)
     l1[1].discount_ppm = 250000;
     pss_order *p1 = create_order(w, s2, SC_P1, l1, 2, NULL, 0);
     pay(w, p1, "Cash", cash_due(w, p1), NULL);
+    ok(w, pss_meta_set(w->ctx, &sc_alice, PSS_META_ORDER, SC_P1,
+                       "{\"erp\": \"pos.order/4711\", \"lines\": [1, 2], \"note\": \"caf\u00e9\"}"),
+       "P1 meta");
     pss_line_input r[1] = {refund_line(1, -1500)};
     pss_order *rp = create_order(w, s2, "0de20000-0000-4000-8000-000000000002", r, 1, SC_P1, 0);
     pay(w, rp, "Cash", remaining(w, rp), NULL);
@@ -457,6 +460,7 @@ void sc_main(pss_ctx *ctx, pss_storage *store, int full, sc_checkpoint_fn cp, vo
     pss_session_input si = PSS_SESSION_INPUT_INIT;
     si.id = SC_S2;
     si.operating_date = "2026-11-22";
+    si.meta = "{\"batch\":\"B-17\"}";
     ok(&w, pss_session_create(ctx, SC_CFG_MAIN, &sc_bob, &si, &s2), "S2 create");
     step(&w);
     ok(&w, pss_session_opening(s2, &expected, NULL), "S2 opening");
