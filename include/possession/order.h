@@ -98,10 +98,16 @@ typedef struct pss_order_input {
     /* version 2 */
     const char *meta;                  /**< Host metadata, a JSON object (possession/meta.h),
                                             or NULL; not part of the order's content. */
+    int64_t discount_amount;           /**< Order discount in minor units (0: none), shared
+                                            over the sale lines (doc/concepts.md, "Order
+                                            discounts"); at most what the lines come to. */
+    int64_t discount_ppm;              /**< Or the discount as parts per million of what the
+                                            lines come to, 0..1000000; not with
+                                            discount_amount, not on a refund. */
 } pss_order_input;
 
 /** Initializer for ::pss_order_input. */
-#define PSS_ORDER_INPUT_INIT { PSS_ORDER_INPUT_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL }
+#define PSS_ORDER_INPUT_INIT { PSS_ORDER_INPUT_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, 0, 0 }
 
 /**
  * Creates a DRAFT order in an IN_PROGRESS session, with the given lines (payments are
@@ -374,6 +380,27 @@ PSS_API int pss_order_get_line(const pss_order *order, size_t index, pss_line_in
  * @return the code, or NULL when out of range
  */
 PSS_API const char *pss_order_line_tax(const pss_order *order, size_t line, size_t tax);
+
+/**
+ * The order-level discount as it was given, and what it took off the lines in all.
+ * @param order the order
+ * @param amount receives the discount given as an amount, 0 when none or given as a percent
+ *        (may be NULL)
+ * @param ppm receives the discount given in parts per million, 0 when none (may be NULL)
+ * @param applied receives the minor units it took off the lines, the sum of their shares
+ *        (may be NULL)
+ * @return 0 or ::PSS_EINVAL
+ */
+PSS_API int pss_order_get_discount(const pss_order *order, int64_t *amount, int64_t *ppm,
+                                   int64_t *applied);
+
+/**
+ * One line's share of the order-level discount (doc/concepts.md, "Order discounts").
+ * @param order the order
+ * @param line line index
+ * @return the share in minor units; 0 without an order discount or out of range
+ */
+PSS_API int64_t pss_order_line_discount_share(const pss_order *order, size_t line);
 
 /** Version of ::pss_tax_info this header describes. */
 #define PSS_TAX_INFO_VERSION 1

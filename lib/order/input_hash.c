@@ -92,6 +92,12 @@ static uint64_t hash_of(const pss_order_input *in, bool fnv)
     size_t ps = in->n_payments ? pss__payment_input_stride(in->payments[0].version) : 0;
     for (size_t i = 0; i < in->n_payments; i++)
         add_payment(&x, (const pss_payment_input *)((const char *)in->payments + i * ps));
+    /* the order discount (version 2) only when given: orders without one hash as before */
+    bool discounted = in->version >= 2 && (in->discount_amount || in->discount_ppm);
+    if (discounted) {
+        add_int(&x, in->discount_amount);
+        add_int(&x, in->discount_ppm);
+    }
     return x.h;
 }
 

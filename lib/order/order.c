@@ -243,6 +243,23 @@ int pss__order_fill_lines(pss_stage *st, pss_order_data *d, const pss_line_input
 
 /* ---- order input ---- */
 
+static int check_order_discount(pss_ctx *ctx, const pss_order_input *in)
+{
+    if (in->discount_amount < 0 || in->discount_amount > PSS_AMOUNT_MAX)
+        return pss__fail(ctx, PSS_EINVAL, "order discount %lld is outside 0 to the bound of an "
+                                          "amount", (long long)in->discount_amount);
+    if (in->discount_ppm < 0 || in->discount_ppm > 1000000)
+        return pss__fail(ctx, PSS_EINVAL, "order discount of %lld ppm is outside 0 to 1000000",
+                         (long long)in->discount_ppm);
+    if (in->discount_amount && in->discount_ppm)
+        return pss__fail(ctx, PSS_EINVAL, "an order discount is an amount or a percent, not "
+                                          "both");
+    if ((in->discount_amount || in->discount_ppm) && in->refund_of)
+        return pss__fail(ctx, PSS_EINVAL, "a refund takes its discounts from the sale; it "
+                                          "has no order discount of its own");
+    return 0;
+}
+
 int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id,
                            char id[PSS_ID_SIZE])
 {
@@ -258,7 +275,8 @@ int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id
         (rc = pss__check_id(ctx, "refunded order id", in->refund_of, refunded)))
         return rc;
     if ((rc = pss__check_text(ctx, "order note", in->note, PSS_TEXT_OPTIONAL, PSS_NOTE_MAX)) ||
-        (in->version >= 2 && (rc = pss__check_meta(ctx, "order meta", in->meta))))
+        (in->version >= 2 && (rc = pss__check_meta(ctx, "order meta", in->meta))) ||
+        (in->version >= 2 && (rc = check_order_discount(ctx, in))))
         return rc;
     if (in->n_lines > PSS__ORDER_LINES_MAX || (in->n_lines && !in->lines))
         return pss__fail(ctx, PSS_EINVAL, "order has %zu lines %s", in->n_lines,
@@ -282,6 +300,8 @@ int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in
     d->number = core->next_order++;
     d->state = PSS_ORDER_DRAFT;
     d->invoiced = in->invoiced != 0;
+    d->discount_amount = in->version >= 2 ? in->discount_amount : 0;
+    d->discount_ppm = in->version >= 2 ? in->discount_ppm : 0;
     d->created_at = pss_ctx_now(ctx);
     pss__copy_text(d->created_by, sizeof d->created_by, st->actor->user);
     int rc = dup_text(ctx, &d->pool, &d->note, in->note);
@@ -794,6 +814,29 @@ const char *pss_order_line_tax(const pss_order *o, size_t line, size_t tax)
     if (!o || line >= o->d->n_lines || tax >= o->d->lines[line].n_taxes)
         return NULL;
     return o->d->lines[line].taxes[tax].code;
+}
+
+int pss_order_get_discount(const pss_order *o, int64_t *amount, int64_t *ppm, int64_t *applied)
+{
+    if (!o || !o->d)
+        return PSS_EINVAL;
+    int64_t sum = 0;
+    for (size_t i = 0; i < o->d->n_lines; i++)
+        sum += o->d->lines[i].order_discount; /* within the order's bound */
+    if (amount)
+        *amount = o->d->discount_amount;
+    if (ppm)
+        *ppm = o->d->discount_ppm;
+    if (applied)
+        *applied = sum;
+    return 0;
+}
+
+int64_t pss_order_line_discount_share(const pss_order *o, size_t line)
+{
+    if (!o || !o->d || line >= o->d->n_lines)
+        return 0;
+    return o->d->lines[line].order_discount;
 }
 
 /* The order's taxes summed by code over its groups, in first-seen order. */

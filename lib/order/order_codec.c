@@ -143,6 +143,10 @@ static void encode_line(const tax_table *t, const pss_line *l, pss_jsonc *c)
         PSS_JSONC_LIT(c, ",\"discount_ppm\":");
         pss__jsonc_int(c, l->discount_ppm);
     }
+    if (l->order_discount) { /* absent reads as 0 */
+        PSS_JSONC_LIT(c, ",\"order_discount\":");
+        pss__jsonc_int(c, l->order_discount);
+    }
     if (l->refund_line >= 0) {
         PSS_JSONC_LIT(c, ",\"refund_line\":");
         pss__jsonc_int(c, l->refund_line);
@@ -226,9 +230,19 @@ static void encode_group(const tax_table *t, const pss_group *g, pss_jsonc *c)
     PSS_JSONC_LIT(c, "]}");
 }
 
+static bool discounted(const pss_order_data *d)
+{
+    return d->discount_amount || d->discount_ppm;
+}
+
 static void encode_head(const pss_order_data *d, pss_jsonc *c)
 {
-    PSS_JSONC_LIT(c, "{\"v\":" PSS_STRINGIFY(PSS_ORDER_SCHEMA_VERSION) ",\"id\":");
+    /* an order discount makes the record version 3: a library that reads up to 2 refuses it
+     * instead of recomputing a draft without its discount */
+    if (discounted(d))
+        PSS_JSONC_LIT(c, "{\"v\":" PSS_STRINGIFY(PSS_ORDER_DISCOUNT_SCHEMA_VERSION) ",\"id\":");
+    else
+        PSS_JSONC_LIT(c, "{\"v\":" PSS_STRINGIFY(PSS_ORDER_SCHEMA_VERSION) ",\"id\":");
     encode_plain(c, d->id);
     PSS_JSONC_LIT(c, ",\"session\":");
     encode_plain(c, d->session_id);
@@ -247,6 +261,15 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
     if (d->note) {
         PSS_JSONC_LIT(c, ",\"note\":");
         pss__jsonc_str(c, d->note);
+    }
+    if (d->discount_amount) {
+        PSS_JSONC_LIT(c, ",\"discount\":{\"amount\":");
+        pss__jsonc_int(c, d->discount_amount);
+        PSS_JSONC_LIT(c, "}");
+    } else if (d->discount_ppm) {
+        PSS_JSONC_LIT(c, ",\"discount\":{\"ppm\":");
+        pss__jsonc_int(c, d->discount_ppm);
+        PSS_JSONC_LIT(c, "}");
     }
     PSS_JSONC_LIT(c, ",\"created_at\":");
     pss__jsonc_int(c, d->created_at);
@@ -379,6 +402,7 @@ static void decode_line(pss_jr *r, pss__pool *pool, json_t *table, json_t *lo, p
     l->discount_ppm = 0; /* absent in version 2 when 0 */
     if (json_object_get(lo, "discount_ppm"))
         l->discount_ppm = pss__jr_range(r, lo, "discount_ppm", 0, 1000000);
+    l->order_discount = pss__jr_range_or(r, lo, "order_discount", 0, 0, PSS_AMOUNT_MAX);
     l->refund_line = pss__jr_range_or(r, lo, "refund_line", -1, 0, 9999);
     decode_line_taxes(r, pool, table, lo, l);
     l->amount = pss__jr_amount(r, lo, "amount");
@@ -485,6 +509,22 @@ static void decode_groups(pss_jr *r, json_t *doc, json_t *table, pss_order_data 
     }
 }
 
+/* Version 3: the order discount as given, an amount or parts per million. */
+static void decode_discount(pss_jr *r, json_t *doc, pss_order_data *d)
+{
+    json_t *disc = json_object_get(doc, "discount");
+    if (!disc || r->rc)
+        return;
+    if (!json_is_object(disc)) {
+        pss__jr_fail(r, "field 'discount' is not an object");
+        return;
+    }
+    d->discount_amount = pss__jr_range_or(r, disc, "amount", 0, 0, PSS_AMOUNT_MAX);
+    d->discount_ppm = pss__jr_range_or(r, disc, "ppm", 0, 0, 1000000);
+    if (!r->rc && (d->discount_amount != 0) == (d->discount_ppm != 0))
+        pss__jr_fail(r, "field 'discount' gives neither or both of amount and ppm");
+}
+
 static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
 {
     decode_id_into(r, pss__jr_str(r, doc, "id"), d->id, "id");
@@ -497,6 +537,7 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     d->invoiced = pss__jr_bool_or(r, doc, "invoiced", false);
     decode_id_into(r, pss__jr_str_or_null(r, doc, "refund_of"), d->refund_of, "refund_of");
     d->note = pool_dup(r, &d->pool, pss__jr_str_or_null(r, doc, "note"));
+    decode_discount(r, doc, d);
     d->created_at = pss__jr_time(r, doc, "created_at");
     const char *by = pss__jr_str(r, doc, "created_by");
     if (!r->rc && strlen(by) > PSS_NAME_MAX)
@@ -520,7 +561,7 @@ int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
 {
     pss_jr r;
     pss__jr_init(&r, ctx, PSS__KIND_ORDER, rec->id);
-    r.max_version = PSS_ORDER_SCHEMA_VERSION;
+    r.max_version = PSS_ORDER_DISCOUNT_SCHEMA_VERSION;
     json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
     if (!doc)
         return r.rc;
@@ -552,7 +593,7 @@ int pss__order_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__order_brie
 {
     pss_jr r;
     pss__jr_init(&r, ctx, PSS__KIND_ORDER, rec->id);
-    r.max_version = PSS_ORDER_SCHEMA_VERSION;
+    r.max_version = PSS_ORDER_DISCOUNT_SCHEMA_VERSION;
     json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
     if (!doc)
         return r.rc;

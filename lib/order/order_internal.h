@@ -26,7 +26,8 @@ typedef struct pss_line_tax {
 typedef struct pss_line {
     char *product_id, *product_name, *category, *income_account;
     int64_t qty, price, discount_ppm;
-    int64_t amount; /* after discount, in the price's tax convention */
+    int64_t order_discount; /* this line's share of the order's discount (discount.c) */
+    int64_t amount; /* after both discounts, in the price's tax convention */
     int64_t untaxed, tax, total;
     pss_line_tax *taxes;
     size_t n_taxes;
@@ -76,6 +77,7 @@ typedef struct pss_order_data {
     int64_t created_at, paid_at;
     char created_by[PSS_NAME_MAX + 1];
     char input_hash[PSS_HASH_SIZE]; /* submitted orders: hash of what the till sent */
+    int64_t discount_amount, discount_ppm; /* the order-level discount as given (one is 0) */
     pss_line *lines;
     size_t n_lines, cap_lines;
     pss_payment *payments;
@@ -108,6 +110,10 @@ bool pss__line_clone(pss_ctx *ctx, pss__pool *pool, pss_line *dst, const pss_lin
 /* The line's taxset, made in its order's pool: its tax codes sorted and joined by ','. */
 int pss__taxset_of(pss_ctx *ctx, pss__pool *pool, pss_line *line);
 void pss__groups_free(pss_order_data *d);
+
+/* discount.c: spreads the order-level discount over the sale lines (largest remainder) into
+ * their order_discount; nothing when the order has none. The lines are recomputed after. */
+int pss__order_spread_discount(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d);
 
 /* tax.c: a line's figures from its quantity, price, discount and tax snapshot. */
 int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line);

@@ -1,6 +1,6 @@
 /* tax.c: the figures of a line and an order. Rules (doc/concepts.md, "Rounding"):
  *   gross    = R(quantity x unit price / 1000)
- *   amount   = gross - R(gross x discount / 1e6)
+ *   amount   = gross - R(gross x discount / 1e6) - the line's share of the order discount
  *   included = R(amount x rate / (1e6 + sum of included rates)), per included tax
  *   untaxed  = amount - sum of included taxes
  *   excluded = R(untaxed x rate / 1e6), per excluded tax
@@ -66,7 +66,9 @@ int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line)
         return overflow(ctx, "quantity x unit price");
     if (scale(gross, line->discount_ppm, PPM, cfg->rounding, &discount))
         return overflow(ctx, "the discount");
-    line->amount = gross - discount; /* 0 <= discount <= gross in magnitude */
+    /* 0 <= discount <= gross in magnitude; the order discount's share is within what is left
+     * (discount.c) */
+    line->amount = gross - discount - line->order_discount;
     int64_t rates[PSS_MAX_LINE_TAXES], amounts[PSS_MAX_LINE_TAXES];
     bool included[PSS_MAX_LINE_TAXES];
     for (size_t i = 0; i < line->n_taxes; i++) {
@@ -286,7 +288,13 @@ static bool lines_add_up(const pss_order_data *d)
 
 int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
 {
-    int rc = build_groups(ctx, cfg, d);
+    int rc = pss__order_spread_discount(ctx, cfg, d);
+    bool discounted = d->discount_amount || d->discount_ppm;
+    for (size_t i = 0; !rc && discounted && i < d->n_lines; i++)
+        if (d->lines[i].refund_line < 0) /* refund lines take their figures from the sale */
+            rc = pss__line_compute(ctx, cfg, &d->lines[i]); /* on the discounted amounts */
+    if (!rc)
+        rc = build_groups(ctx, cfg, d);
     if (rc)
         return rc;
     int64_t untaxed = 0, tax = 0, total;

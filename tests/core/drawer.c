@@ -12,15 +12,12 @@ static void start(int allow_negative)
 {
     fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
     fo.allow_negative_drawer = allow_negative;
-    pss_memstore_new(&store);
-    ctx = fix_ctx(store);
-    fix_save_config(ctx, &fo);
+    fix_world(&fo, &store, &ctx);
 }
 
 static void stop(void)
 {
-    pss_ctx_free(ctx);
-    pss_storage_free(store);
+    fix_world_free(store, ctx);
 }
 
 static int move(pss_session *s, pss_cash_kind kind, int64_t amount)

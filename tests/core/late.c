@@ -13,15 +13,12 @@ static void start(pss_late_orders policy)
 {
     fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
     fo.late_orders = policy;
-    pss_memstore_new(&store);
-    ctx = fix_ctx(store);
-    fix_save_config(ctx, &fo);
+    fix_world(&fo, &store, &ctx);
 }
 
 static void stop(void)
 {
-    pss_ctx_free(ctx);
-    pss_storage_free(store);
+    fix_world_free(store, ctx);
 }
 
 /* A paid 12.50 order of tea with a fresh id, paid by card (the drawer stays as it is). */

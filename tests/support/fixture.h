@@ -147,6 +147,24 @@ static inline void fix_save_config(pss_ctx *ctx, const fix_config_opts *fo)
     pss_config_free(c);
 }
 
+/* A fresh in-memory store, a context on it and the standard config saved with fo (NULL: the
+ * defaults): what most tests start from. */
+static inline void fix_world(const fix_config_opts *fo, pss_storage **store, pss_ctx **ctx)
+{
+    if (pss_memstore_new(store) != 0) {
+        fprintf(stderr, "cannot make a store\n");
+        exit(99);
+    }
+    *ctx = fix_ctx(*store);
+    fix_save_config(*ctx, fo);
+}
+
+static inline void fix_world_free(pss_storage *store, pss_ctx *ctx)
+{
+    pss_ctx_free(ctx);
+    pss_storage_free(store);
+}
+
 /* Creates and opens a session as alice with the given opening count. */
 static inline pss_session *fix_open(pss_ctx *ctx, int64_t counted)
 {
