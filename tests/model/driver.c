@@ -503,7 +503,9 @@ static int run_call(driver *d, op *o)
     static m_submit_res res[G_MAXB];
     static call_out out;
     m_expect ex;
+    cover_pre cover;
     ev_before(d);
+    cover_before(d, o, &cover);
     expect_op(d, o, &ex, res);
     text before = {0};
     snap sb;
@@ -518,6 +520,7 @@ static int run_call(driver *d, op *o)
     count_call(d, o, rc);
     if (o->kind == OP_CONFIG_SAVE || o->kind == OP_CONFIG_UPDATE)
         learn_config(d, o, &out, rc);
+    cover_after(d, o, &cover, rc, &out);
     int bad = d->failed || judge(d, o, &ex, rc, &out, res, &before, &sb);
     if (!bad && o->kind != OP_CONFIG_FORM)
         bad = ev_after(d, o, rc);

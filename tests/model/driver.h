@@ -87,6 +87,14 @@ int ev_routed(const driver *d, const op *o, int *routed, int nmax, int *new_resc
 /* driver_calls.c */
 int call_op(driver *d, op *o, call_out *out);
 
+/* driver_cover.c: the cases a call met (cover.h), from the oracle before and the call */
+typedef struct cover_pre {
+    int state, policy, allow, rescue_state, open_trading, known;
+    int64_t holds;
+} cover_pre;
+void cover_before(const driver *d, const op *o, cover_pre *p);
+void cover_after(const driver *d, const op *o, const cover_pre *p, int rc, const call_out *out);
+
 /* driver_expect.c */
 void expect_op(driver *d, op *o, m_expect *ex, m_submit_res *res);
 

@@ -244,6 +244,14 @@ static int scratch_order(gen *g, const m_session *s, const g_order *in, m_order 
     return 0;
 }
 
+/* A refund paid in cash that the drawer of the session it was shaped for cannot pay out is
+ * kept now and then: the submit refuses the order with PSS_EDRAWER (concepts.md, "The
+ * drawer"). */
+static int drawer_refusal(gen *g, const m_expect *ex)
+{
+    return ex->n == 1 && ex->codes[0] == E_DRAWER && prng_chance(&g->r, 60);
+}
+
 static void add_pay(gen *g, const m_session *s, m_order *t, g_order *in, int mi, int64_t amt,
                     int state)
 {
@@ -255,7 +263,7 @@ static void add_pay(gen *g, const m_session *s, m_order *t, g_order *in, int mi,
     g_str_set(&p->reference, prng_chance(&g->r, 30) ? "TX-4711" : NULL);
     m_expect ex;
     ex_reset(&ex);
-    if (!m_apply_payment(g->m, s, t, p, 1, &ex))
+    if (!m_apply_payment(g->m, s, t, p, 1, &ex) || drawer_refusal(g, &ex))
         in->n_payments++;
 }
 

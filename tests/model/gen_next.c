@@ -65,6 +65,10 @@ static void weights(const census *c, int *w)
         w[OP_CASH_MOVE] = 6;
         w[OP_START_CLOSING] = 2 + c->orders_in_trading / 6;
     }
+    if (!c->trading && (c->closing || c->closed)) {
+        w[OP_SUBMIT] = 4;   /* late orders while nothing trades: to a rescue session, or refused */
+        w[OP_BATCH] = 2;
+    }
     if (c->trading || c->closing) {
         w[OP_CONFIRM] = 6 + 6 * c->closing_pending;
         w[OP_FAIL] = 2 + 2 * c->closing_pending;
@@ -158,7 +162,8 @@ static int device_free(const gen *g, const op *o)
         o->kind == OP_RESUME || o->kind == OP_CLOCK || o->kind == OP_CONFIG_FORM)
         return 0;
     const m_session *s = &g->m->s[o->session];
-    if ((o->kind == OP_SUBMIT || o->kind == OP_BATCH) && s->state == SS_CLOSED)
+    int late = s->state == SS_CLOSING || s->state == SS_CLOSED;
+    if ((o->kind == OP_SUBMIT || o->kind == OP_BATCH) && late)
         return o->actor.role == R_NONE;
     if (o->actor.role == R_NONE)
         return 1;

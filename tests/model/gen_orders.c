@@ -158,6 +158,16 @@ static int64_t pay_amount(gen *g, const m_session *s, const m_order *d, int mi)
     return sgn * v;
 }
 
+/* A cash refund at the drawer's limit: what the drawer holds, or one minor unit more, when
+ * that is a part payment or settles the refund (else `otherwise`). */
+static int64_t refund_at_drawer_limit(gen *g, const m_session *s, const m_order *d, int mi,
+                                      int64_t otherwise)
+{
+    int64_t v = m_drawer(g->m, d->session, NULL) + prng_range(&g->r, 0, 1);
+    int64_t r = -m_rest(d), rr = -m_rounded(s, d, mi, m_rest(d));
+    return v > 0 && (v < r || v == rr) ? -v : otherwise;
+}
+
 static void pay_fault(gen *g, op *o, const m_order *d)
 {
     int k = (int)prng_below(&g->r, 7);
@@ -194,6 +204,8 @@ void gen_add_payment(gen *g, op *o)
     int mi = prng_chance(&g->r, 50) ? cash : (int)prng_below(&g->r, (uint64_t)s->cfg.nm);
     g_str_set(&o->pay.method, s->cfg.m[mi].name);
     o->pay.amount = pay_amount(g, s, d, mi);
+    if (mi == cash && m_is_refund(d) && prng_chance(&g->r, 35))
+        o->pay.amount = refund_at_drawer_limit(g, s, d, mi, o->pay.amount);
     g_str_set(&o->pay.reference, prng_chance(&g->r, 30) ? "TX-0815" : NULL);
     operate_actor(g, o, s);
     if (o->fault[0] || !faulty(g))
@@ -372,31 +384,28 @@ void gen_invoiced(gen *g, op *o)
 
 /* ---- submits ------------------------------------------------------------------------ */
 
-/* Whether a late order to closed session si has a place to go the docs are clear about. */
-static int late_ok(const model *m, int si)
+static int late_state(int st)
 {
-    const m_register *r = &m->reg[m->s[si].reg];
-    if (r->open_session >= 0 && m->s[r->open_session].state == SS_PROGRESS)
-        return 1;
-    return r->rescue_session < 0 || m->s[r->rescue_session].state == SS_PROGRESS;
+    return st == SS_CLOSING || st == SS_CLOSED;
 }
 
+/* Where a submit goes: a trading session, a late one (being counted or closed, under every
+ * policy, also while the rescue session is being counted), or now and then one that has not
+ * opened (the fault). */
 static int submit_target(gen *g, op *o)
 {
-    int k = (int)prng_below(&g->r, 20);
-    if (k < 5) {
-        int si = gen_pick_session(g, ST(SS_CLOSED), 1);
-        if (si >= 0 && late_ok(g->m, si))
-            return si;
-    }
-    if (k == 5) {
-        int si = gen_pick_session(g, ST(SS_NEW) | ST(SS_OPENING) | ST(SS_CLOSING), 1);
-        if (si >= 0) {
-            set_fault(o, "submit to a session that is not trading");
-            return si;
-        }
-    }
-    return gen_pick_session(g, ST(SS_PROGRESS), 1);
+    int k = (int)prng_below(&g->r, 20), si = -1;
+    if (k < 4)
+        si = gen_pick_session(g, ST(SS_CLOSED), 1);
+    else if (k < 7)
+        si = gen_pick_session(g, ST(SS_CLOSING), 1);
+    else if (k == 7 && (si = gen_pick_session(g, ST(SS_NEW) | ST(SS_OPENING), 1)) >= 0)
+        set_fault(o, "submit to a session that has not opened");
+    if (si < 0)
+        si = gen_pick_session(g, ST(SS_PROGRESS), 1);
+    if (si < 0)
+        si = gen_pick_session(g, ST(SS_CLOSING) | ST(SS_CLOSED), 1);
+    return si;
 }
 
 static int submitted_order(gen *g)
@@ -408,13 +417,14 @@ static int submitted_order(gen *g)
     return n ? cand[prng_below(&g->r, (uint64_t)n)] : -1;
 }
 
-/* One order of a submit: new, a duplicate, a conflict, or refused. */
+/* One order of a submit: new, a duplicate, a conflict, or refused. Where new orders can be
+ * recorded nowhere (a session that has not opened, a config that refuses late orders, a
+ * rescue session being counted) the batch mostly holds recorded ones beside them. */
 static void submit_content(gen *g, op *o, const m_session *s, g_order *in, int allow_fault)
 {
     int k = (int)prng_below(&g->r, 20), dup = submitted_order(g);
-    int st = g->m->s[o->session].state;
-    if (st != SS_PROGRESS && st != SS_CLOSED && k >= 3 && k < 8)
-        k = prng_chance(&g->r, 50) ? 0 : 3;  /* recorded orders to a session that does not trade */
+    if (m_submit_nowhere(g->m, o->session) && k >= 3 && k < 8)
+        k = prng_chance(&g->r, 50) ? 0 : 3;
     if (k < 3 && dup >= 0) {
         *in = g->m->o[dup].input;
         return;
@@ -433,13 +443,32 @@ static void submit_content(gen *g, op *o, const m_session *s, g_order *in, int a
     }
 }
 
+/* Late orders come from any cashier or above (a sync service, the tills, a manager), but
+ * not from the responsible user of the session being counted: whether such a submit renews
+ * its lease there is not documented (README, readings). */
 static int submit_actor(gen *g, const m_session *s)
 {
-    if (s->state == SS_CLOSED) {
-        static const int who[] = {SYNC, SYNC, ANN, BOB, MIA};
-        return who[prng_below(&g->r, 5)];
+    if (!late_state(s->state))
+        return gen_supervisor(g, s);
+    static const int who[] = {SYNC, SYNC, ANN, BOB, MIA, KIM};
+    for (int tries = 0; tries < 8; tries++) {
+        int w = who[prng_below(&g->r, 6)];
+        if (s->state == SS_CLOSED || strcmp(gen_cast(w)->user.s, s->user) != 0)
+            return w;
     }
-    return gen_supervisor(g, s);
+    return strcmp(s->user, "sync") == 0 ? KIM : SYNC;
+}
+
+/* The session whose config a submit's content is made for: the config as stored now, which
+ * the register's sessions that are not closed run on. */
+static const m_session *shape_of(const gen *g, const m_session *s)
+{
+    if (s->state != SS_CLOSED)
+        return s;
+    for (int i = g->m->ns - 1; i >= 0; i--)
+        if (g->m->s[i].reg == s->reg && g->m->s[i].state != SS_CLOSED)
+            return &g->m->s[i];
+    return s;
 }
 
 /* The till retries an order it sent before, to the session it sent it to. */
@@ -449,14 +478,20 @@ static int retry(gen *g, op *o)
     if (oi < 0)
         return 0;
     const m_order *d = &g->m->o[oi];
-    int st = g->m->s[d->submitted_to].state;
-    if (st == SS_CLOSED && !late_ok(g->m, d->submitted_to))
-        return 0;
     o->session = d->submitted_to;
     o->n_orders = 1;
     o->orders[0] = d->input;
     gen_actor(&o->actor, submit_actor(g, &g->m->s[o->session]));
     return 1;
+}
+
+/* A fault of the submitter: to a late session only role none is refused. */
+static void submit_fault_actor(gen *g, op *o, const m_session *s)
+{
+    if (late_state(s->state))
+        gen_actor(&o->actor, NOBODY), set_fault(o, "late order by role none");
+    else
+        gen_fault_actor(g, o, s, RULE_SUPERVISE);
 }
 
 void gen_submit(gen *g, op *o)
@@ -470,20 +505,11 @@ void gen_submit(gen *g, op *o)
         return;
     }
     const m_session *s = &g->m->s[o->session];
-    const m_session *shape = s;
-    if (s->state == SS_CLOSED) {
-        const m_register *r = &g->m->reg[s->reg];
-        shape = r->open_session >= 0 ? &g->m->s[r->open_session] : s;
-    }
     o->n_orders = 1;
-    submit_content(g, o, shape, &o->orders[0], !o->fault[0]);
+    submit_content(g, o, shape_of(g, s), &o->orders[0], !o->fault[0]);
     gen_actor(&o->actor, submit_actor(g, s));
-    if (!o->fault[0] && faulty(g) && prng_chance(&g->r, 30)) {
-        if (s->state == SS_CLOSED)
-            gen_actor(&o->actor, NOBODY), set_fault(o, "late order by role none");
-        else
-            gen_fault_actor(g, o, s, RULE_SUPERVISE);
-    }
+    if (!o->fault[0] && faulty(g) && prng_chance(&g->r, 30))
+        submit_fault_actor(g, o, s);
 }
 
 void gen_batch(gen *g, op *o)
@@ -495,19 +521,14 @@ void gen_batch(gen *g, op *o)
         return;
     }
     const m_session *s = &g->m->s[o->session];
-    const m_session *shape = s;
-    if (s->state == SS_CLOSED) {
-        const m_register *r = &g->m->reg[s->reg];
-        shape = r->open_session >= 0 ? &g->m->s[r->open_session] : s;
-    }
     o->n_orders = 2 + (int)prng_below(&g->r, G_MAXB - 1);
     for (int i = 0; i < o->n_orders; i++) {
         if (i > 0 && prng_chance(&g->r, 12))
             o->orders[i] = o->orders[prng_below(&g->r, (uint64_t)i)];
         else
-            submit_content(g, o, shape, &o->orders[i], 1);
+            submit_content(g, o, shape_of(g, s), &o->orders[i], 1);
     }
     gen_actor(&o->actor, submit_actor(g, s));
-    if (faulty(g) && prng_chance(&g->r, 20) && s->state != SS_CLOSED)
-        gen_fault_actor(g, o, s, RULE_SUPERVISE);
+    if (faulty(g) && prng_chance(&g->r, 20))
+        submit_fault_actor(g, o, s);
 }

@@ -487,6 +487,15 @@ static int64_t move_amount(gen *g, const m_session *s, int kind)
     return v;
 }
 
+/* A payout at the drawer's limit (concepts.md, "The drawer": "cannot take more than it
+ * holds"): what it holds less one, exactly, or one minor unit more; `otherwise` when that is
+ * no amount a movement may have. */
+static int64_t at_drawer_limit(gen *g, int si, int64_t otherwise)
+{
+    int64_t v = m_drawer(g->m, si, NULL) + prng_range(&g->r, -1, 1);
+    return v > 0 && v <= M_AMAX ? v : otherwise;
+}
+
 static void move_fault(gen *g, op *o)
 {
     g_cash *c = &o->cash;
@@ -528,6 +537,8 @@ void gen_cash_move(gen *g, op *o)
     g_cash *c = &o->cash;
     c->kind = (int)prng_range(&g->r, CK_IN, CK_CORRECTION);
     c->amount = move_amount(g, s, c->kind);
+    if ((c->kind == CK_OUT || c->kind == CK_EXPENSE) && prng_chance(&g->r, 45))
+        c->amount = at_drawer_limit(g, o->session, c->amount);
     g_str_set(&c->reason, "float from the safe");
     g_str_set(&c->account, NULL);
     if (prng_chance(&g->r, c->kind == CK_CORRECTION ? 90 : 35)) {

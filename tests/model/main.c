@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "checks.h"
+#include "cover.h"
 #include "driver.h"
 #include "gen.h"
 #include "op.h"
@@ -190,7 +191,9 @@ int main(int argc, char **argv)
     printf("seeds %" PRIu64 " steps %ld calls %ld refusals %ld trials %ld failures %ld "
            "(%s store, %.1fs)\n", opt.to - opt.from + 1, total.steps, total.calls,
            total.refusals, total.trials, total.failures, opt.sqlite ? "sqlite" : "memory", secs);
-    if (opt.stats)
+    if (opt.stats) {
         print_stats(&total);
+        cover_print();
+    }
     return total.failures ? 1 : 0;
 }

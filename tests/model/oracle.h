@@ -342,5 +342,6 @@ void m_submit(model *m, int s, const g_actor *a, const g_order *in, m_submit_res
 void m_batch(model *m, int s, const g_actor *a, const g_order *in, int n, m_submit_res *res,
              m_expect *ex);
 void m_rescue_learn(model *m, const char *id, const char *name, const char *date);
+int m_submit_nowhere(const model *m, int si);
 
 #endif

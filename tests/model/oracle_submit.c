@@ -158,6 +158,12 @@ static int nowhere(const model *m, int si)
     return target_of(m, si, &code) == TARGET_NOWHERE;
 }
 
+/* Whether a new order submitted to session si can be recorded nowhere (for the generator). */
+int m_submit_nowhere(const model *m, int si)
+{
+    return nowhere(m, si);
+}
+
 static int recorded_already(const model *m, const g_order *in)
 {
     if (in->id.null || !m_valid_uuid(in->id.s))

@@ -1,0 +1,102 @@
+/* driver_cover.c: which of the cases the docs single out a call met (cover.h): late orders
+ * by policy, the state of the session submitted to and of the rescue session, and where
+ * each order went; payouts near the drawer's limit with and without allow_negative_drawer. */
+#include <string.h>
+
+#include "cover.h"
+#include "driver.h"
+
+static const char *policy_name(int p)
+{
+    return p == LATE_ROUTE ? "route" : p == LATE_RESCUE ? "rescue" : p == LATE_REFUSE ? "refuse"
+                                                                                        : "?";
+}
+
+static const char *state_name(int st)
+{
+    static const char *const names[] = {"?", "new", "opening", "trading", "counted", "closed"};
+    return st >= 1 && st <= 5 ? names[st] : "?";
+}
+
+void cover_before(const driver *d, const op *o, cover_pre *p)
+{
+    const model *m = d->m;
+    memset(p, 0, sizeof *p);
+    if (o->session < 0 || o->session >= m->ns || o->kind == OP_CONFIG_UPDATE)
+        return;
+    const m_session *s = &m->s[o->session];
+    const m_register *r = &m->reg[s->reg];
+    p->state = s->state;
+    p->policy = r->cfg.late_orders;
+    p->allow = s->cfg.allow_negative;
+    p->rescue_state = r->rescue_session >= 0 ? m->s[r->rescue_session].state : 0;
+    p->open_trading = r->open_session >= 0 && m->s[r->open_session].state == SS_PROGRESS;
+    for (int k = 0; k < o->n_orders; k++)
+        p->known += !o->orders[k].id.null && m_find_order(m, o->orders[k].id.s) >= 0;
+    if (s->state == SS_PROGRESS && (o->kind == OP_CASH_MOVE || o->kind == OP_ADD_PAYMENT))
+        p->holds = m_drawer(m, o->session, NULL);
+}
+
+static void cover_order(const driver *d, const op *o, const cover_pre *p, int k,
+                        const pss_submit_result *got)
+{
+    const char *where = "refused";
+    if (got->status == 0)
+        where = got->duplicate ? "answered as recorded" : !got->routed ? "recorded there"
+              : got->rescue ? "routed to the rescue session" : "routed to the open session";
+    int late = p->state == SS_CLOSING || p->state == SS_CLOSED;
+    const char *rescue = p->rescue_state == SS_CLOSING ? ", rescue counted"
+                       : p->rescue_state ? "" : ", no rescue";
+    if (late)
+        cover_hit("%s late/%s to a %s session%s%s: %s %s", op_name(o->kind),
+                  policy_name(p->policy), state_name(p->state), rescue,
+                  p->open_trading ? ", open trading" : "", where,
+                  got->status ? pss_strerror(got->status) : "");
+    if (got->status == PSS_EDRAWER)
+        cover_hit("%s: an order refused with PSS_EDRAWER", op_name(o->kind));
+    (void)d;
+    (void)k;
+}
+
+static void cover_submit(const driver *d, const op *o, const cover_pre *p, int rc,
+                         const call_out *out)
+{
+    if (o->kind == OP_BATCH && p->known && p->known < o->n_orders)
+        cover_hit("submit_batch mixing recorded and new orders to a %s session: rc %s",
+                  state_name(p->state), rc ? pss_strerror(rc) : "0");
+    if (rc) {
+        if (p->state == SS_CLOSING || p->state == SS_CLOSED)
+            cover_hit("%s late/%s to a %s session refused whole: %s", op_name(o->kind),
+                      policy_name(p->policy), state_name(p->state), pss_strerror(rc));
+        return;
+    }
+    for (int k = 0; k < o->n_orders; k++)
+        cover_order(d, o, p, k, &out->res[k]);
+}
+
+/* A payout at the drawer's limit: what it held minus one, exactly, plus one. */
+static void cover_payout(const char *what, const cover_pre *p, int64_t payout, int rc)
+{
+    int64_t edge = payout - p->holds;
+    if (edge < -1 || edge > 1)
+        return;
+    cover_hit("%s of the drawer%s%s, negative drawer %s: %s", what,
+              edge < 0 ? " less one" : edge > 0 ? " plus one" : "", p->holds <= 0 ? " (<= 0)" : "",
+              p->allow ? "allowed" : "refused", rc ? pss_strerror(rc) : "0");
+}
+
+void cover_after(const driver *d, const op *o, const cover_pre *p, int rc, const call_out *out)
+{
+    if (o->kind == OP_SUBMIT || o->kind == OP_BATCH)
+        cover_submit(d, o, p, rc, out);
+    if (o->kind == OP_CASH_MOVE && !o->fault[0] && p->state == SS_PROGRESS &&
+        (o->cash.kind == CK_OUT || o->cash.kind == CK_EXPENSE))
+        cover_payout(o->cash.kind == CK_OUT ? "cash out" : "expense", p, o->cash.amount, rc);
+    if (o->kind == OP_ADD_PAYMENT && !o->fault[0] && p->state == SS_PROGRESS &&
+        o->pay.amount < 0)
+        cover_payout("refund payment", p, -o->pay.amount, rc);
+    if (o->kind == OP_CONFIG_FORM && o->config.late_orders != LATE_ROUTE &&
+        o->config.late_orders != LATE_RESCUE && o->config.late_orders != LATE_REFUSE)
+        cover_hit("config_form with late-order policy out of range: %s",
+                  rc ? pss_strerror(rc) : "0");
+}
