@@ -201,6 +201,65 @@ static int session_lists(driver *d, int reg)
     return bad;
 }
 
+/* Lines of text t that begin with `c0`..`c1` (ledger transactions begin with their date),
+ * and all its lines. */
+static size_t lines_from(const text *t, char c0, char c1, size_t *all)
+{
+    size_t n = 0;
+    *all = 0;
+    for (size_t i = 0; i < t->len; i++) {
+        if (i == 0 || t->data[i - 1] == '\n') {
+            n += t->data[i] >= c0 && t->data[i] <= c1;
+            ++*all;
+        }
+    }
+    return n;
+}
+
+/* The lines of the entry of every closed session of register reg: the transactions a range
+ * export writes (journal.h: "entries without lines are left out") and their rows. */
+static int posted_lines(driver *d, int reg, size_t *with_lines, size_t *rows)
+{
+    *with_lines = *rows = 0;
+    for (int i = 0; i < d->m->ns; i++) {
+        if (d->m->s[i].reg != reg || d->m->s[i].state != SS_CLOSED)
+            continue;
+        pss_session *h = drv_session(d, i, d->s[i].home);
+        pss_entry *e = NULL;
+        if (!h || pss_session_entry(h, &e))
+            return drv_failf(d, "session %s: pss_session_entry failed\n", d->m->s[i].name);
+        size_t n = pss_entry_line_count(e);
+        *with_lines += n > 0;
+        *rows += n;
+        pss_entry_free(e);
+    }
+    return 0;
+}
+
+/* pss_journal_write_ledger_range and pss_journal_write_csv_range: one transaction per entry
+ * with lines, one header row and a row per line. */
+static int range_exports(driver *d, int reg)
+{
+    size_t want_tx, want_rows, tx, all, rows;
+    if (posted_lines(d, reg, &want_tx, &want_rows))
+        return 1;
+    text ledger = {0}, csv = {0};
+    const char *cid = d->m->reg[reg].cfg.id;
+    int bad = pss_journal_write_ledger_range(d->ctx[0], cid, NULL, NULL, text_write, &ledger) ||
+              pss_journal_write_csv_range(d->ctx[0], cid, NULL, NULL, text_write, &csv);
+    if (bad)
+        drv_failf(d, "the range exports of %s failed: %s\n", cid, pss_ctx_errmsg(d->ctx[0]));
+    tx = lines_from(&ledger, '0', '9', &all);
+    lines_from(&csv, 0, 0, &rows);
+    if (!bad && (tx != want_tx || rows != want_rows + 1))
+        bad = drv_failf(d, "the range exports of %s: %zu transactions and %zu CSV rows, expected "
+                        "%zu (the entries with lines) and %zu (a header and a row per line)\n",
+                        cid, tx, rows, want_tx, want_rows + 1);
+    text_free(&ledger);
+    text_free(&csv);
+    return bad;
+}
+
 int checks_final(driver *d)
 {
     for (int i = 0; i < d->m->ns; i++) {
@@ -209,7 +268,7 @@ int checks_final(driver *d)
             return 1;
     }
     for (int i = 0; i < d->m->nreg; i++)
-        if (session_lists(d, i))
+        if (session_lists(d, i) || range_exports(d, i))
             return 1;
     return d->hledger ? ledger_check(d) : 0;
 }
