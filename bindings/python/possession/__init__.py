@@ -16,10 +16,10 @@ from ._errors import (AccessDeniedError, AmountOverflowError, BusyError, CashDif
                       RefundError, StateError, StorageError, UnbalancedError, VersionError,
                       WriteError, error_class)
 from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRounding,
-                     EntryLine, EntryProduct, LateOrders, Line, Method, MethodKind, OrderLine,
-                     OrderPayment, OrderState, OrderTax, OrderTotals, Payment, PaymentState,
-                     ReportMethod, ReportProduct, ReportTax, Role, Rounding, SessionState,
-                     SubmitResult, Tax, TaxRounding)
+                     EntryLine, EntryProduct, LateOrders, Line, MetaOwner, Method, MethodKind,
+                     OrderLine, OrderPayment, OrderState, OrderTax, OrderTotals, Payment,
+                     PaymentState, ReportMethod, ReportProduct, ReportTax, Role, Rounding,
+                     SessionPage, SessionState, SubmitResult, Tax, TaxRounding)
 from ._store import AuditItem, Record, Store
 from ._api import (HAVE_SQLITE, LIBRARY_VERSION, Config, Context, Entry, LogLevel, MemoryStore,
                    Order, Report, Session, SqliteStore)
@@ -46,8 +46,8 @@ __all__ = [
     # values
     "Actor", "Role", "Method", "MethodKind", "Tax", "Line", "Payment", "Amount",
     "Rounding", "TaxRounding", "CashRounding", "LateOrders", "CashKind", "SessionState",
-    "OrderState", "PaymentState", "LogLevel", "OrderTotals", "OrderLine", "OrderTax",
-    "OrderPayment",
+    "OrderState", "PaymentState", "MetaOwner", "LogLevel", "OrderTotals", "OrderLine",
+    "OrderTax", "OrderPayment", "SessionPage",
     "SubmitResult", "CashMovement", "AuditRecord", "EntryLine", "EntryProduct",
     "ReportMethod", "ReportTax", "ReportProduct",
     # the store protocol

@@ -5,6 +5,7 @@ this module only names arguments, picks defaults and wraps results in plain valu
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import logging
 import os
 from decimal import Decimal
@@ -13,12 +14,13 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Opti
                     Sequence, Tuple, TypeVar, Union)
 
 from . import _possession as _c
-from ._errors import NotFoundError
+from ._errors import InvalidError, NotFoundError
 from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRounding,
-                     LateOrders, Line, Method, MethodKind, OrderLine, OrderPayment, OrderState,
-                     OrderTax, OrderTotals, Payment, PaymentState, ReportMethod, ReportProduct,
-                     ReportTax, Role, Rounding, SessionState, SubmitResult, Tax, TaxRounding,
-                     EntryLine, EntryProduct, _date_of, _enum, _time)
+                     LateOrders, Line, MetaOwner, Method, MethodKind, OrderLine, OrderPayment,
+                     OrderState, OrderTax, OrderTotals, Payment, PaymentState, ReportMethod,
+                     ReportProduct, ReportTax, Role, Rounding, SessionPage, SessionState,
+                     SubmitResult, Tax, TaxRounding, EntryLine, EntryProduct, _date_of, _enum,
+                     _time)
 
 HAVE_SQLITE = bool(_c.HAVE_SQLITE)
 LIBRARY_VERSION: str = _c.LIBRARY_VERSION
@@ -46,6 +48,44 @@ def _date(value: Any) -> Optional[str]:
     if value is None or isinstance(value, str):
         return value
     return value.isoformat()
+
+
+def _states_mask(states: Any, enum: Any) -> int:
+    """The library's mask of states from members, values or names of enum (one, or any
+    number of them); None: every state. An empty collection selects none, and the library
+    says what it makes of that."""
+    if states is None:
+        return 0xFFFF
+    if isinstance(states, (str, enum)):  # a str is iterable: one state, not its letters
+        states = (states,)
+    mask = 0
+    for state in states:
+        mask |= 1 << (list(enum).index(_enum(enum, state)) + 1)
+    return mask
+
+
+def _meta(value: Any, owner: str) -> Optional[str]:
+    """Host metadata as the library takes it: a str is the JSON text itself, passed as given
+    (byte for byte); a dict becomes compact JSON text with its keys in their order and
+    non-ASCII kept as UTF-8 (the 4096-byte limit counts UTF-8 bytes). Whether the text is
+    one JSON object within the limit is the library's to say. JSON has no NaN or infinity:
+    a dict holding one is refused here, as the library refuses such text."""
+    if value is None or isinstance(value, str):
+        return value
+    if not isinstance(value, Mapping):
+        raise TypeError("%s meta must be a dict, a str of JSON text or None, not %s"
+                        % (owner, type(value).__name__))
+    try:
+        return json.dumps(dict(value), ensure_ascii=False, allow_nan=False,
+                          separators=(",", ":"))
+    except ValueError as e:
+        raise InvalidError("%s meta is not valid JSON: %s" % (owner, e)) from None
+    except TypeError as e:
+        raise TypeError("%s meta must be JSON-serializable: %s" % (owner, e)) from None
+
+
+def _parsed(text: Optional[str]) -> Optional[Dict[str, Any]]:
+    return None if text is None else json.loads(text)
 
 
 # ---- stores ----
@@ -164,6 +204,8 @@ def _config_args(fields: Dict[str, Any]) -> tuple:
         raise TypeError("denominations must be a sequence of amounts, not %s"
                         % type(denominations).__name__)
     denominations = list(denominations)
+    if "meta" in fields:
+        scalars["meta"] = _meta(fields.pop("meta"), "config")
     if fields:
         raise TypeError("unknown config field(s): " + ", ".join(sorted(fields)))
     return (scalars, methods, taxes, categories, denominations)
@@ -230,7 +272,7 @@ class Context:
         cash_rounding_increment, cash_rounding_mode, lease_seconds, allow_zero_price,
         late_orders ('route', 'rescue', 'refuse' or a LateOrders), allow_negative_drawer,
         accounts={'income': ..., ...} (or income_account=... etc.), methods, taxes,
-        categories and denominations. An enum field takes its member, value or name; any
+        categories, denominations and meta (host metadata, written with the first save). An enum field takes its member, value or name; any
         other value is an InvalidError naming the values it takes."""
         merged = dict(fields or {})
         merged.update(kwargs)
@@ -247,10 +289,13 @@ class Context:
 
     def create_session(self, config: Union["Config", str], actor: Actor, *,
                        id: Optional[str] = None,
-                       operating_date: Union[_dt.date, str, None] = None) -> "Session":
-        """Creates a session (state new) for a saved config, with actor responsible."""
+                       operating_date: Union[_dt.date, str, None] = None,
+                       meta: Union[Mapping[str, Any], str, None] = None) -> "Session":
+        """Creates a session (state new) for a saved config, with actor responsible and the
+        host's metadata (a dict or JSON object text)."""
         return Session(self, self._h.session_create(_id(config), actor, id,
-                                                    _date(operating_date)))
+                                                    _date(operating_date),
+                                                    _meta(meta, "session")))
 
     def load_session(self, session_id: str) -> "Session":
         """Resumes a session from storage."""
@@ -266,12 +311,59 @@ class Context:
     def session_ids(self, config: Union["Config", str],
                     states: Optional[Iterable[Union[SessionState, str]]] = None) -> List[str]:
         """Ids of the config's sessions (in the given states), in creation order."""
-        mask = 0xFFFF
-        if states is not None:
-            mask = 0
-            for state in states:
-                mask |= 1 << (list(SessionState).index(SessionState(state)) + 1)
-        return self._h.session_list(_id(config), mask)
+        return self._h.session_list(_id(config), _states_mask(states, SessionState))
+
+    def session_page(self, config: Union["Config", str], *,
+                     states: Union[Iterable[Union[SessionState, str]], SessionState, str,
+                                   None] = None,
+                     from_date: Union[_dt.date, str, None] = None,
+                     to_date: Union[_dt.date, str, None] = None,
+                     after: Union["Session", str, None] = None,
+                     limit: int = 100) -> SessionPage:
+        """One page of the config's sessions newest first (operating date, then creation
+        time, then id): those in ``states`` dated from_date..to_date (inclusive; None: no
+        bound), at most ``limit`` (1 to 1000). The next page starts after the last id of
+        this one (``page.after``); ``page.more`` says whether one follows. Sessions created
+        meanwhile are newer than any page read, so paging neither repeats nor skips one."""
+        ids, more = self._h.session_list_page(
+            _id(config), _states_mask(states, SessionState), _date(from_date), _date(to_date),
+            None if after is None else _id(after), limit)
+        return SessionPage(ids, more)
+
+    def iter_session_ids(self, config: Union["Config", str], *,
+                         states: Union[Iterable[Union[SessionState, str]], SessionState, str,
+                                       None] = None,
+                         from_date: Union[_dt.date, str, None] = None,
+                         to_date: Union[_dt.date, str, None] = None,
+                         page_size: int = 100) -> Iterator[str]:
+        """Every matching session's id, newest first, as session_page() gives them: one
+        library call per page of ``page_size``, made when the previous page is used up."""
+        after: Optional[str] = None
+        while True:
+            page = self.session_page(config, states=states, from_date=from_date,
+                                     to_date=to_date, after=after, limit=page_size)
+            yield from page.ids
+            if not page.more:
+                return
+            after = page.after
+
+    # host metadata
+
+    def get_meta(self, owner: Union[MetaOwner, str, int], id: Any, *,
+                 parse: bool = False) -> Any:
+        """The host metadata of a config, session, order or cash movement (``owner``; ``id``
+        its id or the object) as it was given, byte for byte; None when it has none (an id
+        the store does not hold has none). parse=True: the text parsed by json.loads."""
+        text = self._h.meta_get(int(_enum(MetaOwner, owner)), _id(id))
+        return _parsed(text) if parse else text
+
+    def set_meta(self, actor: Actor, owner: Union[MetaOwner, str, int], id: Any,
+                 meta: Union[Mapping[str, Any], str, None]) -> None:
+        """Sets (None: clears) the metadata of a config (a manager or admin, at any time), a
+        session, an order or a cash movement (a cashier or above, while the session is not
+        closed: ClosedError after); audited as meta.set."""
+        kind = _enum(MetaOwner, owner)
+        self._h.meta_set(actor, int(kind), _id(id), _meta(meta, kind.name.lower()))
 
     # entries, audit, exports
 
@@ -330,6 +422,14 @@ class Config:
 
     def to_json(self) -> str:
         return self._h.to_json()
+
+    def get_meta(self, *, parse: bool = False) -> Any:
+        """The host metadata stored for the config (None before its first save)."""
+        return self._ctx.get_meta(MetaOwner.CONFIG, self.id, parse=parse)
+
+    def set_meta(self, actor: Actor, meta: Union[Mapping[str, Any], str, None]) -> None:
+        """Sets the config's metadata in the store (a manager or admin, at any time)."""
+        self._ctx.set_meta(actor, MetaOwner.CONFIG, self.id, meta)
 
     def __repr__(self) -> str:
         return "<Config %s %r %s>" % (self.id, self.name, self.currency)
@@ -428,43 +528,56 @@ class Session(_Handle):
 
     def create_order(self, actor: Actor, lines: Iterable[Union[Line, Mapping[str, Any]]] = (),
                      *, id: Optional[str] = None, refund_of: Union["Order", str, None] = None,
-                     invoiced: bool = False, note: Optional[str] = None) -> "Order":
+                     invoiced: bool = False, note: Optional[str] = None,
+                     meta: Union[Mapping[str, Any], str, None] = None) -> "Order":
         """Creates a draft order with these lines; pay it with Order.add_payment()."""
         order = (id, None if refund_of is None else _id(refund_of), invoiced, note,
-                 [_as(Line, line)._c() for line in lines], [])
+                 [_as(Line, line)._c() for line in lines], [], _meta(meta, "order"))
         return Order(self, self._h.create_order(actor, order))
 
     def submit(self, actor: Actor, id: str, lines: Iterable[Union[Line, Mapping[str, Any]]],
                payments: Iterable[Union[Payment, Mapping[str, Any]]] = (), *,
                refund_of: Union["Order", str, None] = None, invoiced: bool = False,
-               note: Optional[str] = None) -> SubmitResult:
-        """Records a complete order made offline (idempotent by id)."""
+               note: Optional[str] = None,
+               meta: Union[Mapping[str, Any], str, None] = None) -> SubmitResult:
+        """Records a complete order made offline (idempotent by id; metadata is not part of
+        the order: a duplicate keeps the metadata it was first recorded with)."""
         return _submit_result(self._h.submit(actor, _order_tuple(
             dict(id=id, lines=lines, payments=payments, refund_of=refund_of,
-                 invoiced=invoiced, note=note))))
+                 invoiced=invoiced, note=note, meta=meta))))
 
     def submit_batch(self, actor: Actor,
                      orders: Iterable[Mapping[str, Any]]) -> Tuple[int, List[SubmitResult]]:
-        """Submits many orders (dicts with id, lines, payments, refund_of, invoiced, note) in
-        one transaction; returns (accepted, one result per order)."""
+        """Submits many orders (dicts with id, lines, payments, refund_of, invoiced, note,
+        meta) in one transaction; returns (accepted, one result per order)."""
         tuples = []
         for i, o in enumerate(orders):
             if not isinstance(o, Mapping):
                 raise TypeError("order %d of the batch must be a mapping (id, lines, payments, "
                                 "...), not %s" % (i, type(o).__name__))
-            tuples.append(_order_tuple(o))
+            tuples.append(_order_tuple(o, batch=True))
         accepted, results = self._h.submit_batch(actor, tuples)
         return accepted, [_submit_result(r) for r in results]
 
     def load_order(self, order_id: str) -> "Order":
         return Order(self, self._h.load_order(order_id))
 
+    def order_ids(self, states: Union[Iterable[Union[OrderState, str]], OrderState, str,
+                                      None] = None) -> List[str]:
+        """Ids of the session's orders in the given states (one or several; None: all), by
+        order number. States are read as Order.state reads them: once the session closed its
+        paid orders are DONE."""
+        return self._h.order_list(_states_mask(states, OrderState))
+
     # cash
 
     def move_cash(self, actor: Actor, kind: Union[CashKind, str], amount: Amount, reason: str,
-                  *, account: Optional[str] = None, id: Optional[str] = None) -> str:
-        """Records a cash movement; returns its id."""
-        return self._h.cash_move(actor, int(_enum(CashKind, kind)), amount, reason, account, id)
+                  *, account: Optional[str] = None, id: Optional[str] = None,
+                  meta: Union[Mapping[str, Any], str, None] = None) -> str:
+        """Records a cash movement (with the host's metadata, if given); returns its id. Its
+        metadata is Context.get_meta(MetaOwner.MOVEMENT, id)."""
+        return self._h.cash_move(actor, int(_enum(CashKind, kind)), amount, reason, account, id,
+                                 _meta(meta, "movement"))
 
     def cash_in(self, actor: Actor, amount: Amount, reason: str, **kw: Any) -> str:
         return self.move_cash(actor, CashKind.IN, amount, reason, **kw)
@@ -526,6 +639,16 @@ class Session(_Handle):
     def audit(self) -> List[AuditRecord]:
         return self._ctx.audit(self.id)
 
+    # host metadata
+
+    def get_meta(self, *, parse: bool = False) -> Any:
+        """The session's host metadata as given (None: none); parse=True: as a dict."""
+        return self._ctx.get_meta(MetaOwner.SESSION, self.id, parse=parse)
+
+    def set_meta(self, actor: Actor, meta: Union[Mapping[str, Any], str, None]) -> None:
+        """Sets (None: clears) it while the session is not closed."""
+        self._ctx.set_meta(actor, MetaOwner.SESSION, self.id, meta)
+
     # the handle
 
 
@@ -549,12 +672,18 @@ def _pairs(value: Any, what: str, mapping: str, pair: str) -> list:
     return list(value)
 
 
-def _order_tuple(o: Mapping[str, Any]) -> tuple:
+def _order_tuple(o: Mapping[str, Any], batch: bool = False) -> tuple:
     refund_of = o.get("refund_of")
+    try:
+        meta: Any = _meta(o.get("meta"), "order")
+    except InvalidError as e:
+        if not batch:
+            raise
+        meta = e  # the extension raises it for this order alone (its status in the results)
     return (o.get("id"), None if refund_of is None else _id(refund_of),
             o.get("invoiced", False), o.get("note"),
             [_as(Line, line)._c() for line in o.get("lines", ())],
-            [_as(Payment, p)._c() for p in o.get("payments", ())])
+            [_as(Payment, p)._c() for p in o.get("payments", ())], meta)
 
 
 def _submit_result(d: Dict[str, Any]) -> SubmitResult:
@@ -620,6 +749,15 @@ class Order(_Handle):
 
     def set_invoiced(self, actor: Actor, invoiced: bool = True) -> None:
         self._h.set_invoiced(actor, invoiced)
+
+    def get_meta(self, *, parse: bool = False) -> Any:
+        """The order's host metadata as given (None: none); parse=True: as a dict."""
+        return self._session._ctx.get_meta(MetaOwner.ORDER, self.id, parse=parse)
+
+    def set_meta(self, actor: Actor, meta: Union[Mapping[str, Any], str, None]) -> None:
+        """Sets (None: clears) it while its session is not closed; it is not part of the
+        order's content."""
+        self._session._ctx.set_meta(actor, MetaOwner.ORDER, self.id, meta)
 
 
     def __repr__(self) -> str:

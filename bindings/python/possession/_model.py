@@ -9,7 +9,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum, IntEnum
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from ._errors import CorruptError, Error, InvalidError, error_class
 
@@ -85,6 +85,19 @@ class OrderState(str, Enum):
 
     def __str__(self) -> str:
         return self.value
+
+    @property
+    def number(self) -> int:
+        """The library's value of the state."""
+        return list(OrderState).index(self) + 1
+
+
+class MetaOwner(IntEnum):
+    """What host metadata belongs to (possession/meta.h)."""
+    CONFIG = 1
+    SESSION = 2
+    ORDER = 3
+    MOVEMENT = 4
 
 
 class PaymentState(str, Enum):
@@ -296,6 +309,18 @@ class SubmitResult:
         if not self.status:
             return None
         return error_class(self.status)(self.detail or "", code=self.status)
+
+
+class SessionPage(NamedTuple):
+    """One page of a config's sessions, newest first (Context.session_page): their ids, and
+    whether older sessions that match follow. ``ids, more = page`` unpacks it."""
+    ids: List[str]
+    more: bool
+
+    @property
+    def after(self) -> Optional[str]:
+        """The cursor for the next page: the last id of this one (None when it is empty)."""
+        return self.ids[-1] if self.ids else None
 
 
 @dataclass(frozen=True)

@@ -387,8 +387,8 @@ static PyObject *context_config_load(PyObject *op, PyObject *args)
 static PyObject *context_session_create(PyObject *op, PyObject *args)
 {
     pyp_context *self = (pyp_context *)op;
-    PyObject *config_id, *actor, *id, *date;
-    if (!PyArg_ParseTuple(args, "OOOO:session_create", &config_id, &actor, &id, &date))
+    PyObject *config_id, *actor, *id, *date, *meta;
+    if (!PyArg_ParseTuple(args, "OOOOO:session_create", &config_id, &actor, &id, &date, &meta))
         return NULL;
     pyp_keep *keep = pyp_keep_new();
     pss_actor a;
@@ -398,7 +398,7 @@ static PyObject *context_session_create(PyObject *op, PyObject *args)
     int ok = keep && !pyp_text(config_id, "config id", 0, keep, &cid) &&
              !pyp_actor(actor, keep, &a) && !pyp_text(id, "session id", 1, keep, &in.id) &&
              !pyp_text(date, "operating date", 1, keep, &in.operating_date) &&
-             !pyp_enter(self);
+             !pyp_text(meta, "session meta", 1, keep, &in.meta) && !pyp_enter(self);
     if (ok)
         ok = !pyp_leave(self, pss_session_create(self->ctx, cid, &a, &in, &s), -1);
     Py_XDECREF(keep);
@@ -454,6 +454,78 @@ static PyObject *context_session_list(PyObject *op, PyObject *args)
     PyObject *list = strlist_to_list(l);
     pss_strlist_free(l);
     return list;
+}
+
+/* (config_id, state mask, from date, to date, after, limit) -> ([id, ...], more). The limit
+ * goes to the library as given, which names the range it takes; only a negative one, which
+ * a size_t cannot carry, is refused here in the library's words. */
+static PyObject *context_session_list_page(PyObject *op, PyObject *args)
+{
+    pyp_context *self = (pyp_context *)op;
+    const char *id;
+    PyObject *limit;
+    pss_session_query q = PSS_SESSION_QUERY_INIT;
+    int64_t n;
+    if (!PyArg_ParseTuple(args, "sIzzzO:session_list_page", &id, &q.state_mask, &q.from_date,
+                          &q.to_date, &q.after, &limit) ||
+        pyp_int64(limit, "limit", &n) < 0)
+        return NULL;
+    if (n < 0) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "a page holds 1 to %d sessions, not %lld",
+                 PSS_SESSION_PAGE_MAX, (long long)n);
+        return pyp_raise_code(PSS_EINVAL, detail);
+    }
+    q.limit = (size_t)n;
+    pss_strlist *l = NULL;
+    int more = 0;
+    if (pyp_enter(self) < 0 ||
+        pyp_leave(self, pss_session_list_page(self->ctx, id, &q, &l, &more), -1) < 0)
+        return NULL;
+    PyObject *list = strlist_to_list(l);
+    pss_strlist_free(l);
+    return list ? Py_BuildValue("(NO)", list, more ? Py_True : Py_False) : NULL;
+}
+
+/* ---- host metadata ---- */
+
+static PyObject *context_meta_get(PyObject *op, PyObject *args)
+{
+    pyp_context *self = (pyp_context *)op;
+    int owner;
+    const char *id;
+    char *text = NULL;
+    if (!PyArg_ParseTuple(args, "is:meta_get", &owner, &id) || pyp_enter(self) < 0 ||
+        pyp_leave(self, pss_meta_get(self->ctx, (pss_meta_owner)owner, id, &text), -1) < 0)
+        return NULL;
+    PyObject *r = pyp_str_or_none(text);
+    pss_free(self->ctx, text);
+    return r;
+}
+
+/* (actor, owner, id, text or None); the Python layer made a dict into its text. */
+static PyObject *context_meta_set(PyObject *op, PyObject *args)
+{
+    /* The binding's own refusal (a NUL) names the owner as the library's messages do. */
+    static const char *const what[] = {"meta", "config meta", "session meta", "order meta",
+                                       "movement meta"};
+    pyp_context *self = (pyp_context *)op;
+    PyObject *actor, *meta;
+    int owner;
+    const char *id;
+    if (!PyArg_ParseTuple(args, "OisO:meta_set", &actor, &owner, &id, &meta))
+        return NULL;
+    pyp_keep *keep = pyp_keep_new();
+    pss_actor a;
+    const char *text;
+    const char *name = what[owner >= PSS_META_CONFIG && owner <= PSS_META_MOVEMENT ? owner : 0];
+    int ok = keep && !pyp_actor(actor, keep, &a) && !pyp_text(meta, name, 1, keep, &text) &&
+             !pyp_enter(self) &&
+             !pyp_leave(self, pss_meta_set(self->ctx, &a, (pss_meta_owner)owner, id, text), -1);
+    Py_XDECREF(keep);
+    if (!ok)
+        return NULL;
+    Py_RETURN_NONE;
 }
 
 static PyObject *context_entry_load(PyObject *op, PyObject *args)
@@ -527,6 +599,9 @@ static PyMethodDef context_methods[] = {
     {"session_load", context_session_load, METH_VARARGS, NULL},
     {"session_find_open", context_session_find_open, METH_VARARGS, NULL},
     {"session_list", context_session_list, METH_VARARGS, NULL},
+    {"session_list_page", context_session_list_page, METH_VARARGS, NULL},
+    {"meta_get", context_meta_get, METH_VARARGS, NULL},
+    {"meta_set", context_meta_set, METH_VARARGS, NULL},
     {"entry_load", context_entry_load, METH_VARARGS, NULL},
     {"audit", context_audit, METH_VARARGS, NULL},
     {"ledger_range", context_ledger_range, METH_VARARGS, NULL},

@@ -278,18 +278,31 @@ static int build_payments(pss_order_input *in, PyObject *seq, int exponent, pyp_
     return 0;
 }
 
-/* (id, refund_of, invoiced, note, lines, payments), made by the Python layer */
+/* An order's metadata: its JSON text or None, as the Python layer made it of a dict; or the
+ * possession.Error that conversion raised (a NaN in a batch order's dict), raised here so
+ * that a batch refuses that order alone, as it does an amount with too many decimals. */
+static int order_meta(PyObject *meta, pyp_keep *keep, const char **out)
+{
+    if (PyExceptionInstance_Check(meta)) {
+        *out = NULL;
+        PyErr_SetObject((PyObject *)Py_TYPE(meta), meta);
+        return -1;
+    }
+    return pyp_text(meta, "order meta", 1, keep, out);
+}
+
+/* (id, refund_of, invoiced, note, lines, payments, meta), made by the Python layer */
 static int build_order(pss_order_input *in, PyObject *t, int exponent, pyp_keep *keep)
 {
-    PyObject *id, *refund_of, *invoiced, *note, *lines, *payments;
+    PyObject *id, *refund_of, *invoiced, *note, *lines, *payments, *meta;
     pss_order_input init = PSS_ORDER_INPUT_INIT;
     *in = init;
-    if (!PyArg_ParseTuple(t, "OOOOOO:order", &id, &refund_of, &invoiced, &note, &lines,
-                          &payments) ||
+    if (!PyArg_ParseTuple(t, "OOOOOOO:order", &id, &refund_of, &invoiced, &note, &lines,
+                          &payments, &meta) ||
         pyp_text(id, "order id", 1, keep, &in->id) < 0 ||
         pyp_text(refund_of, "refund_of", 1, keep, &in->refund_of) < 0 ||
         pyp_flag(invoiced, &in->invoiced) < 0 || pyp_text(note, "note", 1, keep, &in->note) < 0 ||
-        build_lines(in, lines, exponent, keep) < 0 ||
+        order_meta(meta, keep, &in->meta) < 0 || build_lines(in, lines, exponent, keep) < 0 ||
         build_payments(in, payments, exponent, keep) < 0)
         return -1;
     return 0;
@@ -465,15 +478,31 @@ static PyObject *session_load_order(PyObject *op, PyObject *args)
     return pyp_order_wrap(self->owner, o, self->exponent);
 }
 
+/* The ids of the session's orders whose state is in the mask, by number. */
+static PyObject *session_order_list(PyObject *op, PyObject *args)
+{
+    pyp_session *self = (pyp_session *)op;
+    unsigned int mask;
+    pss_strlist *l = NULL;
+    if (!PyArg_ParseTuple(args, "I:order_list", &mask) || live(self) < 0 ||
+        PYP_CALL(self->owner, self->exponent, pss_order_list(self->session, mask, &l)) < 0)
+        return NULL;
+    PyObject *list = PyList_New(0);
+    for (size_t i = 0; list && i < pss_strlist_count(l); i++)
+        pyp_append(&list, pyp_str_or_none(pss_strlist_get(l, i)));
+    pss_strlist_free(l);
+    return list;
+}
+
 /* ---- cash ---- */
 
 static PyObject *session_cash_move(PyObject *op, PyObject *args)
 {
     pyp_session *self = (pyp_session *)op;
-    PyObject *actor, *amount, *reason, *account, *id;
+    PyObject *actor, *amount, *reason, *account, *id, *meta;
     int kind;
-    if (!PyArg_ParseTuple(args, "OiOOOO:cash_move", &actor, &kind, &amount, &reason, &account,
-                          &id) ||
+    if (!PyArg_ParseTuple(args, "OiOOOOO:cash_move", &actor, &kind, &amount, &reason, &account,
+                          &id, &meta) ||
         live(self) < 0)
         return NULL;
     pyp_keep *keep = pyp_keep_new();
@@ -485,7 +514,8 @@ static PyObject *session_cash_move(PyObject *op, PyObject *args)
                      pyp_fixed(amount, self->exponent, "amount", &in.amount) < 0 ||
                      pyp_text(reason, "reason", 1, keep, &in.reason) < 0 ||
                      pyp_text(account, "account", 1, keep, &in.account) < 0 ||
-                     pyp_text(id, "movement id", 1, keep, &in.id) < 0
+                     pyp_text(id, "movement id", 1, keep, &in.id) < 0 ||
+                     pyp_text(meta, "movement meta", 1, keep, &in.meta) < 0
                  ? -1
                  : PYP_CALL(self->owner, self->exponent, pss_cash_move(self->session, &a, &in, out));
     Py_XDECREF(keep);
@@ -716,6 +746,7 @@ static PyMethodDef session_methods[] = {
     {"submit", session_submit, METH_VARARGS, NULL},
     {"submit_batch", session_submit_batch, METH_VARARGS, NULL},
     {"load_order", session_load_order, METH_VARARGS, NULL},
+    {"order_list", session_order_list, METH_VARARGS, NULL},
     {"cash_move", session_cash_move, METH_VARARGS, NULL},
     {"cash_void", session_cash_void, METH_VARARGS, NULL},
     {"cash_list", session_cash_list, METH_NOARGS, NULL},

@@ -17,27 +17,38 @@ from helpers import ALICE, BOB, MIA, CONFIG_ID, DATE, Clock, DictStore, config_f
 
 def day(store):
     ctx = possession.Context(store, clock=Clock())
-    saved_config(ctx)
-    with ctx.create_session(CONFIG_ID, ALICE, operating_date=DATE) as s:
+    saved_config(ctx, meta={"erp": 7})
+    with ctx.create_session(CONFIG_ID, ALICE, operating_date=DATE, meta='{"shift":1}') as s:
         s.open(ALICE, "0.00")
         o = s.create_order(ALICE, [croissants(2), Line("tea", Decimal("2.00"), taxes=["VAT20"])])
         o.add_payment(ALICE, "Cash", "10")
         _ = (o.totals, o.lines, o.taxes, o.payments, repr(o))
         s.submit(ALICE, "00000000-0000-4000-8000-000000000001", [croissants(1)],
-                 [Payment("Cash", "1.50")])
+                 [Payment("Cash", "1.50")], meta={"été": [1, 2]})
+        o.set_meta(ALICE, {"batch": "B-1"})
+        _ = (o.get_meta(), s.get_meta(parse=True), ctx.get_meta("config", CONFIG_ID),
+             ctx.session_page(CONFIG_ID, limit=1), s.order_ids(["paid", "draft"]),
+             list(ctx.iter_session_ids(CONFIG_ID, page_size=1)))
         for call in (lambda: s.create_order(BOB, [croissants()]),
                      lambda: o.add_payment(ALICE, "Cash", 1.5),
                      lambda: o.add_payment(ALICE, "Cash", "1.555"),
                      lambda: s.cash_out(ALICE, "1000.00", "safe"),  # DrawerError, figures
                      lambda: s.create_order("alice", [croissants()]),
                      lambda: ctx.new_config(config_fields(id=None, currency="eur")),
-                     lambda: ctx.new_config(config_fields(id=None, categories=[["books"]]))):
+                     lambda: ctx.new_config(config_fields(id=None, categories=[["books"]])),
+                     lambda: o.set_meta(ALICE, "[1]"),
+                     lambda: o.set_meta(ALICE, {"x": float("nan")}),
+                     lambda: s.order_ids([]),
+                     lambda: ctx.session_page(CONFIG_ID, after=CONFIG_ID),
+                     lambda: ctx.session_page(CONFIG_ID, limit=-1)):
             try:
                 call()
             except (possession.Error, TypeError):
                 pass
-        s.submit_batch(ALICE, [  # one refused by the binding, one by the library
+        s.submit_batch(ALICE, [  # refused by the binding (twice), and by the library
             {"id": "00000000-0000-4000-8000-000000000002", "lines": [Line("tea", "2.005")]},
+            {"id": "00000000-0000-4000-8000-000000000004", "lines": [croissants()],
+             "meta": {"x": float("inf")}},
             {"id": "00000000-0000-4000-8000-000000000003",
              "lines": [Line("tea", "2.00", taxes=["VAT20"] * 9)]}])
         s.cash_out(ALICE, "1.00", "safe")
