@@ -58,7 +58,7 @@ typedef enum pss_late_orders {
 } pss_late_orders;
 
 /** Version of ::pss_config_input this header describes (2 added late_orders,
- * allow_negative_drawer and meta). */
+ * allow_negative_drawer, meta and split_receivables). */
 #define PSS_CONFIG_INPUT_VERSION 2
 
 /**
@@ -99,13 +99,16 @@ typedef struct pss_config_input {
                                       ::PSS_EDRAWER (the default). */
     const char *meta;            /**< Host metadata, a JSON object (possession/meta.h),
                                       written when the config is first saved; NULL: none. */
+    int split_receivables;       /**< Non-zero: invoiced orders with a customer post their
+                                      receivable per customer (a line each), as Odoo's split
+                                      receivables; else one combined line (the default). */
 } pss_config_input;
 
 /** Initializer for ::pss_config_input with the documented defaults. */
 #define PSS_CONFIG_INPUT_INIT                                                                  \
     { PSS_CONFIG_INPUT_VERSION, NULL, NULL, NULL, NULL, 2, 1, 0, PSS_ROLE_MANAGER, 0,          \
       PSS_TAX_ROUND_PER_LINE, PSS_ROUND_HALF_UP, PSS_CASH_ROUNDING_OFF, 0, PSS_ROUND_HALF_UP,  \
-      900, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, PSS_LATE_ROUTE, 0, NULL }
+      900, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, PSS_LATE_ROUTE, 0, NULL, 0 }
 
 /** Version of ::pss_method_input this header describes. */
 #define PSS_METHOD_INPUT_VERSION 1

@@ -125,6 +125,15 @@ PSS_API size_t pss_entry_line_count(const pss_entry *entry);
  */
 PSS_API int pss_entry_get_line(const pss_entry *entry, size_t index, pss_entry_line *out);
 
+/**
+ * The partner of a journal line: the customer of the invoiced orders a split receivable line
+ * carries (config split_receivables), else NULL.
+ * @param entry the entry
+ * @param index 0 .. line count - 1
+ * @return the customer id, or NULL
+ */
+PSS_API const char *pss_entry_line_partner(const pss_entry *entry, size_t index);
+
 /** Version of ::pss_entry_product this header describes. */
 #define PSS_ENTRY_PRODUCT_VERSION 1
 

@@ -104,10 +104,13 @@ typedef struct pss_order_input {
     int64_t discount_ppm;              /**< Or the discount as parts per million of what the
                                             lines come to, 0..1000000; not with
                                             discount_amount, not on a refund. */
+    const char *customer;              /**< The customer (partner) id the host knows, or
+                                            NULL; with split receivables an invoiced order's
+                                            receivable is posted under it. */
 } pss_order_input;
 
 /** Initializer for ::pss_order_input. */
-#define PSS_ORDER_INPUT_INIT { PSS_ORDER_INPUT_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, 0, 0 }
+#define PSS_ORDER_INPUT_INIT { PSS_ORDER_INPUT_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, 0, 0, NULL }
 
 /**
  * Creates a DRAFT order in an IN_PROGRESS session, with the given lines (payments are
@@ -380,6 +383,13 @@ PSS_API int pss_order_get_line(const pss_order *order, size_t index, pss_line_in
  * @return the code, or NULL when out of range
  */
 PSS_API const char *pss_order_line_tax(const pss_order *order, size_t line, size_t tax);
+
+/**
+ * The order's customer (partner) id.
+ * @param order the order
+ * @return the id as given, or NULL when it has none
+ */
+PSS_API const char *pss_order_customer(const pss_order *order);
 
 /**
  * The order-level discount as it was given, and what it took off the lines in all.

@@ -22,6 +22,7 @@ void pss_entry_free(pss_entry *e)
         PSS_FREE(ctx, e->lines[i].label);
         PSS_FREE(ctx, e->lines[i].method);
         PSS_FREE(ctx, e->lines[i].tax);
+        PSS_FREE(ctx, e->lines[i].partner);
     }
     for (size_t i = 0; i < e->n_products; i++) {
         PSS_FREE(ctx, e->products[i].product_id);
@@ -269,6 +270,29 @@ static int add_differences(pss_entry *e, const pss_session_core *c, const pss_co
     return rc;
 }
 
+/* Invoiced orders are posted by the host's invoice: the session credits the POS receivable
+ * with what they took. With split receivables a customer's orders get a line of their own
+ * (the partner), the rest one combined line; else one line for all. */
+static int add_receivables(pss_entry *e, const pss_config *cfg, const pss_session_core *c,
+                           const pss_total_view *v, size_t n)
+{
+    const char *account = cfg->accounts[PSS_ACC_RECEIVABLE];
+    int64_t rest = c->totals.invoiced;
+    char label[PSS_NAME_MAX + 32];
+    for (size_t i = 0; cfg->split_receivables && i < n; i++) {
+        if (v[i].type != PSS_TOTAL_RECEIVABLE || v[i].v[0] == 0)
+            continue;
+        snprintf(label, sizeof label, "Invoiced orders of %s", v[i].a);
+        int rc = add_line(e, account, -v[i].v[0], label, "receivable", NULL, NULL);
+        if (rc)
+            return rc;
+        if (!(e->lines[e->n_lines - 1].partner = PSS_STRDUP(e->ctx, v[i].a)))
+            return pss__oom(e->ctx);
+        rest -= v[i].v[0]; /* a part of the invoiced total: within its bound */
+    }
+    return add_line(e, account, -rest, "Invoiced orders", "receivable", NULL, NULL);
+}
+
 static int add_all(pss_entry *e, pss_stage *st, const pss_method_figures *m, size_t n_m,
                    const pss_total_view *v, size_t n)
 {
@@ -276,8 +300,7 @@ static int add_all(pss_entry *e, pss_stage *st, const pss_method_figures *m, siz
     const pss_session_core *c = &st->core;
     int rc;
     if ((rc = add_payments(e, m, n_m)) || (rc = add_sales(e, v, n)) || (rc = add_taxes(e, v, n)) ||
-        (rc = add_line(e, cfg->accounts[PSS_ACC_RECEIVABLE], -c->totals.invoiced,
-                       "Invoiced orders", "receivable", NULL, NULL)) ||
+        (rc = add_receivables(e, cfg, c, v, n)) ||
         (rc = add_movements(e, cfg, v, n)) || (rc = add_rounding(e, cfg, c->totals.rounding)) ||
         (rc = add_differences(e, c, cfg, m, n_m)))
         return rc;
@@ -367,6 +390,8 @@ int pss__entry_put(pss_ctx *ctx, const pss_entry *e, pss__strbuf *buf)
         pss__jsonw_str(&w, "kind", l->kind);
         pss__jsonw_str(&w, "method", l->method);
         pss__jsonw_str(&w, "tax", l->tax);
+        if (l->partner) /* absent reads as null */
+            pss__jsonw_str(&w, "partner", l->partner);
         pss__jsonw_end(&w);
     }
     pss__jsonw_end(&w);
@@ -422,6 +447,7 @@ static void decode_lines(pss_jr *r, json_t *doc, pss_entry *e)
         if (!r->rc && !l->kind)
             pss__jr_fail(r, "line %zu has unknown kind '%s'", i, kind);
         l->method = pss__jr_dup(r, pss__jr_str_or_null(r, o, "method"));
+        l->partner = pss__jr_dup(r, pss__jr_str_or_null(r, o, "partner"));
         l->tax = pss__jr_dup(r, pss__jr_str_or_null(r, o, "tax"));
         if (!r->rc && ((l->debit < 0 || l->credit < 0) || (l->debit && l->credit)))
             pss__jr_fail(r, "line %zu has debit %lld and credit %lld", i, (long long)l->debit,
@@ -598,6 +624,11 @@ int pss_entry_get_line(const pss_entry *e, size_t index, pss_entry_line *out)
     out->method = l->method;
     out->tax = l->tax;
     return 0;
+}
+
+const char *pss_entry_line_partner(const pss_entry *e, size_t index)
+{
+    return e && index < e->n_lines ? e->lines[index].partner : NULL;
 }
 
 size_t pss_entry_product_count(const pss_entry *e)

@@ -12,6 +12,7 @@ typedef struct pss_jline {
     const char *kind; /* static */
     char *method;
     char *tax;
+    char *partner; /* the customer of a split receivable line, else NULL */
 } pss_jline;
 
 typedef struct pss_jproduct {

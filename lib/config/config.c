@@ -162,6 +162,7 @@ static int fill_scalars(pss_config *c, const pss_config_input *in)
     c->allow_zero_price = in->allow_zero_price != 0;
     c->late_orders = in->version >= 2 ? in->late_orders : PSS_LATE_ROUTE;
     c->allow_negative_drawer = in->version >= 2 && in->allow_negative_drawer != 0;
+    c->split_receivables = in->version >= 2 && in->split_receivables != 0;
     const char *accounts[PSS_ACC_COUNT] = {
         in->income_account, in->receivable_account, in->difference_gain_account,
         in->difference_loss_account, in->cash_in_account, in->cash_out_account,
@@ -518,6 +519,7 @@ static int encode_config(pss_ctx *ctx, const pss_config *c, pss__strbuf *buf)
     pss__jsonw_bool(&w, "allow_zero_price", c->allow_zero_price);
     pss__jsonw_str(&w, "late_orders", pss__name_of(pss__late_orders_names, c->late_orders));
     pss__jsonw_bool(&w, "allow_negative_drawer", c->allow_negative_drawer);
+    pss__jsonw_bool(&w, "split_receivables", c->split_receivables);
     encode_lists(&w, c);
     return pss__jsonw_finish(ctx, &w);
 }
@@ -556,6 +558,7 @@ static void decode_scalars(pss_jr *r, json_t *doc, pss_config_input *in, json_t 
     in->late_orders = (pss_late_orders)pss__jr_enum_or(r, doc, "late_orders",
                                                        pss__late_orders_names, PSS_LATE_ROUTE);
     in->allow_negative_drawer = pss__jr_bool_or(r, doc, "allow_negative_drawer", false);
+    in->split_receivables = pss__jr_bool_or(r, doc, "split_receivables", false);
     *acc = pss__jr_object(r, doc, "accounts");
     const char **slots[PSS_ACC_COUNT] = {
         &in->income_account, &in->receivable_account, &in->difference_gain_account,

@@ -65,6 +65,7 @@ struct pss_config {
     bool allow_zero_price;
     pss_late_orders late_orders;
     bool allow_negative_drawer;
+    bool split_receivables;
     char *accounts[PSS_ACC_COUNT];
     pss_method *methods;
     size_t n_methods, cap_methods;

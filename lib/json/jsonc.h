@@ -18,8 +18,8 @@
 /* ...but the order record's, which is 2: its tax snapshots in one table, defaults left out
  * (doc/storage.md). Its reader reads both. */
 #define PSS_ORDER_SCHEMA_VERSION 2
-/* ...or 3 when the order has an order-level discount (its "discount" member). */
-#define PSS_ORDER_DISCOUNT_SCHEMA_VERSION 3
+/* ...or 3 when the order has an order-level discount or a customer. */
+#define PSS_ORDER_SCHEMA_VERSION_3 3
 /* ...and the config's, which is 2: its late-order policy and negative-drawer flag. Its reader
  * reads both (version 1 records have the behaviour of the defaults). */
 #define PSS_CONFIG_SCHEMA_VERSION 2

@@ -49,6 +49,11 @@ static int add_sales(pss_stage *st, const pss_order_data *d, int sign)
 {
     pss_scalars *t = &st->core.totals;
     int rc;
+    /* split receivables post per customer (journal.c) */
+    if (d->invoiced && d->customer &&
+        (rc = add_total(st, PSS_TOTAL_RECEIVABLE, d->customer, NULL, NULL, NULL, sign, d->total,
+                        0, 0)))
+        return rc;
     if (d->invoiced)
         return add_scalar(st, &t->invoiced, d->total, sign, "invoiced total");
     if ((rc = add_scalar(st, &t->untaxed, d->untaxed, sign, "untaxed sales")) ||

@@ -98,6 +98,8 @@ static uint64_t hash_of(const pss_order_input *in, bool fnv)
         add_int(&x, in->discount_amount);
         add_int(&x, in->discount_ppm);
     }
+    if (in->version >= 2 && in->customer && in->customer[0])
+        add_str(&x, in->customer); /* the customer, likewise only when given */
     return x.h;
 }
 

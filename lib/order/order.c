@@ -276,7 +276,9 @@ int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id
         return rc;
     if ((rc = pss__check_text(ctx, "order note", in->note, PSS_TEXT_OPTIONAL, PSS_NOTE_MAX)) ||
         (in->version >= 2 && (rc = pss__check_meta(ctx, "order meta", in->meta))) ||
-        (in->version >= 2 && (rc = check_order_discount(ctx, in))))
+        (in->version >= 2 && (rc = check_order_discount(ctx, in))) ||
+        (in->version >= 2 && (rc = pss__check_text(ctx, "customer id", in->customer,
+                                                   PSS_TEXT_OPTIONAL, PSS_NAME_MAX))))
         return rc;
     if (in->n_lines > PSS__ORDER_LINES_MAX || (in->n_lines && !in->lines))
         return pss__fail(ctx, PSS_EINVAL, "order has %zu lines %s", in->n_lines,
@@ -305,6 +307,8 @@ int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in
     d->created_at = pss_ctx_now(ctx);
     pss__copy_text(d->created_by, sizeof d->created_by, st->actor->user);
     int rc = dup_text(ctx, &d->pool, &d->note, in->note);
+    if (!rc && in->version >= 2 && in->customer && in->customer[0])
+        rc = dup_text(ctx, &d->pool, &d->customer, in->customer);
     if (rc || !in->refund_of)
         return rc;
     pss_id_normalize(in->refund_of, d->refund_of);
@@ -830,6 +834,11 @@ int pss_order_get_discount(const pss_order *o, int64_t *amount, int64_t *ppm, in
     if (applied)
         *applied = sum;
     return 0;
+}
+
+const char *pss_order_customer(const pss_order *o)
+{
+    return o && o->d ? o->d->customer : NULL;
 }
 
 int64_t pss_order_line_discount_share(const pss_order *o, size_t line)

@@ -230,17 +230,18 @@ static void encode_group(const tax_table *t, const pss_group *g, pss_jsonc *c)
     PSS_JSONC_LIT(c, "]}");
 }
 
-static bool discounted(const pss_order_data *d)
+/* What only version 3 records hold: an order discount or a customer. */
+static bool needs_v3(const pss_order_data *d)
 {
-    return d->discount_amount || d->discount_ppm;
+    return d->discount_amount || d->discount_ppm || d->customer;
 }
 
 static void encode_head(const pss_order_data *d, pss_jsonc *c)
 {
-    /* an order discount makes the record version 3: a library that reads up to 2 refuses it
-     * instead of recomputing a draft without its discount */
-    if (discounted(d))
-        PSS_JSONC_LIT(c, "{\"v\":" PSS_STRINGIFY(PSS_ORDER_DISCOUNT_SCHEMA_VERSION) ",\"id\":");
+    /* an order discount or a customer makes the record version 3: a library that reads up
+     * to 2 refuses it instead of rewriting a draft without them */
+    if (needs_v3(d))
+        PSS_JSONC_LIT(c, "{\"v\":" PSS_STRINGIFY(PSS_ORDER_SCHEMA_VERSION_3) ",\"id\":");
     else
         PSS_JSONC_LIT(c, "{\"v\":" PSS_STRINGIFY(PSS_ORDER_SCHEMA_VERSION) ",\"id\":");
     encode_plain(c, d->id);
@@ -261,6 +262,10 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
     if (d->note) {
         PSS_JSONC_LIT(c, ",\"note\":");
         pss__jsonc_str(c, d->note);
+    }
+    if (d->customer) {
+        PSS_JSONC_LIT(c, ",\"customer\":");
+        pss__jsonc_str(c, d->customer);
     }
     if (d->discount_amount) {
         PSS_JSONC_LIT(c, ",\"discount\":{\"amount\":");
@@ -538,6 +543,10 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     decode_id_into(r, pss__jr_str_or_null(r, doc, "refund_of"), d->refund_of, "refund_of");
     d->note = pool_dup(r, &d->pool, pss__jr_str_or_null(r, doc, "note"));
     decode_discount(r, doc, d);
+    const char *customer = pss__jr_str_or_null(r, doc, "customer");
+    if (!r->rc && customer && strlen(customer) > PSS_NAME_MAX)
+        pss__jr_fail(r, "field 'customer' is too long");
+    d->customer = customer && customer[0] ? pool_dup(r, &d->pool, customer) : NULL;
     d->created_at = pss__jr_time(r, doc, "created_at");
     const char *by = pss__jr_str(r, doc, "created_by");
     if (!r->rc && strlen(by) > PSS_NAME_MAX)
@@ -561,7 +570,7 @@ int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
 {
     pss_jr r;
     pss__jr_init(&r, ctx, PSS__KIND_ORDER, rec->id);
-    r.max_version = PSS_ORDER_DISCOUNT_SCHEMA_VERSION;
+    r.max_version = PSS_ORDER_SCHEMA_VERSION_3;
     json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
     if (!doc)
         return r.rc;
@@ -593,7 +602,7 @@ int pss__order_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__order_brie
 {
     pss_jr r;
     pss__jr_init(&r, ctx, PSS__KIND_ORDER, rec->id);
-    r.max_version = PSS_ORDER_DISCOUNT_SCHEMA_VERSION;
+    r.max_version = PSS_ORDER_SCHEMA_VERSION_3;
     json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
     if (!doc)
         return r.rc;

@@ -78,6 +78,7 @@ typedef struct pss_order_data {
     char created_by[PSS_NAME_MAX + 1];
     char input_hash[PSS_HASH_SIZE]; /* submitted orders: hash of what the till sent */
     int64_t discount_amount, discount_ppm; /* the order-level discount as given (one is 0) */
+    char *customer; /* the host's customer id, or NULL (in the pool) */
     pss_line *lines;
     size_t n_lines, cap_lines;
     pss_payment *payments;

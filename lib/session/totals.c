@@ -27,6 +27,7 @@ static const total_schema schemas[] = {
     {PSS_TOTAL_TAX, "tax", {"tax", "account", "side"}, {"base", "amount", NULL}},
     {PSS_TOTAL_PRODUCT, "product", {"product", NULL, NULL}, {"sold", "refunded", NULL}},
     {PSS_TOTAL_MOVE, "cash", {"kind", "account", NULL}, {"amount", "count", NULL}},
+    {PSS_TOTAL_RECEIVABLE, "receivable", {"customer", NULL, NULL}, {"amount", NULL, NULL}},
 };
 
 static const total_schema *schema_of(pss_total_type type)

@@ -32,7 +32,8 @@ typedef enum pss_total_type {
     PSS_TOTAL_SALES = 's',   /* a: income account, b: tax codes, c: "sale"/"refund"; v: untaxed, tax */
     PSS_TOTAL_TAX = 't',     /* a: tax code, b: account, c: "sale"/"refund"; v: base, amount */
     PSS_TOTAL_PRODUCT = 'p', /* a: product id, label: name; v: sold, refunded */
-    PSS_TOTAL_MOVE = 'c'     /* a: movement kind, b: account; v: amount, count */
+    PSS_TOTAL_MOVE = 'c',    /* a: movement kind, b: account; v: amount, count */
+    PSS_TOTAL_RECEIVABLE = 'r' /* a: customer; v: total of its paid invoiced orders */
 } pss_total_type;
 
 #define PSS_TOTAL_VALUES 3

@@ -167,7 +167,8 @@ static void stored_policy(void)
     CHECK_OK(ctx, pss_config_to_json(c, &json));
     CHECK(strncmp(json, "{\"v\":2,", 7) == 0);
     CHECK_CONTAINS(json, "\"allow_zero_price\":false,\"late_orders\":\"rescue\","
-                         "\"allow_negative_drawer\":false,\"accounts\":");
+                         "\"allow_negative_drawer\":false,\"split_receivables\":false,"
+                         "\"accounts\":");
     pss_free(ctx, json);
     pss_config_free(c);
     fix_record r;
@@ -182,7 +183,8 @@ static void stored_policy(void)
     CHECK_OK(ctx, fix_overwrite(store, "config", FIX_CONFIG_ID, old));
     CHECK_OK(ctx, pss_config_load(ctx, FIX_CONFIG_ID, &c));
     CHECK_OK(ctx, pss_config_to_json(c, &json));
-    CHECK_CONTAINS(json, "\"late_orders\":\"route\",\"allow_negative_drawer\":false");
+    CHECK_CONTAINS(json, "\"late_orders\":\"route\",\"allow_negative_drawer\":false,"
+                         "\"split_receivables\":false");
     pss_free(ctx, json);
     pss_config_free(c);
     pss_config_input in = PSS_CONFIG_INPUT_INIT;

@@ -34,6 +34,9 @@ static void check_bucket(const pss_total *b)
         fz_volume("total cash amount", b->v[0]);
         fz_range("total cash count", b->v[1], 0, PSS_SESSION_VOLUME_MAX);
         break;
+    case PSS_TOTAL_RECEIVABLE:
+        fz_volume("total receivable amount", b->v[0]);
+        break;
     }
     FZ_CHECK(b->a != NULL, "a decoded total has no key");
 }
