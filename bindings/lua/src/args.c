@@ -188,6 +188,29 @@ int64_t lpss_check_int(lua_State *L, int arg, const char *what)
     return luaL_argerror(L, arg, lua_pushfstring(L, "%s: integer expected, got %s", what, got));
 }
 
+unsigned lpss_state_mask(lua_State *L, int index, const char *kind, int first, int last,
+                         const char *(*name)(int state))
+{
+    index = lua_absindex(L, index);
+    unsigned mask = 0;
+    lua_Integer n = luaL_len(L, index);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_geti(L, index, i) != LUA_TSTRING)
+            luaL_error(L, "%s states are state names (strings), got a %s", kind,
+                       luaL_typename(L, -1));
+        const char *given = lua_tostring(L, -1);
+        unsigned bit = 0;
+        for (int st = first; st <= last; st++)
+            if (strcmp(given, name(st)) == 0)
+                bit = 1u << (unsigned)st; /* PSS_SESSION_STATE_BIT and PSS_ORDER_STATE_BIT alike */
+        if (!bit)
+            luaL_error(L, "unknown %s state '%s'", kind, given);
+        mask |= bit;
+        lua_pop(L, 1);
+    }
+    return mask;
+}
+
 static const char *const actor_fields[] = {"user", "role", "device", NULL};
 
 pss_actor lpss_check_actor(lua_State *L, int arg, int anchor)

@@ -284,6 +284,7 @@ void lpss_open_context(lua_State *L)
         {"load_session", lpss_ctx_load_session},
         {"find_open_session", lpss_ctx_find_open_session},
         {"list_sessions", lpss_ctx_list_sessions},
+        {"list_sessions_page", lpss_ctx_list_sessions_page},
         {"load_entry", lpss_ctx_load_entry},
         {"ledger", lpss_ctx_ledger},
         {"csv", lpss_ctx_csv},

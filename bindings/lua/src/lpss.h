@@ -161,6 +161,11 @@ const char *lpss_anchor_string(lua_State *L, int anchor, int index);
 
 /* A money or other integer argument: an integer, never a float (even 12.0) nor a string. */
 int64_t lpss_check_int(lua_State *L, int arg, const char *what);
+/* The mask of the state names listed in the table at index (kind: "session", "order"):
+ * name(st) spells each state from first to last; an unknown name or one that is no string
+ * raises. An empty list is mask 0, which the library refuses in its own words. */
+unsigned lpss_state_mask(lua_State *L, int index, const char *kind, int first, int last,
+                         const char *(*name)(int state));
 /* Reads the actor table at arg (user required; role and device optional). */
 pss_actor lpss_check_actor(lua_State *L, int arg, int anchor);
 /* Zeroed memory for n elements, kept alive by the anchor table for the call. */
@@ -222,6 +227,7 @@ int lpss_ctx_create_session(lua_State *L);
 int lpss_ctx_load_session(lua_State *L);
 int lpss_ctx_find_open_session(lua_State *L);
 int lpss_ctx_list_sessions(lua_State *L);
+int lpss_ctx_list_sessions_page(lua_State *L);
 int lpss_ctx_load_entry(lua_State *L);
 int lpss_ctx_ledger(lua_State *L);
 int lpss_ctx_csv(lua_State *L);
@@ -230,6 +236,7 @@ int lpss_ctx_audit(lua_State *L);
 /* Session methods that live with what they make or read. */
 int lpss_session_create_order(lua_State *L);
 int lpss_session_load_order(lua_State *L);
+int lpss_session_list_orders(lua_State *L);
 int lpss_session_submit(lua_State *L);
 int lpss_session_submit_batch(lua_State *L);
 int lpss_session_cash_move(lua_State *L);

@@ -178,6 +178,38 @@ int lpss_session_load_order(lua_State *L)
     return rc ? lpss_fail_discard(L, sh->owner, h, rc) : 1;
 }
 
+static const char *state_name(int st)
+{
+    return pss_order_state_name((pss_order_state)st);
+}
+
+static void strlist_free(void *p)
+{
+    pss_strlist_free(p);
+}
+
+/* session:list_orders([{"paid", ...}]) -> {id, ...}: by number, every state when nil; a
+ * closed session's paid orders are "done". */
+int lpss_session_list_orders(lua_State *L)
+{
+    lpss_handle *sh = lpss_handle_check(L, 1, &lpss_session_type);
+    unsigned mask = PSS_ORDER_ANY_STATE;
+    if (!lua_isnoneornil(L, 2)) {
+        luaL_checktype(L, 2, LUA_TTABLE);
+        mask = lpss_state_mask(L, 2, "order", PSS_ORDER_DRAFT, PSS_ORDER_CANCELLED, state_name);
+    }
+    lpss_box *box = lpss_box_new(L, strlist_free);
+    pss_strlist *list = NULL;
+    lpss_enter(L, sh->owner);
+    int rc = pss_order_list(sh->ptr, mask, &list);
+    box->ptr = list;
+    rc = lpss_leave(L, sh->owner, rc);
+    if (rc)
+        return lpss_fail(L, sh->owner, rc);
+    lpss_push_strlist(L, list);
+    return 1;
+}
+
 static void push_submit_result(lua_State *L, const pss_submit_result *r)
 {
     lua_createtable(L, 0, 8);

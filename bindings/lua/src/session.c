@@ -75,27 +75,18 @@ int lpss_ctx_find_open_session(lua_State *L)
     return load_with(L, pss_session_find_open);
 }
 
+static const char *state_name(int st)
+{
+    return pss_session_state_name((pss_session_state)st);
+}
+
 /* A list of state names, or nil for every state. */
 static unsigned state_mask(lua_State *L, int arg)
 {
     if (lua_isnoneornil(L, arg))
         return PSS_SESSION_ANY_STATE;
     luaL_checktype(L, arg, LUA_TTABLE);
-    unsigned mask = 0;
-    lua_Integer n = luaL_len(L, arg);
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_geti(L, arg, i);
-        const char *name = luaL_checkstring(L, -1);
-        unsigned bit = 0;
-        for (int st = PSS_SESSION_NEW; st <= PSS_SESSION_CLOSED; st++)
-            if (strcmp(name, pss_session_state_name((pss_session_state)st)) == 0)
-                bit = PSS_SESSION_STATE_BIT(st);
-        if (!bit)
-            luaL_error(L, "unknown session state '%s'", name);
-        mask |= bit;
-        lua_pop(L, 1);
-    }
-    return mask;
+    return lpss_state_mask(L, arg, "session", PSS_SESSION_NEW, PSS_SESSION_CLOSED, state_name);
 }
 
 static void strlist_free(void *p)
@@ -119,6 +110,57 @@ int lpss_ctx_list_sessions(lua_State *L)
         return lpss_fail(L, c, rc);
     lpss_push_strlist(L, list);
     return 1;
+}
+
+static const char *const query_fields[] = {"states", "from_date", "to_date", "after", "limit",
+                                           NULL};
+
+/* ctx:list_sessions_page(config_id [, {states =, from_date =, to_date =, after =, limit =}])
+ * -> {id, ...}, more: a page newest first; more is true when older sessions that match
+ * follow it, and the next page is after its last id. */
+int lpss_ctx_list_sessions_page(lua_State *L)
+{
+    lpss_ctx *c = lpss_ctx_check(L, 1);
+    const char *config_id = luaL_checkstring(L, 2);
+    int anchor = lpss_anchor_new(L, 3);
+    lpss_in in = lpss_in_open(L, 3, anchor, "session query", 1);
+    lpss_in_allow(&in, query_fields);
+    pss_session_query q = PSS_SESSION_QUERY_INIT;
+    int t = lpss_in_push(&in, "states");
+    if (t != LUA_TNIL && t != LUA_TTABLE)
+        luaL_error(L, "session query: field 'states' must be a table, got %s", lua_typename(L, t));
+    if (t == LUA_TTABLE)
+        q.state_mask = lpss_state_mask(L, -1, "session", PSS_SESSION_NEW, PSS_SESSION_CLOSED,
+                                       state_name);
+    lua_pop(L, 1);
+    q.from_date = lpss_in_string(&in, "from_date", 0);
+    q.to_date = lpss_in_string(&in, "to_date", 0);
+    q.after = lpss_in_string(&in, "after", 0);
+    t = lpss_in_push(&in, "limit");
+    if (t != LUA_TNIL && !lua_isinteger(L, -1))
+        luaL_error(L, "session query: field 'limit' must be an integer, got %s",
+                   t == LUA_TNUMBER ? "float" : lua_typename(L, t));
+    lua_Integer limit = t == LUA_TNIL ? (lua_Integer)q.limit : lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    /* The library names the range it takes; a negative limit, which its size_t cannot
+     * carry, is refused here in the same words. */
+    if (limit < 0)
+        return lpss_fail_plain(L, PSS_EINVAL,
+                               lua_pushfstring(L, "a page holds 1 to %d sessions, not %I",
+                                               PSS_SESSION_PAGE_MAX, limit));
+    q.limit = (size_t)limit;
+    lpss_box *box = lpss_box_new(L, strlist_free);
+    pss_strlist *list = NULL;
+    int more = 0;
+    lpss_enter(L, c);
+    int rc = pss_session_list_page(c->ctx, config_id, &q, &list, &more);
+    box->ptr = list;
+    rc = lpss_leave(L, c, rc);
+    if (rc)
+        return lpss_fail(L, c, rc);
+    lpss_push_strlist(L, list);
+    lua_pushboolean(L, more);
+    return 2;
 }
 
 /* ---- lifecycle --------------------------------------------------------------------------- */
@@ -462,6 +504,7 @@ void lpss_open_session(lua_State *L)
         {"blockers", session_blockers},
         {"create_order", lpss_session_create_order},
         {"load_order", lpss_session_load_order},
+        {"list_orders", lpss_session_list_orders},
         {"submit", lpss_session_submit},
         {"submit_batch", lpss_session_submit_batch},
         {"cash_move", lpss_session_cash_move},
