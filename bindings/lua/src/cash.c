@@ -48,9 +48,10 @@ static int cashlist_push(lua_State *L, const void *p, size_t index)
 const lpss_list_type lpss_cashlist_type = {
     {"possession.cashlist", cashlist_release, cashlist_describe}, cashlist_count, cashlist_push};
 
-static const char *const cash_fields[] = {"id", "kind", "amount", "reason", "account", NULL};
+static const char *const cash_fields[] = {"id", "kind", "amount", "reason", "account", "meta",
+                                          NULL};
 
-/* session:cash_move(actor, {kind=, amount=, reason=, account=, id=}) -> movement id */
+/* session:cash_move(actor, {kind=, amount=, reason=, account=, id=, meta=}) -> movement id */
 int lpss_session_cash_move(lua_State *L)
 {
     lpss_handle *h = lpss_handle_check(L, 1, &lpss_session_type);
@@ -66,6 +67,7 @@ int lpss_session_cash_move(lua_State *L)
     ci.amount = lpss_in_int(&in, "amount", 0, 1);
     ci.reason = lpss_in_string(&in, "reason", 0);
     ci.account = lpss_in_string(&in, "account", 0);
+    ci.meta = lpss_in_string(&in, "meta", 0);
     char id[PSS_ID_SIZE] = "";
     lpss_enter(L, h->owner);
     int rc = pss_cash_move(h->ptr, &actor, &ci, id);

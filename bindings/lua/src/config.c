@@ -33,7 +33,7 @@ static const char *const config_fields[] = {
     "late_orders", "allow_negative_drawer", "income_account", "receivable_account", "difference_gain_account",
     "difference_loss_account", "cash_in_account", "cash_out_account", "expense_account",
     "rounding_gain_account", "rounding_loss_account", "methods", "taxes", "categories",
-    "denominations", NULL};
+    "denominations", "meta", NULL};
 
 static const char *const tax_rounding_names[] = {"per_line", "per_order", NULL};
 static const int tax_rounding_values[] = {PSS_TAX_ROUND_PER_LINE, PSS_TAX_ROUND_PER_ORDER};
@@ -96,6 +96,7 @@ static pss_config_input read_config(const lpss_in *in)
     ci.allow_negative_drawer =
         lpss_in_bool(in, "allow_negative_drawer", ci.allow_negative_drawer);
     read_accounts(in, &ci);
+    ci.meta = lpss_in_string(in, "meta", 0);
     return ci;
 }
 
@@ -433,6 +434,8 @@ void lpss_open_config(lua_State *L)
         {"max_difference", config_max_difference},
         {"methods", config_methods},
         {"to_json", config_to_json},
+        {"meta", lpss_config_meta},
+        {"set_meta", lpss_config_set_meta},
         {NULL, NULL}};
     lpss_handle_register(L, &lpss_config_type, methods);
 }

@@ -232,6 +232,16 @@ int lpss_ctx_load_entry(lua_State *L);
 int lpss_ctx_ledger(lua_State *L);
 int lpss_ctx_csv(lua_State *L);
 int lpss_ctx_audit(lua_State *L);
+int lpss_ctx_get_meta(lua_State *L);
+int lpss_ctx_set_meta(lua_State *L);
+
+/* handle:meta() and handle:set_meta(actor, text) of configs, sessions and orders (meta.c). */
+int lpss_config_meta(lua_State *L);
+int lpss_config_set_meta(lua_State *L);
+int lpss_session_meta(lua_State *L);
+int lpss_session_set_meta(lua_State *L);
+int lpss_order_meta(lua_State *L);
+int lpss_order_set_meta(lua_State *L);
 
 /* Session methods that live with what they make or read. */
 int lpss_session_create_order(lua_State *L);

@@ -33,7 +33,7 @@ static const char *const line_fields[] = {"product_id", "product_name", "categor
                                           "taxes",      "refund_line",  NULL};
 static const char *const payment_fields[] = {"method", "amount", "state", "reference", NULL};
 static const char *const order_fields[] = {"id",   "refund_of", "invoiced", "note",
-                                           "lines", "payments", NULL};
+                                           "lines", "payments", "meta",    NULL};
 static const char *const payment_state_names[] = {"pending", "done", "failed", "voided", NULL};
 static const int payment_state_values[] = {PSS_PAYMENT_PENDING, PSS_PAYMENT_DONE,
                                            PSS_PAYMENT_FAILED, PSS_PAYMENT_VOIDED};
@@ -132,6 +132,7 @@ static pss_order_input read_order(lua_State *L, int index, int anchor, const cha
     o.refund_of = lpss_in_string(&in, "refund_of", 0);
     o.invoiced = lpss_in_bool(&in, "invoiced", 0);
     o.note = lpss_in_string(&in, "note", 0);
+    o.meta = lpss_in_string(&in, "meta", 0);
     read_lines(&in, &o);
     read_payments(&in, &o);
     return o;
@@ -146,7 +147,7 @@ static size_t check_index(lua_State *L, int arg)
 
 /* ---- making orders ----------------------------------------------------------------------- */
 
-/* session:create_order(actor, {id=, refund_of=, invoiced=, note=, lines=}) -> order */
+/* session:create_order(actor, {id=, refund_of=, invoiced=, note=, meta=, lines=}) -> order */
 int lpss_session_create_order(lua_State *L)
 {
     lpss_handle *sh = lpss_handle_check(L, 1, &lpss_session_type);
@@ -566,6 +567,8 @@ void lpss_open_order(lua_State *L)
         {"lines", order_lines},
         {"taxes", order_taxes},
         {"payments", order_payments},
+        {"meta", lpss_order_meta},
+        {"set_meta", lpss_order_set_meta},
         {NULL, NULL}};
     lpss_handle_register(L, &lpss_order_type, methods);
 }

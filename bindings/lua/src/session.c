@@ -27,9 +27,9 @@ static pss_session *check_session(lua_State *L, lpss_handle **h)
 
 /* ---- making sessions --------------------------------------------------------------------- */
 
-static const char *const session_fields[] = {"id", "operating_date", NULL};
+static const char *const session_fields[] = {"id", "operating_date", "meta", NULL};
 
-/* ctx:create_session(config_id, actor [, {id=, operating_date=}]) -> session */
+/* ctx:create_session(config_id, actor [, {id=, operating_date=, meta=}]) -> session */
 int lpss_ctx_create_session(lua_State *L)
 {
     lpss_ctx *c = lpss_ctx_check(L, 1);
@@ -41,6 +41,7 @@ int lpss_ctx_create_session(lua_State *L)
     pss_session_input si = PSS_SESSION_INPUT_INIT;
     si.id = lpss_in_string(&in, "id", 0);
     si.operating_date = lpss_in_string(&in, "operating_date", 0);
+    si.meta = lpss_in_string(&in, "meta", 0);
     lpss_handle *h = lpss_handle_new(L, 1, &lpss_session_type);
     pss_session *s = NULL;
     lpss_enter(L, c);
@@ -512,6 +513,8 @@ void lpss_open_session(lua_State *L)
         {"cash_movements", lpss_session_cash_movements},
         {"report", lpss_session_report},
         {"entry", lpss_session_entry},
+        {"meta", lpss_session_meta},
+        {"set_meta", lpss_session_set_meta},
         {NULL, NULL}};
     lpss_handle_register(L, &lpss_session_type, methods);
 }
