@@ -58,7 +58,7 @@ typedef enum pss_late_orders {
 } pss_late_orders;
 
 /** Version of ::pss_config_input this header describes (2 added late_orders,
- * allow_negative_drawer, meta and split_receivables). */
+ * allow_negative_drawer, meta, split_receivables and the receipt-less return rules). */
 #define PSS_CONFIG_INPUT_VERSION 2
 
 /**
@@ -102,13 +102,17 @@ typedef struct pss_config_input {
     int split_receivables;       /**< Non-zero: invoiced orders with a customer post their
                                       receivable per customer (a line each), as Odoo's split
                                       receivables; else one combined line (the default). */
+    int allow_receiptless_returns; /**< Non-zero: an order may take back a product without a
+                                        receipt (a negative line with no original, doc/
+                                        concepts.md "Returns and exchanges"); default 0. */
+    pss_role receiptless_return_role; /**< The role such a return takes (default manager). */
 } pss_config_input;
 
 /** Initializer for ::pss_config_input with the documented defaults. */
 #define PSS_CONFIG_INPUT_INIT                                                                  \
     { PSS_CONFIG_INPUT_VERSION, NULL, NULL, NULL, NULL, 2, 1, 0, PSS_ROLE_MANAGER, 0,          \
       PSS_TAX_ROUND_PER_LINE, PSS_ROUND_HALF_UP, PSS_CASH_ROUNDING_OFF, 0, PSS_ROUND_HALF_UP,  \
-      900, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, PSS_LATE_ROUTE, 0, NULL, 0 }
+      900, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, PSS_LATE_ROUTE, 0, NULL, 0, 0, PSS_ROLE_MANAGER }
 
 /** Version of ::pss_method_input this header describes. */
 #define PSS_METHOD_INPUT_VERSION 1

@@ -107,10 +107,12 @@ typedef struct pss_order_input {
     const char *customer;              /**< The customer (partner) id the host knows, or
                                             NULL; with split receivables an invoiced order's
                                             receivable is posted under it. */
+    const char *return_reason;         /**< Why products come back without a receipt;
+                                            required when a line is such a return. */
 } pss_order_input;
 
 /** Initializer for ::pss_order_input. */
-#define PSS_ORDER_INPUT_INIT { PSS_ORDER_INPUT_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, 0, 0, NULL }
+#define PSS_ORDER_INPUT_INIT { PSS_ORDER_INPUT_VERSION, NULL, NULL, 0, NULL, NULL, 0, NULL, 0, NULL, 0, 0, NULL, NULL }
 
 /**
  * Creates a DRAFT order in an IN_PROGRESS session, with the given lines (payments are

@@ -124,6 +124,10 @@ static int check_scalars(pss_ctx *ctx, const pss_config_input *in)
                          (int)in->late_orders);
     if (in->version >= 2 && (rc = pss__check_meta(ctx, "config meta", in->meta)))
         return rc;
+    if (in->version >= 2 && (in->receiptless_return_role < PSS_ROLE_CASHIER ||
+                             in->receiptless_return_role > PSS_ROLE_ADMIN))
+        return pss__fail(ctx, PSS_EINVAL, "receipt-less return role %d is not cashier, manager "
+                                          "or admin", (int)in->receiptless_return_role);
     const char *accounts[PSS_ACC_COUNT] = {
         in->income_account, in->receivable_account, in->difference_gain_account,
         in->difference_loss_account, in->cash_in_account, in->cash_out_account,
@@ -163,6 +167,9 @@ static int fill_scalars(pss_config *c, const pss_config_input *in)
     c->late_orders = in->version >= 2 ? in->late_orders : PSS_LATE_ROUTE;
     c->allow_negative_drawer = in->version >= 2 && in->allow_negative_drawer != 0;
     c->split_receivables = in->version >= 2 && in->split_receivables != 0;
+    c->allow_receiptless_returns = in->version >= 2 && in->allow_receiptless_returns != 0;
+    c->receiptless_return_role = in->version >= 2 ? in->receiptless_return_role
+                                                  : PSS_ROLE_MANAGER;
     const char *accounts[PSS_ACC_COUNT] = {
         in->income_account, in->receivable_account, in->difference_gain_account,
         in->difference_loss_account, in->cash_in_account, in->cash_out_account,
@@ -520,6 +527,9 @@ static int encode_config(pss_ctx *ctx, const pss_config *c, pss__strbuf *buf)
     pss__jsonw_str(&w, "late_orders", pss__name_of(pss__late_orders_names, c->late_orders));
     pss__jsonw_bool(&w, "allow_negative_drawer", c->allow_negative_drawer);
     pss__jsonw_bool(&w, "split_receivables", c->split_receivables);
+    pss__jsonw_bool(&w, "receiptless_returns", c->allow_receiptless_returns);
+    pss__jsonw_str(&w, "receiptless_return_role",
+                   pss__name_of(pss__role_names, c->receiptless_return_role));
     encode_lists(&w, c);
     return pss__jsonw_finish(ctx, &w);
 }
@@ -559,6 +569,9 @@ static void decode_scalars(pss_jr *r, json_t *doc, pss_config_input *in, json_t 
                                                        pss__late_orders_names, PSS_LATE_ROUTE);
     in->allow_negative_drawer = pss__jr_bool_or(r, doc, "allow_negative_drawer", false);
     in->split_receivables = pss__jr_bool_or(r, doc, "split_receivables", false);
+    in->allow_receiptless_returns = pss__jr_bool_or(r, doc, "receiptless_returns", false);
+    in->receiptless_return_role = (pss_role)pss__jr_enum_or(
+        r, doc, "receiptless_return_role", pss__role_names, PSS_ROLE_MANAGER);
     *acc = pss__jr_object(r, doc, "accounts");
     const char **slots[PSS_ACC_COUNT] = {
         &in->income_account, &in->receivable_account, &in->difference_gain_account,

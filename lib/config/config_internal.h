@@ -66,6 +66,8 @@ struct pss_config {
     pss_late_orders late_orders;
     bool allow_negative_drawer;
     bool split_receivables;
+    bool allow_receiptless_returns;
+    pss_role receiptless_return_role;
     char *accounts[PSS_ACC_COUNT];
     pss_method *methods;
     size_t n_methods, cap_methods;

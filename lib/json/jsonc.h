@@ -65,8 +65,10 @@ static inline void pss__jsonc_raw(pss_jsonc *c, const char *s, size_t n)
 #define PSS_STRINGIFY_(x) #x
 #define PSS_STRINGIFY(x) PSS_STRINGIFY_(x)
 
-/* Punctuation and member names, as a string literal: PSS_JSONC_LIT(c, ",\"qty\":"). */
-#define PSS_JSONC_LIT(c, text) pss__jsonc_raw((c), (text), sizeof(text) - 1)
+/* Punctuation and member names, as a string literal: PSS_JSONC_LIT(c, ",\"qty\":"). The
+ * "" text pasting makes anything but a literal a compile error (a pointer's sizeof would
+ * write the wrong number of bytes). */
+#define PSS_JSONC_LIT(c, text) pss__jsonc_raw((c), "" text, sizeof(text) - 1)
 
 static inline void pss__jsonc_int(pss_jsonc *c, int64_t v)
 {

@@ -8,9 +8,9 @@
 
 #include "base/bounds.h"
 
-static const char *side_of(const pss_order_data *d)
+static const char *side_of(const pss_group *g)
 {
-    return d->refund_of[0] ? "refund" : "sale";
+    return g->refund ? "refund" : "sale";
 }
 
 static int signed_value(pss_stage *st, int64_t v, int sign, int64_t *out)
@@ -61,10 +61,10 @@ static int add_sales(pss_stage *st, const pss_order_data *d, int sign)
         return rc;
     for (size_t i = 0; i < d->n_groups; i++) {
         const pss_group *g = &d->groups[i];
-        rc = add_total(st, PSS_TOTAL_SALES, g->account, g->taxset, side_of(d), NULL, sign,
+        rc = add_total(st, PSS_TOTAL_SALES, g->account, g->taxset, side_of(g), NULL, sign,
                         g->untaxed, g->tax, 0);
         for (size_t k = 0; !rc && k < g->n_taxes; k++)
-            rc = add_total(st, PSS_TOTAL_TAX, g->taxes[k].code, g->taxes[k].account, side_of(d),
+            rc = add_total(st, PSS_TOTAL_TAX, g->taxes[k].code, g->taxes[k].account, side_of(g),
                             NULL, sign, g->taxes[k].base, g->taxes[k].amount, 0);
         if (rc)
             return rc;

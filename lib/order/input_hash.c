@@ -100,6 +100,8 @@ static uint64_t hash_of(const pss_order_input *in, bool fnv)
     }
     if (in->version >= 2 && in->customer && in->customer[0])
         add_str(&x, in->customer); /* the customer, likewise only when given */
+    if (in->version >= 2 && in->return_reason && in->return_reason[0])
+        add_str(&x, in->return_reason);
     return x.h;
 }
 

@@ -67,9 +67,11 @@ static int check_tax_codes(pss_ctx *ctx, const pss_config *cfg, const pss_line_i
     return 0;
 }
 
+/* A line the till rings up: a sale, or (a negative quantity, checked by check_receiptless) a
+ * product taken back without a receipt. */
 static int check_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_input *in)
 {
-    char q[PSS_MONEY_BUFSIZE], p[PSS_MONEY_BUFSIZE];
+    char p[PSS_MONEY_BUFSIZE];
     int rc;
     if ((rc = pss__check_text(ctx, "product id", in->product_id, PSS_TEXT_REQUIRED,
                               PSS_NAME_MAX)) ||
@@ -84,10 +86,6 @@ static int check_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_i
     if ((rc = pss__check_quantity(ctx, what, in->quantity)) ||
         (rc = pss__check_amount(ctx, what, in->unit_price, cfg->exponent)))
         return rc;
-    if (in->quantity < 0)
-        return pss__fail(ctx, PSS_EINVAL,
-                         "line of '%s' has quantity %s; a refund line refers to the line of "
-                         "the order it refunds", in->product_id, fmt_qty(q, in->quantity));
     if (in->unit_price < 0 || (in->unit_price == 0 && !cfg->allow_zero_price))
         return pss__fail(ctx, PSS_EINVAL,
                          "line of '%s' has unit price %s; prices must be positive%s",
@@ -189,6 +187,48 @@ static int read_original(pss_ctx *ctx, const char *id, pss_order_data **out)
     return rc;
 }
 
+/* A product taken back without a receipt: only where the config allows it, by the role it
+ * names, and with the order's reason. */
+static int check_receiptless(pss_stage *st, const pss_order_data *d, const pss_line_input *in)
+{
+    pss_ctx *ctx = st->s->ctx;
+    const pss_config *cfg = st->s->config;
+    const pss_actor *a = st->actor;
+    const char *product = in->product_id ? in->product_id : "?";
+    if (!cfg->allow_receiptless_returns)
+        return pss__fail(ctx, PSS_EINVAL, "line of '%s' takes it back without a receipt, and "
+                                          "config '%s' does not allow returns without a "
+                                          "receipt (give refund_of and refund_line)",
+                         product, cfg->name);
+    if (a->role < cfg->receiptless_return_role)
+        return pss__fail(ctx, PSS_EACCESS, "%s (%s) may not take back '%s' without a receipt: "
+                                           "it takes %s %s", a->user, pss__role_name(a->role),
+                         product, cfg->receiptless_return_role == PSS_ROLE_ADMIN ? "an" : "a",
+                         pss__role_name(cfg->receiptless_return_role));
+    if (!d->return_reason)
+        return pss__fail(ctx, PSS_EINVAL, "order %s takes back '%s' without a receipt and "
+                                          "gives no return_reason", d->id, product);
+    return 0;
+}
+
+int pss__order_audit_returns(pss_stage *st, const pss_order_data *d, size_t from)
+{
+    for (size_t i = from; i < d->n_lines; i++) {
+        const pss_line *l = &d->lines[i];
+        if (l->refund_line >= 0 || l->qty >= 0)
+            continue;
+        pss__audit_extra x = {0};
+        pss__extra_str(&x, "order", d->id);
+        pss__extra_str(&x, "product", l->product_id);
+        pss__extra_int(&x, "quantity", l->qty);
+        pss__extra_int(&x, "total", l->total);
+        int rc = pss__audit_staged(st, "order.return", d->return_reason, &x);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int pss__order_add_line_input(pss_stage *st, pss_order_data *d, const pss_line_input *in)
 {
     pss_ctx *ctx = st->s->ctx;
@@ -198,11 +238,9 @@ int pss__order_add_line_input(pss_stage *st, pss_order_data *d, const pss_line_i
     if (rc || (rc = grow_lines(ctx, d)))
         return rc;
     pss_line *l = &d->lines[d->n_lines];
-    if (d->refund_of[0]) {
+    bool comes_back = in->refund_line < 0 && in->quantity < 0; /* no receipt */
+    if (in->refund_line >= 0 && d->refund_of[0]) {
         pss_order_data *orig = NULL;
-        if (in->refund_line < 0)
-            return pss__fail(ctx, PSS_EINVAL, "refund order %s only takes refund lines (give "
-                                              "refund_line)", d->id);
         if (!(rc = read_original(ctx, d->refund_of, &orig)))
             rc = fill_refund_line(st, d, orig, in, l);
         pss__order_data_free(ctx, orig);
@@ -210,9 +248,10 @@ int pss__order_add_line_input(pss_stage *st, pss_order_data *d, const pss_line_i
         return pss__fail(ctx, PSS_EINVAL, "line refers to refund_line %lld but order %s "
                                           "refunds nothing (set refund_of)",
                          (long long)in->refund_line, d->id);
-    } else if (!(rc = check_sale_line(ctx, cfg, in)) &&
+    } else if ((!comes_back || !(rc = check_receiptless(st, d, in))) &&
+               !(rc = check_sale_line(ctx, cfg, in)) &&
                !(rc = fill_sale_line(ctx, cfg, in, &d->pool, l))) {
-        rc = pss__line_compute(ctx, cfg, l);
+        rc = pss__line_compute(ctx, cfg, l); /* a sale, also beside refund lines: an exchange */
     }
     if (rc) {
         pss__line_clear(l);
@@ -278,7 +317,9 @@ int pss__check_order_input(pss_ctx *ctx, const pss_order_input *in, bool need_id
         (in->version >= 2 && (rc = pss__check_meta(ctx, "order meta", in->meta))) ||
         (in->version >= 2 && (rc = check_order_discount(ctx, in))) ||
         (in->version >= 2 && (rc = pss__check_text(ctx, "customer id", in->customer,
-                                                   PSS_TEXT_OPTIONAL, PSS_NAME_MAX))))
+                                                   PSS_TEXT_OPTIONAL, PSS_NAME_MAX))) ||
+        (in->version >= 2 && (rc = pss__check_text(ctx, "return reason", in->return_reason,
+                                                   PSS_TEXT_OPTIONAL, PSS_NOTE_MAX))))
         return rc;
     if (in->n_lines > PSS__ORDER_LINES_MAX || (in->n_lines && !in->lines))
         return pss__fail(ctx, PSS_EINVAL, "order has %zu lines %s", in->n_lines,
@@ -309,6 +350,8 @@ int pss__order_start(pss_stage *st, pss_order_data *d, const pss_order_input *in
     int rc = dup_text(ctx, &d->pool, &d->note, in->note);
     if (!rc && in->version >= 2 && in->customer && in->customer[0])
         rc = dup_text(ctx, &d->pool, &d->customer, in->customer);
+    if (!rc && in->version >= 2 && in->return_reason && in->return_reason[0])
+        rc = dup_text(ctx, &d->pool, &d->return_reason, in->return_reason);
     if (rc || !in->refund_of)
         return rc;
     pss_id_normalize(in->refund_of, d->refund_of);
@@ -441,6 +484,10 @@ static int op_create(pss_stage *st, void *arg)
         pss__order_data_free(ctx, d);
         return rc;
     }
+    if ((rc = pss__order_audit_returns(st, d, 0))) {
+        pss__order_data_free(ctx, d);
+        return rc;
+    }
     rc = pss__order_commit(st, a->handle, NULL, d);
     return rc ? rc : pss__order_put_meta(st, a->in, a->id);
 }
@@ -559,9 +606,12 @@ static int change_add_line(pss_stage *st, pss_order_data *next, void *arg)
     int rc = require_draft(ctx, next, "add a line");
     if (!rc)
         rc = require_no_payments(ctx, next, "change lines");
+    size_t added = next->n_lines;
     if (!rc)
         rc = pss__order_add_line_input(st, next, arg);
-    return rc ? rc : pss__order_compute(ctx, st->s->config, next);
+    if (!rc)
+        rc = pss__order_compute(ctx, st->s->config, next);
+    return rc ? rc : pss__order_audit_returns(st, next, added);
 }
 
 int pss_order_add_line(pss_order *o, const pss_actor *actor, const pss_line_input *line,

@@ -209,12 +209,27 @@ static void encode_group_tax(const tax_table *t, const pss_group_tax *gt, pss_js
     PSS_JSONC_LIT(c, "}");
 }
 
-static void encode_group(const tax_table *t, const pss_group *g, pss_jsonc *c)
+/* Whether an order's groups are all on its own side (all refunds for a refund, all sales
+ * for a sale): exchanges and returns without a receipt have groups of the other side. */
+static bool one_sided(const pss_order_data *d)
+{
+    for (size_t i = 0; i < d->n_groups; i++)
+        if (d->groups[i].refund != (d->refund_of[0] != 0))
+            return false;
+    return true;
+}
+
+static void encode_group(const tax_table *t, const pss_group *g, bool refund_order,
+                         pss_jsonc *c)
 {
     PSS_JSONC_LIT(c, "{\"account\":");
     pss__jsonc_str(c, g->account);
     PSS_JSONC_LIT(c, ",\"taxes\":");
     pss__jsonc_str(c, g->taxset);
+    if (g->refund != refund_order && g->refund) /* absent: the order's own side */
+        PSS_JSONC_LIT(c, ",\"side\":\"refund\"");
+    else if (g->refund != refund_order)
+        PSS_JSONC_LIT(c, ",\"side\":\"sale\"");
     PSS_JSONC_LIT(c, ",\"amount\":");
     pss__jsonc_int(c, g->amount);
     PSS_JSONC_LIT(c, ",\"untaxed\":");
@@ -230,10 +245,12 @@ static void encode_group(const tax_table *t, const pss_group *g, pss_jsonc *c)
     PSS_JSONC_LIT(c, "]}");
 }
 
-/* What only version 3 records hold: an order discount or a customer. */
+/* What only version 3 records hold: an order discount, a customer, a return reason, or
+ * groups of both sides (an exchange, a return without a receipt). */
 static bool needs_v3(const pss_order_data *d)
 {
-    return d->discount_amount || d->discount_ppm || d->customer;
+    return d->discount_amount || d->discount_ppm || d->customer || d->return_reason ||
+           !one_sided(d);
 }
 
 static void encode_head(const pss_order_data *d, pss_jsonc *c)
@@ -266,6 +283,10 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
     if (d->customer) {
         PSS_JSONC_LIT(c, ",\"customer\":");
         pss__jsonc_str(c, d->customer);
+    }
+    if (d->return_reason) {
+        PSS_JSONC_LIT(c, ",\"return_reason\":");
+        pss__jsonc_str(c, d->return_reason);
     }
     if (d->discount_amount) {
         PSS_JSONC_LIT(c, ",\"discount\":{\"amount\":");
@@ -312,7 +333,7 @@ int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf)
     for (size_t i = 0; i < d->n_groups; i++) {
         if (i)
             PSS_JSONC_LIT(&c, ",");
-        encode_group(&table, &d->groups[i], &c);
+        encode_group(&table, &d->groups[i], d->refund_of[0] != 0, &c);
     }
     PSS_JSONC_LIT(&c, "],\"totals\":{\"untaxed\":");
     pss__jsonc_int(&c, d->untaxed);
@@ -498,6 +519,18 @@ static void decode_group(pss_jr *r, pss__pool *pool, json_t *table, json_t *go, 
     }
 }
 
+/* A group's side: absent, the order's own (a refund's groups are refunds, a sale's sales);
+ * exchanges and returns without a receipt write the groups that differ. */
+static bool decode_side(pss_jr *r, json_t *go, bool default_refund)
+{
+    const char *side = pss__jr_str_or_null(r, go, "side");
+    if (r->rc || !side)
+        return default_refund;
+    if (strcmp(side, "refund") != 0 && strcmp(side, "sale") != 0)
+        pss__jr_fail(r, "a group's side is '%.16s', not sale or refund", side);
+    return strcmp(side, "refund") == 0;
+}
+
 static void decode_groups(pss_jr *r, json_t *doc, json_t *table, pss_order_data *d)
 {
     json_t *groups = pss__jr_array(r, doc, "groups");
@@ -510,7 +543,9 @@ static void decode_groups(pss_jr *r, json_t *doc, json_t *table, pss_order_data 
     }
     for (size_t i = 0; i < n && !r->rc; i++) {
         d->n_groups = i + 1;
-        decode_group(r, &d->pool, table, pss__jr_item(r, groups, i, "groups"), &d->groups[i]);
+        json_t *go = pss__jr_item(r, groups, i, "groups");
+        decode_group(r, &d->pool, table, go, &d->groups[i]);
+        d->groups[i].refund = decode_side(r, go, d->refund_of[0] != 0);
     }
 }
 
@@ -547,6 +582,10 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     if (!r->rc && customer && strlen(customer) > PSS_NAME_MAX)
         pss__jr_fail(r, "field 'customer' is too long");
     d->customer = customer && customer[0] ? pool_dup(r, &d->pool, customer) : NULL;
+    const char *why = pss__jr_str_or_null(r, doc, "return_reason");
+    if (!r->rc && why && strlen(why) > PSS_NOTE_MAX)
+        pss__jr_fail(r, "field 'return_reason' is too long");
+    d->return_reason = why ? pool_dup(r, &d->pool, why) : NULL;
     d->created_at = pss__jr_time(r, doc, "created_at");
     const char *by = pss__jr_str(r, doc, "created_by");
     if (!r->rc && strlen(by) > PSS_NAME_MAX)

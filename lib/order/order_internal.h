@@ -55,10 +55,12 @@ typedef struct pss_group_tax {
     int64_t base, amount;
 } pss_group_tax;
 
-/* Lines with the same income account and taxes: what posting credits. */
+/* Lines with the same income account, taxes and side: what posting credits. */
 typedef struct pss_group {
     char *account;
     char *taxset;
+    bool refund;    /* lines that come back (negative quantities): posted as refunds */
+    bool from_sale; /* holds refund lines of a sale, whose figures are the sale's */
     int64_t amount; /* sum of the lines' amounts */
     int64_t untaxed, tax;
     pss_group_tax *taxes;
@@ -79,6 +81,7 @@ typedef struct pss_order_data {
     char input_hash[PSS_HASH_SIZE]; /* submitted orders: hash of what the till sent */
     int64_t discount_amount, discount_ppm; /* the order-level discount as given (one is 0) */
     char *customer; /* the host's customer id, or NULL (in the pool) */
+    char *return_reason; /* why products come back without a receipt, or NULL (in the pool) */
     pss_line *lines;
     size_t n_lines, cap_lines;
     pss_payment *payments;
@@ -131,6 +134,17 @@ int pss__order_due(const pss_order_data *d, int64_t *out);
 /* order_codec.c */
 int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf);
 int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out);
+
+/* A line that takes a product back: a refund line of a sale, or a return without a receipt
+ * (a negative line with no original). Both post as refunds. */
+static inline bool pss__line_comes_back(const pss_line *l)
+{
+    return l->qty < 0;
+}
+
+/* Audits each return without a receipt among lines [from, n) of the order ("order.return",
+ * with the order's return reason). */
+int pss__order_audit_returns(pss_stage *st, const pss_order_data *d, size_t from);
 /* Writes a new order's host metadata, when its input (version 2) gives some. */
 int pss__order_put_meta(pss_stage *st, const pss_order_input *in, const char *id);
 

@@ -154,6 +154,10 @@ static int submit_one(pss_stage *st, const pss_order_input *in, const char *subm
     }
     pss_order_state state = d->state;
     *committed = true;
+    if ((rc = pss__order_audit_returns(st, d, 0))) {
+        pss__order_data_free(ctx, d);
+        return rc;
+    }
     rc = pss__order_commit(st, NULL, NULL, d);
     if (!rc)
         rc = pss__order_put_meta(st, in, id);

@@ -102,7 +102,8 @@ static pss_group *find_group(pss_order_data *d, const pss_line *line)
 {
     for (size_t i = 0; i < d->n_groups; i++)
         if (strcmp(d->groups[i].account, line->income_account) == 0 &&
-            strcmp(d->groups[i].taxset, line->taxset) == 0)
+            strcmp(d->groups[i].taxset, line->taxset) == 0 &&
+            d->groups[i].refund == pss__line_comes_back(line))
             return &d->groups[i];
     return NULL;
 }
@@ -119,6 +120,7 @@ static int new_group(pss_ctx *ctx, pss_order_data *d, const pss_line *line, pss_
     if (!g->account || !g->taxset || (line->n_taxes && !g->taxes))
         return pss__oom(ctx);
     d->n_groups++;
+    g->refund = pss__line_comes_back(line);
     g->n_taxes = line->n_taxes;
     for (size_t i = 0; i < line->n_taxes; i++) {
         pss_group_tax *t = &g->taxes[i];
@@ -250,16 +252,20 @@ static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
     d->groups = pss__pool_calloc(ctx->alloc, &d->pool, d->n_lines, sizeof *d->groups);
     if (!d->groups)
         return pss__oom(ctx);
-    /* a refund takes its taxes from the sale (refund.c): its groups are its lines' sums */
-    bool per_order = cfg->tax_rounding == PSS_TAX_ROUND_PER_ORDER && !d->refund_of[0];
+    bool per_order = cfg->tax_rounding == PSS_TAX_ROUND_PER_ORDER;
     for (size_t i = 0; i < d->n_lines; i++) {
         const pss_line *line = &d->lines[i];
         pss_group *g = find_group(d, line);
         int rc = g ? 0 : new_group(ctx, d, line, &g);
         if (rc || (rc = add_line_figures(ctx, g, line)))
             return rc;
+        g->from_sale |= line->refund_line >= 0;
     }
     for (size_t i = 0; per_order && i < d->n_groups; i++) {
+        /* refund lines take their taxes from the sale (refund.c): their groups are their
+         * lines' sums */
+        if (d->groups[i].from_sale)
+            continue;
         int rc = compute_group_once(ctx, cfg, &d->groups[i]);
         if (!rc)
             rc = share_group(ctx, d, &d->groups[i]);

@@ -168,7 +168,8 @@ static void stored_policy(void)
     CHECK(strncmp(json, "{\"v\":2,", 7) == 0);
     CHECK_CONTAINS(json, "\"allow_zero_price\":false,\"late_orders\":\"rescue\","
                          "\"allow_negative_drawer\":false,\"split_receivables\":false,"
-                         "\"accounts\":");
+                         "\"receiptless_returns\":false,\"receiptless_return_role\":"
+                         "\"manager\",\"accounts\":");
     pss_free(ctx, json);
     pss_config_free(c);
     fix_record r;

@@ -66,11 +66,12 @@ typedef struct fix_config_opts {
     int allow_negative_drawer;
     const char *meta; /* host metadata, written with the first save */
     int split_receivables;
+    int allow_receiptless_returns;
 } fix_config_opts;
 
 #define FIX_CONFIG_OPTS_INIT                                                               \
     { 1000, PSS_TAX_ROUND_PER_LINE, PSS_CASH_ROUNDING_OFF, 0, 0, 1, 2, "EUR", PSS_ROUND_HALF_UP, \
-      PSS_ROUND_HALF_UP, PSS_LATE_ROUTE, 0, NULL, 0 }
+      PSS_ROUND_HALF_UP, PSS_LATE_ROUTE, 0, NULL, 0, 0 }
 
 /* A register: Cash, Card (electronic), Voucher; taxes VAT10 (10% included), VAT20 (20%
  * excluded), TAX7 (7% excluded); category "books" with its own income account; coins and
@@ -95,6 +96,7 @@ static inline pss_config *fix_config_with(pss_ctx *ctx, const fix_config_opts *f
     in.allow_negative_drawer = fo->allow_negative_drawer;
     in.meta = fo->meta;
     in.split_receivables = fo->split_receivables;
+    in.allow_receiptless_returns = fo->allow_receiptless_returns;
     in.income_account = "Income:Sales";
     in.receivable_account = "Assets:POS Receivable";
     in.difference_gain_account = "Income:Cash Over";
