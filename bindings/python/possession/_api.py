@@ -272,8 +272,9 @@ class Context:
         cash_rounding_increment, cash_rounding_mode, lease_seconds, allow_zero_price,
         late_orders ('route', 'rescue', 'refuse' or a LateOrders), allow_negative_drawer,
         accounts={'income': ..., ...} (or income_account=... etc.), methods, taxes,
-        categories, denominations and meta (host metadata, written with the first save). An enum field takes its member, value or name; any
-        other value is an InvalidError naming the values it takes."""
+        categories, denominations and meta (host metadata, written with the first save).
+        An enum field takes its member, value or name; any other value is an InvalidError
+        naming the values it takes."""
         merged = dict(fields or {})
         merged.update(kwargs)
         return Config(self, self._h.config_new(*_config_args(merged)))

@@ -26,7 +26,7 @@ static const struct {
     {"expense_account", offsetof(pss_config_input, expense_account)},
     {"rounding_gain_account", offsetof(pss_config_input, rounding_gain_account)},
     {"rounding_loss_account", offsetof(pss_config_input, rounding_loss_account)},
-    {"meta", offsetof(pss_config_input, meta)}, /* JSON text; the Python layer made a dict into it */
+    {"meta", offsetof(pss_config_input, meta)}, /* JSON text: the Python layer wrote a dict */
 };
 
 /* Integer fields: flags and enums arrive as ints from the Python layer. */
