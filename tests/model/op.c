@@ -71,8 +71,12 @@ void op_describe(const op *o, const model *m, char *buf, size_t size)
         snprintf(buf + len, size - len, " [state %d, held by %s on %s, lease %+" PRId64 " ms]",
                  s->state, s->user, s->device, s->lease_exp - m->now);
     }
-    if (o->order >= 0 && o->order < m->no)
-        add(buf, size, " order %s (#%" PRId64 ")", m->o[o->order].id, o->order);
+    if (o->order >= 0 && o->order < m->no) {
+        const m_order *d = &m->o[o->order];
+        add(buf, size, " order %s (#%" PRId64 ")", d->id, o->order);
+        add(buf, size, " [%stotal %" PRId64, m_is_refund(d) ? "refund, " : "", d->total);
+        add(buf, size, "%s, untaxed %" PRId64 "]", "", d->untaxed);
+    }
     if (o->index >= 0)
         add(buf, size, " %sindex %" PRId64, "", o->index);
     if (o->amount != M_UNSET)

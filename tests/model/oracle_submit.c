@@ -196,15 +196,12 @@ static void refuse_nowhere(model *m, int si, const g_order *in, int code, m_expe
     own_faults(m, si, in, ex);
 }
 
-/* A new order where target_of sends it: a rescue session made for it when there is none. */
+/* A new order where target_of sends it (somewhere): a rescue session made for it when there
+ * is none. */
 static int record_new(model *m, int si, const g_actor *a, const g_order *in, int rof,
                       m_submit_res *res)
 {
     int code, ti = target_of(m, si, &code), made = 0;
-    if (ti == TARGET_NOWHERE) {
-        refuse_nowhere(m, si, in, code, &res->ex);
-        return 0;
-    }
     if (ti == TARGET_NEW_RESCUE) {
         ti = new_rescue(m, m->s[si].reg, a);
         made = 1;
@@ -227,9 +224,11 @@ static int record_new(model *m, int si, const g_actor *a, const g_order *in, int
 static int submit_one(model *m, int si, const g_actor *a, const g_order *in, m_submit_res *res)
 {
     m_expect *ex = &res->ex;
-    int oi = recorded_already(m, in);
-    if (oi < 0 && nowhere(m, si))
-        return record_new(m, si, a, in, -1, res);
+    int oi = recorded_already(m, in), code;
+    if (oi < 0 && target_of(m, si, &code) == TARGET_NOWHERE) {
+        refuse_nowhere(m, si, in, code, ex);
+        return 0;
+    }
     int rof = m_check_order_input(m, &m->s[si], in, 1, ex);
     if (oi >= 0 && !ex_refused(ex)) {
         if (m->o[oi].submitted && g_order_eq(&m->o[oi].input, in))
