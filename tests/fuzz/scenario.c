@@ -252,6 +252,13 @@ static void count_session(const sc *w, pss_session *s, int64_t cash_delta, int b
     step(w);
 }
 
+static void submit_input(const sc *w, pss_session *s, const pss_order_input *in)
+{
+    pss_submit_result res = PSS_SUBMIT_RESULT_INIT;
+    ok(w, pss_session_submit(s, &sc_alice, in, &res), "submit");
+    step(w);
+}
+
 static void submit(const sc *w, pss_session *s, const char *id, const pss_line_input *lines,
                    size_t n, const pss_payment_input *payments, size_t n_payments)
 {
@@ -261,9 +268,7 @@ static void submit(const sc *w, pss_session *s, const char *id, const pss_line_i
     in.n_lines = n;
     in.payments = payments;
     in.n_payments = n_payments;
-    pss_submit_result res = PSS_SUBMIT_RESULT_INIT;
-    ok(w, pss_session_submit(s, &sc_alice, &in, &res), "submit");
-    step(w);
+    submit_input(w, s, &in);
 }
 
 /* ---- the main register ---- */
@@ -273,6 +278,36 @@ static const char *const VAT10[] = {"VAT10"};
 static const char *const VAT20[] = {"VAT20"};
 static const char *const BOOK_TAXES[] = {"VAT20", "TAX7"};
 static const char *const ALL_TAXES[] = {"TAX7", "VAT10", "VAT20"};
+
+/* Orders of record version 3: an invoiced one with a customer and a discount, and an
+ * exchange (a pen of P1 back for a pencil). */
+static void v3_orders(const sc *w, pss_session *s2)
+{
+    pss_line_input lines[2] = {fix_line("desk", 1000, 12000, VAT20, 1),
+                               fix_line("lamp", 2000, 2500, VAT10, 1)};
+    pss_payment_input card = PSS_PAYMENT_INPUT_INIT;
+    card.method = "Voucher";
+    card.amount = 15300; /* 120.00 + 20% and 50.00 less a 10% discount */
+    pss_order_input in = PSS_ORDER_INPUT_INIT;
+    in.id = "0de20000-0000-4000-8000-000000000006";
+    in.lines = lines;
+    in.n_lines = 2;
+    in.discount_ppm = 100000;
+    in.customer = "C-1042";
+    in.invoiced = 1;
+    in.payments = &card;
+    in.n_payments = 1;
+    submit_input(w, s2, &in);
+    pss_line_input swap[2] = {PSS_LINE_INPUT_INIT, fix_line("pencil", 1000, 100, VAT20, 1)};
+    swap[0].refund_line = 1;
+    swap[0].quantity = -1000;
+    pss_order_input ex = PSS_ORDER_INPUT_INIT;
+    ex.id = "0de20000-0000-4000-8000-000000000007";
+    ex.refund_of = SC_P1;
+    ex.lines = swap;
+    ex.n_lines = 2;
+    submit_input(w, s2, &ex); /* a pen back for a pencil */
+}
 
 static void main_config(const sc *w)
 {
@@ -403,6 +438,7 @@ static void s2_day(const sc *w, pss_session *s2, pss_session *s1)
     pss_order *p5 = create_order(w, s2, "0de20000-0000-4000-8000-000000000005", l5, 1, NULL, 0);
     pay(w, p5, "Voucher", remaining(w, p5), "V-79");
     move_cash(w, s2, "ca5a2000-0000-4000-8000-000000000001", PSS_CASH_IN, 1000, "coins", NULL);
+    v3_orders(w, s2);
 
     pss_line_input late[1] = {fix_line("late tea", 1000, 480, VAT20, 1)};
     pss_payment_input pl[1] = {PSS_PAYMENT_INPUT_INIT};
