@@ -46,13 +46,7 @@ static void day(pss_session *s)
 
 static char *close_and_receivables(pss_session *s)
 {
-    CHECK_OK(ctx, pss_session_start_closing(s, &FIX_ALICE));
-    pss_count_input count = PSS_COUNT_INPUT_INIT;
-    count.cash_total = 0;
-    CHECK_OK(ctx, pss_session_count(s, &FIX_ALICE, &count));
-    CHECK_OK(ctx, pss_session_close(s, &FIX_ALICE, NULL));
-    pss_entry *e = NULL;
-    CHECK_OK(ctx, pss_session_entry(s, &e));
+    pss_entry *e = fix_close_expected(ctx, s, &FIX_ALICE);
     fix_text t = {NULL, 0};
     char row[256];
     for (size_t i = 0; e && i < pss_entry_line_count(e); i++) {

@@ -52,15 +52,7 @@ static int submit(pss_session *s, const pss_actor *who, const char *refund_of,
 /* Closes with the expected cash counted; the entry's lines, one a row. */
 static char *close_lines(pss_session *s)
 {
-    int64_t expected = 0;
-    CHECK_OK(ctx, pss_session_expected_cash(s, &expected));
-    CHECK_OK(ctx, pss_session_start_closing(s, &FIX_ALICE));
-    pss_count_input count = PSS_COUNT_INPUT_INIT;
-    count.cash_total = expected;
-    CHECK_OK(ctx, pss_session_count(s, &FIX_ALICE, &count));
-    CHECK_OK(ctx, pss_session_close(s, &FIX_MIA, NULL));
-    pss_entry *e = NULL;
-    CHECK_OK(ctx, pss_session_entry(s, &e));
+    pss_entry *e = fix_close_expected(ctx, s, &FIX_MIA);
     fix_text t = {NULL, 0};
     char row[256];
     for (size_t i = 0; e && i < pss_entry_line_count(e); i++) {

@@ -169,6 +169,22 @@ static inline void fix_world_free(pss_storage *store, pss_ctx *ctx)
     pss_storage_free(store);
 }
 
+/* Starts closing, counts the expected cash (alice) and closes (closer); the entry posted, or
+ * NULL (the failures are checks). Free it with pss_entry_free. */
+static inline pss_entry *fix_close_expected(pss_ctx *ctx, pss_session *s, const pss_actor *closer)
+{
+    int64_t expected = 0;
+    pss_count_input count = PSS_COUNT_INPUT_INIT;
+    pss_entry *e = NULL;
+    CHECK_OK(ctx, pss_session_expected_cash(s, &expected));
+    CHECK_OK(ctx, pss_session_start_closing(s, &FIX_ALICE));
+    count.cash_total = expected;
+    CHECK_OK(ctx, pss_session_count(s, &FIX_ALICE, &count));
+    CHECK_OK(ctx, pss_session_close(s, closer, NULL));
+    CHECK_OK(ctx, pss_session_entry(s, &e));
+    return e;
+}
+
 /* Creates and opens a session as alice with the given opening count. */
 static inline pss_session *fix_open(pss_ctx *ctx, int64_t counted)
 {
