@@ -17,9 +17,10 @@ from ._errors import (AccessDeniedError, AmountOverflowError, BusyError, CashDif
                       WriteError, error_class)
 from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRounding,
                      EntryLine, EntryProduct, LateOrders, Line, MetaOwner, Method, MethodKind,
-                     OrderLine, OrderPayment, OrderState, OrderTax, OrderTotals, Payment,
-                     PaymentState, ReportMethod, ReportProduct, ReportTax, Role, Rounding,
-                     SessionPage, SessionState, SubmitResult, Tax, TaxRounding)
+                     OrderDiscount, OrderLine, OrderPayment, OrderState, OrderTax,
+                     OrderTotals, Payment, PaymentState, ReportMethod, ReportProduct,
+                     ReportTax, Role, Rounding, SessionPage, SessionState, SubmitResult, Tax,
+                     TaxRounding)
 from ._store import AuditItem, Record, Store
 from ._api import (HAVE_SQLITE, LIBRARY_VERSION, Config, Context, Entry, LogLevel, MemoryStore,
                    Order, Report, Session, SqliteStore)
@@ -47,7 +48,7 @@ __all__ = [
     "Actor", "Role", "Method", "MethodKind", "Tax", "Line", "Payment", "Amount",
     "Rounding", "TaxRounding", "CashRounding", "LateOrders", "CashKind", "SessionState",
     "OrderState", "PaymentState", "MetaOwner", "LogLevel", "OrderTotals", "OrderLine",
-    "OrderTax", "OrderPayment", "SessionPage",
+    "OrderTax", "OrderPayment", "OrderDiscount", "SessionPage",
     "SubmitResult", "CashMovement", "AuditRecord", "EntryLine", "EntryProduct",
     "ReportMethod", "ReportTax", "ReportProduct",
     # the store protocol

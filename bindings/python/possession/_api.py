@@ -16,11 +16,11 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Opti
 from . import _possession as _c
 from ._errors import InvalidError, NotFoundError
 from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRounding,
-                     LateOrders, Line, MetaOwner, Method, MethodKind, OrderLine, OrderPayment,
-                     OrderState, OrderTax, OrderTotals, Payment, PaymentState, ReportMethod,
-                     ReportProduct, ReportTax, Role, Rounding, SessionPage, SessionState,
-                     SubmitResult, Tax, TaxRounding, EntryLine, EntryProduct, _date_of, _enum,
-                     _time)
+                     LateOrders, Line, MetaOwner, Method, MethodKind, OrderDiscount, OrderLine,
+                     OrderPayment, OrderState, OrderTax, OrderTotals, Payment, PaymentState,
+                     ReportMethod, ReportProduct, ReportTax, Role, Rounding, SessionPage,
+                     SessionState, SubmitResult, Tax, TaxRounding, EntryLine, EntryProduct,
+                     _date_of, _enum, _time)
 
 HAVE_SQLITE = bool(_c.HAVE_SQLITE)
 LIBRARY_VERSION: str = _c.LIBRARY_VERSION
@@ -530,27 +530,37 @@ class Session(_Handle):
     def create_order(self, actor: Actor, lines: Iterable[Union[Line, Mapping[str, Any]]] = (),
                      *, id: Optional[str] = None, refund_of: Union["Order", str, None] = None,
                      invoiced: bool = False, note: Optional[str] = None,
-                     meta: Union[Mapping[str, Any], str, None] = None) -> "Order":
-        """Creates a draft order with these lines; pay it with Order.add_payment()."""
-        order = (id, None if refund_of is None else _id(refund_of), invoiced, note,
-                 [_as(Line, line)._c() for line in lines], [], _meta(meta, "order"))
+                     meta: Union[Mapping[str, Any], str, None] = None,
+                     discount_amount: Optional[Amount] = None,
+                     discount_percent: Optional[Amount] = None) -> "Order":
+        """Creates a draft order with these lines; pay it with Order.add_payment(). An order
+        discount is discount_amount (in the currency) or discount_percent (of what the lines
+        come to), shared over the lines (Order.discount, OrderLine.order_discount)."""
+        order = _order_tuple(dict(id=id, lines=lines, refund_of=refund_of, invoiced=invoiced,
+                                  note=note, meta=meta, discount_amount=discount_amount,
+                                  discount_percent=discount_percent))
         return Order(self, self._h.create_order(actor, order))
 
     def submit(self, actor: Actor, id: str, lines: Iterable[Union[Line, Mapping[str, Any]]],
                payments: Iterable[Union[Payment, Mapping[str, Any]]] = (), *,
                refund_of: Union["Order", str, None] = None, invoiced: bool = False,
                note: Optional[str] = None,
-               meta: Union[Mapping[str, Any], str, None] = None) -> SubmitResult:
+               meta: Union[Mapping[str, Any], str, None] = None,
+               discount_amount: Optional[Amount] = None,
+               discount_percent: Optional[Amount] = None) -> SubmitResult:
         """Records a complete order made offline (idempotent by id; metadata is not part of
-        the order: a duplicate keeps the metadata it was first recorded with)."""
+        the order: a duplicate keeps the metadata it was first recorded with; its discount
+        is)."""
         return _submit_result(self._h.submit(actor, _order_tuple(
             dict(id=id, lines=lines, payments=payments, refund_of=refund_of,
-                 invoiced=invoiced, note=note, meta=meta))))
+                 invoiced=invoiced, note=note, meta=meta, discount_amount=discount_amount,
+                 discount_percent=discount_percent))))
 
     def submit_batch(self, actor: Actor,
                      orders: Iterable[Mapping[str, Any]]) -> Tuple[int, List[SubmitResult]]:
         """Submits many orders (dicts with id, lines, payments, refund_of, invoiced, note,
-        meta) in one transaction; returns (accepted, one result per order)."""
+        meta, discount_amount, discount_percent) in one transaction; returns (accepted, one
+        result per order)."""
         tuples = []
         for i, o in enumerate(orders):
             if not isinstance(o, Mapping):
@@ -684,7 +694,12 @@ def _order_tuple(o: Mapping[str, Any], batch: bool = False) -> tuple:
     return (o.get("id"), None if refund_of is None else _id(refund_of),
             o.get("invoiced", False), o.get("note"),
             [_as(Line, line)._c() for line in o.get("lines", ())],
-            [_as(Payment, p)._c() for p in o.get("payments", ())], meta)
+            [_as(Payment, p)._c() for p in o.get("payments", ())], meta,
+            o.get("discount_amount"), o.get("discount_percent"))
+
+
+def _discount(d: Optional[Dict[str, Any]]) -> Optional[OrderDiscount]:
+    return None if d is None else OrderDiscount(**d)
 
 
 def _submit_result(d: Dict[str, Any]) -> SubmitResult:
@@ -713,6 +728,8 @@ class Order(_Handle):
     total = property(lambda self: self._get("totals")["total"])
     lines = property(lambda self: tuple(OrderLine(**dict(d, taxes=tuple(d["taxes"])))
                                         for d in self._get("lines")))
+    discount = property(lambda self: _discount(self._get("discount")),
+                        doc="The order discount (OrderDiscount), or None when it has none.")
     taxes = property(lambda self: tuple(OrderTax(**d) for d in self._get("taxes")))
     payments = property(lambda self: tuple(
         OrderPayment(**dict(d, state=PaymentState(d["state"]))) for d in self._get("payments")))

@@ -268,6 +268,19 @@ class OrderLine:
     total: Decimal
     taxes: Tuple[str, ...]
     refund_line: Optional[int]
+    order_discount: Decimal
+    """The line's share of the order discount (0 without one), already taken off untaxed
+    and total: the shares add up to OrderDiscount.applied."""
+
+
+@dataclass(frozen=True)
+class OrderDiscount:
+    """An order's discount as it was given, an amount in the currency or a percent of what
+    its lines come to (the other None), and ``applied``, what it took off the lines in all
+    (the sum of their OrderLine.order_discount)."""
+    amount: Optional[Decimal]
+    percent: Optional[Decimal]
+    applied: Decimal
 
 
 @dataclass(frozen=True)

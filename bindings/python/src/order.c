@@ -88,6 +88,22 @@ static PyObject *line_of(const pss_order *o, size_t i, int e)
     pyp_set(&d, "taxes", line_taxes(o, i, l.n_taxes));
     pyp_set(&d, "refund_line",
             l.refund_line < 0 ? (Py_INCREF(Py_None), Py_None) : PyLong_FromLongLong(l.refund_line));
+    pyp_set(&d, "order_discount", pyp_decimal(pss_order_line_discount_share(o, i), e, 0));
+    return d;
+}
+
+/* The order discount as given (an amount or a percent) and what it took off the lines, or
+ * None when the order has none. */
+static PyObject *discount_of(const pss_order *o, int e)
+{
+    int64_t amount = 0, ppm = 0, applied = 0;
+    pss_order_get_discount(o, &amount, &ppm, &applied);
+    if (!amount && !ppm)
+        Py_RETURN_NONE;
+    PyObject *d = PyDict_New();
+    pyp_set(&d, "amount", amount ? pyp_decimal(amount, e, 0) : (Py_INCREF(Py_None), Py_None));
+    pyp_set(&d, "percent", ppm ? pyp_decimal(ppm, 4, 0) : (Py_INCREF(Py_None), Py_None));
+    pyp_set(&d, "applied", pyp_decimal(applied, e, 0));
     return d;
 }
 
@@ -143,6 +159,7 @@ static PyObject *order_info(PyObject *op, PyObject *unused)
     pyp_set(&d, "state", pyp_str_or_none(pss_order_state_name(pss_order_state_of(o))));
     pyp_set(&d, "refund_of", pyp_str_or_none(pss_order_refund_of(o)));
     pyp_set(&d, "invoiced", PyBool_FromLong(pss_order_is_invoiced(o)));
+    pyp_set(&d, "discount", discount_of(o, e));
     pyp_set(&d, "totals", totals_of(o, e));
     pyp_set(&d, "lines", items(o, pss_order_line_count(o), e, line_of));
     pyp_set(&d, "taxes", items(o, pss_order_tax_count(o), e, tax_of));

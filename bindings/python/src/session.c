@@ -291,18 +291,36 @@ static int order_meta(PyObject *meta, pyp_keep *keep, const char **out)
     return pyp_text(meta, "order meta", 1, keep, out);
 }
 
-/* (id, refund_of, invoiced, note, lines, payments, meta), made by the Python layer */
+/* The order's discount: an amount in the currency or a percent (4 decimals), None for none
+ * (0, as the library reads it). Both given go to the library, which refuses them. */
+static int order_discount(PyObject *amount, PyObject *percent, int exponent,
+                          pss_order_input *in)
+{
+    if (amount != Py_None &&
+        pyp_fixed(amount, exponent, "order discount", &in->discount_amount) < 0)
+        return -1;
+    if (percent != Py_None &&
+        pyp_fixed(percent, 4, "order discount (percent)", &in->discount_ppm) < 0)
+        return -1;
+    return 0;
+}
+
+/* (id, refund_of, invoiced, note, lines, payments, meta, discount_amount, discount_percent),
+ * made by the Python layer */
 static int build_order(pss_order_input *in, PyObject *t, int exponent, pyp_keep *keep)
 {
-    PyObject *id, *refund_of, *invoiced, *note, *lines, *payments, *meta;
+    PyObject *id, *refund_of, *invoiced, *note, *lines, *payments, *meta, *discount_amount,
+        *discount_percent;
     pss_order_input init = PSS_ORDER_INPUT_INIT;
     *in = init;
-    if (!PyArg_ParseTuple(t, "OOOOOOO:order", &id, &refund_of, &invoiced, &note, &lines,
-                          &payments, &meta) ||
+    if (!PyArg_ParseTuple(t, "OOOOOOOOO:order", &id, &refund_of, &invoiced, &note, &lines,
+                          &payments, &meta, &discount_amount, &discount_percent) ||
         pyp_text(id, "order id", 1, keep, &in->id) < 0 ||
         pyp_text(refund_of, "refund_of", 1, keep, &in->refund_of) < 0 ||
         pyp_flag(invoiced, &in->invoiced) < 0 || pyp_text(note, "note", 1, keep, &in->note) < 0 ||
-        order_meta(meta, keep, &in->meta) < 0 || build_lines(in, lines, exponent, keep) < 0 ||
+        order_meta(meta, keep, &in->meta) < 0 ||
+        order_discount(discount_amount, discount_percent, exponent, in) < 0 ||
+        build_lines(in, lines, exponent, keep) < 0 ||
         build_payments(in, payments, exponent, keep) < 0)
         return -1;
     return 0;

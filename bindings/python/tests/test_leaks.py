@@ -25,6 +25,11 @@ def day(store):
         _ = (o.totals, o.lines, o.taxes, o.payments, repr(o))
         s.submit(ALICE, "00000000-0000-4000-8000-000000000001", [croissants(1)],
                  [Payment("Cash", "1.50")], meta={"été": [1, 2]})
+        s.submit(ALICE, "00000000-0000-4000-8000-000000000005", [croissants(2)],
+                 [Payment("Voucher", "2.70")], discount_amount="0.30")
+        d = s.load_order("00000000-0000-4000-8000-000000000005")
+        _ = (d.discount, d.lines)
+        d.release()
         o.set_meta(ALICE, {"batch": "B-1"})
         _ = (o.get_meta(), s.get_meta(parse=True), ctx.get_meta("config", CONFIG_ID),
              ctx.session_page(CONFIG_ID, limit=1), s.order_ids(["paid", "draft"]),
@@ -32,6 +37,8 @@ def day(store):
         for call in (lambda: s.create_order(BOB, [croissants()]),
                      lambda: o.add_payment(ALICE, "Cash", 1.5),
                      lambda: o.add_payment(ALICE, "Cash", "1.555"),
+                     lambda: s.create_order(ALICE, [croissants()], discount_amount="0.001"),
+                     lambda: s.create_order(ALICE, [croissants()], discount_amount="9.00"),
                      lambda: s.cash_out(ALICE, "1000.00", "safe"),  # DrawerError, figures
                      lambda: s.create_order("alice", [croissants()]),
                      lambda: ctx.new_config(config_fields(id=None, currency="eur")),
