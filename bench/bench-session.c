@@ -73,7 +73,8 @@ static void save_config(pss_ctx *ctx)
     in.cash_out_account = "Assets:Safe";
     pss_method_input cash = {PSS_METHOD_INPUT_VERSION, "Cash", PSS_METHOD_CASH, "Assets:Cash", 0};
     pss_method_input card = {PSS_METHOD_INPUT_VERSION, "Card", PSS_METHOD_CARD, "Assets:Card", 0};
-    pss_tax_input vat = {PSS_TAX_INPUT_VERSION, "VAT10", NULL, 100000, 1, "Liabilities:VAT"};
+    pss_tax_input vat = {.version = PSS_TAX_INPUT_VERSION, .code = "VAT10", .name = NULL, .rate_ppm = 100000,
+                           .included = 1, .account = "Liabilities:VAT"};
     pss_config *c = NULL;
     if (pss_config_new(ctx, &in, &c) || pss_config_add_method(c, &cash) ||
         pss_config_add_method(c, &card) || pss_config_add_tax(c, &vat) ||

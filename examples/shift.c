@@ -69,8 +69,10 @@ static int make_config(pss_ctx *ctx)
     pss_config *c = NULL;
     pss_method_input cash = {PSS_METHOD_INPUT_VERSION, "Cash", PSS_METHOD_CASH, "Assets:Cash:Till 1", 0};
     pss_method_input pin = {PSS_METHOD_INPUT_VERSION, "PIN", PSS_METHOD_CARD, "Assets:Card Clearing", 1};
-    pss_tax_input vat9 = {PSS_TAX_INPUT_VERSION, "VAT9", "BTW 9%", 90000, 1, "Liabilities:VAT 9"};
-    pss_tax_input vat21 = {PSS_TAX_INPUT_VERSION, "VAT21", "BTW 21%", 210000, 1, "Liabilities:VAT 21"};
+    pss_tax_input vat9 = {.version = PSS_TAX_INPUT_VERSION, .code = "VAT9", .name = "BTW 9%", .rate_ppm = 90000,
+                           .included = 1, .account = "Liabilities:VAT 9"};
+    pss_tax_input vat21 = {.version = PSS_TAX_INPUT_VERSION, .code = "VAT21", .name = "BTW 21%", .rate_ppm = 210000,
+                           .included = 1, .account = "Liabilities:VAT 21"};
     static const int64_t coins[] = {5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
     int rc = pss_config_new(ctx, &in, &c);
     if (!rc)

@@ -129,10 +129,12 @@ typedef struct pss_method_input {
 /** Initializer for ::pss_method_input. */
 #define PSS_METHOD_INPUT_INIT { PSS_METHOD_INPUT_VERSION, NULL, PSS_METHOD_CASH, NULL, 0 }
 
-/** Version of ::pss_tax_input this header describes. */
-#define PSS_TAX_INPUT_VERSION 1
+/** Version of ::pss_tax_input this header describes (2 added per_unit and affects_base). */
+#define PSS_TAX_INPUT_VERSION 2
 
-/** A tax lines can carry. Rates are in parts per million: 10% is 100000, 7.7% is 77000. */
+/** A tax lines can carry. Rates are in parts per million: 10% is 100000, 7.7% is 77000. A
+ * fixed tax (a deposit, an eco-tax) is an amount per unit instead (doc/concepts.md, "Fixed
+ * taxes and taxes on taxes"). */
 typedef struct pss_tax_input {
     uint32_t version;     /**< ::PSS_TAX_INPUT_VERSION (use ::PSS_TAX_INPUT_INIT). */
     const char *code;     /**< Unique code lines refer to, required ("VAT10"). */
@@ -140,10 +142,16 @@ typedef struct pss_tax_input {
     int64_t rate_ppm;     /**< Rate in parts per million, 0..10000000. */
     int included;         /**< Non-zero: the unit price includes this tax. */
     const char *account;  /**< Account the tax is credited to, required. */
+    /* version 2 */
+    int64_t per_unit;     /**< Non-zero: a fixed tax of this many minor units per unit
+                               (1000 thousandths of quantity), with rate_ppm 0. */
+    int affects_base;     /**< Non-zero: the tax's amount is added to the base of the taxes
+                               listed after it on a line (only for a tax not included in the
+                               price). */
 } pss_tax_input;
 
 /** Initializer for ::pss_tax_input. */
-#define PSS_TAX_INPUT_INIT { PSS_TAX_INPUT_VERSION, NULL, NULL, 0, 0, NULL }
+#define PSS_TAX_INPUT_INIT { PSS_TAX_INPUT_VERSION, NULL, NULL, 0, 0, NULL, 0, 0 }
 
 /**
  * Starts a config from its scalar part. Only the fields' own form is checked here; the

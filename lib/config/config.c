@@ -297,6 +297,24 @@ int pss_config_add_method(pss_config *c, const pss_method_input *in)
     return 0;
 }
 
+/* A fixed tax has an amount per unit and no rate; only a tax added on top of the price may
+ * join the base of the taxes after it. */
+static int check_tax_kind(pss_config *c, const pss_tax_input *in)
+{
+    pss_ctx *ctx = c->ctx;
+    if (in->per_unit < 0 || in->per_unit > PSS_AMOUNT_MAX)
+        return pss__fail(ctx, PSS_EINVAL, "tax '%s' has %lld per unit, outside 0 to the bound "
+                                          "of an amount", in->code, (long long)in->per_unit);
+    if (in->per_unit && in->rate_ppm)
+        return pss__fail(ctx, PSS_EINVAL, "tax '%s' has a rate and an amount per unit; a fixed "
+                                          "tax has no rate", in->code);
+    if (in->affects_base && in->included)
+        return pss__fail(ctx, PSS_EINVAL, "tax '%s' is included in the price; only a tax "
+                                          "added on top may affect the base of the taxes after "
+                                          "it", in->code);
+    return 0;
+}
+
 int pss_config_add_tax(pss_config *c, const pss_tax_input *in)
 {
     if (!c)
@@ -317,6 +335,8 @@ int pss_config_add_tax(pss_config *c, const pss_tax_input *in)
     if (pss__config_tax(c, in->code))
         return pss__fail(ctx, PSS_EINVAL, "tax '%s' is already in config '%s'", in->code,
                          c->name);
+    if (in->version >= 2 && (rc = check_tax_kind(c, in)))
+        return rc;
     if (pss__grow(ctx->alloc, (void **)&c->taxes, &c->cap_taxes, c->n_taxes + 1, sizeof *c->taxes))
         return pss__oom(ctx);
     pss_tax *t = &c->taxes[c->n_taxes];
@@ -330,6 +350,8 @@ int pss_config_add_tax(pss_config *c, const pss_tax_input *in)
     }
     t->rate_ppm = in->rate_ppm;
     t->included = in->included != 0;
+    t->per_unit = in->version >= 2 ? in->per_unit : 0;
+    t->affects_base = in->version >= 2 && in->affects_base != 0;
     c->n_taxes++;
     return 0;
 }
@@ -474,6 +496,10 @@ static void encode_taxes(pss_jsonw *w, const pss_config *c)
         pss__jsonw_int(w, "rate_ppm", c->taxes[i].rate_ppm);
         pss__jsonw_bool(w, "included", c->taxes[i].included);
         pss__jsonw_str(w, "account", c->taxes[i].account);
+        if (c->taxes[i].per_unit) /* absent reads as 0: a rate */
+            pss__jsonw_int(w, "per_unit", c->taxes[i].per_unit);
+        if (c->taxes[i].affects_base) /* absent reads as false */
+            pss__jsonw_bool(w, "affects_base", true);
         pss__jsonw_end(w);
     }
     pss__jsonw_end(w);
@@ -608,6 +634,8 @@ static int decode_taxes(pss_jr *r, json_t *doc, pss_config *c)
         in.rate_ppm = pss__jr_int(r, t, "rate_ppm");
         in.included = pss__jr_bool(r, t, "included");
         in.account = pss__jr_str_or_null(r, t, "account");
+        in.per_unit = pss__jr_int_or(r, t, "per_unit", 0);
+        in.affects_base = pss__jr_bool_or(r, t, "affects_base", false);
         if (!r->rc)
             as_reader_error(r, pss_config_add_tax(c, &in));
     }

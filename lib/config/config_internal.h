@@ -23,6 +23,8 @@ typedef struct pss_tax {
     int64_t rate_ppm;
     bool included;
     char *account;
+    int64_t per_unit; /* a fixed tax: minor units per unit; else 0 */
+    bool affects_base; /* its amount joins the base of the taxes after it on a line */
 } pss_tax;
 
 typedef struct pss_category {

@@ -128,6 +128,8 @@ static int fill_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_in
             return rc;
         l->taxes[i].rate_ppm = t->rate_ppm;
         l->taxes[i].included = t->included;
+        l->taxes[i].per_unit = t->per_unit;
+        l->taxes[i].affects_base = t->affects_base;
     }
     return pss__taxset_of(ctx, pool, l);
 }

@@ -33,7 +33,21 @@ typedef struct tax_entry {
     const char *code, *account;
     int64_t rate_ppm;
     bool included;
+    int64_t per_unit;  /* version 3: a fixed tax */
+    bool affects_base; /* version 3: a tax on the taxes after it */
 } tax_entry;
+
+static tax_entry line_entry(const pss_line_tax *lt)
+{
+    return (tax_entry){lt->code, lt->account, lt->rate_ppm, lt->included, lt->per_unit,
+                       lt->affects_base};
+}
+
+static tax_entry group_entry(const pss_group_tax *gt)
+{
+    return (tax_entry){gt->code, gt->account, gt->rate_ppm, gt->included, gt->per_unit,
+                       gt->affects_base};
+}
 
 typedef struct tax_table {
     tax_entry e[TABLE_MAX];
@@ -59,13 +73,13 @@ static void table_build(const pss_order_data *d, tax_table *t)
     t->n = 0;
     for (size_t i = 0; i < d->n_lines; i++)
         for (size_t k = 0; k < d->lines[i].n_taxes; k++) {
-            const pss_line_tax *lt = &d->lines[i].taxes[k];
-            table_add(t, &(tax_entry){lt->code, lt->account, lt->rate_ppm, lt->included});
+            tax_entry e = line_entry(&d->lines[i].taxes[k]);
+            table_add(t, &e);
         }
     for (size_t i = 0; i < d->n_groups; i++)
         for (size_t k = 0; k < d->groups[i].n_taxes; k++) {
-            const pss_group_tax *gt = &d->groups[i].taxes[k];
-            table_add(t, &(tax_entry){gt->code, gt->account, gt->rate_ppm, gt->included});
+            tax_entry e = group_entry(&d->groups[i].taxes[k]);
+            table_add(t, &e);
         }
 }
 
@@ -84,6 +98,12 @@ static void encode_table(const tax_table *t, pss_jsonc *c)
         pss__jsonc_bool(c, t->e[i].included);
         PSS_JSONC_LIT(c, ",\"account\":");
         pss__jsonc_str(c, t->e[i].account);
+        if (t->e[i].per_unit) { /* absent reads as 0: a rate */
+            PSS_JSONC_LIT(c, ",\"per_unit\":");
+            pss__jsonc_int(c, t->e[i].per_unit);
+        }
+        if (t->e[i].affects_base) /* absent reads as false */
+            PSS_JSONC_LIT(c, ",\"affects_base\":true");
         PSS_JSONC_LIT(c, "}");
     }
     PSS_JSONC_LIT(c, "}");
@@ -113,11 +133,20 @@ static void encode_snapshot(const tax_table *t, const tax_entry *s, pss_jsonc *c
         PSS_JSONC_LIT(c, ",\"account\":");
         pss__jsonc_str(c, s->account);
     }
+    if ((e ? e->per_unit : 0) != s->per_unit) {
+        PSS_JSONC_LIT(c, ",\"per_unit\":");
+        pss__jsonc_int(c, s->per_unit);
+    }
+    if ((e ? e->affects_base : false) != s->affects_base && s->affects_base)
+        PSS_JSONC_LIT(c, ",\"affects_base\":true");
+    else if ((e ? e->affects_base : false) != s->affects_base)
+        PSS_JSONC_LIT(c, ",\"affects_base\":false");
 }
 
 static void encode_line_tax(const tax_table *t, const pss_line_tax *lt, pss_jsonc *c)
 {
-    encode_snapshot(t, &(tax_entry){lt->code, lt->account, lt->rate_ppm, lt->included}, c);
+    tax_entry e = line_entry(lt);
+    encode_snapshot(t, &e, c);
     PSS_JSONC_LIT(c, ",\"amount\":");
     pss__jsonc_int(c, lt->amount);
     PSS_JSONC_LIT(c, "}");
@@ -201,7 +230,8 @@ static void encode_payment(const pss_payment *p, pss_jsonc *c)
 
 static void encode_group_tax(const tax_table *t, const pss_group_tax *gt, pss_jsonc *c)
 {
-    encode_snapshot(t, &(tax_entry){gt->code, gt->account, gt->rate_ppm, gt->included}, c);
+    tax_entry e = group_entry(gt);
+    encode_snapshot(t, &e, c);
     PSS_JSONC_LIT(c, ",\"base\":");
     pss__jsonc_int(c, gt->base);
     PSS_JSONC_LIT(c, ",\"amount\":");
@@ -245,12 +275,21 @@ static void encode_group(const tax_table *t, const pss_group *g, bool refund_ord
     PSS_JSONC_LIT(c, "]}");
 }
 
-/* What only version 3 records hold: an order discount, a customer, a return reason, or
- * groups of both sides (an exchange, a return without a receipt). */
+/* What only version 3 records hold: an order discount, a customer, a return reason, groups
+ * of both sides (an exchange, a return without a receipt), fixed taxes or taxes on taxes. */
+static bool has_new_taxes(const pss_order_data *d)
+{
+    for (size_t i = 0; i < d->n_lines; i++)
+        for (size_t k = 0; k < d->lines[i].n_taxes; k++)
+            if (d->lines[i].taxes[k].per_unit || d->lines[i].taxes[k].affects_base)
+                return true;
+    return false;
+}
+
 static bool needs_v3(const pss_order_data *d)
 {
     return d->discount_amount || d->discount_ppm || d->customer || d->return_reason ||
-           !one_sided(d);
+           !one_sided(d) || has_new_taxes(d);
 }
 
 static void encode_head(const pss_order_data *d, pss_jsonc *c)
@@ -385,6 +424,12 @@ static void decode_snapshot(pss_jr *r, json_t *table, json_t *t, tax_entry *out)
                                   10000000);
     out->included = pss__jr_bool(r, json_object_get(t, "included") ? t : entry, "included");
     out->account = pss__jr_str(r, json_object_get(t, "account") ? t : entry, "account");
+    json_t *from = json_object_get(t, "per_unit") ? t : entry;
+    out->per_unit = from ? pss__jr_range_or(r, from, "per_unit", 0, 0, PSS_AMOUNT_MAX) : 0;
+    from = json_object_get(t, "affects_base") ? t : entry;
+    out->affects_base = from ? pss__jr_bool_or(r, from, "affects_base", false) : false;
+    if (!r->rc && out->per_unit && out->rate_ppm)
+        pss__jr_fail(r, "tax '%.64s' has a rate and an amount per unit", out->code);
 }
 
 static void decode_line_taxes(pss_jr *r, pss__pool *pool, json_t *table, json_t *lo, pss_line *l)
@@ -410,6 +455,8 @@ static void decode_line_taxes(pss_jr *r, pss__pool *pool, json_t *table, json_t 
         lt->code = pool_dup(r, pool, e.code);
         lt->rate_ppm = e.rate_ppm;
         lt->included = e.included;
+        lt->per_unit = e.per_unit;
+        lt->affects_base = e.affects_base;
         lt->account = pool_dup(r, pool, e.account);
         lt->amount = pss__jr_amount(r, t, "amount");
     }
@@ -514,6 +561,8 @@ static void decode_group(pss_jr *r, pss__pool *pool, json_t *table, json_t *go, 
         gt->account = pool_dup(r, pool, e.account);
         gt->rate_ppm = e.rate_ppm;
         gt->included = e.included;
+        gt->per_unit = e.per_unit;
+        gt->affects_base = e.affects_base;
         gt->base = pss__jr_amount(r, t, "base");
         gt->amount = pss__jr_amount(r, t, "amount");
     }

@@ -14,11 +14,14 @@ int pss__taxset_of(pss_ctx *ctx, pss__pool *pool, pss_line *l)
 {
     const char *codes[PSS_MAX_LINE_TAXES];
     size_t len = 1;
+    bool ordered = false; /* a tax on taxes makes the order of a line's taxes count */
     for (size_t i = 0; i < l->n_taxes; i++) {
         codes[i] = l->taxes[i].code;
         len += strlen(codes[i]) + 1;
+        ordered |= l->taxes[i].affects_base;
     }
-    qsort(codes, l->n_taxes, sizeof codes[0], cmp_str);
+    if (!ordered)
+        qsort(codes, l->n_taxes, sizeof codes[0], cmp_str);
     l->taxset = pss__pool_calloc(ctx->alloc, pool, len, 1);
     if (!l->taxset)
         return pss__oom(ctx);

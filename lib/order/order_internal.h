@@ -20,6 +20,8 @@ typedef struct pss_line_tax {
     char *account;
     int64_t rate_ppm;
     bool included;
+    int64_t per_unit;  /* a fixed tax: minor units per unit (rate_ppm is 0) */
+    bool affects_base; /* joins the base of the taxes after it on the line */
     int64_t amount; /* this line's share, rounded per line */
 } pss_line_tax;
 
@@ -52,6 +54,8 @@ typedef struct pss_group_tax {
     char *account;
     int64_t rate_ppm;
     bool included;
+    int64_t per_unit;
+    bool affects_base;
     int64_t base, amount;
 } pss_group_tax;
 

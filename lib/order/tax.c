@@ -29,34 +29,74 @@ static int overflow(pss_ctx *ctx, const char *what)
     return pss__fail(ctx, PSS_EOVERFLOW, "%s does not fit in a 64-bit amount", what);
 }
 
-/* Splits an amount into untaxed and taxes; amounts[i] receives each tax. */
-static int split_taxes(pss_ctx *ctx, pss_rounding mode, int64_t amount, const int64_t *rates,
-                       const bool *included, size_t n, int64_t *amounts, int64_t *untaxed,
-                       int64_t *tax)
+/* One tax of a line or group as the split needs it: a rate, or (fixed) its amount already
+ * known (the line's quantity times its amount per unit, or a group's lines' sum). */
+typedef struct tax_rule {
+    int64_t rate;
+    bool included, fixed, affects_base;
+    int64_t fixed_amount;
+} tax_rule;
+
+/* Splits an amount into untaxed and taxes; amounts[i] receives each tax. Included fixed taxes
+ * come out of the price first, then the included rates together from what is left; taxes on
+ * top follow in the line's order, each on the untaxed amount plus the taxes before it that
+ * affect the base. */
+static int split_taxes(pss_ctx *ctx, pss_rounding mode, int64_t amount, const tax_rule *t,
+                       size_t n, int64_t *amounts, int64_t *untaxed, int64_t *tax)
 {
-    int64_t included_rates = 0, included_sum = 0, total_tax = 0;
-    for (size_t i = 0; i < n; i++)
-        if (included[i])
-            included_rates += rates[i];
+    int64_t included_rates = 0, fixed_in = 0, included_sum = 0, total_tax = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!included[i])
+        if (t[i].included && t[i].fixed && __builtin_add_overflow(fixed_in, t[i].fixed_amount,
+                                                                  &fixed_in))
+            return overflow(ctx, "an included fixed tax");
+        if (t[i].included && !t[i].fixed)
+            included_rates += t[i].rate;
+    }
+    /* a line's included fixed taxes are within its price (pss__line_compute), and a group's
+     * are its lines' sum */
+    int64_t priced = amount - fixed_in;
+    for (size_t i = 0; i < n; i++) {
+        if (!t[i].included)
             continue;
-        if (scale(amount, rates[i], PPM + included_rates, mode, &amounts[i]))
+        if (t[i].fixed)
+            amounts[i] = t[i].fixed_amount;
+        else if (scale(priced, t[i].rate, PPM + included_rates, mode, &amounts[i]))
             return overflow(ctx, "an included tax");
         included_sum += amounts[i]; /* |included taxes| <= |amount|: no overflow */
     }
     int64_t base = amount - included_sum;
+    *untaxed = base;
     total_tax = included_sum;
     for (size_t i = 0; i < n; i++) {
-        if (included[i])
+        if (t[i].included)
             continue;
-        if (scale(base, rates[i], PPM, mode, &amounts[i]) ||
-            __builtin_add_overflow(total_tax, amounts[i], &total_tax))
+        if (t[i].fixed)
+            amounts[i] = t[i].fixed_amount;
+        else if (scale(base, t[i].rate, PPM, mode, &amounts[i]))
+            return overflow(ctx, "an excluded tax");
+        if (__builtin_add_overflow(total_tax, amounts[i], &total_tax) ||
+            (t[i].affects_base && __builtin_add_overflow(base, amounts[i], &base)))
             return overflow(ctx, "an excluded tax");
     }
-    *untaxed = base;
     *tax = total_tax;
     return 0;
+}
+
+/* The fixed taxes a price includes cannot be more than the price (in magnitude). */
+static int check_fixed_within(pss_ctx *ctx, const pss_config *cfg, const char *what,
+                              int64_t amount, const tax_rule *t, size_t n)
+{
+    __int128 fixed = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i].included && t[i].fixed)
+            fixed += t[i].fixed_amount;
+    bool within = amount >= 0 ? fixed <= amount : fixed >= amount;
+    if (within)
+        return 0;
+    char a[PSS_MONEY_BUFSIZE], f[PSS_MONEY_BUFSIZE];
+    return pss__fail(ctx, PSS_EINVAL, "%s: the fixed taxes included in its price %s exceed it "
+                                      "(%s)", what, pss__fmt(a, amount, cfg->exponent),
+                     pss__fmt(f, (int64_t)fixed, cfg->exponent));
 }
 
 int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line)
@@ -69,18 +109,24 @@ int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line)
     /* 0 <= discount <= gross in magnitude; the order discount's share is within what is left
      * (discount.c) */
     line->amount = gross - discount - line->order_discount;
-    int64_t rates[PSS_MAX_LINE_TAXES], amounts[PSS_MAX_LINE_TAXES];
-    bool included[PSS_MAX_LINE_TAXES];
+    tax_rule rules[PSS_MAX_LINE_TAXES];
+    int64_t amounts[PSS_MAX_LINE_TAXES];
     for (size_t i = 0; i < line->n_taxes; i++) {
-        rates[i] = line->taxes[i].rate_ppm;
-        included[i] = line->taxes[i].included;
+        const pss_line_tax *lt = &line->taxes[i];
+        rules[i] = (tax_rule){lt->rate_ppm, lt->included, lt->per_unit != 0, lt->affects_base,
+                              0};
+        if (lt->per_unit && scale(line->qty, lt->per_unit, 1000, cfg->rounding,
+                                  &rules[i].fixed_amount))
+            return overflow(ctx, "a fixed tax");
     }
     char what[PSS_NAME_MAX + 16];
     snprintf(what, sizeof what, "line of '%s'", line->product_name);
     int rc = pss__check_figure(ctx, what, gross, cfg->exponent);
     if (!rc)
-        rc = split_taxes(ctx, cfg->rounding, line->amount, rates, included, line->n_taxes,
-                         amounts, &line->untaxed, &line->tax);
+        rc = check_fixed_within(ctx, cfg, what, line->amount, rules, line->n_taxes);
+    if (!rc)
+        rc = split_taxes(ctx, cfg->rounding, line->amount, rules, line->n_taxes, amounts,
+                         &line->untaxed, &line->tax);
     if (rc)
         return rc;
     for (size_t i = 0; i < line->n_taxes; i++)
@@ -130,6 +176,8 @@ static int new_group(pss_ctx *ctx, pss_order_data *d, const pss_line *line, pss_
             return pss__oom(ctx);
         t->rate_ppm = line->taxes[i].rate_ppm;
         t->included = line->taxes[i].included;
+        t->per_unit = line->taxes[i].per_unit;
+        t->affects_base = line->taxes[i].affects_base;
     }
     *out = g;
     return 0;
@@ -164,14 +212,15 @@ static int add_line_figures(pss_ctx *ctx, pss_group *g, const pss_line *line)
 /* Per order: the taxes are computed once on the group's summed amount. */
 static int compute_group_once(pss_ctx *ctx, const pss_config *cfg, pss_group *g)
 {
-    int64_t rates[PSS_MAX_LINE_TAXES], amounts[PSS_MAX_LINE_TAXES];
-    bool included[PSS_MAX_LINE_TAXES];
-    for (size_t i = 0; i < g->n_taxes; i++) {
-        rates[i] = g->taxes[i].rate_ppm;
-        included[i] = g->taxes[i].included;
+    tax_rule rules[PSS_MAX_LINE_TAXES];
+    int64_t amounts[PSS_MAX_LINE_TAXES];
+    for (size_t i = 0; i < g->n_taxes; i++) { /* fixed taxes: the lines' own, summed */
+        const pss_group_tax *gt = &g->taxes[i];
+        rules[i] = (tax_rule){gt->rate_ppm, gt->included, gt->per_unit != 0, gt->affects_base,
+                              gt->amount};
     }
-    int rc = split_taxes(ctx, cfg->rounding, g->amount, rates, included, g->n_taxes, amounts,
-                         &g->untaxed, &g->tax);
+    int rc = split_taxes(ctx, cfg->rounding, g->amount, rules, g->n_taxes, amounts, &g->untaxed,
+                         &g->tax);
     for (size_t i = 0; !rc && i < g->n_taxes; i++)
         g->taxes[i].amount = amounts[i];
     return rc;
@@ -236,7 +285,8 @@ static int share_group(pss_ctx *ctx, pss_order_data *d, const pss_group *g)
         if (find_group(d, &d->lines[i]) == g)
             members[n++] = i;
     for (size_t k = 0; k < g->n_taxes; k++)
-        share_tax(d, g, k, members, rest, n);
+        if (!g->taxes[k].per_unit) /* a fixed tax stays each line's own amount */
+            share_tax(d, g, k, members, rest, n);
     for (size_t m = 0; m < n; m++)
         line_from_taxes(&d->lines[members[m]]);
     PSS_FREE(ctx, members);

@@ -46,7 +46,8 @@ static void validation(pss_ctx *ctx)
     pss_method_input till2 = {PSS_METHOD_INPUT_VERSION, "Till 2", PSS_METHOD_CASH, "Cash2", 0};
     CHECK_RC(ctx, pss_config_add_method(c, &till2), PSS_EINVAL);
     CHECK_CONTAINS(pss_ctx_errmsg(ctx), "already has the cash method 'Cash'");
-    pss_tax_input tax = {PSS_TAX_INPUT_VERSION, "V", NULL, 10000001, 0, "Tax"};
+    pss_tax_input tax = {.version = PSS_TAX_INPUT_VERSION, .code = "V", .name = NULL, .rate_ppm = 10000001,
+                           .included = 0, .account = "Tax"};
     CHECK_RC(ctx, pss_config_add_tax(c, &tax), PSS_EINVAL);
     CHECK_STR(pss_ctx_errmsg(ctx), "tax 'V' has rate 10000001 ppm, outside 0..10000000");
     tax.rate_ppm = 50000;

@@ -19,9 +19,10 @@ static void start(const fix_config_opts *fo)
     pss_memstore_new(&store);
     ctx = fix_ctx(store);
     pss_config *c = fix_config_with(ctx, fo ? fo : &defaults);
-    pss_tax_input x10 = {PSS_TAX_INPUT_VERSION, "X10", "Tax 10%", 100000, 0, "Liabilities:X10"};
-    pss_tax_input vat15 = {PSS_TAX_INPUT_VERSION, "VAT15", "VAT 15%", 150000, 0,
-                           "Liabilities:VAT15"};
+    pss_tax_input x10 = {.version = PSS_TAX_INPUT_VERSION, .code = "X10", .name = "Tax 10%", .rate_ppm = 100000,
+                           .included = 0, .account = "Liabilities:X10"};
+    pss_tax_input vat15 = {.version = PSS_TAX_INPUT_VERSION, .code = "VAT15", .name = "VAT 15%", .rate_ppm = 150000,
+                           .included = 0, .account = "Liabilities:VAT15"};
     CHECK_OK(ctx, pss_config_add_tax(c, &x10));
     CHECK_OK(ctx, pss_config_add_tax(c, &vat15));
     CHECK_OK(ctx, pss_config_save(c, &FIX_MIA));
@@ -529,7 +530,8 @@ static void refund_of_a_negative_tax(void)
     pss_memstore_new(&store);
     ctx = fix_ctx(store);
     pss_config *c = fix_config_with(ctx, &fo);
-    pss_tax_input in5 = {PSS_TAX_INPUT_VERSION, "IN5", NULL, 50000, 1, "Liabilities:IN5"};
+    pss_tax_input in5 = {.version = PSS_TAX_INPUT_VERSION, .code = "IN5", .name = NULL, .rate_ppm = 50000,
+                           .included = 1, .account = "Liabilities:IN5"};
     CHECK_OK(ctx, pss_config_add_tax(c, &in5));
     CHECK_OK(ctx, pss_config_save(c, &FIX_MIA));
     pss_config_free(c);
@@ -663,7 +665,8 @@ static void ledger_account_names(void)
         pss_method_input m = {PSS_METHOD_INPUT_VERSION, "Cheque", PSS_METHOD_OTHER, refused[i], 0};
         CHECK_RC(ctx, pss_config_add_method(c, &m), PSS_EINVAL);
         CHECK_CONTAINS(pss_ctx_errmsg(ctx), "may not begin with '(', '[', '*' or '!'");
-        pss_tax_input t = {PSS_TAX_INPUT_VERSION, "T", NULL, 1000, 0, refused[i]};
+        pss_tax_input t = {.version = PSS_TAX_INPUT_VERSION, .code = "T", .name = NULL, .rate_ppm = 1000,
+                           .included = 0, .account = refused[i]};
         CHECK_RC(ctx, pss_config_add_tax(c, &t), PSS_EINVAL);
         CHECK_RC(ctx, pss_config_add_category(c, "odd", refused[i]), PSS_EINVAL);
     }

@@ -112,7 +112,8 @@ static void add_tax(const sc *w, pss_config *c, const char *code, int64_t rate, 
     char name[64], account[64];
     snprintf(name, sizeof name, "Tax %s", code);
     snprintf(account, sizeof account, "Liabilities:%s", code);
-    pss_tax_input t = {PSS_TAX_INPUT_VERSION, code, name, rate, included, account};
+    pss_tax_input t = {.version = PSS_TAX_INPUT_VERSION, .code = code, .name = name, .rate_ppm = rate,
+                           .included = included, .account = account};
     ok(w, pss_config_add_tax(c, &t), code);
 }
 

@@ -115,11 +115,12 @@ static inline pss_config *fix_config_with(pss_ctx *ctx, const fix_config_opts *f
     pss_method_input card = {PSS_METHOD_INPUT_VERSION, "Card", PSS_METHOD_CARD, "Assets:Card", 1};
     pss_method_input voucher = {PSS_METHOD_INPUT_VERSION, "Voucher", PSS_METHOD_OTHER,
                                 "Liabilities:Vouchers", 0};
-    pss_tax_input vat10 = {PSS_TAX_INPUT_VERSION, "VAT10", "VAT 10%", 100000, 1,
-                           "Liabilities:VAT10"};
-    pss_tax_input vat20 = {PSS_TAX_INPUT_VERSION, "VAT20", "VAT 20%", 200000, 0,
-                           "Liabilities:VAT20"};
-    pss_tax_input tax7 = {PSS_TAX_INPUT_VERSION, "TAX7", "Tax 7%", 70000, 0, "Liabilities:TAX7"};
+    pss_tax_input vat10 = {.version = PSS_TAX_INPUT_VERSION, .code = "VAT10", .name = "VAT 10%", .rate_ppm = 100000,
+                           .included = 1, .account = "Liabilities:VAT10"};
+    pss_tax_input vat20 = {.version = PSS_TAX_INPUT_VERSION, .code = "VAT20", .name = "VAT 20%", .rate_ppm = 200000,
+                           .included = 0, .account = "Liabilities:VAT20"};
+    pss_tax_input tax7 = {.version = PSS_TAX_INPUT_VERSION, .code = "TAX7", .name = "Tax 7%", .rate_ppm = 70000,
+                           .included = 0, .account = "Liabilities:TAX7"};
     static const int64_t denoms[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
     int rc = pss_config_add_method(c, &cash) || pss_config_add_method(c, &card) ||
              pss_config_add_method(c, &voucher) || pss_config_add_tax(c, &vat10) ||
