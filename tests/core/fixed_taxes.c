@@ -24,6 +24,19 @@ static void start(pss_tax_rounding rounding)
     CHECK_OK(ctx, pss_config_add_tax(c, &dep));
     CHECK_OK(ctx, pss_config_add_tax(c, &eco));
     CHECK_OK(ctx, pss_config_add_tax(c, &inc));
+    /* Odoo's (addons/account/tests/test_tax.py): fixed 10 on top, the same in the base of what
+     * follows, fixed 10 included, 10% on top, 21% included */
+    pss_tax_input odoo[] = {PSS_TAX_INPUT_INIT, PSS_TAX_INPUT_INIT, PSS_TAX_INPUT_INIT,
+                            PSS_TAX_INPUT_INIT, PSS_TAX_INPUT_INIT};
+    odoo[0].code = "FIX10", odoo[0].per_unit = 1000;
+    odoo[1].code = "FIX10B", odoo[1].per_unit = 1000, odoo[1].affects_base = 1;
+    odoo[2].code = "FIX10I", odoo[2].per_unit = 1000, odoo[2].included = 1;
+    odoo[3].code = "P10", odoo[3].rate_ppm = 100000;
+    odoo[4].code = "P21I", odoo[4].rate_ppm = 210000, odoo[4].included = 1;
+    for (size_t i = 0; i < 5; i++) {
+        odoo[i].account = "Liabilities:Odoo";
+        CHECK_OK(ctx, pss_config_add_tax(c, &odoo[i]));
+    }
     CHECK_OK(ctx, pss_config_save(c, &FIX_MIA));
     pss_config_free(c);
 }
@@ -188,6 +201,34 @@ static void per_order(void)
     stop();
 }
 
+/* Odoo's test_tax.py figures: a fixed 10 and 10% on 200 are 10 + 20 (total 230); with the
+ * fixed tax in the base, 10 + 21 (231); a fixed 10 included in a price of 100 taken twice
+ * leaves 180 (total 200); 21% included in 7.00 is 1.21 on 5.79. */
+static void odoo_cases(void)
+{
+    start(PSS_TAX_ROUND_PER_LINE);
+    pss_session *s = fix_open(ctx, 0);
+    static const char *const group[] = {"FIX10", "P10"}, *const based[] = {"FIX10B", "P10"},
+                             *const fixin[] = {"FIX10I"}, *const p21[] = {"P21I"};
+    pss_line_input lines[] = {fix_line("a", 1000, 20000, group, 2),
+                              fix_line("b", 1000, 20000, based, 2),
+                              fix_line("c", 2000, 10000, fixin, 1),
+                              fix_line("d", 1000, 700, p21, 1)};
+    pss_order *o = draft(s, lines, 4);
+    CHECK_I64(line_of(o, 0).tax, 3000);
+    CHECK_I64(line_of(o, 0).total, 23000);
+    CHECK_I64(line_of(o, 1).tax, 3100);
+    CHECK_I64(line_of(o, 1).total, 23100);
+    CHECK_I64(line_of(o, 2).untaxed, 18000);
+    CHECK_I64(line_of(o, 2).tax, 2000);
+    CHECK_I64(line_of(o, 2).total, 20000);
+    CHECK_I64(line_of(o, 3).untaxed, 579);
+    CHECK_I64(line_of(o, 3).tax, 121);
+    pss_order_free(o);
+    pss_session_free(s);
+    stop();
+}
+
 static void bad_taxes(void)
 {
     start(PSS_TAX_ROUND_PER_LINE);
@@ -229,6 +270,7 @@ int main(void)
     eco_tax_in_vat_base();
     included_deposit();
     per_order();
+    odoo_cases();
     bad_taxes();
     printf("1..%d\n", check_count_);
     return check_failed_ ? 1 : 0;
