@@ -378,7 +378,8 @@ class AuditRecord:
 
 @dataclass(frozen=True)
 class EntryLine:
-    """One journal line: a debit or a credit, never both."""
+    """One journal line: a debit or a credit, never both. ``partner`` is the customer of a
+    split receivable line (config split_receivables), else None."""
     account: str
     debit: Decimal
     credit: Decimal
@@ -386,6 +387,7 @@ class EntryLine:
     kind: str
     method: Optional[str]
     tax: Optional[str]
+    partner: Optional[str]
 
 
 @dataclass(frozen=True)

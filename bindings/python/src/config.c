@@ -40,6 +40,7 @@ static const struct {
     {"one_session_per_day", AS_FLAG}, {"tax_rounding", AS_ENUM}, {"rounding", AS_ENUM},
     {"cash_rounding", AS_ENUM},    {"cash_rounding_mode", AS_ENUM}, {"lease_seconds", AS_INT},
     {"allow_zero_price", AS_FLAG}, {"late_orders", AS_ENUM},   {"allow_negative_drawer", AS_FLAG},
+    {"split_receivables", AS_FLAG},
 };
 
 static void set_int(pss_config_input *in, size_t i, int64_t v)
@@ -56,7 +57,8 @@ static void set_int(pss_config_input *in, size_t i, int64_t v)
     case 8: in->lease_seconds = v; break;
     case 9: in->allow_zero_price = (int)v; break;
     case 10: in->late_orders = (pss_late_orders)v; break;
-    default: in->allow_negative_drawer = (int)v; break;
+    case 11: in->allow_negative_drawer = (int)v; break;
+    default: in->split_receivables = (int)v; break;
     }
 }
 

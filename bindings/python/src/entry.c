@@ -48,6 +48,7 @@ static PyObject *entry_lines(const pss_entry *en, int e)
         pyp_set(&d, "kind", pyp_str_or_none(l.kind));
         pyp_set(&d, "method", pyp_str_or_none(l.method));
         pyp_set(&d, "tax", pyp_str_or_none(l.tax));
+        pyp_set(&d, "partner", pyp_str_or_none(pss_entry_line_partner(en, i)));
         pyp_append(&list, d);
     }
     return list;

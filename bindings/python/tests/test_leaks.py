@@ -17,7 +17,7 @@ from helpers import ALICE, BOB, MIA, CONFIG_ID, DATE, Clock, DictStore, config_f
 
 def day(store):
     ctx = possession.Context(store, clock=Clock())
-    saved_config(ctx, meta={"erp": 7})
+    saved_config(ctx, meta={"erp": 7}, split_receivables=True)
     with ctx.create_session(CONFIG_ID, ALICE, operating_date=DATE, meta='{"shift":1}') as s:
         s.open(ALICE, "0.00")
         o = s.create_order(ALICE, [croissants(2), Line("tea", Decimal("2.00"), taxes=["VAT20"])])
@@ -26,9 +26,10 @@ def day(store):
         s.submit(ALICE, "00000000-0000-4000-8000-000000000001", [croissants(1)],
                  [Payment("Cash", "1.50")], meta={"été": [1, 2]})
         s.submit(ALICE, "00000000-0000-4000-8000-000000000005", [croissants(2)],
-                 [Payment("Voucher", "2.70")], discount_amount="0.30")
+                 [Payment("Voucher", "2.70")], discount_amount="0.30", customer="C-é",
+                 invoiced=True)
         d = s.load_order("00000000-0000-4000-8000-000000000005")
-        _ = (d.discount, d.lines)
+        _ = (d.discount, d.lines, d.customer)
         d.release()
         o.set_meta(ALICE, {"batch": "B-1"})
         _ = (o.get_meta(), s.get_meta(parse=True), ctx.get_meta("config", CONFIG_ID),
