@@ -169,10 +169,11 @@ def _log_fn(log: Any) -> Optional[Callable[[int, str], None]]:
 _CONFIG_TEXT = ("id", "name", "code", "currency")
 _CONFIG_SCALARS = ("exponent", "cash_control", "max_difference", "one_session_per_day",
                    "cash_rounding_increment", "lease_seconds", "allow_zero_price",
-                   "allow_negative_drawer", "split_receivables")
+                   "allow_negative_drawer", "split_receivables",
+                   "allow_receiptless_returns")
 _CONFIG_ENUMS = {"override_role": Role, "tax_rounding": TaxRounding, "rounding": Rounding,
                  "cash_rounding": CashRounding, "cash_rounding_mode": Rounding,
-                 "late_orders": LateOrders}
+                 "late_orders": LateOrders, "receiptless_return_role": Role}
 _ACCOUNTS = ("income", "receivable", "difference_gain", "difference_loss", "cash_in",
              "cash_out", "expense", "rounding_gain", "rounding_loss")
 
@@ -271,8 +272,11 @@ class Context:
         one_session_per_day, tax_rounding, rounding, cash_rounding,
         cash_rounding_increment, cash_rounding_mode, lease_seconds, allow_zero_price,
         late_orders ('route', 'rescue', 'refuse' or a LateOrders), allow_negative_drawer,
-        split_receivables (invoiced orders post their receivable per customer), accounts={'income': ..., ...} (or income_account=... etc.), methods, taxes,
-        categories, denominations and meta (host metadata, written with the first save).
+        split_receivables (invoiced orders post their receivable per customer),
+        allow_receiptless_returns and receiptless_return_role (who may take a product back
+        without a receipt; a manager by default), accounts={'income': ..., ...} (or
+        income_account=... etc.), methods, taxes, categories, denominations and meta (host
+        metadata, written with the first save).
         An enum field takes its member, value or name; any other value is an InvalidError
         naming the values it takes."""
         merged = dict(fields or {})
@@ -533,15 +537,19 @@ class Session(_Handle):
                      meta: Union[Mapping[str, Any], str, None] = None,
                      discount_amount: Optional[Amount] = None,
                      discount_percent: Optional[Amount] = None,
-                     customer: Optional[str] = None) -> "Order":
+                     customer: Optional[str] = None,
+                     return_reason: Optional[str] = None) -> "Order":
         """Creates a draft order with these lines; pay it with Order.add_payment(). An order
         discount is discount_amount (in the currency) or discount_percent (of what the lines
         come to), shared over the lines (Order.discount, OrderLine.order_discount);
         customer is the host's partner id (with split_receivables an invoiced order's
-        receivable posts under it)."""
+        receivable posts under it). A refund (refund_of) may hold new sale lines beside its
+        refund lines: an exchange. A line with a negative quantity and no refund_line takes
+        a product back without a receipt, where the config allows it, with return_reason."""
         order = _order_tuple(dict(id=id, lines=lines, refund_of=refund_of, invoiced=invoiced,
                                   note=note, meta=meta, discount_amount=discount_amount,
-                                  discount_percent=discount_percent, customer=customer))
+                                  discount_percent=discount_percent, customer=customer,
+                                  return_reason=return_reason))
         return Order(self, self._h.create_order(actor, order))
 
     def submit(self, actor: Actor, id: str, lines: Iterable[Union[Line, Mapping[str, Any]]],
@@ -551,20 +559,22 @@ class Session(_Handle):
                meta: Union[Mapping[str, Any], str, None] = None,
                discount_amount: Optional[Amount] = None,
                discount_percent: Optional[Amount] = None,
-               customer: Optional[str] = None) -> SubmitResult:
+               customer: Optional[str] = None,
+               return_reason: Optional[str] = None) -> SubmitResult:
         """Records a complete order made offline (idempotent by id; metadata is not part of
-        the order: a duplicate keeps the metadata it was first recorded with; its discount
-        and customer are)."""
+        the order: a duplicate keeps the metadata it was first recorded with; its discount,
+        customer and return reason are)."""
         return _submit_result(self._h.submit(actor, _order_tuple(
             dict(id=id, lines=lines, payments=payments, refund_of=refund_of,
                  invoiced=invoiced, note=note, meta=meta, discount_amount=discount_amount,
-                 discount_percent=discount_percent, customer=customer))))
+                 discount_percent=discount_percent, customer=customer,
+                 return_reason=return_reason))))
 
     def submit_batch(self, actor: Actor,
                      orders: Iterable[Mapping[str, Any]]) -> Tuple[int, List[SubmitResult]]:
         """Submits many orders (dicts with id, lines, payments, refund_of, invoiced, note,
-        meta, discount_amount, discount_percent, customer) in one transaction; returns
-        (accepted, one result per order)."""
+        meta, discount_amount, discount_percent, customer, return_reason) in one
+        transaction; returns (accepted, one result per order)."""
         tuples = []
         for i, o in enumerate(orders):
             if not isinstance(o, Mapping):
@@ -699,7 +709,8 @@ def _order_tuple(o: Mapping[str, Any], batch: bool = False) -> tuple:
             o.get("invoiced", False), o.get("note"),
             [_as(Line, line)._c() for line in o.get("lines", ())],
             [_as(Payment, p)._c() for p in o.get("payments", ())], meta,
-            o.get("discount_amount"), o.get("discount_percent"), o.get("customer"))
+            o.get("discount_amount"), o.get("discount_percent"), o.get("customer"),
+            o.get("return_reason"))
 
 
 def _discount(d: Optional[Dict[str, Any]]) -> Optional[OrderDiscount]:

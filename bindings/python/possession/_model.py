@@ -179,7 +179,8 @@ class Tax:
 class Line:
     """An order line: quantity in pieces (Decimal('0.250') for 250 g), unit price in the
     currency, discount in percent, tax codes from the config. A refund line names the
-    refunded order's line index and a negative quantity."""
+    refunded order's line index and a negative quantity; a negative quantity without
+    refund_line takes the product back without a receipt, at the price and taxes given."""
     product_id: Optional[str] = None
     price: Amount = 0
     quantity: Amount = 1

@@ -40,7 +40,8 @@ static const struct {
     {"one_session_per_day", AS_FLAG}, {"tax_rounding", AS_ENUM}, {"rounding", AS_ENUM},
     {"cash_rounding", AS_ENUM},    {"cash_rounding_mode", AS_ENUM}, {"lease_seconds", AS_INT},
     {"allow_zero_price", AS_FLAG}, {"late_orders", AS_ENUM},   {"allow_negative_drawer", AS_FLAG},
-    {"split_receivables", AS_FLAG},
+    {"split_receivables", AS_FLAG}, {"allow_receiptless_returns", AS_FLAG},
+    {"receiptless_return_role", AS_ENUM},
 };
 
 static void set_int(pss_config_input *in, size_t i, int64_t v)
@@ -58,7 +59,9 @@ static void set_int(pss_config_input *in, size_t i, int64_t v)
     case 9: in->allow_zero_price = (int)v; break;
     case 10: in->late_orders = (pss_late_orders)v; break;
     case 11: in->allow_negative_drawer = (int)v; break;
-    default: in->split_receivables = (int)v; break;
+    case 12: in->split_receivables = (int)v; break;
+    case 13: in->allow_receiptless_returns = (int)v; break;
+    default: in->receiptless_return_role = (pss_role)v; break;
     }
 }
 

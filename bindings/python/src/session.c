@@ -306,19 +306,21 @@ static int order_discount(PyObject *amount, PyObject *percent, int exponent,
 }
 
 /* (id, refund_of, invoiced, note, lines, payments, meta, discount_amount, discount_percent,
- * customer), made by the Python layer */
+ * customer, return_reason), made by the Python layer */
 static int build_order(pss_order_input *in, PyObject *t, int exponent, pyp_keep *keep)
 {
     PyObject *id, *refund_of, *invoiced, *note, *lines, *payments, *meta, *discount_amount,
-        *discount_percent, *customer;
+        *discount_percent, *customer, *return_reason;
     pss_order_input init = PSS_ORDER_INPUT_INIT;
     *in = init;
-    if (!PyArg_ParseTuple(t, "OOOOOOOOOO:order", &id, &refund_of, &invoiced, &note, &lines,
-                          &payments, &meta, &discount_amount, &discount_percent, &customer) ||
+    if (!PyArg_ParseTuple(t, "OOOOOOOOOOO:order", &id, &refund_of, &invoiced, &note, &lines,
+                          &payments, &meta, &discount_amount, &discount_percent, &customer,
+                          &return_reason) ||
         pyp_text(id, "order id", 1, keep, &in->id) < 0 ||
         pyp_text(refund_of, "refund_of", 1, keep, &in->refund_of) < 0 ||
         pyp_flag(invoiced, &in->invoiced) < 0 || pyp_text(note, "note", 1, keep, &in->note) < 0 ||
         pyp_text(customer, "customer", 1, keep, &in->customer) < 0 ||
+        pyp_text(return_reason, "return_reason", 1, keep, &in->return_reason) < 0 ||
         order_meta(meta, keep, &in->meta) < 0 ||
         order_discount(discount_amount, discount_percent, exponent, in) < 0 ||
         build_lines(in, lines, exponent, keep) < 0 ||

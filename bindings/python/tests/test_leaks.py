@@ -17,7 +17,8 @@ from helpers import ALICE, BOB, MIA, CONFIG_ID, DATE, Clock, DictStore, config_f
 
 def day(store):
     ctx = possession.Context(store, clock=Clock())
-    saved_config(ctx, meta={"erp": 7}, split_receivables=True)
+    saved_config(ctx, meta={"erp": 7}, split_receivables=True, allow_receiptless_returns=True,
+                 receiptless_return_role="manager")
     with ctx.create_session(CONFIG_ID, ALICE, operating_date=DATE, meta='{"shift":1}') as s:
         s.open(ALICE, "0.00")
         o = s.create_order(ALICE, [croissants(2), Line("tea", Decimal("2.00"), taxes=["VAT20"])])
@@ -31,6 +32,8 @@ def day(store):
         d = s.load_order("00000000-0000-4000-8000-000000000005")
         _ = (d.discount, d.lines, d.customer)
         d.release()
+        s.submit(MIA, "00000000-0000-4000-8000-000000000006", [Line("mug", "2.00", -1)],
+                 [Payment("Voucher", "-2.00")], return_reason="no ticket")
         o.set_meta(ALICE, {"batch": "B-1"})
         _ = (o.get_meta(), s.get_meta(parse=True), ctx.get_meta("config", CONFIG_ID),
              ctx.session_page(CONFIG_ID, limit=1), s.order_ids(["paid", "draft"]),
@@ -40,6 +43,8 @@ def day(store):
                      lambda: o.add_payment(ALICE, "Cash", "1.555"),
                      lambda: s.create_order(ALICE, [croissants()], discount_amount="0.001"),
                      lambda: s.create_order(ALICE, [croissants()], discount_amount="9.00"),
+                     lambda: s.create_order(ALICE, [Line("mug", "2.00", -1)],
+                                            return_reason="no ticket"),
                      lambda: s.cash_out(ALICE, "1000.00", "safe"),  # DrawerError, figures
                      lambda: s.create_order("alice", [croissants()]),
                      lambda: ctx.new_config(config_fields(id=None, currency="eur")),
