@@ -65,7 +65,9 @@ typedef struct pss_line_input {
 /** Version of ::pss_payment_input this header describes. */
 #define PSS_PAYMENT_INPUT_VERSION 1
 
-/** A payment. Amounts are positive for sales, negative for refunds paid back. */
+/** A payment. Amounts follow the sign of what is due: positive when the customer pays (a
+ * sale, an exchange that costs more), negative when money goes back (a refund, an exchange
+ * that gives back, an order whose taxes make it negative). */
 typedef struct pss_payment_input {
     uint32_t version;        /**< ::PSS_PAYMENT_INPUT_VERSION (use ::PSS_PAYMENT_INPUT_INIT). */
     const char *method;      /**< Payment method name from the config, required. */
