@@ -32,8 +32,10 @@ static const char *const line_fields[] = {"product_id", "product_name", "categor
                                           "quantity",   "unit_price",   "discount_ppm",
                                           "taxes",      "refund_line",  NULL};
 static const char *const payment_fields[] = {"method", "amount", "state", "reference", NULL};
-static const char *const order_fields[] = {"id",   "refund_of", "invoiced", "note",
-                                           "lines", "payments", "meta",    NULL};
+static const char *const order_fields[] = {"id",       "refund_of",       "invoiced",
+                                           "note",     "lines",           "payments",
+                                           "meta",     "discount_amount", "discount_ppm",
+                                           NULL};
 static const char *const payment_state_names[] = {"pending", "done", "failed", "voided", NULL};
 static const int payment_state_values[] = {PSS_PAYMENT_PENDING, PSS_PAYMENT_DONE,
                                            PSS_PAYMENT_FAILED, PSS_PAYMENT_VOIDED};
@@ -133,6 +135,8 @@ static pss_order_input read_order(lua_State *L, int index, int anchor, const cha
     o.invoiced = lpss_in_bool(&in, "invoiced", 0);
     o.note = lpss_in_string(&in, "note", 0);
     o.meta = lpss_in_string(&in, "meta", 0);
+    o.discount_amount = lpss_in_int(&in, "discount_amount", 0, 0);
+    o.discount_ppm = lpss_in_int(&in, "discount_ppm", 0, 0);
     read_lines(&in, &o);
     read_payments(&in, &o);
     return o;
@@ -147,7 +151,8 @@ static size_t check_index(lua_State *L, int arg)
 
 /* ---- making orders ----------------------------------------------------------------------- */
 
-/* session:create_order(actor, {id=, refund_of=, invoiced=, note=, meta=, lines=}) -> order */
+/* session:create_order(actor, {id=, refund_of=, invoiced=, note=, meta=, discount_amount=,
+ * discount_ppm=, lines=}) -> order */
 int lpss_session_create_order(lua_State *L)
 {
     lpss_handle *sh = lpss_handle_check(L, 1, &lpss_session_type);
@@ -459,7 +464,7 @@ static int order_totals(lua_State *L)
 
 static void push_line(lua_State *L, const pss_order *o, size_t index, const pss_line_info *l)
 {
-    lua_createtable(L, 0, 13);
+    lua_createtable(L, 0, 14);
     lpss_set_str(L, "product_id", l->product_id);
     lpss_set_str(L, "product_name", l->product_name);
     lpss_set_str(L, "category", l->category);
@@ -470,6 +475,7 @@ static void push_line(lua_State *L, const pss_order *o, size_t index, const pss_
     lpss_set_int(L, "untaxed", l->untaxed);
     lpss_set_int(L, "tax", l->tax);
     lpss_set_int(L, "total", l->total);
+    lpss_set_int(L, "order_discount", pss_order_line_discount_share(o, index));
     if (l->refund_line >= 0)
         lpss_set_int(L, "refund_line", l->refund_line + 1);
     lua_createtable(L, (int)l->n_taxes, 0);
@@ -495,6 +501,28 @@ static int order_lines(lua_State *L)
         push_line(L, o, i, &l);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
+    return 1;
+}
+
+/* order:discount() -> {amount= or ppm=, applied=}: the order discount as it was given and
+ * what it took off the lines in all; nil when the order has none. */
+static int order_discount(lua_State *L)
+{
+    lpss_handle *h;
+    int64_t amount = 0, ppm = 0, applied = 0;
+    int rc = pss_order_get_discount(check_order(L, &h), &amount, &ppm, &applied);
+    if (rc)
+        return lpss_fail(L, h->owner, rc);
+    if (!amount && !ppm) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_createtable(L, 0, 2);
+    if (amount)
+        lpss_set_int(L, "amount", amount);
+    if (ppm)
+        lpss_set_int(L, "ppm", ppm);
+    lpss_set_int(L, "applied", applied);
     return 1;
 }
 
@@ -565,6 +593,7 @@ void lpss_open_order(lua_State *L)
         {"is_invoiced", order_is_invoiced},
         {"totals", order_totals},
         {"lines", order_lines},
+        {"discount", order_discount},
         {"taxes", order_taxes},
         {"payments", order_payments},
         {"meta", lpss_order_meta},
