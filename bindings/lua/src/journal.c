@@ -107,7 +107,8 @@ static int entry_total(lua_State *L)
     return 1;
 }
 
-/* entry:lines() -> {{account=, debit=, credit=, label=, kind=, method=, tax=}, ...} */
+/* entry:lines() -> {{account=, debit=, credit=, label=, kind=, method=, tax=, partner=}, ...}
+ * (partner: the customer of a split receivable line) */
 static int entry_lines(lua_State *L)
 {
     lpss_handle *h;
@@ -119,7 +120,7 @@ static int entry_lines(lua_State *L)
         int rc = pss_entry_get_line(e, i, &l);
         if (rc)
             return lpss_fail(L, h->owner, rc);
-        lua_createtable(L, 0, 7);
+        lua_createtable(L, 0, 8);
         lpss_set_str(L, "account", l.account);
         lpss_set_int(L, "debit", l.debit);
         lpss_set_int(L, "credit", l.credit);
@@ -127,6 +128,7 @@ static int entry_lines(lua_State *L)
         lpss_set_str(L, "kind", l.kind);
         lpss_set_str(L, "method", l.method);
         lpss_set_str(L, "tax", l.tax);
+        lpss_set_str(L, "partner", pss_entry_line_partner(e, i));
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;

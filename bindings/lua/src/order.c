@@ -35,7 +35,7 @@ static const char *const payment_fields[] = {"method", "amount", "state", "refer
 static const char *const order_fields[] = {"id",       "refund_of",       "invoiced",
                                            "note",     "lines",           "payments",
                                            "meta",     "discount_amount", "discount_ppm",
-                                           NULL};
+                                           "customer", NULL};
 static const char *const payment_state_names[] = {"pending", "done", "failed", "voided", NULL};
 static const int payment_state_values[] = {PSS_PAYMENT_PENDING, PSS_PAYMENT_DONE,
                                            PSS_PAYMENT_FAILED, PSS_PAYMENT_VOIDED};
@@ -137,6 +137,7 @@ static pss_order_input read_order(lua_State *L, int index, int anchor, const cha
     o.meta = lpss_in_string(&in, "meta", 0);
     o.discount_amount = lpss_in_int(&in, "discount_amount", 0, 0);
     o.discount_ppm = lpss_in_int(&in, "discount_ppm", 0, 0);
+    o.customer = lpss_in_string(&in, "customer", 0);
     read_lines(&in, &o);
     read_payments(&in, &o);
     return o;
@@ -152,7 +153,7 @@ static size_t check_index(lua_State *L, int arg)
 /* ---- making orders ----------------------------------------------------------------------- */
 
 /* session:create_order(actor, {id=, refund_of=, invoiced=, note=, meta=, discount_amount=,
- * discount_ppm=, lines=}) -> order */
+ * discount_ppm=, customer=, lines=}) -> order */
 int lpss_session_create_order(lua_State *L)
 {
     lpss_handle *sh = lpss_handle_check(L, 1, &lpss_session_type);
@@ -419,6 +420,7 @@ static int order_set_invoiced(lua_State *L)
 STRING_GETTER(order_id, pss_order_id)
 STRING_GETTER(order_session_id, pss_order_session_id)
 STRING_GETTER(order_refund_of, pss_order_refund_of)
+STRING_GETTER(order_customer, pss_order_customer)
 
 static int order_number(lua_State *L)
 {
@@ -588,6 +590,7 @@ void lpss_open_order(lua_State *L)
         {"id", order_id},
         {"session_id", order_session_id},
         {"refund_of", order_refund_of},
+        {"customer", order_customer},
         {"number", order_number},
         {"state", order_state},
         {"is_invoiced", order_is_invoiced},
