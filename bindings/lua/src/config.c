@@ -30,7 +30,8 @@ static const char *const config_fields[] = {
     "id", "name", "code", "currency", "currency_exponent", "cash_control", "max_difference",
     "override_role", "one_session_per_day", "tax_rounding", "rounding", "cash_rounding",
     "cash_rounding_increment", "cash_rounding_mode", "lease_seconds", "allow_zero_price",
-    "late_orders", "allow_negative_drawer", "split_receivables", "income_account", "receivable_account", "difference_gain_account",
+    "late_orders", "allow_negative_drawer", "split_receivables", "allow_receiptless_returns",
+    "receiptless_return_role", "income_account", "receivable_account", "difference_gain_account",
     "difference_loss_account", "cash_in_account", "cash_out_account", "expense_account",
     "rounding_gain_account", "rounding_loss_account", "methods", "taxes", "categories",
     "denominations", "meta", NULL};
@@ -96,6 +97,11 @@ static pss_config_input read_config(const lpss_in *in)
     ci.allow_negative_drawer =
         lpss_in_bool(in, "allow_negative_drawer", ci.allow_negative_drawer);
     ci.split_receivables = lpss_in_bool(in, "split_receivables", ci.split_receivables);
+    ci.allow_receiptless_returns =
+        lpss_in_bool(in, "allow_receiptless_returns", ci.allow_receiptless_returns);
+    ci.receiptless_return_role =
+        (pss_role)lpss_in_enum(in, "receiptless_return_role", lpss_role_names, lpss_role_values,
+                               ci.receiptless_return_role);
     read_accounts(in, &ci);
     ci.meta = lpss_in_string(in, "meta", 0);
     return ci;

@@ -35,7 +35,7 @@ static const char *const payment_fields[] = {"method", "amount", "state", "refer
 static const char *const order_fields[] = {"id",       "refund_of",       "invoiced",
                                            "note",     "lines",           "payments",
                                            "meta",     "discount_amount", "discount_ppm",
-                                           "customer", NULL};
+                                           "customer", "return_reason",   NULL};
 static const char *const payment_state_names[] = {"pending", "done", "failed", "voided", NULL};
 static const int payment_state_values[] = {PSS_PAYMENT_PENDING, PSS_PAYMENT_DONE,
                                            PSS_PAYMENT_FAILED, PSS_PAYMENT_VOIDED};
@@ -138,6 +138,7 @@ static pss_order_input read_order(lua_State *L, int index, int anchor, const cha
     o.discount_amount = lpss_in_int(&in, "discount_amount", 0, 0);
     o.discount_ppm = lpss_in_int(&in, "discount_ppm", 0, 0);
     o.customer = lpss_in_string(&in, "customer", 0);
+    o.return_reason = lpss_in_string(&in, "return_reason", 0);
     read_lines(&in, &o);
     read_payments(&in, &o);
     return o;
@@ -153,7 +154,7 @@ static size_t check_index(lua_State *L, int arg)
 /* ---- making orders ----------------------------------------------------------------------- */
 
 /* session:create_order(actor, {id=, refund_of=, invoiced=, note=, meta=, discount_amount=,
- * discount_ppm=, customer=, lines=}) -> order */
+ * discount_ppm=, customer=, return_reason=, lines=}) -> order */
 int lpss_session_create_order(lua_State *L)
 {
     lpss_handle *sh = lpss_handle_check(L, 1, &lpss_session_type);

@@ -123,7 +123,8 @@ H.test("refusals: the library's messages, the store unchanged", function()
     .. "000000d1-0000-4000-8000-000000000999 (0.00)", create(100, nil, { lines = {} }))
   -- a refund takes its discounts from the sale
   local sale = next_id()
-  assert(s:submit(H.alice, { id = sale, lines = tea, payments = { { method = "Cash", amount = 1000 } } }))
+  assert(s:submit(H.alice, { id = sale, lines = tea,
+                             payments = { { method = "Cash", amount = 1000 } } }))
   refused(S, E.INVAL, "a refund takes its discounts from the sale; it has no order discount of "
     .. "its own", create(100, nil, { refund_of = sale,
                                      lines = { { refund_line = 1, quantity = -1000 } } }))
