@@ -396,6 +396,13 @@ PSS_API const char *pss_order_line_tax(const pss_order *order, size_t line, size
 PSS_API const char *pss_order_customer(const pss_order *order);
 
 /**
+ * Why the order takes products back without a receipt.
+ * @param order the order
+ * @return the reason as given, or NULL when it has none
+ */
+PSS_API const char *pss_order_return_reason(const pss_order *order);
+
+/**
  * The order-level discount as it was given, and what it took off the lines in all.
  * @param order the order
  * @param amount receives the discount given as an amount, 0 when none or given as a percent

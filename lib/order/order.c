@@ -893,6 +893,11 @@ const char *pss_order_customer(const pss_order *o)
     return o && o->d ? o->d->customer : NULL;
 }
 
+const char *pss_order_return_reason(const pss_order *o)
+{
+    return o && o->d ? o->d->return_reason : NULL;
+}
+
 int64_t pss_order_line_discount_share(const pss_order *o, size_t line)
 {
     if (!o || !o->d || line >= o->d->n_lines)

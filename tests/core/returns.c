@@ -171,6 +171,10 @@ static void without_receipt(pss_tax_rounding rounding)
     CHECK_OK(ctx, submit(s, &FIX_MIA, NULL, &kettle, 1, -2400, "no ticket, regular customer",
                          id));
     CHECK_I64(order_total(s, id), -2400);
+    pss_order *o = NULL;
+    CHECK_OK(ctx, pss_order_load(s, id, &o));
+    CHECK_STR(pss_order_return_reason(o), "no ticket, regular customer");
+    pss_order_free(o);
     char *dump = fix_dump(store);
     CHECK_CONTAINS(dump, "\"action\":\"order.return\"");
     CHECK_CONTAINS(dump, "\"reason\":\"no ticket, regular customer\"");
