@@ -109,7 +109,9 @@ class Tax:
     account: Optional[str]
     included: bool
     name: Optional[str]
-    def __init__(self, code: str, rate: Amount, account: Optional[str] = ..., included: bool = ..., name: Optional[str] = ...) -> None: ...
+    per_unit: Amount
+    affects_base: bool
+    def __init__(self, code: str, rate: Amount = ..., account: Optional[str] = ..., included: bool = ..., name: Optional[str] = ..., per_unit: Amount = ..., affects_base: bool = ...) -> None: ...
 
 class Line:
     product_id: Optional[str]
@@ -455,6 +457,8 @@ class Order:
     def invoiced(self) -> bool: ...
     @property
     def customer(self) -> Optional[str]: ...
+    @property
+    def return_reason(self) -> Optional[str]: ...
     @property
     def totals(self) -> OrderTotals: ...
     @property

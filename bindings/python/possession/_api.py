@@ -741,6 +741,9 @@ class Order(_Handle):
     invoiced = property(lambda self: self._get("invoiced"))
     customer = property(lambda self: self._get("customer"),
                         doc="The customer (partner) id as given, or None.")
+    return_reason = property(lambda self: self._get("return_reason"),
+                             doc="Why products came back without a receipt, as given, or "
+                                 "None.")
     totals = property(lambda self: OrderTotals(**self._get("totals")))
     total = property(lambda self: self._get("totals")["total"])
     lines = property(lambda self: tuple(OrderLine(**dict(d, taxes=tuple(d["taxes"])))

@@ -164,15 +164,21 @@ class Method:
 
 @dataclass(frozen=True)
 class Tax:
-    """A tax lines can carry; rate in percent (Decimal('7.7'))."""
+    """A tax lines can carry; rate in percent (Decimal('7.7')). A fixed tax (a deposit, an
+    eco-tax) gives per_unit instead, an amount in the currency per unit of quantity
+    (Decimal('0.25')), and no rate. affects_base: the tax, added on top of the price, joins
+    the base of the taxes listed after it on a line (a line's taxes keep their order)."""
     code: str
-    rate: Amount
+    rate: Amount = 0
     account: Optional[str] = None
     included: bool = False
     name: Optional[str] = None
+    per_unit: Amount = 0
+    affects_base: bool = False
 
     def _c(self) -> tuple:
-        return (self.code, self.name, self.rate, self.included, self.account)
+        return (self.code, self.name, self.rate, self.included, self.account, self.per_unit,
+                self.affects_base)
 
 
 @dataclass(frozen=True)

@@ -134,19 +134,32 @@ static int add_method(pss_config *c, PyObject *t, Py_ssize_t i, pyp_keep *keep)
     return pss_config_add_method(c, &m);
 }
 
-/* (code, name, rate percent, included, account), made by the Python layer */
+/* (code, name, rate percent, included, account, per_unit, affects_base), made by the
+ * Python layer. per_unit is money (the config's currency, per unit of quantity); a negative
+ * one is refused here, in the currency, before the library would name it in minor units. */
 static int add_tax(pss_config *c, PyObject *t, Py_ssize_t i, pyp_keep *keep)
 {
     (void)i;
-    PyObject *code, *name, *rate, *included, *account;
+    PyObject *code, *name, *rate, *included, *account, *per_unit, *affects_base;
     pss_tax_input x = PSS_TAX_INPUT_INIT;
-    if (!PyArg_ParseTuple(t, "OOOOO:tax", &code, &name, &rate, &included, &account) ||
+    if (!PyArg_ParseTuple(t, "OOOOOOO:tax", &code, &name, &rate, &included, &account,
+                          &per_unit, &affects_base) ||
         pyp_text(code, "tax code", 0, keep, &x.code) < 0 ||
         pyp_text(name, "tax name", 1, keep, &x.name) < 0 ||
         pyp_fixed(rate, 4, "tax rate (percent)", &x.rate_ppm) < 0 ||
         pyp_flag(included, &x.included) < 0 ||
-        pyp_text(account, "tax account", 1, keep, &x.account) < 0)
+        pyp_text(account, "tax account", 1, keep, &x.account) < 0 ||
+        pyp_fixed(per_unit, pss_config_exponent(c), "tax per_unit", &x.per_unit) < 0 ||
+        pyp_flag(affects_base, &x.affects_base) < 0)
         return PYP_PYERR;
+    if (x.per_unit < 0) {
+        char amount[PSS_MONEY_BUFSIZE], detail[200];
+        pss_money_format(x.per_unit, pss_config_exponent(c), amount, sizeof amount);
+        snprintf(detail, sizeof detail, "tax '%.64s' has %s per unit; a fixed tax is 0 or more",
+                 x.code, amount);
+        pyp_raise_code(PSS_EINVAL, detail);
+        return PYP_PYERR;
+    }
     return pss_config_add_tax(c, &x);
 }
 

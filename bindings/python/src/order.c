@@ -161,6 +161,7 @@ static PyObject *order_info(PyObject *op, PyObject *unused)
     pyp_set(&d, "invoiced", PyBool_FromLong(pss_order_is_invoiced(o)));
     pyp_set(&d, "discount", discount_of(o, e));
     pyp_set(&d, "customer", pyp_str_or_none(pss_order_customer(o)));
+    pyp_set(&d, "return_reason", pyp_str_or_none(pss_order_return_reason(o)));
     pyp_set(&d, "totals", totals_of(o, e));
     pyp_set(&d, "lines", items(o, pss_order_line_count(o), e, line_of));
     pyp_set(&d, "taxes", items(o, pss_order_tax_count(o), e, tax_of));

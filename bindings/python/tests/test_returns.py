@@ -247,5 +247,23 @@ class NotAllowed(Base):
         self.assertEqual([r.status for r in results], [possession.InvalidError.code, 0])
 
 
+class ReturnReason(Base):
+    """The order's return reason read back (pss_order_return_reason)."""
+    options = dict(allow_receiptless_returns=True)
+    opening = "50.00"
+
+    def test_read_back(self):
+        self.s.submit(MIA, order_id(1), [kettle()], [Payment("Cash", "-24.00")],
+                      return_reason="no ticket, régulier")
+        self.assertEqual(self.s.load_order(order_id(1)).return_reason, "no ticket, régulier")
+        self.s.take_over(MIA)
+        draft = self.s.create_order(MIA, [Line("tea", "5.00"), kettle()],
+                                    return_reason="broken")
+        self.assertEqual(draft.return_reason, "broken")
+        self.assertEqual(self.s.load_order(draft.id).return_reason, "broken")
+        sale = self.s.create_order(MIA, [Line("tea", "5.00")])
+        self.assertIsNone(sale.return_reason)
+
+
 if __name__ == "__main__":
     unittest.main()
