@@ -123,7 +123,8 @@ static pss_method_input read_method(lua_State *L, int index, int anchor, const c
     return m;
 }
 
-static const char *const tax_fields[] = {"code", "name", "rate_ppm", "included", "account", NULL};
+static const char *const tax_fields[] = {"code",     "name",     "rate_ppm",     "included",
+                                         "account",  "per_unit", "affects_base", NULL};
 
 static pss_tax_input read_tax(lua_State *L, int index, int anchor, const char *what)
 {
@@ -135,6 +136,8 @@ static pss_tax_input read_tax(lua_State *L, int index, int anchor, const char *w
     t.rate_ppm = lpss_in_int(&in, "rate_ppm", 0, 0);
     t.included = lpss_in_bool(&in, "included", 0);
     t.account = lpss_in_string(&in, "account", 0);
+    t.per_unit = lpss_in_int(&in, "per_unit", 0, 0);
+    t.affects_base = lpss_in_bool(&in, "affects_base", 0);
     return t;
 }
 

@@ -422,6 +422,7 @@ STRING_GETTER(order_id, pss_order_id)
 STRING_GETTER(order_session_id, pss_order_session_id)
 STRING_GETTER(order_refund_of, pss_order_refund_of)
 STRING_GETTER(order_customer, pss_order_customer)
+STRING_GETTER(order_return_reason, pss_order_return_reason)
 
 static int order_number(lua_State *L)
 {
@@ -592,6 +593,7 @@ void lpss_open_order(lua_State *L)
         {"session_id", order_session_id},
         {"refund_of", order_refund_of},
         {"customer", order_customer},
+        {"return_reason", order_return_reason},
         {"number", order_number},
         {"state", order_state},
         {"is_invoiced", order_is_invoiced},

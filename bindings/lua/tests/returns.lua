@@ -189,4 +189,18 @@ H.test("without the option no one may; alone in a batch", function()
   H.eq(results[2].status, 0, "the sale taken")
 end)
 
+H.test("the order's return reason read back", function()
+  local _, s = setup({ allow_receiptless_returns = true }, 5000)
+  local id = next_id()
+  assert(submit(s, H.mia, nil, { kettle() }, -2400, "no ticket, régulier", id))
+  H.eq(assert(s:load_order(id)):return_reason(), "no ticket, régulier", "submitted")
+  assert(s:take_over(H.mia))
+  local o = assert(s:create_order(H.mia, { lines = { H.line("tea", 1000, 500), kettle() },
+                                           return_reason = "broken" }))
+  H.eq(o:return_reason(), "broken", "draft")
+  H.eq(assert(s:load_order(o:id())):return_reason(), "broken", "loaded")
+  H.eq(assert(s:create_order(H.mia, { lines = { H.line("tea", 1000, 500) } })):return_reason(),
+    nil, "a sale has none")
+end)
+
 H.done()
