@@ -149,6 +149,43 @@ static int payments(driver *d, int oi, const m_order *o, pss_order *h)
     return 0;
 }
 
+/* A refund order has no discount of its own, but the library reports its refund lines'
+ * shares of the sale's discount (README, readings): only their sum and bounds are checked. */
+static int refund_discount(driver *d, int oi, const m_order *o, pss_order *h, int64_t applied)
+{
+    const m_order *orig = &d->m->o[o->refund_of];
+    int64_t sum = 0;
+    for (int i = 0; i < o->nl; i++) {
+        int64_t sh = pss_order_line_discount_share(h, (size_t)i), rl = o->l[i].refund_line;
+        int64_t sold = rl >= 0 && rl < orig->nl ? orig->l[rl].share : 0;
+        if (rl < 0)
+            OCMP("return or exchange line discount share", sh, o->l[i].share);
+        else if (sh < 0 || sh > sold)
+            OCMP("refund line discount share (within the sold share)", sh, sold);
+        sum += sh;
+    }
+    if (applied != 0)
+        OCMP("refund discount applied (0 or the sum of the shares)", applied, sum);
+    return 0;
+}
+
+/* pss_order_get_discount and each line's share (concepts.md, "Order discounts"). */
+static int discount(driver *d, int oi, const m_order *o, pss_order *h)
+{
+    int64_t amount = -1, ppm = -1, applied = -1;
+    if (pss_order_get_discount(h, &amount, &ppm, &applied))
+        return drv_failf(d, "pss_order_get_discount failed\n");
+    OCMP("discount amount", amount, o->dam);
+    OCMP("discount ppm", ppm, o->dppm);
+    OCMP("share out of range", pss_order_line_discount_share(h, (size_t)o->nl), 0);
+    if (m_is_refund(o))
+        return refund_discount(d, oi, o, h, applied);
+    OCMP("discount applied", applied, o->dapplied);
+    for (int i = 0; i < o->nl; i++)
+        OCMP("line discount share", pss_order_line_discount_share(h, (size_t)i), o->l[i].share);
+    return 0;
+}
+
 int checks_order(driver *d, int oi, pss_order *h)
 {
     const m_order *o = &d->m->o[oi];
@@ -165,5 +202,5 @@ int checks_order(driver *d, int oi, pss_order *h)
     for (int i = 0; i < o->nl; i++)
         if (line(d, oi, o, h, i))
             return 1;
-    return tax(d, oi, o, h) || payments(d, oi, o, h);
+    return discount(d, oi, o, h) || tax(d, oi, o, h) || payments(d, oi, o, h);
 }

@@ -60,6 +60,8 @@ void cv_order(const g_order *g, conv_order *c, int bad_input, int bad_line, int 
     c->in.refund_of = cv_str(&g->refund_of);
     c->in.invoiced = g->invoiced;
     c->in.note = cv_str(&g->note);
+    c->in.discount_amount = g->disc_amount;
+    c->in.discount_ppm = g->disc_ppm;
     for (int i = 0; i < g->n_lines; i++)
         cv_line(&g->lines[i], &c->lines[i], c->taxes[i], bad_line);
     c->in.lines = g->n_lines ? c->lines : NULL;

@@ -157,6 +157,42 @@ static void set_order_id(gen *g, g_order *in)
                 *p = (char)(*p - 'a' + 'A');
 }
 
+/* Three equal lines, so that the discount's spare units go by the tie rule. */
+static void tied_lines(gen *g, g_order *in)
+{
+    in->n_lines = 3;
+    for (int i = 1; i < 3; i++) {
+        in->lines[i] = in->lines[0];
+        shuffle_taxes(g, &in->lines[i]);
+    }
+}
+
+/* An order discount (concepts.md, "Order discounts"): an amount below, at and one unit
+ * beyond what the lines come to, a percent, all of it, or a few units over tied lines. */
+static void order_discount(gen *g, const m_session *s, g_order *in)
+{
+    int k = (int)prng_below(&g->r, 20);
+    if (k >= 17)
+        tied_lines(g, in);
+    int64_t base = m_lines_base(&s->cfg, in->lines, in->n_lines);
+    if (k < 6)
+        in->disc_amount = prng_range(&g->r, 1, base > 2 ? base / 2 : 1);
+    else if (k < 8)
+        in->disc_amount = base > 0 ? base : 1;
+    else if (k < 9)
+        in->disc_amount = base + 1;
+    else if (k < 12)
+        in->disc_ppm = prng_range(&g->r, 1, 999999);
+    else if (k < 13)
+        in->disc_ppm = 1000000;
+    else if (k < 17)
+        in->disc_ppm = 100000 * prng_range(&g->r, 1, 5);
+    else
+        in->disc_amount = 3 * prng_range(&g->r, 0, 20) + prng_range(&g->r, 1, 2);
+    if (in->disc_amount > M_AMAX)
+        in->disc_amount = M_AMAX;
+}
+
 /* A new order's content: a refund of a paid sale of the register, or sale lines. */
 void gen_order_content(gen *g, const m_session *s, g_order *in)
 {
@@ -182,13 +218,38 @@ void gen_order_content(gen *g, const m_session *s, g_order *in)
         if (i > 0 && prng_chance(&g->r, 35))
             gen_same_taxes(g, &in->lines[i], &in->lines[prng_below(&g->r, (uint64_t)i)]);
     }
+    /* not near the bounds: the library checks the lines' figures before the discount is
+     * shared (README, readings) */
+    if (in->n_lines && !g->huge && prng_chance(&g->r, 25))
+        order_discount(g, s, in);
+}
+
+/* One fault in the order discount's own form; returns its description. */
+static const char *discount_fault(gen *g, g_order *in)
+{
+    int k = (int)prng_below(&g->r, 6);
+    in->disc_amount = in->disc_ppm = 0;
+    switch (k) {
+    case 0: in->disc_amount = 100; in->disc_ppm = 100000; return "order discount both ways";
+    case 1: in->disc_ppm = 1000001; return "order discount beyond 100%";
+    case 2: in->disc_ppm = -1; return "order discount percent negative";
+    case 3: in->disc_amount = -1; return "order discount amount negative";
+    case 4: in->disc_amount = gen_absurd(g, 1); return "order discount beyond the bound";
+    default: if (!in->refund_of.null) {
+                 in->disc_amount = 1;
+                 return "order discount on a refund";
+             }
+             in->disc_ppm = INT64_MAX; return "order discount percent absurd";
+    }
 }
 
 /* One fault in an order's content; returns its description. */
 const char *gen_order_fault(gen *g, const m_session *s, g_order *in)
 {
     int refund = !in->refund_of.null;
-    int k = (int)prng_below(&g->r, 6);
+    int k = (int)prng_below(&g->r, 7);
+    if (k == 6)
+        return discount_fault(g, in);
     if (k == 0) {
         if (prng_chance(&g->r, 30)) {
             int c1 = prng_chance(&g->r, 50);

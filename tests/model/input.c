@@ -46,7 +46,8 @@ int g_order_eq(const g_order *a, const g_order *b)
     if (strcasecmp(a->id.s, b->id.s) != 0 || a->id.null != b->id.null ||
         !g_str_eq(&a->refund_of, &b->refund_of) || !g_str_eq(&a->note, &b->note) ||
         (a->invoiced != 0) != (b->invoiced != 0) || a->n_lines != b->n_lines ||
-        a->n_payments != b->n_payments)
+        a->n_payments != b->n_payments || a->disc_amount != b->disc_amount ||
+        a->disc_ppm != b->disc_ppm)
         return 0;
     for (int i = 0; i < a->n_lines; i++)
         if (!line_eq(&a->lines[i], &b->lines[i]))

@@ -80,6 +80,7 @@ typedef struct g_order {
     g_line lines[G_MAXL];
     int n_payments;
     g_pay payments[G_MAXP];
+    int64_t disc_amount, disc_ppm;   /* the order discount (version 2) */
 } g_order;
 
 typedef struct g_denom {

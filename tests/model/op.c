@@ -48,8 +48,10 @@ static void describe_line(const g_line *l, char *buf, size_t size)
 static void describe_order(const g_order *in, char *buf, size_t size)
 {
     size_t len = strlen(buf);
-    snprintf(buf + len, size - len, "\n    order %s refund_of %s invoiced %d lines %d payments %d",
-             str_of(&in->id), str_of(&in->refund_of), in->invoiced, in->n_lines, in->n_payments);
+    snprintf(buf + len, size - len, "\n    order %s refund_of %s invoiced %d lines %d payments %d"
+             " discount %" PRId64 "/%" PRId64 "ppm",
+             str_of(&in->id), str_of(&in->refund_of), in->invoiced, in->n_lines, in->n_payments,
+             in->disc_amount, in->disc_ppm);
     for (int i = 0; i < in->n_lines && i < G_MAXL; i++)
         describe_line(&in->lines[i], buf, size);
     for (int i = 0; i < in->n_payments && i < G_MAXP; i++) {

@@ -102,6 +102,7 @@ typedef struct m_line {
     int nt;
     int tax[G_MAXLT];        /* tax indexes in the register's config, as listed */
     int64_t gross, amount, taxamt[G_MAXLT], untaxed, tax_sum, total;
+    int64_t share;           /* its share of the order discount */
     int64_t refund_line;
 } m_line;
 
@@ -122,6 +123,7 @@ typedef struct m_order {
     int np;
     m_pay p[M_MAXP];
     int64_t rounding, untaxed, tax, total;
+    int64_t dam, dppm, dapplied; /* the order discount as given, and what it took off */
     /* the refund tally, when this order is a refunded sale */
     int64_t rq[G_MAXL], ramt[G_MAXL], rtax[G_MAXL][G_MAXLT];
     int touched;
@@ -294,6 +296,8 @@ void m_validate(model *m, int o, const g_actor *a, m_expect *ex);
 void m_cancel(model *m, int o, const g_actor *a, const g_str *reason, m_expect *ex);
 void m_set_invoiced(model *m, int o, const g_actor *a, int flag, m_expect *ex);
 int m_is_refund(const m_order *o);
+int m_discount_form_bad(const g_order *in);
+int64_t m_lines_base(const m_config *c, const g_line *l, int n);
 int m_order_build(model *m, const m_session *s, const g_order *in, m_order *o, m_expect *ex);
 int m_check_order_input(const model *m, const m_session *s, const g_order *in, int submit,
                         m_expect *ex);

@@ -181,6 +181,40 @@ static int is_lead(const model *m, const m_session *s, const m_order *o, int i)
     return 1;
 }
 
+/* doc/concepts.md, "Order discounts": the discount (an amount, or a percent made an amount
+ * once by the config's rule) shared over the lines' bases by largest remainder, earliest
+ * first; each line's amount is then its base less its share. */
+static int order_discount(const m_config *c, m_order *o, m_expect *ex)
+{
+    int64_t base[G_MAXL], share[G_MAXL], sum = 0;
+    for (int i = 0; i < o->nl; i++) {
+        o->l[i].share = 0;
+        base[i] = o->l[i].amount;
+        sum += base[i];
+    }
+    o->dapplied = 0;
+    int both = o->dam != 0 && o->dppm != 0;
+    if (both || o->dam < 0 || o->dam > M_AMAX || o->dppm < 0 || o->dppm > 1000000)
+        return 0;   /* refused for its form (m_discount_form_bad) */
+    if (!o->dam && !o->dppm)
+        return 0;
+    if (too_big(sum))
+        return overflow(ex, -1, "the order discount's base beyond the bound");
+    int bad = 0;
+    int64_t d = o->dppm ? rnd(sum, o->dppm, 1000000, c->rounding, &bad) : o->dam;
+    if (d > sum) {
+        ex_add(ex, E_INVAL, "order discount larger than what the lines come to");
+        return 1;
+    }
+    share_out(d, base, o->nl, share);
+    for (int i = 0; i < o->nl; i++) {
+        o->l[i].share = share[i];
+        o->l[i].amount -= share[i];
+    }
+    o->dapplied = d;
+    return 0;
+}
+
 static int sale_figures(const model *m, m_order *o, m_expect *ex)
 {
     const m_session *s = &m->s[o->session];
@@ -188,6 +222,8 @@ static int sale_figures(const model *m, m_order *o, m_expect *ex)
     for (int i = 0; i < o->nl; i++)
         if (line_amount(c, &o->l[i], i, ex))
             return 1;
+    if (order_discount(c, o, ex))
+        return 1;
     for (int i = 0; i < o->nl; i++) {
         m_line *l = &o->l[i];
         if (s->cfg.tax_rounding == TR_ORDER) {
@@ -377,5 +413,28 @@ void m_tally_give_back(model *m, const m_order *o, const m_line *l)
 int m_is_refund(const m_order *o)
 {
     return o->refund_of >= 0;
+}
+
+/* The order discount refused for its own form: both given, out of range, on a refund. */
+int m_discount_form_bad(const g_order *in)
+{
+    if (in->disc_amount != 0 && in->disc_ppm != 0)
+        return 1;
+    if (in->disc_amount < 0 || in->disc_amount > M_AMAX || in->disc_ppm < 0 ||
+        in->disc_ppm > 1000000)
+        return 1;
+    return !in->refund_of.null && (in->disc_amount != 0 || in->disc_ppm != 0);
+}
+
+/* What sale lines come to after their own discounts (the order discount's base). */
+int64_t m_lines_base(const m_config *c, const g_line *l, int n)
+{
+    int64_t sum = 0;
+    for (int i = 0; i < n; i++) {
+        int bad = 0;
+        int64_t gross = rnd(l[i].quantity, l[i].unit_price, 1000, c->rounding, &bad);
+        sum += gross - rnd(gross, l[i].discount_ppm, 1000000, c->rounding, &bad);
+    }
+    return sum;
 }
 

@@ -78,6 +78,8 @@ int m_check_order_input(const model *m, const m_session *s, const g_order *in, i
         ex_add(ex, E_INVAL, "note not UTF-8");
     if (in->n_lines < 0 || in->n_lines > G_MAXL)
         ex_add(ex, E_INVAL, "lines");
+    if (m_discount_form_bad(in))
+        ex_add(ex, E_INVAL, "order discount: both given, out of range or on a refund");
     return refund_of_check(m, in, ex);
 }
 
@@ -110,6 +112,8 @@ static int add_one_line(model *m, const m_session *s, m_order *o, const g_line *
 int m_order_build(model *m, const m_session *s, const g_order *in, m_order *o, m_expect *ex)
 {
     o->nl = 0;
+    o->dam = in->disc_amount;
+    o->dppm = in->disc_ppm;
     int bad = 0;
     for (int i = 0; i < in->n_lines; i++) {
         int nl = o->nl;
@@ -126,11 +130,16 @@ int m_order_build(model *m, const m_session *s, const g_order *in, m_order *o, m
     if (bad) {
         m_expect other;
         ex_reset(&other);
-        if (!m_is_refund(o) && m_order_compute(m, o, &other))
-            ex_add(ex, E_OVERFLOW, "another line beyond the bound");
+        if (!m_is_refund(o) && m_order_compute(m, o, &other)) {
+            for (int k = 0; k < other.n; k++)
+                ex_add(ex, other.codes[k], "another line beyond the bound, or the discount");
+            ex->line = ex->line_alt = -1;
+        }
     } else {
         bad = m_order_compute(m, o, ex);
     }
+    if (m_discount_form_bad(in))
+        ex->line = ex->line_alt = -1;   /* the detail may name the discount */
     if (bad)
         m_order_release(m, o);
     return bad;
