@@ -89,11 +89,15 @@ static int parse_amount(const char *s, int exponent, char *cur, size_t size, int
             frac = 0;
             continue;
         }
-        v = v * 10 + (*s - '0');
+        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *s - '0', &v))
+            return -1;
         frac += frac >= 0;
     }
+    /* scaled by the exponent of the balance being read: an amount of another commodity on
+     * the same account may not fit, and is not compared (the caller checks the currency) */
     for (int i = frac < 0 ? 0 : frac; i < exponent; i++)
-        v *= 10;
+        if (__builtin_mul_overflow(v, 10, &v))
+            return -1;
     *out = neg ? -v : v;
     return 0;
 }
@@ -116,9 +120,12 @@ static void read_balances(FILE *p)
             for (int i = 0; i < nbal; i++) {
                 if (strcmp(bals[i].account, account) != 0)
                     continue;
-                parse_amount(a, bals[i].exponent, cur, sizeof cur, &v);
-                if (strcmp(cur, bals[i].currency) == 0 || (v == 0 && !cur[0]))
-                    bals[i].got += v, bals[i].seen = 1;
+                int fits = parse_amount(a, bals[i].exponent, cur, sizeof cur, &v) == 0;
+                if (strcmp(cur, bals[i].currency) != 0 && (v != 0 || cur[0]))
+                    continue;
+                if (!fits) /* a balance of this currency beyond 64 bits: it cannot agree */
+                    v = INT64_MIN, bals[i].got = 0;
+                bals[i].got += v, bals[i].seen = 1;
             }
         }
     }
