@@ -81,8 +81,10 @@ static char *page(pss_session_query *q, int *more)
     pss_strlist *list = NULL;
     CHECK_OK(ctx, pss_session_list_page(ctx, FIX_CONFIG_ID, q, &list, more));
     char *names = names_of(list);
-    if (list && pss_strlist_count(list))
+    if (list && pss_strlist_count(list)) {
+        free((char *)q->after); /* the cursor of the page before */
         q->after = strdup(pss_strlist_get(list, pss_strlist_count(list) - 1));
+    }
     pss_strlist_free(list);
     return names;
 }
