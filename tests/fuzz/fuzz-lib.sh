@@ -5,7 +5,7 @@
 readonly FUZZ_SRC=tests/fuzz
 readonly FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
 readonly FUZZ_HARNESSES=(order session total movement entry tally config_json config_state audit
-    money)
+    money meta)
 
 fuzz_log() { printf '\n=== %s\n' "$*"; }
 
