@@ -178,7 +178,7 @@ static void errors(void)
     CHECK_STR(pss_strerror(PSS_ELIMIT), "cash difference beyond the allowed limit");
     CHECK_STR(pss_strerror(0), "success");
     CHECK_STR(pss_strerror(-999), "unknown error");
-    CHECK_STR(pss_version(), "1.0.0");
+    CHECK_STR(pss_version(), "1.1.0");
     /* the codes are part of the ABI */
     CHECK_I64(PSS_EINVAL, -1);
     CHECK_I64(PSS_ECLOSED, -10);

@@ -182,8 +182,8 @@ class Api(unittest.TestCase):
     def test_abi3_build(self):
         self.assertTrue(possession._possession.__file__.endswith(".abi3.so"))
         self.assertEqual(possession._possession.LIMITED_API, 0x03080000)
-        self.assertEqual(possession.LIBRARY_VERSION, "1.0.0")
-        self.assertEqual(possession.__version__, "1.0.0")
+        self.assertEqual(possession.LIBRARY_VERSION, "1.1.0")
+        self.assertEqual(possession.__version__, "1.1.0")
 
 
 if __name__ == "__main__":
