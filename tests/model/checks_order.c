@@ -197,6 +197,14 @@ int checks_order(driver *d, int oi, pss_order *h)
     OCMPS("refund_of", pss_order_refund_of(h), o->refund_of >= 0 ? d->m->o[o->refund_of].id : NULL);
     OCMP("invoiced", pss_order_is_invoiced(h), o->invoiced);
     OCMP("line count", pss_order_line_count(h), o->nl);
+    if (getenv("MODEL_DEBUG_LINES"))
+        for (int i = 0; i < o->nl; i++) {
+            pss_line_info in = PSS_LINE_INFO_INIT;
+            pss_order_get_line(h, (size_t)i, &in);
+            fprintf(stderr, "line %d untaxed %" PRId64 "/%" PRId64 " tax %" PRId64 "/%" PRId64
+                    " share %" PRId64 "\n", i, in.untaxed, o->l[i].untaxed, in.tax,
+                    o->l[i].tax_sum, pss_order_line_discount_share(h, (size_t)i));
+        }
     if (totals(d, oi, o, h))
         return 1;
     for (int i = 0; i < o->nl; i++)

@@ -158,6 +158,8 @@ static int add_tax(pss_config *config, const m_tax *t)
     in.name = t->name;
     in.rate_ppm = t->rate;
     in.included = t->included;
+    in.per_unit = t->per_unit;
+    in.affects_base = t->affects_base;
     in.account = t->account[0] ? t->account : NULL;
     return pss_config_add_tax(config, &in);
 }

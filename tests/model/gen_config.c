@@ -76,6 +76,15 @@ void gen_add_tax(gen *g, m_config *c)
     snprintf(t->name, sizeof t->name, "Tax %d", c->nt + 1);
     t->rate = tax_rate(g);
     t->included = prng_chance(&g->r, 50);
+    t->per_unit = 0;
+    t->affects_base = 0;
+    if (prng_chance(&g->r, 20)) {
+        static const int64_t fixed[] = {1, 3, 25, 50, 150, 999};
+        t->rate = 0;
+        t->per_unit = fixed[prng_below(&g->r, 6)];
+    }
+    if (!t->included && prng_chance(&g->r, 30))
+        t->affects_base = 1;
     if (c->nt > 0 && prng_chance(&g->r, 20))
         strcpy(t->account, c->t[prng_below(&g->r, (uint64_t)c->nt)].account);
     else
@@ -249,7 +258,7 @@ static void form_fault(gen *g, m_config *c, op *o)
     const char *what[] = {"exponent 5", "exponent -1", "currency lower-case", "currency EURO",
                           "max_difference -1", "max_difference beyond the bound",
                           "bad config account", "second cash method", "duplicate method",
-                          "bad method account", "tax rate beyond 10^7", "bad denomination",
+                          "bad method account", "tax rate, fixed tax or tax on taxes refused", "bad denomination",
                           "config name with a C1 control", "config code with a control",
                           "method name with a C1 control", "tax code with a C1 control",
                           "tax name with a C1 control", "category name with a C1 control",
@@ -277,7 +286,12 @@ static void form_fault(gen *g, m_config *c, op *o)
             gen_escape(c->m[c->nm - 1].account, esc, sizeof esc);
             snprintf(o->fault, sizeof o->fault, "bad method account \"%.90s\"", esc); }
             break;
-    case 10: c->t[0].rate = prng_chance(&g->r, 50) ? 10000001 : -1; break;
+    case 10: { int f = (int)prng_below(&g->r, 4);
+             if (f == 0) c->t[0].rate = prng_chance(&g->r, 50) ? 10000001 : -1;
+             else if (f == 1) c->t[0].per_unit = 50, c->t[0].rate = 100000;
+             else if (f == 2) c->t[0].included = 1, c->t[0].affects_base = 1;
+             else c->t[0].per_unit = -1, c->t[0].rate = 0; }
+             break;
     case 11: c->d[c->nd++] = prng_chance(&g->r, 50) ? 0 : c->d[0]; break;
     case 12: snprintf(c->name, sizeof c->name, "Register\xc2\x85" "2"); break;
     case 13: snprintf(c->code, sizeof c->code, prng_chance(&g->r, 50) ? "R1\x1b" : "R1\xc2\x9f"); break;

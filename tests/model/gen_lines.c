@@ -193,6 +193,18 @@ static void order_discount(gen *g, const m_session *s, g_order *in)
         in->disc_amount = M_AMAX;
 }
 
+static int scratch_order(gen *g, const m_session *s, const g_order *in, m_order *t);
+
+/* A group of lines of no amount sharing a rate tax on their fixed taxes: the docs share in
+ * proportion to the amounts, which says nothing then (README, readings): not generated. */
+static void avoid_zero_group(gen *g, const m_session *s, g_order *in)
+{
+    static m_order t;
+    if (scratch_order(g, s, in, &t) == 0 && t.zero_group)
+        for (int i = 0; i < in->n_lines; i++)
+            in->lines[i].n_taxes = 0;
+}
+
 /* A new order's content: a refund of a paid sale of the register, or sale lines. */
 void gen_order_content(gen *g, const m_session *s, g_order *in)
 {
@@ -222,6 +234,7 @@ void gen_order_content(gen *g, const m_session *s, g_order *in)
      * shared (README, readings) */
     if (in->n_lines && !g->huge && prng_chance(&g->r, 25))
         order_discount(g, s, in);
+    avoid_zero_group(g, s, in);
 }
 
 /* One fault in the order discount's own form; returns its description. */

@@ -96,6 +96,10 @@ void gen_add_line(gen *g, op *o)
         gen_refund_line(g, &g->m->o[d->refund_of], l);
     else
         gen_sale_line(g, s, l);
+    /* a line of no amount could make a group of no amount share a rate tax (README) */
+    if (!m_is_refund(d) && s->cfg.tax_rounding == TR_ORDER &&
+        (l->unit_price == 0 || l->discount_ppm == 1000000 || d->dam || d->dppm))
+        l->n_taxes = 0;
     operate_actor(g, o, s);
     if (o->fault[0] || !faulty(g))
         return;
@@ -130,7 +134,7 @@ void gen_remove_line(gen *g, op *o)
 static int64_t pay_amount(gen *g, const m_session *s, const m_order *d, int mi)
 {
     int64_t rest = m_rest(d), rounded = m_rounded(s, d, mi, rest);
-    int sgn = m_is_refund(d) ? -1 : 1;
+    int sgn = d->total < 0 || (d->total == 0 && m_is_refund(d)) ? -1 : 1;
     int64_t r = sgn * rest, rr = sgn * rounded, v;
     int k = (int)prng_below(&g->r, 20);
     if (k < 7)

@@ -115,6 +115,13 @@ void op_describe(const op *o, const model *m, char *buf, size_t size)
                  c->code, c->exponent, c->cash_control, c->max_diff, c->override_role,
                  c->per_day, c->tax_rounding, c->rounding, c->cr_scope, c->cr_inc, c->cr_mode,
                  c->allow_zero, c->lease_s);
+        for (int t = 0; t < c->nt && t < M_MAXT; t++) {
+            size_t at = strlen(buf);
+            snprintf(buf + at, size - at,
+                     "\n      tax %s rate %" PRId64 " incl %d per_unit %" PRId64 " affects %d",
+                     c->t[t].code, c->t[t].rate, c->t[t].included, c->t[t].per_unit,
+                     c->t[t].affects_base);
+        }
     }
     for (int i = 0; i < o->n_orders && i < G_MAXB; i++)
         describe_order(&o->orders[i], buf, size);

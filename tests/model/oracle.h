@@ -35,6 +35,8 @@ typedef struct m_tax {
     char code[G_SHORT], name[G_SHORT];
     int64_t rate;
     int included;
+    int64_t per_unit;        /* a fixed tax: minor units per unit of quantity (version 2) */
+    int affects_base;        /* added to the base of the taxes listed after it */
     char account[M_ACC];
 } m_tax;
 
@@ -124,6 +126,7 @@ typedef struct m_order {
     m_pay p[M_MAXP];
     int64_t rounding, untaxed, tax, total;
     int64_t dam, dppm, dapplied; /* the order discount as given, and what it took off */
+    int zero_group;          /* a group of lines of no amount shares a rate tax (README) */
     /* the refund tally, when this order is a refunded sale */
     int64_t rq[G_MAXL], ramt[G_MAXL], rtax[G_MAXL][G_MAXLT];
     int touched;

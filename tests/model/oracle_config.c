@@ -56,6 +56,12 @@ static int tax_form(const m_config *c, int i)
         return E_INVAL;
     if (t->rate < 0 || t->rate > 10000000)
         return E_INVAL;
+    /* concepts.md, "Fixed taxes and taxes on taxes": a fixed tax has no rate, an included
+     * tax may not affect the base; a fixed tax is an amount the host gives (README) */
+    if (t->per_unit < 0 || t->per_unit > M_AMAX || (t->per_unit && t->rate))
+        return E_INVAL;
+    if (t->included && t->affects_base)
+        return E_INVAL;
     if (t->account[0] && !m_valid_account(t->account))
         return E_INVAL;
     return 0;

@@ -45,33 +45,74 @@ static int64_t included_rates(const m_config *c, const int *tax, int nt)
 {
     int64_t sum = 0;
     for (int k = 0; k < nt; k++)
-        if (c->t[tax[k]].included)
+        if (c->t[tax[k]].included && !c->t[tax[k]].per_unit)
             sum += c->t[tax[k]].rate;
     return sum;
 }
 
-/* The formulas on an amount: per listed tax its figure, and the untaxed rest. */
-static int taxes_on(const m_config *c, const int *tax, int nt, int64_t amount, int64_t *fig,
-                    int64_t *untaxed)
+/* The fixed taxes of a line: R(quantity x per_unit / 1000) each; the included ones' sum. */
+static int64_t fixed_taxes(const m_config *c, const int *tax, int nt, int64_t qty,
+                           int64_t *fig, int *bad)
 {
-    int bad = 0;
-    int64_t incl = included_rates(c, tax, nt), u = amount;
+    int64_t incl = 0;
     for (int k = 0; k < nt; k++) {
         const m_tax *t = &c->t[tax[k]];
-        if (t->included) {
-            fig[k] = rnd(amount, t->rate, 1000000 + incl, c->rounding, &bad);
+        fig[k] = 0;
+        if (!t->per_unit)
+            continue;
+        fig[k] = rnd(qty, t->per_unit, 1000, c->rounding, bad);
+        if (t->included)
+            incl += fig[k];
+    }
+    return incl;
+}
+
+/* concepts.md, "Fixed taxes and taxes on taxes": on an amount whose fixed taxes are in fig
+ * (their included sum ifixed), the rate taxes: included ones on (amount - ifixed), then on
+ * top in the line's order, each on the untaxed plus the taxes before it that affect the
+ * base. fixed_sum, when not NULL, gives a fixed tax's figure for the base instead (a group's
+ * summed fixed taxes). */
+static int rates_on(const m_config *c, const int *tax, int nt, int64_t amount, int64_t ifixed,
+                    int64_t *fig, int64_t *untaxed)
+{
+    int bad = 0;
+    int64_t incl = included_rates(c, tax, nt), u = amount - ifixed;
+    for (int k = 0; k < nt; k++) {
+        const m_tax *t = &c->t[tax[k]];
+        if (t->included && !t->per_unit) {
+            fig[k] = rnd(amount - ifixed, t->rate, 1000000 + incl, c->rounding, &bad);
             u -= fig[k];
         }
     }
+    int64_t base = u;
     for (int k = 0; k < nt; k++) {
         const m_tax *t = &c->t[tax[k]];
-        if (!t->included)
-            fig[k] = rnd(u, t->rate, 1000000, c->rounding, &bad);
-        if (too_big(fig[k]))
+        if (!t->included && !t->per_unit)
+            fig[k] = rnd(base, t->rate, 1000000, c->rounding, &bad);
+        if (!t->included && t->affects_base)
+            base += fig[k];
+        if (too_big(fig[k]) || too_big(base))
             bad = 1;
     }
     *untaxed = u;
     return bad;
+}
+
+/* Every tax of a line of quantity qty on its amount. */
+static int taxes_on(const m_config *c, const int *tax, int nt, int64_t qty, int64_t amount,
+                    int64_t *fig, int64_t *untaxed)
+{
+    int bad = 0;
+    int64_t ifixed = fixed_taxes(c, tax, nt, qty, fig, &bad);
+    return rates_on(c, tax, nt, amount, ifixed, fig, untaxed) || bad;
+}
+
+/* The fixed taxes a price includes may not exceed it (concepts.md): EINVAL. */
+static int fixed_exceeds(const m_config *c, const m_line *l)
+{
+    int bad = 0;
+    int64_t fig[G_MAXLT];
+    return fixed_taxes(c, l->tax, l->nt, l->qty, fig, &bad) > l->amount;
 }
 
 /* untaxed, tax and total of a line from its amount and its tax figures. */
@@ -91,6 +132,15 @@ static int line_sums(const m_config *c, m_line *l, int index, m_expect *ex)
     return 0;
 }
 
+/* Whether a tax of the line affects the base: then its taxes' order makes its group. */
+static int ordered_set(const m_config *c, const m_line *l)
+{
+    for (int k = 0; k < l->nt; k++)
+        if (c->t[l->tax[k]].affects_base)
+            return 1;
+    return 0;
+}
+
 static uint32_t tax_mask(const m_line *l)
 {
     uint32_t mask = 0;
@@ -101,9 +151,15 @@ static uint32_t tax_mask(const m_line *l)
 
 static int same_group(const model *m, const m_session *s, const m_line *a, const m_line *b)
 {
-    return tax_mask(a) == tax_mask(b) &&
-           strcmp(m_income_of(m, s, a->cat), m_income_of(m, s, b->cat)) == 0;
+    if (tax_mask(a) != tax_mask(b) ||
+        strcmp(m_income_of(m, s, a->cat), m_income_of(m, s, b->cat)) != 0)
+        return 0;
+    if (!ordered_set(&m->reg[s->reg].cfg, a))
+        return 1;
+    return memcmp(a->tax, b->tax, sizeof a->tax[0] * (size_t)a->nt) == 0;
 }
+
+static int line_invalid(m_expect *ex, int index, const char *why);
 
 /* Shares total out over the members by their amounts: toward zero, then one unit each to
  * the largest remainders, the earlier member first on a tie. */
@@ -112,6 +168,14 @@ static void share_out(int64_t total, const int64_t *amounts, int n, int64_t *sha
     m_i128 sum = 0;
     for (int i = 0; i < n; i++)
         sum += amounts[i];
+    if (sum == 0 && total != 0 && n > 0) {
+        /* a group of lines of no amount with a tax on its fixed taxes: equal parts (README) */
+        int64_t ones[G_MAXL];
+        for (int i = 0; i < n; i++)
+            ones[i] = 1;
+        share_out(total, ones, n, share);
+        return;
+    }
     m_i128 rem[G_MAXL];
     int64_t given = 0, sgn = total < 0 ? -1 : 1, mag = total < 0 ? -total : total;
     for (int i = 0; i < n; i++) {
@@ -145,25 +209,38 @@ static int tax_slot(const m_line *l, int t)
     return -1;
 }
 
-/* Per-order tax rounding for the group led by line `lead`. */
+/* Per-order tax rounding for the group led by line `lead`: fixed taxes stay each line's
+ * own, the rates run once on the group's sums and are shared out by the lines' amounts. */
 static int group_taxes(const model *m, const m_session *s, m_order *o, int lead, m_expect *ex)
 {
     const m_config *c = &m->reg[s->reg].cfg;
-    int member[G_MAXL], n = 0;
-    int64_t amounts[G_MAXL], sum = 0;
-    for (int i = lead; i < o->nl; i++)
-        if (same_group(m, s, &o->l[lead], &o->l[i])) {
-            member[n] = i;
-            amounts[n++] = o->l[i].amount;
-            sum += o->l[i].amount;
-        }
-    if (too_big(sum))
-        return overflow(ex, -1, "group amount beyond the bound");
     const m_line *l0 = &o->l[lead];
-    int64_t fig[G_MAXLT], untaxed, share[G_MAXL];
-    if (taxes_on(c, l0->tax, l0->nt, sum, fig, &untaxed))
+    int member[G_MAXL], n = 0, bad = 0;
+    int64_t amounts[G_MAXL], sum = 0, ifixed = 0, fig[G_MAXLT] = {0}, lf[G_MAXLT];
+    for (int i = lead; i < o->nl; i++)
+        if (same_group(m, s, l0, &o->l[i])) {
+            m_line *l = &o->l[i];
+            member[n] = i;
+            amounts[n++] = l->amount;
+            sum += l->amount;
+            ifixed += fixed_taxes(c, l->tax, l->nt, l->qty, lf, &bad);
+            for (int k = 0; k < l->nt; k++) {
+                int slot = tax_slot(l0, l->tax[k]);
+                fig[slot] += lf[k];
+                if (c->t[l->tax[k]].per_unit)
+                    l->taxamt[k] = lf[k];
+            }
+        }
+    if (too_big(sum) || bad)
+        return overflow(ex, -1, "group amount beyond the bound");
+    int64_t untaxed, share[G_MAXL];
+    if (rates_on(c, l0->tax, l0->nt, sum, ifixed, fig, &untaxed))
         return overflow(ex, -1, "group tax beyond the bound");
     for (int k = 0; k < l0->nt; k++) {
+        if (c->t[l0->tax[k]].per_unit)
+            continue;
+        if (sum == 0 && n > 1 && fig[k] != 0)
+            o->zero_group = 1;
         share_out(fig[k], amounts, n, share);
         for (int j = 0; j < n; j++) {
             m_line *l = &o->l[member[j]];
@@ -215,7 +292,32 @@ static int order_discount(const m_config *c, m_order *o, m_expect *ex)
     return 0;
 }
 
+/* The fixed taxes a price includes may not exceed it: EINVAL; beside an overflow the
+ * library may meet either first. */
+static int fixed_check(const m_config *c, const m_order *o, m_expect *ex)
+{
+    for (int i = 0; i < o->nl; i++)
+        if (fixed_exceeds(c, &o->l[i]))
+            return line_invalid(ex, i, "the fixed taxes the price includes exceed it");
+    return 0;
+}
+
+static int sale_figures_of(const model *m, m_order *o, m_expect *ex);
+
 static int sale_figures(const model *m, m_order *o, m_expect *ex)
+{
+    m_expect fx;
+    ex_reset(&fx);
+    int bad = sale_figures_of(m, o, ex);
+    const m_config *c = &m->reg[m->s[o->session].reg].cfg;
+    if (bad && ex->n && ex->codes[ex->n - 1] == E_OVERFLOW && fixed_check(c, o, &fx)) {
+        ex_add(ex, E_INVAL, "the fixed taxes the price includes exceed it");
+        ex->line = ex->line_alt = -1;
+    }
+    return bad;
+}
+
+static int sale_figures_of(const model *m, m_order *o, m_expect *ex)
 {
     const m_session *s = &m->s[o->session];
     const m_config *c = &m->reg[s->reg].cfg;
@@ -231,19 +333,20 @@ static int sale_figures(const model *m, m_order *o, m_expect *ex)
                 return 1;
         } else {
             int64_t u;
-            if (taxes_on(c, l->tax, l->nt, l->amount, l->taxamt, &u))
+            if (taxes_on(c, l->tax, l->nt, l->qty, l->amount, l->taxamt, &u))
                 return overflow(ex, i, "line tax beyond the bound");
         }
     }
     for (int i = 0; i < o->nl; i++)
         if (line_sums(c, &o->l[i], i, ex))
             return 1;
-    return 0;
+    return fixed_check(c, o, ex);
 }
 
 /* Every figure of the order (lines, then totals); 0, or 1 with EOVERFLOW in ex. */
 int m_order_compute(const model *m, m_order *o, m_expect *ex)
 {
+    o->zero_group = 0;
     if (!m_is_refund(o) && sale_figures(m, o, ex))
         return 1;
     int64_t u = 0, t = 0, tot = 0;

@@ -52,6 +52,14 @@ int64_t m_cash_due(const model *m, const m_order *o)
     return m_round_to(rest, s->cfg.cr_inc, s->cfg.cr_mode);
 }
 
+/* order.h: payments follow the sign of what is due (a sale its taxes make negative, an
+ * exchange that gives back: negative payments). */
+static int due_sign(const m_order *o)
+{
+    int64_t due = o->total + o->rounding;
+    return due < 0 || (due == 0 && m_is_refund(o)) ? -1 : 1;
+}
+
 static int pay_form(const m_session *s, const m_order *o, const g_pay *in, int submit,
                     m_expect *ex)
 {
@@ -61,8 +69,8 @@ static int pay_form(const m_session *s, const m_order *o, const g_pay *in, int s
         ex_add(ex, E_INVAL, "unknown payment method");
     if (in->amount == 0 || in->amount > M_AMAX || in->amount < -M_AMAX)
         ex_add(ex, E_INVAL, "payment amount zero or beyond the bound");
-    else if ((in->amount < 0) != m_is_refund(o))
-        ex_add(ex, E_INVAL, "payment sign: positive for sales, negative for refunds");
+    else if ((in->amount < 0) != (due_sign(o) < 0))
+        ex_add(ex, E_INVAL, "payment sign: the sign of what is due");
     if (!in->reference.null && !m_valid_utf8(in->reference.s, 0))
         ex_add(ex, E_INVAL, "reference not UTF-8");
     if (in->state != 0 && !(submit && (in->state == PS_DONE || in->state == PS_PENDING)))
@@ -85,7 +93,7 @@ static int settle_rule(const m_session *s, const m_order *o, int mi, int64_t amo
                        int64_t *change, m_expect *ex)
 {
     int64_t rest = m_rest(o), rounded = m_rounded(s, o, mi, rest);
-    int sgn = m_is_refund(o) ? -1 : 1, cash = s->cfg.m[mi].kind == MK_CASH;
+    int sgn = due_sign(o), cash = s->cfg.m[mi].kind == MK_CASH;
     int64_t x = sgn * amount, r = sgn * rest, rr = sgn * rounded;
     *change = 0;
     if (rest == 0) {
