@@ -153,6 +153,7 @@ static int fill_refund_line(pss_stage *st, pss_order_data *d, const pss_order_da
         return pss__oom(ctx);
     l->qty = in->quantity;
     l->refund_line = in->refund_line;
+    l->order_discount = 0; /* its figures are the sale's, discount included (refund.c) */
     return pss__refund_line(st, d, orig, l);
 }
 

@@ -255,6 +255,11 @@ static void drafts_refunds_and_record(void)
     pss_order *ro = NULL;
     CHECK_OK(ctx, pss_order_load(s, id, &ro));
     CHECK_I64(totals_of(ro).total, -500);
+    /* the refund has no discount of its own: no shares, nothing applied */
+    int64_t applied = -1;
+    CHECK_OK(ctx, pss_order_get_discount(ro, NULL, NULL, &applied));
+    CHECK_I64(applied, 0);
+    CHECK_I64(pss_order_line_discount_share(ro, 0), 0);
     pss_order_free(ro);
     /* an order without discount stays at version 2 */
     pss_order *plain = draft(s, &b, 1, 0, 0);
