@@ -236,6 +236,11 @@ static void share_tax(pss_order_data *d, const pss_group *g, size_t k, size_t *m
 {
     const char *code = g->taxes[k].code;
     int64_t tax = g->taxes[k].amount, given = 0;
+    if (g->amount == 0) { /* no amounts to share by (a tax on fixed taxes only): the first line */
+        for (size_t m = 0; m < n; m++)
+            line_tax_of(&d->lines[members[m]], code)->amount = m == 0 ? tax : 0;
+        return;
+    }
     for (size_t m = 0; m < n; m++) {
         pss_line *l = &d->lines[members[m]];
         __int128 part = g->amount ? (__int128)tax * l->amount : 0;

@@ -197,6 +197,16 @@ static void per_order(void)
     CHECK_I64(t.tax, 200);
     CHECK_I64(t.total, 299);
     pss_order_free(o);
+    /* two bags given away (100% off) still carry their eco-tax: VAT is 20% of the 1.00 of
+     * eco-taxes, 0.20, and with no amounts to share it by the first line takes it */
+    pss_line_input bag = fix_line("bag", 1000, 10, taxes, 2);
+    bag.discount_ppm = 1000000;
+    pss_line_input bags[] = {bag, bag};
+    o = draft(s, bags, 2);
+    CHECK_I64(line_of(o, 0).tax, 70);
+    CHECK_I64(line_of(o, 1).tax, 50);
+    CHECK_I64(totals_of(o).total, 120);
+    pss_order_free(o);
     pss_session_free(s);
     stop();
 }
