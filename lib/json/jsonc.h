@@ -70,6 +70,23 @@ static inline void pss__jsonc_raw(pss_jsonc *c, const char *s, size_t n)
  * write the wrong number of bytes). */
 #define PSS_JSONC_LIT(c, text) pss__jsonc_raw((c), "" text, sizeof(text) - 1)
 
+/* Optional members, written only when present: a string that is not NULL, an integer that is
+ * not 0 (what such a member reads as when absent). name is a literal. */
+#define PSS_JSONC_OPT_STR(c, name, s)                                                       \
+    do {                                                                                    \
+        if (s) {                                                                            \
+            PSS_JSONC_LIT(c, ",\"" name "\":");                                             \
+            pss__jsonc_str((c), (s));                                                       \
+        }                                                                                   \
+    } while (0)
+#define PSS_JSONC_OPT_INT(c, name, v)                                                       \
+    do {                                                                                    \
+        if (v) {                                                                            \
+            PSS_JSONC_LIT(c, ",\"" name "\":");                                             \
+            pss__jsonc_int((c), (v));                                                       \
+        }                                                                                   \
+    } while (0)
+
 static inline void pss__jsonc_int(pss_jsonc *c, int64_t v)
 {
     if (pss__jsonc_room(c, PSS_JSON_INT_ROOM))

@@ -98,10 +98,7 @@ static void encode_table(const tax_table *t, pss_jsonc *c)
         pss__jsonc_bool(c, t->e[i].included);
         PSS_JSONC_LIT(c, ",\"account\":");
         pss__jsonc_str(c, t->e[i].account);
-        if (t->e[i].per_unit) { /* absent reads as 0: a rate */
-            PSS_JSONC_LIT(c, ",\"per_unit\":");
-            pss__jsonc_int(c, t->e[i].per_unit);
-        }
+        PSS_JSONC_OPT_INT(c, "per_unit", t->e[i].per_unit);
         if (t->e[i].affects_base) /* absent reads as false */
             PSS_JSONC_LIT(c, ",\"affects_base\":true");
         PSS_JSONC_LIT(c, "}");
@@ -158,24 +155,15 @@ static void encode_line(const tax_table *t, const pss_line *l, pss_jsonc *c)
     pss__jsonc_str(c, l->product_id);
     PSS_JSONC_LIT(c, ",\"name\":");
     pss__jsonc_str(c, l->product_name);
-    if (l->category) { /* absent reads as null, and json_extract gives NULL either way */
-        PSS_JSONC_LIT(c, ",\"category\":");
-        pss__jsonc_str(c, l->category);
-    }
+    PSS_JSONC_OPT_STR(c, "category", l->category);
     PSS_JSONC_LIT(c, ",\"income_account\":");
     pss__jsonc_str(c, l->income_account);
     PSS_JSONC_LIT(c, ",\"qty\":");
     pss__jsonc_int(c, l->qty);
     PSS_JSONC_LIT(c, ",\"price\":");
     pss__jsonc_int(c, l->price);
-    if (l->discount_ppm) { /* absent reads as 0 */
-        PSS_JSONC_LIT(c, ",\"discount_ppm\":");
-        pss__jsonc_int(c, l->discount_ppm);
-    }
-    if (l->order_discount) { /* absent reads as 0 */
-        PSS_JSONC_LIT(c, ",\"order_discount\":");
-        pss__jsonc_int(c, l->order_discount);
-    }
+    PSS_JSONC_OPT_INT(c, "discount_ppm", l->discount_ppm);
+    PSS_JSONC_OPT_INT(c, "order_discount", l->order_discount);
     if (l->refund_line >= 0) {
         PSS_JSONC_LIT(c, ",\"refund_line\":");
         pss__jsonc_int(c, l->refund_line);
@@ -207,22 +195,10 @@ static void encode_payment(const pss_payment *p, pss_jsonc *c)
     pss__jsonc_int(c, p->amount);
     PSS_JSONC_LIT(c, ",\"state\":");
     encode_plain(c, pss__name_of(pss__payment_state_names, p->state));
-    if (p->change) {
-        PSS_JSONC_LIT(c, ",\"change\":");
-        pss__jsonc_int(c, p->change);
-    }
-    if (p->rounding) { /* absent reads as 0 */
-        PSS_JSONC_LIT(c, ",\"rounding\":");
-        pss__jsonc_int(c, p->rounding);
-    }
-    if (p->reference) {
-        PSS_JSONC_LIT(c, ",\"reference\":");
-        pss__jsonc_str(c, p->reference);
-    }
-    if (p->reason) {
-        PSS_JSONC_LIT(c, ",\"reason\":");
-        pss__jsonc_str(c, p->reason);
-    }
+    PSS_JSONC_OPT_INT(c, "change", p->change);
+    PSS_JSONC_OPT_INT(c, "rounding", p->rounding);
+    PSS_JSONC_OPT_STR(c, "reference", p->reference);
+    PSS_JSONC_OPT_STR(c, "reason", p->reason);
     PSS_JSONC_LIT(c, ",\"at\":");
     pss__jsonc_int(c, p->at);
     PSS_JSONC_LIT(c, "}");
@@ -315,18 +291,9 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
         PSS_JSONC_LIT(c, ",\"refund_of\":");
         encode_plain(c, d->refund_of);
     }
-    if (d->note) {
-        PSS_JSONC_LIT(c, ",\"note\":");
-        pss__jsonc_str(c, d->note);
-    }
-    if (d->customer) {
-        PSS_JSONC_LIT(c, ",\"customer\":");
-        pss__jsonc_str(c, d->customer);
-    }
-    if (d->return_reason) {
-        PSS_JSONC_LIT(c, ",\"return_reason\":");
-        pss__jsonc_str(c, d->return_reason);
-    }
+    PSS_JSONC_OPT_STR(c, "note", d->note);
+    PSS_JSONC_OPT_STR(c, "customer", d->customer);
+    PSS_JSONC_OPT_STR(c, "return_reason", d->return_reason);
     if (d->discount_amount) {
         PSS_JSONC_LIT(c, ",\"discount\":{\"amount\":");
         pss__jsonc_int(c, d->discount_amount);
