@@ -56,16 +56,12 @@ static pss_order *draft(pss_session *s, const pss_line_input *lines, size_t n, i
 
 static pss_line_info line_of(const pss_order *o, size_t i)
 {
-    pss_line_info l = PSS_LINE_INFO_INIT;
-    CHECK_OK(ctx, pss_order_get_line(o, i, &l));
-    return l;
+    return fix_line_info(ctx, o, i);
 }
 
 static pss_order_totals totals_of(const pss_order *o)
 {
-    pss_order_totals t = PSS_ORDER_TOTALS_INIT;
-    CHECK_OK(ctx, pss_order_get_totals(o, &t));
-    return t;
+    return fix_totals(ctx, o);
 }
 
 /* ERPNext test_distributed_discount_amount: 5 x 100.00 and 5 x 200.00, 100.00 off the net

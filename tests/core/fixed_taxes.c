@@ -59,16 +59,12 @@ static pss_order *draft(pss_session *s, const pss_line_input *lines, size_t n)
 
 static pss_line_info line_of(const pss_order *o, size_t i)
 {
-    pss_line_info l = PSS_LINE_INFO_INIT;
-    CHECK_OK(ctx, pss_order_get_line(o, i, &l));
-    return l;
+    return fix_line_info(ctx, o, i);
 }
 
 static pss_order_totals totals_of(const pss_order *o)
 {
-    pss_order_totals t = PSS_ORDER_TOTALS_INIT;
-    CHECK_OK(ctx, pss_order_get_totals(o, &t));
-    return t;
+    return fix_totals(ctx, o);
 }
 
 /* Six bottles of water at 0.80 with a 0.25 deposit and 20% VAT on top: the deposit is 1.50,

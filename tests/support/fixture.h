@@ -186,6 +186,21 @@ static inline pss_entry *fix_close_expected(pss_ctx *ctx, pss_session *s, const 
     return e;
 }
 
+/* A line's and an order's figures as the API gives them (failures are checks). */
+static inline pss_line_info fix_line_info(pss_ctx *ctx, const pss_order *o, size_t i)
+{
+    pss_line_info l = PSS_LINE_INFO_INIT;
+    CHECK_OK(ctx, pss_order_get_line(o, i, &l));
+    return l;
+}
+
+static inline pss_order_totals fix_totals(pss_ctx *ctx, const pss_order *o)
+{
+    pss_order_totals t = PSS_ORDER_TOTALS_INIT;
+    CHECK_OK(ctx, pss_order_get_totals(o, &t));
+    return t;
+}
+
 /* Creates and opens a session as alice with the given opening count. */
 static inline pss_session *fix_open(pss_ctx *ctx, int64_t counted)
 {
