@@ -222,6 +222,18 @@ void gen_order_content(gen *g, const m_session *s, g_order *in)
         in->n_lines = 1 + (int)prng_below(&g->r, 3);
         for (int i = 0; i < in->n_lines; i++)
             gen_refund_line(g, o, &in->lines[i]);
+        /* an exchange: new sale lines beside the refund lines, anywhere among them */
+        if (prng_chance(&g->r, 40)) {
+            int extra = 1 + (int)prng_below(&g->r, 2);
+            for (int e = 0; e < extra; e++) {
+                int at = (int)prng_below(&g->r, (uint64_t)in->n_lines + 1);
+                for (int i = in->n_lines; i > at; i--)
+                    in->lines[i] = in->lines[i - 1];
+                gen_sale_line(g, s, &in->lines[at]);
+                in->n_lines++;
+            }
+            avoid_zero_group(g, s, in);
+        }
         return;
     }
     in->n_lines = prng_chance(&g->r, 4) ? 0 : 1 + (int)prng_below(&g->r, 6);
@@ -290,6 +302,9 @@ const char *gen_order_fault(gen *g, const m_session *s, g_order *in)
         in->n_lines = 1, gen_sale_line(g, s, &in->lines[0]);
     g_line *l = &in->lines[prng_below(&g->r, (uint64_t)in->n_lines)];
     if (refund) {
+        /* the fault goes on a refund line, not on an exchange's new sale line */
+        for (int i = 0; i < in->n_lines && l->refund_line < 0; i++)
+            l = &in->lines[i];
         if (prng_chance(&g->r, 50)) {
             l->refund_line = 99;
             return "refund line that does not exist";

@@ -92,19 +92,20 @@ void gen_add_line(gen *g, op *o)
     o->session = d->session;
     o->n_orders = 1;
     g_line *l = &o->orders[0].lines[0];
-    if (m_is_refund(d))
+    int sale = !m_is_refund(d) || prng_chance(&g->r, 30);   /* an exchange's new line */
+    if (!sale)
         gen_refund_line(g, &g->m->o[d->refund_of], l);
     else
         gen_sale_line(g, s, l);
     /* a line of no amount could make a group of no amount share a rate tax (README) */
-    if (!m_is_refund(d) && s->cfg.tax_rounding == TR_ORDER &&
+    if (sale && s->cfg.tax_rounding == TR_ORDER &&
         (l->unit_price == 0 || l->discount_ppm == 1000000 || d->dam || d->dppm))
         l->n_taxes = 0;
     operate_actor(g, o, s);
     if (o->fault[0] || !faulty(g))
         return;
     int k = (int)prng_below(&g->r, 4);
-    if (k < 2 && !m_is_refund(d))
+    if (k < 2 && sale)
         set_fault(o, gen_line_fault(g, s, l));
     else if (k == 2)
         o->bad_version = BV_LINE, set_fault(o, "line version 99");

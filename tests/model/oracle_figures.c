@@ -38,7 +38,7 @@ static void paid_order(m_figs *f, const m_order *o)
     for (int i = 0; i < o->nl; i++) {
         const m_line *l = &o->l[i];
         m_prod *p = product_of(f, l);
-        if (p && refund)
+        if (p && l->qty < 0)
             p->refunded += -l->qty;
         else if (p)
             p->sold += l->qty;
@@ -53,8 +53,9 @@ static void paid_order(m_figs *f, const m_order *o)
         for (int k = 0; k < o->l[i].nt; k++) {
             m_tfig *t = &f->t[o->l[i].tax[k]];
             t->used = 1;
-            *(refund ? &t->rbase : &t->base) += o->l[i].untaxed;
-            *(refund ? &t->ramount : &t->amount) += o->l[i].taxamt[k];
+            int back = o->l[i].qty < 0;   /* a line that comes back is a refund */
+            *(back ? &t->rbase : &t->base) += o->l[i].untaxed;
+            *(back ? &t->ramount : &t->amount) += o->l[i].taxamt[k];
         }
 }
 
@@ -234,9 +235,9 @@ static void add_code(char *set, size_t size, const char *code)
 static void sales_lines(const model *m, const m_session *s, const m_order *o, m_entry *e)
 {
     const m_config *c = &m->reg[s->reg].cfg;
-    int refund = m_is_refund(o);
     for (int i = 0; i < o->nl; i++) {
         const m_line *l = &o->l[i];
+        int refund = l->qty < 0;   /* concepts.md: a posting group's side is its lines' */
         char key[G_STR];
         taxset_key(c, l, key, sizeof key);
         post(e, refund ? EK_REFUND : EK_SALES, m_income_of(m, s, l->cat), key, -l->untaxed);

@@ -151,7 +151,7 @@ static uint32_t tax_mask(const m_line *l)
 
 static int same_group(const model *m, const m_session *s, const m_line *a, const m_line *b)
 {
-    if (tax_mask(a) != tax_mask(b) ||
+    if ((a->qty < 0) != (b->qty < 0) || tax_mask(a) != tax_mask(b) ||
         strcmp(m_income_of(m, s, a->cat), m_income_of(m, s, b->cat)) != 0)
         return 0;
     if (!ordered_set(&m->reg[s->reg].cfg, a))
@@ -344,10 +344,41 @@ static int sale_figures_of(const model *m, m_order *o, m_expect *ex)
 }
 
 /* Every figure of the order (lines, then totals); 0, or 1 with EOVERFLOW in ex. */
+/* An exchange (concepts.md, "Returns and exchanges"): the new sale lines of a refund order
+ * take their figures as any sale's, among themselves (per-order rounding: once per group of
+ * new lines); its refund lines keep theirs from the tally. */
+static int exchange_figures(const model *m, m_order *o, m_expect *ex)
+{
+    static m_order t;
+    int map[G_MAXL], n = 0;
+    t = *o;
+    for (int i = 0; i < o->nl; i++)
+        if (o->l[i].refund_line < 0) {
+            map[n] = i;
+            t.l[n++] = o->l[i];
+        }
+    if (n == 0)
+        return 0;
+    t.nl = n;
+    t.dam = t.dppm = 0;
+    int bad = sale_figures(m, &t, ex);
+    if (bad) {
+        if (ex->line >= 0 && ex->line < n)
+            ex->line = map[ex->line];
+        return 1;
+    }
+    for (int j = 0; j < n; j++)
+        o->l[map[j]] = t.l[j];
+    o->zero_group = t.zero_group;
+    return 0;
+}
+
 int m_order_compute(const model *m, m_order *o, m_expect *ex)
 {
     o->zero_group = 0;
     if (!m_is_refund(o) && sale_figures(m, o, ex))
+        return 1;
+    if (m_is_refund(o) && exchange_figures(m, o, ex))
         return 1;
     int64_t u = 0, t = 0, tot = 0;
     for (int i = 0; i < o->nl; i++) {
@@ -496,6 +527,8 @@ static void tally_add(model *m, const m_order *o, const m_line *l, int sign)
 {
     m_order *orig = &m->o[o->refund_of];
     int64_t rl = l->refund_line;
+    if (rl < 0)
+        return;   /* an exchange's new sale line takes nothing from the tally */
     orig->rq[rl] += sign * -l->qty;
     orig->ramt[rl] += sign * -l->amount;
     for (int k = 0; k < l->nt; k++)

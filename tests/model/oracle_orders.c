@@ -96,7 +96,11 @@ static int add_one_line(model *m, const m_session *s, m_order *o, const g_line *
                         m_expect *ex)
 {
     m_line *l = &o->l[o->nl];
-    if (m_is_refund(o)) {
+    if (m_is_refund(o) && in->refund_line < 0) {
+        /* an exchange's new sale line, or a return without a receipt (concepts.md) */
+        if (m_line_from_input(m, s, o, in, o->nl, l, ex))
+            return 1;
+    } else if (m_is_refund(o)) {
         if (m_refund_line(m, o, in, o->nl, l, ex))
             return 1;
         m_tally_take(m, o, l);
@@ -130,7 +134,7 @@ int m_order_build(model *m, const m_session *s, const g_order *in, m_order *o, m
     if (bad) {
         m_expect other;
         ex_reset(&other);
-        if (!m_is_refund(o) && m_order_compute(m, o, &other)) {
+        if (m_order_compute(m, o, &other)) {
             for (int k = 0; k < other.n; k++)
                 ex_add(ex, other.codes[k], "another line beyond the bound, or the discount");
             ex->line = ex->line_alt = -1;
