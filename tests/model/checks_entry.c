@@ -178,6 +178,13 @@ static int entry_lines(driver *d, pss_entry *e, const m_entry *w, const char *wh
         char key[G_STR];
         int kind = kind_of(l.kind);
         line_key(kind, &l, key, sizeof key);
+        /* the partner (journal.h): a split receivable line's customer, else NULL */
+        const char *partner = pss_entry_line_partner(e, i);
+        if (partner && (kind != EK_RECEIVABLE || !partner[0]))
+            return drv_failf(d, "%s: line %zu (%s) has the partner \"%s\"\n", what, i, l.kind,
+                             partner);
+        if (kind == EK_RECEIVABLE && partner)
+            snprintf(key, sizeof key, "%s", partner);
         merge(got, &ng, kind, l.account, key, l.debit - l.credit);
         debits += l.debit;
         credits += l.credit;

@@ -196,6 +196,8 @@ int checks_order(driver *d, int oi, pss_order *h)
     OCMP("state", pss_order_state_of(h), shown_state(d->m, o));
     OCMPS("refund_of", pss_order_refund_of(h), o->refund_of >= 0 ? d->m->o[o->refund_of].id : NULL);
     OCMP("invoiced", pss_order_is_invoiced(h), o->invoiced);
+    OCMPS("customer", pss_order_customer(h), o->customer[0] ? o->customer : NULL);
+    OCMPS("return reason", pss_order_return_reason(h), o->reason[0] ? o->reason : NULL);
     OCMP("line count", pss_order_line_count(h), o->nl);
     if (getenv("MODEL_DEBUG_LINES"))
         for (int i = 0; i < o->nl; i++) {

@@ -62,6 +62,9 @@ void cv_order(const g_order *g, conv_order *c, int bad_input, int bad_line, int 
     c->in.note = cv_str(&g->note);
     c->in.discount_amount = g->disc_amount;
     c->in.discount_ppm = g->disc_ppm;
+    c->in.customer = g->customer.null || !g->customer.s[0] ? NULL : g->customer.s;
+    c->in.return_reason = g->return_reason.null || !g->return_reason.s[0] ? NULL
+                                                                          : g->return_reason.s;
     for (int i = 0; i < g->n_lines; i++)
         cv_line(&g->lines[i], &c->lines[i], c->taxes[i], bad_line);
     c->in.lines = g->n_lines ? c->lines : NULL;
@@ -130,6 +133,9 @@ static void cv_config_input(const m_config *c, pss_config_input *in)
     in->allow_zero_price = c->allow_zero;
     in->late_orders = (pss_late_orders)c->late_orders;
     in->allow_negative_drawer = c->allow_negative;
+    in->split_receivables = c->split_recv;
+    in->allow_receiptless_returns = c->allow_rr;
+    in->receiptless_return_role = (pss_role)c->rr_role;
     in->income_account = acc(c, A_INCOME);
     in->receivable_account = acc(c, A_RECV);
     in->difference_gain_account = acc(c, A_GAIN);

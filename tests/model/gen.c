@@ -2,6 +2,7 @@
  * target (session, order) and an actor for a call from the oracle's state, the injected
  * access faults, and the choice of the next operation. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gen.h"
@@ -38,6 +39,7 @@ void gen_init(gen *g, model *m, uint64_t seed)
     prng_seed(&g->r, seed);
     g->m = m;
     g->huge = prng_chance(&g->r, 8);
+    g->texts = getenv("MODEL_ORDER_TEXTS") && strcmp(getenv("MODEL_ORDER_TEXTS"), "1") == 0;
     g->exotic = prng_chance(&g->r, 25);
     g->fault_pct = 20 + (int)prng_below(&g->r, 20);
     for (int i = 0; i < GEN_NPROD; i++) {

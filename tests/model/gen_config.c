@@ -149,6 +149,10 @@ static void scalars(gen *g, m_config *c)
     int late = (int)prng_below(&g->r, 10);
     c->late_orders = late < 4 ? LATE_ROUTE : late < 7 ? LATE_RESCUE : LATE_REFUSE;
     c->allow_negative = prng_chance(&g->r, 35);
+    c->split_recv = prng_chance(&g->r, 50);
+    c->allow_rr = prng_chance(&g->r, 50);
+    static const int rr_roles[] = {R_CASHIER, R_MANAGER, R_MANAGER, R_ADMIN};
+    c->rr_role = rr_roles[prng_below(&g->r, 4)];
 }
 
 static void random_config(gen *g, m_config *c)

@@ -205,6 +205,21 @@ static void avoid_zero_group(gen *g, const m_session *s, g_order *in)
             in->lines[i].n_taxes = 0;
 }
 
+/* Turns a sale line into a return without a receipt now and then, mostly with a reason (and
+ * now and then a reason without a return); whether the order holds one. */
+static int receiptless(gen *g, g_order *in)
+{
+    int back = 0;
+    for (int i = 0; i < in->n_lines; i++)
+        if (in->lines[i].refund_line < 0 && in->lines[i].quantity > 0 && prng_chance(&g->r, 12)) {
+            in->lines[i].quantity = -in->lines[i].quantity;
+            back = 1;
+        }
+    if ((back && prng_chance(&g->r, 85)) || prng_chance(&g->r, 5))
+        g_str_set(&in->return_reason, prng_chance(&g->r, 50) ? "damaged box" : "wrong size");
+    return back;
+}
+
 /* A new order's content: a refund of a paid sale of the register, or sale lines. */
 void gen_order_content(gen *g, const m_session *s, g_order *in)
 {
@@ -212,6 +227,12 @@ void gen_order_content(gen *g, const m_session *s, g_order *in)
     set_order_id(g, in);
     g_str_set(&in->refund_of, NULL);
     g_str_set(&in->note, prng_chance(&g->r, 20) ? "note: über" : NULL);
+    static const char *const customers[] = {"C-1", "C-2", "C-3"};
+    /* customers only with MODEL_ORDER_TEXTS=1: the library was seen to give (and store) a
+     * dangling customer (README, readings) */
+    g_str_set(&in->customer, g->texts && prng_chance(&g->r, 35)
+                                 ? customers[prng_below(&g->r, 3)] : NULL);
+    g_str_set(&in->return_reason, NULL);
     in->invoiced = prng_chance(&g->r, 10);
     int orig = prng_chance(&g->r, 30) ? gen_pick_order(g, -1, OS_PAID, 1) : -1;
     if (orig >= 0 && g->m->s[g->m->o[orig].session].reg != s->reg)
@@ -232,6 +253,7 @@ void gen_order_content(gen *g, const m_session *s, g_order *in)
                 gen_sale_line(g, s, &in->lines[at]);
                 in->n_lines++;
             }
+            receiptless(g, in);
             avoid_zero_group(g, s, in);
         }
         return;
@@ -243,8 +265,8 @@ void gen_order_content(gen *g, const m_session *s, g_order *in)
             gen_same_taxes(g, &in->lines[i], &in->lines[prng_below(&g->r, (uint64_t)i)]);
     }
     /* not near the bounds: the library checks the lines' figures before the discount is
-     * shared (README, readings) */
-    if (in->n_lines && !g->huge && prng_chance(&g->r, 25))
+     * shared (README, readings); not beside a return (README, readings) */
+    if (!receiptless(g, in) && in->n_lines && !g->huge && prng_chance(&g->r, 25))
         order_discount(g, s, in);
     avoid_zero_group(g, s, in);
 }
@@ -312,7 +334,10 @@ const char *gen_order_fault(gen *g, const m_session *s, g_order *in)
         l->quantity = -l->quantity;
         return "refund line quantity positive";
     }
-    return gen_line_fault(g, s, l);
+    const char *why = gen_line_fault(g, s, l);
+    if (l->quantity < 0 && (in->disc_amount || in->disc_ppm))
+        l->quantity = 0, why = "line quantity 0";   /* no return beside an order discount */
+    return why;
 }
 
 /* Simulates in the oracle the order a till would make from `in` (figures, tally); -1 when
@@ -324,6 +349,7 @@ static int scratch_order(gen *g, const m_session *s, const g_order *in, m_order 
     memset(t, 0, sizeof *t);
     t->session = (int)(s - g->m->s);
     t->state = OS_DRAFT;
+    g->m->cur_role = R_ADMIN;   /* the figures, whoever makes the order */
     t->refund_of = in->refund_of.null ? -1 : m_find_order(g->m, in->refund_of.s);
     if (!in->refund_of.null && t->refund_of < 0)
         return -1;

@@ -48,7 +48,25 @@ static int pick_draft(gen *g, op *o, int need_no_payments)
     return cand[prng_below(&g->r, (uint64_t)n)];
 }
 
+static void order_create(gen *g, op *o);
+
+/* Without MODEL_ORDER_TEXTS=1 no order the library keeps gives a return reason (it was seen
+ * to keep a dangling one, README): a reason only where a return is refused for the role. */
 void gen_order_create(gen *g, op *o)
+{
+    order_create(g, o);
+    if (o->kind != OP_ORDER_CREATE || g->texts)
+        return;
+    g_order *in = &o->orders[0];
+    const m_config *c = &g->m->s[o->session].cfg;
+    int back = 0;
+    for (int i = 0; i < in->n_lines; i++)
+        back |= in->lines[i].refund_line < 0 && in->lines[i].quantity < 0;
+    if (!back || !c->allow_rr || o->actor.null || o->actor.role >= c->rr_role)
+        g_str_set(&in->return_reason, NULL);
+}
+
+static void order_create(gen *g, op *o)
 {
     o->kind = OP_ORDER_CREATE;
     o->session = gen_pick_session(g, prng_chance(&g->r, 5) ? 0xFFFFu : ST(SS_PROGRESS), 1);
@@ -97,6 +115,9 @@ void gen_add_line(gen *g, op *o)
         gen_refund_line(g, &g->m->o[d->refund_of], l);
     else
         gen_sale_line(g, s, l);
+    /* a return without a receipt, not beside an order discount (README, readings) */
+    if (sale && !d->dam && !d->dppm && prng_chance(&g->r, 12))
+        l->quantity = -l->quantity;
     /* a line of no amount could make a group of no amount share a rate tax (README) */
     if (sale && s->cfg.tax_rounding == TR_ORDER &&
         (l->unit_price == 0 || l->discount_ppm == 1000000 || d->dam || d->dppm))
@@ -105,8 +126,11 @@ void gen_add_line(gen *g, op *o)
     if (o->fault[0] || !faulty(g))
         return;
     int k = (int)prng_below(&g->r, 4);
-    if (k < 2 && sale)
+    if (k < 2 && sale) {
         set_fault(o, gen_line_fault(g, s, l));
+        if (l->quantity < 0 && (d->dam || d->dppm))
+            l->quantity = 0;   /* no return beside an order discount (README) */
+    }
     else if (k == 2)
         o->bad_version = BV_LINE, set_fault(o, "line version 99");
     else
@@ -438,13 +462,28 @@ static void submit_content(gen *g, op *o, const m_session *s, g_order *in, int a
     gen_submit_payments(g, s, in);
     if (k == 3 && dup >= 0) {
         *in = g->m->o[dup].input;
-        in->invoiced = !in->invoiced;
-        set_fault(o, "same order id, other content");
+        if (g->texts && prng_chance(&g->r, 40)) {
+            /* concepts.md: the customer is part of the order's content */
+            int none = in->customer.null || !in->customer.s[0];
+            g_str_set(&in->customer, none ? "C-9" : prng_chance(&g->r, 50) ? NULL : "C-8");
+            set_fault(o, "same order id, another customer");
+        } else {
+            in->invoiced = !in->invoiced;
+            set_fault(o, "same order id, other content");
+        }
     } else if (k == 4 && allow_fault) {
         set_fault(o, gen_order_fault(g, s, in));
     } else if (k == 5 && allow_fault) {
         g_str_set(&in->id, NULL);
         set_fault(o, "submitted order without id");
+    }
+    if (!g->texts) {
+        /* no return the library would keep (its reason: README), and none a batch would be
+         * refused whole for (README): only those the config refuses */
+        g_str_set(&in->return_reason, NULL);
+        for (int i = 0; s->cfg.allow_rr && i < in->n_lines; i++)
+            if (in->lines[i].refund_line < 0 && in->lines[i].quantity < 0)
+                in->lines[i].quantity = -in->lines[i].quantity;
     }
 }
 

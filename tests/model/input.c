@@ -41,13 +41,21 @@ static int pay_eq(const g_pay *a, const g_pay *b)
 }
 
 /* The same order content: what makes a resubmit a duplicate. */
+/* An optional text of the order, where "" is NULL (convert.c). */
+static int opt_eq(const g_str *a, const g_str *b)
+{
+    const char *x = a->null ? "" : a->s, *y = b->null ? "" : b->s;
+    return strcmp(x, y) == 0;
+}
+
 int g_order_eq(const g_order *a, const g_order *b)
 {
     if (strcasecmp(a->id.s, b->id.s) != 0 || a->id.null != b->id.null ||
         !g_str_eq(&a->refund_of, &b->refund_of) || !g_str_eq(&a->note, &b->note) ||
         (a->invoiced != 0) != (b->invoiced != 0) || a->n_lines != b->n_lines ||
         a->n_payments != b->n_payments || a->disc_amount != b->disc_amount ||
-        a->disc_ppm != b->disc_ppm)
+        a->disc_ppm != b->disc_ppm || !opt_eq(&a->customer, &b->customer) ||
+        !opt_eq(&a->return_reason, &b->return_reason))
         return 0;
     for (int i = 0; i < a->n_lines; i++)
         if (!line_eq(&a->lines[i], &b->lines[i]))

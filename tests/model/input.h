@@ -81,6 +81,7 @@ typedef struct g_order {
     int n_payments;
     g_pay payments[G_MAXP];
     int64_t disc_amount, disc_ppm;   /* the order discount (version 2) */
+    g_str customer, return_reason;   /* "" is NULL (convert.c) */
 } g_order;
 
 typedef struct g_denom {

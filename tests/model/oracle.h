@@ -51,6 +51,8 @@ typedef struct m_config {
     int cr_scope, cr_mode, allow_zero;
     int late_orders;         /* LATE_*, or a value no policy has (the fault) */
     int allow_negative;      /* allow_negative_drawer */
+    int split_recv;          /* split_receivables */
+    int allow_rr, rr_role;   /* allow_receiptless_returns, receiptless_return_role */
     int64_t max_diff, cr_inc, lease_s;
     int has_acc[A_N];
     char acc[A_N][M_ACC];
@@ -126,6 +128,8 @@ typedef struct m_order {
     m_pay p[M_MAXP];
     int64_t rounding, untaxed, tax, total;
     int64_t dam, dppm, dapplied; /* the order discount as given, and what it took off */
+    char customer[G_STR];    /* "" when none */
+    char reason[G_STR];      /* the return reason, "" when none */
     int zero_group;          /* a group of lines of no amount shares a rate tax (README) */
     /* the refund tally, when this order is a refunded sale */
     int64_t rq[G_MAXL], ramt[G_MAXL], rtax[G_MAXL][G_MAXLT];
@@ -226,6 +230,8 @@ typedef struct model {
     m_move *mv;
     int ne, cap_e;
     m_entry *e;
+    int cur_role;            /* the role of the actor whose order is being built */
+    int cur_reason;          /* whether that order gives a return reason */
 } model;
 
 /* oracle_base.c */
@@ -301,6 +307,7 @@ void m_set_invoiced(model *m, int o, const g_actor *a, int flag, m_expect *ex);
 int m_is_refund(const m_order *o);
 int m_discount_form_bad(const g_order *in);
 int64_t m_lines_base(const m_config *c, const g_line *l, int n);
+void m_order_texts(m_order *o, const g_order *in);
 int m_order_build(model *m, const m_session *s, const g_order *in, m_order *o, m_expect *ex);
 int m_check_order_input(const model *m, const m_session *s, const g_order *in, int submit,
                         m_expect *ex);

@@ -262,7 +262,12 @@ static void order_lines(const model *m, const m_session *s, const m_order *o, m_
         return;
     *rounding += o->rounding;
     if (o->invoiced) {
-        *receivable += o->total;  /* stands for the sales and taxes the invoice posts */
+        /* concepts.md, "Customers": with split_receivables an invoiced order of a customer
+         * posts its receivable on a line of its own, the customer its partner */
+        if (m->reg[s->reg].cfg.split_recv && o->customer[0])
+            post(e, EK_RECEIVABLE, m->reg[s->reg].cfg.acc[A_RECV], o->customer, -o->total);
+        else
+            *receivable += o->total;  /* stands for the sales and taxes the invoice posts */
         return;
     }
     sales_lines(m, s, o, e);

@@ -112,7 +112,8 @@ static int fixed_exceeds(const m_config *c, const m_line *l)
 {
     int bad = 0;
     int64_t fig[G_MAXLT];
-    return fixed_taxes(c, l->tax, l->nt, l->qty, fig, &bad) > l->amount;
+    int64_t f = fixed_taxes(c, l->tax, l->nt, l->qty, fig, &bad);
+    return l->qty < 0 ? f < l->amount : f > l->amount;   /* a return: by magnitude */
 }
 
 /* untaxed, tax and total of a line from its amount and its tax figures. */
@@ -168,6 +169,16 @@ static void share_out(int64_t total, const int64_t *amounts, int n, int64_t *sha
     m_i128 sum = 0;
     for (int i = 0; i < n; i++)
         sum += amounts[i];
+    if (sum < 0) {
+        /* a group of returns: by the magnitudes (its lines are all of one side) */
+        int64_t neg[G_MAXL];
+        for (int i = 0; i < n; i++)
+            neg[i] = -amounts[i];
+        share_out(-total, neg, n, share);
+        for (int i = 0; i < n; i++)
+            share[i] = -share[i];
+        return;
+    }
     if (sum == 0 && total != 0 && n > 0) {
         /* a group of lines of no amount with a tax on its fixed taxes: equal parts (README) */
         int64_t ones[G_MAXL];
@@ -410,8 +421,8 @@ static int sale_line_form(const m_config *c, const g_line *in, int index, m_expe
         return line_invalid(ex, index, "product name not UTF-8");
     if (!in->category.null && m_cat_index(c, in->category.s) < 0)
         return line_invalid(ex, index, "unknown category");
-    if (in->quantity <= 0 || in->quantity > M_QMAX)
-        return line_invalid(ex, index, "quantity zero, negative or beyond the bound");
+    if (in->quantity == 0 || in->quantity > M_QMAX || in->quantity < -M_QMAX)
+        return line_invalid(ex, index, "quantity zero or beyond the bound");
     if (in->unit_price < 0 || in->unit_price > M_AMAX ||
         (in->unit_price == 0 && !c->allow_zero))
         return line_invalid(ex, index, "unit price out of range");
@@ -425,13 +436,35 @@ static int sale_line_form(const m_config *c, const g_line *in, int index, m_expe
     return 0;
 }
 
+/* concepts.md, "Returns and exchanges": a negative line with no refund_line is a return
+ * without a receipt; the config must allow it (read: EINVAL, the code a negative sale line
+ * had before), the actor needs the config's role (EACCESS), the order a reason (EINVAL). */
+static int receiptless_rules(const model *m, const m_config *c, const g_line *in, int index,
+                             m_expect *ex)
+{
+    if (in->quantity >= 0)
+        return 0;
+    if (!c->allow_rr)
+        return line_invalid(ex, index, "returns without a receipt not allowed");
+    int bad = 0;
+    if (m->cur_role < c->rr_role) {
+        ex_add(ex, E_ACCESS, "a return without a receipt takes a higher role");
+        bad = 1;
+    }
+    if (!m->cur_reason)
+        bad = line_invalid(ex, index, "a return without a receipt needs a reason");
+    return bad;
+}
+
 /* A sale line from its input; 0, or 1 with the refusal in ex. */
 int m_line_from_input(const model *m, const m_session *s, const m_order *o, const g_line *in,
                       int index, m_line *out, m_expect *ex)
 {
-    (void)m;
     (void)o;
-    if (sale_line_form(&s->cfg, in, index, ex))
+    int bad = sale_line_form(&s->cfg, in, index, ex);
+    if (in->quantity >= -M_QMAX && receiptless_rules(m, &s->cfg, in, index, ex))
+        bad = 1;   /* beside a fault of its own: either (README, readings 10) */
+    if (bad)
         return 1;
     memset(out, 0, sizeof *out);
     strcpy(out->product, in->product.s);

@@ -1,6 +1,7 @@
 /* oracle_orders.c: orders in the oracle: the order input's own form, building an order from
  * it (sale lines, refund lines from the tally), create, add and remove a line, validate,
  * cancel (giving the tally back), the invoiced flag, and the session volume bound. */
+#include <stdio.h>
 #include <string.h>
 
 #include "oracle.h"
@@ -116,6 +117,7 @@ static int add_one_line(model *m, const m_session *s, m_order *o, const g_line *
 int m_order_build(model *m, const m_session *s, const g_order *in, m_order *o, m_expect *ex)
 {
     o->nl = 0;
+    m->cur_reason = !in->return_reason.null && in->return_reason.s[0];
     o->dam = in->disc_amount;
     o->dppm = in->disc_ppm;
     int bad = 0;
@@ -160,6 +162,14 @@ static void init_order(m_order *o, int si, const g_order *in, int refund_of)
     o->state = OS_DRAFT;
     o->refund_of = refund_of;
     o->invoiced = in->invoiced != 0;
+    m_order_texts(o, in);
+}
+
+void m_order_texts(m_order *o, const g_order *in)
+{
+    snprintf(o->customer, sizeof o->customer, "%s", in->customer.null ? "" : in->customer.s);
+    snprintf(o->reason, sizeof o->reason, "%s",
+             in->return_reason.null ? "" : in->return_reason.s);
 }
 
 static m_order scratch;
@@ -169,6 +179,7 @@ int m_order_create(model *m, int si, const g_actor *a, const g_order *in, m_expe
 {
     m_session *s = &m->s[si];
     m_access(m, s, a, RULE_OPERATE, ST(SS_PROGRESS), ex);
+    m->cur_role = a->null ? R_NONE : a->role;
     int rof = m_check_order_input(m, s, in, 0, ex);
     if (!in->id.null && m_valid_uuid(in->id.s) && m_find_order(m, in->id.s) >= 0)
         ex_add(ex, E_CONFLICT, "order id exists");
@@ -216,6 +227,8 @@ void m_add_line(model *m, int oi, const g_actor *a, const g_line *in, m_expect *
         return;
     m_order *t = &scratch;
     *t = *o;
+    m->cur_role = a->null ? R_NONE : a->role;
+    m->cur_reason = o->reason[0] != 0;
     if (add_one_line(m, s, t, in, ex))
         return;
     int taken = m_is_refund(t);

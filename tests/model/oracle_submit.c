@@ -117,6 +117,7 @@ static int build_in(model *m, int ti, const g_order *in, int rof, m_expect *ex)
     t->state = OS_DRAFT;
     t->refund_of = rof;
     t->invoiced = in->invoiced != 0;
+    m_order_texts(t, in);
     if (m_order_build(m, &m->s[ti], in, t, ex))
         return 1;
     int bad = payments_of(m, &m->s[ti], t, in, ex);
@@ -285,6 +286,7 @@ void m_submit(model *m, int si, const g_actor *a, const g_order *in, m_submit_re
               m_expect *ex)
 {
     res_init(res);
+    m->cur_role = a->null ? R_NONE : a->role;
     int known = recorded_already(m, in) >= 0;
     if (may_submit(m, si, a, known, ex)) {
         const m_session *s = &m->s[si];
@@ -350,6 +352,7 @@ void m_batch(model *m, int si, const g_actor *a, const g_order *in, int n, m_sub
 {
     for (int k = 0; k < n; k++)
         res_init(&res[k]);
+    m->cur_role = a->null ? R_NONE : a->role;
     int known = 0;
     for (int k = 0; k < n; k++)
         known += recorded_already(m, &in[k]) >= 0;
