@@ -163,10 +163,60 @@ static int routed_entries(driver *d, const op *o, uint64_t after)
     return bad;
 }
 
+/* storage.md: each return without a receipt of a call that went through is audited as
+ * order.return naming the order, with the order's reason (create and add_line). */
+static int return_entries(driver *d, const op *o, uint64_t after)
+{
+    const g_order *in = &o->orders[0];
+    int n = 0;
+    char id[G_STR] = "";
+    const char *reason = "";
+    if (o->kind == OP_ORDER_CREATE) {
+        for (int i = 0; i < in->n_lines; i++)
+            n += in->lines[i].refund_line < 0 && in->lines[i].quantity < 0;
+        snprintf(id, sizeof id, "%s", in->id.null ? "" : in->id.s);
+        reason = in->return_reason.s;
+    } else if (o->kind == OP_ADD_LINE && o->order >= 0) {
+        n = in->lines[0].refund_line < 0 && in->lines[0].quantity < 0;
+        snprintf(id, sizeof id, "%s", d->m->o[o->order].id);
+        reason = d->m->o[o->order].reason;
+    }
+    for (char *p = id; *p; p++)
+        if (*p >= 'A' && *p <= 'F')
+            *p = (char)(*p - 'A' + 'a');
+    text all = {0};
+    dump_audit_after(&d->dump, after, gather, &all);
+    const char *t = all.data ? all.data : "";
+    int seen = 0, bad = 0;
+    for (const char *p = strstr(t, "\"action\":\"order.return\""); p && !bad;
+         p = strstr(p + 1, "\"action\":\"order.return\"")) {
+        const char *end = strchr(p, '\n');
+        const char *start = p;
+        while (start > t && start[-1] != '\n')
+            start--;
+        size_t len = end ? (size_t)(end - start) : strlen(start);
+        char entry[4096];
+        snprintf(entry, sizeof entry, "%.*s", (int)(len < sizeof entry ? len : sizeof entry - 1),
+                 start);
+        if ((id[0] && !strstr(entry, id)) || (reason[0] && !strstr(entry, reason)))
+            bad = drv_failf(d, "an order.return entry names another order or reason:\n%.600s\n",
+                            entry);
+        seen++;
+    }
+    if (!bad && seen != n)
+        bad = drv_failf(d, "%d order.return audit entries for %d returns without a receipt\n",
+                        seen, n);
+    text_free(&all);
+    return bad;
+}
+
 /* After op o: its audit entry since `after` (and for closes the figures in it). */
 int checks_audit(driver *d, const op *o, int rc, uint64_t after, const m_expect *ex)
 {
     int force = o->kind == OP_FORCE_CLOSE;
+    if (rc == 0 && (o->kind == OP_ORDER_CREATE || o->kind == OP_ADD_LINE) &&
+        return_entries(d, o, after))
+        return 1;
     if (rc == 0 && action_of(o))
         return action_entry(d, o, after);
     if (rc == 0 && (o->kind == OP_SUBMIT || o->kind == OP_BATCH))
