@@ -119,7 +119,9 @@ static bool clone_group(pss_ctx *ctx, pss__pool *pool, pss_group *dst, const pss
 static bool clone_parts(pss_ctx *ctx, const pss_order_data *src, pss_order_data *d)
 {
     pss__pool *pool = &d->pool;
-    if (!dup_into(ctx, pool, &d->note, src->note))
+    if (!dup_into(ctx, pool, &d->note, src->note) ||
+        !dup_into(ctx, pool, &d->customer, src->customer) ||
+        !dup_into(ctx, pool, &d->return_reason, src->return_reason))
         return false;
     if (src->n_lines && !(d->lines = PSS_CALLOC(ctx, src->n_lines, sizeof *d->lines)))
         return false;
@@ -147,7 +149,7 @@ int pss__order_data_clone(pss_ctx *ctx, const pss_order_data *src, pss_order_dat
     if (!d)
         return pss__oom(ctx);
     *d = *src;
-    d->note = NULL;
+    d->note = d->customer = d->return_reason = NULL; /* the texts are copied into d's pool */
     d->lines = NULL, d->n_lines = d->cap_lines = 0;
     d->payments = NULL, d->n_payments = d->cap_payments = 0;
     d->groups = NULL, d->n_groups = 0;

@@ -130,8 +130,43 @@ static void content_and_input(void)
     fix_world_free(store, ctx);
 }
 
+/* A draft's customer and return reason outlive its changes: each change works on a copy of
+ * the order, and the copy must own its texts (the model tester saw them read back as freed
+ * memory after a payment). */
+static void texts_survive_changes(void)
+{
+    fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
+    fo.allow_receiptless_returns = 1;
+    fix_world(&fo, &store, &ctx);
+    pss_session *s = fix_open(ctx, 5000);
+    CHECK_OK(ctx, pss_session_take_over(s, &FIX_MIA)); /* a return takes a manager */
+    char id[PSS_ID_SIZE];
+    pss_line_input desk = fix_line("desk", 1000, 1200, NULL, 0);
+    pss_order_input in = fix_order(next_id(id), &desk, NULL);
+    in.customer = "C-7";
+    in.return_reason = "old one back";
+    pss_order *o = NULL;
+    CHECK_OK(ctx, pss_order_create(s, &FIX_MIA, &in, &o));
+    pss_line_input back = fix_line("chair", -1000, 300, NULL, 0);
+    CHECK_OK(ctx, pss_order_add_line(o, &FIX_MIA, &back, NULL));
+    pss_payment_input cash = fix_pay("Cash", 900);
+    CHECK_OK(ctx, pss_order_add_payment(o, &FIX_MIA, &cash, NULL));
+    CHECK_STR(pss_order_customer(o), "C-7");
+    CHECK_STR(pss_order_return_reason(o), "old one back");
+    pss_order *again = NULL;
+    CHECK_OK(ctx, pss_order_load(s, id, &again));
+    CHECK_STR(pss_order_customer(again), "C-7");
+    CHECK_STR(pss_order_return_reason(again), "old one back");
+    CHECK_OK(ctx, pss_session_verify(s));
+    pss_order_free(again);
+    pss_order_free(o);
+    pss_session_free(s);
+    fix_world_free(store, ctx);
+}
+
 int main(void)
 {
+    texts_survive_changes();
     split();
     combined();
     content_and_input();
