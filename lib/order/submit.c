@@ -311,13 +311,15 @@ static int pick_target(submit_job *job, pss_session **target, bool *routed)
                              "submit late orders");
 }
 
-/* Whether a failure belongs to the order (its content, its refund, its payments) rather
- * than to the store or the machine, which spoils the whole transaction. */
+/* Whether a failure belongs to the order (its content, its refund, its payments, a return
+ * its submitter's role may not make) rather than to the store or the machine, which spoils
+ * the whole transaction. Who may submit at all is checked before any order (pick_target). */
 static bool order_level(int rc)
 {
     switch (rc) {
     case PSS_EINVAL: case PSS_ENOTFOUND: case PSS_ECONFLICT: case PSS_EOVERFLOW:
     case PSS_EREFUND: case PSS_EOVERPAY: case PSS_EVERSION: case PSS_ESTATE: case PSS_EDRAWER:
+    case PSS_EACCESS:
         return true;
     default:
         return false;
