@@ -82,7 +82,8 @@ static int split_taxes(pss_ctx *ctx, pss_rounding mode, int64_t amount, const ta
     return 0;
 }
 
-/* The fixed taxes a price includes cannot be more than the price (in magnitude). */
+/* The fixed taxes a price includes cannot be more than the price, in magnitude: a line that
+ * comes back (negative) is held to the same rule as its sale, also at an amount of 0. */
 static int check_fixed_within(pss_ctx *ctx, const pss_config *cfg, const char *what,
                               int64_t amount, const tax_rule *t, size_t n)
 {
@@ -90,8 +91,8 @@ static int check_fixed_within(pss_ctx *ctx, const pss_config *cfg, const char *w
     for (size_t i = 0; i < n; i++)
         if (t[i].included && t[i].fixed)
             fixed += t[i].fixed_amount;
-    bool within = amount >= 0 ? fixed <= amount : fixed >= amount;
-    if (within)
+    __int128 size = amount < 0 ? -(__int128)amount : amount;
+    if ((fixed < 0 ? -fixed : fixed) <= size)
         return 0;
     char a[PSS_MONEY_BUFSIZE], f[PSS_MONEY_BUFSIZE];
     return pss__fail(ctx, PSS_EINVAL, "%s: the fixed taxes included in its price %s exceed it "
