@@ -182,6 +182,13 @@ static void without_receipt(pss_tax_rounding rounding)
     CHECK_CONTAINS(dump, "\"product\":\"kettle\",\"quantity\":-1000,\"total\":-2400}}");
     free(dump);
     CHECK_OK(ctx, pss_session_verify(s));
+    /* the kettle's line is no sale: refunding it is refused */
+    char rid[PSS_ID_SIZE];
+    pss_line_input undo = back_line(0, -1000);
+    CHECK_RC(ctx, submit(s, &FIX_MIA, id, &undo, 1, 0, NULL, rid), PSS_EREFUND);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "line 0 ('kettle') of order ");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), " took 1.000 back without a receipt; only sold lines "
+                                        "can be refunded");
     char *lines = close_lines(s);
     CHECK_SAME_TEXT(lines, "Assets:Cash | 0 | 2400 | Payments Cash\n"
                            "Income:Sales | 2000 | 0 | Refunds VAT20\n"
