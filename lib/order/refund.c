@@ -287,9 +287,11 @@ static int apply_delta(pss_stage *st, const pss_order_data *sale, const taken *d
     int rc = tally_read_of(st, sale, &t);
     for (size_t i = 0; !rc && i < t.n; i++) {
         int64_t before = t.lines[i].qty;
+        /* a line taken back without a receipt sold nothing: it stays at 0 (pss__refund_line) */
+        int64_t sold = sale->lines[i].qty > 0 ? sale->lines[i].qty : 0;
         if (add_delta(&t.lines[i], &delta[i]))
             rc = pss__fail(ctx, PSS_EOVERFLOW, "refunded quantity overflows");
-        else if (t.lines[i].qty > sale->lines[i].qty)
+        else if (t.lines[i].qty > sold)
             rc = too_much(ctx, sale, i, before, delta[i].qty);
         else if (t.lines[i].qty < 0) /* the stored refund takes back what the tally lacks */
             rc = pss__fail(ctx, PSS_ECORRUPT, "refund tally of order %s line %zu is %lld, less "

@@ -200,6 +200,25 @@ static void without_receipt(pss_tax_rounding rounding)
     fix_world_free(store, ctx);
 }
 
+/* A sale that also took a kettle back without a receipt: its sold mug can still be refunded
+ * (the return line is not refundable, and is no obstacle to the others). */
+static void refund_beside_a_return(void)
+{
+    start(1, PSS_TAX_ROUND_PER_LINE);
+    pss_session *s = fix_open(ctx, 5000);
+    CHECK_OK(ctx, pss_session_take_over(s, &FIX_MIA));
+    char sale[PSS_ID_SIZE], rid[PSS_ID_SIZE];
+    pss_line_input lines[] = {fix_line("mug", 1000, 1200, VAT20, 1),
+                              fix_line("kettle", -1000, 2000, VAT20, 1)};
+    CHECK_OK(ctx, submit(s, &FIX_MIA, NULL, lines, 2, -960, "swapped for a mug", sale));
+    pss_line_input mug_back = back_line(0, -1000);
+    CHECK_OK(ctx, submit(s, &FIX_MIA, sale, &mug_back, 1, -1440, NULL, rid));
+    CHECK_I64(order_total(s, rid), -1440);
+    CHECK_OK(ctx, pss_session_verify(s));
+    pss_session_free(s);
+    fix_world_free(store, ctx);
+}
+
 /* In a batch, a return the submitter's role may not make is refused on its own; the sale
  * beside it is recorded. */
 static void batch_role(void)
@@ -245,6 +264,7 @@ int main(void)
     without_receipt(PSS_TAX_ROUND_PER_ORDER);
     not_allowed();
     batch_role();
+    refund_beside_a_return();
     printf("1..%d\n", check_count_);
     return check_failed_ ? 1 : 0;
 }
