@@ -95,7 +95,8 @@ static int on_tally(const pss_record *rec, void *arg)
     for (size_t i = 0; !r.rc && i < tr->t->n; i++) {
         json_t *v = json_array_get(qty, i);
         int64_t q = json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
-        if (q < 0 || q > tr->sale->lines[i].qty)
+        int64_t sold = tr->sale->lines[i].qty > 0 ? tr->sale->lines[i].qty : 0; /* a return: 0 */
+        if (q < 0 || q > sold)
             pss__jr_fail(&r, "refunded[%zu] is not a quantity line %zu sold", i, i);
         tr->t->lines[i].qty = q;
         if (!r.rc)

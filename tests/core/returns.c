@@ -215,6 +215,10 @@ static void refund_beside_a_return(void)
     CHECK_OK(ctx, submit(s, &FIX_MIA, sale, &mug_back, 1, -1440, NULL, rid));
     CHECK_I64(order_total(s, rid), -1440);
     CHECK_OK(ctx, pss_session_verify(s));
+    /* the tally written for it reads back: a second refund of the mug is the tally's refusal */
+    pss_line_input again = back_line(0, -1000);
+    CHECK_RC(ctx, submit(s, &FIX_MIA, sale, &again, 1, -1440, NULL, rid), PSS_EREFUND);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "sold 1.000 and 1.000 are already refunded");
     pss_session_free(s);
     fix_world_free(store, ctx);
 }
