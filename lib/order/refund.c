@@ -234,11 +234,13 @@ int pss__refund_line(pss_stage *st, const pss_order_data *d, const pss_order_dat
     pss_ctx *ctx = st->s->ctx;
     size_t line = (size_t)l->refund_line;
     char q[PSS_MONEY_BUFSIZE];
-    if (sale->lines[line].qty < 0) /* a return without a receipt: nothing was sold there */
-        return pss__fail(ctx, PSS_EREFUND, "line %zu ('%s') of order %s took %s back without a "
-                                           "receipt; only sold lines can be refunded", line,
-                         sale->lines[line].product_name, sale->id,
-                         fmt_qty(q, -sale->lines[line].qty));
+    if (sale->lines[line].qty < 0) { /* a return without a receipt: nothing was sold there */
+        pss__fail(ctx, PSS_EREFUND, "line %zu ('%s') of order %s took %s back without a receipt; "
+                                    "only sold lines can be refunded", line,
+                  sale->lines[line].product_name, sale->id, fmt_qty(q, -sale->lines[line].qty));
+        pss__figure(ctx, "available", 0);
+        return PSS_EREFUND;
+    }
     tally t;
     int rc = tally_read_of(st, sale, &t);
     taken before = {0, {0}};

@@ -189,6 +189,9 @@ static void without_receipt(pss_tax_rounding rounding)
     CHECK_CONTAINS(pss_ctx_errmsg(ctx), "line 0 ('kettle') of order ");
     CHECK_CONTAINS(pss_ctx_errmsg(ctx), " took 1.000 back without a receipt; only sold lines "
                                         "can be refunded");
+    int64_t available = -1;
+    CHECK_OK(ctx, pss_ctx_error_figure(ctx, "available", &available));
+    CHECK_I64(available, 0);
     char *lines = close_lines(s);
     CHECK_SAME_TEXT(lines, "Assets:Cash | 0 | 2400 | Payments Cash\n"
                            "Income:Sales | 2000 | 0 | Refunds VAT20\n"
