@@ -134,10 +134,13 @@ static void encode_snapshot(const tax_table *t, const tax_entry *s, pss_jsonc *c
         PSS_JSONC_LIT(c, ",\"per_unit\":");
         pss__jsonc_int(c, s->per_unit);
     }
-    if ((e ? e->affects_base : false) != s->affects_base && s->affects_base)
-        PSS_JSONC_LIT(c, ",\"affects_base\":true");
-    else if ((e ? e->affects_base : false) != s->affects_base)
-        PSS_JSONC_LIT(c, ",\"affects_base\":false");
+    bool table_affects = e && e->affects_base;
+    if (table_affects != s->affects_base) {
+        if (s->affects_base)
+            PSS_JSONC_LIT(c, ",\"affects_base\":true");
+        else
+            PSS_JSONC_LIT(c, ",\"affects_base\":false");
+    }
 }
 
 static void encode_line_tax(const tax_table *t, const pss_line_tax *lt, pss_jsonc *c)
