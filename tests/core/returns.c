@@ -263,6 +263,58 @@ static void not_allowed(void)
     fix_world_free(store, ctx);
 }
 
+/* An order discount is a discount on what the order sells: lines taken back without a
+ * receipt take no share of it, as refund lines take none. A mug of 1.00 sold beside two
+ * spoons of 0.01 taken back, 0.49 off: the mug takes all 0.49 (sold for 0.51), each spoon
+ * comes back at 0.01, the order is 0.49. (Shared over lines of both signs, the exact shares
+ * 0.50, -0.005, -0.005 once made floors that added up to more than the discount.) */
+static void discount_beside_a_return(void)
+{
+    start(1, PSS_TAX_ROUND_PER_LINE);
+    pss_session *s = fix_open(ctx, 5000);
+    CHECK_OK(ctx, pss_session_take_over(s, &FIX_MIA));
+    pss_line_input lines[] = {fix_line("mug", 1000, 100, NULL, 0),
+                              fix_line("spoon", -1000, 1, NULL, 0),
+                              fix_line("spoon", -1000, 1, NULL, 0)};
+    char id[PSS_ID_SIZE];
+    pss_payment_input pay = fix_pay("Cash", 49);
+    pss_order_input in = PSS_ORDER_INPUT_INIT;
+    in.id = next_id(id);
+    in.lines = lines;
+    in.n_lines = 3;
+    in.payments = &pay;
+    in.n_payments = 1;
+    in.return_reason = "spoons bent";
+    in.discount_amount = 49;
+    CHECK_OK(ctx, pss_session_submit(s, &FIX_MIA, &in, NULL));
+    pss_order *o = NULL;
+    CHECK_OK(ctx, pss_order_load(s, id, &o));
+    CHECK_I64(pss_order_line_discount_share(o, 0), 49);
+    CHECK_I64(pss_order_line_discount_share(o, 1), 0);
+    CHECK_I64(pss_order_line_discount_share(o, 2), 0);
+    CHECK_I64(fix_line_info(ctx, o, 0).total, 51);
+    CHECK_I64(fix_line_info(ctx, o, 1).total, -1);
+    CHECK_I64(fix_totals(ctx, o).total, 49);
+    pss_order_free(o);
+    /* the discount is weighed against what is sold (1.00), not the order's 0.98 */
+    pss_order_input more = in;
+    more.id = next_id(id);
+    more.discount_amount = 101;
+    more.payments = NULL;
+    more.n_payments = 0;
+    char *before = fix_dump(store);
+    CHECK_RC(ctx, pss_session_submit(s, &FIX_MIA, &more, NULL), PSS_EINVAL);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "order discount of 1.01 is larger than order ");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), " (1.00)");
+    char *after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before);
+    free(after);
+    free(before);
+    CHECK_OK(ctx, pss_session_verify(s));
+    pss_session_free(s);
+    fix_world_free(store, ctx);
+}
+
 int main(void)
 {
     exchanges();
@@ -272,6 +324,7 @@ int main(void)
     not_allowed();
     batch_role();
     refund_beside_a_return();
+    discount_beside_a_return();
     printf("1..%d\n", check_count_);
     return check_failed_ ? 1 : 0;
 }
