@@ -1,5 +1,5 @@
 /* discount.c: the order-level discount, a fixed amount or a part per million of the order
- * (doc/concepts.md, "Order discounts"). Its base is what the sale lines come to after their
+ * (doc/concepts.md, "Order discounts"). Its base is what the sold lines come to after their
  * own discounts, in their prices' tax convention (tax-included prices give a tax-included
  * base); a percent becomes an amount by the config's rounding rule. The amount is shared out
  * in proportion to each line's base, to the minor unit: every line takes the floor of its
@@ -25,11 +25,13 @@ static int by_remainder(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
-/* A line's amount before the order discount; refund lines take none (their figures are the
- * sale's). */
+/* A line's amount before the order discount. Only sold lines take a share: refund lines'
+ * figures are the sale's, and a line taken back without a receipt comes back at the price
+ * given. So every base is >= 0 and every floor below is a true floor (shared over lines of
+ * both signs, truncated negative shares once added up to more than the discount). */
 static int64_t base_of(const pss_line *l)
 {
-    return l->refund_line < 0 ? l->amount + l->order_discount : 0;
+    return l->refund_line < 0 && l->qty > 0 ? l->amount + l->order_discount : 0;
 }
 
 /* The discount in minor units, refused beyond the lines' total base. */
@@ -66,7 +68,8 @@ static int share_out(pss_ctx *ctx, pss_order_data *d, int64_t discount, __int128
         left -= floor;
     }
     qsort(shares, d->n_lines, sizeof *shares, by_remainder);
-    for (size_t k = 0; k < (size_t)left; k++) /* left < number of lines */
+    PSS_ASSERT(left >= 0 && (size_t)left <= d->n_lines);
+    for (size_t k = 0; k < (size_t)left; k++) /* 0 <= left < number of sold lines */
         d->lines[shares[k].line].order_discount++;
     PSS_FREE(ctx, shares);
     return 0;
