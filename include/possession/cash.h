@@ -44,7 +44,8 @@ typedef struct pss_cash_input {
 /**
  * Records a cash movement in an IN_PROGRESS session. Cash out and expenses cannot take more
  * than the drawer holds (pss_session_expected_cash()) unless the config allows a negative
- * drawer: ::PSS_EDRAWER with the figures "holds" and "amount".
+ * drawer: ::PSS_EDRAWER with the figures "holds" and "amount". A rescue session has no
+ * drawer of its own: its movements are not weighed.
  * @param session the session
  * @param actor the responsible user (or a manager)
  * @param input the movement

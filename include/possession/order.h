@@ -523,7 +523,8 @@ typedef struct pss_submit_result {
  * ::pss_late_orders policy sends it (its open session or a rescue session made for it), or is
  * refused; result says where. The order is PAID when its done payments cover it, else DRAFT.
  * A refund paid in cash beyond what the drawer holds is ::PSS_EDRAWER (unless the config
- * allows a negative drawer).
+ * allows a negative drawer); a late order's is not weighed (its cash changed hands offline),
+ * nor is anything recorded in a rescue session, which has no drawer of its own.
  * @param session the session the till recorded the order in
  * @param actor the user submitting (a sync service may act as cashier)
  * @param input the order; id required

@@ -201,7 +201,6 @@ int pss__order_add_payment_input(pss_stage *st, pss_order_data *d, const pss_pay
     const pss_method *method;
     pss_payment_state state;
     int64_t remaining = 0, change = 0;
-    (void)submitted;
     int rc = check_payment_input(ctx, st->s->config, in, &method, &state);
     if (rc || (rc = remaining_of(st, d, in->amount, &remaining)))
         return rc;
@@ -209,7 +208,8 @@ int pss__order_add_payment_input(pss_stage *st, pss_order_data *d, const pss_pay
     int64_t rounding = 0;
     if ((rc = settle(st, d, method, in->amount, remaining, &change, &rounding)))
         return rc;
-    if (cash && in->amount < 0 &&
+    bool happened = submitted && st->late; /* a late order's refund was paid offline */
+    if (cash && in->amount < 0 && !happened &&
         (rc = pss__drawer_check_payout(ctx, st->s->config, &st->core, "cash refund",
                                        -in->amount)))
         return rc;

@@ -409,6 +409,8 @@ static int record_fresh(submit_job *job)
     int rc = pick_target(job, &target, &routed);
     if (!rc && !(rc = pss__stage_init(&st, target, job->actor)))
         staged = true;
+    if (staged)
+        st.late = routed;
     if (!rc)
         rc = run_orders(job, &st, routed);
     bool keep = !rc && job->recorded > 0;

@@ -1,7 +1,8 @@
 /* drawer.c: the cash the drawer should hold: the opening cash (counted, else expected), the
  * cash taken less change, and the cash movements. Summed with every step checked: the bounds
  * (doc/concepts.md) keep it within 64 bits, a damaged record must not wrap it. And the rule
- * that a payout cannot take more than the drawer holds. */
+ * that a payout cannot take more than the drawer holds. A rescue session has no drawer of its
+ * own (it is never counted), so nothing recorded in it is weighed. */
 #include "session/session_internal.h"
 
 #include "base/money_internal.h"
@@ -26,7 +27,7 @@ int pss__drawer_check_payout(pss_ctx *ctx, const pss_config *cfg, const pss_sess
                              const char *what, int64_t payout)
 {
     int64_t holds;
-    if (cfg->allow_negative_drawer || payout <= 0)
+    if (cfg->allow_negative_drawer || payout <= 0 || core->rescue)
         return 0;
     if (pss__expected_cash(core, &holds))
         return pss__fail(ctx, PSS_EOVERFLOW, "the cash of session %s overflows", core->name);

@@ -32,6 +32,7 @@ typedef struct pss_stage {
     const char *reason; /* the call's reason or note, written with a refusal */
     bool skip_session;  /* the call does not write the session record */
     bool renew_lease;   /* renew the actor's device lease */
+    bool late;          /* it records late orders, whose cash already changed hands */
     const pss_actor *actor;
     uint64_t core_rev;  /* revision of the written session record */
     pss__strbuf *buf;    /* scratch encode buffer: the context's, kept between calls */
