@@ -315,6 +315,69 @@ static void discount_beside_a_return(void)
     fix_world_free(store, ctx);
 }
 
+/* Odoo's test_order_refund (point_of_sale/tests/test_point_of_sale_flow.py): 2 x 450.00 and
+ * 3 x 300.00, each line 5% off, no tax: 855.00 + 855.00 = 1710.00 paid in cash; the refund
+ * of both lines is -1710.00 ("the refund cancels the order"), paid back in cash, and the
+ * session closes with no cash left from them. */
+static void odoo_order_refund(void)
+{
+    start(0, PSS_TAX_ROUND_PER_LINE);
+    pss_session *s = fix_open(ctx, 0);
+    char sale[PSS_ID_SIZE], id[PSS_ID_SIZE];
+    pss_line_input lines[] = {fix_line("PCSC234", 2000, 45000, NULL, 0),
+                              fix_line("PCSC349", 3000, 30000, NULL, 0)};
+    lines[0].discount_ppm = lines[1].discount_ppm = 50000;
+    CHECK_OK(ctx, submit(s, &FIX_ALICE, NULL, lines, 2, 171000, NULL, sale));
+    CHECK_I64(order_total(s, sale), 171000);
+    pss_line_input back[] = {back_line(0, -2000), back_line(1, -3000)};
+    CHECK_OK(ctx, submit(s, &FIX_ALICE, sale, back, 2, -171000, NULL, id));
+    CHECK_I64(order_total(s, id), -171000);
+    int64_t cash = -1;
+    CHECK_OK(ctx, pss_session_expected_cash(s, &cash));
+    CHECK_I64(cash, 0);
+    char *rows = close_lines(s);
+    CHECK_SAME_TEXT(rows, "Income:Sales | 0 | 171000 | Sales without tax\n"
+                          "Income:Sales | 171000 | 0 | Refunds without tax\n");
+    free(rows);
+    pss_session_free(s);
+    fix_world_free(store, ctx);
+}
+
+/* Odoo's test_order_to_picking: three orders of 450.00 and 300.00 products, no tax, no
+ * receipt behind the negative lines: 2 and 3 sold (900.00 + 900.00 = 1800.00); 2 and 3 taken
+ * back (-1800.00, paid back); 2 taken back and 3 sold (-900.00 + 900.00 = 0.00, nothing due,
+ * paid at once). */
+static void odoo_order_to_picking(void)
+{
+    start(1, PSS_TAX_ROUND_PER_LINE);
+    pss_session *s = fix_open(ctx, 0);
+    char a[PSS_ID_SIZE], b[PSS_ID_SIZE], c[PSS_ID_SIZE];
+    pss_line_input sold[] = {fix_line("PCSC234", 2000, 45000, NULL, 0),
+                             fix_line("PCSC349", 3000, 30000, NULL, 0)};
+    CHECK_OK(ctx, submit(s, &FIX_MIA, NULL, sold, 2, 180000, NULL, a));
+    pss_line_input returned[] = {fix_line("PCSC234", -2000, 45000, NULL, 0),
+                                 fix_line("PCSC349", -3000, 30000, NULL, 0)};
+    CHECK_OK(ctx, submit(s, &FIX_MIA, NULL, returned, 2, -180000, "OL/0003, OL/0004", b));
+    pss_line_input mixed[] = {fix_line("PCSC234", -2000, 45000, NULL, 0),
+                              fix_line("PCSC349", 3000, 30000, NULL, 0)};
+    CHECK_OK(ctx, submit(s, &FIX_MIA, NULL, mixed, 2, 0, "OL/0005", c));
+    CHECK_I64(order_total(s, a), 180000);
+    CHECK_I64(order_total(s, b), -180000);
+    CHECK_I64(order_total(s, c), 0);
+    pss_order *o = NULL;
+    CHECK_OK(ctx, pss_order_load(s, c, &o));
+    CHECK_I64(pss_order_state_of(o), PSS_ORDER_PAID);
+    pss_order_free(o);
+    CHECK_OK(ctx, pss_session_verify(s));
+    char *rows = close_lines(s);
+    /* sold 1800.00 + 900.00, taken back 1800.00 + 900.00; the cash nets to nothing */
+    CHECK_SAME_TEXT(rows, "Income:Sales | 0 | 270000 | Sales without tax\n"
+                          "Income:Sales | 270000 | 0 | Refunds without tax\n");
+    free(rows);
+    pss_session_free(s);
+    fix_world_free(store, ctx);
+}
+
 int main(void)
 {
     exchanges();
@@ -325,6 +388,8 @@ int main(void)
     batch_role();
     refund_beside_a_return();
     discount_beside_a_return();
+    odoo_order_refund();
+    odoo_order_to_picking();
     printf("1..%d\n", check_count_);
     return check_failed_ ? 1 : 0;
 }
