@@ -2,6 +2,8 @@
  * ids. */
 #include "fixture.h"
 
+#include <stdlib.h>
+#include <time.h>
 #include <uuid/uuid.h>
 
 static void parse(void)
@@ -136,7 +138,23 @@ static void ids(void)
     CHECK_RC(NULL, pss_id_generate(b), 0);
     CHECK(strcmp(a, b) != 0);
     CHECK_I64(strlen(a), 36);
-    CHECK_I64(a[14], '4'); /* version 4 */
+    CHECK_I64(a[14], '7'); /* version 7 */
+    CHECK(strchr("89ab", a[19]) != NULL); /* the RFC 9562 variant */
+    /* the first 48 bits are now in Unix milliseconds */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    long long now_ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    char hex[13] = {0};
+    memcpy(hex, a, 8);
+    memcpy(hex + 8, a + 9, 4);
+    long long made_ms = strtoll(hex, NULL, 16);
+    CHECK(made_ms <= now_ms && made_ms > now_ms - 5000);
+    /* made two milliseconds apart, they sort in the order they were made */
+    struct timespec two_ms = {0, 2000000};
+    nanosleep(&two_ms, NULL);
+    char later[PSS_ID_SIZE];
+    CHECK_RC(NULL, pss_id_generate(later), 0);
+    CHECK(strcmp(b, later) < 0);
     CHECK_RC(NULL, pss_id_normalize("6F1C2B7E-3A4D-4C5E-9F10-112233445566", n), 0);
     CHECK_STR(n, "6f1c2b7e-3a4d-4c5e-9f10-112233445566");
     CHECK_RC(NULL, pss_id_normalize("6f1c2b7e-3a4d-4c5e-9f10-11223344556", n), PSS_EINVAL);
