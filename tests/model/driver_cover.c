@@ -54,8 +54,16 @@ static void cover_order(const driver *d, const op *o, const cover_pre *p, int k,
                   got->status ? pss_strerror(got->status) : "");
     if (got->status == PSS_EDRAWER)
         cover_hit("%s: an order refused with PSS_EDRAWER", op_name(o->kind));
-    (void)d;
-    (void)k;
+    const m_session *s = &d->m->s[o->session];
+    int cash = m_cash_method(&s->cfg), out = 0;
+    for (int i = 0; i < o->orders[k].n_payments; i++)
+        out |= o->orders[k].payments[i].amount < 0 && !o->orders[k].payments[i].method.null &&
+               cash >= 0 && strcmp(o->orders[k].payments[i].method.s, s->cfg.m[cash].name) == 0;
+    if (out && !got->duplicate)
+        cover_hit("%s: a %scash refund %s%s", op_name(o->kind), late ? "late " : "",
+                  got->status ? "refused: " : "recorded",
+                  got->status ? pss_strerror(got->status) : got->rescue ? " in a rescue session"
+                                                                        : "");
 }
 
 static void cover_submit(const driver *d, const op *o, const cover_pre *p, int rc,

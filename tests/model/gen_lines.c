@@ -234,7 +234,9 @@ void gen_order_content(gen *g, const m_session *s, g_order *in)
                                  ? customers[prng_below(&g->r, 3)] : NULL);
     g_str_set(&in->return_reason, NULL);
     in->invoiced = prng_chance(&g->r, 10);
-    int orig = prng_chance(&g->r, 30) ? gen_pick_order(g, -1, OS_PAID, 1) : -1;
+    /* late orders are often refunds the till paid out offline (close-flow.md) */
+    int orig = prng_chance(&g->r, g->m->no_drawer ? 55 : 30) ? gen_pick_order(g, -1, OS_PAID, 1)
+                                                             : -1;
     if (orig >= 0 && g->m->s[g->m->o[orig].session].reg != s->reg)
         orig = -1;
     if (orig >= 0) {
@@ -394,6 +396,9 @@ void gen_submit_payments(gen *g, const m_session *s, g_order *in)
     if (prng_chance(&g->r, 30) && s->cfg.m[part].kind != MK_CASH && sgn * t.total > 3)
         add_pay(g, s, &t, in, part, t.total / 3, s->cfg.m[part].electronic ? PS_DONE : 0);
     int mi = (int)prng_below(&g->r, (uint64_t)s->cfg.nm);
+    /* a late refund the till paid out in cash offline (close-flow.md, "Late orders") */
+    if (g->m->no_drawer && sgn < 0 && prng_chance(&g->r, 60))
+        mi = m_cash_method(&s->cfg);
     int64_t rest = m_rest(&t), rounded = m_rounded(s, &t, mi, rest);
     if (rounded == 0)
         return;

@@ -120,6 +120,7 @@ typedef struct m_order {
     char id[G_SHORT];
     int session, state, refund_of, invoiced, submitted;
     int submitted_to;        /* the session the till submitted it to */
+    int late;                /* submitted to a session being counted or closed */
     int64_t number;
     g_order input;           /* what was submitted, for duplicates */
     int nl;
@@ -232,6 +233,7 @@ typedef struct model {
     m_entry *e;
     int cur_role;            /* the role of the actor whose order is being built */
     int cur_reason;          /* whether that order gives a return reason */
+    int no_drawer;           /* the order being built is late: its payouts are not weighed */
 } model;
 
 /* oracle_base.c */

@@ -96,7 +96,8 @@ void m_cash_move(model *m, int si, const g_actor *a, const g_cash *in, m_expect 
     move_form(m, s, in, ex);
     /* "A payout of cash (cash out, an expense, ...) cannot take more than it holds"; "Cash in
      * and corrections are not payouts" */
-    int payout = in->kind == CK_OUT || in->kind == CK_EXPENSE;
+    int payout = (in->kind == CK_OUT || in->kind == CK_EXPENSE) && !s->rescue;
+    /* cash.h: "A rescue session has no drawer of its own: its movements are not weighed." */
     if (payout && in->amount > 0 && in->amount <= M_AMAX)
         m_payout(m, si, m_drawer(m, si, NULL), in->amount, in->amount, ex);
     if (ex_refused(ex))
