@@ -130,7 +130,7 @@ static int build_order(pss_stage *st, const pss_order_input *in, const char *id,
  * (then a failure spoils the whole transaction). An order met earlier in the same batch is
  * found like any stored one: reads inside a transaction see its own writes. */
 static int submit_one(pss_stage *st, const pss_order_input *in, const char *submitted_to,
-                      pss_submit_result *res, bool *committed)
+                      bool again, pss_submit_result *res, bool *committed)
 {
     pss_ctx *ctx = st->s->ctx;
     char id[PSS_ID_SIZE], hash[PSS_HASH_SIZE];
@@ -140,8 +140,9 @@ static int submit_one(pss_stage *st, const pss_order_input *in, const char *subm
         return rc;
     pss__input_hash(in, hash);
     existing e = {ctx, "", "", 0, false};
-    rc = pss__get(ctx, PSS__KIND_ORDER, id, on_existing, &e);
-    if (rc != PSS_ENOTFOUND) /* an earlier order of the same batch */
+    /* answer_known found it unstored; only an earlier order of the batch may have taken it */
+    rc = again ? pss__get(ctx, PSS__KIND_ORDER, id, on_existing, &e) : PSS_ENOTFOUND;
+    if (rc != PSS_ENOTFOUND)
         return rc ? rc : check_duplicate(ctx, &e, in, submitted_to, hash, res);
     pss_order_data *d = NULL;
     int64_t number = st->core.next_order; /* a refused order takes no number: they are gapless */
@@ -272,6 +273,8 @@ typedef struct submit_job {
     size_t recorded; /* newly recorded */
     size_t known;    /* already stored: duplicates and conflicts */
     unsigned char *fresh; /* per order: not stored yet, to be recorded */
+    unsigned char *again; /* per order: its id is an earlier fresh order's of the batch */
+    pss__map seen;        /* ids of the batch's fresh orders */
 } submit_job;
 
 static pss_submit_result *result_at(submit_job *job, size_t i)
@@ -295,10 +298,8 @@ static bool late_state(pss_session_state state)
 /* Finds where the orders go: the session itself, or (late) the routing target. */
 static int pick_target(submit_job *job, pss_session **target, bool *routed)
 {
-    pss_session *s = job->s;
-    int rc = pss__session_sync(s);
-    if (rc)
-        return rc;
+    pss_session *s = job->s; /* synced by check_submitter, in this transaction */
+    int rc;
     *routed = late_state(s->core.state);
     if (!*routed) {
         *target = s;
@@ -344,6 +345,20 @@ static int check_answer_to(submit_job *job)
     return pss__check_access(s, job->actor, access, PSS_SESSION_ANY_STATE, "submit orders");
 }
 
+/* Marks a fresh order whose id an earlier fresh order of the batch has: recorded first, that
+ * one makes this one a duplicate or a conflict (submit_one reads it back). Ids are compared
+ * in their canonical form, as stored. */
+static int note_repeat(submit_job *job, size_t i)
+{
+    char id[PSS_ID_SIZE];
+    if (job->single || pss_id_normalize(order_at(job, i)->id, id))
+        return 0; /* one order has no earlier one; a bad id was refused by find_existing */
+    job->again[i] = pss__map_get(&job->seen, id) != NULL;
+    if (!job->again[i] && pss__map_put(&job->seen, id, job))
+        return pss__oom(job->s->ctx);
+    return 0;
+}
+
 /* Before anything is routed: orders already stored are answered (duplicates, conflicts) and
  * bad input refused; what is left is fresh, to be recorded. */
 static int answer_known(submit_job *job, size_t *n_fresh)
@@ -358,6 +373,8 @@ static int answer_known(submit_job *job, size_t *n_fresh)
             res->status = rc;
         job->known += (!rc && !fresh) || rc == PSS_ECONFLICT;
         job->fresh[i] = !rc && fresh;
+        if (job->fresh[i] && (rc = note_repeat(job, i)))
+            return rc;
         *n_fresh += job->fresh[i];
         job->accepted += !rc && !fresh;
         if (rc && (job->single || !order_level(rc)))
@@ -376,7 +393,8 @@ static int run_orders(submit_job *job, pss_stage *st, bool routed)
             continue;
         pss_submit_result *res = result_at(job, i);
         bool committed;
-        int rc = submit_one(st, order_at(job, i), job->s->core.id, res, &committed);
+        int rc = submit_one(st, order_at(job, i), job->s->core.id, job->again[i], res,
+                            &committed);
         bool duplicate = res && res->duplicate; /* the same order twice in the batch */
         char id[PSS_ID_SIZE];
         if (!rc && routed && !duplicate && pss_id_normalize(order_at(job, i)->id, id) == 0)
@@ -446,8 +464,13 @@ static int submit_txn(submit_job *job)
     pss_ctx *ctx = job->s->ctx;
     size_t n_fresh = 0;
     job->fresh = PSS_CALLOC(ctx, job->n ? job->n : 1, 1);
-    if (!job->fresh)
+    job->again = PSS_CALLOC(ctx, job->n ? job->n : 1, 1);
+    pss__map_init(&job->seen, ctx->alloc);
+    if (!job->fresh || !job->again) {
+        PSS_FREE(ctx, job->fresh);
+        PSS_FREE(ctx, job->again);
         return pss__oom(ctx);
+    }
     int rc = pss__txn_begin(ctx, true);
     if (!rc && !(rc = check_submitter(job)) && !(rc = answer_known(job, &n_fresh)) &&
         job->known)
@@ -459,6 +482,8 @@ static int submit_txn(submit_job *job)
     if ((rc == PSS_ESTATE || rc == PSS_ECLOSED) && job->known && !job->single)
         rc = refuse_fresh(job, rc);
     PSS_FREE(ctx, job->fresh);
+    PSS_FREE(ctx, job->again);
+    pss__map_clear(&job->seen);
     return rc;
 }
 
@@ -502,7 +527,7 @@ int pss_session_submit(pss_session *s, const pss_actor *actor, const pss_order_i
         return PSS_EINVAL;
     pss_ctx *ctx = s->ctx;
     pss__clear(ctx);
-    submit_job job = {s, actor, NULL, input, 1, result, 0, 0, 0, 0, NULL};
+    submit_job job = {s, actor, NULL, input, 1, result, 0, 0, 0, 0, NULL, NULL, {0}};
     int rc = init_results(ctx, &job);
     char id[PSS_ID_SIZE];
     if (rc || (rc = pss__check_order_input(ctx, input, true, id))) {
@@ -526,7 +551,7 @@ int pss_session_submit_batch(pss_session *s, const pss_actor *actor,
     pss__clear(ctx);
     if (accepted)
         *accepted = 0;
-    submit_job job = {s, actor, orders, NULL, n, results, 0, 0, 0, 0, NULL};
+    submit_job job = {s, actor, orders, NULL, n, results, 0, 0, 0, 0, NULL, NULL, {0}};
     int rc = init_results(ctx, &job);
     if (rc)
         return rc;
