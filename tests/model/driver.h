@@ -82,6 +82,7 @@ pss_ctx *drv_make_ctx(model *m);
 /* driver_events.c */
 void ev_before(driver *d);
 int ev_after(driver *d, const op *o, int rc);
+int ev_orders_before(void);
 int ev_routed(const driver *d, const op *o, int *routed, int nmax, int *new_rescue);
 
 /* driver_calls.c */

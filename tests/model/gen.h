@@ -21,7 +21,6 @@ typedef struct gen {
     prng r;
     model *m;
     int huge;                /* amounts near the bounds */
-    int texts;               /* MODEL_ORDER_TEXTS=1: customers and return reasons (README) */
     int exotic;              /* account names with zero-width and format characters */
     int fault_pct;           /* chance of injecting a fault */
     gen_product prod[GEN_NPROD];

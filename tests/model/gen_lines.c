@@ -137,8 +137,16 @@ void gen_refund_line(gen *g, const m_order *orig, g_line *l)
     g_str_set(&l->name, NULL);
     g_str_set(&l->category, NULL);
     int li = (int)prng_below(&g->r, (uint64_t)orig->nl);
-    for (int tries = 0; tries < 8 && orig->l[li].qty <= orig->rq[li]; tries++)
+    int back = orig->l[li].qty < 0 && prng_chance(&g->r, 15);
+    for (int tries = 0; !back && tries < 8 && orig->l[li].qty <= orig->rq[li]; tries++)
         li = (int)prng_below(&g->r, (uint64_t)orig->nl);
+    if (orig->l[li].qty < 0) {
+        /* a line the sale took back without a receipt: refused (PSS_EREFUND) */
+        l->quantity = -orig->l[li].qty;
+        l->quantity = -(l->quantity < 1000 ? l->quantity : 1000);
+        l->refund_line = li;
+        return;
+    }
     int64_t left = orig->l[li].qty - orig->rq[li];
     int k = (int)prng_below(&g->r, 10);
     int64_t q = k < 3 ? left : k < 5 ? prng_range(&g->r, 1, left > 1 ? left : 1)
@@ -228,10 +236,7 @@ void gen_order_content(gen *g, const m_session *s, g_order *in)
     g_str_set(&in->refund_of, NULL);
     g_str_set(&in->note, prng_chance(&g->r, 20) ? "note: über" : NULL);
     static const char *const customers[] = {"C-1", "C-2", "C-3"};
-    /* customers only with MODEL_ORDER_TEXTS=1: the library was seen to give (and store) a
-     * dangling customer (README, readings) */
-    g_str_set(&in->customer, g->texts && prng_chance(&g->r, 35)
-                                 ? customers[prng_below(&g->r, 3)] : NULL);
+    g_str_set(&in->customer, prng_chance(&g->r, 35) ? customers[prng_below(&g->r, 3)] : NULL);
     g_str_set(&in->return_reason, NULL);
     in->invoiced = prng_chance(&g->r, 10);
     /* late orders are often refunds the till paid out offline (close-flow.md) */
@@ -329,6 +334,13 @@ const char *gen_order_fault(gen *g, const m_session *s, g_order *in)
         /* the fault goes on a refund line, not on an exchange's new sale line */
         for (int i = 0; i < in->n_lines && l->refund_line < 0; i++)
             l = &in->lines[i];
+        int oi = m_find_order(g->m, in->refund_of.s);
+        for (int i = 0; oi >= 0 && i < g->m->o[oi].nl; i++)
+            if (g->m->o[oi].l[i].qty < 0 && prng_chance(&g->r, 60)) {
+                l->refund_line = i;
+                l->quantity = g->m->o[oi].l[i].qty;
+                return "refund of a line taken back without a receipt";
+            }
         if (prng_chance(&g->r, 50)) {
             l->refund_line = 99;
             return "refund line that does not exist";

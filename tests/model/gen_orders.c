@@ -48,25 +48,7 @@ static int pick_draft(gen *g, op *o, int need_no_payments)
     return cand[prng_below(&g->r, (uint64_t)n)];
 }
 
-static void order_create(gen *g, op *o);
-
-/* Without MODEL_ORDER_TEXTS=1 no order the library keeps gives a return reason (it was seen
- * to keep a dangling one, README): a reason only where a return is refused for the role. */
 void gen_order_create(gen *g, op *o)
-{
-    order_create(g, o);
-    if (o->kind != OP_ORDER_CREATE || g->texts)
-        return;
-    g_order *in = &o->orders[0];
-    const m_config *c = &g->m->s[o->session].cfg;
-    int back = 0;
-    for (int i = 0; i < in->n_lines; i++)
-        back |= in->lines[i].refund_line < 0 && in->lines[i].quantity < 0;
-    if (!back || !c->allow_rr || o->actor.null || o->actor.role >= c->rr_role)
-        g_str_set(&in->return_reason, NULL);
-}
-
-static void order_create(gen *g, op *o)
 {
     o->kind = OP_ORDER_CREATE;
     o->session = gen_pick_session(g, prng_chance(&g->r, 5) ? 0xFFFFu : ST(SS_PROGRESS), 1);
@@ -476,7 +458,7 @@ static void submit_content(gen *g, op *o, const m_session *s, g_order *in, int a
     g->m->no_drawer = 0;
     if (k == 3 && dup >= 0) {
         *in = g->m->o[dup].input;
-        if (g->texts && prng_chance(&g->r, 40)) {
+        if (prng_chance(&g->r, 40)) {
             /* concepts.md: the customer is part of the order's content */
             int none = in->customer.null || !in->customer.s[0];
             g_str_set(&in->customer, none ? "C-9" : prng_chance(&g->r, 50) ? NULL : "C-8");
@@ -490,14 +472,6 @@ static void submit_content(gen *g, op *o, const m_session *s, g_order *in, int a
     } else if (k == 5 && allow_fault) {
         g_str_set(&in->id, NULL);
         set_fault(o, "submitted order without id");
-    }
-    if (!g->texts) {
-        /* no return the library would keep (its reason: README), and none a batch would be
-         * refused whole for (README): only those the config refuses */
-        g_str_set(&in->return_reason, NULL);
-        for (int i = 0; s->cfg.allow_rr && i < in->n_lines; i++)
-            if (in->lines[i].refund_line < 0 && in->lines[i].quantity < 0)
-                in->lines[i].quantity = -in->lines[i].quantity;
     }
 }
 

@@ -529,6 +529,17 @@ int m_refund_line(model *m, m_order *o, const g_line *in, int index, m_line *out
     }
     const m_line *ol = &orig->l[rl];
     int64_t q = -in->quantity, done = orig->rq[rl];
+    if (ol->qty < 0) {
+        /* concepts.md: a return without a receipt "cannot itself be refunded later
+         * (PSS_EREFUND: only sold lines can be refunded)", with the figure every refusal of a
+         * refund beyond what is left gives: nothing is available */
+        refund_refused(ex, index, rl, E_REFUND, "a return without a receipt is not refunded");
+        if (ex->n == 1 && ex->nfig < 4) {
+            ex->fig_name[ex->nfig] = "available";
+            ex->fig_val[ex->nfig++] = 0;
+        }
+        return 1;
+    }
     if (q > ol->qty - done) {
         refund_refused(ex, index, rl, E_REFUND, "refund beyond what is left of the line");
         if (ex->n == 1 && ex->nfig < 4) {
