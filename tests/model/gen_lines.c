@@ -272,8 +272,10 @@ void gen_order_content(gen *g, const m_session *s, g_order *in)
             gen_same_taxes(g, &in->lines[i], &in->lines[prng_below(&g->r, (uint64_t)i)]);
     }
     /* not near the bounds: the library checks the lines' figures before the discount is
-     * shared (README, readings); not beside a return (README, readings) */
-    if (!receiptless(g, in) && in->n_lines && !g->huge && prng_chance(&g->r, 25))
+     * shared (README, readings); also beside returns without a receipt, which take no share
+     * (concepts.md, "Order discounts") */
+    int back = receiptless(g, in);
+    if (in->n_lines && !g->huge && prng_chance(&g->r, back ? 45 : 25))
         order_discount(g, s, in);
     avoid_zero_group(g, s, in);
 }
@@ -348,10 +350,7 @@ const char *gen_order_fault(gen *g, const m_session *s, g_order *in)
         l->quantity = -l->quantity;
         return "refund line quantity positive";
     }
-    const char *why = gen_line_fault(g, s, l);
-    if (l->quantity < 0 && (in->disc_amount || in->disc_ppm))
-        l->quantity = 0, why = "line quantity 0";   /* no return beside an order discount */
-    return why;
+    return gen_line_fault(g, s, l);
 }
 
 /* Simulates in the oracle the order a till would make from `in` (figures, tally); -1 when

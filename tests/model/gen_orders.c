@@ -97,8 +97,8 @@ void gen_add_line(gen *g, op *o)
         gen_refund_line(g, &g->m->o[d->refund_of], l);
     else
         gen_sale_line(g, s, l);
-    /* a return without a receipt, not beside an order discount (README, readings) */
-    if (sale && !d->dam && !d->dppm && prng_chance(&g->r, 12))
+    /* a return without a receipt, also beside an order discount (it takes no share) */
+    if (sale && prng_chance(&g->r, d->dam || d->dppm ? 25 : 12))
         l->quantity = -l->quantity;
     /* a line of no amount could make a group of no amount share a rate tax (README) */
     if (sale && s->cfg.tax_rounding == TR_ORDER &&
@@ -110,8 +110,6 @@ void gen_add_line(gen *g, op *o)
     int k = (int)prng_below(&g->r, 4);
     if (k < 2 && sale) {
         set_fault(o, gen_line_fault(g, s, l));
-        if (l->quantity < 0 && (d->dam || d->dppm))
-            l->quantity = 0;   /* no return beside an order discount (README) */
     }
     else if (k == 2)
         o->bad_version = BV_LINE, set_fault(o, "line version 99");

@@ -270,15 +270,20 @@ static int is_lead(const model *m, const m_session *s, const m_order *o, int i)
 }
 
 /* doc/concepts.md, "Order discounts": the discount (an amount, or a percent made an amount
- * once by the config's rule) shared over the lines' bases by largest remainder, earliest
- * first; each line's amount is then its base less its share. */
+ * once by the config's rule) shared over the sold lines' bases by largest remainder,
+ * earliest first; each sold line's amount is then its base less its share. "Lines that come
+ * back take no share": a return without a receipt keeps the amount given. */
 static int order_discount(const m_config *c, m_order *o, m_expect *ex)
 {
     int64_t base[G_MAXL], share[G_MAXL], sum = 0;
+    int sold[G_MAXL], n = 0;
     for (int i = 0; i < o->nl; i++) {
         o->l[i].share = 0;
-        base[i] = o->l[i].amount;
-        sum += base[i];
+        if (o->l[i].qty <= 0)
+            continue;
+        sold[n] = i;
+        base[n++] = o->l[i].amount;
+        sum += o->l[i].amount;
     }
     o->dapplied = 0;
     int both = o->dam != 0 && o->dppm != 0;
@@ -291,13 +296,13 @@ static int order_discount(const m_config *c, m_order *o, m_expect *ex)
     int bad = 0;
     int64_t d = o->dppm ? rnd(sum, o->dppm, 1000000, c->rounding, &bad) : o->dam;
     if (d > sum) {
-        ex_add(ex, E_INVAL, "order discount larger than what the lines come to");
+        ex_add(ex, E_INVAL, "order discount larger than what the sold lines come to");
         return 1;
     }
-    share_out(d, base, o->nl, share);
-    for (int i = 0; i < o->nl; i++) {
-        o->l[i].share = share[i];
-        o->l[i].amount -= share[i];
+    share_out(d, base, n, share);
+    for (int j = 0; j < n; j++) {
+        o->l[sold[j]].share = share[j];
+        o->l[sold[j]].amount -= share[j];
     }
     o->dapplied = d;
     return 0;
@@ -606,12 +611,14 @@ int m_discount_form_bad(const g_order *in)
     return !in->refund_of.null && (in->disc_amount != 0 || in->disc_ppm != 0);
 }
 
-/* What sale lines come to after their own discounts (the order discount's base). */
+/* What the sold lines come to after their own discounts (the order discount's base). */
 int64_t m_lines_base(const m_config *c, const g_line *l, int n)
 {
     int64_t sum = 0;
     for (int i = 0; i < n; i++) {
         int bad = 0;
+        if (l[i].quantity <= 0)
+            continue;
         int64_t gross = rnd(l[i].quantity, l[i].unit_price, 1000, c->rounding, &bad);
         sum += gross - rnd(gross, l[i].discount_ppm, 1000000, c->rounding, &bad);
     }
