@@ -19,6 +19,10 @@ const char *const pss__sqlite_stmt_sql[ST_COUNT] = {
                   " WHERE kind = ?1 AND id = ?2 AND rev = ?5",
     [ST_SCAN] = "SELECT id, parent, rev, payload FROM records WHERE kind = ?1 AND parent = ?2"
                 " ORDER BY seq",
+    /* the index (kind, parent, seq) read backwards from its end: n rows, whatever the length */
+    [ST_SCAN_LAST] = "SELECT id, parent, rev, payload FROM (SELECT seq, id, parent, rev, payload"
+                     " FROM records WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3)"
+                     " ORDER BY seq",
     [ST_CLAIM] = "INSERT OR IGNORE INTO claims (key, owner) VALUES (?1, ?2)",
     [ST_OWNER] = "SELECT owner FROM claims WHERE key = ?1",
     [ST_RELEASE] = "DELETE FROM claims WHERE key = ?1 AND owner = ?2",
@@ -219,6 +223,29 @@ static int sq_scan(void *userdata, const char *kind, const char *parent, pss_rec
     else
         out = emit_records(s, st, kind, "scan of", fn, arg, &rows);
     stmt_give(s, ST_SCAN, st);
+    return out;
+}
+
+static int sq_scan_last(void *userdata, const char *kind, const char *parent, size_t n,
+                        pss_record_fn fn, void *arg)
+{
+    sqlstore *s = userdata;
+    if (!kind || !parent || !fn)
+        return own_fail(s, PSS_EINVAL, "scan_last: kind, parent or callback is NULL");
+    sqlite3_stmt *st;
+    int rc = stmt_take(s, ST_SCAN_LAST, &st);
+    if (rc != SQLITE_OK)
+        return sql_fail(s, rc, "scan of", kind, parent);
+    const char *args[] = {kind, parent};
+    int rows, out;
+    rc = bind_texts(st, 2, args);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 3, n > INT64_MAX ? INT64_MAX : (sqlite3_int64)n);
+    if (rc != SQLITE_OK)
+        out = sql_fail(s, rc, "scan of", kind, parent);
+    else
+        out = emit_records(s, st, kind, "scan of", fn, arg, &rows);
+    stmt_give(s, ST_SCAN_LAST, st);
     return out;
 }
 
@@ -479,6 +506,7 @@ void pss__sqlite_fill_vtable(sqlstore *s)
     table.get = sq_get;
     table.put = sq_put;
     table.scan = sq_scan;
+    table.scan_last = sq_scan_last;
     table.claim = sq_claim;
     table.release = sq_release;
     table.lookup = sq_lookup;

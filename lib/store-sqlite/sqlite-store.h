@@ -17,6 +17,7 @@ typedef enum stmt_id {
     ST_INSERT,
     ST_UPDATE,
     ST_SCAN,
+    ST_SCAN_LAST,
     ST_CLAIM,
     ST_OWNER,
     ST_RELEASE,
