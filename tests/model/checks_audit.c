@@ -104,6 +104,7 @@ static const char *action_of(const op *o)
     case OP_VOID: return "payment.void";
     case OP_CASH_MOVE: return "cash.move";
     case OP_CASH_VOID: return "cash.void";
+    case OP_META_SET: return "meta.set";
     default: return NULL;
     }
 }
@@ -120,6 +121,13 @@ static int action_entry(driver *d, const op *o, uint64_t after)
     int bad = !f.payload ? drv_failf(d, "a %s that went through wrote no %s audit entry\n",
                                      op_name(o->kind), f.action)
                          : entry_fields(d, f.payload, o, 0);
+    /* storage.md: meta.set's "extra gives the owner kind and id" */
+    static const char *const kinds[] = {"", "\"config\"", "\"session\"", "\"order\"",
+                                        "\"movement\""};
+    if (!bad && o->kind == OP_META_SET &&
+        (!strstr(f.payload, o->meta_id.s) || !strstr(f.payload, kinds[o->meta_kind])))
+        bad = drv_failf(d, "the meta.set audit entry does not name the owner %s %s:\n%.600s\n",
+                        kinds[o->meta_kind], o->meta_id.s, f.payload);
     free(f.payload);
     return bad;
 }

@@ -61,6 +61,7 @@ typedef struct call_out {
     size_t accepted;
     int form_call;           /* OP_CONFIG_FORM: the call that failed (-1 none) */
     pss_config *config;      /* OP_CONFIG_UPDATE: the handle saved */
+    char *meta;              /* OP_META_GET: the text read (pss_free) */
 } call_out;
 
 int drv_open(driver *d, model *m, gen *g, int sqlite, const char *path, uint64_t seed);

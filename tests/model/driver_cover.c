@@ -134,6 +134,26 @@ void cover_after(const driver *d, const op *o, const cover_pre *p, int rc, const
             cover_hit("order_create with a return without a receipt%s: %s",
                       disc ? " and an order discount" : "", rc ? pss_strerror(rc) : "0");
     }
+    if (o->kind == OP_META_SET || o->kind == OP_META_GET) {
+        static const char *const kinds[] = {"?", "config", "session", "order", "movement"};
+        int v = m_meta_verdict(meta_text(o->meta));
+        const char *cls = !o->meta ? "none" : v == META_OK ? "accepted" : v == META_BAD
+                        ? "refused" : "left open";
+        int kind = o->meta_kind >= 1 && o->meta_kind <= 4 ? o->meta_kind : 0;
+        if (o->kind == OP_META_GET)
+            cover_hit("meta_get of a %s: %s", kinds[kind], rc ? pss_strerror(rc) : "0");
+        else if (v == META_EITHER && !strcmp(o->fault, "metadata left open")) {
+            char esc[160];
+            gen_escape(meta_text(o->meta), esc, sizeof esc);
+            cover_hit("meta_set, a text the docs leave open, %.40s: %s", esc,
+                      rc ? pss_strerror(rc) : "0");
+        }
+        else
+            cover_hit("meta_set of a %s%s, metadata %s%s: %s", kinds[kind],
+                      kind >= 2 && p->state == SS_CLOSED ? " of a closed session" : "", cls,
+                      o->fault[0] && strncmp(o->fault, "metadata", 8) ? " (another fault)" : "",
+                      rc ? pss_strerror(rc) : "0");
+    }
     if (o->kind == OP_CONFIG_FORM && o->config.late_orders != LATE_ROUTE &&
         o->config.late_orders != LATE_RESCUE && o->config.late_orders != LATE_REFUSE)
         cover_hit("config_form with late-order policy out of range: %s",

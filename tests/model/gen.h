@@ -67,6 +67,12 @@ void gen_force_close(gen *g, op *o);
 void gen_cash_move(gen *g, op *o);
 void gen_cash_void(gen *g, op *o);
 
+/* gen_meta.c */
+int gen_meta_text(gen *g, int want);
+int gen_meta_given(gen *g, char *fault, size_t size);
+void gen_meta_set(gen *g, op *o);
+void gen_meta_get(gen *g, op *o);
+
 /* gen_orders.c */
 void gen_order_create(gen *g, op *o);
 void gen_add_line(gen *g, op *o);

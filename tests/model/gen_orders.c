@@ -104,6 +104,8 @@ void gen_add_line(gen *g, op *o)
     if (sale && s->cfg.tax_rounding == TR_ORDER &&
         (l->unit_price == 0 || l->discount_ppm == 1000000 || d->dam || d->dppm))
         l->n_taxes = 0;
+    if (sale)
+        gen_fit_line(g, s, d, l);
     operate_actor(g, o, s);
     if (o->fault[0] || !faulty(g))
         return;
@@ -447,6 +449,8 @@ static void submit_content(gen *g, op *o, const m_session *s, g_order *in, int a
         k = prng_chance(&g->r, 50) ? 0 : 3;
     if (k < 3 && dup >= 0) {
         *in = g->m->o[dup].input;
+        if (prng_chance(&g->r, 30))
+            in->meta = prng_chance(&g->r, 25) ? 0 : gen_meta_text(g, META_OK);
         return;
     }
     /* a late order's payouts are not weighed (concepts.md, "The drawer") */
@@ -511,6 +515,9 @@ static int retry(gen *g, op *o)
     o->session = d->submitted_to;
     o->n_orders = 1;
     o->orders[0] = d->input;
+    /* "the same order submitted again with other metadata is a duplicate" */
+    if (prng_chance(&g->r, 30))
+        o->orders[0].meta = prng_chance(&g->r, 25) ? 0 : gen_meta_text(g, META_OK);
     gen_actor(&o->actor, submit_actor(g, &g->m->s[o->session]));
     return 1;
 }

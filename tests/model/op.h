@@ -14,7 +14,7 @@ enum op_kind {
     OP_COUNT, OP_CLOSE, OP_REOPEN, OP_FORCE_CLOSE,
     OP_ORDER_CREATE, OP_ADD_LINE, OP_REMOVE_LINE, OP_ADD_PAYMENT, OP_CONFIRM, OP_FAIL,
     OP_VOID, OP_CANCEL, OP_VALIDATE, OP_INVOICED, OP_SUBMIT, OP_BATCH,
-    OP_CASH_MOVE, OP_CASH_VOID,
+    OP_CASH_MOVE, OP_CASH_VOID, OP_META_SET, OP_META_GET,
     OP_RESUME, OP_CLOCK, OP_NULL_HANDLE,
     OP_N
 };
@@ -49,6 +49,10 @@ typedef struct op {
     int64_t clock_ms;
     char config_id[G_SHORT];
     char session_id[G_SHORT];
+    int meta;                /* host metadata given (0: none; a text of the pool) */
+    int meta_kind;           /* OP_META_SET, OP_META_GET: the owner's kind (META_*) */
+    g_str meta_id;           /* and its id */
+    int meta_want;           /* OP_META_GET: the text the oracle expects (0: none) */
     char fault[128];         /* what was injected, for the failure report */
 } op;
 

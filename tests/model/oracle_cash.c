@@ -83,6 +83,8 @@ static void move_form(const model *m, const m_session *s, const g_cash *in, m_ex
         ex_add(ex, E_INVAL, "counterpart account name");
     if (none && !default_account(&s->cfg, in->kind))
         ex_add(ex, E_CONFIG, "no counterpart account for the kind");
+    if (m_meta_verdict(meta_text(in->meta)) != META_OK)
+        ex_add(ex, E_INVAL, "movement metadata: not a JSON object of at most 4096 bytes");
     if (!in->id.null && !m_valid_uuid(in->id.s))
         ex_add(ex, E_INVAL, "movement id is not a UUID");
     else if (!in->id.null && m_find_move(m, in->id.s) >= 0)
@@ -119,6 +121,7 @@ void m_cash_move(model *m, int si, const g_actor *a, const g_cash *in, m_expect 
     int none = in->account.null || !in->account.s[0];
     strcpy(v->account, none ? default_account(&s->cfg, in->kind) : in->account.s);
     strcpy(v->user, a->user.s);
+    v->meta = in->meta;
     s->touched = 1;
     m_renew(m, s, a);
 }

@@ -389,6 +389,37 @@ static int exchange_figures(const model *m, m_order *o, m_expect *ex)
     return 0;
 }
 
+/* A posting group's figures (storage.md, "order": "groups are the order's posting figures
+ * per income account and tax set", with each tax's base and amount) are figures the library
+ * computes for the order: beyond the bound they are PSS_EOVERFLOW (concepts.md, "Bounds";
+ * README, readings). Only lines of both signs (returns, exchanges) can make a group larger
+ * than the order. */
+int m_groups_in_bound(const model *m, const m_order *o)
+{
+    const m_session *s = &m->s[o->session];
+    for (int i = 0; i < o->nl; i++) {
+        if (!is_lead(m, s, o, i))
+            continue;
+        int64_t amount = 0, untaxed = 0, tax = 0, each[G_MAXLT] = {0};
+        for (int j = i; j < o->nl; j++) {
+            const m_line *l = &o->l[j];
+            if (!same_group(m, s, &o->l[i], l))
+                continue;
+            amount += l->amount;
+            untaxed += l->untaxed;
+            tax += l->tax_sum;
+            for (int k = 0; k < l->nt; k++)
+                each[tax_slot(&o->l[i], l->tax[k])] += l->taxamt[k];
+        }
+        if (too_big(amount) || too_big(untaxed) || too_big(tax))
+            return 0;
+        for (int k = 0; k < o->l[i].nt; k++)
+            if (too_big(each[k]))
+                return 0;
+    }
+    return 1;
+}
+
 int m_order_compute(const model *m, m_order *o, m_expect *ex)
 {
     o->zero_group = 0;
@@ -396,6 +427,8 @@ int m_order_compute(const model *m, m_order *o, m_expect *ex)
         return 1;
     if (m_is_refund(o) && exchange_figures(m, o, ex))
         return 1;
+    if (!m->no_group_bound && !m_groups_in_bound(m, o))
+        return overflow(ex, -1, "a posting group's figure beyond the bound");
     int64_t u = 0, t = 0, tot = 0;
     for (int i = 0; i < o->nl; i++) {
         u += o->l[i].untaxed;

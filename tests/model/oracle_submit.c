@@ -129,6 +129,7 @@ static int build_in_of(model *m, int ti, const g_order *in, int rof, m_expect *e
     t->state = OS_DRAFT;
     t->refund_of = rof;
     t->invoiced = in->invoiced != 0;
+    t->meta = in->meta;   /* a duplicate keeps the metadata it was recorded with */
     m_order_texts(t, in);
     if (m_order_build(m, &m->s[ti], in, t, ex))
         return 1;
