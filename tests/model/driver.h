@@ -97,6 +97,10 @@ typedef struct cover_pre {
 void cover_before(const driver *d, const op *o, cover_pre *p);
 void cover_after(const driver *d, const op *o, const cover_pre *p, int rc, const call_out *out);
 
+/* driver_list.c */
+void expect_list(driver *d, op *o, m_expect *ex);
+int call_list(driver *d, op *o);
+
 /* driver_expect.c */
 void expect_op(driver *d, op *o, m_expect *ex, m_submit_res *res);
 

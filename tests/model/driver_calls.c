@@ -256,6 +256,7 @@ int call_op(driver *d, op *o, call_out *out)
     case OP_SUBMIT: case OP_BATCH: return call_submit(d, o, out);
     case OP_CASH_MOVE: case OP_CASH_VOID: return call_cash(d, o, out);
     case OP_META_SET: case OP_META_GET: return call_meta(d, o, out);
+    case OP_LIST: return call_list(d, o);
     case OP_NULL_HANDLE: return call_null(d, o);
     case OP_START_OPENING: case OP_OPEN: case OP_TAKE_OVER: case OP_HEARTBEAT:
     case OP_START_CLOSING: case OP_REOPEN: return call_session(d, o);

@@ -134,6 +134,8 @@ void cover_after(const driver *d, const op *o, const cover_pre *p, int rc, const
             cover_hit("order_create with a return without a receipt%s: %s",
                       disc ? " and an order discount" : "", rc ? pss_strerror(rc) : "0");
     }
+    if (o->kind == OP_LIST && rc)
+        cover_hit("list refused: %s (%s)", pss_strerror(rc), o->fault);
     if (o->kind == OP_META_SET || o->kind == OP_META_GET) {
         static const char *const kinds[] = {"?", "config", "session", "order", "movement"};
         int v = m_meta_verdict(meta_text(o->meta));

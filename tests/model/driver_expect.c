@@ -133,6 +133,9 @@ void expect_op(driver *d, op *o, m_expect *ex, m_submit_res *res)
     case OP_META_GET:
         o->meta_want = m_meta_get(d->m, o->meta_kind, &o->meta_id, ex);
         return;
+    case OP_LIST:
+        expect_list(d, o, ex);
+        return;
     case OP_ORDER_CREATE: case OP_ADD_LINE: case OP_REMOVE_LINE: case OP_ADD_PAYMENT:
     case OP_CONFIRM: case OP_FAIL: case OP_VOID: case OP_CANCEL: case OP_VALIDATE:
     case OP_INVOICED:

@@ -73,6 +73,9 @@ int gen_meta_given(gen *g, char *fault, size_t size);
 void gen_meta_set(gen *g, op *o);
 void gen_meta_get(gen *g, op *o);
 
+/* gen_list.c */
+void gen_list(gen *g, op *o);
+
 /* gen_orders.c */
 void gen_order_create(gen *g, op *o);
 void gen_add_line(gen *g, op *o);

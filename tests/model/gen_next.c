@@ -49,6 +49,7 @@ static void weights(const census *c, int *w)
     w[OP_CONFIG_UPDATE] = 2;
     w[OP_META_SET] = 5;
     w[OP_META_GET] = 2;
+    w[OP_LIST] = 4;
     w[OP_CREATE] = c->can_create ? 25 : 1;
     w[OP_START_OPENING] = c->fresh ? 8 : 0;
     w[OP_OPEN] = c->fresh ? 14 : 0;
@@ -144,6 +145,7 @@ static void dispatch(gen *g, op *o, int kind)
     case OP_NULL_HANDLE: gen_null_handle(g, o); break;
     case OP_META_SET: gen_meta_set(g, o); break;
     case OP_META_GET: gen_meta_get(g, o); break;
+    case OP_LIST: gen_list(g, o); break;
     case OP_CLOCK: gen_clock(g, o); break;
     default: gen_session_op(g, o, kind); break;
     }

@@ -10,7 +10,7 @@ static const char *const names[OP_N] = {
     "open", "take_over", "heartbeat", "start_closing", "count", "close", "reopen",
     "force_close", "order_create", "add_line", "remove_line", "add_payment",
     "confirm_payment", "fail_payment", "void_payment", "cancel", "validate", "set_invoiced",
-    "submit", "submit_batch", "cash_move", "cash_void", "meta_set", "meta_get", "resume",
+    "submit", "submit_batch", "cash_move", "cash_void", "meta_set", "meta_get", "list", "resume",
     "clock", "null_handle"};
 
 const char *op_name(int kind)
@@ -106,6 +106,13 @@ void op_describe(const op *o, const model *m, char *buf, size_t size)
             : o->cash.account.s, o->cash.amount);
     if (o->flag)
         add(buf, size, " %sflag %" PRId64, "", o->flag);
+    if (o->kind == OP_LIST) {
+        static const char *const lk[] = {"every page", "a page after", "orders", "all sessions"};
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, " (%s) config %s mask 0x%x from %s to %s after %s limit %"
+                 PRId64, lk[o->list_kind & 3], o->config_id, o->mask, str_of(&o->from),
+                 str_of(&o->to), str_of(&o->after), o->limit);
+    }
     if (o->kind == OP_META_SET || o->kind == OP_META_GET)
         add(buf, size, " owner %s kind %" PRId64, str_of(&o->meta_id), o->meta_kind);
     if (o->meta || o->kind == OP_META_SET) {

@@ -371,6 +371,13 @@ void m_meta_set(const model *m, int kind, const g_str *id, const g_actor *a, int
 void m_meta_apply(model *m, int kind, const char *id, int meta);
 int m_meta_get(const model *m, int kind, const g_str *id, m_expect *ex);
 
+/* oracle_list.c */
+int m_sessions_page(const model *m, int reg, unsigned mask, const g_str *from, const g_str *to,
+                    int after, int *out);
+int m_list_page_expect(const model *m, int reg, unsigned mask, const g_str *from,
+                       const g_str *to, const g_str *after, int64_t limit, m_expect *ex);
+int m_orders_listed(const model *m, int si, unsigned mask, int *out);
+
 /* oracle_submit.c */
 void m_submit(model *m, int s, const g_actor *a, const g_order *in, m_submit_res *res,
               m_expect *ex);
