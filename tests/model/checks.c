@@ -319,5 +319,7 @@ int checks_final(driver *d)
         for (int i = 0; i < n[k]; i++)
             if (meta_of(d, k, i, i % 2))
                 return 1;
+    if (d->trial_every > 0 && checks_trial_all(d))
+        return 1;
     return d->hledger ? ledger_check(d) : 0;
 }
