@@ -67,6 +67,8 @@ static int call_create(driver *d, op *o, call_out *out)
     in.id = o->session_id[0] ? o->session_id : NULL;
     in.operating_date = cv_str(&o->str);
     in.meta = meta_text(o->meta);
+    if (o->v1)
+        in.version = 1;   /* a host built against 1.0: no meta member */
     pss_actor a;
     return pss_session_create(d->ctx[drv_ctx_of(d, o)], o->config_id, cv_actor(&o->actor, &a),
                               &in, &out->session);
@@ -198,6 +200,8 @@ static int call_cash(driver *d, op *o, call_out *out)
                              cv_str(&o->cash.reason));
     pss_cash_input c;
     cv_cash(&o->cash, &c);
+    if (o->v1)
+        c.version = 1;
     return pss_cash_move(sess(d, o), cv_actor(&o->actor, &a), o->null_input ? NULL : &c,
                          out->id);
 }

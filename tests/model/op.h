@@ -54,6 +54,7 @@ typedef struct op {
     char config_id[G_SHORT];
     char session_id[G_SHORT];
     int meta;                /* host metadata given (0: none; a text of the pool) */
+    int v1;                  /* OP_CREATE, OP_CASH_MOVE: the input at version 1 (no meta) */
     int meta_kind;           /* OP_META_SET, OP_META_GET: the owner's kind (META_*) */
     g_str meta_id;           /* and its id */
     int meta_want;           /* OP_META_GET: the text the oracle expects (0: none) */
