@@ -389,9 +389,17 @@ int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
             return overflow(ctx, "the order total");
     if (__builtin_add_overflow(untaxed, tax, &total))
         return overflow(ctx, "the order total");
-    char what[PSS_ID_SIZE + 32];
+    /* each sum is held to the bound, not the total alone: returns with included taxes beside
+     * sales can keep the total within it while the untaxed sum is not */
+    char what[PSS_ID_SIZE + 40];
     snprintf(what, sizeof what, "the total of order %s", d->id);
     if ((rc = pss__check_figure(ctx, what, total, cfg->exponent)))
+        return rc;
+    snprintf(what, sizeof what, "the untaxed sum of order %s", d->id);
+    if ((rc = pss__check_figure(ctx, what, untaxed, cfg->exponent)))
+        return rc;
+    snprintf(what, sizeof what, "the tax of order %s", d->id);
+    if ((rc = pss__check_figure(ctx, what, tax, cfg->exponent)))
         return rc;
     d->untaxed = untaxed, d->tax = tax, d->total = total;
     PSS_ASSERT(lines_add_up(d));

@@ -9,6 +9,7 @@ static pss_ctx *ctx;
 static int counter;
 
 static const char *const VAT20[] = {"VAT20"}; /* 20%, excluded */
+static const char *const VAT10[] = {"VAT10"}; /* 10%, included */
 
 static void start(int receiptless, pss_tax_rounding rounding)
 {
@@ -406,6 +407,33 @@ static void group_beyond_the_bound(void)
     fix_world_free(store, ctx);
 }
 
+/* The order's untaxed sum is a figure the library computes too: sales of 9,500,000,000,000.00
+ * on two accounts beside a return of 9,000,000,000,000.00 with 10% tax included come to a
+ * total of 10,000,000,000,000.00 (the bound, within it) but an untaxed sum of
+ * 10,818,181,818,181.82 (beyond it). Refused with PSS_EOVERFLOW, nothing stored. */
+static void order_sum_beyond_the_bound(void)
+{
+    start(1, PSS_TAX_ROUND_PER_LINE);
+    pss_session *s = fix_open(ctx, 5000);
+    pss_line_input lines[] = {fix_line("a", 1000, 950000000000000, NULL, 0),
+                              fix_line("b", 1000, 950000000000000, NULL, 0),
+                              fix_line("c", -1000, 900000000000000, VAT10, 1)};
+    lines[1].category = "books";
+    char id[PSS_ID_SIZE];
+    char *before = fix_dump(store);
+    CHECK_RC(ctx, submit(s, &FIX_MIA, NULL, lines, 3, 0, "swap", id), PSS_EOVERFLOW);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "the untaxed sum of order 000000e1-0000-4000-8000-");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), " would be 10818181818181.82, beyond 10000000000000.00 "
+                                        "(PSS_AMOUNT_MAX)");
+    char *after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before);
+    free(after);
+    free(before);
+    CHECK_OK(ctx, pss_session_verify(s));
+    pss_session_free(s);
+    fix_world_free(store, ctx);
+}
+
 int main(void)
 {
     exchanges();
@@ -419,6 +447,7 @@ int main(void)
     odoo_order_refund();
     odoo_order_to_picking();
     group_beyond_the_bound();
+    order_sum_beyond_the_bound();
     printf("1..%d\n", check_count_);
     return check_failed_ ? 1 : 0;
 }
