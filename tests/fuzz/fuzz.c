@@ -395,6 +395,38 @@ pss_storage *fz_world(fz_keep_fn keep, void *arg)
     return st;
 }
 
+/* A version 4 order's number and creation time, or false. */
+static bool order_key(const char *payload, size_t len, json_int_t key[2])
+{
+    json_t *doc = json_loadb(payload, len, 0, NULL);
+    json_t *no = json_object_get(doc, "no"), *at = json_object_get(doc, "at");
+    bool ok = json_is_integer(no) && json_is_integer(at);
+    if (ok) {
+        key[0] = json_integer_value(no);
+        key[1] = json_integer_value(at);
+    }
+    json_decref(doc);
+    return ok;
+}
+
+bool fz_world_order_of(const char *payload, size_t len, char id[PSS_ID_SIZE],
+                       char parent[PSS_ID_SIZE])
+{
+    json_int_t want[2], have[2];
+    if (!items)
+        build_world();
+    if (!order_key(payload, len, want))
+        return false;
+    for (size_t i = 0; i < n_items; i++) {
+        const world_item *it = &items[i];
+        if (strcmp(it->kind, "order") == 0 && order_key(it->payload, it->len, have) &&
+            have[0] == want[0] && have[1] == want[1] && pss_id_normalize(it->id, id) == 0 &&
+            pss_id_normalize(it->parent, parent) == 0)
+            return true;
+    }
+    return false;
+}
+
 bool fz_keep_but(const char *kind, const char *id, void *arg)
 {
     const fz_skip *skip = arg;
