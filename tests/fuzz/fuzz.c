@@ -427,6 +427,45 @@ bool fz_world_order_of(const char *payload, size_t len, char id[PSS_ID_SIZE],
     return false;
 }
 
+static bool number_of(const char *payload, size_t len, json_int_t *number)
+{
+    json_t *doc = json_loadb(payload, len, 0, NULL);
+    json_t *no = json_object_get(doc, "no");
+    json_t *v = no ? no : json_object_get(doc, "number");
+    bool ok = json_is_integer(v);
+    *number = ok ? json_integer_value(v) : 0;
+    json_decref(doc);
+    return ok;
+}
+
+bool fz_world_order_numbered(const char *payload, size_t len, const char *parent,
+                             char id[PSS_ID_SIZE])
+{
+    json_int_t want, have;
+    if (!items)
+        build_world();
+    if (!number_of(payload, len, &want))
+        return false;
+    for (size_t i = 0; i < n_items; i++) {
+        const world_item *it = &items[i];
+        if (strcmp(it->kind, "order") == 0 && strcmp(it->parent, parent) == 0 &&
+            number_of(it->payload, it->len, &have) && have == want &&
+            pss_id_normalize(it->id, id) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool fz_world_has(const char *kind, const char *id)
+{
+    if (!items)
+        build_world();
+    for (size_t i = 0; i < n_items; i++)
+        if (strcmp(items[i].kind, kind) == 0 && strcmp(items[i].id, id) == 0)
+            return true;
+    return false;
+}
+
 bool fz_keep_but(const char *kind, const char *id, void *arg)
 {
     const fz_skip *skip = arg;
