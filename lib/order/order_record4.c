@@ -315,6 +315,7 @@ typedef struct reader4 {
     pss_order_data *d;
     json_t *table;      /* "taxes", or NULL */
     const char *income; /* "income", or NULL */
+    char *income_copy;  /* its copy in the order's pool, which the lines giving none share */
 } reader4;
 
 static void snapshot_from(const pss_jt *t, size_t at, pss_line_tax *lt)
@@ -407,12 +408,16 @@ static int64_t decode_amount(const pss_jt *t, const pss_line *l)
     return (int64_t)(p / 1000);
 }
 
-static const char *decode_account(reader4 *rd, const pss_jt *t)
+static char *decode_account(reader4 *rd, const pss_jt *t)
 {
     const char *account = pss__jt_str_or_null(t, L_ACCOUNT, "account");
-    if (!account && !rd->income && !rd->r->rc)
+    if (account)
+        return pss__order_pool_dup(rd->r, &rd->d->pool, account);
+    if (!rd->income && !rd->r->rc)
         pss__jt_fail(t, L_ACCOUNT, "account", "is left out and the order has no 'income'");
-    return account ? account : rd->income;
+    if (!rd->income_copy)
+        rd->income_copy = pss__order_pool_dup(rd->r, &rd->d->pool, rd->income);
+    return rd->income_copy;
 }
 
 /* untaxed, tax and total: the line's amount less its included taxes, and sums. */
@@ -438,7 +443,7 @@ static void decode_line(reader4 *rd, const pss_jt *t, pss_line *l)
     l->amount = decode_amount(t, l);
     const char *name = pss__jt_str_or_null(t, L_NAME, "name");
     l->product_name = name ? pss__order_pool_dup(rd->r, pool, name) : l->product_id;
-    l->income_account = pss__order_pool_dup(rd->r, pool, decode_account(rd, t));
+    l->income_account = decode_account(rd, t);
     l->discount_ppm = pss__jt_range_or(t, L_DISCOUNT, "discount_ppm", 0, 0, 1000000);
     l->order_discount =
         pss__jt_range_or(t, L_ORDER_DISCOUNT, "order_discount", 0, 0, PSS_AMOUNT_MAX);
@@ -581,7 +586,7 @@ static void derive_order(pss_jr *r, pss_order_data *d)
 
 void pss__order_decode_v4(pss_jr *r, json_t *doc, const pss_record *rec, pss_order_data *d)
 {
-    reader4 rd = {r, d, json_object_get(doc, "taxes"), NULL};
+    reader4 rd = {r, d, json_object_get(doc, "taxes"), NULL, NULL};
     if (rd.table && !json_is_object(rd.table))
         pss__jr_fail(r, "field 'taxes' is not an object");
     decode_head(r, doc, rec, d);
