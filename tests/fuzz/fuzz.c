@@ -504,7 +504,10 @@ static void check_report(pss_session *s)
 {
     pss_report *r = NULL;
     int rc = pss_session_report(s, &r);
-    FZ_RC_IN("pss_session_report", rc, 0, PSS_EOVERFLOW);
+    /* the report replays the orders not folded into the running totals yet (doc/storage.md,
+     * "Running totals"): a stored order that reads but does not fit its session (a second
+     * order of one number, none of another) is damage it meets */
+    FZ_RC_IN("pss_session_report", rc, 0, PSS_EOVERFLOW, PSS_ECORRUPT);
     if (rc)
         return;
     for (size_t i = 0; i < pss_report_method_count(r); i++) {
