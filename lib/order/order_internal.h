@@ -73,8 +73,8 @@ typedef struct pss_group {
 
 typedef struct pss_order_data {
     char id[PSS_ID_SIZE];
-    char session_id[PSS_ID_SIZE];
-    char config_id[PSS_ID_SIZE];
+    char session_id[PSS_ID_SIZE]; /* the record's parent */
+    char config_id[PSS_ID_SIZE];  /* "" when read from a version 4 record (its session's) */
     int64_t number;
     pss_order_state state; /* stored: draft, paid or cancelled */
     bool invoiced;
