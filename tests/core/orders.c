@@ -745,6 +745,67 @@ static void v3_record_read_back(void)
     stop();
 }
 
+/* Damaged version 4 records: each refused with PSS_ECORRUPT naming the position and field,
+ * or what does not add up. */
+static void v4_damage(void)
+{
+    start();
+    char id[PSS_ID_SIZE];
+    next_id(id);
+    static const char *const head = "{\"v\":4,\"no\":3,\"at\":1795248000000,\"by\":\"alice\","
+                                    "\"income\":\"Income:Sales\",\"taxes\":{\"VAT10\":"
+                                    "[100000,true,\"Liabilities:VAT10\"]},";
+    static const struct {
+        const char *rest, *says;
+    } damage[] = {
+        {"\"lines\":[[\"cake\",1000,110]],\"payments\":[]}", "lines[0] is not a list of 4 to 11"},
+        {"\"lines\":[[\"cake\",\"1000\",110,[]]],\"payments\":[]}", "lines[0][1] (qty) is not an"},
+        {"\"lines\":[[\"cake\",1000,110,[[\"GST\",10]]]],\"payments\":[]}",
+         "lines[0][3][0][0] (code) 'GST' has no entry in the order's taxes"},
+        {"\"lines\":[[\"cake\",1000,110,[[\"VAT10\",10],[\"VAT10\",1]]]],\"payments\":[]}",
+         "'VAT10' is on the line twice"},
+        {"\"lines\":[[\"cake\",1000,110,[[\"VAT10\",10,5]]]],\"payments\":[]}", "has 3 fields"},
+        {"\"lines\":[[\"cake\",1000,110,[],null,null,null,null,null,null,null,1]],"
+         "\"payments\":[]}", "lines[0] is not a list of 4 to 11"},
+        {"\"lines\":[[\"cake\",1000,110,[[\"VAT10\",1000000000000000],"
+         "[\"X\",1000000000000000,0,false,\"Liabilities:X\"]]]],\"payments\":[]}",
+         "lines[0] comes to"},
+        {"\"lines\":[],\"payments\":[[\"Cash\",true,0]]}", "payments[0][2] (amount) is 0"},
+        {"\"lines\":[],\"payments\":[[\"Cash\",true,5,\"lost\"]]}",
+         "payments[0][3] (state) has unknown value 'lost'"},
+        {"\"lines\":[],\"payments\":[[\"Cash\",1,5]]}", "payments[0][1] (cash) is not true or"},
+        {"\"lines\":[]}", "field 'payments' is missing"},
+        {"\"state\":\"done\",\"lines\":[],\"payments\":[]}", "'done' is never stored"},
+    };
+    char text[1024];
+    for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+        snprintf(text, sizeof text, "%s%s", head, damage[i].rest);
+        pss_record rec = {"order", id, pss_session_id(session), 1, text, strlen(text)};
+        pss_order_data *d = NULL;
+        CHECK_RC(ctx, pss__order_decode(ctx, &rec, &d), PSS_ECORRUPT);
+        CHECK_CONTAINS(pss_ctx_errmsg(ctx), damage[i].says);
+        pss__order_data_free(ctx, d);
+    }
+    /* a line without an account of its own in an order without "income" */
+    snprintf(text, sizeof text, "{\"v\":4,\"no\":3,\"at\":1,\"by\":\"alice\",\"lines\":"
+                                "[[\"tea\",1000,180,[]]],\"payments\":[]}");
+    pss_record rec = {"order", id, pss_session_id(session), 1, text, strlen(text)};
+    pss_order_data *d = NULL;
+    CHECK_RC(ctx, pss__order_decode(ctx, &rec, &d), PSS_ECORRUPT);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "lines[0][6] (account) is left out and the order has no");
+    /* the record's id and parent are the order's: a record under no UUID is damaged */
+    snprintf(text, sizeof text, "%s\"lines\":[],\"payments\":[]}", head);
+    rec.payload = text;
+    rec.payload_len = strlen(text);
+    CHECK_OK(ctx, pss__order_decode(ctx, &rec, &d));
+    pss__order_data_free(ctx, d);
+    d = NULL;
+    rec.parent = "";
+    CHECK_RC(ctx, pss__order_decode(ctx, &rec, &d), PSS_ECORRUPT);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "its record's parent (its session) is not a UUID");
+    stop();
+}
+
 /* A tax whose snapshot differs from the order's table (a line made under an older rate)
  * carries the fields that differ, and reads back as it was; a tax with neither its own
  * fields nor a table entry is damage. */
@@ -909,6 +970,7 @@ int main(void)
     legacy_input_hash();
     order_record_text();
     v3_record_read_back();
+    v4_damage();
     tax_table_overrides();
     bad_input();
     return check_done();
