@@ -227,25 +227,11 @@ static int group_bound_asked(gen *g)
 }
 
 /* An order whose untaxed (or tax) sum is beyond the bound while its total is within it (a
- * return whose price includes taxes beside sales, near the bounds) is PSS_EOVERFLOW too:
- * the library was seen to accept it, and its verify then calls the record corrupt (README,
- * reading 51: a suspected library defect). Unless MODEL_ORDER_BOUND=1 such orders are
- * avoided the same way. */
-static int order_bound_asked(void)
+ * return whose price includes taxes beside sales, near the bounds) is PSS_EOVERFLOW too
+ * (README, reading 51): kept or fitted the same way. */
+static int fits(gen *g, const m_order *t, int keep)
 {
-    static int asked = -1;
-    if (asked < 0)
-        asked = getenv("MODEL_ORDER_BOUND") && !strcmp(getenv("MODEL_ORDER_BOUND"), "1");
-    return asked;
-}
-
-/* Whether an order of these figures is generated as it is. */
-static int fits(gen *g, const m_order *t, int keep_groups)
-{
-    int gok = m_groups_in_bound(g->m, t);
-    if (!gok)
-        return keep_groups;   /* refused for its group (PSS_EOVERFLOW) */
-    return order_bound_asked() || m_sums_in_bound(t);
+    return keep || (m_groups_in_bound(g->m, t) && m_sums_in_bound(t));
 }
 
 static void avoid_group_beyond(gen *g, const m_session *s, g_order *in)
@@ -253,12 +239,12 @@ static void avoid_group_beyond(gen *g, const m_session *s, g_order *in)
     static m_order t;
     if (!g->huge)
         return;
-    int keep_groups = group_bound_asked(g);
+    int keep = group_bound_asked(g);
     for (int tries = 0; tries < 6; tries++) {
         g->m->no_group_bound = 1;
         int built = scratch_order(g, s, in, &t) == 0;
         g->m->no_group_bound = 0;
-        if (!built || fits(g, &t, keep_groups))
+        if (!built || fits(g, &t, keep))
             return;
         for (int i = 0; i < in->n_lines; i++)
             if (in->lines[i].refund_line < 0)
@@ -274,7 +260,7 @@ void gen_fit_line(gen *g, const m_session *s, const m_order *d, g_line *l)
     static m_order t, u;
     if (!g->huge || l->refund_line >= 0 || d->nl >= G_MAXL)
         return;
-    int keep_groups = group_bound_asked(g);
+    int keep = group_bound_asked(g);
     for (int tries = 0; tries < 6; tries++) {
         memset(&one, 0, sizeof one);
         g_str_set(&one.id, NULL);
@@ -291,7 +277,7 @@ void gen_fit_line(gen *g, const m_session *s, const m_order *d, g_line *l)
             return;
         u = *d;
         u.l[u.nl++] = t.l[0];
-        if (fits(g, &u, keep_groups))
+        if (fits(g, &u, keep))
             return;
         l->unit_price /= 2;
     }
