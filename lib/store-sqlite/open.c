@@ -1,5 +1,6 @@
 /* open.c: opening a SQLite store: options, the connection's pragmas (page size, WAL, synchronous,
- * busy timeout), the schema and its migrations, and preparing the statements the store keeps. */
+ * busy timeout, cache), the schema and its migrations, and preparing the statements the store
+ * keeps. */
 #include "sqlite-store.h"
 
 #include <stdio.h>
@@ -31,6 +32,13 @@
 #define RECORD_INDEXES(table)                                                                 \
     "CREATE UNIQUE INDEX " table "_by_id ON " table " (kind, id);"                            \
     "CREATE INDEX " table "_by_parent ON " table " (kind, parent, seq);"
+
+/* The page cache of the connection, in KiB (a negative cache_size: the same bytes whatever the
+ * page size). Once the id index has more leaves than a batch has orders, a batch of 1000
+ * dirties about 1500 pages (6 MiB); in SQLite's default 2 MiB they spill to the WAL before the
+ * commit and many are written twice (doc/sqlite-store.md, "Cache"). Pages are only held once
+ * read, so a till that never submits big batches never fills it. */
+#define CACHE_KIB "-16384"
 
 /* Migration steps: migrations[v] takes a file from schema version v to v + 1. Steps are only
  * ever added at the end; the schema version is their count. */
@@ -156,7 +164,9 @@ static int set_pragmas(const opening *o, const pss_sqlite_options *options)
     const char *sync = options->sync == PSS_SQLITE_SYNC_NORMAL ? "PRAGMA synchronous = NORMAL"
                                                                : "PRAGMA synchronous = FULL";
     rc = sqlite3_exec(db, sync, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? 0 : open_fail(o, rc, "setting synchronous");
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, "PRAGMA cache_size = " CACHE_KIB, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : open_fail(o, rc, "setting synchronous and the cache size");
 }
 
 static int too_new(const opening *o, int version)
