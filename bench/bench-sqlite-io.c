@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,9 +35,16 @@ static double seconds(void)
 
 /* ---- a counting VFS over the default one ---- */
 
+/* db_bytes and db_syncs count every thread's (a checkpointer's too); the caller_ ones only
+ * the program's own thread's, the one calling the library: what a caller waited on. */
 typedef struct io_count {
-    long long wal_bytes, db_bytes, wal_syncs, db_syncs;
+    long long wal_bytes, db_bytes, wal_syncs, db_syncs, caller_db_bytes, caller_db_syncs,
+        caller_wal_syncs;
 } io_count;
+
+static pthread_t main_thread;
+
+static long long wal_end; /* the furthest byte ever written to a WAL: how large it grew */
 
 static io_count io; /* the whole process: every connection, every thread (atomics below) */
 static sqlite3_vfs *base_vfs;
@@ -76,8 +84,12 @@ static int c_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
     count_file *c = (count_file *)f;
     if (c->bytes)
         __atomic_add_fetch(c->bytes, n, __ATOMIC_RELAXED);
+    if (c->bytes == &io.db_bytes && pthread_equal(pthread_self(), main_thread))
+        __atomic_add_fetch(&io.caller_db_bytes, n, __ATOMIC_RELAXED);
     if (keep_frames && c->bytes == &io.wal_bytes && n == 24 && o >= 32)
         keep_frame(b);
+    if (c->bytes == &io.wal_bytes && o + n > __atomic_load_n(&wal_end, __ATOMIC_RELAXED))
+        __atomic_store_n(&wal_end, o + n, __ATOMIC_RELAXED); /* one writer per WAL at a time */
     return c->real->pMethods->xWrite(c->real, b, n, o);
 }
 static int c_truncate(sqlite3_file *f, sqlite3_int64 s) { return REAL(f)->pMethods->xTruncate(REAL(f), s); }
@@ -86,6 +98,9 @@ static int c_sync(sqlite3_file *f, int flags)
     count_file *c = (count_file *)f;
     if (c->syncs)
         __atomic_add_fetch(c->syncs, 1, __ATOMIC_RELAXED);
+    if (c->syncs && pthread_equal(pthread_self(), main_thread))
+        __atomic_add_fetch(c->syncs == &io.db_syncs ? &io.caller_db_syncs : &io.caller_wal_syncs,
+                           1, __ATOMIC_RELAXED);
     return c->real->pMethods->xSync(c->real, flags);
 }
 static int c_size(sqlite3_file *f, sqlite3_int64 *s) { return REAL(f)->pMethods->xFileSize(REAL(f), s); }
@@ -142,6 +157,9 @@ static io_count io_now(void)
     c.db_bytes = __atomic_load_n(&io.db_bytes, __ATOMIC_RELAXED);
     c.wal_syncs = __atomic_load_n(&io.wal_syncs, __ATOMIC_RELAXED);
     c.db_syncs = __atomic_load_n(&io.db_syncs, __ATOMIC_RELAXED);
+    c.caller_db_bytes = __atomic_load_n(&io.caller_db_bytes, __ATOMIC_RELAXED);
+    c.caller_db_syncs = __atomic_load_n(&io.caller_db_syncs, __ATOMIC_RELAXED);
+    c.caller_wal_syncs = __atomic_load_n(&io.caller_wal_syncs, __ATOMIC_RELAXED);
     return c;
 }
 
@@ -149,7 +167,9 @@ static io_count io_since(io_count a)
 {
     io_count b = io_now();
     return (io_count){b.wal_bytes - a.wal_bytes, b.db_bytes - a.db_bytes,
-                      b.wal_syncs - a.wal_syncs, b.db_syncs - a.db_syncs};
+                      b.wal_syncs - a.wal_syncs, b.db_syncs - a.db_syncs,
+                      b.caller_db_bytes - a.caller_db_bytes, b.caller_db_syncs - a.caller_db_syncs,
+                      b.caller_wal_syncs - a.caller_wal_syncs};
 }
 
 /* ---- orders with random UUIDv4 ids ---- */
@@ -164,15 +184,24 @@ static uint64_t splitmix64(void)
     return z ^ (z >> 31);
 }
 
-/* A version 4 (random) UUID, as a till makes it. */
+static int time_ordered; /* BENCH_IDS=v7: time-ordered ids, as pss_id_generate makes */
+
+/* A version 4 (random) UUID, as a till makes it; or with BENCH_IDS=v7 a version 7 one, whose
+ * first 48 bits are a millisecond clock (here a counter, a thousand orders a second). */
 static void random_uuid(char out[PSS_ID_SIZE])
 {
     static const char hex[] = "0123456789abcdef";
+    static uint64_t ms = 1795248000000u, n;
     uint8_t b[16];
     uint64_t hi = splitmix64(), lo = splitmix64();
     memcpy(b, &hi, 8);
     memcpy(b + 8, &lo, 8);
-    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+    if (time_ordered) {
+        uint64_t t = ms + n++ / 1000;
+        for (int i = 0; i < 6; i++)
+            b[i] = (uint8_t)(t >> (40 - 8 * i));
+    }
+    b[6] = (uint8_t)((b[6] & 0x0f) | (time_ordered ? 0x70 : 0x40));
     b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
     char *p = out;
     for (int i = 0; i < 16; i++) {
@@ -281,6 +310,7 @@ static void open_bench(bench *b, const char *path, pss_sqlite_sync sync)
 {
     remove_files(path);
     memset(b, 0, sizeof *b);
+    wal_end = 0;
     b->path = path;
     b->next = 1;
     pss_sqlite_options o = PSS_SQLITE_OPTIONS_INIT;
@@ -299,6 +329,12 @@ static void close_bench(bench *b)
     pss_storage_free(b->store);
 }
 
+/* With it set, each call's time is kept here (the shifts), and the calls that wrote the
+ * database file from the caller's thread (that ran a checkpoint) are counted. */
+static double *call_times;
+static long n_calls, checkpointing_calls;
+static long pace_us; /* BENCH_PACE_US: a pause after each call, not timed (a till's pace) */
+
 /* Submits n orders, batch at a time; the slowest call's time goes to *worst. */
 static void submit(bench *b, long n, long batch, double *worst)
 {
@@ -313,6 +349,7 @@ static void submit(bench *b, long n, long batch, double *worst)
             results[i] = (pss_submit_result)PSS_SUBMIT_RESULT_INIT;
         }
         double t0 = seconds();
+        io_count c0 = io_now();
         size_t accepted = 0;
         int rc = k == 1 ? pss_session_submit(b->session, &CASHIER, ptrs[0], NULL)
                         : pss_session_submit_batch(b->session, &CASHIER, ptrs, (size_t)k,
@@ -322,6 +359,13 @@ static void submit(bench *b, long n, long batch, double *worst)
         double t = seconds() - t0;
         if (worst && t > *worst)
             *worst = t;
+        if (call_times)
+            call_times[n_calls++] = t;
+        checkpointing_calls += io_since(c0).caller_db_bytes > 0;
+        if (pace_us) {
+            struct timespec pause = {pace_us / 1000000, pace_us % 1000000 * 1000};
+            nanosleep(&pause, NULL);
+        }
         done += k;
     }
 }
@@ -403,10 +447,12 @@ static void print_frames(const char *path, long orders)
 
 static void print_io(const char *label, io_count c, long orders, double t)
 {
-    printf("  %-22s %7.0f orders/s, per order: WAL %7.0f B, db %7.0f B, WAL fsyncs %.3f,"
-           " db fsyncs %.4f\n", label, (double)orders / t, (double)c.wal_bytes / (double)orders,
-           (double)c.db_bytes / (double)orders, (double)c.wal_syncs / (double)orders,
-           (double)c.db_syncs / (double)orders);
+    double n = (double)orders;
+    printf("  %-22s %7.0f orders/s, per order: WAL %7.0f B, db %7.0f B (%.0f B by the caller's"
+           " thread), WAL fsyncs %.3f (%.3f), db fsyncs %.4f (%.4f)\n", label, n / t,
+           (double)c.wal_bytes / n, (double)c.db_bytes / n, (double)c.caller_db_bytes / n,
+           (double)c.wal_syncs / n, (double)c.caller_wal_syncs / n, (double)c.db_syncs / n,
+           (double)c.caller_db_syncs / n);
 }
 
 /* N orders, batch per transaction; the whole run and its last tenth (the cost at size N). */
@@ -415,8 +461,9 @@ static void run_orders(const char *path, long n, long batch, pss_sqlite_sync syn
     bench b;
     open_bench(&b, path, sync);
     long head = n - n / 10;
-    printf("%ld orders, %ld per transaction, random UUIDv4 ids, synchronous %s, schema %d\n", n,
-           batch, sync == PSS_SQLITE_SYNC_FULL ? "FULL" : "NORMAL", pss_sqlite_schema_version());
+    printf("%ld orders, %ld per transaction, %s ids, synchronous %s, schema %d\n", n, batch,
+           time_ordered ? "time-ordered UUIDv7" : "random UUIDv4",
+           sync == PSS_SQLITE_SYNC_FULL ? "FULL" : "NORMAL", pss_sqlite_schema_version());
     fflush(stdout);
     io_count c0 = io_now();
     double t0 = seconds(), worst = 0;
@@ -428,7 +475,8 @@ static void run_orders(const char *path, long n, long batch, pss_sqlite_sync syn
     io_count all = io_since(c0), last = io_since(c1);
     print_io("whole run", all, n, t2 - t0);
     print_io("last tenth", last, n - head, t2 - t1);
-    printf("  slowest call of the last tenth: %.1f ms\n", worst * 1000);
+    printf("  slowest call of the last tenth: %.1f ms; the WAL grew to %.1f MiB\n", worst * 1000,
+           (double)wal_end / 1048576);
     close_bench(&b);
     print_pages(path, n);
     print_frames(path, n);
@@ -456,8 +504,8 @@ static void close_one(bench *b, close_stats *cs, long i)
         die(b->ctx, "close");
     cs->times[i] = seconds() - t0;
     io_count c = io_since(c0);
-    cs->with_db_writes += c.db_bytes > 0;
-    cs->db_syncs += c.db_syncs;
+    cs->with_db_writes += c.caller_db_bytes > 0;
+    cs->db_syncs += c.caller_db_syncs;
     pss_session_free(b->session);
     b->session = NULL;
 }
@@ -471,27 +519,43 @@ static void print_closes(close_stats *cs, long sessions)
            cs->times[sessions - 1] * 1000, cs->with_db_writes, sessions, cs->db_syncs);
 }
 
+static void print_submits(void)
+{
+    qsort(call_times, (size_t)n_calls, sizeof *call_times, cmp_double);
+    printf("  submits: median %.3f ms, 99th %.3f ms, 99.9th %.3f ms, slowest %.2f ms; %ld of %ld"
+           " wrote the database file (a checkpoint)\n", call_times[n_calls / 2] * 1000,
+           call_times[n_calls * 99 / 100] * 1000, call_times[n_calls * 999 / 1000] * 1000,
+           call_times[n_calls - 1] * 1000, checkpointing_calls, n_calls);
+}
+
 static void run_shifts(const char *path, long sessions, long orders, pss_sqlite_sync sync)
 {
     bench b;
     open_bench(&b, path, sync);
+    call_times = calloc((size_t)(sessions * orders), sizeof *call_times);
+    n_calls = checkpointing_calls = 0;
     close_stats cs = {calloc((size_t)sessions, sizeof(double)), 0, 0};
-    double worst = 0, t0 = seconds();
+    double t0 = seconds();
     io_count c0 = io_now();
-    printf("%ld shifts of %ld orders, one per transaction, synchronous %s, schema %d\n",
-           sessions, orders, sync == PSS_SQLITE_SYNC_FULL ? "FULL" : "NORMAL",
-           pss_sqlite_schema_version());
+    printf("%ld shifts of %ld orders, one per transaction, %s, synchronous %s, schema %d\n",
+           sessions, orders, pace_us ? "paced" : "flat out",
+           sync == PSS_SQLITE_SYNC_FULL ? "FULL" : "NORMAL", pss_sqlite_schema_version());
+    if (pace_us)
+        printf("  a pause of %ld us after each submit\n", pace_us);
     fflush(stdout);
     for (long i = 0; i < sessions; i++) {
         if (i)
             open_session(&b);
-        submit(&b, orders, 1, &worst);
+        submit(&b, orders, 1, NULL);
         close_one(&b, &cs, i);
     }
     print_io("all shifts", io_since(c0), sessions * orders, seconds() - t0);
-    printf("  slowest submit %.2f ms\n", worst * 1000);
+    print_submits();
     print_closes(&cs, sessions);
+    printf("  the WAL grew to %.1f MiB\n", (double)wal_end / 1048576);
     free(cs.times);
+    free(call_times);
+    call_times = NULL;
     close_bench(&b);
 }
 
@@ -504,8 +568,11 @@ static pss_sqlite_sync sync_arg(int argc, char **argv, int i)
 
 int main(int argc, char **argv)
 {
+    main_thread = pthread_self();
     install_counting_vfs();
     keep_frames = getenv("BENCH_PAGES") != NULL;
+    pace_us = getenv("BENCH_PACE_US") ? atol(getenv("BENCH_PACE_US")) : 0;
+    time_ordered = getenv("BENCH_IDS") && strcmp(getenv("BENCH_IDS"), "v7") == 0;
     char path[1024];
     if (argc >= 5 && (strcmp(argv[1], "orders") == 0 || strcmp(argv[1], "shifts") == 0)) {
         snprintf(path, sizeof path, "%s/bench-io.db", argv[2]);
