@@ -605,9 +605,13 @@ static void sq_free(void *userdata)
     sqlstore *s = userdata;
     if (!s)
         return;
+    pss__sqlite_checkpoints_stop(s);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmts[i]);
-    sqlite3_close(s->db); /* rolls back a transaction left open */
+    /* Rolls back a transaction left open; the last connection on the file also checkpoints
+     * the WAL into it and removes it, so a till's shutdown waits for that, once. */
+    sqlite3_close(s->db);
+    free(s->path);
     free(s);
 }
 

@@ -326,6 +326,8 @@ static int open_file(const opening *o, const pss_sqlite_options *options)
         err = prepare_statements(o);
     if (!err)
         err = check_kinds(o);
+    if (!err)
+        pss__sqlite_checkpoints_start(o->s);
     return err;
 }
 
@@ -334,6 +336,7 @@ static void close_store(sqlstore *s)
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmts[i]);
     sqlite3_close(s->db);
+    free(s->path);
     free(s);
 }
 
@@ -350,9 +353,14 @@ int pss_sqlite_open(pss_ctx *ctx, const char *path, const pss_sqlite_options *op
     if (err)
         return err;
     sqlstore *s = calloc(1, sizeof *s);
-    if (!s)
+    if (s)
+        s->path = strdup(path);
+    if (!s || !s->path) {
+        free(s);
         return pss_ctx_fail(ctx, PSS_ENOMEM, "cannot open SQLite store '%s': out of memory",
                             path);
+    }
+    s->sync = (options ? options : &defaults)->sync;
     opening o = {ctx, path, s};
     err = open_file(&o, options ? options : &defaults);
     if (err) {

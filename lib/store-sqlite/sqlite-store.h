@@ -1,6 +1,6 @@
 /* sqlite-store.h: what the parts of libpossession-sqlite share: the store's layout (its
- * tables, kind codes and stored keys), its prepared statements and the mapping of SQLite
- * results to PSS_E* codes. Never installed. */
+ * tables, kind codes and stored keys), its prepared statements, the checkpointer, and the
+ * mapping of SQLite results to PSS_E* codes. Never installed. */
 #ifndef PSS_SQLITE_STORE_H
 #define PSS_SQLITE_STORE_H
 
@@ -56,11 +56,16 @@ typedef enum stmt_id {
 /* The record statement `op` (ST_GET .. ST_SCAN) of a table. */
 #define RECORD_STMT(op, table) ((stmt_id)((op) + (table) * ST_RECORD_STMTS))
 
+typedef struct checkpointer checkpointer;
+
 typedef struct sqlstore {
     pss_storage vtable; /* first: the table handed out is the store itself */
     sqlite3 *db;
     sqlite3_stmt *stmts[ST_COUNT];
     sqlite3_int64 next_seq; /* the next record's seq in the open write transaction, or 0 */
+    checkpointer *ckpt;     /* NULL until the WAL first grows past the checkpoint threshold */
+    char *path;             /* for the checkpointer's own connection */
+    pss_sqlite_sync sync;
     char error[512];    /* the last failure, copied before SQLite's own message can change */
 } sqlstore;
 
@@ -108,5 +113,14 @@ const char *pss__sqlite_column_key(sqlite3_stmt *st, int col,
 
 /* Registers pss_key() on the connection: the migration to version 2 calls it. */
 int pss__sqlite_add_functions(sqlite3 *db);
+
+/* ---- checkpoint.c ---- */
+
+/* Takes checkpoints off the connection's commits: SQLite's automatic checkpoint is replaced
+ * by a hook that hands them to a thread with its own connection. */
+void pss__sqlite_checkpoints_start(sqlstore *s);
+
+/* Stops the checkpointer (joining its thread) before the store's connection closes. */
+void pss__sqlite_checkpoints_stop(sqlstore *s);
 
 #endif
