@@ -240,8 +240,8 @@ PSS_API int pss_order_set_invoiced(pss_order *order, const pss_actor *actor, int
  * @param session the session
  * @param state_mask PSS_ORDER_STATE_BIT() values or'ed, or ::PSS_ORDER_ANY_STATE
  * @param out receives the order ids; free it with pss_strlist_free()
- * @return 0, ::PSS_EINVAL (NULL, or a mask that selects no state), ::PSS_ECORRUPT or a
- *         storage error
+ * @return 0, ::PSS_EINVAL (NULL, or a mask that selects no state: 0, or only bits no state
+ *         has), ::PSS_ECORRUPT or a storage error
  */
 PSS_API int pss_order_list(pss_session *session, unsigned state_mask, pss_strlist **out);
 

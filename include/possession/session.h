@@ -195,8 +195,9 @@ typedef struct pss_session_query {
  * @param query states, dates, cursor and page size
  * @param out receives the ids; free it with pss_strlist_free()
  * @param more receives 1 when older sessions that match follow this page, else 0 (may be NULL)
- * @return 0, ::PSS_EINVAL (a NULL argument, a bad date, from after to, an empty state mask,
- *         a limit of 0 or beyond ::PSS_SESSION_PAGE_MAX), ::PSS_EVERSION, ::PSS_ENOTFOUND
+ * @return 0, ::PSS_EINVAL (a NULL argument, a bad date, from after to, a state mask that
+ *         selects no state (0, or only bits no state has), a limit of 0 or beyond
+ *         ::PSS_SESSION_PAGE_MAX), ::PSS_EVERSION, ::PSS_ENOTFOUND
  *         (after is not a session of this config), ::PSS_ECORRUPT or a storage error
  */
 PSS_API int pss_session_list_page(pss_ctx *ctx, const char *config_id,

@@ -14,7 +14,7 @@ extern "C" {
  * @brief The storage callback table (the contract a store implements). */
 
 /** Version of ::pss_storage this header describes. */
-#define PSS_STORAGE_VERSION 1
+#define PSS_STORAGE_VERSION 2
 
 /** Flag for pss_storage::begin: the transaction will write. */
 #define PSS_TXN_WRITE 1u
@@ -66,7 +66,8 @@ typedef int (*pss_audit_fn)(const pss_audit_item *item, void *arg);
  * usually gives each context its own connection instead).
  *
  * Callbacks added in later versions sit after these members and are only called when
- * version says they are there and they are not NULL.
+ * version says they are there and they are not NULL: a table filled by a host built against
+ * version 1 of this header keeps working.
  */
 typedef struct pss_storage {
     uint32_t version; /**< Set to ::PSS_STORAGE_VERSION (use ::PSS_STORAGE_INIT). */
@@ -139,12 +140,25 @@ typedef struct pss_storage {
     const char *(*errmsg)(void *userdata);
     /** Optional: releases the store and everything it holds; called by pss_storage_free(). */
     void (*free)(void *userdata);
+
+    /* ---- version 2 ---- */
+
+    /**
+     * Optional (version 2): passes the last n records of a kind with the given parent, the
+     * ones pss_storage::scan would pass last, in the order scan passes them (all of them
+     * when there are fewer). The library reads the orders of a session recorded since its
+     * running totals were last written this way (doc/storage.md, "Running totals"); without
+     * it, it scans them all and keeps the last n.
+     * @return 0, or what fn returned when non-zero
+     */
+    int (*scan_last)(void *userdata, const char *kind, const char *parent, size_t n,
+                     pss_record_fn fn, void *arg);
 } pss_storage;
 
 /** Initializer for ::pss_storage: the version set, every callback NULL. */
 #define PSS_STORAGE_INIT                                                                 \
     { PSS_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-      NULL, NULL, NULL }
+      NULL, NULL, NULL, NULL }
 
 /**
  * Releases a store by calling its free callback (if any). The library never calls this on

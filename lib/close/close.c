@@ -40,7 +40,7 @@ int pss_session_start_closing(pss_session *s, const pss_actor *actor)
         return PSS_EINVAL;
     pss_op op = {PSS_ACCESS_SUPERVISE, PSS__IN_PROGRESS,
                  "start closing the session", op_start_closing, NULL};
-    return pss__mutate(s, actor, &op);
+    return pss__mutate_settled(s, actor, op);
 }
 
 static void drop_count(pss_session_core *c)
@@ -75,7 +75,7 @@ int pss_session_reopen(pss_session *s, const pss_actor *actor, const char *reaso
         return rc;
     pss_op op = {PSS_ACCESS_MANAGER, PSS__CLOSING, "reopen the session for correction", op_reopen,
                  (void *)reason};
-    return pss__mutate(s, actor, &op);
+    return pss__mutate_settled(s, actor, op);
 }
 
 /* ---- count ---- */
@@ -220,7 +220,7 @@ int pss_session_count(pss_session *s, const pss_actor *actor, const pss_count_in
         return PSS_EINVAL;
     count_args a = {input, PSS_UNSET};
     pss_op op = {PSS_ACCESS_SUPERVISE, PSS__CLOSING, "count the drawer", op_count, &a};
-    return pss__mutate(s, actor, &op);
+    return pss__mutate_settled(s, actor, op);
 }
 
 /* ---- close ---- */
@@ -472,7 +472,7 @@ int pss_session_close(pss_session *s, const pss_actor *actor, const pss_close_in
         return rc;
     close_args a = {input ? input->note : NULL, NULL, NULL, NULL, 0, 0};
     pss_op op = {PSS_ACCESS_AUDITED, PSS_SESSION_ANY_STATE, "close the session", op_close, &a};
-    return pss__mutate(s, actor, &op);
+    return pss__mutate_settled(s, actor, op);
 }
 
 /* ---- force close ---- */
@@ -569,5 +569,5 @@ int pss_session_force_close(pss_session *s, const pss_actor *actor,
     close_args a = {input->reason, input, NULL, NULL, 0, 0};
     pss_op op = {PSS_ACCESS_AUDITED, PSS_SESSION_ANY_STATE, "force-close the session",
                  op_force_close, &a};
-    return pss__mutate(s, actor, &op);
+    return pss__mutate_settled(s, actor, op);
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "base/money_internal.h"
+#include "order/order_internal.h"
+#include "store/store.h"
 #include "util/strbuf.h"
 
 #define N_FIGURES 28
@@ -206,6 +208,21 @@ static int fill_lists(pss_report *r, pss_session *s)
     return rc;
 }
 
+/* A handle loaded while orders wait to be folded holds the total records alone: it reads the
+ * store once (refreshing the handle) to replay them. A settled handle reports as it is. */
+static int settle_for_report(pss_session *s)
+{
+    if (s->tail_settled)
+        return 0;
+    int rc = pss__txn_begin(s->ctx, false);
+    if (rc)
+        return rc;
+    rc = pss__session_sync(s);
+    if (!rc)
+        rc = pss__session_settle(s);
+    return pss__txn_end(s->ctx, rc);
+}
+
 int pss_session_report(pss_session *s, pss_report **out)
 {
     if (!s || !out)
@@ -213,6 +230,9 @@ int pss_session_report(pss_session *s, pss_report **out)
     pss_ctx *ctx = s->ctx;
     pss__clear(ctx);
     *out = NULL;
+    int settled = settle_for_report(s);
+    if (settled)
+        return settled;
     pss_report *r = PSS_CALLOC(ctx, 1, sizeof *r);
     if (!r)
         return pss__oom(ctx);

@@ -55,7 +55,12 @@ int pss_order_list(pss_session *s, unsigned state_mask, pss_strlist **out)
     pss_ctx *ctx = s->ctx;
     pss__clear(ctx);
     *out = NULL;
-    if ((state_mask & PSS_ORDER_ANY_STATE) == 0)
+    /* the bits of the states there are: PSS_ORDER_ANY_STATE also sets bits no state has */
+    const unsigned states = PSS_ORDER_STATE_BIT(PSS_ORDER_DRAFT) |
+                            PSS_ORDER_STATE_BIT(PSS_ORDER_PAID) |
+                            PSS_ORDER_STATE_BIT(PSS_ORDER_DONE) |
+                            PSS_ORDER_STATE_BIT(PSS_ORDER_CANCELLED);
+    if ((state_mask & states) == 0)
         return pss__fail(ctx, PSS_EINVAL, "the state mask selects no order state");
     pss__record_list found = {NULL, 0, 0, sizeof(pss__order_brief)};
     pss_strlist *list = NULL;

@@ -522,7 +522,7 @@ int pss_order_create(pss_session *s, const pss_actor *actor, const pss_order_inp
     if (!(a.handle = order_handle(s)))
         return pss__oom(ctx);
     pss_op op = {PSS_ACCESS_OPERATE, PSS__IN_PROGRESS, "create an order", op_create, &a};
-    rc = pss__mutate(s, actor, &op);
+    rc = pss__mutate_settled(s, actor, op);
     if (rc) {
         pss_order_free(a.handle);
         return rc;
@@ -581,7 +581,7 @@ int pss__order_change(pss_order *o, const pss_actor *actor, pss_access access, u
 {
     change_args c = {o, fn, arg};
     pss_op op = {access, states, doing, op_change, &c};
-    return pss__mutate(o->s, actor, &op);
+    return pss__mutate_settled(o->s, actor, op);
 }
 
 static int require_draft(pss_ctx *ctx, const pss_order_data *d, const char *doing)

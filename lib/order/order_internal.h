@@ -188,6 +188,16 @@ typedef int (*pss_order_change_fn)(pss_stage *st, pss_order_data *next, void *ar
 int pss__order_change(pss_order *o, const pss_actor *actor, pss_access access, unsigned states,
                       const char *doing, pss_order_change_fn fn, void *arg);
 
+/* Inside a transaction: makes the handle's keyed totals whole by replaying the orders not
+ * folded into the total records yet (tail.c). Every call that changes an order, reads the
+ * keyed totals or records new orders does this first. */
+int pss__session_settle(pss_session *s);
+/* The same inside a call's stage: the replayed contributions join its deltas, and the handle
+ * has them only once the call commits. */
+int pss__stage_settle(pss_stage *st);
+/* pss__mutate with the handle settled inside the call's transaction, before op runs. */
+int pss__mutate_settled(pss_session *s, const pss_actor *actor, pss_op op);
+
 /* Fills lines of an order from host input (checking every field), including refund lines
  * copied from the original order. */
 int pss__order_fill_lines(pss_stage *st, pss_order_data *d, const pss_line_input *lines,

@@ -300,6 +300,25 @@ static int share_group(pss_ctx *ctx, pss_order_data *d, const pss_group *g)
     return 0;
 }
 
+/* A group's figures are figures the library computes, held to the bound of an amount like a
+ * line's: sales and returns beside each other can keep the order's total within it while
+ * one side's group is not (doc/concepts.md, "Bounds"). */
+static int check_group_bounds(pss_ctx *ctx, const pss_config *cfg, const pss_order_data *d,
+                              const pss_group *g)
+{
+    char what[PSS_ID_SIZE + 2 * PSS_NAME_MAX + 64];
+    snprintf(what, sizeof what, "the %s of order %s on %s %s", g->refund ? "returns" : "sales",
+             d->id, g->account, g->taxset[0] ? g->taxset : "without tax");
+    int rc = pss__check_figure(ctx, what, g->amount, cfg->exponent);
+    if (!rc)
+        rc = pss__check_figure(ctx, what, g->untaxed, cfg->exponent);
+    if (!rc)
+        rc = pss__check_figure(ctx, what, g->tax, cfg->exponent);
+    for (size_t k = 0; !rc && k < g->n_taxes; k++)
+        rc = pss__check_figure(ctx, what, g->taxes[k].amount, cfg->exponent);
+    return rc;
+}
+
 static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
 {
     pss__groups_free(d);
@@ -328,9 +347,13 @@ static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
         if (rc)
             return rc;
     }
-    for (size_t i = 0; i < d->n_groups; i++)
+    for (size_t i = 0; i < d->n_groups; i++) {
         for (size_t k = 0; k < d->groups[i].n_taxes; k++)
             d->groups[i].taxes[k].base = d->groups[i].untaxed;
+        int rc = check_group_bounds(ctx, cfg, d, &d->groups[i]);
+        if (rc)
+            return rc;
+    }
     return 0;
 }
 

@@ -27,6 +27,9 @@ void pss__stage_deltas_free(pss_stage *st)
     PSS_FREE(st->s->ctx, st->deltas);
     st->deltas = NULL;
     st->n_deltas = st->cap_deltas = 0;
+    PSS_FREE(st->s->ctx, st->folds);
+    st->folds = NULL;
+    st->n_folds = st->cap_folds = 0;
     pss__map_clear(&st->delta_index);
 }
 
@@ -112,68 +115,136 @@ static int resolve_delta(pss_stage *st, pss_total_delta *d, const pss_total *b)
         if (b->label && !d->label)
             return pss__oom(st->s->ctx);
     }
+    d->resolved = true;
     return 0;
 }
 
-static int write_delta(pss_stage *st, pss_total_delta *d)
+/* Puts one running total's record: the one it has, or a new one numbered in the session. */
+static int put_total(pss_stage *st, const pss_total_delta *view, const pss_total *b,
+                     char record_id[PSS_ID_SIZE + 24], uint64_t *rev)
 {
     pss_ctx *ctx = st->s->ctx;
-    const pss_total *b = pss__map_get(&st->s->keyed_totals, d->key);
-    if (!b && all_zero(d->d))
-        return 0;
-    if (b && all_zero(d->d) && !label_changed(b, d))
-        return 0;
-    int rc = resolve_delta(st, d, b);
-    if (rc)
-        return rc;
-    if (b) {
-        pss__copy_text(d->record_id, sizeof d->record_id, b->record_id);
-    } else {
-        snprintf(d->record_id, sizeof d->record_id, "%s:%lld", st->core.id,
+    bool has_record = b && b->record_id[0];
+    if (has_record)
+        pss__copy_text(record_id, PSS_ID_SIZE + 24, b->record_id);
+    else
+        snprintf(record_id, PSS_ID_SIZE + 24, "%s:%lld", st->core.id,
                  (long long)st->core.next_total++);
-        d->created = true;
-    }
-    rc = pss__total_encode(ctx, st->core.id, d, st->buf);
+    int rc = pss__total_encode(ctx, st->core.id, view, st->buf);
     if (!rc)
-        rc = pss__put(ctx, PSS__KIND_TOTAL, d->record_id, st->core.id, st->buf->data, st->buf->len,
-                      b ? b->rev : 0, &d->rev);
+        rc = pss__put(ctx, PSS__KIND_TOTAL, record_id, st->core.id, st->buf->data, st->buf->len,
+                      has_record ? b->rev : 0, rev);
     if (rc == PSS_ECONFLICT)
         rc = pss__fail(ctx, PSS_ECONFLICT, "running total %s of session %s changed underneath",
-                       d->record_id, st->core.name);
+                       record_id, st->core.name);
     return rc;
 }
 
-int pss__stage_write_deltas(pss_stage *st)
+/* Resolves a delta, and writes it unless the call defers its totals. A dirty total is
+ * written by a fold even when this call does not change it. */
+static int write_delta(pss_stage *st, pss_total_delta *d, bool write)
 {
-    for (size_t i = 0; i < st->n_deltas; i++) {
-        int rc = write_delta(st, &st->deltas[i]);
+    const pss_total *b = pss__map_get(&st->s->keyed_totals, d->key);
+    if (!b && all_zero(d->d))
+        return 0;
+    if (b && all_zero(d->d) && !label_changed(b, d) && !(write && b->dirty))
+        return 0;
+    int rc = resolve_delta(st, d, b);
+    if (rc || !write)
+        return rc;
+    d->created = !(b && b->record_id[0]);
+    return put_total(st, d, b, d->record_id, &d->rev);
+}
+
+/* A running total written by a fold with the values it has in memory. */
+typedef struct pss_fold_write {
+    pss_total *total;
+    char record_id[PSS_ID_SIZE + 24];
+    uint64_t rev;
+} pss_fold_write;
+
+static int fold_one(pss_stage *st, pss_total *b)
+{
+    pss_ctx *ctx = st->s->ctx;
+    if (pss__grow(ctx->alloc, (void **)&st->folds, &st->cap_folds, st->n_folds + 1,
+                  sizeof *st->folds))
+        return pss__oom(ctx);
+    pss_fold_write *f = &st->folds[st->n_folds];
+    pss_total_delta view;
+    memset(&view, 0, sizeof view);
+    view.type = b->type, view.a = b->a, view.b = b->b, view.c = b->c, view.label = b->label;
+    memcpy(view.v, b->v, sizeof view.v);
+    f->total = b;
+    int rc = put_total(st, &view, b, f->record_id, &f->rev);
+    if (!rc)
+        st->n_folds++;
+    return rc;
+}
+
+/* Writes every dirty total the call's deltas did not: the session's keyed totals are then all
+ * in their records, and no order is left to replay. */
+static int fold_dirty(pss_stage *st)
+{
+    pss__map_entry *e;
+    for (size_t i = 0; pss__map_next(&st->s->keyed_totals, &i, &e);) {
+        pss_total *b = e->value;
+        if (!b->dirty || pss__map_get(&st->delta_index, e->key))
+            continue;
+        int rc = fold_one(st, b);
         if (rc)
             return rc;
     }
+    st->core.folded_from = st->core.next_order;
     return 0;
 }
 
-/* After the commit: the written deltas become the handle's keyed_totals. Cannot fail halfway:
- * a running total that cannot be allocated is dropped and the handle reloads on its next sync. */
+/* A call writes its deltas, except one that only records new orders (defer_totals): their
+ * contributions stay in memory and in the orders until PSS__FOLD_EVERY orders wait, or until
+ * any other call on a handle that knows them (tail_settled). A handle that does not know
+ * them writes its own deltas, which the orders cannot replay, and folds nothing. */
+int pss__stage_write_deltas(pss_stage *st)
+{
+    bool settled = st->s->tail_settled || st->tail_replayed;
+    PSS_ASSERT(!st->defer_totals || settled);
+    int64_t waiting = st->core.next_order - st->core.folded_from;
+    bool fold = !st->replay && !st->skip_session && settled &&
+                (!st->defer_totals || waiting >= PSS__FOLD_EVERY);
+    bool write = !st->replay && (fold || !st->defer_totals);
+    for (size_t i = 0; i < st->n_deltas; i++) {
+        int rc = write_delta(st, &st->deltas[i], write);
+        if (rc)
+            return rc;
+    }
+    return fold ? fold_dirty(st) : 0;
+}
+
+static pss_total *install_new(pss_session *s, pss_total_delta *d)
+{
+    pss_total *b = PSS_CALLOC(s->ctx, 1, sizeof *b);
+    if (!b || pss__map_put(&s->keyed_totals, d->key, b)) {
+        PSS_FREE(s->ctx, b);
+        return NULL;
+    }
+    b->type = d->type;
+    b->a = d->a, b->b = d->b, b->c = d->c;
+    d->a = d->b = d->c = NULL;
+    return b;
+}
+
+/* After the commit: the resolved deltas become the handle's keyed_totals, dirty where they
+ * were not written. Cannot fail halfway: a running total that cannot be allocated is dropped
+ * and the handle reloads on its next sync. */
 void pss__stage_install_deltas(pss_stage *st)
 {
     pss_session *s = st->s;
     for (size_t i = 0; i < st->n_deltas; i++) {
         pss_total_delta *d = &st->deltas[i];
-        if (!d->rev)
-            continue; /* not written: nothing changed */
+        if (!d->resolved)
+            continue; /* nothing changed */
         pss_total *b = pss__map_get(&s->keyed_totals, d->key);
-        if (!b) {
-            b = PSS_CALLOC(s->ctx, 1, sizeof *b);
-            if (!b || pss__map_put(&s->keyed_totals, d->key, b)) {
-                PSS_FREE(s->ctx, b);
-                s->rev = 0; /* forces a reload */
-                continue;
-            }
-            b->type = d->type;
-            b->a = d->a, b->b = d->b, b->c = d->c;
-            d->a = d->b = d->c = NULL;
-            pss__copy_text(b->record_id, sizeof b->record_id, d->record_id);
+        if (!b && !(b = install_new(s, d))) {
+            s->rev = 0; /* forces a reload */
+            continue;
         }
         memcpy(b->v, d->v, sizeof b->v);
         if (d->label) {
@@ -181,8 +252,20 @@ void pss__stage_install_deltas(pss_stage *st)
             b->label = d->label;
             d->label = NULL;
         }
-        b->rev = d->rev;
+        b->dirty = !d->rev;
+        if (d->rev) {
+            pss__copy_text(b->record_id, sizeof b->record_id, d->record_id);
+            b->rev = d->rev;
+        }
     }
+    for (size_t i = 0; i < st->n_folds; i++) {
+        pss_fold_write *f = &st->folds[i];
+        pss__copy_text(f->total->record_id, sizeof f->total->record_id, f->record_id);
+        f->total->rev = f->rev;
+        f->total->dirty = false;
+    }
+    if (st->tail_replayed)
+        s->tail_settled = true;
 }
 
 /* ---- views: the running totals as they are, or as a staged call will leave them ---- */

@@ -88,7 +88,13 @@ static int check_query(pss_ctx *ctx, const pss_session_query *q)
     if (q->from_date && q->to_date && strcmp(q->from_date, q->to_date) > 0)
         return pss__fail(ctx, PSS_EINVAL, "from date %s is after to date %s", q->from_date,
                          q->to_date);
-    if ((q->state_mask & PSS_SESSION_ANY_STATE) == 0)
+    /* the bits of the states there are: PSS_SESSION_ANY_STATE also sets bits no state has */
+    const unsigned states = PSS_SESSION_STATE_BIT(PSS_SESSION_NEW) |
+                            PSS_SESSION_STATE_BIT(PSS_SESSION_OPENING_CONTROL) |
+                            PSS_SESSION_STATE_BIT(PSS_SESSION_IN_PROGRESS) |
+                            PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSING_CONTROL) |
+                            PSS_SESSION_STATE_BIT(PSS_SESSION_CLOSED);
+    if ((q->state_mask & states) == 0)
         return pss__fail(ctx, PSS_EINVAL, "the state mask selects no state");
     if (q->limit == 0 || q->limit > PSS_SESSION_PAGE_MAX)
         return pss__fail(ctx, PSS_EINVAL, "a page holds 1 to %d sessions, not %zu",

@@ -84,6 +84,7 @@ static void fill_new_core(pss_session_core *c, const pss_config *cfg, const pss_
         snprintf(c->opened_by, sizeof c->opened_by, "%s", actor->user);
     }
     c->next_order = 1;
+    c->folded_from = 1;
     c->next_total = 1;
     c->counted_cash = PSS_UNSET;
 }
@@ -97,6 +98,7 @@ static int build_handle(pss_ctx *ctx, const pss_config *cfg, pss_session_core *c
     s->core = *core;
     memset(core, 0, sizeof *core);
     s->rev = rev;
+    s->tail_settled = true; /* a new session has no order to replay */
     if (pss__config_clone(ctx, cfg, &s->config)) {
         pss__session_release(s);
         return pss__oom(ctx);

@@ -30,6 +30,11 @@ typedef struct pss_method_entry {
 } pss_method_entry;
 
 
+/* How many orders a session records at most before their contributions to the keyed totals
+ * are written to the total records (a fold): each order then costs its own record and the
+ * session's, and a handle loaded meanwhile replays at most this many orders. */
+#define PSS__FOLD_EVERY 64
+
 /* Everything the session record holds. Copied whole into a stage, so fixed-size strings. */
 typedef struct pss_session_core {
     char id[PSS_ID_SIZE];
@@ -50,6 +55,9 @@ typedef struct pss_session_core {
     pss_scalars totals;
     bool volume_unknown; /* a session record of 1.0: its volume was never counted */
     int64_t next_order, next_total; /* next_total: stored as "next_bucket" */
+    /* Orders numbered from folded_from on are in no total record yet: their contributions to
+     * the keyed totals are replayed from them (deltas.c, order/tail.c). */
+    int64_t folded_from;
     /* open drafts and pending payments, in the order they appeared */
     char (*drafts)[PSS_ID_SIZE];
     size_t n_drafts, cap_drafts;
@@ -75,6 +83,9 @@ struct pss_session {
     pss_session_core core;
     uint64_t rev;
     pss__map keyed_totals; /* key -> pss_total*: the running totals by (type, key) */
+    /* keyed_totals include the orders not folded yet (order/tail.c replays them after a
+     * load); until then they are the total records alone, and no call folds. */
+    bool tail_settled;
 };
 
 /* ---- session records ---- */

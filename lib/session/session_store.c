@@ -169,10 +169,15 @@ static void encode_count(const pss_session_core *c, pss_jsonw *w)
     pss__jsonw_end(w);
 }
 
+/* A record with orders to replay is version 2: a library that knows no replay must not read
+ * its total records as the session's totals. Without any it stays version 1, byte for byte. */
+#define SESSION_SCHEMA_REPLAY 2
+
 int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss__strbuf *buf)
 {
     pss_jsonw jw, *w = &jw;
-    pss__jsonw_begin(w, buf);
+    bool replay = c->folded_from < c->next_order;
+    pss__jsonw_begin_version(w, buf, replay ? SESSION_SCHEMA_REPLAY : PSS_SCHEMA_VERSION);
     pss__jsonw_str(w, "id", c->id);
     pss__jsonw_str(w, "config", c->config_id);
     pss__jsonw_str(w, "name", c->name);
@@ -200,6 +205,8 @@ int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss__strbuf *buf)
             pss__jsonw_int(w, pss__scalar_names[i], *scalar_at((pss_scalars *)&c->totals, i));
     pss__jsonw_end(w);
     pss__jsonw_int(w, "next_order", c->next_order);
+    if (replay)
+        pss__jsonw_int(w, "folded_from", c->folded_from);
     pss__jsonw_int(w, "next_bucket", c->next_total);
     pss__jsonw_array(w, "drafts");
     for (size_t i = 0; i < c->n_drafts; i++)
@@ -216,6 +223,14 @@ int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss__strbuf *buf)
     encode_count(c, w);
     put_opt_str(w, "entry", c->entry_id);
     return pss__jsonw_finish(ctx, w);
+}
+
+/* Parses a stored session record, of either schema version. */
+static json_t *session_record(pss_jr *r, pss_ctx *ctx, const pss_record *rec)
+{
+    pss__jr_init(r, ctx, PSS__KIND_SESSION, rec->id);
+    r->max_version = SESSION_SCHEMA_REPLAY;
+    return pss__jr_parse(r, rec->payload, rec->payload_len);
 }
 
 static void copy_str(pss_jr *r, char *dst, size_t size, const char *src, const char *field)
@@ -353,6 +368,13 @@ static int decode_core(pss_jr *r, json_t *doc, pss_session_core *c)
                 r, totals, pss__scalar_names[i], signed_scalar[i] ? -PSS_SESSION_VOLUME_MAX : 0,
                 PSS_SESSION_VOLUME_MAX);
     c->next_order = pss__jr_range(r, doc, "next_order", 1, INT64_MAX);
+    /* at most PSS__FOLD_EVERY orders wait, and only in a version 2 record */
+    c->folded_from = r->version >= SESSION_SCHEMA_REPLAY
+                         ? pss__jr_range(r, doc, "folded_from", 1, c->next_order - 1)
+                         : c->next_order;
+    if (!r->rc && c->next_order - c->folded_from > PSS__FOLD_EVERY)
+        pss__jr_fail(r, "field 'folded_from' leaves %lld orders to replay, more than %d",
+                     (long long)(c->next_order - c->folded_from), PSS__FOLD_EVERY);
     c->next_total = pss__jr_range(r, doc, "next_bucket", 1, INT64_MAX);
     const char *entry = pss__jr_str_or_null(r, doc, "entry");
     if (entry && !r->rc && pss_id_normalize(entry, c->entry_id) != 0)
@@ -369,7 +391,7 @@ static int decode_core(pss_jr *r, json_t *doc, pss_session_core *c)
 int pss__core_decode(pss_ctx *ctx, const pss_record *rec, pss_session_core *core)
 {
     pss_jr r;
-    json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_SESSION, rec);
+    json_t *doc = session_record(&r, ctx, rec);
     if (!doc)
         return r.rc;
     int rc = decode_core(&r, doc, core);
@@ -530,6 +552,7 @@ int pss__session_reload(pss_session *s)
     s->rev = cr.rev;
     s->keyed_totals = keyed_totals;
     s->config = config;
+    s->tail_settled = s->core.folded_from == s->core.next_order; /* else order/tail.c */
     return 0;
 }
 
@@ -552,7 +575,7 @@ int pss__session_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__session_
 {
     pss_jr r;
     memset(out, 0, sizeof *out);
-    json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_SESSION, rec);
+    json_t *doc = session_record(&r, ctx, rec);
     if (!doc)
         return r.rc;
     COPY_STR(&r, out->name, pss__jr_str(&r, doc, "name"), "name");

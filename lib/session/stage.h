@@ -33,6 +33,14 @@ typedef struct pss_stage {
     bool skip_session;  /* the call does not write the session record */
     bool renew_lease;   /* renew the actor's device lease */
     bool late;          /* it records late orders, whose cash already changed hands */
+    /* Its only changes to the keyed totals are the contributions of the orders it creates:
+     * they stay in memory, replayable from the orders, until a fold (deltas.c). */
+    bool defer_totals;
+    bool replay;        /* replaying orders into a handle: nothing is written */
+    bool tail_replayed; /* its deltas hold the orders not folded yet (order/tail.c) */
+    /* dirty totals this call's fold writes besides its own deltas, installed at commit */
+    struct pss_fold_write *folds;
+    size_t n_folds, cap_folds;
     const pss_actor *actor;
     uint64_t core_rev;  /* revision of the written session record */
     pss__strbuf *buf;    /* scratch encode buffer: the context's, kept between calls */
@@ -89,8 +97,10 @@ int pss__stage_check_volume(pss_stage *st, int64_t more);
 
 /* The staged running-total deltas (totals.c), written with the session record by
  * pss__stage_write, installed on the handle after the commit, freed either way. */
+/* Writes the call's running totals: its deltas, and when it folds every dirty total too. */
 int pss__stage_write_deltas(pss_stage *st);
 void pss__stage_install_deltas(pss_stage *st);
+
 void pss__stage_deltas_free(pss_stage *st);
 
 /* What a stored cash movement adds to the session (cash.c), for verify's recomputation. */

@@ -42,8 +42,9 @@ typedef struct pss_total {
     pss_total_type type;
     char *a, *b, *c, *label;
     int64_t v[PSS_TOTAL_VALUES];
-    char record_id[PSS_ID_SIZE + 24];
+    char record_id[PSS_ID_SIZE + 24]; /* "" while it has no record yet */
     uint64_t rev;
+    bool dirty; /* v holds orders' contributions its record does not have yet */
 } pss_total;
 
 typedef struct pss_total_delta {
@@ -55,6 +56,7 @@ typedef struct pss_total_delta {
     char record_id[PSS_ID_SIZE + 24];
     uint64_t rev;
     bool created;
+    bool resolved; /* v computed; not written when the call defers the totals */
 } pss_total_delta;
 
 int pss__total_decode(pss_ctx *ctx, const pss_record *rec, pss_total **out);

@@ -25,7 +25,12 @@
         " WHERE kind = ?1 AND id = ?2 AND rev = ?5",                                      \
     [RECORD_STMT(ST_SCAN, TABLE_##table)] =                                             \
         "SELECT id, rev, payload FROM " TABLE_##table##_NAME                               \
-        " WHERE kind = ?1 AND parent = ?2 ORDER BY seq"
+        " WHERE kind = ?1 AND parent = ?2 ORDER BY seq",                                  \
+    /* the index (kind, parent, seq) read backwards from its end: n rows, whatever the length */ \
+    [RECORD_STMT(ST_SCAN_LAST, TABLE_##table)] =                                        \
+        "SELECT id, rev, payload FROM (SELECT seq, id, rev, payload FROM "                 \
+        TABLE_##table##_NAME " WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3)" \
+        " ORDER BY seq"
 
 #define TABLE_RECORD_NAME "record"
 #define TABLE_LIVE_NAME "record_live"
@@ -223,10 +228,12 @@ static int kind_of(sqlstore *s, const char *kind, int add, kind_ref *out)
     return 0;
 }
 
-/* A get or scan: the kind and the key the caller gave (the id of a get, the parent of a
- * scan); the row's key column gives the other. */
+/* A get, scan or scan_last (op): the kind and the key the caller gave (the id of a get, the
+ * parent of a scan); the row's key column gives the other. */
 typedef struct lookup {
     const char *kind, *id, *parent, *what;
+    stmt_id op;
+    size_t last; /* scan_last's n */
 } lookup;
 
 /* Columns of a row of ST_GET (parent) or ST_SCAN (id), then rev and payload. */
@@ -276,7 +283,7 @@ static int read_records(sqlstore *s, const lookup *q, pss_record_fn fn, void *ar
     int out = kind_of(s, q->kind, 0, &k);
     if (out)
         return out == PSS_ENOTFOUND ? 0 : out; /* a kind never stored has no records */
-    stmt_id id = RECORD_STMT(q->id ? ST_GET : ST_SCAN, k.table);
+    stmt_id id = RECORD_STMT(q->op, k.table);
     sqlite3_stmt *st;
     int rc = stmt_take(s, id, &st);
     if (rc != SQLITE_OK)
@@ -286,6 +293,8 @@ static int read_records(sqlstore *s, const lookup *q, pss_record_fn fn, void *ar
     rc = sqlite3_bind_int(st, 1, k.code);
     if (rc == SQLITE_OK)
         rc = pss__sqlite_bind_key(st, 2, &key);
+    if (rc == SQLITE_OK && q->op == ST_SCAN_LAST)
+        rc = sqlite3_bind_int64(st, 3, q->last > INT64_MAX ? INT64_MAX : (sqlite3_int64)q->last);
     if (rc != SQLITE_OK)
         out = sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
     else
@@ -299,7 +308,7 @@ static int sq_get(void *userdata, const char *kind, const char *id, pss_record_f
     sqlstore *s = userdata;
     if (!kind || !id || !fn)
         return own_fail(s, PSS_EINVAL, "get: kind, id or callback is NULL");
-    lookup q = {kind, id, NULL, "get of"};
+    lookup q = {kind, id, NULL, "get of", ST_GET, 0};
     int rows = 0, out = read_records(s, &q, fn, arg, &rows);
     return out == 0 && rows == 0 ? PSS_ENOTFOUND : out;
 }
@@ -310,7 +319,18 @@ static int sq_scan(void *userdata, const char *kind, const char *parent, pss_rec
     sqlstore *s = userdata;
     if (!kind || !parent || !fn)
         return own_fail(s, PSS_EINVAL, "scan: kind, parent or callback is NULL");
-    lookup q = {kind, NULL, parent, "scan of"};
+    lookup q = {kind, NULL, parent, "scan of", ST_SCAN, 0};
+    int rows;
+    return read_records(s, &q, fn, arg, &rows);
+}
+
+static int sq_scan_last(void *userdata, const char *kind, const char *parent, size_t n,
+                        pss_record_fn fn, void *arg)
+{
+    sqlstore *s = userdata;
+    if (!kind || !parent || !fn)
+        return own_fail(s, PSS_EINVAL, "scan_last: kind, parent or callback is NULL");
+    lookup q = {kind, NULL, parent, "scan of", ST_SCAN_LAST, n};
     int rows;
     return read_records(s, &q, fn, arg, &rows);
 }
@@ -625,6 +645,7 @@ void pss__sqlite_fill_vtable(sqlstore *s)
     table.get = sq_get;
     table.put = sq_put;
     table.scan = sq_scan;
+    table.scan_last = sq_scan_last;
     table.claim = sq_claim;
     table.release = sq_release;
     table.lookup = sq_lookup;

@@ -36,6 +36,7 @@ typedef enum stmt_id {
     ST_UPDATE,      /* a record whose parent stays: its index entries are not touched */
     ST_UPDATE_MOVE, /* a record given another parent */
     ST_SCAN,
+    ST_SCAN_LAST,
     ST_RECORD_STMTS,
     ST_LAST_SEQ = ST_RECORD_STMTS * TABLE_COUNT,
     ST_BEGIN_READ,

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
+
 void pss_storage_free(pss_storage *storage)
 {
     if (storage && storage->free)
@@ -198,6 +200,57 @@ int pss__scan(pss_ctx *ctx, const char *kind, const char *parent, pss_record_fn 
         return 0;
     char what[PSS_KIND_MAX + PSS_RECORD_ID_MAX + 16];
     snprintf(what, sizeof what, "%s records of %s", kind, parent);
+    return store_failure(ctx, rc, "scan", what);
+}
+
+/* A version-1 store has no scan_last: the ids of the last n records seen, in a ring. */
+typedef struct id_ring {
+    pss_ctx *ctx;
+    char (*ids)[PSS_RECORD_ID_MAX + 1];
+    size_t n, seen;
+} id_ring;
+
+static int on_ring_record(const pss_record *rec, void *arg)
+{
+    id_ring *r = arg;
+    pss__copy_text(r->ids[r->seen++ % r->n], sizeof r->ids[0], rec->id);
+    return 0;
+}
+
+static int scan_last_by_scan(pss_ctx *ctx, const char *kind, const char *parent, size_t n,
+                             pss_record_fn fn, void *arg)
+{
+    id_ring r = {ctx, PSS_CALLOC(ctx, n, sizeof *r.ids), n, 0};
+    if (!r.ids)
+        return pss__oom(ctx);
+    int rc = pss__scan(ctx, kind, parent, on_ring_record, &r);
+    size_t first = r.seen > n ? r.seen - n : 0;
+    for (size_t i = first; !rc && i < r.seen; i++) {
+        rc = pss__get(ctx, kind, r.ids[i % n], fn, arg);
+        if (rc == PSS_ENOTFOUND) /* it was there a moment ago, in this transaction */
+            rc = pss__fail(ctx, PSS_ESTORAGE, "storage get of %s %s failed: the store's scan "
+                           "passed it, its get does not find it", kind, r.ids[i % n]);
+    }
+    PSS_FREE(ctx, r.ids);
+    return rc;
+}
+
+int pss__scan_last(pss_ctx *ctx, const char *kind, const char *parent, size_t n,
+                   pss_record_fn fn, void *arg)
+{
+    const pss_storage *st = ctx->storage;
+    if (n == 0)
+        return 0;
+    if (st->version < 2 || !st->scan_last)
+        return scan_last_by_scan(ctx, kind, parent, n, fn, arg);
+    trampoline t = {fn, arg, 0};
+    int rc = st->scan_last(st->userdata, kind, parent, n, record_trampoline, &t);
+    if (t.fn_rc)
+        return t.fn_rc;
+    if (rc == 0)
+        return 0;
+    char what[PSS_KIND_MAX + PSS_RECORD_ID_MAX + 32];
+    snprintf(what, sizeof what, "the last %zu %s records of %s", n, kind, parent);
     return store_failure(ctx, rc, "scan", what);
 }
 

@@ -32,6 +32,10 @@ typedef int (*pss__decode_fn)(pss_ctx *ctx, const pss_record *rec, void *out);
 int pss__get_decoded(pss_ctx *ctx, const char *kind, const char *id, pss__decode_fn decode,
                      void *out);
 int pss__scan(pss_ctx *ctx, const char *kind, const char *parent, pss_record_fn fn, void *arg);
+/* The last n records a scan would pass, in scan order: the store's scan_last (version 2),
+ * else a whole scan that keeps the last n ids and reads those back. */
+int pss__scan_last(pss_ctx *ctx, const char *kind, const char *parent, size_t n,
+                   pss_record_fn fn, void *arg);
 /* The records of a kind under a parent, each decoded into the next item of a growing array
  * (items of item_size bytes): what a listing reads. Free items with PSS_FREE. */
 typedef struct pss__record_list {

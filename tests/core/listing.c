@@ -167,6 +167,9 @@ static void bad_queries(void)
     q.state_mask = 0;
     CHECK_RC(ctx, pss_session_list_page(ctx, FIX_CONFIG_ID, &q, &list, NULL), PSS_EINVAL);
     CHECK_STR(pss_ctx_errmsg(ctx), "the state mask selects no state");
+    q.state_mask = 1u << 6; /* no session state has bit 6 */
+    CHECK_RC(ctx, pss_session_list_page(ctx, FIX_CONFIG_ID, &q, &list, NULL), PSS_EINVAL);
+    CHECK_STR(pss_ctx_errmsg(ctx), "the state mask selects no state");
     q.state_mask = PSS_SESSION_ANY_STATE;
     q.after = "0c0f1a00-0000-4000-8000-000000000001";
     CHECK_RC(ctx, pss_session_list_page(ctx, FIX_CONFIG_ID, &q, &list, NULL), PSS_ENOTFOUND);
@@ -231,6 +234,11 @@ static void orders_by_state(void)
     list = NULL;
     CHECK_RC(ctx, pss_order_list(s, 0, &list), PSS_EINVAL);
     CHECK_STR(pss_ctx_errmsg(ctx), "the state mask selects no order state");
+    CHECK(list == NULL);
+    /* bits that are no order state select none either: bit 0, bit 5 */
+    CHECK_RC(ctx, pss_order_list(s, 1u, &list), PSS_EINVAL);
+    CHECK_STR(pss_ctx_errmsg(ctx), "the state mask selects no order state");
+    CHECK_RC(ctx, pss_order_list(s, 1u << 5, &list), PSS_EINVAL);
     CHECK(list == NULL);
     CHECK_RC(ctx, pss_order_list(NULL, PSS_ORDER_ANY_STATE, &list), PSS_EINVAL);
     pss_session_free(s);

@@ -378,6 +378,34 @@ static void odoo_order_to_picking(void)
     fix_world_free(store, ctx);
 }
 
+/* A posting group is a figure the library computes: two sales of 6,000,000,000,000.00 on
+ * one account and taxes come to 12,000,000,000,000.00, beyond PSS_AMOUNT_MAX, although a
+ * return of 5,000,000,000,000.00 beside them keeps the order's total at 7,000,000,000,000.00.
+ * Refused with PSS_EOVERFLOW, nothing stored (it was once stored, and its own verify then
+ * called the record corrupt). */
+static void group_beyond_the_bound(void)
+{
+    start(1, PSS_TAX_ROUND_PER_LINE);
+    pss_session *s = fix_open(ctx, 5000);
+    pss_line_input lines[] = {fix_line("a", 1000, 600000000000000, NULL, 0),
+                              fix_line("b", 1000, 600000000000000, NULL, 0),
+                              fix_line("c", -1000, 500000000000000, NULL, 0)};
+    char id[PSS_ID_SIZE];
+    char *before = fix_dump(store);
+    CHECK_RC(ctx, submit(s, &FIX_MIA, NULL, lines, 3, 0, "swap", id), PSS_EOVERFLOW);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "the sales of order 000000e1-0000-4000-8000-");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), " on Income:Sales without tax would be "
+                                        "12000000000000.00, beyond 10000000000000.00 "
+                                        "(PSS_AMOUNT_MAX)");
+    char *after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before);
+    free(after);
+    free(before);
+    CHECK_OK(ctx, pss_session_verify(s));
+    pss_session_free(s);
+    fix_world_free(store, ctx);
+}
+
 int main(void)
 {
     exchanges();
@@ -390,6 +418,7 @@ int main(void)
     discount_beside_a_return();
     odoo_order_refund();
     odoo_order_to_picking();
+    group_beyond_the_bound();
     printf("1..%d\n", check_count_);
     return check_failed_ ? 1 : 0;
 }

@@ -200,8 +200,10 @@ static void corrupt(const char *kind, const char *id)
         bad_code += rc != PSS_ECORRUPT;
     }
     /* one past what this library reads: orders up to version 3 (2, or 3 with an order
-     * discount), configs 2, the rest 1 */
-    int newest = strcmp(kind, "order") == 0 ? 3 : strcmp(kind, "config") == 0 ? 2 : 1;
+     * discount), configs 2, sessions 2 (2 while orders wait to be folded), the rest 1 */
+    int newest = strcmp(kind, "order") == 0                                     ? 3
+                 : strcmp(kind, "config") == 0 || strcmp(kind, "session") == 0 ? 2
+                                                                               : 1;
     char message[96];
     snprintf(message, sizeof message, "has schema version %d; this library reads up to %d",
              newest + 1, newest);

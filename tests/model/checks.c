@@ -68,6 +68,50 @@ static void mark_touched(driver *d, const op *o)
     d->seen_sessions = m->ns;
 }
 
+/* pss_meta_get of one owner against the model: "returned byte for byte as given". */
+static int meta_of(driver *d, int kind, int index, int ctx)
+{
+    const model *m = d->m;
+    const char *id = kind == META_CONFIG ? m->reg[index].cfg.id : kind == META_SESSION
+                   ? m->s[index].id : kind == META_ORDER ? m->o[index].id : m->mv[index].id;
+    if (!id[0])
+        return 0;
+    const char *want = meta_text(*m_meta_slot(d->m, kind, index));
+    char *got = NULL;
+    int rc = pss_meta_get(d->ctx[ctx], (pss_meta_owner)kind, id, &got);
+    int bad = rc != 0 || (got == NULL) != (want == NULL) || (want && strcmp(got, want) != 0);
+    if (bad)
+        drv_failf(d, "pss_meta_get(%d, %s) in context %d: rc %d, %.300s; expected %.300s\n", kind,
+                  id, ctx, rc, got ? got : "NULL", want ? want : "NULL");
+    pss_free(d->ctx[ctx], got);
+    return bad;
+}
+
+/* The metadata of the owner a step named, of what it made, and of one owner of each kind. */
+static int meta_step(driver *d, const op *o)
+{
+    const model *m = d->m;
+    int ctx = (int)(d->step % 2);
+    const int n[5] = {0, m->nreg, m->ns, m->no, m->nmv};
+    if (o->kind == OP_META_SET && o->meta_kind >= META_CONFIG && o->meta_kind <= META_MOVEMENT &&
+        !o->meta_id.null) {
+        int si, owner = m_meta_owner(m, o->meta_kind, o->meta_id.s, &si);
+        if (owner >= 0 && meta_of(d, o->meta_kind, owner, 1 - ctx))
+            return 1;
+    }
+    if (o->kind == OP_CREATE && d->last_rc == 0 && meta_of(d, META_SESSION, m->ns - 1, ctx))
+        return 1;
+    if (o->kind == OP_CASH_MOVE && d->last_rc == 0 && meta_of(d, META_MOVEMENT, m->nmv - 1, ctx))
+        return 1;
+    if ((o->kind == OP_ORDER_CREATE || o->kind == OP_SUBMIT || o->kind == OP_BATCH) && m->no &&
+        meta_of(d, META_ORDER, m->no - 1, ctx))
+        return 1;
+    for (int k = META_CONFIG; k <= META_MOVEMENT; k++)
+        if (n[k] && meta_of(d, k, (int)((d->step * 40503u + (unsigned)k) % (unsigned)n[k]), ctx))
+            return 1;
+    return 0;
+}
+
 int checks_step(driver *d, const op *o)
 {
     model *m = d->m;
@@ -96,7 +140,7 @@ int checks_step(driver *d, const op *o)
         return 1;
     if (o->kind == OP_CLOCK && checks_money(d, &d->money_rng))
         return 1;
-    return 0;
+    return meta_step(d, o);
 }
 
 static const char *policy_name(int policy)
@@ -270,5 +314,12 @@ int checks_final(driver *d)
     for (int i = 0; i < d->m->nreg; i++)
         if (session_lists(d, i) || range_exports(d, i))
             return 1;
+    const int n[5] = {0, d->m->nreg, d->m->ns, d->m->no, d->m->nmv};
+    for (int k = META_CONFIG; k <= META_MOVEMENT; k++)
+        for (int i = 0; i < n[k]; i++)
+            if (meta_of(d, k, i, i % 2))
+                return 1;
+    if (d->trial_every > 0 && checks_trial_all(d))
+        return 1;
     return d->hledger ? ledger_check(d) : 0;
 }

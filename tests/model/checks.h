@@ -13,6 +13,7 @@ int checks_session(driver *d, int si, pss_session *h);
 int checks_order(driver *d, int oi, pss_order *h);
 int checks_entry(driver *d, int si);
 int checks_trial(driver *d);
+int checks_trial_all(driver *d);
 int checks_final(driver *d);
 int compare_entry(driver *d, pss_entry *e, const m_entry *want, const m_session *s,
                   const char *what);

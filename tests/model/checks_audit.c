@@ -104,6 +104,7 @@ static const char *action_of(const op *o)
     case OP_VOID: return "payment.void";
     case OP_CASH_MOVE: return "cash.move";
     case OP_CASH_VOID: return "cash.void";
+    case OP_META_SET: return "meta.set";
     default: return NULL;
     }
 }
@@ -120,6 +121,13 @@ static int action_entry(driver *d, const op *o, uint64_t after)
     int bad = !f.payload ? drv_failf(d, "a %s that went through wrote no %s audit entry\n",
                                      op_name(o->kind), f.action)
                          : entry_fields(d, f.payload, o, 0);
+    /* storage.md: meta.set's "extra gives the owner kind and id" */
+    static const char *const kinds[] = {"", "\"config\"", "\"session\"", "\"order\"",
+                                        "\"movement\""};
+    if (!bad && o->kind == OP_META_SET &&
+        (!strstr(f.payload, o->meta_id.s) || !strstr(f.payload, kinds[o->meta_kind])))
+        bad = drv_failf(d, "the meta.set audit entry does not name the owner %s %s:\n%.600s\n",
+                        kinds[o->meta_kind], o->meta_id.s, f.payload);
     free(f.payload);
     return bad;
 }
@@ -163,31 +171,69 @@ static int routed_entries(driver *d, const op *o, uint64_t after)
     return bad;
 }
 
-/* storage.md: each return without a receipt of a call that went through is audited as
- * order.return naming the order, with the order's reason (create and add_line). */
-static int return_entries(driver *d, const op *o, uint64_t after)
+/* The orders a call that went through made or changed with returns without a receipt:
+ * their ids (lower case), reasons and how many such lines each call wrote. */
+typedef struct returns_of {
+    int n;
+    char id[G_MAXB][G_SHORT];
+    const char *reason[G_MAXB];
+    int lines[G_MAXB], seen[G_MAXB];
+} returns_of;
+
+static int receiptless_lines(const g_order *in)
 {
-    const g_order *in = &o->orders[0];
     int n = 0;
-    char id[G_STR] = "";
-    const char *reason = "";
-    if (o->kind == OP_ORDER_CREATE) {
-        for (int i = 0; i < in->n_lines; i++)
-            n += in->lines[i].refund_line < 0 && in->lines[i].quantity < 0;
-        snprintf(id, sizeof id, "%s", in->id.null ? "" : in->id.s);
-        reason = in->return_reason.s;
-    } else if (o->kind == OP_ADD_LINE && o->order >= 0) {
-        n = in->lines[0].refund_line < 0 && in->lines[0].quantity < 0;
-        snprintf(id, sizeof id, "%s", d->m->o[o->order].id);
-        reason = d->m->o[o->order].reason;
-    }
-    for (char *p = id; *p; p++)
+    for (int i = 0; i < in->n_lines; i++)
+        n += in->lines[i].refund_line < 0 && in->lines[i].quantity < 0;
+    return n;
+}
+
+static void returns_add(returns_of *r, const char *id, const char *reason, int lines)
+{
+    if (r->n >= G_MAXB)
+        return;
+    snprintf(r->id[r->n], G_SHORT, "%s", id);
+    for (char *p = r->id[r->n]; *p; p++)
         if (*p >= 'A' && *p <= 'F')
             *p = (char)(*p - 'A' + 'a');
+    r->reason[r->n] = reason;
+    r->lines[r->n] = lines;
+    r->seen[r->n++] = 0;
+}
+
+static void returns_wanted(driver *d, const op *o, returns_of *r)
+{
+    memset(r, 0, sizeof *r);
+    if (o->kind == OP_ORDER_CREATE) {
+        const g_order *in = &o->orders[0];
+        const m_order *mo = &d->m->o[d->m->no - 1];
+        returns_add(r, mo->id, mo->reason, receiptless_lines(in));
+    } else if (o->kind == OP_ADD_LINE && o->order >= 0) {
+        const m_order *mo = &d->m->o[o->order];
+        const g_line *l = &o->orders[0].lines[0];
+        returns_add(r, mo->id, mo->reason, l->refund_line < 0 && l->quantity < 0);
+    } else if (o->kind == OP_SUBMIT || o->kind == OP_BATCH) {
+        /* the orders the submit recorded (a duplicate writes nothing) */
+        for (int i = ev_orders_before(); i < d->m->no; i++) {
+            const m_order *mo = &d->m->o[i];
+            returns_add(r, mo->id, mo->reason,
+                        receiptless_lines(&mo->input));
+        }
+    }
+}
+
+/* storage.md: each return without a receipt of a call that went through is audited as
+ * order.return naming the order, with the order's reason (create, add_line, submits). */
+static int return_entries(driver *d, const op *o, uint64_t after)
+{
+    returns_of want;
+    returns_wanted(d, o, &want);
     text all = {0};
     dump_audit_after(&d->dump, after, gather, &all);
     const char *t = all.data ? all.data : "";
-    int seen = 0, bad = 0;
+    int seen = 0, bad = 0, n = 0;
+    for (int k = 0; k < want.n; k++)
+        n += want.lines[k];
     for (const char *p = strstr(t, "\"action\":\"order.return\""); p && !bad;
          p = strstr(p + 1, "\"action\":\"order.return\"")) {
         const char *end = strchr(p, '\n');
@@ -198,11 +244,21 @@ static int return_entries(driver *d, const op *o, uint64_t after)
         char entry[4096];
         snprintf(entry, sizeof entry, "%.*s", (int)(len < sizeof entry ? len : sizeof entry - 1),
                  start);
-        if ((id[0] && !strstr(entry, id)) || (reason[0] && !strstr(entry, reason)))
+        int k = 0;
+        while (k < want.n && !(want.id[k][0] && strstr(entry, want.id[k])))
+            k++;
+        if (k == want.n || (want.reason[k][0] && !strstr(entry, want.reason[k])))
             bad = drv_failf(d, "an order.return entry names another order or reason:\n%.600s\n",
                             entry);
+        else
+            want.seen[k]++;
         seen++;
     }
+    for (int k = 0; !bad && k < want.n; k++)
+        if (want.seen[k] != want.lines[k])
+            bad = drv_failf(d, "%d order.return audit entries for order %s, which took %d "
+                            "products back without a receipt\n", want.seen[k], want.id[k],
+                            want.lines[k]);
     if (!bad && seen != n)
         bad = drv_failf(d, "%d order.return audit entries for %d returns without a receipt\n",
                         seen, n);
@@ -214,7 +270,8 @@ static int return_entries(driver *d, const op *o, uint64_t after)
 int checks_audit(driver *d, const op *o, int rc, uint64_t after, const m_expect *ex)
 {
     int force = o->kind == OP_FORCE_CLOSE;
-    if (rc == 0 && (o->kind == OP_ORDER_CREATE || o->kind == OP_ADD_LINE) &&
+    if (rc == 0 && (o->kind == OP_ORDER_CREATE || o->kind == OP_ADD_LINE ||
+                    o->kind == OP_SUBMIT || o->kind == OP_BATCH) &&
         return_entries(d, o, after))
         return 1;
     if (rc == 0 && action_of(o))

@@ -19,6 +19,8 @@ typedef struct trial {
     const pss_actor *closer;
 } trial;
 
+static void plan(driver *d, int si, trial *t);
+
 static int pick(driver *d, trial *t)
 {
     int cand[64], n = 0;
@@ -27,8 +29,16 @@ static int pick(driver *d, trial *t)
             cand[n++] = i;
     if (!n)
         return -1;
+    plan(d, cand[(d->step * 7 + d->st.trials) % n], t);
+    return 0;
+}
+
+/* How session si is closed: by a manager when it trades or is counted and nothing blocks
+ * (every third time by an admin anyway), else force closed. */
+static void plan(driver *d, int si, trial *t)
+{
     memset(t, 0, sizeof *t);
-    t->si = cand[(d->step * 7 + d->st.trials) % n];
+    t->si = si;
     const m_session *s = &d->m->s[t->si];
     m_figs f;
     m_figs_of(d->m, t->si, 0, &f);
@@ -41,7 +51,7 @@ static int pick(driver *d, trial *t)
         if (t->given > M_AMAX)
             t->given = M_AMAX;
         t->closer = &ADA_A;
-        return 0;
+        return;
     }
     t->diff = d->st.trials % 4 == 1 ? s->cfg.max_diff + 1 : 0;
     if (f.expected_cash + t->diff < 0)
@@ -57,7 +67,6 @@ static int pick(driver *d, trial *t)
             beyond |= (md < 0 ? -md : md) > s->cfg.max_diff;
         }
     t->closer = beyond && s->cfg.override_role == R_ADMIN ? &ADA_A : &MIA_A;
-    return 0;
 }
 
 static int manager_close(driver *d, const trial *t, pss_session *h, pss_ctx *ctx)
@@ -133,6 +142,10 @@ static int run_trial(driver *d, const trial *t, pss_storage *ov)
         bad = t->force ? admin_close(d, t, h, ctx) : manager_close(d, t, h, ctx);
     if (!bad && pss_session_entry(h, &e))
         bad = drv_failf(d, "trial: no entry after closing %s\n", s->name);
+    int rc;
+    if (!bad && (rc = pss_session_verify(h)) != 0)
+        bad = drv_failf(d, "trial: pss_session_verify of %s once closed: %d (%s)\n", s->name,
+                        rc, pss_ctx_errmsg(ctx));
     if (!bad) {
         char what[160];
         snprintf(what, sizeof what, "trial %s of %s", t->force ? "force close" : "close", s->name);
@@ -143,6 +156,25 @@ static int run_trial(driver *d, const trial *t, pss_storage *ov)
     pss_session_free(h);
     pss_ctx_free(ctx);
     return bad;
+}
+
+/* At the end of a seed: every session that is not closed can be closed (concepts.md,
+ * "Bounds": "a session the library accepted can always be reported and closed"). */
+int checks_trial_all(driver *d)
+{
+    for (int i = 0; i < d->m->ns; i++) {
+        if (d->m->s[i].state == SS_CLOSED || !d->m->s[i].id[0])
+            continue;
+        trial t;
+        plan(d, i, &t);
+        d->st.trials++;
+        pss_storage *ov = store_copy_new(d->store[0]);
+        int bad = run_trial(d, &t, ov);
+        store_copy_free(ov);
+        if (bad)
+            return 1;
+    }
+    return 0;
 }
 
 int checks_trial(driver *d)

@@ -60,6 +60,7 @@ void cv_order(const g_order *g, conv_order *c, int bad_input, int bad_line, int 
     c->in.refund_of = cv_str(&g->refund_of);
     c->in.invoiced = g->invoiced;
     c->in.note = cv_str(&g->note);
+    c->in.meta = meta_text(g->meta);
     c->in.discount_amount = g->disc_amount;
     c->in.discount_ppm = g->disc_ppm;
     c->in.customer = g->customer.null || !g->customer.s[0] ? NULL : g->customer.s;
@@ -104,6 +105,7 @@ void cv_cash(const g_cash *g, pss_cash_input *c)
     c->amount = g->amount;
     c->reason = cv_str(&g->reason);
     c->account = cv_str(&g->account);
+    c->meta = meta_text(g->meta);
 }
 
 static const char *acc(const m_config *c, int i)
@@ -136,6 +138,7 @@ static void cv_config_input(const m_config *c, pss_config_input *in)
     in->split_receivables = c->split_recv;
     in->allow_receiptless_returns = c->allow_rr;
     in->receiptless_return_role = (pss_role)c->rr_role;
+    in->meta = meta_text(c->meta);
     in->income_account = acc(c, A_INCOME);
     in->receivable_account = acc(c, A_RECV);
     in->difference_gain_account = acc(c, A_GAIN);

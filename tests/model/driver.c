@@ -376,6 +376,16 @@ static int learn(driver *d, op *o, call_out *out, m_submit_res *res)
             return drv_failf(d, "add_payment gave index %zu, expected %d\n", out->index,
                              d->m->o[o->order].np - 1);
         return 0;
+    case OP_META_SET:
+        m_meta_apply(d->m, o->meta_kind, o->meta_id.s, o->meta);
+        return 0;
+    case OP_META_GET: {
+        const char *want = meta_text(o->meta_want);
+        if ((out->meta == NULL) != (want == NULL) || (want && strcmp(out->meta, want) != 0))
+            return drv_failf(d, "pss_meta_get gave %.300s, expected %.300s\n",
+                             out->meta ? out->meta : "NULL", want ? want : "NULL");
+        return 0;
+    }
     case OP_CASH_MOVE:
         if (!d->m->mv[d->m->nmv - 1].id[0])
             snprintf(d->m->mv[d->m->nmv - 1].id, G_SHORT, "%s", out->id);
@@ -492,7 +502,8 @@ static int judge(driver *d, op *o, const m_expect *ex, int rc, const call_out *o
             if (out->res[k].status != rc)   /* "then every status carries it" */
                 bad = drv_failf(d, "a batch refused with %d gave order %d status %d\n", rc, k,
                                 out->res[k].status);
-    } else if (!bad && (!ex_refused(ex) || o->kind == OP_SUBMIT || o->kind == OP_BATCH)) {
+    } else if (!bad && (!ex_refused(ex) || o->kind == OP_SUBMIT || o->kind == OP_BATCH ||
+                        o->kind == OP_META_SET || o->kind == OP_META_GET)) {
         bad = learn(d, o, (call_out *)out, res);
     }
     return bad;
@@ -522,6 +533,8 @@ static int run_call(driver *d, op *o)
         learn_config(d, o, &out, rc);
     cover_after(d, o, &cover, rc, &out);
     int bad = d->failed || judge(d, o, &ex, rc, &out, res, &before, &sb);
+    pss_free(d->ctx[drv_ctx_of(d, o)], out.meta);
+    out.meta = NULL;
     if (!bad && o->kind != OP_CONFIG_FORM)
         bad = ev_after(d, o, rc);
     if (!bad && ex_accepts(&ex, rc))

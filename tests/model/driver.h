@@ -61,6 +61,7 @@ typedef struct call_out {
     size_t accepted;
     int form_call;           /* OP_CONFIG_FORM: the call that failed (-1 none) */
     pss_config *config;      /* OP_CONFIG_UPDATE: the handle saved */
+    char *meta;              /* OP_META_GET: the text read (pss_free) */
 } call_out;
 
 int drv_open(driver *d, model *m, gen *g, int sqlite, const char *path, uint64_t seed);
@@ -82,6 +83,7 @@ pss_ctx *drv_make_ctx(model *m);
 /* driver_events.c */
 void ev_before(driver *d);
 int ev_after(driver *d, const op *o, int rc);
+int ev_orders_before(void);
 int ev_routed(const driver *d, const op *o, int *routed, int nmax, int *new_rescue);
 
 /* driver_calls.c */
@@ -94,6 +96,10 @@ typedef struct cover_pre {
 } cover_pre;
 void cover_before(const driver *d, const op *o, cover_pre *p);
 void cover_after(const driver *d, const op *o, const cover_pre *p, int rc, const call_out *out);
+
+/* driver_list.c */
+void expect_list(driver *d, op *o, m_expect *ex);
+int call_list(driver *d, op *o);
 
 /* driver_expect.c */
 void expect_op(driver *d, op *o, m_expect *ex, m_submit_res *res);

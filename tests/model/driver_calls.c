@@ -66,6 +66,9 @@ static int call_create(driver *d, op *o, call_out *out)
         in.version = 99;
     in.id = o->session_id[0] ? o->session_id : NULL;
     in.operating_date = cv_str(&o->str);
+    in.meta = meta_text(o->meta);
+    if (o->v1)
+        in.version = 1;   /* a host built against 1.0: no meta member */
     pss_actor a;
     return pss_session_create(d->ctx[drv_ctx_of(d, o)], o->config_id, cv_actor(&o->actor, &a),
                               &in, &out->session);
@@ -197,8 +200,20 @@ static int call_cash(driver *d, op *o, call_out *out)
                              cv_str(&o->cash.reason));
     pss_cash_input c;
     cv_cash(&o->cash, &c);
+    if (o->v1)
+        c.version = 1;
     return pss_cash_move(sess(d, o), cv_actor(&o->actor, &a), o->null_input ? NULL : &c,
                          out->id);
+}
+
+static int call_meta(driver *d, op *o, call_out *out)
+{
+    pss_ctx *ctx = d->ctx[drv_ctx_of(d, o)];
+    if (o->kind == OP_META_GET)
+        return pss_meta_get(ctx, (pss_meta_owner)o->meta_kind, cv_str(&o->meta_id), &out->meta);
+    pss_actor a;
+    return pss_meta_set(ctx, cv_actor(&o->actor, &a), (pss_meta_owner)o->meta_kind,
+                        cv_str(&o->meta_id), meta_text(o->meta));
 }
 
 /* A call with a NULL handle or a NULL required pointer. */
@@ -222,6 +237,11 @@ static int call_null(driver *d, op *o)
     case 8: return pss_session_create(NULL, "x", ap, NULL, &s);
     case 9: return pss_order_cancel(NULL, ap, "why");
     case 10: return pss_session_take_over(NULL, ap);
+    case 12: return pss_meta_set(NULL, ap, PSS_META_CONFIG, d->m->reg[0].cfg.id, "{}");
+    case 13: { char *t = NULL;
+               return pss_meta_get(d->ctx[0], PSS_META_CONFIG, d->m->reg[0].cfg.id, NULL) ?
+                      pss_meta_get(NULL, PSS_META_CONFIG, d->m->reg[0].cfg.id, &t) : 0; }
+    case 14: return pss_meta_set(d->ctx[0], ap, PSS_META_CONFIG, NULL, "{}");
     default: return pss_cash_void(NULL, ap, "x", "why");
     }
 }
@@ -239,6 +259,8 @@ int call_op(driver *d, op *o, call_out *out)
     case OP_ORDER_CREATE: return call_order_create(d, o, out);
     case OP_SUBMIT: case OP_BATCH: return call_submit(d, o, out);
     case OP_CASH_MOVE: case OP_CASH_VOID: return call_cash(d, o, out);
+    case OP_META_SET: case OP_META_GET: return call_meta(d, o, out);
+    case OP_LIST: return call_list(d, o);
     case OP_NULL_HANDLE: return call_null(d, o);
     case OP_START_OPENING: case OP_OPEN: case OP_TAKE_OVER: case OP_HEARTBEAT:
     case OP_START_CLOSING: case OP_REOPEN: return call_session(d, o);

@@ -54,8 +54,24 @@ static void cover_order(const driver *d, const op *o, const cover_pre *p, int k,
                   got->status ? pss_strerror(got->status) : "");
     if (got->status == PSS_EDRAWER)
         cover_hit("%s: an order refused with PSS_EDRAWER", op_name(o->kind));
-    (void)d;
-    (void)k;
+    const m_session *s = &d->m->s[o->session];
+    int cash = m_cash_method(&s->cfg), out = 0;
+    for (int i = 0; i < o->orders[k].n_payments; i++)
+        out |= o->orders[k].payments[i].amount < 0 && !o->orders[k].payments[i].method.null &&
+               cash >= 0 && strcmp(o->orders[k].payments[i].method.s, s->cfg.m[cash].name) == 0;
+    int back = 0;
+    for (int i = 0; i < o->orders[k].n_lines; i++)
+        back |= o->orders[k].lines[i].refund_line < 0 && o->orders[k].lines[i].quantity < 0;
+    if (back && !got->duplicate)
+        cover_hit("%s: an order with a return without a receipt (returns %s, role %s): %s",
+                  op_name(o->kind), s->cfg.allow_rr ? "allowed" : "refused",
+                  o->actor.role >= s->cfg.rr_role ? "enough" : "too low",
+                  got->status ? pss_strerror(got->status) : "recorded");
+    if (out && !got->duplicate)
+        cover_hit("%s: a %scash refund %s%s", op_name(o->kind), late ? "late " : "",
+                  got->status ? "refused: " : "recorded",
+                  got->status ? pss_strerror(got->status) : got->rescue ? " in a rescue session"
+                                                                        : "");
 }
 
 static void cover_submit(const driver *d, const op *o, const cover_pre *p, int rc,
@@ -95,6 +111,51 @@ void cover_after(const driver *d, const op *o, const cover_pre *p, int rc, const
     if (o->kind == OP_ADD_PAYMENT && !o->fault[0] && p->state == SS_PROGRESS &&
         o->pay.amount < 0)
         cover_payout("refund payment", p, -o->pay.amount, rc);
+    if (o->kind == OP_ORDER_CREATE || o->kind == OP_ADD_LINE) {
+        const g_order *in = &o->orders[0];
+        int oi = in->refund_of.null ? -1 : m_find_order(d->m, in->refund_of.s);
+        const m_order *orig = oi >= 0 ? &d->m->o[oi] : o->order >= 0 && o->order < d->m->no &&
+                              d->m->o[o->order].refund_of >= 0 ? &d->m->o[d->m->o[o->order].refund_of]
+                                                                : NULL;
+        int n = o->kind == OP_ADD_LINE ? 1 : in->n_lines;
+        for (int i = 0; orig && i < n; i++) {
+            int64_t rl = in->lines[i].refund_line;
+            if (rl >= 0 && rl < orig->nl && orig->l[rl].qty < 0)
+                cover_hit("%s: a refund of a line taken back without a receipt: %s",
+                          op_name(o->kind), rc ? pss_strerror(rc) : "0");
+        }
+    }
+    if (o->kind == OP_ORDER_CREATE) {
+        const g_order *in = &o->orders[0];
+        int back = 0, disc = in->disc_amount || in->disc_ppm;
+        for (int i = 0; i < in->n_lines; i++)
+            back |= in->lines[i].refund_line < 0 && in->lines[i].quantity < 0;
+        if (back)
+            cover_hit("order_create with a return without a receipt%s: %s",
+                      disc ? " and an order discount" : "", rc ? pss_strerror(rc) : "0");
+    }
+    if (o->kind == OP_LIST && rc)
+        cover_hit("list refused: %s (%s)", pss_strerror(rc), o->fault);
+    if (o->kind == OP_META_SET || o->kind == OP_META_GET) {
+        static const char *const kinds[] = {"?", "config", "session", "order", "movement"};
+        int v = m_meta_verdict(meta_text(o->meta));
+        const char *cls = !o->meta ? "none" : v == META_OK ? "accepted" : v == META_BAD
+                        ? "refused" : "left open";
+        int kind = o->meta_kind >= 1 && o->meta_kind <= 4 ? o->meta_kind : 0;
+        if (o->kind == OP_META_GET)
+            cover_hit("meta_get of a %s: %s", kinds[kind], rc ? pss_strerror(rc) : "0");
+        else if (v == META_EITHER && !strcmp(o->fault, "metadata left open")) {
+            char esc[160];
+            gen_escape(meta_text(o->meta), esc, sizeof esc);
+            cover_hit("meta_set, a text the docs leave open, %.40s: %s", esc,
+                      rc ? pss_strerror(rc) : "0");
+        }
+        else
+            cover_hit("meta_set of a %s%s, metadata %s%s: %s", kinds[kind],
+                      kind >= 2 && p->state == SS_CLOSED ? " of a closed session" : "", cls,
+                      o->fault[0] && strncmp(o->fault, "metadata", 8) ? " (another fault)" : "",
+                      rc ? pss_strerror(rc) : "0");
+    }
     if (o->kind == OP_CONFIG_FORM && o->config.late_orders != LATE_ROUTE &&
         o->config.late_orders != LATE_RESCUE && o->config.late_orders != LATE_REFUSE)
         cover_hit("config_form with late-order policy out of range: %s",

@@ -80,6 +80,12 @@ static void session_events(const model *m, const op *o, event_want *w)
         events_want(w, PSS_EVENT_SESSION_TAKEN_OVER, m->s[o->session].id, NULL);
 }
 
+/* How many orders the model held before this step. */
+int ev_orders_before(void)
+{
+    return bf.no;
+}
+
 /* Orders recorded by this step in another session than the one submitted to (routed), and
  * rescue sessions it made. */
 int ev_routed(const driver *d, const op *o, int *routed, int nmax, int *new_rescue)

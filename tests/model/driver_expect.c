@@ -54,8 +54,11 @@ static void expect_config(driver *d, op *o, m_expect *ex)
     }
     if (o->kind == OP_CONFIG_SAVE && m_config_form(&o->config, ex) >= 0)
         return;
-    if (ex_refused(ex))
-        return;
+    /* the config's metadata, checked at pss_config_new or at the save: EINVAL either way */
+    if (o->kind == OP_CONFIG_SAVE && m_meta_verdict(meta_text(o->config.meta)) != META_OK)
+        ex_add(ex, E_INVAL, "config metadata: not a JSON object of at most 4096 bytes");
+    /* beside the save's own refusals (which the library meets first is not documented); with
+     * a refusal in ex the save is not applied */
     uint64_t rev = o->kind == OP_CONFIG_SAVE ? 0 : o->loaded_rev;
     m_config_save(d->m, &o->config, &o->actor, rev, o->kind == OP_CONFIG_SAVE, ex);
 }
@@ -67,7 +70,7 @@ static void expect_session(driver *d, op *o, m_expect *ex)
     switch (o->kind) {
     case OP_CREATE:
         m_session_create(m, o->config_id, &o->actor, o->session_id[0] ? o->session_id : NULL,
-                         &o->str, ex);
+                         &o->str, o->v1 ? 0 : o->meta, ex);
         break;
     case OP_START_OPENING: m_start_opening(m, s, &o->actor, ex); break;
     case OP_OPEN: m_open(m, s, &o->actor, o->amount, &o->note, ex); break;
@@ -80,7 +83,13 @@ static void expect_session(driver *d, op *o, m_expect *ex)
     case OP_FORCE_CLOSE:
         m_force_close(m, s, &o->actor, &o->str, o->flag, o->amount, ex);
         break;
-    case OP_CASH_MOVE: m_cash_move(m, s, &o->actor, &o->cash, ex); break;
+    case OP_CASH_MOVE: {
+        g_cash c = o->cash;
+        if (o->v1)
+            c.meta = 0;   /* version 1 has no meta: whatever the member holds is not read */
+        m_cash_move(m, s, &o->actor, &c, ex);
+        break;
+    }
     default: m_cash_void(m, s, &o->actor, &o->cash.id, &o->cash.reason, ex); break;
     }
 }
@@ -123,6 +132,15 @@ void expect_op(driver *d, op *o, m_expect *ex, m_submit_res *res)
         m_batch(d->m, o->session, &o->actor, o->orders, o->n_orders, res, ex);
         return;
     case OP_RESUME: case OP_CLOCK:
+        return;
+    case OP_META_SET:
+        m_meta_set(d->m, o->meta_kind, &o->meta_id, &o->actor, o->meta, ex);
+        return;
+    case OP_META_GET:
+        o->meta_want = m_meta_get(d->m, o->meta_kind, &o->meta_id, ex);
+        return;
+    case OP_LIST:
+        expect_list(d, o, ex);
         return;
     case OP_ORDER_CREATE: case OP_ADD_LINE: case OP_REMOVE_LINE: case OP_ADD_PAYMENT:
     case OP_CONFIRM: case OP_FAIL: case OP_VOID: case OP_CANCEL: case OP_VALIDATE:

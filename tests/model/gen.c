@@ -39,7 +39,6 @@ void gen_init(gen *g, model *m, uint64_t seed)
     prng_seed(&g->r, seed);
     g->m = m;
     g->huge = prng_chance(&g->r, 8);
-    g->texts = getenv("MODEL_ORDER_TEXTS") && strcmp(getenv("MODEL_ORDER_TEXTS"), "1") == 0;
     g->exotic = prng_chance(&g->r, 25);
     g->fault_pct = 20 + (int)prng_below(&g->r, 20);
     for (int i = 0; i < GEN_NPROD; i++) {

@@ -21,7 +21,6 @@ typedef struct gen {
     prng r;
     model *m;
     int huge;                /* amounts near the bounds */
-    int texts;               /* MODEL_ORDER_TEXTS=1: customers and return reasons (README) */
     int exotic;              /* account names with zero-width and format characters */
     int fault_pct;           /* chance of injecting a fault */
     gen_product prod[GEN_NPROD];
@@ -67,6 +66,15 @@ void gen_close(gen *g, op *o);
 void gen_force_close(gen *g, op *o);
 void gen_cash_move(gen *g, op *o);
 void gen_cash_void(gen *g, op *o);
+
+/* gen_meta.c */
+int gen_meta_text(gen *g, int want);
+int gen_meta_given(gen *g, char *fault, size_t size);
+void gen_meta_set(gen *g, op *o);
+void gen_meta_get(gen *g, op *o);
+
+/* gen_list.c */
+void gen_list(gen *g, op *o);
 
 /* gen_orders.c */
 void gen_order_create(gen *g, op *o);

@@ -195,11 +195,16 @@ void gen_config_save(gen *g, op *o)
     o->kind = OP_CONFIG_SAVE;
     random_config(g, &o->config);
     o->is_new = 1;
+    o->config.meta = prng_chance(&g->r, 40) ? gen_meta_text(g, META_OK) : 0;
     gen_actor(&o->actor, prng_chance(&g->r, 70) ? MIA : ADA);
     o->ctx = (int)prng_below(&g->r, 2);
     if (!prng_chance(&g->r, g->fault_pct))
         return;
-    if (prng_chance(&g->r, 50)) {
+    int k = (int)prng_below(&g->r, 5);
+    if (k == 0) {
+        o->config.meta = gen_meta_text(g, META_BAD);
+        snprintf(o->fault, sizeof o->fault, "config metadata refused");
+    } else if (k < 3) {
         make_incomplete(g, o, &o->config);
     } else {
         gen_actor(&o->actor, prng_chance(&g->r, 50) ? BOB : NOBODY);

@@ -11,5 +11,6 @@ void gen_refund_line(gen *g, const m_order *orig, g_line *l);
 void gen_order_content(gen *g, const m_session *s, g_order *in);
 const char *gen_order_fault(gen *g, const m_session *s, g_order *in);
 void gen_submit_payments(gen *g, const m_session *s, g_order *in);
+void gen_fit_line(gen *g, const m_session *s, const m_order *d, g_line *l);
 
 #endif

@@ -47,6 +47,9 @@ static void weights(const census *c, int *w)
     if (!c->nreg)
         return;
     w[OP_CONFIG_UPDATE] = 2;
+    w[OP_META_SET] = 5;
+    w[OP_META_GET] = 2;
+    w[OP_LIST] = 4;
     w[OP_CREATE] = c->can_create ? 25 : 1;
     w[OP_START_OPENING] = c->fresh ? 8 : 0;
     w[OP_OPEN] = c->fresh ? 14 : 0;
@@ -110,7 +113,7 @@ static void gen_clock(gen *g, op *o)
 static void gen_null_handle(gen *g, op *o)
 {
     o->kind = OP_NULL_HANDLE;
-    o->index = (int64_t)prng_below(&g->r, 12);
+    o->index = (int64_t)prng_below(&g->r, 15);
     gen_actor(&o->actor, MIA);
     o->session = gen_pick_session(g, ST_OPEN_ANY, 1);
     o->order = g->m->no ? (int)prng_below(&g->r, (uint64_t)g->m->no) : -1;
@@ -140,6 +143,9 @@ static void dispatch(gen *g, op *o, int kind)
     case OP_CASH_MOVE: gen_cash_move(g, o); break;
     case OP_CASH_VOID: gen_cash_void(g, o); break;
     case OP_NULL_HANDLE: gen_null_handle(g, o); break;
+    case OP_META_SET: gen_meta_set(g, o); break;
+    case OP_META_GET: gen_meta_get(g, o); break;
+    case OP_LIST: gen_list(g, o); break;
     case OP_CLOCK: gen_clock(g, o); break;
     default: gen_session_op(g, o, kind); break;
     }

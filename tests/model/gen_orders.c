@@ -48,25 +48,7 @@ static int pick_draft(gen *g, op *o, int need_no_payments)
     return cand[prng_below(&g->r, (uint64_t)n)];
 }
 
-static void order_create(gen *g, op *o);
-
-/* Without MODEL_ORDER_TEXTS=1 no order the library keeps gives a return reason (it was seen
- * to keep a dangling one, README): a reason only where a return is refused for the role. */
 void gen_order_create(gen *g, op *o)
-{
-    order_create(g, o);
-    if (o->kind != OP_ORDER_CREATE || g->texts)
-        return;
-    g_order *in = &o->orders[0];
-    const m_config *c = &g->m->s[o->session].cfg;
-    int back = 0;
-    for (int i = 0; i < in->n_lines; i++)
-        back |= in->lines[i].refund_line < 0 && in->lines[i].quantity < 0;
-    if (!back || !c->allow_rr || o->actor.null || o->actor.role >= c->rr_role)
-        g_str_set(&in->return_reason, NULL);
-}
-
-static void order_create(gen *g, op *o)
 {
     o->kind = OP_ORDER_CREATE;
     o->session = gen_pick_session(g, prng_chance(&g->r, 5) ? 0xFFFFu : ST(SS_PROGRESS), 1);
@@ -115,21 +97,21 @@ void gen_add_line(gen *g, op *o)
         gen_refund_line(g, &g->m->o[d->refund_of], l);
     else
         gen_sale_line(g, s, l);
-    /* a return without a receipt, not beside an order discount (README, readings) */
-    if (sale && !d->dam && !d->dppm && prng_chance(&g->r, 12))
+    /* a return without a receipt, also beside an order discount (it takes no share) */
+    if (sale && prng_chance(&g->r, d->dam || d->dppm ? 25 : 12))
         l->quantity = -l->quantity;
     /* a line of no amount could make a group of no amount share a rate tax (README) */
     if (sale && s->cfg.tax_rounding == TR_ORDER &&
         (l->unit_price == 0 || l->discount_ppm == 1000000 || d->dam || d->dppm))
         l->n_taxes = 0;
+    if (sale)
+        gen_fit_line(g, s, d, l);
     operate_actor(g, o, s);
     if (o->fault[0] || !faulty(g))
         return;
     int k = (int)prng_below(&g->r, 4);
     if (k < 2 && sale) {
         set_fault(o, gen_line_fault(g, s, l));
-        if (l->quantity < 0 && (d->dam || d->dppm))
-            l->quantity = 0;   /* no return beside an order discount (README) */
     }
     else if (k == 2)
         o->bad_version = BV_LINE, set_fault(o, "line version 99");
@@ -235,6 +217,17 @@ void gen_add_payment(gen *g, op *o)
     o->pay.amount = pay_amount(g, s, d, mi);
     if (mi == cash && m_is_refund(d) && prng_chance(&g->r, 35))
         o->pay.amount = refund_at_drawer_limit(g, s, d, mi, o->pay.amount);
+    /* the rest of a late order paid at the till now: whether the drawer weighs it is not
+     * documented (README, readings): no cash payout on it outside a rescue session */
+    if (d->late && !s->rescue && mi == cash && o->pay.amount < 0) {
+        if (s->cfg.nm < 2) {
+            o->kind = OP_CLOCK;
+            return;
+        }
+        mi = (mi + 1) % s->cfg.nm;
+        g_str_set(&o->pay.method, s->cfg.m[mi].name);
+        o->pay.amount = pay_amount(g, s, d, mi);
+    }
     g_str_set(&o->pay.reference, prng_chance(&g->r, 30) ? "TX-0815" : NULL);
     operate_actor(g, o, s);
     if (o->fault[0] || !faulty(g))
@@ -456,13 +449,18 @@ static void submit_content(gen *g, op *o, const m_session *s, g_order *in, int a
         k = prng_chance(&g->r, 50) ? 0 : 3;
     if (k < 3 && dup >= 0) {
         *in = g->m->o[dup].input;
+        if (prng_chance(&g->r, 30))
+            in->meta = prng_chance(&g->r, 25) ? 0 : gen_meta_text(g, META_OK);
         return;
     }
+    /* a late order's payouts are not weighed (concepts.md, "The drawer") */
+    g->m->no_drawer = late_state(g->m->s[o->session].state);
     gen_order_content(g, s, in);
     gen_submit_payments(g, s, in);
+    g->m->no_drawer = 0;
     if (k == 3 && dup >= 0) {
         *in = g->m->o[dup].input;
-        if (g->texts && prng_chance(&g->r, 40)) {
+        if (prng_chance(&g->r, 40)) {
             /* concepts.md: the customer is part of the order's content */
             int none = in->customer.null || !in->customer.s[0];
             g_str_set(&in->customer, none ? "C-9" : prng_chance(&g->r, 50) ? NULL : "C-8");
@@ -476,14 +474,6 @@ static void submit_content(gen *g, op *o, const m_session *s, g_order *in, int a
     } else if (k == 5 && allow_fault) {
         g_str_set(&in->id, NULL);
         set_fault(o, "submitted order without id");
-    }
-    if (!g->texts) {
-        /* no return the library would keep (its reason: README), and none a batch would be
-         * refused whole for (README): only those the config refuses */
-        g_str_set(&in->return_reason, NULL);
-        for (int i = 0; s->cfg.allow_rr && i < in->n_lines; i++)
-            if (in->lines[i].refund_line < 0 && in->lines[i].quantity < 0)
-                in->lines[i].quantity = -in->lines[i].quantity;
     }
 }
 
@@ -525,6 +515,9 @@ static int retry(gen *g, op *o)
     o->session = d->submitted_to;
     o->n_orders = 1;
     o->orders[0] = d->input;
+    /* "the same order submitted again with other metadata is a duplicate" */
+    if (prng_chance(&g->r, 30))
+        o->orders[0].meta = prng_chance(&g->r, 25) ? 0 : gen_meta_text(g, META_OK);
     gen_actor(&o->actor, submit_actor(g, &g->m->s[o->session]));
     return 1;
 }

@@ -54,6 +54,11 @@ void gen_create(gen *g, op *o)
         gen_uuid(g, o->session_id);
     create_date(g, o);
     o->ctx = (int)prng_below(&g->r, 2);
+    o->meta = gen_meta_given(g, faulty(g) ? o->fault : NULL, sizeof o->fault);
+    if (o->meta && prng_chance(&g->r, 8)) {
+        o->v1 = 1;
+        snprintf(o->fault, sizeof o->fault, "session input version 1 with a meta member set");
+    }
     if (o->fault[0] || !faulty(g))
         return;
     int k = (int)prng_below(&g->r, 4);
@@ -553,7 +558,12 @@ void gen_cash_move(gen *g, op *o)
         gen_uuid(g, c->id.s);
     }
     gen_actor(&o->actor, gen_supervisor(g, s));
-    if (faulty(g)) {
+    c->meta = gen_meta_given(g, faulty(g) ? o->fault : NULL, sizeof o->fault);
+    if (c->meta && prng_chance(&g->r, 8)) {
+        o->v1 = 1;
+        snprintf(o->fault, sizeof o->fault, "movement input version 1 with a meta member set");
+    }
+    if (!o->fault[0] && faulty(g)) {
         if (prng_chance(&g->r, 70))
             move_fault(g, o);
         else if (prng_chance(&g->r, 50))

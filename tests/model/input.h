@@ -82,6 +82,7 @@ typedef struct g_order {
     g_pay payments[G_MAXP];
     int64_t disc_amount, disc_ppm;   /* the order discount (version 2) */
     g_str customer, return_reason;   /* "" is NULL (convert.c) */
+    int meta;                        /* host metadata: 0 none, else a text of the pool */
 } g_order;
 
 typedef struct g_denom {
@@ -102,7 +103,13 @@ typedef struct g_cash {
     int kind;
     int64_t amount;
     g_str reason, account;
+    int meta;              /* host metadata: 0 none, else a text of the pool */
 } g_cash;
+
+/* Host metadata texts (oracle_meta.c): a pool the inputs refer to by number, 0 for none. */
+int meta_intern(const char *text);
+const char *meta_text(int id);
+void meta_reset(void);
 
 int g_str_eq(const g_str *a, const g_str *b);
 void g_str_set(g_str *d, const char *s);

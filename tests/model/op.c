@@ -10,7 +10,8 @@ static const char *const names[OP_N] = {
     "open", "take_over", "heartbeat", "start_closing", "count", "close", "reopen",
     "force_close", "order_create", "add_line", "remove_line", "add_payment",
     "confirm_payment", "fail_payment", "void_payment", "cancel", "validate", "set_invoiced",
-    "submit", "submit_batch", "cash_move", "cash_void", "resume", "clock", "null_handle"};
+    "submit", "submit_batch", "cash_move", "cash_void", "meta_set", "meta_get", "list", "resume",
+    "clock", "null_handle"};
 
 const char *op_name(int kind)
 {
@@ -52,6 +53,10 @@ static void describe_order(const g_order *in, char *buf, size_t size)
              " discount %" PRId64 "/%" PRId64 "ppm",
              str_of(&in->id), str_of(&in->refund_of), in->invoiced, in->n_lines, in->n_payments,
              in->disc_amount, in->disc_ppm);
+    if (in->meta) {
+        len = strlen(buf);
+        snprintf(buf + len, size - len, " meta %.120s", meta_text(in->meta));
+    }
     for (int i = 0; i < in->n_lines && i < G_MAXL; i++)
         describe_line(&in->lines[i], buf, size);
     for (int i = 0; i < in->n_payments && i < G_MAXP; i++) {
@@ -101,6 +106,21 @@ void op_describe(const op *o, const model *m, char *buf, size_t size)
             : o->cash.account.s, o->cash.amount);
     if (o->flag)
         add(buf, size, " %sflag %" PRId64, "", o->flag);
+    if (o->kind == OP_LIST) {
+        static const char *const lk[] = {"every page", "a page after", "orders", "all sessions"};
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, " (%s) config %s mask 0x%x from %s to %s after %s limit %"
+                 PRId64, lk[o->list_kind & 3], o->config_id, o->mask, str_of(&o->from),
+                 str_of(&o->to), str_of(&o->after), o->limit);
+    }
+    if (o->kind == OP_META_SET || o->kind == OP_META_GET)
+        add(buf, size, " owner %s kind %" PRId64, str_of(&o->meta_id), o->meta_kind);
+    if (o->meta || o->kind == OP_META_SET) {
+        const char *t = meta_text(o->meta);
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, " meta (%zu bytes) %.160s%s", t ? strlen(t) : 0,
+                 t ? t : "NULL", t && strlen(t) > 160 ? "..." : "");
+    }
     if (o->fault[0]) {
         size_t len = strlen(buf);
         snprintf(buf + len, size - len, " FAULT: %s", o->fault);

@@ -14,10 +14,14 @@ enum op_kind {
     OP_COUNT, OP_CLOSE, OP_REOPEN, OP_FORCE_CLOSE,
     OP_ORDER_CREATE, OP_ADD_LINE, OP_REMOVE_LINE, OP_ADD_PAYMENT, OP_CONFIRM, OP_FAIL,
     OP_VOID, OP_CANCEL, OP_VALIDATE, OP_INVOICED, OP_SUBMIT, OP_BATCH,
-    OP_CASH_MOVE, OP_CASH_VOID,
+    OP_CASH_MOVE, OP_CASH_VOID, OP_META_SET, OP_META_GET, OP_LIST,
     OP_RESUME, OP_CLOCK, OP_NULL_HANDLE,
     OP_N
 };
+
+/* What an OP_LIST lists: every page of a query in turn, one page after a cursor, a session's
+ * orders, a config's sessions in creation order. */
+enum { LK_WALK, LK_AFTER, LK_ORDERS, LK_ALL };
 
 /* Which input struct carries a wrong version (EVERSION). */
 enum { BV_NONE, BV_INPUT, BV_LINE, BV_PAYMENT };
@@ -49,6 +53,15 @@ typedef struct op {
     int64_t clock_ms;
     char config_id[G_SHORT];
     char session_id[G_SHORT];
+    int meta;                /* host metadata given (0: none; a text of the pool) */
+    int v1;                  /* OP_CREATE, OP_CASH_MOVE: the input at version 1 (no meta) */
+    int meta_kind;           /* OP_META_SET, OP_META_GET: the owner's kind (META_*) */
+    g_str meta_id;           /* and its id */
+    int meta_want;           /* OP_META_GET: the text the oracle expects (0: none) */
+    int list_kind;           /* OP_LIST: LK_* */
+    unsigned mask;           /* OP_LIST: the state mask */
+    g_str from, to, after;   /* OP_LIST: the operating-date range and the cursor */
+    int64_t limit;           /* OP_LIST: the page size */
     char fault[128];         /* what was injected, for the failure report */
 } op;
 

@@ -64,6 +64,7 @@ typedef struct m_config {
     int nc;
     int64_t d[M_MAXD];
     int nd;
+    int meta;                /* the metadata given with it (written with its first save) */
 } m_config;
 
 /* A stored config and what the store keeps beside it (config_state, claims). */
@@ -74,6 +75,7 @@ typedef struct m_register {
     int open_session, rescue_session; /* session index or -1 */
     int ndays;
     char days[M_MAXDAYS][16];
+    int meta;                /* the stored config's metadata (0: none) */
 } m_register;
 
 typedef struct m_count {
@@ -96,6 +98,7 @@ typedef struct m_session {
     int64_t posted_counted;
     int64_t next_number;
     int entry;               /* entry index or -1 */
+    int meta;                /* host metadata (0: none) */
     int touched;
 } m_session;
 
@@ -120,6 +123,7 @@ typedef struct m_order {
     char id[G_SHORT];
     int session, state, refund_of, invoiced, submitted;
     int submitted_to;        /* the session the till submitted it to */
+    int late;                /* submitted to a session being counted or closed */
     int64_t number;
     g_order input;           /* what was submitted, for duplicates */
     int nl;
@@ -131,6 +135,7 @@ typedef struct m_order {
     char customer[G_STR];    /* "" when none */
     char reason[G_STR];      /* the return reason, "" when none */
     int zero_group;          /* a group of lines of no amount shares a rate tax (README) */
+    int meta;                /* host metadata (0: none); not part of its content */
     /* the refund tally, when this order is a refunded sale */
     int64_t rq[G_MAXL], ramt[G_MAXL], rtax[G_MAXL][G_MAXLT];
     int touched;
@@ -141,6 +146,7 @@ typedef struct m_move {
     int session, kind, voided;
     int64_t amount, time;
     char reason[G_STR], account[M_ACC], user[G_SHORT], void_reason[G_STR];
+    int meta;                /* host metadata (0: none) */
 } m_move;
 
 /* Entry line kinds in the order of doc/close-flow.md, "The journal entry". */
@@ -232,6 +238,8 @@ typedef struct model {
     m_entry *e;
     int cur_role;            /* the role of the actor whose order is being built */
     int cur_reason;          /* whether that order gives a return reason */
+    int no_drawer;           /* the order being built is late: its payouts are not weighed */
+    int no_group_bound;      /* the generator's scratch orders: groups beyond the bound too */
 } model;
 
 /* oracle_base.c */
@@ -279,7 +287,7 @@ void m_config_save(model *m, const m_config *c, const g_actor *a, uint64_t loade
 
 /* oracle_session.c */
 int m_session_create(model *m, const char *config_id, const g_actor *a, const char *id,
-                     const g_str *date, m_expect *ex);
+                     const g_str *date, int meta, m_expect *ex);
 void m_start_opening(model *m, int s, const g_actor *a, m_expect *ex);
 void m_open(model *m, int s, const g_actor *a, int64_t counted, const g_str *note,
             m_expect *ex);
@@ -290,6 +298,7 @@ void m_reopen(model *m, int s, const g_actor *a, const g_str *reason, m_expect *
 
 /* oracle_lines.c */
 int m_order_compute(const model *m, m_order *o, m_expect *ex);
+int m_groups_in_bound(const model *m, const m_order *o);
 int m_line_from_input(const model *m, const m_session *s, const m_order *o, const g_line *in,
                       int index, m_line *out, m_expect *ex);
 int m_refund_line(model *m, m_order *o, const g_line *in, int index, m_line *out,
@@ -349,6 +358,25 @@ void m_figs_of(const model *m, int s, int hypo_force, m_figs *f);
 void m_entry_build(const model *m, int s, int hypo_force, int64_t counted, m_entry *e);
 const char *m_ekind_name(int kind);
 int m_ekind_rank(int kind);
+
+/* oracle_meta.c: host metadata */
+#define META_MAX 4096
+enum { META_CONFIG = 1, META_SESSION = 2, META_ORDER = 3, META_MOVEMENT = 4 };
+enum { META_OK, META_BAD, META_EITHER };
+int m_meta_verdict(const char *text);
+int m_meta_owner(const model *m, int kind, const char *id, int *session);
+int *m_meta_slot(model *m, int kind, int index);
+void m_meta_set(const model *m, int kind, const g_str *id, const g_actor *a, int meta,
+                m_expect *ex);
+void m_meta_apply(model *m, int kind, const char *id, int meta);
+int m_meta_get(const model *m, int kind, const g_str *id, m_expect *ex);
+
+/* oracle_list.c */
+int m_sessions_page(const model *m, int reg, unsigned mask, const g_str *from, const g_str *to,
+                    int after, int *out);
+int m_list_page_expect(const model *m, int reg, unsigned mask, const g_str *from,
+                       const g_str *to, const g_str *after, int64_t limit, m_expect *ex);
+int m_orders_listed(const model *m, int si, unsigned mask, int *out);
 
 /* oracle_submit.c */
 void m_submit(model *m, int s, const g_actor *a, const g_order *in, m_submit_res *res,

@@ -11,6 +11,7 @@ typedef m_i128 i128;
 void model_init(model *m)
 {
     memset(m, 0, sizeof *m);
+    meta_reset();
 }
 
 void model_free(model *m)
@@ -20,6 +21,7 @@ void model_free(model *m)
     free(m->mv);
     free(m->e);
     memset(m, 0, sizeof *m);
+    meta_reset();
 }
 
 static void *grow(void *p, int *cap, int need, size_t size)

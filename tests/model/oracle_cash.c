@@ -83,6 +83,8 @@ static void move_form(const model *m, const m_session *s, const g_cash *in, m_ex
         ex_add(ex, E_INVAL, "counterpart account name");
     if (none && !default_account(&s->cfg, in->kind))
         ex_add(ex, E_CONFIG, "no counterpart account for the kind");
+    if (m_meta_verdict(meta_text(in->meta)) != META_OK)
+        ex_add(ex, E_INVAL, "movement metadata: not a JSON object of at most 4096 bytes");
     if (!in->id.null && !m_valid_uuid(in->id.s))
         ex_add(ex, E_INVAL, "movement id is not a UUID");
     else if (!in->id.null && m_find_move(m, in->id.s) >= 0)
@@ -96,7 +98,8 @@ void m_cash_move(model *m, int si, const g_actor *a, const g_cash *in, m_expect 
     move_form(m, s, in, ex);
     /* "A payout of cash (cash out, an expense, ...) cannot take more than it holds"; "Cash in
      * and corrections are not payouts" */
-    int payout = in->kind == CK_OUT || in->kind == CK_EXPENSE;
+    int payout = (in->kind == CK_OUT || in->kind == CK_EXPENSE) && !s->rescue;
+    /* cash.h: "A rescue session has no drawer of its own: its movements are not weighed." */
     if (payout && in->amount > 0 && in->amount <= M_AMAX)
         m_payout(m, si, m_drawer(m, si, NULL), in->amount, in->amount, ex);
     if (ex_refused(ex))
@@ -118,6 +121,7 @@ void m_cash_move(model *m, int si, const g_actor *a, const g_cash *in, m_expect 
     int none = in->account.null || !in->account.s[0];
     strcpy(v->account, none ? default_account(&s->cfg, in->kind) : in->account.s);
     strcpy(v->user, a->user.s);
+    v->meta = in->meta;
     s->touched = 1;
     m_renew(m, s, a);
 }

@@ -157,6 +157,7 @@ static void register_new(model *m, const m_config *c)
     r->cfg = *c;
     r->rev = 1;
     r->open_session = r->rescue_session = -1;
+    r->meta = c->meta;   /* concepts.md: "written with its first save" */
 }
 
 /* pss_config_save of config c, loaded at revision loaded_rev (0: made with pss_config_new). */

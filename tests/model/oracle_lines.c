@@ -270,15 +270,20 @@ static int is_lead(const model *m, const m_session *s, const m_order *o, int i)
 }
 
 /* doc/concepts.md, "Order discounts": the discount (an amount, or a percent made an amount
- * once by the config's rule) shared over the lines' bases by largest remainder, earliest
- * first; each line's amount is then its base less its share. */
+ * once by the config's rule) shared over the sold lines' bases by largest remainder,
+ * earliest first; each sold line's amount is then its base less its share. "Lines that come
+ * back take no share": a return without a receipt keeps the amount given. */
 static int order_discount(const m_config *c, m_order *o, m_expect *ex)
 {
     int64_t base[G_MAXL], share[G_MAXL], sum = 0;
+    int sold[G_MAXL], n = 0;
     for (int i = 0; i < o->nl; i++) {
         o->l[i].share = 0;
-        base[i] = o->l[i].amount;
-        sum += base[i];
+        if (o->l[i].qty <= 0)
+            continue;
+        sold[n] = i;
+        base[n++] = o->l[i].amount;
+        sum += o->l[i].amount;
     }
     o->dapplied = 0;
     int both = o->dam != 0 && o->dppm != 0;
@@ -291,13 +296,13 @@ static int order_discount(const m_config *c, m_order *o, m_expect *ex)
     int bad = 0;
     int64_t d = o->dppm ? rnd(sum, o->dppm, 1000000, c->rounding, &bad) : o->dam;
     if (d > sum) {
-        ex_add(ex, E_INVAL, "order discount larger than what the lines come to");
+        ex_add(ex, E_INVAL, "order discount larger than what the sold lines come to");
         return 1;
     }
-    share_out(d, base, o->nl, share);
-    for (int i = 0; i < o->nl; i++) {
-        o->l[i].share = share[i];
-        o->l[i].amount -= share[i];
+    share_out(d, base, n, share);
+    for (int j = 0; j < n; j++) {
+        o->l[sold[j]].share = share[j];
+        o->l[sold[j]].amount -= share[j];
     }
     o->dapplied = d;
     return 0;
@@ -384,6 +389,37 @@ static int exchange_figures(const model *m, m_order *o, m_expect *ex)
     return 0;
 }
 
+/* A posting group's figures (storage.md, "order": "groups are the order's posting figures
+ * per income account and tax set", with each tax's base and amount) are figures the library
+ * computes for the order: beyond the bound they are PSS_EOVERFLOW (concepts.md, "Bounds";
+ * README, readings). Only lines of both signs (returns, exchanges) can make a group larger
+ * than the order. */
+int m_groups_in_bound(const model *m, const m_order *o)
+{
+    const m_session *s = &m->s[o->session];
+    for (int i = 0; i < o->nl; i++) {
+        if (!is_lead(m, s, o, i))
+            continue;
+        int64_t amount = 0, untaxed = 0, tax = 0, each[G_MAXLT] = {0};
+        for (int j = i; j < o->nl; j++) {
+            const m_line *l = &o->l[j];
+            if (!same_group(m, s, &o->l[i], l))
+                continue;
+            amount += l->amount;
+            untaxed += l->untaxed;
+            tax += l->tax_sum;
+            for (int k = 0; k < l->nt; k++)
+                each[tax_slot(&o->l[i], l->tax[k])] += l->taxamt[k];
+        }
+        if (too_big(amount) || too_big(untaxed) || too_big(tax))
+            return 0;
+        for (int k = 0; k < o->l[i].nt; k++)
+            if (too_big(each[k]))
+                return 0;
+    }
+    return 1;
+}
+
 int m_order_compute(const model *m, m_order *o, m_expect *ex)
 {
     o->zero_group = 0;
@@ -391,6 +427,8 @@ int m_order_compute(const model *m, m_order *o, m_expect *ex)
         return 1;
     if (m_is_refund(o) && exchange_figures(m, o, ex))
         return 1;
+    if (!m->no_group_bound && !m_groups_in_bound(m, o))
+        return overflow(ex, -1, "a posting group's figure beyond the bound");
     int64_t u = 0, t = 0, tot = 0;
     for (int i = 0; i < o->nl; i++) {
         u += o->l[i].untaxed;
@@ -529,6 +567,17 @@ int m_refund_line(model *m, m_order *o, const g_line *in, int index, m_line *out
     }
     const m_line *ol = &orig->l[rl];
     int64_t q = -in->quantity, done = orig->rq[rl];
+    if (ol->qty < 0) {
+        /* concepts.md: a return without a receipt "cannot itself be refunded later
+         * (PSS_EREFUND: only sold lines can be refunded)", with the figure every refusal of a
+         * refund beyond what is left gives: nothing is available */
+        refund_refused(ex, index, rl, E_REFUND, "a return without a receipt is not refunded");
+        if (ex->n == 1 && ex->nfig < 4) {
+            ex->fig_name[ex->nfig] = "available";
+            ex->fig_val[ex->nfig++] = 0;
+        }
+        return 1;
+    }
     if (q > ol->qty - done) {
         refund_refused(ex, index, rl, E_REFUND, "refund beyond what is left of the line");
         if (ex->n == 1 && ex->nfig < 4) {
@@ -595,12 +644,14 @@ int m_discount_form_bad(const g_order *in)
     return !in->refund_of.null && (in->disc_amount != 0 || in->disc_ppm != 0);
 }
 
-/* What sale lines come to after their own discounts (the order discount's base). */
+/* What the sold lines come to after their own discounts (the order discount's base). */
 int64_t m_lines_base(const m_config *c, const g_line *l, int n)
 {
     int64_t sum = 0;
     for (int i = 0; i < n; i++) {
         int bad = 0;
+        if (l[i].quantity <= 0)
+            continue;
         int64_t gross = rnd(l[i].quantity, l[i].unit_price, 1000, c->rounding, &bad);
         sum += gross - rnd(gross, l[i].discount_ppm, 1000000, c->rounding, &bad);
     }

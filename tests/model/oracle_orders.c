@@ -81,6 +81,8 @@ int m_check_order_input(const model *m, const m_session *s, const g_order *in, i
         ex_add(ex, E_INVAL, "lines");
     if (m_discount_form_bad(in))
         ex_add(ex, E_INVAL, "order discount: both given, out of range or on a refund");
+    if (m_meta_verdict(meta_text(in->meta)) != META_OK)
+        ex_add(ex, E_INVAL, "order metadata: not a JSON object of at most 4096 bytes");
     return refund_of_check(m, in, ex);
 }
 
@@ -162,6 +164,7 @@ static void init_order(m_order *o, int si, const g_order *in, int refund_of)
     o->state = OS_DRAFT;
     o->refund_of = refund_of;
     o->invoiced = in->invoiced != 0;
+    o->meta = in->meta;
     m_order_texts(o, in);
 }
 

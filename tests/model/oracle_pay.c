@@ -130,12 +130,16 @@ static int pay_state(const m_config *c, int mi, int asked)
 
 /* A refund paid in cash takes cash out of the drawer (concepts.md, "The drawer": "a refund
  * paid in cash ... cannot take more than it holds"). Any negative cash amount is weighed, so
- * a payment of the wrong sign may meet it too (several faults: any code, README). */
+ * a payment of the wrong sign may meet it too (several faults: any code, README). "A late
+ * order ... is not weighed wherever it is recorded", and "A rescue session has no drawer of
+ * its own ..., so nothing recorded in it is weighed". */
 static void refund_payout(const model *m, const m_session *s, const m_order *o,
                           const g_pay *in, m_expect *ex)
 {
     int mi = in->method.null ? -1 : m_method_index(&s->cfg, in->method.s);
     if (mi < 0 || s->cfg.m[mi].kind != MK_CASH || in->amount >= 0 || in->amount < -M_AMAX)
+        return;
+    if (s->rescue || m->no_drawer)
         return;
     int si = (int)(s - m->s);
     m_payout(m, si, m_drawer(m, si, o), -in->amount, in->amount, ex);

@@ -15,10 +15,12 @@ static int day_taken(const m_register *r, const char *date)
 }
 
 static int create_checks(model *m, int reg, const g_actor *a, const char *id,
-                         const char *date, int date_ok, m_expect *ex)
+                         const char *date, int date_ok, int meta, m_expect *ex)
 {
     if (m_actor_check(a, ex))
         return -1;
+    if (m_meta_verdict(meta_text(meta)) != META_OK)
+        ex_add(ex, E_INVAL, "session metadata: not a JSON object of at most 4096 bytes");
     if (a->role < R_CASHIER)
         ex_add(ex, E_ACCESS, "role none may not create");
     if (id && (!m_valid_uuid(id) || m_find_session(m, id) >= 0))
@@ -60,7 +62,7 @@ static void fill_session(model *m, m_session *s, int reg, const g_actor *a, cons
 
 /* pss_session_create; returns the new session's index or -1. */
 int m_session_create(model *m, const char *config_id, const g_actor *a, const char *id,
-                     const g_str *date, m_expect *ex)
+                     const g_str *date, int meta, m_expect *ex)
 {
     char day[16];
     int date_ok = 1;
@@ -71,10 +73,11 @@ int m_session_create(model *m, const char *config_id, const g_actor *a, const ch
         date_ok = m_valid_date(date->s);
     }
     int reg = m_find_reg(m, config_id);
-    if (create_checks(m, reg, a, id, day, date_ok, ex))
+    if (create_checks(m, reg, a, id, day, date_ok, meta, ex))
         return -1;
     m_session *s = m_new_session(m);
     fill_session(m, s, reg, a, id, day);
+    s->meta = meta;
     m_register *r = &m->reg[reg];
     r->open_session = m->ns - 1;
     if (r->cfg.per_day && r->ndays < M_MAXDAYS)

@@ -104,8 +104,20 @@ static int payments_of(const model *m, const m_session *s, m_order *o, const g_o
 
 static m_order sscratch;
 
-/* Builds the order in session ti; 0, or 1 with the tally as it was. */
-static int build_in(model *m, int ti, const g_order *in, int rof, m_expect *ex)
+static int build_in_of(model *m, int ti, const g_order *in, int rof, m_expect *ex);
+
+/* Builds the order in session ti, submitted to session si; 0, or 1 with the tally as it
+ * was. A late order's payouts are not weighed against the drawer (concepts.md, "The
+ * drawer"; close-flow.md, "Late orders"). */
+static int build_in(model *m, int ti, int si, const g_order *in, int rof, m_expect *ex)
+{
+    m->no_drawer = is_late(&m->s[si]);
+    int bad = build_in_of(m, ti, in, rof, ex);
+    m->no_drawer = 0;
+    return bad;
+}
+
+static int build_in_of(model *m, int ti, const g_order *in, int rof, m_expect *ex)
 {
     m_order *t = &sscratch;
     memset(t, 0, sizeof *t);
@@ -117,6 +129,7 @@ static int build_in(model *m, int ti, const g_order *in, int rof, m_expect *ex)
     t->state = OS_DRAFT;
     t->refund_of = rof;
     t->invoiced = in->invoiced != 0;
+    t->meta = in->meta;   /* a duplicate keeps the metadata it was recorded with */
     m_order_texts(t, in);
     if (m_order_build(m, &m->s[ti], in, t, ex))
         return 1;
@@ -143,6 +156,7 @@ static void record(model *m, int ti, const g_order *in, int si, m_submit_res *re
     t->number = ts->next_number++;
     t->submitted = 1;
     t->submitted_to = si;
+    t->late = is_late(&m->s[si]);
     t->input = *in;
     t->touched = 1;
     m_order *o = m_new_order(m);
@@ -181,7 +195,7 @@ static void own_faults(model *m, int si, const g_order *in, m_expect *ex)
     m_expect own;
     ex_reset(&own);
     int rof = m_check_order_input(m, &m->s[si], in, 1, &own);
-    if (!ex_refused(&own) && rof != -2 && !build_in(m, si, in, rof, &own))
+    if (!ex_refused(&own) && rof != -2 && !build_in(m, si, si, in, rof, &own))
         m_order_release(m, &sscratch);
     for (int i = 0; i < own.n; i++)
         ex_add(ex, own.codes[i], own.why);
@@ -207,7 +221,7 @@ static int record_new(model *m, int si, const g_actor *a, const g_order *in, int
         ti = new_rescue(m, m->s[si].reg, a);
         made = 1;
     }
-    if (build_in(m, ti, in, rof, &res->ex)) {
+    if (build_in(m, ti, si, in, rof, &res->ex)) {
         if (made)
             m->ns--;
         return 0;

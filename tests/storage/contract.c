@@ -242,6 +242,34 @@ static void test_scan_stop(void)
     CHECK_I64(c.seen, 2);
 }
 
+static const char *scan_last_text(text *t, const char *kind, const char *parent, size_t n)
+{
+    text_reset(t);
+    int rc = st->scan_last(st->userdata, kind, parent, n, record_to_text, t);
+    if (rc)
+        text_printf(t, "rc %d", rc);
+    return t->data;
+}
+
+/* scan_last (version 2): the last n records scan would pass, in scan's order. */
+static void test_scan_last(void)
+{
+    text t = TEXT_INIT;
+    CHECK_I64(st->version, 2);
+    CHECK(st->scan_last != NULL);
+    CHECK_STR(scan_last_text(&t, "order", "s1", 2),
+              "order/o1@s1 r3 {\"n\":3};order/o2@s1 r1 {\"n\":5};");
+    CHECK_STR(scan_last_text(&t, "order", "s1", 1), "order/o2@s1 r1 {\"n\":5};");
+    CHECK_STR(scan_last_text(&t, "order", "s1", 9),
+              "order/o3@s1 r2 {\"n\":6};order/o1@s1 r3 {\"n\":3};order/o2@s1 r1 {\"n\":5};");
+    CHECK_STR(scan_last_text(&t, "order", "s3", 4), "");
+    CHECK_STR(scan_last_text(&t, "order", "s1", 0), "");
+    counter c = {0, 1};
+    CHECK_I64(st->scan_last(st->userdata, "order", "s1", 3, stop_at_count, &c), 42);
+    CHECK_I64(c.seen, 1);
+    text_free(&t);
+}
+
 /* A scan whose callback scans and gets again (the library reads orders while listing them). */
 static int nested_scan(const pss_record *r, void *arg)
 {
@@ -556,6 +584,7 @@ int main(int argc, char **argv)
     test_scan_order();
     test_parent_change();
     test_scan_stop();
+    test_scan_last();
     test_nested_scan();
     test_bad_arguments();
     test_claims();

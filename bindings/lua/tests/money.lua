@@ -75,7 +75,8 @@ end)
 
 H.test("ids", function()
   local id = p.id.generate()
-  H.ok(id:match("^%x%x%x%x%x%x%x%x%-%x%x%x%x%-4%x%x%x%-%x%x%x%x%-%x%x%x%x%x%x%x%x%x%x%x%x$"),
+  -- version 7 (time-ordered), RFC 9562's variant
+  H.ok(id:match("^%x%x%x%x%x%x%x%x%-%x%x%x%x%-7%x%x%x%-[89ab]%x%x%x%-%x%x%x%x%x%x%x%x%x%x%x%x$"),
     id)
   H.ok(p.id.generate() ~= id, "different")
   H.eq(p.id.normalize("6F1C2B7E-3A4D-4C5E-9F10-112233445566"),

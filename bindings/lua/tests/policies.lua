@@ -130,6 +130,21 @@ H.test("route (the default): a late order while counted goes to a rescue session
   H.eq(again.session_id, r.session_id, "answered where it went")
 end)
 
+H.test("a late cash refund is recorded whatever the rescue session's drawer holds", function()
+  local ctx, s = setup(nil, 0)
+  local sale = H.order_id()
+  assert(s:submit(H.alice, { id = sale, lines = { H.line("tea", 2000, 1250) },
+                             payments = { { method = "Voucher", amount = 2500 } } }))
+  assert(s:start_closing(H.alice))
+  local r = assert(s:submit(H.bob, { id = H.order_id(), refund_of = sale,
+                                     lines = { { refund_line = 1, quantity = -1000 } },
+                                     payments = { { method = "Cash", amount = -1250 } } }))
+  H.eq(r.rescue, true, "rescue")
+  H.eq(r.state, "paid", "recorded")
+  local rescue = assert(ctx:load_session(r.session_id))
+  H.eq(rescue:expected_cash(), -1250, "the rescue session expects -12.50")
+end)
+
 H.test("route sends it to the session that trades, rescue keeps it apart", function()
   for _, case in ipairs({ { "route", false }, { "rescue", true } }) do
     local policy, to_rescue = case[1], case[2]

@@ -139,6 +139,22 @@ class LateOrdersPolicy(Base):
         self.assertEqual((again.duplicate, again.routed, again.rescue, again.session_id),
                          (True, True, True, res.session_id))
 
+    def test_a_late_cash_refund_is_recorded_whatever_the_drawer_holds(self):
+        # Two teas sold by voucher; one comes back for 12.50 in cash after the session
+        # stopped trading. The rescue session's drawer holds 0.00: the refund is recorded.
+        saved_config(self.ctx)
+        s = open_session(self.ctx)
+        sale = dict(id="0000000a-0000-4000-8000-000000000101",
+                    lines=[Line("tea", "12.50", quantity=2)],
+                    payments=[Payment("Voucher", "25.00")])
+        s.submit(ALICE, **sale)
+        s.start_closing(ALICE)
+        res = s.submit(BOB, id="0000000a-0000-4000-8000-000000000102", refund_of=sale["id"],
+                       lines=[Line.refund(0)], payments=[Payment("Cash", "-12.50")])
+        self.assertEqual((res.routed, res.rescue, res.state), (True, True, OrderState.PAID))
+        rescue = self.ctx.load_session(res.session_id)
+        self.assertEqual(rescue.expected_cash, D("-12.50"))
+
     def test_route_sends_it_to_the_session_that_trades(self):
         saved_config(self.ctx, late_orders="route")
         first = open_session(self.ctx)

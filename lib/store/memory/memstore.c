@@ -681,6 +681,35 @@ static int scan_locked(memstore *m, const char *kind, const char *parent, pss_re
     return 0;
 }
 
+/* The last n of a group: what a session's running totals replay (storage.h). */
+static int scan_last_locked(memstore *m, const char *kind, const char *parent, size_t n,
+                            pss_record_fn fn, void *arg)
+{
+    if (!kind || !parent || !fn)
+        return fail(PSS_EINVAL, "memstore scan_last: kind, parent or callback is NULL");
+    name_pair key = {kind, parent};
+    void **slot = table_find(&m->groups, hash_pair(kind, parent), match_group, &key);
+    const group *g = slot ? *slot : NULL;
+    for (size_t i = g && g->len > n ? g->len - n : 0; g && i < g->len; i++) {
+        pss_record view;
+        record_view(g->items[i], &view);
+        int rc = fn(&view, arg);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int ms_scan_last(void *userdata, const char *kind, const char *parent, size_t n,
+                        pss_record_fn fn, void *arg)
+{
+    memstore *m = userdata;
+    enter(m);
+    int rc = scan_last_locked(m, kind, parent, n, fn, arg);
+    leave(m);
+    return rc;
+}
+
 static int ms_scan(void *userdata, const char *kind, const char *parent, pss_record_fn fn,
                    void *arg)
 {
@@ -949,6 +978,7 @@ int pss_memstore_new(pss_storage **out)
     table.get = ms_get;
     table.put = ms_put;
     table.scan = ms_scan;
+    table.scan_last = ms_scan_last;
     table.claim = ms_claim;
     table.release = ms_release;
     table.lookup = ms_lookup;
