@@ -62,21 +62,45 @@ static int c_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
 {
     return REAL(f)->pMethods->xRead(REAL(f), b, n, o);
 }
-/* With BENCH_PAGES set, the page number of every WAL frame (its 24-byte header, written on
- * its own) is kept, to tell which b-tree the frames belong to (print_frames). */
-static uint32_t *frames;
-static size_t n_frames, cap_frames;
+/* With BENCH_PAGES set, the page number of every page written to the WAL is kept, to tell
+ * which b-tree it belongs to (print_frames). A frame's 24-byte header, written on its own,
+ * names its page; SQLite writes a page again into its frame when a transaction changes it
+ * after a spill, and rewrites the headers after it then (their checksums): so pages are
+ * counted by their data writes, and named by the header last written at that frame. */
+static uint32_t *frames, *slot_page;
+static size_t n_frames, cap_frames, n_slots;
 static int keep_frames;
+static long long wal_page_size;
 
-static void keep_frame(const unsigned char *h)
+static void *grown(void *p, size_t *cap, size_t need, size_t size)
 {
-    if (n_frames == cap_frames) {
-        cap_frames = cap_frames ? 2 * cap_frames : 1 << 16;
-        frames = realloc(frames, cap_frames * sizeof *frames);
-        if (!frames)
-            exit(1);
+    if (need < *cap)
+        return p;
+    size_t n = *cap ? *cap : 1 << 16;
+    while (n <= need)
+        n *= 2;
+    p = realloc(p, n * size);
+    if (!p)
+        exit(1);
+    memset((char *)p + *cap * size, 0, (n - *cap) * size);
+    *cap = n;
+    return p;
+}
+
+static void keep_wal_write(const unsigned char *b, int n, sqlite3_int64 o)
+{
+    if (o == 0 && n >= 32) /* the WAL header: its page size */
+        wal_page_size = (long long)b[8] << 24 | b[9] << 16 | b[10] << 8 | b[11];
+    if (!wal_page_size || o < 32)
+        return;
+    size_t slot = (size_t)((o - 32) / (wal_page_size + 24));
+    if (n == 24) {
+        slot_page = grown(slot_page, &n_slots, slot, sizeof *slot_page);
+        slot_page[slot] = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+    } else if (n == wal_page_size && slot < n_slots) {
+        frames = grown(frames, &cap_frames, n_frames, sizeof *frames);
+        frames[n_frames++] = slot_page[slot];
     }
-    frames[n_frames++] = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
 }
 
 static int c_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
@@ -86,8 +110,8 @@ static int c_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
         __atomic_add_fetch(c->bytes, n, __ATOMIC_RELAXED);
     if (c->bytes == &io.db_bytes && pthread_equal(pthread_self(), main_thread))
         __atomic_add_fetch(&io.caller_db_bytes, n, __ATOMIC_RELAXED);
-    if (keep_frames && c->bytes == &io.wal_bytes && n == 24 && o >= 32)
-        keep_frame(b);
+    if (keep_frames && c->bytes == &io.wal_bytes)
+        keep_wal_write(b, n, o);
     if (c->bytes == &io.wal_bytes && o + n > __atomic_load_n(&wal_end, __ATOMIC_RELAXED))
         __atomic_store_n(&wal_end, o + n, __ATOMIC_RELAXED); /* one writer per WAL at a time */
     return c->real->pMethods->xWrite(c->real, b, n, o);
@@ -435,7 +459,7 @@ static void print_frames(const char *path, long orders)
         uint32_t pg = frames[i];
         count[pg == 1 ? 0 : pg <= pages && tree[pg] ? tree[pg] : MAX_TREES - 1]++;
     }
-    printf("  WAL frames per order by b-tree:");
+    printf("  WAL page writes per order by b-tree:");
     for (int i = 0; i < MAX_TREES; i++)
         if (count[i])
             printf(" %s %.3f", names[i], (double)count[i] / (double)orders);
