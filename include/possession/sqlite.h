@@ -50,7 +50,9 @@ typedef struct pss_sqlite_options {
  *
  * Each context should have its own store opened on the file; SQLite's locking serializes
  * writers across contexts and processes. A store is used by one thread at a time and must not
- * be carried across fork(): open it in the child.
+ * be carried across fork(): open it in the child. WAL checkpoints run on a thread the store
+ * starts the first time one is needed, with its own connection, so that no commit waits for
+ * one (doc/sqlite-store.md, "Checkpoints"); pss_storage_free() stops it.
  * @param ctx receives the error detail on failure, naming the file and SQLite's reason
  *            (may be NULL)
  * @param path file name (created if missing)
