@@ -34,7 +34,7 @@ typedef struct watch_file {
 static int w_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
 {
     watch_file *w = (watch_file *)f;
-    if (w->kind == 1 && watching)
+    if (w->kind == 1 && __atomic_load_n(&watching, __ATOMIC_RELAXED))
         __atomic_add_fetch(pthread_equal(pthread_self(), caller) ? &caller_db_writes
                                                                  : &other_db_writes, 1,
                            __ATOMIC_RELAXED);
@@ -112,6 +112,22 @@ static void install_vfs(void)
     sqlite3_vfs_register(&watch_vfs, 1);
 }
 
+/* The checkpointer's thread writes while the test reads: every shared figure is atomic. */
+static void watch(int on)
+{
+    __atomic_store_n(&watching, on, __ATOMIC_RELAXED);
+}
+
+static int seen(int *counter)
+{
+    return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+
+static long long wal_end_seen(void)
+{
+    return __atomic_load_n(&wal_end, __ATOMIC_RELAXED);
+}
+
 /* ---- the store ---- */
 
 static const char *fresh(const char *dir, const char *name)
@@ -179,8 +195,9 @@ static pss_storage *open_store(const char *path, pss_sqlite_sync sync)
     o.sync = sync;
     pss_storage *st = NULL;
     CHECK_I64(pss_sqlite_open(NULL, path, &o, &st), 0);
-    caller_db_writes = other_db_writes = 0;
-    wal_end = 0;
+    __atomic_store_n(&caller_db_writes, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&other_db_writes, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&wal_end, 0, __ATOMIC_RELAXED);
     return st;
 }
 
@@ -204,19 +221,19 @@ static void test_commits_never_checkpoint(const char *dir, pss_sqlite_sync sync,
         return;
     struct timespec pause = {0, 500000};
     int failures = 0;
-    watching = 1;
+    watch(1);
     for (int i = 0; i < singles; i++, nanosleep(&pause, NULL))
         failures += put_orders(st, i, 1);
     for (int i = 0; i < 20; i++, nanosleep(&pause, NULL))
         failures += put_orders(st, singles + 200 * i, 200);
-    watching = 0;
+    watch(0);
     CHECK_I64(failures, 0);
-    CHECK_I64(caller_db_writes, 0);
-    CHECK(other_db_writes > 1000); /* the checkpointer did copy the WAL into the file */
+    CHECK_I64(seen(&caller_db_writes), 0);
+    CHECK(seen(&other_db_writes) > 1000); /* the checkpointer did copy the WAL into the file */
     printf("# %s at a busy till's pace: %d database writes by the checkpointer, %d by commits;"
            " the WAL grew to %lld KiB\n", sync == PSS_SQLITE_SYNC_FULL ? "FULL" : "NORMAL",
-           other_db_writes, caller_db_writes, wal_end / 1024);
-    CHECK(wal_end < WAL_BOUND);
+           seen(&other_db_writes), seen(&caller_db_writes), wal_end_seen() / 1024);
+    CHECK(wal_end_seen() < WAL_BOUND);
     pss_storage_free(st);
     check_freed(path, singles + 4000);
 }
@@ -230,16 +247,16 @@ static void test_wal_bounded(const char *dir)
     if (!st)
         return;
     int failures = 0;
-    watching = 1;
+    watch(1);
     for (int i = 0; i < 6000; i++)
         failures += put_orders(st, i, 1);
     for (int i = 0; i < 30; i++)
         failures += put_orders(st, 6000 + 500 * i, 500);
-    watching = 0;
+    watch(0);
     CHECK_I64(failures, 0);
     printf("# flat out: %d database writes by the checkpointer, %d by commits; the WAL grew to"
-           " %lld KiB\n", other_db_writes, caller_db_writes, wal_end / 1024);
-    CHECK(wal_end < WAL_BOUND);
+           " %lld KiB\n", seen(&other_db_writes), seen(&caller_db_writes), wal_end_seen() / 1024);
+    CHECK(wal_end_seen() < WAL_BOUND);
     pss_storage_free(st);
     check_freed(path, 21000);
 }
