@@ -246,22 +246,33 @@ static double group_by_close(const char *path, const char *session_id)
     sqlite3 *db;
     if (sqlite3_open(path, &db) != SQLITE_OK)
         return -1;
+    /* the order records are version 4 (doc/storage.md, "order"): tuples, a line's untaxed
+     * its amount less its included taxes (each looked up in the order's tax table) */
     static const char *const queries[] = {
         /* payments per method */
-        "SELECT json_extract(p.value,'$.method'), SUM(json_extract(p.value,'$.amount')),"
-        " TOTAL(json_extract(p.value,'$.change'))"
+        "SELECT json_extract(p.value,'$[0]'), SUM(json_extract(p.value,'$[2]')),"
+        " TOTAL(json_extract(p.value,'$[5]'))"
         " FROM records r, json_each(r.payload,'$.payments') p"
-        " WHERE r.kind='order' AND r.parent=?1 AND json_extract(p.value,'$.state')='done'"
+        " WHERE r.kind='order' AND r.parent=?1"
+        " AND coalesce(json_extract(p.value,'$[3]'),'done')='done'"
         " GROUP BY 1",
         /* sales per income account and taxes */
-        "SELECT json_extract(g.value,'$.account'), json_extract(g.value,'$.taxes'),"
-        " SUM(json_extract(g.value,'$.untaxed')) FROM records r, json_each(r.payload,'$.groups') g"
-        " WHERE r.kind='order' AND r.parent=?1 AND json_extract(r.payload,'$.state')='paid'"
+        "SELECT coalesce(json_extract(l.value,'$[6]'),json_extract(r.payload,'$.income')) a,"
+        " (SELECT group_concat(json_extract(t.value,'$[0]')) FROM json_each(l.value,'$[3]') t) x,"
+        " SUM(coalesce(json_extract(l.value,'$[4]'),"
+        "              json_extract(l.value,'$[1]')*json_extract(l.value,'$[2]')/1000)"
+        "     - (SELECT coalesce(SUM(json_extract(t.value,'$[1]')),0)"
+        "        FROM json_each(l.value,'$[3]') t, json_each(r.payload,'$.taxes') e"
+        "        WHERE e.key=json_extract(t.value,'$[0]') AND json_extract(e.value,'$[1]')))"
+        " FROM records r, json_each(r.payload,'$.lines') l"
+        " WHERE r.kind='order' AND r.parent=?1"
+        " AND coalesce(json_extract(r.payload,'$.state'),'paid')='paid'"
         " GROUP BY 1, 2",
         /* quantities per product */
-        "SELECT json_extract(l.value,'$.product'), SUM(json_extract(l.value,'$.qty'))"
+        "SELECT json_extract(l.value,'$[0]'), SUM(json_extract(l.value,'$[1]'))"
         " FROM records r, json_each(r.payload,'$.lines') l"
-        " WHERE r.kind='order' AND r.parent=?1 AND json_extract(r.payload,'$.state')='paid'"
+        " WHERE r.kind='order' AND r.parent=?1"
+        " AND coalesce(json_extract(r.payload,'$.state'),'paid')='paid'"
         " GROUP BY 1",
     };
     double t0 = seconds();

@@ -286,3 +286,176 @@ int pss__check_meta(pss_ctx *ctx, const char *what, const char *meta)
         return pss__fail(ctx, PSS_EINVAL, "%s is not a JSON object", what);
     return 0;
 }
+
+/* ---- tuples ---- */
+
+/* "lines[2][3][0]": the path of position pos of tuple t. */
+static void tuple_path(const pss_jt *t, char *out, size_t size)
+{
+    if (t->up) {
+        tuple_path(t->up, out, size);
+        size_t n = strlen(out);
+        snprintf(out + n, size - n, "[%zu][%zu]", t->up_pos, t->i);
+    } else if (t->key) {
+        snprintf(out, size, "%s.%.64s", t->what, t->key);
+    } else {
+        snprintf(out, size, "%s[%zu]", t->what, t->i);
+    }
+}
+
+int pss__jt_fail(const pss_jt *t, size_t pos, const char *field, const char *fmt, ...)
+{
+    if (t->r->rc)
+        return t->r->rc;
+    char path[160], what[256];
+    tuple_path(t, path, sizeof path);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (field)
+        return pss__jr_fail(t->r, "%s[%zu] (%s) %s", path, pos, field, what);
+    return pss__jr_fail(t->r, "%s %s", path, what);
+}
+
+static bool tuple_take(pss_jt *t, json_t *a, size_t min, size_t max)
+{
+    size_t n = json_array_size(a);
+    if (!json_is_array(a) || n < min || n > max) {
+        pss__jt_fail(t, 0, NULL, "is not a list of %zu to %zu fields", min, max);
+        return false;
+    }
+    t->a = a;
+    return true;
+}
+
+bool pss__jt_open(pss_jt *t, pss_jr *r, json_t *list, size_t i, const char *what,
+                  const pss_jt *up, size_t up_pos, size_t min, size_t max)
+{
+    *t = (pss_jt){r, NULL, what, NULL, i, up, up_pos};
+    if (r->rc || !list)
+        return false;
+    return tuple_take(t, json_array_get(list, i), min, max);
+}
+
+bool pss__jt_open_member(pss_jt *t, pss_jr *r, json_t *value, const char *what,
+                         const char *key, size_t min, size_t max)
+{
+    *t = (pss_jt){r, NULL, what, key, 0, NULL, 0};
+    return r->rc ? false : tuple_take(t, value, min, max);
+}
+
+size_t pss__jt_size(const pss_jt *t)
+{
+    return t->r->rc ? 0 : json_array_size(t->a);
+}
+
+json_t *pss__jt_get(const pss_jt *t, size_t pos)
+{
+    if (t->r->rc || !t->a)
+        return NULL;
+    json_t *v = json_array_get(t->a, pos);
+    return json_is_null(v) ? NULL : v;
+}
+
+/* The value at pos, which must be there: NULL (and a failure) when it is not. */
+static json_t *required(const pss_jt *t, size_t pos, const char *field)
+{
+    json_t *v = pss__jt_get(t, pos);
+    if (!v && !t->r->rc)
+        pss__jt_fail(t, pos, field, "is missing");
+    return v;
+}
+
+static int64_t tuple_int(const pss_jt *t, json_t *v, size_t pos, const char *field,
+                         int64_t min, int64_t max)
+{
+    if (!json_is_integer(v)) {
+        pss__jt_fail(t, pos, field, "is not an integer");
+        return min;
+    }
+    int64_t x = (int64_t)json_integer_value(v);
+    if (x < min || x > max) {
+        pss__jt_fail(t, pos, field, "is %lld, outside %lld..%lld", (long long)x, (long long)min,
+                     (long long)max);
+        return min;
+    }
+    return x;
+}
+
+int64_t pss__jt_range(const pss_jt *t, size_t pos, const char *field, int64_t min, int64_t max)
+{
+    json_t *v = required(t, pos, field);
+    return v ? tuple_int(t, v, pos, field, min, max) : 0;
+}
+
+int64_t pss__jt_range_or(const pss_jt *t, size_t pos, const char *field, int64_t fallback,
+                         int64_t min, int64_t max)
+{
+    json_t *v = pss__jt_get(t, pos);
+    if (t->r->rc)
+        return 0;
+    return v ? tuple_int(t, v, pos, field, min, max) : fallback;
+}
+
+static const char *tuple_str(const pss_jt *t, json_t *v, size_t pos, const char *field)
+{
+    if (!json_is_string(v)) {
+        pss__jt_fail(t, pos, field, "is not a string");
+        return "";
+    }
+    return json_string_value(v);
+}
+
+const char *pss__jt_str(const pss_jt *t, size_t pos, const char *field)
+{
+    json_t *v = required(t, pos, field);
+    return v ? tuple_str(t, v, pos, field) : "";
+}
+
+const char *pss__jt_str_or_null(const pss_jt *t, size_t pos, const char *field)
+{
+    json_t *v = pss__jt_get(t, pos);
+    return v ? tuple_str(t, v, pos, field) : NULL;
+}
+
+static bool tuple_bool(const pss_jt *t, json_t *v, size_t pos, const char *field)
+{
+    if (!json_is_boolean(v))
+        pss__jt_fail(t, pos, field, "is not true or false");
+    return json_is_true(v);
+}
+
+bool pss__jt_bool(const pss_jt *t, size_t pos, const char *field)
+{
+    json_t *v = required(t, pos, field);
+    return v ? tuple_bool(t, v, pos, field) : false;
+}
+
+bool pss__jt_bool_or(const pss_jt *t, size_t pos, const char *field, bool fallback)
+{
+    json_t *v = pss__jt_get(t, pos);
+    if (t->r->rc)
+        return false;
+    return v ? tuple_bool(t, v, pos, field) : fallback;
+}
+
+json_t *pss__jt_array(const pss_jt *t, size_t pos, const char *field)
+{
+    json_t *v = required(t, pos, field);
+    if (v && !json_is_array(v)) {
+        pss__jt_fail(t, pos, field, "is not a list");
+        return NULL;
+    }
+    return v;
+}
+
+int pss__jt_enum_or(const pss_jt *t, size_t pos, const char *field, const pss__name *table,
+                    int fallback)
+{
+    const char *name = pss__jt_str_or_null(t, pos, field);
+    int value = fallback;
+    if (!t->r->rc && name && pss__value_of(table, name, &value) != 0)
+        pss__jt_fail(t, pos, field, "has unknown value '%.32s'", name);
+    return t->r->rc ? 0 : value;
+}

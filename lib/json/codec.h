@@ -64,6 +64,52 @@ json_t *pss__jr_object(pss_jr *r, json_t *obj, const char *key);
 /* An array element that must be an object. */
 json_t *pss__jr_item(pss_jr *r, json_t *array, size_t i, const char *what);
 
+/* A reader over a tuple: a JSON array whose positions stand for named fields (version 4 of
+ * the order record writes its lines, taxes and payments so, doc/storage.md). A failure names
+ * the position and its field ("lines[2][1] (qty) is missing"); trailing positions may be left
+ * out and null stands for an absent field. Like pss_jr, reads after a failure are no-ops. */
+typedef struct pss_jt {
+    pss_jr *r;
+    json_t *a;               /* the array; NULL after a failure */
+    const char *what;        /* the member holding the list of tuples: "lines" */
+    const char *key;         /* or, for a tuple that is a member of object `what`, its name */
+    size_t i;                /* the tuple's index in it */
+    const struct pss_jt *up; /* the tuple holding that list, or NULL */
+    size_t up_pos;           /* its position there */
+} pss_jt;
+
+/* Opens element i of list (of member `what`, inside tuple `up` at up_pos, or of the payload
+ * when up is NULL): it must be an array of min to max positions. false after a failure. */
+bool pss__jt_open(pss_jt *t, pss_jr *r, json_t *list, size_t i, const char *what,
+                  const pss_jt *up, size_t up_pos, size_t min, size_t max);
+/* The same for the value of member key of object `what` ("taxes.VAT10"). */
+bool pss__jt_open_member(pss_jt *t, pss_jr *r, json_t *value, const char *what,
+                         const char *key, size_t min, size_t max);
+/* How many positions the tuple has (0 after a failure). */
+size_t pss__jt_size(const pss_jt *t);
+/* The value at pos, NULL when left out or null. */
+json_t *pss__jt_get(const pss_jt *t, size_t pos);
+int pss__jt_fail(const pss_jt *t, size_t pos, const char *field, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+int64_t pss__jt_range(const pss_jt *t, size_t pos, const char *field, int64_t min, int64_t max);
+/* fallback when left out or null, else within [min, max]. */
+int64_t pss__jt_range_or(const pss_jt *t, size_t pos, const char *field, int64_t fallback,
+                         int64_t min, int64_t max);
+const char *pss__jt_str(const pss_jt *t, size_t pos, const char *field);
+/* NULL when left out or null. */
+const char *pss__jt_str_or_null(const pss_jt *t, size_t pos, const char *field);
+bool pss__jt_bool(const pss_jt *t, size_t pos, const char *field);
+bool pss__jt_bool_or(const pss_jt *t, size_t pos, const char *field, bool fallback);
+/* A list (an array); NULL after a failure. */
+json_t *pss__jt_array(const pss_jt *t, size_t pos, const char *field);
+struct pss__name;
+/* One of an enum's names (names.h tables), fallback when left out or null. */
+int pss__jt_enum_or(const pss_jt *t, size_t pos, const char *field,
+                    const struct pss__name *table, int fallback);
+
 /* Host metadata (possession/meta.h): NULL (none) or a JSON object of at most PSS_META_MAX
  * bytes in valid UTF-8 without duplicate keys; PSS_EINVAL naming what (for example "order
  * meta") otherwise. */

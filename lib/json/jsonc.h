@@ -15,11 +15,15 @@
 
 /* Schema version written in the "v" field of every payload this library writes... */
 #define PSS_SCHEMA_VERSION 1
-/* ...but the order record's, which is 2: its tax snapshots in one table, defaults left out
- * (doc/storage.md). Its reader reads both. */
+/* ...but the order record's: 2, its tax snapshots in one table, defaults left out
+ * (doc/storage.md), what lib/order/order_codec.c writes for an order read from a record of
+ * version 3 or older whose figures version 4 cannot give back. Its reader reads 1 to 4. */
 #define PSS_ORDER_SCHEMA_VERSION 2
 /* ...or 3 when the order has an order-level discount or a customer. */
 #define PSS_ORDER_SCHEMA_VERSION_3 3
+/* ...and 4, tuples without the figures that are sums of others, for every order whose
+ * figures it gives back exactly (lib/order/order_record4.c): all that this library makes. */
+#define PSS_ORDER_SCHEMA_VERSION_4 4
 /* ...and the config's, which is 2: its late-order policy and negative-drawer flag. Its reader
  * reads both (version 1 records have the behaviour of the defaults). */
 #define PSS_CONFIG_SCHEMA_VERSION 2

@@ -401,6 +401,10 @@ static int order_events(pss_stage *st, const pss_order_data *old, const pss_orde
 static int put_order(pss_stage *st, const pss_order_data *old, pss_order_data *next)
 {
     pss_ctx *ctx = st->s->ctx;
+    /* a version 4 record leaves its config out (its session's): an order read from one
+     * that is written again in an older form (order_codec.c) names it */
+    if (!next->config_id[0])
+        pss__copy_text(next->config_id, sizeof next->config_id, st->core.config_id);
     int rc = pss__order_encode(ctx, next, st->buf);
     if (rc)
         return rc;

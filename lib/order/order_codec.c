@@ -1,12 +1,12 @@
-/* order_codec.c: an order's record payload: lines with their tax snapshot, payments, the
- * posting groups and the totals (its memory: order_data.c). */
-#include "order/order_internal.h"
+/* order_codec.c: an order's record payload: which version is written (4 when it gives the
+ * order back exactly, order_record4.c), the reader of every version, and versions 1 to 3:
+ * lines with their tax snapshot, payments, the posting groups and the totals, by member name
+ * (its memory: order_data.c). */
+#include "order/order_record4.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "json/codec.h"
-#include "json/jsonc.h"
 #include "base/names.h"
 #include "store/store.h"
 #include "base/text.h"
@@ -24,65 +24,9 @@ static void encode_plain(pss_jsonc *c, const char *s)
     pss__jsonc_plain(c, s, strlen(s));
 }
 
-/* The order's tax table: each tax code's snapshot (rate, included, account) once, taken from
- * its first use; the lines' and groups' taxes then write only what differs from it (a refund
- * line made under another rate, say). Codes past TABLE_MAX keep full snapshots. */
-#define TABLE_MAX 16
-
-typedef struct tax_entry {
-    const char *code, *account;
-    int64_t rate_ppm;
-    bool included;
-    int64_t per_unit;  /* version 3: a fixed tax */
-    bool affects_base; /* version 3: a tax on the taxes after it */
-} tax_entry;
-
-static tax_entry line_entry(const pss_line_tax *lt)
-{
-    return (tax_entry){lt->code, lt->account, lt->rate_ppm, lt->included, lt->per_unit,
-                       lt->affects_base};
-}
-
-static tax_entry group_entry(const pss_group_tax *gt)
-{
-    return (tax_entry){gt->code, gt->account, gt->rate_ppm, gt->included, gt->per_unit,
-                       gt->affects_base};
-}
-
-typedef struct tax_table {
-    tax_entry e[TABLE_MAX];
-    size_t n;
-} tax_table;
-
-static const tax_entry *table_find(const tax_table *t, const char *code)
-{
-    for (size_t i = 0; i < t->n; i++)
-        if (strcmp(t->e[i].code, code) == 0)
-            return &t->e[i];
-    return NULL;
-}
-
-static void table_add(tax_table *t, const tax_entry *e)
-{
-    if (t->n < TABLE_MAX && e->code && !table_find(t, e->code))
-        t->e[t->n++] = *e;
-}
-
-static void table_build(const pss_order_data *d, tax_table *t)
-{
-    t->n = 0;
-    for (size_t i = 0; i < d->n_lines; i++)
-        for (size_t k = 0; k < d->lines[i].n_taxes; k++) {
-            tax_entry e = line_entry(&d->lines[i].taxes[k]);
-            table_add(t, &e);
-        }
-    for (size_t i = 0; i < d->n_groups; i++)
-        for (size_t k = 0; k < d->groups[i].n_taxes; k++) {
-            tax_entry e = group_entry(&d->groups[i].taxes[k]);
-            table_add(t, &e);
-        }
-}
-
+/* Versions 2 and 3: the order's tax table holds each code's snapshot (rate, included,
+ * account) once, taken from its first use; the lines' and groups' taxes then write only what
+ * differs from it (a refund line made under another rate, say). */
 static void encode_table(const tax_table *t, pss_jsonc *c)
 {
     if (t->n == 0)
@@ -106,16 +50,11 @@ static void encode_table(const tax_table *t, pss_jsonc *c)
     PSS_JSONC_LIT(c, "}");
 }
 
-static bool same_text(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 /* The code, then the snapshot fields that differ from the table (all of them without an
  * entry). */
 static void encode_snapshot(const tax_table *t, const tax_entry *s, pss_jsonc *c)
 {
-    const tax_entry *e = s->code ? table_find(t, s->code) : NULL;
+    const tax_entry *e = s->code ? pss__table_find(t, s->code) : NULL;
     PSS_JSONC_LIT(c, "{\"code\":");
     pss__jsonc_str(c, s->code);
     if (!e || e->rate_ppm != s->rate_ppm) {
@@ -126,7 +65,7 @@ static void encode_snapshot(const tax_table *t, const tax_entry *s, pss_jsonc *c
         PSS_JSONC_LIT(c, ",\"included\":");
         pss__jsonc_bool(c, s->included);
     }
-    if (!e || !same_text(e->account, s->account)) {
+    if (!e || !pss__same_text(e->account, s->account)) {
         PSS_JSONC_LIT(c, ",\"account\":");
         pss__jsonc_str(c, s->account);
     }
@@ -145,7 +84,7 @@ static void encode_snapshot(const tax_table *t, const tax_entry *s, pss_jsonc *c
 
 static void encode_line_tax(const tax_table *t, const pss_line_tax *lt, pss_jsonc *c)
 {
-    tax_entry e = line_entry(lt);
+    tax_entry e = pss__line_entry(lt);
     encode_snapshot(t, &e, c);
     PSS_JSONC_LIT(c, ",\"amount\":");
     pss__jsonc_int(c, lt->amount);
@@ -209,7 +148,7 @@ static void encode_payment(const pss_payment *p, pss_jsonc *c)
 
 static void encode_group_tax(const tax_table *t, const pss_group_tax *gt, pss_jsonc *c)
 {
-    tax_entry e = group_entry(gt);
+    tax_entry e = pss__group_entry(gt);
     encode_snapshot(t, &e, c);
     PSS_JSONC_LIT(c, ",\"base\":");
     pss__jsonc_int(c, gt->base);
@@ -318,11 +257,14 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
     }
 }
 
-int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf)
+/* Versions 2 and 3: what this library wrote before version 4, and still writes for an
+ * order read from such a record whose figures version 4 cannot give back (a 1.0 order under
+ * per-order rounding, whose lines kept their own rounding). */
+static int encode_v3(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf)
 {
     pss_jsonc c;
     tax_table table;
-    table_build(d, &table);
+    pss__tax_table_build(d, true, &table);
     pss__jsonc_begin(&c, buf);
     encode_head(d, &c);
     encode_table(&table, &c);
@@ -358,18 +300,12 @@ int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf)
     return pss__jsonc_finish(ctx, &c);
 }
 
-/* ---- decode ---- */
-
-/* pss__jr_dup into the order's pool. */
-static char *pool_dup(pss_jr *r, pss__pool *pool, const char *s)
+int pss__order_encode(pss_ctx *ctx, const pss_order_data *d, pss__strbuf *buf)
 {
-    if (r->rc || !s)
-        return NULL;
-    char *copy = pss__pool_strdup(r->ctx->alloc, pool, s);
-    if (!copy)
-        r->rc = pss__oom(r->ctx);
-    return copy;
+    return pss__order_v4_fits(d) ? pss__order_encode_v4(ctx, d, buf) : encode_v3(ctx, d, buf);
 }
+
+/* ---- decode ---- */
 
 static void decode_id_into(pss_jr *r, const char *s, char out[PSS_ID_SIZE], const char *field)
 {
@@ -422,22 +358,22 @@ static void decode_line_taxes(pss_jr *r, pss__pool *pool, json_t *table, json_t 
         l->n_taxes = i + 1;
         tax_entry e;
         decode_snapshot(r, table, t, &e);
-        lt->code = pool_dup(r, pool, e.code);
+        lt->code = pss__order_pool_dup(r, pool, e.code);
         lt->rate_ppm = e.rate_ppm;
         lt->included = e.included;
         lt->per_unit = e.per_unit;
         lt->affects_base = e.affects_base;
-        lt->account = pool_dup(r, pool, e.account);
+        lt->account = pss__order_pool_dup(r, pool, e.account);
         lt->amount = pss__jr_amount(r, t, "amount");
     }
 }
 
 static void decode_line(pss_jr *r, pss__pool *pool, json_t *table, json_t *lo, pss_line *l)
 {
-    l->product_id = pool_dup(r, pool, pss__jr_str(r, lo, "product"));
-    l->product_name = pool_dup(r, pool, pss__jr_str(r, lo, "name"));
-    l->category = pool_dup(r, pool, pss__jr_str_or_null(r, lo, "category"));
-    l->income_account = pool_dup(r, pool, pss__jr_str(r, lo, "income_account"));
+    l->product_id = pss__order_pool_dup(r, pool, pss__jr_str(r, lo, "product"));
+    l->product_name = pss__order_pool_dup(r, pool, pss__jr_str(r, lo, "name"));
+    l->category = pss__order_pool_dup(r, pool, pss__jr_str_or_null(r, lo, "category"));
+    l->income_account = pss__order_pool_dup(r, pool, pss__jr_str(r, lo, "income_account"));
     l->qty = pss__jr_range(r, lo, "qty", -PSS_QUANTITY_MAX, PSS_QUANTITY_MAX);
     if (!r->rc && l->qty == 0)
         pss__jr_fail(r, "a line has quantity 0");
@@ -488,7 +424,7 @@ static void decode_payments(pss_jr *r, json_t *doc, pss_order_data *d)
         json_t *po = pss__jr_item(r, payments, i, "payments");
         pss_payment *p = &d->payments[i];
         d->n_payments = i + 1;
-        p->method = pool_dup(r, &d->pool, pss__jr_str(r, po, "method"));
+        p->method = pss__order_pool_dup(r, &d->pool, pss__jr_str(r, po, "method"));
         p->cash = pss__jr_bool(r, po, "cash");
         p->amount = pss__jr_amount(r, po, "amount");
         if (!r->rc && p->amount == 0)
@@ -496,16 +432,16 @@ static void decode_payments(pss_jr *r, json_t *doc, pss_order_data *d)
         p->state = (pss_payment_state)pss__jr_enum(r, po, "state", pss__payment_state_names);
         p->change = pss__jr_range_or(r, po, "change", 0, 0, PSS_AMOUNT_MAX);
         p->rounding = pss__jr_range_or(r, po, "rounding", 0, -PSS_AMOUNT_MAX, PSS_AMOUNT_MAX);
-        p->reference = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reference"));
-        p->reason = pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reason"));
+        p->reference = pss__order_pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reference"));
+        p->reason = pss__order_pool_dup(r, &d->pool, pss__jr_str_or_null(r, po, "reason"));
         p->at = pss__jr_time(r, po, "at");
     }
 }
 
 static void decode_group(pss_jr *r, pss__pool *pool, json_t *table, json_t *go, pss_group *g)
 {
-    g->account = pool_dup(r, pool, pss__jr_str(r, go, "account"));
-    g->taxset = pool_dup(r, pool, pss__jr_str(r, go, "taxes"));
+    g->account = pss__order_pool_dup(r, pool, pss__jr_str(r, go, "account"));
+    g->taxset = pss__order_pool_dup(r, pool, pss__jr_str(r, go, "taxes"));
     g->amount = pss__jr_amount(r, go, "amount");
     g->untaxed = pss__jr_amount(r, go, "untaxed");
     g->tax = pss__jr_amount(r, go, "tax");
@@ -527,8 +463,8 @@ static void decode_group(pss_jr *r, pss__pool *pool, json_t *table, json_t *go, 
         g->n_taxes = k + 1;
         tax_entry e;
         decode_snapshot(r, table, t, &e);
-        gt->code = pool_dup(r, pool, e.code);
-        gt->account = pool_dup(r, pool, e.account);
+        gt->code = pss__order_pool_dup(r, pool, e.code);
+        gt->account = pss__order_pool_dup(r, pool, e.account);
         gt->rate_ppm = e.rate_ppm;
         gt->included = e.included;
         gt->per_unit = e.per_unit;
@@ -568,22 +504,6 @@ static void decode_groups(pss_jr *r, json_t *doc, json_t *table, pss_order_data 
     }
 }
 
-/* Version 3: the order discount as given, an amount or parts per million. */
-static void decode_discount(pss_jr *r, json_t *doc, pss_order_data *d)
-{
-    json_t *disc = json_object_get(doc, "discount");
-    if (!disc || r->rc)
-        return;
-    if (!json_is_object(disc)) {
-        pss__jr_fail(r, "field 'discount' is not an object");
-        return;
-    }
-    d->discount_amount = pss__jr_range_or(r, disc, "amount", 0, 0, PSS_AMOUNT_MAX);
-    d->discount_ppm = pss__jr_range_or(r, disc, "ppm", 0, 0, 1000000);
-    if (!r->rc && (d->discount_amount != 0) == (d->discount_ppm != 0))
-        pss__jr_fail(r, "field 'discount' gives neither or both of amount and ppm");
-}
-
 static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
 {
     decode_id_into(r, pss__jr_str(r, doc, "id"), d->id, "id");
@@ -591,20 +511,8 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     decode_id_into(r, pss__jr_str(r, doc, "config"), d->config_id, "config");
     d->number = pss__jr_range(r, doc, "number", 1, INT64_MAX);
     d->state = (pss_order_state)pss__jr_enum(r, doc, "state", pss__order_state_names);
-    if (!r->rc && d->state == PSS_ORDER_DONE)
-        pss__jr_fail(r, "order state 'done' is never stored (paid orders of closed sessions)");
-    d->invoiced = pss__jr_bool_or(r, doc, "invoiced", false);
-    decode_id_into(r, pss__jr_str_or_null(r, doc, "refund_of"), d->refund_of, "refund_of");
-    d->note = pool_dup(r, &d->pool, pss__jr_str_or_null(r, doc, "note"));
-    decode_discount(r, doc, d);
-    const char *customer = pss__jr_str_or_null(r, doc, "customer");
-    if (!r->rc && customer && strlen(customer) > PSS_NAME_MAX)
-        pss__jr_fail(r, "field 'customer' is too long");
-    d->customer = customer && customer[0] ? pool_dup(r, &d->pool, customer) : NULL;
-    const char *why = pss__jr_str_or_null(r, doc, "return_reason");
-    if (!r->rc && why && strlen(why) > PSS_NOTE_MAX)
-        pss__jr_fail(r, "field 'return_reason' is too long");
-    d->return_reason = why ? pool_dup(r, &d->pool, why) : NULL;
+    pss__order_check_state(r, d->state);
+    pss__order_decode_common(r, doc, d);
     d->created_at = pss__jr_time(r, doc, "created_at");
     const char *by = pss__jr_str(r, doc, "created_by");
     if (!r->rc && strlen(by) > PSS_NAME_MAX)
@@ -624,11 +532,25 @@ static void decode_head(pss_jr *r, json_t *doc, pss_order_data *d)
     d->rounding = pss__jr_range_or(r, totals, "rounding", 0, -PSS_AMOUNT_MAX, PSS_AMOUNT_MAX);
 }
 
+/* Versions 1 to 3. */
+static void decode_v3(pss_jr *r, json_t *doc, const pss_record *rec, pss_order_data *d)
+{
+    json_t *table = json_object_get(doc, "taxes");
+    if (table && !json_is_object(table))
+        pss__jr_fail(r, "field 'taxes' is not an object");
+    decode_head(r, doc, d);
+    decode_lines(r, doc, table, d);
+    decode_payments(r, doc, d);
+    decode_groups(r, doc, table, d);
+    if (!r->rc && strcmp(d->id, rec->id) != 0)
+        pss__jr_fail(r, "it says its id is %s", d->id);
+}
+
 int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
 {
     pss_jr r;
     pss__jr_init(&r, ctx, PSS__KIND_ORDER, rec->id);
-    r.max_version = PSS_ORDER_SCHEMA_VERSION_3;
+    r.max_version = PSS_ORDER_SCHEMA_VERSION_4;
     json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
     if (!doc)
         return r.rc;
@@ -637,16 +559,11 @@ int pss__order_decode(pss_ctx *ctx, const pss_record *rec, pss_order_data **out)
         json_decref(doc);
         return pss__oom(ctx);
     }
-    json_t *table = json_object_get(doc, "taxes");
-    if (table && !json_is_object(table))
-        pss__jr_fail(&r, "field 'taxes' is not an object");
-    decode_head(&r, doc, d);
-    decode_lines(&r, doc, table, d);
-    decode_payments(&r, doc, d);
-    decode_groups(&r, doc, table, d);
+    if (r.version >= PSS_ORDER_SCHEMA_VERSION_4)
+        pss__order_decode_v4(&r, doc, rec, d);
+    else
+        decode_v3(&r, doc, rec, d);
     json_decref(doc);
-    if (!r.rc && strcmp(d->id, rec->id) != 0)
-        pss__jr_fail(&r, "it says its id is %s", d->id);
     if (r.rc) {
         pss__order_data_free(ctx, d);
         return r.rc;
@@ -660,16 +577,18 @@ int pss__order_brief_decode(pss_ctx *ctx, const pss_record *rec, pss__order_brie
 {
     pss_jr r;
     pss__jr_init(&r, ctx, PSS__KIND_ORDER, rec->id);
-    r.max_version = PSS_ORDER_SCHEMA_VERSION_3;
+    r.max_version = PSS_ORDER_SCHEMA_VERSION_4;
     json_t *doc = pss__jr_parse(&r, rec->payload, rec->payload_len);
     if (!doc)
         return r.rc;
     memset(out, 0, sizeof *out);
-    decode_id_into(&r, pss__jr_str(&r, doc, "id"), out->id, "id");
-    out->number = pss__jr_range(&r, doc, "number", 1, INT64_MAX);
-    out->state = (pss_order_state)pss__jr_enum(&r, doc, "state", pss__order_state_names);
-    if (!r.rc && out->state == PSS_ORDER_DONE)
-        pss__jr_fail(&r, "order state 'done' is never stored (paid orders of closed sessions)");
+    bool v4 = r.version >= PSS_ORDER_SCHEMA_VERSION_4; /* its id is the record's */
+    decode_id_into(&r, v4 ? rec->id : pss__jr_str(&r, doc, "id"), out->id, "id");
+    out->number = pss__jr_range(&r, doc, v4 ? "no" : "number", 1, INT64_MAX);
+    out->state = v4 ? (pss_order_state)pss__jr_enum_or(&r, doc, "state", pss__order_state_names,
+                                                       PSS_ORDER_PAID)
+                    : (pss_order_state)pss__jr_enum(&r, doc, "state", pss__order_state_names);
+    pss__order_check_state(&r, out->state);
     json_decref(doc);
     return r.rc;
 }

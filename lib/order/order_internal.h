@@ -73,8 +73,8 @@ typedef struct pss_group {
 
 typedef struct pss_order_data {
     char id[PSS_ID_SIZE];
-    char session_id[PSS_ID_SIZE];
-    char config_id[PSS_ID_SIZE];
+    char session_id[PSS_ID_SIZE]; /* the record's parent */
+    char config_id[PSS_ID_SIZE];  /* "" when read from a version 4 record (its session's) */
     int64_t number;
     pss_order_state state; /* stored: draft, paid or cancelled */
     bool invoiced;
@@ -128,6 +128,15 @@ int pss__line_compute(pss_ctx *ctx, const pss_config *cfg, pss_line *line);
 /* Groups and order totals from the lines (per line or per order tax rounding), plus the
  * cash rounding of orders whose whole amount is rounded. */
 int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d);
+/* A line's untaxed (its amount less its included taxes), tax and total from its taxes. */
+void pss__line_from_taxes(pss_line *l);
+/* The groups and order totals as sums of the lines, as per-line rounding makes them, which
+ * under per-order rounding too is what pss__order_compute gives (the lines carry their
+ * shares of the groups' taxes): what a version 4 record's reader gets back. PSS_EOVERFLOW
+ * (or PSS_ECORRUPT for a line without a tax of its group) on figures that do not add up. */
+int pss__order_sum_lines(pss_ctx *ctx, pss_order_data *d);
+/* Whether d's groups and totals are exactly what pss__order_sum_lines gives for its lines. */
+bool pss__groups_are_line_sums(const pss_order_data *d);
 int pss__order_paid(const pss_order_data *d, pss_paid *out);
 /* DRAFT -> PAID when the order has lines, no pending payment, and its done payments (net of
  * change) cover what is due (nothing, for a zero total). */

@@ -145,12 +145,16 @@ void pss__groups_free(pss_order_data *d)
     d->n_groups = 0;
 }
 
-static pss_group *find_group(pss_order_data *d, const pss_line *line)
+static bool in_group(const pss_group *g, const pss_line *line)
+{
+    return strcmp(g->account, line->income_account) == 0 && strcmp(g->taxset, line->taxset) == 0 &&
+           g->refund == pss__line_comes_back(line);
+}
+
+static pss_group *find_group(const pss_order_data *d, const pss_line *line)
 {
     for (size_t i = 0; i < d->n_groups; i++)
-        if (strcmp(d->groups[i].account, line->income_account) == 0 &&
-            strcmp(d->groups[i].taxset, line->taxset) == 0 &&
-            d->groups[i].refund == pss__line_comes_back(line))
+        if (in_group(&d->groups[i], line))
             return &d->groups[i];
     return NULL;
 }
@@ -203,7 +207,9 @@ static int add_line_figures(pss_ctx *ctx, pss_group *g, const pss_line *line)
         return overflow(ctx, "the order's sum");
     for (size_t i = 0; i < g->n_taxes; i++) {
         const pss_line_tax *t = line_tax_of(line, g->taxes[i].code);
-        PSS_ASSERT(t != NULL); /* same taxset, same codes */
+        if (!t) /* same taxset, same codes: only a damaged record (a code with ',') */
+            return pss__fail(ctx, PSS_ECORRUPT, "line of '%s' lacks tax '%s' of its group",
+                             line->product_name, g->taxes[i].code);
         if (__builtin_add_overflow(g->taxes[i].amount, t->amount, &g->taxes[i].amount))
             return overflow(ctx, "the order's tax");
     }
@@ -263,8 +269,7 @@ static void share_tax(pss_order_data *d, const pss_group *g, size_t k, size_t *m
     }
 }
 
-/* A line's untaxed, tax and total from its amount and its (shared) taxes. */
-static void line_from_taxes(pss_line *l)
+void pss__line_from_taxes(pss_line *l)
 {
     int64_t included = 0;
     l->tax = 0;
@@ -294,10 +299,38 @@ static int share_group(pss_ctx *ctx, pss_order_data *d, const pss_group *g)
         if (!g->taxes[k].per_unit) /* a fixed tax stays each line's own amount */
             share_tax(d, g, k, members, rest, n);
     for (size_t m = 0; m < n; m++)
-        line_from_taxes(&d->lines[members[m]]);
+        pss__line_from_taxes(&d->lines[members[m]]);
     PSS_FREE(ctx, members);
     PSS_FREE(ctx, rest);
     return 0;
+}
+
+/* The groups as sums of their lines (per-line rounding), in the order their first lines
+ * come. */
+static int sum_groups(pss_ctx *ctx, pss_order_data *d)
+{
+    pss__groups_free(d);
+    if (d->n_lines == 0)
+        return 0;
+    d->groups = pss__pool_calloc(ctx->alloc, &d->pool, d->n_lines, sizeof *d->groups);
+    if (!d->groups)
+        return pss__oom(ctx);
+    for (size_t i = 0; i < d->n_lines; i++) {
+        const pss_line *line = &d->lines[i];
+        pss_group *g = find_group(d, line);
+        int rc = g ? 0 : new_group(ctx, d, line, &g);
+        if (rc || (rc = add_line_figures(ctx, g, line)))
+            return rc;
+        g->from_sale |= line->refund_line >= 0;
+    }
+    return 0;
+}
+
+static void set_bases(pss_order_data *d)
+{
+    for (size_t i = 0; i < d->n_groups; i++)
+        for (size_t k = 0; k < d->groups[i].n_taxes; k++)
+            d->groups[i].taxes[k].base = d->groups[i].untaxed;
 }
 
 /* A group's figures are figures the library computes, held to the bound of an amount like a
@@ -321,40 +354,123 @@ static int check_group_bounds(pss_ctx *ctx, const pss_config *cfg, const pss_ord
 
 static int build_groups(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
 {
-    pss__groups_free(d);
-    if (d->n_lines == 0)
-        return 0;
-    d->groups = pss__pool_calloc(ctx->alloc, &d->pool, d->n_lines, sizeof *d->groups);
-    if (!d->groups)
-        return pss__oom(ctx);
+    int rc = sum_groups(ctx, d);
     bool per_order = cfg->tax_rounding == PSS_TAX_ROUND_PER_ORDER;
-    for (size_t i = 0; i < d->n_lines; i++) {
-        const pss_line *line = &d->lines[i];
-        pss_group *g = find_group(d, line);
-        int rc = g ? 0 : new_group(ctx, d, line, &g);
-        if (rc || (rc = add_line_figures(ctx, g, line)))
-            return rc;
-        g->from_sale |= line->refund_line >= 0;
-    }
-    for (size_t i = 0; per_order && i < d->n_groups; i++) {
+    for (size_t i = 0; !rc && per_order && i < d->n_groups; i++) {
         /* refund lines take their taxes from the sale (refund.c): their groups are their
          * lines' sums */
         if (d->groups[i].from_sale)
             continue;
-        int rc = compute_group_once(ctx, cfg, &d->groups[i]);
+        rc = compute_group_once(ctx, cfg, &d->groups[i]);
         if (!rc)
             rc = share_group(ctx, d, &d->groups[i]);
-        if (rc)
-            return rc;
     }
-    for (size_t i = 0; i < d->n_groups; i++) {
-        for (size_t k = 0; k < d->groups[i].n_taxes; k++)
-            d->groups[i].taxes[k].base = d->groups[i].untaxed;
-        int rc = check_group_bounds(ctx, cfg, d, &d->groups[i]);
-        if (rc)
-            return rc;
-    }
+    if (!rc)
+        set_bases(d);
+    for (size_t i = 0; !rc && i < d->n_groups; i++)
+        rc = check_group_bounds(ctx, cfg, d, &d->groups[i]);
+    return rc;
+}
+
+/* The order's untaxed, tax and total: its groups' sums. */
+static int group_totals(pss_ctx *ctx, const pss_order_data *d, int64_t *untaxed, int64_t *tax,
+                        int64_t *total)
+{
+    *untaxed = *tax = 0;
+    for (size_t i = 0; i < d->n_groups; i++)
+        if (__builtin_add_overflow(*untaxed, d->groups[i].untaxed, untaxed) ||
+            __builtin_add_overflow(*tax, d->groups[i].tax, tax))
+            return overflow(ctx, "the order total");
+    if (__builtin_add_overflow(*untaxed, *tax, total))
+        return overflow(ctx, "the order total");
     return 0;
+}
+
+int pss__order_sum_lines(pss_ctx *ctx, pss_order_data *d)
+{
+    int rc = sum_groups(ctx, d);
+    if (rc)
+        return rc;
+    set_bases(d);
+    return group_totals(ctx, d, &d->untaxed, &d->tax, &d->total);
+}
+
+/* ---- the groups as their lines' sums (order record version 4) ---- */
+
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_snapshot(const pss_group_tax *gt, const pss_line_tax *lt)
+{
+    return same_text(gt->code, lt->code) && same_text(gt->account, lt->account) &&
+           gt->rate_ppm == lt->rate_ppm && gt->included == lt->included &&
+           gt->per_unit == lt->per_unit && gt->affects_base == lt->affects_base;
+}
+
+/* Group g is what sum_groups makes of its first line: that line's taxes, in its order. */
+static bool headed_by(const pss_group *g, const pss_line *line)
+{
+    if (g->n_taxes != line->n_taxes)
+        return false;
+    for (size_t k = 0; k < g->n_taxes; k++)
+        if (!same_snapshot(&g->taxes[k], &line->taxes[k]))
+            return false;
+    return true;
+}
+
+/* Every line has a group, and the groups come in the order of their first lines. */
+static bool groups_in_line_order(const pss_order_data *d)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < d->n_lines; i++) {
+        const pss_group *g = find_group(d, &d->lines[i]);
+        size_t j = g ? (size_t)(g - d->groups) : SIZE_MAX;
+        if (j > seen || (j == seen && !headed_by(g, &d->lines[i])))
+            return false;
+        seen += j == seen;
+    }
+    return seen == d->n_groups;
+}
+
+static bool group_adds_up(const pss_order_data *d, const pss_group *g)
+{
+    int64_t amount = 0, untaxed = 0, tax = 0, taxes[PSS_MAX_LINE_TAXES] = {0};
+    if (g->n_taxes > PSS_MAX_LINE_TAXES)
+        return false;
+    for (size_t i = 0; i < d->n_lines; i++) {
+        const pss_line *l = &d->lines[i];
+        if (!in_group(g, l))
+            continue;
+        if (__builtin_add_overflow(amount, l->amount, &amount) ||
+            __builtin_add_overflow(untaxed, l->untaxed, &untaxed) ||
+            __builtin_add_overflow(tax, l->tax, &tax))
+            return false;
+        for (size_t k = 0; k < g->n_taxes; k++) {
+            const pss_line_tax *t = line_tax_of(l, g->taxes[k].code);
+            if (!t || __builtin_add_overflow(taxes[k], t->amount, &taxes[k]))
+                return false;
+        }
+    }
+    for (size_t k = 0; k < g->n_taxes; k++)
+        if (taxes[k] != g->taxes[k].amount || g->taxes[k].base != g->untaxed)
+            return false;
+    return amount == g->amount && untaxed == g->untaxed && tax == g->tax;
+}
+
+bool pss__groups_are_line_sums(const pss_order_data *d)
+{
+    int64_t untaxed = 0, tax = 0, total;
+    if (!groups_in_line_order(d))
+        return false;
+    for (size_t i = 0; i < d->n_groups; i++)
+        if (!group_adds_up(d, &d->groups[i]) ||
+            __builtin_add_overflow(untaxed, d->groups[i].untaxed, &untaxed) ||
+            __builtin_add_overflow(tax, d->groups[i].tax, &tax))
+            return false;
+    return !__builtin_add_overflow(untaxed, tax, &total) && untaxed == d->untaxed &&
+           tax == d->tax && total == d->total;
 }
 
 #ifndef NDEBUG
@@ -380,21 +496,26 @@ int pss__order_compute(pss_ctx *ctx, const pss_config *cfg, pss_order_data *d)
             rc = pss__line_compute(ctx, cfg, &d->lines[i]); /* on the discounted amounts */
     if (!rc)
         rc = build_groups(ctx, cfg, d);
-    if (rc)
+    int64_t untaxed, tax, total;
+    if (rc || (rc = group_totals(ctx, d, &untaxed, &tax, &total)))
         return rc;
-    int64_t untaxed = 0, tax = 0, total;
-    for (size_t i = 0; i < d->n_groups; i++)
-        if (__builtin_add_overflow(untaxed, d->groups[i].untaxed, &untaxed) ||
-            __builtin_add_overflow(tax, d->groups[i].tax, &tax))
-            return overflow(ctx, "the order total");
-    if (__builtin_add_overflow(untaxed, tax, &total))
-        return overflow(ctx, "the order total");
-    char what[PSS_ID_SIZE + 32];
+    /* each sum is held to the bound, not the total alone: returns with included taxes beside
+     * sales can keep the total within it while the untaxed sum is not */
+    char what[PSS_ID_SIZE + 40];
     snprintf(what, sizeof what, "the total of order %s", d->id);
     if ((rc = pss__check_figure(ctx, what, total, cfg->exponent)))
         return rc;
+    snprintf(what, sizeof what, "the untaxed sum of order %s", d->id);
+    if ((rc = pss__check_figure(ctx, what, untaxed, cfg->exponent)))
+        return rc;
+    snprintf(what, sizeof what, "the tax of order %s", d->id);
+    if ((rc = pss__check_figure(ctx, what, tax, cfg->exponent)))
+        return rc;
     d->untaxed = untaxed, d->tax = tax, d->total = total;
     PSS_ASSERT(lines_add_up(d));
+    /* what an order record of version 4 leaves out and its reader gets back by adding up the
+     * lines (pss__order_sum_lines): under per-order rounding too */
+    PSS_ASSERT(pss__groups_are_line_sums(d));
     /* Lines change only before the first payment, and an order is rounded only when a
      * payment settles it (payment.c); drafts written by 1.0 with scope "all" rounded their
      * total up front, which a line change drops. */

@@ -112,8 +112,8 @@ static void content_and_input(void)
     store->begin(store->userdata, 0);
     store->get(store->userdata, "order", id, fix_grab, &r);
     store->commit(store->userdata);
-    CHECK(strncmp(r.payload, "{\"v\":3,", 7) == 0);
-    CHECK_CONTAINS(r.payload, "\"invoiced\":true,\"customer\":\"C-\xc3\xa9\",\"created_at\":");
+    CHECK(strncmp(r.payload, "{\"v\":4,", 7) == 0);
+    CHECK_CONTAINS(r.payload, "\"invoiced\":true,\"customer\":\"C-\xc3\xa9\",\"at\":");
     char *before = fix_dump(store);
     CHECK_RC(ctx, sell_to(s, "C-2", 1, 1200, id), PSS_ECONFLICT);
     CHECK_RC(ctx, sell_to(s, "C-\t1", 1, 1200, next_id(id)), PSS_EINVAL);

@@ -472,8 +472,8 @@ static void stored_hash(const char *id, char *out, size_t size, const char *repl
     fix_record r;
     store->begin(store->userdata, PSS_TXN_WRITE);
     store->get(store->userdata, "order", id, fix_grab, &r);
-    char *at = strstr(r.payload, "\"input_hash\":\"");
-    char *value = at ? at + strlen("\"input_hash\":\"") : NULL;
+    char *at = strstr(r.payload, "\"hash\":\""); /* version 4's name of input_hash */
+    char *value = at ? at + strlen("\"hash\":\"") : NULL;
     char *end = value ? strchr(value, '"') : NULL;
     snprintf(out, size, "%.*s", end ? (int)(end - value) : 0, value ? value : "");
     if (replace && end) {
@@ -521,7 +521,7 @@ static void legacy_input_hash(void)
     /* a hash in neither form is a damaged record */
     stored_hash(id, hash, sizeof hash, "EC68F697C2406D5F");
     CHECK_RC(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res), PSS_ECORRUPT);
-    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "'input_hash' is not a hash");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "'hash' is not a hash");
     stored_hash(id, hash, sizeof hash, "ec68f697c2406d5f");
     CHECK_OK(ctx, pss_session_submit(session, &FIX_ALICE, &in, &res));
     CHECK_I64(res.duplicate, 1);
@@ -529,8 +529,24 @@ static void legacy_input_hash(void)
     stop();
 }
 
-/* The order record's exact text (lib/order/order_codec.c writes its shape by hand), and jansson
- * reading it and writing the same text back. */
+/* Reads text as the payload of order id and writes the order again: the text it gives. */
+static void read_and_write(const char *id, const char *text, const char *want)
+{
+    pss_record rec = {"order", id, pss_session_id(session), 1, text, strlen(text)};
+    pss_order_data *d = NULL;
+    CHECK_OK(ctx, pss__order_decode(ctx, &rec, &d));
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, NULL);
+    if (d)
+        CHECK_OK(ctx, pss__order_encode(ctx, d, &buf));
+    CHECK_SAME_TEXT(d ? buf.data : "", want);
+    pss__order_data_free(ctx, d);
+    pss__strbuf_free(&buf);
+}
+
+/* The order record's exact text (lib/order/order_record4.c writes its shape by hand), and
+ * jansson reading it and writing the same text back. The same order as versions 1 and 2
+ * wrote it reads as the same order and is written again as version 4. */
 static void order_record_text(void)
 {
     start();
@@ -552,8 +568,48 @@ static void order_record_text(void)
     store->begin(store->userdata, 0);
     store->get(store->userdata, "order", id, fix_grab, &r);
     store->commit(store->userdata);
-    char expected[4096], v1[4096];
+    CHECK_STR(r.parent, pss_session_id(session)); /* the session the record leaves out */
+    char expected[4096], v2[4096], v1[4096];
+    /* no state (paid), no paid_at (when created), cake's amount 2 x 3.25 left out, the tea's
+     * name, account (from its category) and category written, the Card payment's state
+     * (done) and time (the order's) left out before its reference */
     snprintf(expected, sizeof expected,
+             "{\"v\":4,\"no\":1,\"note\":\"table 4 \\\\ window\",\"at\":1795248000000,"
+             "\"by\":\"alice\",\"hash\":\"%s\",\"income\":\"Income:Sales\","
+             "\"taxes\":{\"VAT10\":[100000,true,\"Liabilities:VAT10\"]},"
+             "\"lines\":[[\"cake\",2000,325,[[\"VAT10\",59]]],"
+             "[\"tea\",1000,180,[],null,\"Tea \\\"Earl Grey\\\"\",\"Income:Books\",null,null,"
+             "null,\"books\"]],"
+             "\"payments\":[[\"Card\",false,830,null,null,null,null,\"T-118\"]]}",
+             hash);
+    CHECK_SAME_TEXT(r.payload, expected);
+    json_t *doc = json_loads(r.payload, JSON_REJECT_DUPLICATES, NULL);
+    char *again = json_dumps(doc, JSON_COMPACT);
+    CHECK_STR(again, r.payload);
+    free(again);
+    json_decref(doc);
+
+    /* what it gives back: the figures left out, as version 2 held them */
+    pss_order *o = NULL;
+    CHECK_OK(ctx, pss_order_load(session, id, &o));
+    pss_order_totals t = totals_of(o);
+    CHECK_I64(t.untaxed, 771);
+    CHECK_I64(t.tax, 59);
+    CHECK_I64(t.total, 830);
+    pss_line_info li = PSS_LINE_INFO_INIT;
+    CHECK_OK(ctx, pss_order_get_line(o, 0, &li));
+    CHECK_STR(li.product_name, "cake");
+    CHECK_I64(li.untaxed, 591);
+    CHECK_I64(li.total, 650);
+    CHECK_STR(pss_order_session_id(o), pss_session_id(session));
+    pss_payment_info pi = PSS_PAYMENT_INFO_INIT;
+    CHECK_OK(ctx, pss_order_get_payment(o, 0, &pi));
+    CHECK_I64(pi.state, PSS_PAYMENT_DONE);
+    CHECK_STR(pi.reference, "T-118");
+    pss_order_free(o);
+
+    /* version 2, as this library wrote it before version 4 */
+    snprintf(v2, sizeof v2,
              "{\"v\":2,\"id\":\"%s\",\"session\":\"%s\",\"config\":\"%s\",\"number\":1,"
              "\"state\":\"paid\",\"note\":\"table 4 \\\\ window\","
              "\"created_at\":1795248000000,\"created_by\":\"alice\",\"paid_at\":1795248000000,"
@@ -573,15 +629,9 @@ static void order_record_text(void)
              "\"amount\":180,\"untaxed\":180,\"tax\":0,\"tax_lines\":[]}],"
              "\"totals\":{\"untaxed\":771,\"tax\":59,\"total\":830}}",
              id, pss_session_id(session), FIX_CONFIG_ID, hash);
-    CHECK_SAME_TEXT(r.payload, expected);
-    json_t *doc = json_loads(r.payload, JSON_REJECT_DUPLICATES, NULL);
-    char *again = json_dumps(doc, JSON_COMPACT);
-    CHECK_STR(again, r.payload);
-    free(again);
-    json_decref(doc);
+    read_and_write(id, v2, expected);
 
-    /* the same order as a version 1 record wrote it (every snapshot and default spelled out):
-     * read, it is the same order, and written again it is the version 2 text */
+    /* version 1: every snapshot and default spelled out */
     snprintf(v1, sizeof v1,
              "{\"v\":1,\"id\":\"%s\",\"session\":\"%s\",\"config\":\"%s\",\"number\":1,"
              "\"state\":\"paid\",\"invoiced\":false,\"note\":\"table 4 \\\\ window\","
@@ -602,15 +652,157 @@ static void order_record_text(void)
              "\"amount\":180,\"untaxed\":180,\"tax\":0,\"tax_lines\":[]}],"
              "\"totals\":{\"untaxed\":771,\"tax\":59,\"total\":830,\"rounding\":0}}",
              id, pss_session_id(session), FIX_CONFIG_ID, hash);
-    pss_record rec = {"order", id, pss_session_id(session), 1, v1, strlen(v1)};
-    pss_order_data *d = NULL;
+    read_and_write(id, v1, expected);
+    stop();
+}
+
+/* A version 3 record (this library wrote them for exchanges, customers, order discounts,
+ * fixed taxes): an exchange with an order discount taken back and a new line sold, each
+ * group on its side, read with every figure it holds, and written again as version 4,
+ * whose reader gives the same groups and totals back from the lines. */
+static void v3_record_read_back(void)
+{
+    start();
+    char id[PSS_ID_SIZE], text[4096];
+    next_id(id);
+    snprintf(text, sizeof text,
+             "{\"v\":3,\"id\":\"%s\",\"session\":\"%s\",\"config\":\"%s\",\"number\":7,"
+             "\"state\":\"draft\",\"refund_of\":\"0de20000-0000-4000-8000-000000000001\","
+             "\"customer\":\"C-1042\",\"return_reason\":\"broken\","
+             "\"created_at\":1795251760000,\"created_by\":\"alice\",\"paid_at\":0,"
+             "\"input_hash\":\"2:32dad9b7e9ee2c9f\",\"taxes\":{\"VAT20\":{\"rate_ppm\":200000,"
+             "\"included\":false,\"account\":\"Liabilities:VAT20\"}},"
+             "\"lines\":[{\"product\":\"pen\",\"name\":\"pen\",\"income_account\":\"Income:Sales\","
+             "\"qty\":-1000,\"price\":150,\"discount_ppm\":250000,\"refund_line\":1,"
+             "\"taxes\":[{\"code\":\"VAT20\",\"amount\":-22}],\"amount\":-112,\"untaxed\":-112,"
+             "\"tax\":-22,\"total\":-134},{\"product\":\"pencil\",\"name\":\"Pencil HB\","
+             "\"income_account\":\"Income:Sales\",\"qty\":1000,\"price\":100,"
+             "\"taxes\":[{\"code\":\"VAT20\",\"amount\":20}],\"amount\":100,\"untaxed\":100,"
+             "\"tax\":20,\"total\":120}],\"payments\":[{\"method\":\"Card\",\"cash\":false,"
+             "\"amount\":-14,\"state\":\"pending\",\"at\":1795251770000}],"
+             "\"groups\":[{\"account\":\"Income:Sales\",\"taxes\":\"VAT20\",\"amount\":-112,"
+             "\"untaxed\":-112,\"tax\":-22,\"tax_lines\":[{\"code\":\"VAT20\",\"base\":-112,"
+             "\"amount\":-22}]},{\"account\":\"Income:Sales\",\"taxes\":\"VAT20\","
+             "\"side\":\"sale\",\"amount\":100,\"untaxed\":100,\"tax\":20,\"tax_lines\":"
+             "[{\"code\":\"VAT20\",\"base\":100,\"amount\":20}]}],"
+             "\"totals\":{\"untaxed\":-12,\"tax\":-2,\"total\":-14}}",
+             id, pss_session_id(session), FIX_CONFIG_ID);
+    pss_record rec = {"order", id, pss_session_id(session), 1, text, strlen(text)};
+    pss_order_data *d = NULL, *back = NULL;
     CHECK_OK(ctx, pss__order_decode(ctx, &rec, &d));
+    if (!d) {
+        stop();
+        return;
+    }
+    CHECK_STR(d->customer, "C-1042");
+    CHECK_STR(d->return_reason, "broken");
+    CHECK_STR(d->refund_of, "0de20000-0000-4000-8000-000000000001");
+    CHECK_STR(d->config_id, FIX_CONFIG_ID);
+    CHECK_I64(d->n_groups, 2);
+    CHECK_I64(d->groups[0].refund, 1);
+    CHECK_I64(d->groups[1].refund, 0);
+    CHECK_I64(d->groups[1].taxes[0].amount, 20);
+    CHECK_I64(d->lines[0].discount_ppm, 250000);
+    CHECK_I64(d->lines[0].refund_line, 1);
+    CHECK_I64(d->payments[0].state, PSS_PAYMENT_PENDING);
+    CHECK_I64(d->total, -14);
     pss__strbuf buf;
     pss__strbuf_init(&buf, NULL);
     CHECK_OK(ctx, pss__order_encode(ctx, d, &buf));
-    CHECK_SAME_TEXT(buf.data, expected);
+    CHECK_SAME_TEXT(buf.data,
+                    "{\"v\":4,\"no\":7,\"state\":\"draft\",\"refund_of\":"
+                    "\"0de20000-0000-4000-8000-000000000001\",\"customer\":\"C-1042\","
+                    "\"return_reason\":\"broken\",\"at\":1795251760000,\"by\":\"alice\","
+                    "\"paid_at\":0,\"hash\":\"2:32dad9b7e9ee2c9f\",\"income\":\"Income:Sales\","
+                    "\"taxes\":{\"VAT20\":[200000,false,\"Liabilities:VAT20\"]},"
+                    "\"lines\":[[\"pen\",-1000,150,[[\"VAT20\",-22]],-112,null,null,250000,null,1],"
+                    "[\"pencil\",1000,100,[[\"VAT20\",20]],null,\"Pencil HB\"]],"
+                    "\"payments\":[[\"Card\",false,-14,\"pending\",1795251770000]]}");
+    rec.payload = buf.data;
+    rec.payload_len = buf.len;
+    CHECK_OK(ctx, pss__order_decode(ctx, &rec, &back));
+    if (back) {
+        CHECK(pss__groups_are_line_sums(d) && pss__groups_are_line_sums(back));
+        CHECK_I64(back->n_groups, 2);
+        for (size_t i = 0; i < 2 && back->n_groups == 2; i++) {
+            CHECK_I64(back->groups[i].refund, d->groups[i].refund);
+            CHECK_I64(back->groups[i].amount, d->groups[i].amount);
+            CHECK_I64(back->groups[i].untaxed, d->groups[i].untaxed);
+            CHECK_I64(back->groups[i].taxes[0].base, d->groups[i].taxes[0].base);
+            CHECK_I64(back->groups[i].taxes[0].amount, d->groups[i].taxes[0].amount);
+        }
+        CHECK_I64(back->lines[0].total, -134);
+        CHECK_I64(back->lines[1].untaxed, 100);
+        CHECK_I64(back->untaxed, -12);
+        CHECK_I64(back->tax, -2);
+        CHECK_I64(back->total, -14);
+        CHECK_I64(back->payments[0].at, 1795251770000);
+        CHECK_STR(back->customer, "C-1042");
+    }
+    pss__order_data_free(ctx, back);
     pss__order_data_free(ctx, d);
     pss__strbuf_free(&buf);
+    stop();
+}
+
+/* Damaged version 4 records: each refused with PSS_ECORRUPT naming the position and field,
+ * or what does not add up. */
+static void v4_damage(void)
+{
+    start();
+    char id[PSS_ID_SIZE];
+    next_id(id);
+    static const char *const head = "{\"v\":4,\"no\":3,\"at\":1795248000000,\"by\":\"alice\","
+                                    "\"income\":\"Income:Sales\",\"taxes\":{\"VAT10\":"
+                                    "[100000,true,\"Liabilities:VAT10\"]},";
+    static const struct {
+        const char *rest, *says;
+    } damage[] = {
+        {"\"lines\":[[\"cake\",1000,110]],\"payments\":[]}", "lines[0] is not a list of 4 to 11"},
+        {"\"lines\":[[\"cake\",\"1000\",110,[]]],\"payments\":[]}", "lines[0][1] (qty) is not an"},
+        {"\"lines\":[[\"cake\",1000,110,[[\"GST\",10]]]],\"payments\":[]}",
+         "lines[0][3][0][0] (code) 'GST' has no entry in the order's taxes"},
+        {"\"lines\":[[\"cake\",1000,110,[[\"VAT10\",10],[\"VAT10\",1]]]],\"payments\":[]}",
+         "'VAT10' is on the line twice"},
+        {"\"lines\":[[\"cake\",1000,110,[[\"VAT10\",10,5]]]],\"payments\":[]}", "has 3 fields"},
+        {"\"lines\":[[\"cake\",1000,110,[],null,null,null,null,null,null,null,1]],"
+         "\"payments\":[]}", "lines[0] is not a list of 4 to 11"},
+        {"\"lines\":[[\"cake\",1000,110,[[\"VAT10\",1000000000000000],"
+         "[\"X\",1000000000000000,0,false,\"Liabilities:X\"]]]],\"payments\":[]}",
+         "lines[0] comes to"},
+        {"\"lines\":[],\"payments\":[[\"Cash\",true,0]]}", "payments[0][2] (amount) is 0"},
+        {"\"lines\":[],\"payments\":[[\"Cash\",true,5,\"lost\"]]}",
+         "payments[0][3] (state) has unknown value 'lost'"},
+        {"\"lines\":[],\"payments\":[[\"Cash\",1,5]]}", "payments[0][1] (cash) is not true or"},
+        {"\"lines\":[]}", "field 'payments' is missing"},
+        {"\"state\":\"done\",\"lines\":[],\"payments\":[]}", "'done' is never stored"},
+    };
+    char text[1024];
+    for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+        snprintf(text, sizeof text, "%s%s", head, damage[i].rest);
+        pss_record rec = {"order", id, pss_session_id(session), 1, text, strlen(text)};
+        pss_order_data *d = NULL;
+        CHECK_RC(ctx, pss__order_decode(ctx, &rec, &d), PSS_ECORRUPT);
+        CHECK_CONTAINS(pss_ctx_errmsg(ctx), damage[i].says);
+        pss__order_data_free(ctx, d);
+    }
+    /* a line without an account of its own in an order without "income" */
+    snprintf(text, sizeof text, "{\"v\":4,\"no\":3,\"at\":1,\"by\":\"alice\",\"lines\":"
+                                "[[\"tea\",1000,180,[]]],\"payments\":[]}");
+    pss_record rec = {"order", id, pss_session_id(session), 1, text, strlen(text)};
+    pss_order_data *d = NULL;
+    CHECK_RC(ctx, pss__order_decode(ctx, &rec, &d), PSS_ECORRUPT);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "lines[0][6] (account) is left out and the order has no");
+    /* the record's id and parent are the order's: a record under no UUID is damaged */
+    snprintf(text, sizeof text, "%s\"lines\":[],\"payments\":[]}", head);
+    rec.payload = text;
+    rec.payload_len = strlen(text);
+    CHECK_OK(ctx, pss__order_decode(ctx, &rec, &d));
+    pss__order_data_free(ctx, d);
+    d = NULL;
+    rec.parent = "";
+    CHECK_RC(ctx, pss__order_decode(ctx, &rec, &d), PSS_ECORRUPT);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "its record's parent (its session) is not a UUID");
     stop();
 }
 
@@ -777,6 +969,8 @@ int main(void)
     offline_submit();
     legacy_input_hash();
     order_record_text();
+    v3_record_read_back();
+    v4_damage();
     tax_table_overrides();
     bad_input();
     return check_done();

@@ -727,12 +727,15 @@ static void out_of_range_stored_values(void)
     static const struct {
         const char *from, *to;
     } damage[] = {
-        {"\"qty\":1000", "\"qty\":-9223372036854775808"},
-        {"\"qty\":1000", "\"qty\":0"},
-        {"\"price\":500", "\"price\":-500"},
-        {"\"price\":500", "\"price\":1000000000000001"},
-        {"\"total\":500}", "\"total\":9223372036854775807}"},
-        {"\"number\":1", "\"number\":-1"},
+        /* a line is [product, qty, price, taxes, amount...] (doc/storage.md) */
+        {"[\"tea\",1000,", "[\"tea\",-9223372036854775808,"},
+        {"[\"tea\",1000,", "[\"tea\",0,"},
+        {",500,[]", ",-500,[]"},
+        {",500,[]", ",1000000000000001,[]"},
+        {",500,[]]", ",500,[],9223372036854775807]"},
+        /* 0.333 x 5.00 is no whole amount: its amount must be written */
+        {"[\"tea\",1000,500,[]]", "[\"tea\",333,500,[]]"},
+        {"\"no\":1", "\"no\":-1"},
     };
     for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
         overwrite("order", oid, damage[i].from, damage[i].to);

@@ -199,9 +199,9 @@ static void corrupt(const char *kind, const char *id)
         refused += rc == PSS_ECORRUPT;
         bad_code += rc != PSS_ECORRUPT;
     }
-    /* one past what this library reads: orders up to version 3 (2, or 3 with an order
-     * discount), configs 2, sessions 2 (2 while orders wait to be folded), the rest 1 */
-    int newest = strcmp(kind, "order") == 0                                     ? 3
+    /* one past what this library reads: orders up to version 4, configs 2, sessions 2 (2
+     * while orders wait to be folded), the rest 1 */
+    int newest = strcmp(kind, "order") == 0                                     ? 4
                  : strcmp(kind, "config") == 0 || strcmp(kind, "session") == 0 ? 2
                                                                                : 1;
     char message[96];

@@ -395,6 +395,77 @@ pss_storage *fz_world(fz_keep_fn keep, void *arg)
     return st;
 }
 
+/* A version 4 order's number and creation time, or false. */
+static bool order_key(const char *payload, size_t len, json_int_t key[2])
+{
+    json_t *doc = json_loadb(payload, len, 0, NULL);
+    json_t *no = json_object_get(doc, "no"), *at = json_object_get(doc, "at");
+    bool ok = json_is_integer(no) && json_is_integer(at);
+    if (ok) {
+        key[0] = json_integer_value(no);
+        key[1] = json_integer_value(at);
+    }
+    json_decref(doc);
+    return ok;
+}
+
+bool fz_world_order_of(const char *payload, size_t len, char id[PSS_ID_SIZE],
+                       char parent[PSS_ID_SIZE])
+{
+    json_int_t want[2], have[2];
+    if (!items)
+        build_world();
+    if (!order_key(payload, len, want))
+        return false;
+    for (size_t i = 0; i < n_items; i++) {
+        const world_item *it = &items[i];
+        if (strcmp(it->kind, "order") == 0 && order_key(it->payload, it->len, have) &&
+            have[0] == want[0] && have[1] == want[1] && pss_id_normalize(it->id, id) == 0 &&
+            pss_id_normalize(it->parent, parent) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool number_of(const char *payload, size_t len, json_int_t *number)
+{
+    json_t *doc = json_loadb(payload, len, 0, NULL);
+    json_t *no = json_object_get(doc, "no");
+    json_t *v = no ? no : json_object_get(doc, "number");
+    bool ok = json_is_integer(v);
+    *number = ok ? json_integer_value(v) : 0;
+    json_decref(doc);
+    return ok;
+}
+
+bool fz_world_order_numbered(const char *payload, size_t len, const char *parent,
+                             char id[PSS_ID_SIZE])
+{
+    json_int_t want, have;
+    if (!items)
+        build_world();
+    if (!number_of(payload, len, &want))
+        return false;
+    for (size_t i = 0; i < n_items; i++) {
+        const world_item *it = &items[i];
+        if (strcmp(it->kind, "order") == 0 && strcmp(it->parent, parent) == 0 &&
+            number_of(it->payload, it->len, &have) && have == want &&
+            pss_id_normalize(it->id, id) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool fz_world_has(const char *kind, const char *id)
+{
+    if (!items)
+        build_world();
+    for (size_t i = 0; i < n_items; i++)
+        if (strcmp(items[i].kind, kind) == 0 && strcmp(items[i].id, id) == 0)
+            return true;
+    return false;
+}
+
 bool fz_keep_but(const char *kind, const char *id, void *arg)
 {
     const fz_skip *skip = arg;
@@ -433,7 +504,10 @@ static void check_report(pss_session *s)
 {
     pss_report *r = NULL;
     int rc = pss_session_report(s, &r);
-    FZ_RC_IN("pss_session_report", rc, 0, PSS_EOVERFLOW);
+    /* the report replays the orders not folded into the running totals yet (doc/storage.md,
+     * "Running totals"): a stored order that reads but does not fit its session (a second
+     * order of one number, none of another) is damage it meets */
+    FZ_RC_IN("pss_session_report", rc, 0, PSS_EOVERFLOW, PSS_ECORRUPT);
     if (rc)
         return;
     for (size_t i = 0; i < pss_report_method_count(r); i++) {

@@ -87,6 +87,18 @@ typedef bool (*fz_keep_fn)(const char *kind, const char *id, void *arg);
 /* A new in-memory store holding the world (scenario.h, built once), less what keep refuses
  * (keep may be NULL). */
 pss_storage *fz_world(fz_keep_fn keep, void *arg);
+/* The world's order that a version 4 order payload (which has no id and no session) was
+ * written from: the one with its number ("no") and creation time ("at"). Its id and session
+ * into id and parent; false when none has them. */
+bool fz_world_order_of(const char *payload, size_t len, char id[PSS_ID_SIZE],
+                       char parent[PSS_ID_SIZE]);
+/* The id of the world's order of session parent with the number of an order payload ("no"
+ * of version 4, else "number"); false when the payload has none or the session no such
+ * order. */
+bool fz_world_order_numbered(const char *payload, size_t len, const char *parent,
+                             char id[PSS_ID_SIZE]);
+/* Whether the world holds a record of that kind and id. */
+bool fz_world_has(const char *kind, const char *id);
 /* Keeps everything but the one record (kind, id). */
 bool fz_keep_but(const char *kind, const char *id, void *arg);
 typedef struct fz_skip {

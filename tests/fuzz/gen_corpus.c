@@ -1,8 +1,9 @@
 /* gen_corpus.c: writes the fuzz corpus: plays the scenarios of scenario.c on an in-memory
  * store, dumps the store after every step (pss_memstore_dump), and keeps each distinct record
- * payload and audit entry, by kind, as a file CORPUS/<harness>/<label>-<hash>. Adds version 1
- * spellings of some orders (the reader still reads them) and amounts for the money parser.
- * Deterministic: the same library gives the same files.
+ * payload and audit entry, by kind, as a file CORPUS/<harness>/<label>-<hash>. Orders are
+ * version 4 (<state>-v4-<hash>); the seeds of versions 1 to 3 that earlier libraries wrote
+ * stay in the corpus as they are (this library reads them but no longer writes them). Adds
+ * amounts for the money parser. Deterministic: the same library gives the same files.
  *
  * usage: fuzz-gen-corpus tests/fuzz/corpus */
 #include <dirent.h>
@@ -132,61 +133,6 @@ static void checkpoint(pss_storage *store, void *arg)
     free(t.data);
 }
 
-/* ---- version 1 orders: every snapshot field spelled out, defaults written, no table ---- */
-
-static void spell_out(json_t *table, json_t *tax)
-{
-    json_t *entry = json_object_get(table, json_string_value(json_object_get(tax, "code")));
-    const char *fields[] = {"rate_ppm", "included", "account"};
-    for (int i = 0; i < 3; i++)
-        if (!json_object_get(tax, fields[i]) && json_object_get(entry, fields[i]))
-            json_object_set(tax, fields[i], json_object_get(entry, fields[i]));
-}
-
-static void set_default(json_t *obj, const char *key, json_t *value)
-{
-    if (!json_object_get(obj, key))
-        json_object_set(obj, key, value);
-    json_decref(value);
-}
-
-static char *order_v1(const char *payload)
-{
-    json_t *doc = json_loads(payload, 0, NULL);
-    if (!doc)
-        return NULL;
-    json_t *table = json_object_get(doc, "taxes");
-    size_t i, k;
-    json_t *l, *t, *p, *g;
-    json_array_foreach(json_object_get(doc, "lines"), i, l) {
-        set_default(l, "discount_ppm", json_integer(0));
-        json_array_foreach(json_object_get(l, "taxes"), k, t) spell_out(table, t);
-    }
-    json_array_foreach(json_object_get(doc, "payments"), i, p) set_default(p, "change", json_integer(0));
-    json_array_foreach(json_object_get(doc, "groups"), i, g) {
-        json_array_foreach(json_object_get(g, "tax_lines"), k, t) spell_out(table, t);
-    }
-    set_default(doc, "invoiced", json_false());
-    set_default(json_object_get(doc, "totals"), "rounding", json_integer(0));
-    json_object_del(doc, "taxes");
-    json_object_set_new(doc, "v", json_integer(1));
-    char *out = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    return out;
-}
-
-static void add_v1_orders(void)
-{
-    int kind = kind_index("order");
-    size_t n = found[kind].n;
-    for (size_t i = 0, made = 0; i < n && made < 6; i += n / 6 + 1, made++) {
-        char *v1 = order_v1(found[kind].payloads[i]);
-        if (v1)
-            keep(kind, v1);
-        free(v1);
-    }
-}
-
 /* ---- writing ---- */
 
 static uint64_t fnv1a(const char *s)
@@ -207,8 +153,11 @@ static void label_of(const char *harness, const char *payload, char *out, size_t
         word = json_string_value(json_object_get(doc, keys[i]));
     json_int_t v = json_integer_value(json_object_get(doc, "v"));
     json_int_t outcome = json_integer_value(json_object_get(doc, "outcome"));
-    snprintf(out, size, "%s%s%s%s", word ? word : harness, v == 1 && strcmp(harness, "order") == 0 ? "-v1" : "",
-             outcome ? "-refused" : "", "");
+    bool order = strcmp(harness, "order") == 0;
+    if (order && !word && v >= 4) /* version 4 leaves "paid" out */
+        word = "paid";
+    snprintf(out, size, "%s%s%s", word ? word : harness, order && v >= 4 ? "-v4" : "",
+             outcome ? "-refused" : "");
     for (char *p = out; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
             *p = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : '_';
@@ -226,6 +175,14 @@ static void write_file(const char *dir, const char *name, const char *data)
     }
 }
 
+/* Whether a previous run wrote the file: not the order seeds of versions 1 to 3, which this
+ * library no longer writes. */
+static bool written_here(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    return !(n >= 6 && strcmp(dir + n - 6, "/order") == 0 && !strstr(name, "-v4-"));
+}
+
 /* Makes the directory and removes the files a previous run wrote there. */
 static void fresh_dir(const char *dir)
 {
@@ -237,7 +194,7 @@ static void fresh_dir(const char *dir)
     }
     char path[4096];
     for (struct dirent *e; (e = readdir(d));)
-        if (e->d_name[0] != '.') {
+        if (e->d_name[0] != '.' && written_here(dir, e->d_name)) {
             snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
             unlink(path);
         }
@@ -299,7 +256,6 @@ int main(int argc, char **argv)
     sc_clock_reset();
     sc_main(ctx, store, 1, checkpoint, NULL);
     sc_others(ctx, store, checkpoint, NULL);
-    add_v1_orders();
     for (size_t k = 0; k < N_KINDS; k++)
         write_kind(argv[1], k);
     write_amounts(argv[1]);

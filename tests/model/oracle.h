@@ -299,6 +299,7 @@ void m_reopen(model *m, int s, const g_actor *a, const g_str *reason, m_expect *
 /* oracle_lines.c */
 int m_order_compute(const model *m, m_order *o, m_expect *ex);
 int m_groups_in_bound(const model *m, const m_order *o);
+int m_sums_in_bound(const m_order *o);
 int m_line_from_input(const model *m, const m_session *s, const m_order *o, const g_line *in,
                       int index, m_line *out, m_expect *ex);
 int m_refund_line(model *m, m_order *o, const g_line *in, int index, m_line *out,

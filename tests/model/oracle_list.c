@@ -65,8 +65,8 @@ int m_list_page_expect(const model *m, int reg, unsigned mask, const g_str *from
         ex_add(ex, E_INVAL, "an operating date that is not YYYY-MM-DD");
     else if (!from->null && !to->null && strcmp(from->s, to->s) > 0)
         ex_add(ex, E_INVAL, "from after to");
-    if (mask == 0)
-        ex_add(ex, E_INVAL, "an empty state mask");
+    if (!(mask & (ST(SS_NEW) | ST(SS_OPENING) | ST(SS_PROGRESS) | ST(SS_CLOSING) | ST(SS_CLOSED))))
+        ex_add(ex, E_INVAL, "a state mask that selects no state");
     if (limit < 1 || limit > 1000)
         ex_add(ex, E_INVAL, "a limit of 0 or beyond PSS_SESSION_PAGE_MAX");
     int cursor = -1;

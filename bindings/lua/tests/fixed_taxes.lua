@@ -78,9 +78,9 @@ H.test("a 300.00 fridge with 0.50 eco-tax before VAT (60.10) and after it (60.00
   H.eq(table.concat(again:lines()[2].taxes, ","), "VAT20,ECO", "order stored")
   H.eq(again:lines()[1].total, 36060, "stored figures")
   local payload = S.records["order\0" .. o:id()].payload
-  H.ok(payload:find('"ECO":{"rate_ppm":0,"included":false,"account":"Liabilities:Eco",'
-                    .. '"per_unit":50,"affects_base":true}', 1, true), payload)
-  H.ok(payload:find('"taxes":"VAT20,ECO"', 1, true), payload)
+  -- the tax table entry: rate, included, account, per unit, affects the base
+  H.ok(payload:find('"ECO":[0,false,"Liabilities:Eco",50,true]', 1, true), payload)
+  H.ok(payload:find('["fridge",1000,30000,[["VAT20",6000],["ECO",50]]]', 1, true), payload)
   -- the refund of the first fridge gives back exactly what it took
   assert(s:submit(H.alice, { id = next_id(), refund_of = o:id(),
                              lines = { { refund_line = 1, quantity = -1000 } },

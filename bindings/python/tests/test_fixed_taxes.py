@@ -82,10 +82,10 @@ class PerLine(Base):
                          [("ECO", "VAT20"), ("VAT20", "ECO")])
         self.assertEqual([line.total for line in again.lines], [D("360.60"), D("360.50")])
         payload = self.store.records[("order", o.id)].payload
-        self.assertIn('"ECO":{"rate_ppm":0,"included":false,"account":"Liabilities:Eco",'
-                      '"per_unit":50,"affects_base":true}', payload)
-        self.assertIn('"taxes":"ECO,VAT20"', payload)
-        self.assertIn('"taxes":"VAT20,ECO"', payload)
+        # the tax table entry: rate, included, account, per unit, affects the base
+        self.assertIn('"ECO":[0,false,"Liabilities:Eco",50,true]', payload)
+        self.assertIn('["fridge",1000,30000,[["ECO",50],["VAT20",6010]]]', payload)
+        self.assertIn('["fridge",1000,30000,[["VAT20",6000],["ECO",50]]]', payload)
         # the refund of the first fridge gives back exactly what it took
         r = self.s.submit(ALICE, order_id(90), [Line.refund(0)],
                           [Payment("Voucher", "-360.60")], refund_of=o.id)
