@@ -50,7 +50,9 @@ typedef struct pss_sqlite_options {
  *
  * Each context should have its own store opened on the file; SQLite's locking serializes
  * writers across contexts and processes. A store is used by one thread at a time and must not
- * be carried across fork(): open it in the child.
+ * be carried across fork(): open it in the child. WAL checkpoints run on a thread the store
+ * starts the first time one is needed, with its own connection, so that no commit waits for
+ * one (doc/sqlite-store.md, "Checkpoints"); pss_storage_free() stops it.
  * @param ctx receives the error detail on failure, naming the file and SQLite's reason
  *            (may be NULL)
  * @param path file name (created if missing)
@@ -70,7 +72,7 @@ PSS_API int pss_sqlite_open(pss_ctx *ctx, const char *path, const pss_sqlite_opt
 /**
  * The schema version this library writes (stored in the file as PRAGMA user_version). It
  * grows by one with each migration step a later release adds.
- * @return the version number (1 in this release)
+ * @return the version number (2 in this release)
  */
 PSS_API int pss_sqlite_schema_version(void);
 

@@ -1,5 +1,7 @@
 /* callbacks.c: the storage contract on SQLite: transactions, records with compare-and-swap,
- * claims and the audit trail, each callback one or two of the store's prepared statements. */
+ * claims and the audit trail, each callback one or two of the store's prepared statements.
+ * Records are kept in schema version 2's form (keys.c): kinds as codes, ids and parents as
+ * blobs where they are UUIDs, in one of two tables by kind. */
 #include "sqlite-store.h"
 
 #include <stdarg.h>
@@ -7,22 +9,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The statements of each record table: the parent is set only when it changes (ST_UPDATE_MOVE):
+ * SQLite rewrites the index entries of every column an UPDATE sets, changed or not. */
+#define RECORD_SQL(table)                                                                 \
+    [RECORD_STMT(ST_GET, TABLE_##table)] =                                              \
+        "SELECT parent, rev, payload FROM " TABLE_##table##_NAME " WHERE kind = ?1 AND id = ?2", \
+    [RECORD_STMT(ST_INSERT, TABLE_##table)] =                                           \
+        "INSERT INTO " TABLE_##table##_NAME " (seq, kind, id, parent, rev, payload)"       \
+        " VALUES (?5, ?1, ?2, ?3, 1, ?4)",                                                \
+    [RECORD_STMT(ST_UPDATE, TABLE_##table)] =                                           \
+        "UPDATE " TABLE_##table##_NAME " SET payload = ?4, rev = rev + 1"                  \
+        " WHERE kind = ?1 AND id = ?2 AND rev = ?5 AND parent = ?3",                      \
+    [RECORD_STMT(ST_UPDATE_MOVE, TABLE_##table)] =                                      \
+        "UPDATE " TABLE_##table##_NAME " SET parent = ?3, payload = ?4, rev = rev + 1"     \
+        " WHERE kind = ?1 AND id = ?2 AND rev = ?5",                                      \
+    [RECORD_STMT(ST_SCAN, TABLE_##table)] =                                             \
+        "SELECT id, rev, payload FROM " TABLE_##table##_NAME                               \
+        " WHERE kind = ?1 AND parent = ?2 ORDER BY seq",                                  \
+    /* the index (kind, parent, seq) read backwards from its end: n rows, whatever the length */ \
+    [RECORD_STMT(ST_SCAN_LAST, TABLE_##table)] =                                        \
+        "SELECT id, rev, payload FROM (SELECT seq, id, rev, payload FROM "                 \
+        TABLE_##table##_NAME " WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3)" \
+        " ORDER BY seq"
+
+#define TABLE_RECORD_NAME "record"
+#define TABLE_LIVE_NAME "record_live"
+
 const char *const pss__sqlite_stmt_sql[ST_COUNT] = {
+    RECORD_SQL(RECORD),
+    RECORD_SQL(LIVE),
+    /* A new record's seq is one more than any record's in either table: seq stays what it was
+     * in version 1, the creation order of every record, and `record` is only appended to. */
+    [ST_LAST_SEQ] = "SELECT max(coalesce((SELECT max(seq) FROM record), 0),"
+                    " coalesce((SELECT max(seq) FROM record_live), 0))",
     [ST_BEGIN_READ] = "BEGIN",
     /* Takes the write lock at once: two writers never both read, then fail to upgrade. */
     [ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
-    [ST_GET] = "SELECT id, parent, rev, payload FROM records WHERE kind = ?1 AND id = ?2",
-    [ST_INSERT] = "INSERT INTO records (kind, id, parent, rev, payload) VALUES (?1, ?2, ?3, 1, ?4)",
-    [ST_UPDATE] = "UPDATE records SET parent = ?3, payload = ?4, rev = rev + 1"
-                  " WHERE kind = ?1 AND id = ?2 AND rev = ?5",
-    [ST_SCAN] = "SELECT id, parent, rev, payload FROM records WHERE kind = ?1 AND parent = ?2"
-                " ORDER BY seq",
-    /* the index (kind, parent, seq) read backwards from its end: n rows, whatever the length */
-    [ST_SCAN_LAST] = "SELECT id, parent, rev, payload FROM (SELECT seq, id, parent, rev, payload"
-                     " FROM records WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3)"
-                     " ORDER BY seq",
+    [ST_KIND_CODE] = "SELECT code FROM kinds WHERE name = ?1",
+    /* Codes below 100 are kept for the kinds a later library writes. */
+    [ST_KIND_ADD] = "INSERT INTO kinds (code, name)"
+                    " VALUES ((SELECT max(99, max(code)) + 1 FROM kinds), ?1)",
     [ST_CLAIM] = "INSERT OR IGNORE INTO claims (key, owner) VALUES (?1, ?2)",
     [ST_OWNER] = "SELECT owner FROM claims WHERE key = ?1",
     [ST_RELEASE] = "DELETE FROM claims WHERE key = ?1 AND owner = ?2",
@@ -128,6 +156,7 @@ static int run(sqlstore *s, stmt_id id, const char *what)
 static int sq_begin(void *userdata, unsigned flags)
 {
     sqlstore *s = userdata;
+    s->next_seq = 0; /* read again under the write lock: other connections insert too */
     if (flags & PSS_TXN_WRITE)
         return run(s, ST_BEGIN_WRITE, "begin write transaction");
     return run(s, ST_BEGIN_READ, "begin read transaction");
@@ -135,12 +164,15 @@ static int sq_begin(void *userdata, unsigned flags)
 
 static int sq_commit(void *userdata)
 {
-    return run(userdata, ST_COMMIT, "commit");
+    sqlstore *s = userdata;
+    s->next_seq = 0;
+    return run(s, ST_COMMIT, "commit");
 }
 
 static int sq_rollback(void *userdata)
 {
     sqlstore *s = userdata;
+    s->next_seq = 0;
     /* Some failures (a full disk, an I/O error) make SQLite roll back on its own. */
     if (sqlite3_get_autocommit(s->db))
         return 0;
@@ -150,31 +182,89 @@ static int sq_rollback(void *userdata)
 /* ------------------------------------------------------------------------------------------
  * Records. */
 
-/* Columns 0..3 of a row of ST_GET or ST_SCAN: id, parent, rev, payload. */
-static int row_to_record(sqlstore *s, sqlite3_stmt *st, const char *kind, pss_record *rec)
+/* Where a kind's records are kept. */
+typedef struct kind_ref {
+    int code;
+    sqltable table;
+} kind_ref;
+
+/* Runs ST_KIND_CODE or ST_KIND_ADD for a kind the library does not write; *code gets its
+ * code (PSS_ENOTFOUND from ST_KIND_CODE when it has none). */
+static int kind_code(sqlstore *s, stmt_id id, const char *kind, int *code)
 {
-    rec->kind = kind;
-    rec->id = (const char *)sqlite3_column_text(st, 0);
-    rec->parent = (const char *)sqlite3_column_text(st, 1);
-    rec->rev = (uint64_t)sqlite3_column_int64(st, 2);
-    rec->payload = (const char *)sqlite3_column_text(st, 3);
-    rec->payload_len = (size_t)sqlite3_column_bytes(st, 3);
-    if (rec->id && rec->parent && rec->payload)
+    sqlite3_stmt *st;
+    int rc = stmt_take(s, id, &st);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    int out = 0;
+    if (rc == SQLITE_ROW)
+        *code = sqlite3_column_int(st, 0);
+    else if (rc == SQLITE_DONE && id == ST_KIND_ADD)
+        *code = (int)sqlite3_last_insert_rowid(s->db);
+    else if (rc == SQLITE_DONE)
+        out = PSS_ENOTFOUND;
+    else
+        out = sql_fail(s, rc, "lookup of record kind", kind, NULL);
+    stmt_give(s, id, st);
+    return out;
+}
+
+/* The kind's code and table; a kind never stored is PSS_ENOTFOUND unless add says to give it
+ * a code (a put, inside the caller's transaction). */
+static int kind_of(sqlstore *s, const char *kind, int add, kind_ref *out)
+{
+    int code = pss__sqlite_known_kind(kind);
+    if (!code) {
+        int rc = kind_code(s, ST_KIND_CODE, kind, &code);
+        if (rc == PSS_ENOTFOUND && add)
+            rc = kind_code(s, ST_KIND_ADD, kind, &code);
+        if (rc)
+            return rc;
+    }
+    out->code = code;
+    out->table = pss__sqlite_table_of(code);
+    return 0;
+}
+
+/* A get, scan or scan_last (op): the kind and the key the caller gave (the id of a get, the
+ * parent of a scan); the row's key column gives the other. */
+typedef struct lookup {
+    const char *kind, *id, *parent, *what;
+    stmt_id op;
+    size_t last; /* scan_last's n */
+} lookup;
+
+/* Columns of a row of ST_GET (parent) or ST_SCAN (id), then rev and payload. */
+static int row_to_record(sqlstore *s, sqlite3_stmt *st, const lookup *q, pss_record *rec,
+                         char key[PSS_SQLITE_KEY_TEXT_MAX + 1])
+{
+    const char *stored = pss__sqlite_column_key(st, 0, key);
+    rec->kind = q->kind;
+    rec->id = q->id ? q->id : stored;
+    rec->parent = q->id ? stored : q->parent;
+    rec->rev = (uint64_t)sqlite3_column_int64(st, 1);
+    rec->payload = (const char *)sqlite3_column_text(st, 2);
+    rec->payload_len = (size_t)sqlite3_column_bytes(st, 2);
+    if (stored && rec->payload)
         return 0;
     if (sqlite3_errcode(s->db) == SQLITE_NOMEM)
-        return own_fail(s, PSS_ENOMEM, "reading %s: out of memory", kind);
-    return own_fail(s, PSS_ECORRUPT, "a %s record has a NULL column", kind);
+        return own_fail(s, PSS_ENOMEM, "reading %s: out of memory", q->kind);
+    return own_fail(s, PSS_ECORRUPT, "a %s record of %s %s has a NULL or malformed %s", q->kind,
+                    q->id ? "id" : "parent", q->id ? q->id : q->parent, q->id ? "parent" : "id");
 }
 
 /* Steps through the rows, handing each record to fn until it returns non-zero. */
-static int emit_records(sqlstore *s, sqlite3_stmt *st, const char *kind, const char *what,
-                        pss_record_fn fn, void *arg, int *rows)
+static int emit_records(sqlstore *s, sqlite3_stmt *st, const lookup *q, pss_record_fn fn,
+                        void *arg, int *rows)
 {
     int rc;
     *rows = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         pss_record rec;
-        int out = row_to_record(s, st, kind, &rec);
+        char key[PSS_SQLITE_KEY_TEXT_MAX + 1];
+        int out = row_to_record(s, st, q, &rec, key);
         if (!out) {
             ++*rows;
             out = fn(&rec, arg);
@@ -182,7 +272,35 @@ static int emit_records(sqlstore *s, sqlite3_stmt *st, const char *kind, const c
         if (out)
             return out;
     }
-    return rc == SQLITE_DONE ? 0 : sql_fail(s, rc, what, kind, NULL);
+    return rc == SQLITE_DONE ? 0 : sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
+}
+
+/* Runs a get (q->id) or a scan (q->parent) on the kind's table. */
+static int read_records(sqlstore *s, const lookup *q, pss_record_fn fn, void *arg, int *rows)
+{
+    kind_ref k;
+    *rows = 0;
+    int out = kind_of(s, q->kind, 0, &k);
+    if (out)
+        return out == PSS_ENOTFOUND ? 0 : out; /* a kind never stored has no records */
+    stmt_id id = RECORD_STMT(q->op, k.table);
+    sqlite3_stmt *st;
+    int rc = stmt_take(s, id, &st);
+    if (rc != SQLITE_OK)
+        return sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
+    sqlkey key;
+    pss__sqlite_key_encode(q->id ? q->id : q->parent, &key);
+    rc = sqlite3_bind_int(st, 1, k.code);
+    if (rc == SQLITE_OK)
+        rc = pss__sqlite_bind_key(st, 2, &key);
+    if (rc == SQLITE_OK && q->op == ST_SCAN_LAST)
+        rc = sqlite3_bind_int64(st, 3, q->last > INT64_MAX ? INT64_MAX : (sqlite3_int64)q->last);
+    if (rc != SQLITE_OK)
+        out = sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
+    else
+        out = emit_records(s, st, q, fn, arg, rows);
+    stmt_give(s, id, st);
+    return out;
 }
 
 static int sq_get(void *userdata, const char *kind, const char *id, pss_record_fn fn, void *arg)
@@ -190,18 +308,8 @@ static int sq_get(void *userdata, const char *kind, const char *id, pss_record_f
     sqlstore *s = userdata;
     if (!kind || !id || !fn)
         return own_fail(s, PSS_EINVAL, "get: kind, id or callback is NULL");
-    sqlite3_stmt *st;
-    int rc = stmt_take(s, ST_GET, &st);
-    if (rc != SQLITE_OK)
-        return sql_fail(s, rc, "get of", kind, id);
-    const char *args[] = {kind, id};
-    int rows = 0, out;
-    rc = bind_texts(st, 2, args);
-    if (rc != SQLITE_OK)
-        out = sql_fail(s, rc, "get of", kind, id);
-    else
-        out = emit_records(s, st, kind, "get of", fn, arg, &rows);
-    stmt_give(s, ST_GET, st);
+    lookup q = {kind, id, NULL, "get of", ST_GET, 0};
+    int rows = 0, out = read_records(s, &q, fn, arg, &rows);
     return out == 0 && rows == 0 ? PSS_ENOTFOUND : out;
 }
 
@@ -211,19 +319,9 @@ static int sq_scan(void *userdata, const char *kind, const char *parent, pss_rec
     sqlstore *s = userdata;
     if (!kind || !parent || !fn)
         return own_fail(s, PSS_EINVAL, "scan: kind, parent or callback is NULL");
-    sqlite3_stmt *st;
-    int rc = stmt_take(s, ST_SCAN, &st);
-    if (rc != SQLITE_OK)
-        return sql_fail(s, rc, "scan of", kind, parent);
-    const char *args[] = {kind, parent};
-    int rows, out;
-    rc = bind_texts(st, 2, args);
-    if (rc != SQLITE_OK)
-        out = sql_fail(s, rc, "scan of", kind, parent);
-    else
-        out = emit_records(s, st, kind, "scan of", fn, arg, &rows);
-    stmt_give(s, ST_SCAN, st);
-    return out;
+    lookup q = {kind, NULL, parent, "scan of", ST_SCAN, 0};
+    int rows;
+    return read_records(s, &q, fn, arg, &rows);
 }
 
 static int sq_scan_last(void *userdata, const char *kind, const char *parent, size_t n,
@@ -232,58 +330,87 @@ static int sq_scan_last(void *userdata, const char *kind, const char *parent, si
     sqlstore *s = userdata;
     if (!kind || !parent || !fn)
         return own_fail(s, PSS_EINVAL, "scan_last: kind, parent or callback is NULL");
-    sqlite3_stmt *st;
-    int rc = stmt_take(s, ST_SCAN_LAST, &st);
-    if (rc != SQLITE_OK)
-        return sql_fail(s, rc, "scan of", kind, parent);
-    const char *args[] = {kind, parent};
-    int rows, out;
-    rc = bind_texts(st, 2, args);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 3, n > INT64_MAX ? INT64_MAX : (sqlite3_int64)n);
-    if (rc != SQLITE_OK)
-        out = sql_fail(s, rc, "scan of", kind, parent);
-    else
-        out = emit_records(s, st, kind, "scan of", fn, arg, &rows);
-    stmt_give(s, ST_SCAN_LAST, st);
-    return out;
+    lookup q = {kind, NULL, parent, "scan of", ST_SCAN_LAST, n};
+    int rows;
+    return read_records(s, &q, fn, arg, &rows);
 }
 
-static int insert_record(sqlstore *s, const pss_record *r, const char *parent)
+/* Binds ?1 kind, ?2 id, ?3 parent and ?4 payload of a put; the keys must outlive the step. */
+static int bind_put(sqlite3_stmt *st, const kind_ref *k, const sqlkey *id, const sqlkey *parent,
+                    const pss_record *r)
 {
+    int rc = sqlite3_bind_int(st, 1, k->code);
+    if (rc == SQLITE_OK)
+        rc = pss__sqlite_bind_key(st, 2, id);
+    if (rc == SQLITE_OK)
+        rc = pss__sqlite_bind_key(st, 3, parent);
+    if (rc == SQLITE_OK)
+        rc = bind_payload(st, 4, r->payload, r->payload_len);
+    return rc;
+}
+
+/* Runs ST_INSERT (expected: the seq), ST_UPDATE or ST_UPDATE_MOVE (the revision) for a put. */
+static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_record *r,
+                        const char *parent, uint64_t expected)
+{
+    stmt_id id = RECORD_STMT(op, k->table);
+    sqlkey rid, rparent;
+    pss__sqlite_key_encode(r->id, &rid);
+    pss__sqlite_key_encode(parent, &rparent);
     sqlite3_stmt *st;
-    int rc = stmt_take(s, ST_INSERT, &st);
+    int rc = stmt_take(s, id, &st);
     if (rc == SQLITE_OK) {
-        const char *args[] = {r->kind, r->id, parent};
-        rc = bind_texts(st, 3, args);
-        if (rc == SQLITE_OK)
-            rc = bind_payload(st, 4, r->payload, r->payload_len);
+        rc = bind_put(st, k, &rid, &rparent, r);
+        if (rc == SQLITE_OK) /* the expected revision, or the new record's seq */
+            rc = sqlite3_bind_int64(st, 5, (sqlite3_int64)expected);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(st);
-        stmt_give(s, ST_INSERT, st);
+        stmt_give(s, id, st);
     }
-    if (rc == SQLITE_DONE)
+    return rc;
+}
+
+/* The seq of the next record inserted: read once per write transaction (the write lock keeps
+ * it ours until the commit), then counted, which spares every insert two b-tree seeks. */
+static int next_seq(sqlstore *s, sqlite3_int64 *seq)
+{
+    if (s->next_seq) {
+        *seq = s->next_seq;
+        return SQLITE_OK;
+    }
+    sqlite3_stmt *st;
+    int rc = stmt_take(s, ST_LAST_SEQ, &st);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0) + 1;
+        rc = SQLITE_OK;
+    }
+    stmt_give(s, ST_LAST_SEQ, st);
+    return rc;
+}
+
+static int insert_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent)
+{
+    sqlite3_int64 seq = 0;
+    int rc = next_seq(s, &seq);
+    if (rc == SQLITE_OK)
+        rc = write_record(s, ST_INSERT, k, r, parent, (uint64_t)seq);
+    if (rc == SQLITE_DONE) {
+        /* outside a transaction each put is its own, and the next one reads again */
+        s->next_seq = sqlite3_get_autocommit(s->db) ? 0 : seq + 1;
         return 0;
+    }
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return own_fail(s, PSS_ECONFLICT, "put of %s %s: it exists", r->kind, r->id);
     return sql_fail(s, rc, "put of", r->kind, r->id);
 }
 
-static int update_record(sqlstore *s, const pss_record *r, const char *parent, uint64_t expected)
+static int update_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent,
+                         uint64_t expected)
 {
-    sqlite3_stmt *st;
-    int rc = stmt_take(s, ST_UPDATE, &st);
-    if (rc == SQLITE_OK) {
-        const char *args[] = {r->kind, r->id, parent};
-        rc = bind_texts(st, 3, args);
-        if (rc == SQLITE_OK)
-            rc = bind_payload(st, 4, r->payload, r->payload_len);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64(st, 5, (sqlite3_int64)expected);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_step(st);
-        stmt_give(s, ST_UPDATE, st);
-    }
+    /* a record that stays under its parent first: the common case, and no index entry moves */
+    int rc = write_record(s, ST_UPDATE, k, r, parent, expected);
+    if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
+        rc = write_record(s, ST_UPDATE_MOVE, k, r, parent, expected);
     if (rc != SQLITE_DONE)
         return sql_fail(s, rc, "put of", r->kind, r->id);
     if (sqlite3_changes(s->db) != 1)
@@ -300,8 +427,16 @@ static int sq_put(void *userdata, const pss_record *r, uint64_t expected_rev, ui
     if (expected_rev >= (uint64_t)INT64_MAX) /* SQLite integers are signed */
         return own_fail(s, PSS_ECONFLICT, "put of %s %s: revision %llu out of range", r->kind,
                         r->id, (unsigned long long)expected_rev);
+    kind_ref k;
+    int rc = kind_of(s, r->kind, expected_rev == 0, &k);
+    if (rc == PSS_ENOTFOUND) /* an update of a kind never stored: no such record */
+        return own_fail(s, PSS_ECONFLICT, "put of %s %s: revision %llu is not the stored one",
+                        r->kind, r->id, (unsigned long long)expected_rev);
+    if (rc)
+        return rc;
     const char *parent = r->parent ? r->parent : "";
-    int rc = expected_rev ? update_record(s, r, parent, expected_rev) : insert_record(s, r, parent);
+    rc = expected_rev ? update_record(s, &k, r, parent, expected_rev)
+                      : insert_record(s, &k, r, parent);
     if (!rc && new_rev)
         *new_rev = expected_rev + 1;
     return rc;
@@ -490,9 +625,13 @@ static void sq_free(void *userdata)
     sqlstore *s = userdata;
     if (!s)
         return;
+    pss__sqlite_checkpoints_stop(s);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->stmts[i]);
-    sqlite3_close(s->db); /* rolls back a transaction left open */
+    /* Rolls back a transaction left open; the last connection on the file also checkpoints
+     * the WAL into it and removes it, so a till's shutdown waits for that, once. */
+    sqlite3_close(s->db);
+    free(s->path);
     free(s);
 }
 

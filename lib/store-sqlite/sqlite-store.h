@@ -1,5 +1,6 @@
-/* sqlite-store.h: what the two halves of libpossession-sqlite share: the store's layout, its
- * prepared statements and the mapping of SQLite results to PSS_E* codes. Never installed. */
+/* sqlite-store.h: what the parts of libpossession-sqlite share: the store's layout (its
+ * tables, kind codes and stored keys), its prepared statements, the checkpointer, and the
+ * mapping of SQLite results to PSS_E* codes. Never installed. */
 #ifndef PSS_SQLITE_STORE_H
 #define PSS_SQLITE_STORE_H
 
@@ -7,17 +8,43 @@
 
 #include "possession/sqlite.h"
 
-/* Statements prepared once at open and kept for the life of the store. */
+/* The kinds the library writes, by the code schema version 2 stores (its `kinds` table holds
+ * the same pairs; a kind not among them gets a code of its own there, from 100 up). Codes
+ * are part of the file format: never renumbered. */
+enum {
+    PSS_SQLITE_KIND_CONFIG = 1,
+    PSS_SQLITE_KIND_CONFIG_STATE = 2,
+    PSS_SQLITE_KIND_SESSION = 3,
+    PSS_SQLITE_KIND_TOTAL = 4,
+    PSS_SQLITE_KIND_ORDER = 5,
+    PSS_SQLITE_KIND_REFUND_TALLY = 6,
+    PSS_SQLITE_KIND_MOVEMENT = 7,
+    PSS_SQLITE_KIND_ENTRY = 8,
+    PSS_SQLITE_KIND_META = 9,
+    PSS_SQLITE_KIND_KNOWN_END
+};
+
+/* The two record tables: `record` (written once or seldom: orders, movements, entries, ...)
+ * and `record_live` (rewritten by every order: sessions, running totals, config states). */
+typedef enum sqltable { TABLE_RECORD, TABLE_LIVE, TABLE_COUNT } sqltable;
+
+/* Statements prepared once at open and kept for the life of the store; the record
+ * statements come once per table (ST_GET + TABLE_LIVE * ST_RECORD_STMTS, ...). */
 typedef enum stmt_id {
+    ST_GET,
+    ST_INSERT,
+    ST_UPDATE,      /* a record whose parent stays: its index entries are not touched */
+    ST_UPDATE_MOVE, /* a record given another parent */
+    ST_SCAN,
+    ST_SCAN_LAST,
+    ST_RECORD_STMTS,
+    ST_LAST_SEQ = ST_RECORD_STMTS * TABLE_COUNT,
     ST_BEGIN_READ,
     ST_BEGIN_WRITE,
     ST_COMMIT,
     ST_ROLLBACK,
-    ST_GET,
-    ST_INSERT,
-    ST_UPDATE,
-    ST_SCAN,
-    ST_SCAN_LAST,
+    ST_KIND_CODE,
+    ST_KIND_ADD,
     ST_CLAIM,
     ST_OWNER,
     ST_RELEASE,
@@ -27,10 +54,19 @@ typedef enum stmt_id {
     ST_COUNT
 } stmt_id;
 
+/* The record statement `op` (ST_GET .. ST_SCAN) of a table. */
+#define RECORD_STMT(op, table) ((stmt_id)((op) + (table) * ST_RECORD_STMTS))
+
+typedef struct checkpointer checkpointer;
+
 typedef struct sqlstore {
     pss_storage vtable; /* first: the table handed out is the store itself */
     sqlite3 *db;
     sqlite3_stmt *stmts[ST_COUNT];
+    sqlite3_int64 next_seq; /* the next record's seq in the open write transaction, or 0 */
+    checkpointer *ckpt;     /* NULL until the WAL first grows past the checkpoint threshold */
+    char *path;             /* for the checkpointer's own connection */
+    pss_sqlite_sync sync;
     char error[512];    /* the last failure, copied before SQLite's own message can change */
 } sqlstore;
 
@@ -42,5 +78,50 @@ void pss__sqlite_fill_vtable(sqlstore *s);
 
 /* A SQLite result code as a PSS_E* code. */
 int pss__sqlite_code(int rc);
+
+/* ---- keys.c ---- */
+
+/* Longest id or parent text that is folded into a blob (the contract's ids are at most 200
+ * bytes); longer texts are stored as text. */
+#define PSS_SQLITE_KEY_TEXT_MAX 200
+
+/* An id or parent as it is stored: len bytes of blob, or (len 0) the text itself. */
+typedef struct sqlkey {
+    const char *text;
+    int len;
+    unsigned char bytes[PSS_SQLITE_KEY_TEXT_MAX];
+} sqlkey;
+
+/* The code of a kind the library writes, or 0 for any other kind (looked up in `kinds`). */
+int pss__sqlite_known_kind(const char *kind);
+
+/* The name of a code below PSS_SQLITE_KIND_KNOWN_END, else NULL. */
+const char *pss__sqlite_kind_name(int code);
+
+/* The table that holds a kind's records. */
+sqltable pss__sqlite_table_of(int code);
+
+/* Fills k with the stored form of text (which must outlive k's use). */
+void pss__sqlite_key_encode(const char *text, sqlkey *k);
+
+/* Binds a stored key to ?index (static: k must live until the statement is reset). */
+int pss__sqlite_bind_key(sqlite3_stmt *st, int index, const sqlkey *k);
+
+/* The text of the stored key in column col: SQLite's text, or out filled from a blob; NULL
+ * when the column holds no key in the form this store writes (or SQLite is out of memory). */
+const char *pss__sqlite_column_key(sqlite3_stmt *st, int col,
+                                   char out[PSS_SQLITE_KEY_TEXT_MAX + 1]);
+
+/* Registers pss_key() on the connection: the migration to version 2 calls it. */
+int pss__sqlite_add_functions(sqlite3 *db);
+
+/* ---- checkpoint.c ---- */
+
+/* Takes checkpoints off the connection's commits: SQLite's automatic checkpoint is replaced
+ * by a hook that hands them to a thread with its own connection. */
+void pss__sqlite_checkpoints_start(sqlstore *s);
+
+/* Stops the checkpointer (joining its thread) before the store's connection closes. */
+void pss__sqlite_checkpoints_stop(sqlstore *s);
 
 #endif

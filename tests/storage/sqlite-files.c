@@ -138,10 +138,12 @@ static void test_upgrade_from_version_0(void)
     char version[128];
     CHECK_I64(sql(path, "PRAGMA user_version", version, sizeof version), 0);
     CHECK_STR(version, got);
-    CHECK_I64(sql(path, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master"
-                        " WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name)",
+    CHECK_I64(sql(path, "SELECT group_concat(name, ',') FROM (SELECT type || ' ' || name AS name"
+                        " FROM sqlite_master WHERE type IN ('table', 'view')"
+                        " AND name NOT LIKE 'sqlite_%' ORDER BY name)",
                   got, sizeof got), 0);
-    CHECK_STR(got, "audit,claims,host_things,records");
+    CHECK_STR(got, "table audit,table claims,table host_things,table kinds,table record,"
+                   "table record_live,view records");
     CHECK_I64(sql(path, "SELECT x FROM host_things", got, sizeof got), 0);
     CHECK_STR(got, "7");
     CHECK(pss_sqlite_schema_version() >= 1);

@@ -94,7 +94,9 @@ class Sqlite(unittest.TestCase):
                 try:
                     (payload,) = db.execute(
                         "SELECT payload FROM records WHERE kind = 'movement'").fetchone()
-                    db.execute("UPDATE records SET payload = ? WHERE kind = 'movement'",
+                    # `records` is a view of the store's own tables (doc/sqlite-store.md)
+                    db.execute("UPDATE record SET payload = ? WHERE kind ="
+                               " (SELECT code FROM kinds WHERE name = 'movement')",
                                (json.dumps(dict(json.loads(payload), time=ms)),))
                     db.commit()
                 finally:
