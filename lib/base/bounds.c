@@ -4,6 +4,9 @@
 
 #include "base/money_internal.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 /* "<what> has amount 92233720368547758.07, beyond 10000000000000.00 (PSS_AMOUNT_MAX)" */
 static int within(pss_ctx *ctx, int code, const char *what, const char *verb, int64_t v,
                   int exponent, int64_t max, const char *bound)
@@ -31,4 +34,38 @@ int pss__check_figure(pss_ctx *ctx, const char *what, int64_t v, int exponent)
 {
     return within(ctx, PSS_EOVERFLOW, what, "would be", v, exponent, PSS_AMOUNT_MAX,
                   "PSS_AMOUNT_MAX");
+}
+
+/* The subject of a check that failed, from its format. */
+#define SUBJECT(what, fmt)                                                                    \
+    char what[512];                                                                            \
+    do {                                                                                       \
+        va_list ap_;                                                                           \
+        va_start(ap_, fmt);                                                                    \
+        vsnprintf(what, sizeof what, fmt, ap_);                                                \
+        va_end(ap_);                                                                           \
+    } while (0)
+
+int pss__check_amountf(pss_ctx *ctx, int64_t v, int exponent, const char *fmt, ...)
+{
+    if (v >= -PSS_AMOUNT_MAX && v <= PSS_AMOUNT_MAX)
+        return 0;
+    SUBJECT(what, fmt);
+    return pss__check_amount(ctx, what, v, exponent);
+}
+
+int pss__check_quantityf(pss_ctx *ctx, int64_t q, const char *fmt, ...)
+{
+    if (q >= -PSS_QUANTITY_MAX && q <= PSS_QUANTITY_MAX)
+        return 0;
+    SUBJECT(what, fmt);
+    return pss__check_quantity(ctx, what, q);
+}
+
+int pss__check_figuref(pss_ctx *ctx, int64_t v, int exponent, const char *fmt, ...)
+{
+    if (v >= -PSS_AMOUNT_MAX && v <= PSS_AMOUNT_MAX)
+        return 0;
+    SUBJECT(what, fmt);
+    return pss__check_figure(ctx, what, v, exponent);
 }

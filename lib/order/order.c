@@ -79,12 +79,11 @@ static int check_sale_line(pss_ctx *ctx, const pss_config *cfg, const pss_line_i
                               PSS_NAME_MAX)) ||
         (rc = pss__check_text(ctx, "category", in->category, PSS_TEXT_OPTIONAL, PSS_NAME_MAX)))
         return rc;
-    char what[PSS_NAME_MAX + 16];
-    snprintf(what, sizeof what, "line of '%s'", in->product_id);
     if (in->quantity == 0)
-        return pss__fail(ctx, PSS_EINVAL, "%s has quantity 0", what);
-    if ((rc = pss__check_quantity(ctx, what, in->quantity)) ||
-        (rc = pss__check_amount(ctx, what, in->unit_price, cfg->exponent)))
+        return pss__fail(ctx, PSS_EINVAL, "line of '%s' has quantity 0", in->product_id);
+    if ((rc = pss__check_quantityf(ctx, in->quantity, "line of '%s'", in->product_id)) ||
+        (rc = pss__check_amountf(ctx, in->unit_price, cfg->exponent, "line of '%s'",
+                                 in->product_id)))
         return rc;
     if (in->unit_price < 0 || (in->unit_price == 0 && !cfg->allow_zero_price))
         return pss__fail(ctx, PSS_EINVAL,

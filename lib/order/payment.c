@@ -49,11 +49,9 @@ static int check_payment_input(pss_ctx *ctx, const pss_config *cfg, const pss_pa
         return pss__fail(ctx, PSS_EINVAL, "payment method '%s' is not in config '%s' (it has: "
                                           "%s)", in->method, cfg->name, names);
     }
-    char what[PSS_NAME_MAX + 16];
-    snprintf(what, sizeof what, "%s payment", in->method);
     if (in->amount == 0)
-        return pss__fail(ctx, PSS_EINVAL, "%s has amount 0", what);
-    if ((rc = pss__check_amount(ctx, what, in->amount, cfg->exponent)))
+        return pss__fail(ctx, PSS_EINVAL, "%s payment has amount 0", in->method);
+    if ((rc = pss__check_amountf(ctx, in->amount, cfg->exponent, "%s payment", in->method)))
         return rc;
     *state = in->state ? in->state
                        : (*method)->electronic ? PSS_PAYMENT_PENDING : PSS_PAYMENT_DONE;
