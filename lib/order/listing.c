@@ -66,7 +66,8 @@ int pss_order_list(pss_session *s, unsigned state_mask, pss_strlist **out)
     pss_strlist *list = NULL;
     int rc = scan_orders(s, &found);
     if (!rc) {
-        qsort(found.items, found.n, found.item_size, by_number);
+        if (found.n > 1) /* no orders: no items at all, and qsort may not be given NULL */
+            qsort(found.items, found.n, found.item_size, by_number);
         rc = pss__strlist_new(ctx, &list);
     }
     if (!rc)

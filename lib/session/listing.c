@@ -170,7 +170,8 @@ int pss_session_list_page(pss_ctx *ctx, const char *config_id, const pss_session
                                                  &found));
     page_scan ps = {found.items, found.n};
     if (!rc) {
-        qsort(ps.all, ps.n, sizeof *ps.all, newest_first);
+        if (ps.n > 1) /* no sessions: no items at all, and qsort may not be given NULL */
+            qsort(ps.all, ps.n, sizeof *ps.all, newest_first);
         rc = page_start(ctx, &ps, norm, query->after, &start);
     }
     if (!rc && !(rc = pss__strlist_new(ctx, &list)))

@@ -194,6 +194,20 @@ static void orders_by_state(void)
 {
     pss_session *s = NULL;
     CHECK_OK(ctx, pss_session_find_open(ctx, FIX_CONFIG_ID, &s));
+    /* a config without sessions pages none (ASan/UBSan once saw a sort of nothing at NULL) */
+    pss_session_query empty = PSS_SESSION_QUERY_INIT;
+    pss_strlist *nothing = NULL;
+    int more = 9;
+    CHECK_OK(ctx, pss_session_list_page(ctx, "0c0f1a00-0000-4000-8000-0000000000ff", &empty,
+                                        &nothing, &more));
+    CHECK_I64(pss_strlist_count(nothing), 0);
+    CHECK_I64(more, 0);
+    pss_strlist_free(nothing);
+    /* a session without orders lists none (the same) */
+    pss_strlist *none = NULL;
+    CHECK_OK(ctx, pss_order_list(s, PSS_ORDER_ANY_STATE, &none));
+    CHECK_I64(pss_strlist_count(none), 0);
+    pss_strlist_free(none);
     char ids[4][PSS_ID_SIZE];
     pss_line_input l = fix_line("cake", 1000, 250, NULL, 0);
     pss_payment_input p = fix_pay("Cash", 250);
