@@ -39,7 +39,8 @@ typedef enum pss_meta_owner {
  * @param owner what it belongs to
  * @param id the owner's id
  * @param meta the JSON object text, or NULL to clear it
- * @return 0, ::PSS_EINVAL (not an object, too long, not JSON, a bad owner or id),
+ * @return 0, ::PSS_EINVAL (not an object, too long, not JSON, a bad owner, an id that is not
+ *         a UUID),
  *         ::PSS_ENOTFOUND (no such owner), ::PSS_ECLOSED (its session is closed),
  *         ::PSS_EACCESS or a storage error
  */
