@@ -152,7 +152,6 @@ static int write_delta(pss_stage *st, pss_total_delta *d, bool write)
     int rc = resolve_delta(st, d, b);
     if (rc || !write)
         return rc;
-    d->created = !(b && b->record_id[0]);
     return put_total(st, d, b, d->record_id, &d->rev);
 }
 

@@ -55,7 +55,6 @@ typedef struct pss_total_delta {
     int64_t v[PSS_TOTAL_VALUES];
     char record_id[PSS_ID_SIZE + 24];
     uint64_t rev;
-    bool created;
     bool resolved; /* v computed; not written when the call defers the totals */
 } pss_total_delta;
 
