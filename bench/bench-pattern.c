@@ -44,12 +44,13 @@
 #include <unistd.h>
 #include <uuid/uuid.h>
 
+#include "bench_order.h"
+
 #define CONFIG_ID "be4c0000-0000-4000-8000-000000000001"
 #define BATCH 1000
 #define SAMPLES 1000 /* order records captured for the raw peers, used in turn */
 
 static const pss_actor CASHIER = {PSS_ACTOR_VERSION, "bench", PSS_ROLE_MANAGER, "till"};
-static const char *const VAT[] = {"VAT10"};
 
 static int quick;
 static int runs = 5;
@@ -132,62 +133,15 @@ static void make_ids(id_kind kind, id_text *out, long n)
 
 static void save_config(pss_ctx *ctx)
 {
-    pss_config_input in = PSS_CONFIG_INPUT_INIT;
-    in.id = CONFIG_ID;
-    in.name = "Bench";
-    in.code = "BENCH";
-    in.currency = "EUR";
-    in.cash_control = 0;
-    in.income_account = "Income:Sales";
-    in.receivable_account = "Assets:Receivable";
-    in.cash_in_account = "Assets:Safe";
-    in.cash_out_account = "Assets:Safe";
-    pss_method_input cash = {PSS_METHOD_INPUT_VERSION, "Cash", PSS_METHOD_CASH, "Assets:Cash", 0};
-    pss_method_input card = {PSS_METHOD_INPUT_VERSION, "Card", PSS_METHOD_CARD, "Assets:Card", 0};
-    pss_tax_input vat = {.version = PSS_TAX_INPUT_VERSION, .code = "VAT10", .name = NULL,
-                         .rate_ppm = 100000, .included = 1, .account = "Liabilities:VAT"};
-    pss_config *c = NULL;
-    if (pss_config_new(ctx, &in, &c) || pss_config_add_method(c, &cash) ||
-        pss_config_add_method(c, &card) || pss_config_add_tax(c, &vat) ||
-        pss_config_save(c, &CASHIER))
+    if (bench_save_config(ctx, CONFIG_ID, &CASHIER))
         die(ctx, "config");
-    pss_config_free(c);
 }
 
-typedef struct order_buf {
-    id_text id;
-    pss_line_input lines[3];
-    pss_payment_input pay;
-    pss_order_input in;
-} order_buf;
+typedef bench_order order_buf;
 
 static void make_order(order_buf *o, const char *id, long n)
 {
-    static const char *const products[] = {"P-01", "P-02", "P-03", "P-04", "P-05", "P-06",
-                                           "P-07", "P-08", "P-09", "P-10"};
-    memcpy(o->id, id, PSS_ID_SIZE);
-    int64_t total = 0;
-    for (int i = 0; i < 3; i++) {
-        pss_line_input l = PSS_LINE_INPUT_INIT;
-        l.product_id = products[(n + i * 3) % 10];
-        l.quantity = 1000 * (1 + (n + i) % 3);
-        l.unit_price = 100 + (n * 7 + i * 13) % 900;
-        l.taxes = VAT;
-        l.n_taxes = 1;
-        o->lines[i] = l;
-        total += l.quantity / 1000 * l.unit_price;
-    }
-    pss_payment_input p = PSS_PAYMENT_INPUT_INIT;
-    p.method = n % 3 ? "Cash" : "Card";
-    p.amount = total;
-    o->pay = p;
-    pss_order_input in = PSS_ORDER_INPUT_INIT;
-    in.id = o->id;
-    in.lines = o->lines;
-    in.n_lines = 3;
-    in.payments = &o->pay;
-    in.n_payments = 1;
-    o->in = in;
+    bench_order_fill(o, id, n);
 }
 
 /* ------------------------------------------------------------------------------------------

@@ -20,11 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_order.h"
+
 #define CONFIG_ID "be4c0000-0000-4000-8000-0000000000a1"
 #define BATCH_MAX 1000
 
 static const pss_actor CASHIER = {PSS_ACTOR_VERSION, "bench", PSS_ROLE_MANAGER, "till"};
-static const char *const VAT[] = {"VAT10"};
 
 static double seconds(void)
 {
@@ -237,39 +238,13 @@ static void random_uuid(char out[PSS_ID_SIZE])
     *p = '\0';
 }
 
-typedef struct order_buf {
-    char id[PSS_ID_SIZE];
-    pss_line_input lines[3];
-    pss_payment_input pay;
-    pss_order_input in;
-} order_buf;
+typedef bench_order order_buf;
 
-/* The same order as bench-session's: 3 lines, 1 payment, two thirds in cash. */
+/* The same order as bench-session's (bench_order.h), under a random id. */
 static void make_order(order_buf *o, long n)
 {
-    static const char *const products[] = {"P-01", "P-02", "P-03", "P-04", "P-05", "P-06",
-                                           "P-07", "P-08", "P-09", "P-10"};
     random_uuid(o->id);
-    int64_t total = 0;
-    for (int i = 0; i < 3; i++) {
-        pss_line_input l = PSS_LINE_INPUT_INIT;
-        l.product_id = products[(n + i * 3) % 10];
-        l.quantity = 1000 * (1 + (n + i) % 3);
-        l.unit_price = 100 + (n * 7 + i * 13) % 900;
-        l.taxes = VAT;
-        l.n_taxes = 1;
-        o->lines[i] = l;
-        total += l.quantity / 1000 * l.unit_price;
-    }
-    o->pay = (pss_payment_input)PSS_PAYMENT_INPUT_INIT;
-    o->pay.method = n % 3 ? "Cash" : "Card";
-    o->pay.amount = total;
-    o->in = (pss_order_input)PSS_ORDER_INPUT_INIT;
-    o->in.id = o->id;
-    o->in.lines = o->lines;
-    o->in.n_lines = 3;
-    o->in.payments = &o->pay;
-    o->in.n_payments = 1;
+    bench_order_fill(o, o->id, n);
 }
 
 /* ---- the store ---- */
@@ -290,26 +265,8 @@ static void die(pss_ctx *ctx, const char *what)
 
 static void save_config(pss_ctx *ctx)
 {
-    pss_config_input in = PSS_CONFIG_INPUT_INIT;
-    in.id = CONFIG_ID;
-    in.name = "Bench";
-    in.code = "BENCH";
-    in.currency = "EUR";
-    in.cash_control = 0;
-    in.income_account = "Income:Sales";
-    in.receivable_account = "Assets:Receivable";
-    in.cash_in_account = "Assets:Safe";
-    in.cash_out_account = "Assets:Safe";
-    pss_method_input cash = {PSS_METHOD_INPUT_VERSION, "Cash", PSS_METHOD_CASH, "Assets:Cash", 0};
-    pss_method_input card = {PSS_METHOD_INPUT_VERSION, "Card", PSS_METHOD_CARD, "Assets:Card", 0};
-    pss_tax_input vat = {.version = PSS_TAX_INPUT_VERSION, .code = "VAT10", .rate_ppm = 100000,
-                         .included = 1, .account = "Liabilities:VAT"};
-    pss_config *c = NULL;
-    if (pss_config_new(ctx, &in, &c) || pss_config_add_method(c, &cash) ||
-        pss_config_add_method(c, &card) || pss_config_add_tax(c, &vat) ||
-        pss_config_save(c, &CASHIER))
+    if (bench_save_config(ctx, CONFIG_ID, &CASHIER))
         die(ctx, "config");
-    pss_config_free(c);
 }
 
 static void open_session(bench *b)
