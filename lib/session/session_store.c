@@ -291,10 +291,17 @@ static int decode_count(pss_jr *r, json_t *doc, pss_session_core *c)
     c->counted_cash = pss__jr_range_or(r, count, "cash", PSS_UNSET, -PSS_SESSION_VOLUME_MAX,
                                        PSS_SESSION_VOLUME_MAX); /* after the close: as posted */
     json_t *denoms = pss__jr_array(r, count, "denominations");
+    int64_t counted = 0; /* as the count was taken: each part and their sum within an amount */
     for (size_t i = 0; !r->rc && i < json_array_size(denoms); i++) {
         json_t *d = pss__jr_item(r, denoms, i, "denominations");
         pss_denom_entry e = {pss__jr_range(r, d, "value", 1, PSS_AMOUNT_MAX),
                              pss__jr_range(r, d, "count", 0, PSS_AMOUNT_MAX)};
+        int64_t worth;
+        if (!r->rc && (__builtin_mul_overflow(e.value, e.count, &worth) || worth > PSS_AMOUNT_MAX ||
+                       (counted += worth) > PSS_AMOUNT_MAX))
+            return pss__jr_fail(r, "count.denominations[%zu] is %lld x %lld, beyond the bound of "
+                                   "an amount with the ones before it", i, (long long)e.value,
+                                (long long)e.count);
         if (!r->rc && pss__grow(r->ctx->alloc, (void **)&c->denoms, &c->cap_denoms,
                                 c->n_denoms + 1, sizeof *c->denoms))
             return r->rc = pss__oom(r->ctx);
