@@ -81,12 +81,15 @@ void pss__total_free(pss_ctx *ctx, pss_total *b)
     PSS_FREE(ctx, b);
 }
 
-/* A total's value: counts and product quantities are sums of positive parts (overflow is
- * refused when they are added); money totals are within the session's volume. */
+/* A total's value: product quantities are sums of positive parts (overflow is refused when
+ * they are added); money totals are within the session's volume, and so are counts of
+ * payments and movements, each of which adds at least one minor unit to it. */
 static int64_t value_of(pss_jr *r, json_t *doc, const total_schema *sc, int i)
 {
     bool count = (sc->type == PSS_TOTAL_METHOD && i == 2) || (sc->type == PSS_TOTAL_MOVE && i == 1);
-    if (count || sc->type == PSS_TOTAL_PRODUCT)
+    if (count)
+        return pss__jr_range(r, doc, sc->values[i], 0, PSS_SESSION_VOLUME_MAX);
+    if (sc->type == PSS_TOTAL_PRODUCT)
         return pss__jr_range(r, doc, sc->values[i], 0, INT64_MAX);
     return pss__jr_running(r, doc, sc->values[i]);
 }
