@@ -227,24 +227,7 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
     pss__jsonc_int(c, d->number);
     PSS_JSONC_LIT(c, ",\"state\":");
     encode_plain(c, pss__name_of(pss__order_state_names, d->state));
-    if (d->invoiced) /* absent reads as false */
-        PSS_JSONC_LIT(c, ",\"invoiced\":true");
-    if (d->refund_of[0]) { /* like category: written only when set */
-        PSS_JSONC_LIT(c, ",\"refund_of\":");
-        encode_plain(c, d->refund_of);
-    }
-    PSS_JSONC_OPT_STR(c, "note", d->note);
-    PSS_JSONC_OPT_STR(c, "customer", d->customer);
-    PSS_JSONC_OPT_STR(c, "return_reason", d->return_reason);
-    if (d->discount_amount) {
-        PSS_JSONC_LIT(c, ",\"discount\":{\"amount\":");
-        pss__jsonc_int(c, d->discount_amount);
-        PSS_JSONC_LIT(c, "}");
-    } else if (d->discount_ppm) {
-        PSS_JSONC_LIT(c, ",\"discount\":{\"ppm\":");
-        pss__jsonc_int(c, d->discount_ppm);
-        PSS_JSONC_LIT(c, "}");
-    }
+    pss__order_encode_about(d, c);
     PSS_JSONC_LIT(c, ",\"created_at\":");
     pss__jsonc_int(c, d->created_at);
     PSS_JSONC_LIT(c, ",\"created_by\":");

@@ -77,3 +77,25 @@ void pss__order_decode_common(pss_jr *r, json_t *doc, pss_order_data *d)
         pss__jr_fail(r, "field 'return_reason' is too long");
     d->return_reason = why ? pss__order_pool_dup(r, &d->pool, why) : NULL;
 }
+
+void pss__order_encode_about(const pss_order_data *d, pss_jsonc *c)
+{
+    if (d->invoiced) /* absent reads as false */
+        PSS_JSONC_LIT(c, ",\"invoiced\":true");
+    if (d->refund_of[0]) { /* like category: written only when set */
+        PSS_JSONC_LIT(c, ",\"refund_of\":");
+        pss__jsonc_plain(c, d->refund_of, strlen(d->refund_of));
+    }
+    PSS_JSONC_OPT_STR(c, "note", d->note);
+    PSS_JSONC_OPT_STR(c, "customer", d->customer);
+    PSS_JSONC_OPT_STR(c, "return_reason", d->return_reason);
+    if (d->discount_amount) {
+        PSS_JSONC_LIT(c, ",\"discount\":{\"amount\":");
+        pss__jsonc_int(c, d->discount_amount);
+        PSS_JSONC_LIT(c, "}");
+    } else if (d->discount_ppm) {
+        PSS_JSONC_LIT(c, ",\"discount\":{\"ppm\":");
+        pss__jsonc_int(c, d->discount_ppm);
+        PSS_JSONC_LIT(c, "}");
+    }
+}

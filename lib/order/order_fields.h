@@ -61,6 +61,9 @@ char *pss__order_pool_dup(pss_jr *r, pss__pool *pool, const char *s);
 /* The head fields every version spells alike: invoiced, refund_of, note, the order discount,
  * customer and return reason. */
 void pss__order_decode_common(pss_jr *r, json_t *doc, pss_order_data *d);
+/* The members every version writes alike after the state, each only when set: invoiced,
+ * refund_of, note, customer, return_reason, discount. */
+void pss__order_encode_about(const pss_order_data *d, pss_jsonc *c);
 /* "done" is never stored: a paid order of a closed session reads as done. */
 void pss__order_check_state(pss_jr *r, pss_order_state state);
 

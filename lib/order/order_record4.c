@@ -233,27 +233,6 @@ static void encode_payment(const pss_payment *p, int64_t paid_at, pss_jsonc *c)
 }
 
 /* What the order is rather than what it charged: flags, texts, the discount as given. */
-static void encode_about(const pss_order_data *d, pss_jsonc *c)
-{
-    if (d->invoiced) /* absent reads as false */
-        PSS_JSONC_LIT(c, ",\"invoiced\":true");
-    if (d->refund_of[0]) {
-        PSS_JSONC_LIT(c, ",\"refund_of\":");
-        put_plain(c, d->refund_of);
-    }
-    PSS_JSONC_OPT_STR(c, "note", d->note);
-    PSS_JSONC_OPT_STR(c, "customer", d->customer);
-    PSS_JSONC_OPT_STR(c, "return_reason", d->return_reason);
-    if (d->discount_amount) {
-        PSS_JSONC_LIT(c, ",\"discount\":{\"amount\":");
-        pss__jsonc_int(c, d->discount_amount);
-        PSS_JSONC_LIT(c, "}");
-    } else if (d->discount_ppm) {
-        PSS_JSONC_LIT(c, ",\"discount\":{\"ppm\":");
-        pss__jsonc_int(c, d->discount_ppm);
-        PSS_JSONC_LIT(c, "}");
-    }
-}
 
 static void encode_head(const pss_order_data *d, pss_jsonc *c)
 {
@@ -263,7 +242,7 @@ static void encode_head(const pss_order_data *d, pss_jsonc *c)
         PSS_JSONC_LIT(c, ",\"state\":");
         put_plain(c, pss__name_of(pss__order_state_names, d->state));
     }
-    encode_about(d, c);
+    pss__order_encode_about(d, c);
     PSS_JSONC_LIT(c, ",\"at\":");
     pss__jsonc_int(c, d->created_at);
     PSS_JSONC_LIT(c, ",\"by\":");
