@@ -414,6 +414,10 @@ static int put_order(pss_stage *st, const pss_order_data *old, pss_order_data *n
                                                    "load it again"
                                                  : "order id %s already exists",
                          next->id);
+    if (!rc && !old) { /* the session's newest order, which a sync looks for */
+        pss__copy_text(st->last_order, sizeof st->last_order, next->id);
+        st->last_order_at = next->created_at;
+    }
     return rc;
 }
 

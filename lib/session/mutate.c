@@ -87,6 +87,36 @@ static void renew_lease(pss_stage *st)
     c->lease_expires = pss_ctx_now(st->s->ctx) + st->s->config->lease_seconds * 1000;
 }
 
+void pss__lease_renew_by_order(pss_session_core *c, const pss_config *cfg, const char *by,
+                               int64_t at)
+{
+    if (strcmp(by, c->user) == 0)
+        c->lease_expires = at + cfg->lease_seconds * 1000;
+}
+
+/* A submit that only records new orders of a trading session, on a record of version 3 that
+ * folds nothing now, leaves the session record as it is: a handle that loads it counts the
+ * orders from the record's next_order on again from their records (order/tail.c), figures,
+ * lists and the lease they renewed (from their time, as here), so one record is written per
+ * order (doc/storage.md, "Running totals"). A lease that would move to another device, and
+ * late orders, are written. */
+static bool leaves_record(pss_stage *st)
+{
+    const pss_session *s = st->s;
+    if (!st->defer_totals || st->late || !s->core.open_tail || !st->last_order[0] ||
+        st->core.folded_from != s->core.folded_from || !pss__session_tail_can_open(s))
+        return false;
+    /* the holder's orders renew the lease as a load counts them: by their time */
+    const pss_actor *a = st->actor;
+    bool by_holder = a && strcmp(a->user, st->core.user) == 0;
+    if (by_holder && (!st->renew_lease ||
+                      strcmp(a->device ? a->device : "", st->core.device) != 0))
+        return false;
+    if (by_holder)
+        pss__lease_renew_by_order(&st->core, s->config, a->user, st->last_order_at);
+    return true;
+}
+
 int pss__stage_write(pss_stage *st)
 {
     int rc = pss__stage_check_volume(st, 0); /* the calls check first; this is the backstop */
@@ -94,6 +124,13 @@ int pss__stage_write(pss_stage *st)
         rc = pss__stage_write_deltas(st);
     if (rc || st->skip_session)
         return rc;
+    if (leaves_record(st)) {
+        st->core_unwritten = true;
+        st->core_rev = st->s->rev;
+        return 0;
+    }
+    st->core.open_tail = st->core.state == PSS_SESSION_IN_PROGRESS &&
+                         pss__store_has_scan_last(st->s->ctx);
     renew_lease(st);
     uint64_t rev = 0;
     rc = pss__core_put(st->s->ctx, &st->core, st->s->rev, &rev, st->buf);
@@ -112,7 +149,11 @@ void pss__stage_finish(pss_stage *st, bool committed)
             s->core = st->core;
             s->rev = st->core_rev;
             memset(&st->core, 0, sizeof st->core);
+            if (!st->core_unwritten)
+                s->stored_next = s->core.next_order;
         }
+        if (st->last_order[0])
+            pss__copy_text(s->last_order, sizeof s->last_order, st->last_order);
     }
     pss__core_free(s->ctx, &st->core);
     for (size_t i = 0; i < st->n_installs; i++)

@@ -99,6 +99,7 @@ static int build_handle(pss_ctx *ctx, const pss_config *cfg, pss_session_core *c
     memset(core, 0, sizeof *core);
     s->rev = rev;
     s->tail_settled = true; /* a new session has no order to replay */
+    s->stored_next = s->core.next_order;
     if (pss__config_clone(ctx, cfg, &s->config)) {
         pss__session_release(s);
         return pss__oom(ctx);

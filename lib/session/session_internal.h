@@ -58,6 +58,9 @@ typedef struct pss_session_core {
     /* Orders numbered from folded_from on are in no total record yet: their contributions to
      * the keyed totals are replayed from them (deltas.c, order/tail.c). */
     int64_t folded_from;
+    /* The record is version 3: it may be behind, orders numbered from its next_order on
+     * being stored without it (order/tail.c, pss__session_catch_up). */
+    bool open_tail;
     /* open drafts and pending payments, in the order they appeared */
     char (*drafts)[PSS_ID_SIZE];
     size_t n_drafts, cap_drafts;
@@ -86,6 +89,12 @@ struct pss_session {
     /* keyed_totals include the orders not folded yet (order/tail.c replays them after a
      * load); until then they are the total records alone, and no call folds. */
     bool tail_settled;
+    /* The stored record's next_order: orders numbered from it on are counted by the handle
+     * but not by the record (a submit that leaves the record as it is, mutate.c). */
+    int64_t stored_next;
+    /* The id of the session's newest order as the handle knows it ("" for none): another
+     * context that records an order without writing the session record shows by this. */
+    char last_order[PSS_ID_SIZE];
 };
 
 /* ---- session records ---- */
@@ -121,8 +130,19 @@ int pss__session_brief_read(pss_ctx *ctx, const char *id, pss__session_brief *ou
 int pss__movement_session(pss_ctx *ctx, const char *id, char session_id[PSS_ID_SIZE]);
 /* Inside a transaction: whether a stored session is a rescue session. */
 int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue);
-/* Inside a transaction: reloads the handle when storage has a newer revision. */
+/* Inside a transaction: reloads the handle when storage has a newer revision, or orders the
+ * handle does not know. */
 int pss__session_sync(pss_session *s);
+/* Whether a session's orders can be stored without its record: the store passes a session's
+ * last orders (scan_last), so a handle finds orders its record does not count, and the
+ * session trades. Its record is then written as version 3 (open_tail). */
+bool pss__session_tail_can_open(const pss_session *s);
+
+/* The order layer's part of a load (order/tail.c): counts the orders a version 3 record is
+ * behind by. The session layer knows orders only through it; the order layer installs it
+ * when the library is loaded. */
+typedef int (*pss__catch_up_fn)(pss_session *s);
+void pss__session_set_catch_up(pss__catch_up_fn fn);
 pss_session *pss__session_alloc(pss_ctx *ctx);
 void pss__session_release(pss_session *s);
 /* Creates a session inside the current transaction (claims, sequence, record). */

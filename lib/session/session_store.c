@@ -170,14 +170,26 @@ static void encode_count(const pss_session_core *c, pss_jsonw *w)
 }
 
 /* A record with orders to replay is version 2: a library that knows no replay must not read
- * its total records as the session's totals. Without any it stays version 1, byte for byte. */
+ * its total records as the session's totals. Without any it stays version 1, byte for byte.
+ * A record of a session that may record orders without rewriting it (open_tail) is version
+ * 3: its figures and next_order may count fewer orders than the store holds, and a library
+ * that does not look for the others must not read it (doc/storage.md, "Running totals"). */
 #define SESSION_SCHEMA_REPLAY 2
+#define SESSION_SCHEMA_OPEN_TAIL 3
+
+static int core_schema(const pss_session_core *c)
+{
+    if (c->open_tail)
+        return SESSION_SCHEMA_OPEN_TAIL;
+    return c->folded_from < c->next_order ? SESSION_SCHEMA_REPLAY : PSS_SCHEMA_VERSION;
+}
 
 int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss__strbuf *buf)
 {
     pss_jsonw jw, *w = &jw;
-    bool replay = c->folded_from < c->next_order;
-    pss__jsonw_begin_version(w, buf, replay ? SESSION_SCHEMA_REPLAY : PSS_SCHEMA_VERSION);
+    int schema = core_schema(c);
+    bool replay = schema >= SESSION_SCHEMA_REPLAY;
+    pss__jsonw_begin_version(w, buf, schema);
     pss__jsonw_str(w, "id", c->id);
     pss__jsonw_str(w, "config", c->config_id);
     pss__jsonw_str(w, "name", c->name);
@@ -229,7 +241,7 @@ int pss__core_encode(pss_ctx *ctx, const pss_session_core *c, pss__strbuf *buf)
 static json_t *session_record(pss_jr *r, pss_ctx *ctx, const pss_record *rec)
 {
     pss__jr_init(r, ctx, PSS__KIND_SESSION, rec->id);
-    r->max_version = SESSION_SCHEMA_REPLAY;
+    r->max_version = SESSION_SCHEMA_OPEN_TAIL;
     return pss__jr_parse(r, rec->payload, rec->payload_len);
 }
 
@@ -375,9 +387,12 @@ static int decode_core(pss_jr *r, json_t *doc, pss_session_core *c)
                 r, totals, pss__scalar_names[i], signed_scalar[i] ? -PSS_SESSION_VOLUME_MAX : 0,
                 PSS_SESSION_VOLUME_MAX);
     c->next_order = pss__jr_range(r, doc, "next_order", 1, INT64_MAX);
-    /* at most PSS__FOLD_EVERY orders wait, and only in a version 2 record */
+    /* at most PSS__FOLD_EVERY orders wait, and only in a record of version 2 or 3 (where
+     * none may wait) */
+    c->open_tail = r->version >= SESSION_SCHEMA_OPEN_TAIL;
     c->folded_from = r->version >= SESSION_SCHEMA_REPLAY
-                         ? pss__jr_range(r, doc, "folded_from", 1, c->next_order - 1)
+                         ? pss__jr_range(r, doc, "folded_from", 1,
+                                         c->next_order - !c->open_tail)
                          : c->next_order;
     if (!r->rc && c->next_order - c->folded_from > PSS__FOLD_EVERY)
         pss__jr_fail(r, "field 'folded_from' leaves %lld orders to replay, more than %d",
@@ -535,6 +550,49 @@ static void free_total_map(pss_ctx *ctx, pss__map *m)
     pss__map_clear(m);
 }
 
+static pss__catch_up_fn catch_up;
+
+void pss__session_set_catch_up(pss__catch_up_fn fn)
+{
+    catch_up = fn;
+}
+
+bool pss__session_tail_can_open(const pss_session *s)
+{
+    return s->core.state == PSS_SESSION_IN_PROGRESS && pss__store_has_scan_last(s->ctx);
+}
+
+static int on_last_id(const pss_record *rec, void *arg)
+{
+    pss__copy_text(arg, PSS_ID_SIZE, rec->id);
+    return 0;
+}
+
+/* The id of the session's newest order ("" for none). */
+static int read_last_order(pss_ctx *ctx, const char *session_id, char last[PSS_ID_SIZE])
+{
+    last[0] = '\0';
+    return pss__scan_last(ctx, PSS__KIND_ORDER, session_id, 1, on_last_id, last);
+}
+
+/* A record of version 3 may count fewer orders than the store holds: the order layer counts
+ * the others (the record's stored_next on). */
+static int find_orders_beyond(pss_session *s)
+{
+    s->stored_next = s->core.next_order;
+    bool check = pss__session_tail_can_open(s);
+    int rc = check || s->core.open_tail ? read_last_order(s->ctx, s->core.id, s->last_order) : 0;
+    if (rc || !s->core.open_tail || !s->last_order[0])
+        return rc;
+    if (!catch_up)
+        return pss__fail(s->ctx, PSS_EVERSION, "session %s may have orders its record does not "
+                         "count, and this build cannot count them", s->core.name);
+    rc = catch_up(s);
+    if (rc)
+        s->rev = 0; /* the next sync loads it again */
+    return rc;
+}
+
 int pss__session_reload(pss_session *s)
 {
     pss_ctx *ctx = s->ctx;
@@ -560,7 +618,7 @@ int pss__session_reload(pss_session *s)
     s->keyed_totals = keyed_totals;
     s->config = config;
     s->tail_settled = s->core.folded_from == s->core.next_order; /* else order/tail.c */
-    return 0;
+    return find_orders_beyond(s);
 }
 
 int pss__session_read(pss_ctx *ctx, const char *id, pss_session **out)
@@ -631,8 +689,16 @@ int pss__session_sync(pss_session *s)
                          s->core.id);
     if (rc)
         return rc;
-    if (rev == s->rev)
+    if (rev == s->rev && !pss__session_tail_can_open(s))
         return 0;
+    if (rev == s->rev) {
+        char last[PSS_ID_SIZE];
+        if ((rc = read_last_order(s->ctx, s->core.id, last)) || strcmp(last, s->last_order) == 0)
+            return rc;
+        pss__log(s->ctx, PSS_LOG_DEBUG, "session %s has an order this handle does not know "
+                 "(%s); reloading", s->core.name, last);
+        return pss__session_reload(s);
+    }
     pss__log(s->ctx, PSS_LOG_DEBUG, "session %s changed in storage (rev %llu -> %llu); "
              "reloading", s->core.name, (unsigned long long)s->rev, (unsigned long long)rev);
     return pss__session_reload(s);

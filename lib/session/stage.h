@@ -43,6 +43,10 @@ typedef struct pss_stage {
     size_t n_folds, cap_folds;
     const pss_actor *actor;
     uint64_t core_rev;  /* revision of the written session record */
+    /* the newest order the call created ("" for none) and when: the handle's last_order */
+    char last_order[PSS_ID_SIZE];
+    int64_t last_order_at;
+    bool core_unwritten; /* the session record is left as it is (mutate.c) */
     pss__strbuf *buf;    /* scratch encode buffer: the context's, kept between calls */
     pss__strbuf own_buf; /* used when the context's is taken */
 } pss_stage;
@@ -76,6 +80,9 @@ int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op);
  * and then calls pss__stage_finish(). */
 int pss__stage_init(pss_stage *st, pss_session *s, const pss_actor *actor);
 int pss__stage_write(pss_stage *st);
+/* The lease an order of the responsible user (by) made at `at` renews, as a call renews it. */
+void pss__lease_renew_by_order(pss_session_core *c, const pss_config *cfg, const char *by,
+                               int64_t at);
 void pss__stage_finish(pss_stage *st, bool committed);
 
 /* Adds a running total delta (values added to the running total's). */

@@ -235,13 +235,18 @@ static int scan_last_by_scan(pss_ctx *ctx, const char *kind, const char *parent,
     return rc;
 }
 
+bool pss__store_has_scan_last(const pss_ctx *ctx)
+{
+    return ctx->storage->version >= 2 && ctx->storage->scan_last;
+}
+
 int pss__scan_last(pss_ctx *ctx, const char *kind, const char *parent, size_t n,
                    pss_record_fn fn, void *arg)
 {
     const pss_storage *st = ctx->storage;
     if (n == 0)
         return 0;
-    if (st->version < 2 || !st->scan_last)
+    if (!pss__store_has_scan_last(ctx))
         return scan_last_by_scan(ctx, kind, parent, n, fn, arg);
     trampoline t = {fn, arg, 0};
     int rc = st->scan_last(st->userdata, kind, parent, n, record_trampoline, &t);

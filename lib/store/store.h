@@ -36,6 +36,9 @@ int pss__scan(pss_ctx *ctx, const char *kind, const char *parent, pss_record_fn 
  * else a whole scan that keeps the last n ids and reads those back. */
 int pss__scan_last(pss_ctx *ctx, const char *kind, const char *parent, size_t n,
                    pss_record_fn fn, void *arg);
+/* Whether the store has scan_last of its own: reading the last records then costs n, not the
+ * whole scan. */
+bool pss__store_has_scan_last(const pss_ctx *ctx);
 /* The records of a kind under a parent, each decoded into the next item of a growing array
  * (items of item_size bytes): what a listing reads. Free items with PSS_FREE. */
 typedef struct pss__record_list {

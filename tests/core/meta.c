@@ -75,7 +75,8 @@ static void given_at_creation(pss_session *s)
     store->get(store->userdata, "session", SESSION_ID, fix_grab, &r);
     store->commit(store->userdata);
     CHECK(strstr(r.payload, "morning") == NULL);
-    CHECK(strncmp(r.payload, "{\"v\":1,", 7) == 0);
+    /* version 3: a trading session's record may count fewer orders than the store holds */
+    CHECK(strncmp(r.payload, "{\"v\":3,", 7) == 0);
 }
 
 /* Metadata is not content: the same order again with other metadata is a duplicate, and

@@ -199,11 +199,13 @@ static void corrupt(const char *kind, const char *id)
         refused += rc == PSS_ECORRUPT;
         bad_code += rc != PSS_ECORRUPT;
     }
-    /* one past what this library reads: orders up to version 4, configs 2, sessions 2 (2
-     * while orders wait to be folded), the rest 1 */
-    int newest = strcmp(kind, "order") == 0                                     ? 4
-                 : strcmp(kind, "config") == 0 || strcmp(kind, "session") == 0 ? 2
-                                                                               : 1;
+    /* one past what this library reads: orders up to version 4, sessions 3 (2 while orders
+     * wait to be folded, 3 while orders may be stored without the record), configs 2, the
+     * rest 1 */
+    int newest = strcmp(kind, "order") == 0     ? 4
+                 : strcmp(kind, "session") == 0 ? 3
+                 : strcmp(kind, "config") == 0  ? 2
+                                                : 1;
     char message[96];
     snprintf(message, sizeof message, "has schema version %d; this library reads up to %d",
              newest + 1, newest);

@@ -67,7 +67,7 @@ static void through_store(const char *payload, size_t len, const char *id, int d
     /* a total that decodes alone is still refused beside another one of the same key */
     bool same_key = rc == PSS_ECORRUPT && strstr(pss_ctx_errmsg(ctx), "has the same key");
     FZ_CHECK(rc == direct_rc || (direct_rc == 0 && same_key),
-             "pss_session_load gives %d where the decoder gives %d", rc, direct_rc);
+             "pss_session_load gives %d where the decoder gives %d (%s)", rc, direct_rc, pss_ctx_errmsg(ctx));
     if (s) {
         fz_check_session(s);
         pss_session_free(s);
