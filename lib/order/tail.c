@@ -101,10 +101,12 @@ static int on_order_number(const pss_record *rec, void *arg)
     replay *r = arg;
     pss_order_data *d;
     int rc = pss__order_decode(r->st->s->ctx, rec, &d);
-    if (!rc && d->number >= r->st->core.next_order)
+    if (rc)
+        return rc;
+    if (d->number >= r->st->core.next_order)
         r->st->core.next_order = d->number + 1;
     pss__order_data_free(r->st->s->ctx, d);
-    return rc;
+    return 0;
 }
 
 /* The orders picked by number from scans of all of them. */
@@ -223,10 +225,11 @@ static int on_newest(const pss_record *rec, void *arg)
     replay *r = arg;
     pss_order_data *d;
     int rc = pss__order_decode(r->st->s->ctx, rec, &d);
-    if (!rc)
-        r->n = d->number;
+    if (rc)
+        return rc;
+    r->n = d->number;
     pss__order_data_free(r->st->s->ctx, d);
-    return rc;
+    return 0;
 }
 
 static int too_many_waiting(pss_session *s, int64_t newest)
