@@ -1,6 +1,7 @@
 /* money.c: exact parsing and formatting, checked arithmetic, every named rounding rule and
  * ids. */
 #include "fixture.h"
+#include "base/id.h"
 
 #include <stdlib.h>
 #include <time.h>
@@ -204,6 +205,44 @@ static void errors(void)
     CHECK_I64(PSS_EIO, -23);
 }
 
+/* The memory store keeps canonical ids as 16 bytes: packed exactly when the text is what
+ * libuuid unparses, every one-byte change of a canonical id tried, and back to the same text. */
+static void ids_packed(void)
+{
+    static const char base[] = "6f1c2b7e-3a4d-4c5e-9f10-112233445566";
+    unsigned char bytes[PSS__ID_BYTES];
+    CHECK(pss__id_pack(base, bytes));
+    CHECK_I64(bytes[0], 0x6f);
+    CHECK_I64(bytes[4], 0x3a);
+    CHECK_I64(bytes[15], 0x66);
+    int differ = 0, packed = 0;
+    for (int at = 0; at < PSS_ID_SIZE - 1; at++) {
+        for (int c = 1; c < 256; c++) {
+            char text[PSS_ID_SIZE], back[PSS_ID_SIZE] = "";
+            memcpy(text, base, sizeof base);
+            text[at] = (char)c;
+            uuid_t raw;
+            bool canonical = uuid_parse(text, raw) == 0;
+            if (canonical)
+                uuid_unparse_lower(raw, back);
+            canonical = canonical && strcmp(back, text) == 0;
+            bool got = pss__id_pack(text, bytes);
+            if (got)
+                pss__id_unpack(bytes, back);
+            packed += got;
+            if (got != canonical || (got && strcmp(back, text) != 0))
+                if (differ++ == 0)
+                    printf("# '%s': packed %d, canonical %d\n", text, got, canonical);
+        }
+    }
+    CHECK_I64(differ, 0);
+    CHECK_I64(packed, 32 * 16 + 4); /* the 16 lower-case digits at 32 places, the dashes */
+    CHECK(!pss__id_pack("6f1c2b7e-3a4d-4c5e-9f10-11223344556", bytes));   /* short */
+    CHECK(!pss__id_pack("6f1c2b7e-3a4d-4c5e-9f10-1122334455667", bytes)); /* long */
+    CHECK(!pss__id_pack("6f1c", bytes));
+    CHECK(!pss__id_pack("", bytes));
+}
+
 int main(void)
 {
     parse();
@@ -212,6 +251,7 @@ int main(void)
     rounding();
     ids();
     ids_as_libuuid();
+    ids_packed();
     errors();
     return check_done();
 }
