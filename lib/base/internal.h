@@ -60,6 +60,9 @@ struct pss_ctx {
     int n_figures;
 
     int in_txn;
+    /* The store answered PSS_ECONFLICT in this transaction (a revision that moved on, a
+     * serialization failure): the call may run again (session/mutate.c). */
+    bool store_conflict;
     pss_queued_event *events;
     size_t n_events, cap_events;
 

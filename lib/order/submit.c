@@ -532,6 +532,22 @@ static int init_results(pss_ctx *ctx, submit_job *job)
     return 0;
 }
 
+/* A submit the store refuses with a conflict changed nothing: it runs again from the start
+ * (session/mutate.c, PSS__ATTEMPTS). */
+static int submit_retrying(submit_job *job)
+{
+    pss_ctx *ctx = job->s->ctx;
+    submit_job first = *job;
+    int rc, attempt = 0;
+    do {
+        *job = first;
+        rc = init_results(ctx, job);
+        if (!rc)
+            rc = submit_txn(job);
+    } while (pss__retry_conflict(ctx, rc, &attempt));
+    return rc;
+}
+
 static void fail_all(submit_job *job, int rc)
 {
     for (size_t i = 0; i < job->n; i++) {
@@ -560,7 +576,7 @@ int pss_session_submit(pss_session *s, const pss_actor *actor, const pss_order_i
             fail_all(&job, rc);
         return rc;
     }
-    rc = submit_txn(&job);
+    rc = submit_retrying(&job);
     if (rc)
         fail_all(&job, rc);
     return rc;
@@ -588,7 +604,7 @@ int pss_session_submit_batch(pss_session *s, const pss_actor *actor,
             return pss__fail(ctx, PSS_EINVAL, "order %zu of the batch is NULL", i);
     if (n == 0)
         return 0;
-    rc = submit_txn(&job);
+    rc = submit_retrying(&job);
     if (rc) {
         fail_all(&job, rc);
         return rc;

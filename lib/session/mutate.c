@@ -229,7 +229,7 @@ static int append_refusal(pss_stage *st, int code)
     return code;
 }
 
-int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op)
+static int mutate_once(pss_session *s, const pss_actor *actor, const pss_op *op)
 {
     pss_ctx *ctx = s->ctx;
     pss__clear(ctx);
@@ -257,6 +257,20 @@ int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op)
         pss__txn_rollback(ctx);
     pss__stage_finish(&st, rc == 0);
     pss__events_flush(ctx, rc == 0);
+    return rc;
+}
+
+bool pss__retry_conflict(const pss_ctx *ctx, int rc, int *attempt)
+{
+    return rc == PSS_ECONFLICT && ctx->store_conflict && ++*attempt < PSS__ATTEMPTS;
+}
+
+int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op)
+{
+    int rc, attempt = 0;
+    do
+        rc = mutate_once(s, actor, op);
+    while (pss__retry_conflict(s->ctx, rc, &attempt));
     return rc;
 }
 

@@ -73,8 +73,15 @@ typedef struct pss_op {
     void *arg;
 } pss_op;
 
-/* Runs one mutating call as one transaction: sync, access, op, writes, commit, install. */
+/* Runs one mutating call as one transaction: sync, access, op, writes, commit, install. A
+ * call the store refuses with a conflict (a revision another context moved on, a lost
+ * serialization conflict) changed nothing and runs again on the newer state, at most
+ * PSS__ATTEMPTS times in all; then it fails with the conflict. */
 int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op);
+
+#define PSS__ATTEMPTS 3
+/* Whether a call that failed with rc runs again (counting *attempt). */
+bool pss__retry_conflict(const pss_ctx *ctx, int rc, int *attempt);
 
 /* Within an open transaction, on a synced session: stage, op, write. The caller commits
  * and then calls pss__stage_finish(). */

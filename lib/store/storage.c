@@ -81,6 +81,7 @@ static int normalize(int rc)
 static int store_failure(pss_ctx *ctx, int rc, const char *op, const char *what)
 {
     rc = normalize(rc);
+    ctx->store_conflict |= rc == PSS_ECONFLICT;
     return pss__fail(ctx, rc, "storage %s%s%s failed (%s): %s", op, what[0] ? " of " : "", what,
                      pss_strerror(rc), store_message(ctx));
 }
@@ -93,6 +94,7 @@ int pss__txn_begin(pss_ctx *ctx, bool write)
     if (ctx->in_txn)
         return pss__fail(ctx, PSS_ESTATE, "a transaction is already open on this context "
                                           "(an observer called back into it?)");
+    ctx->store_conflict = false;
     rc = ctx->storage->begin(ctx->storage->userdata, write ? PSS_TXN_WRITE : 0);
     if (rc)
         return store_failure(ctx, rc, "begin", "");
@@ -290,8 +292,10 @@ int pss__put(pss_ctx *ctx, const char *kind, const char *id, const char *parent,
     pss_record rec = {kind, id, parent ? parent : "", 0, payload, len};
     uint64_t rev = 0;
     int rc = ctx->storage->put(ctx->storage->userdata, &rec, expected_rev, &rev);
-    if (rc == PSS_ECONFLICT)
+    if (rc == PSS_ECONFLICT) {
+        ctx->store_conflict = true;
         return rc;
+    }
     if (rc) {
         char what[PSS_KIND_MAX + PSS_RECORD_ID_MAX + 2];
         snprintf(what, sizeof what, "%s %s", kind, id);

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct faultstore {
     pss_storage vtable; /* first: the table handed out is the wrapper itself */
@@ -14,6 +15,8 @@ typedef struct faultstore {
     int fired;
     int last_injected;  /* the latest failure was ours, not the inner store's */
     char message[128];
+    char conflict_kind[33]; /* puts of this kind answer PSS_ECONFLICT ... */
+    int conflicts;          /* ... this many more times */
 } faultstore;
 
 /* Counts a call; 1 when this is the one to fail. */
@@ -72,10 +75,24 @@ static int fs_get(void *ud, const char *kind, const char *id, pss_record_fn fn, 
     return tick(f, "get") ? PSS_ESTORAGE : CALL(f, get, kind, id, fn, arg);
 }
 
+/* A put that loses to another writer, as a database store reports a serialization failure. */
+static int conflicted(faultstore *f, const pss_record *record)
+{
+    if (f->conflicts == 0 || !record || strcmp(record->kind, f->conflict_kind) != 0)
+        return 0;
+    f->conflicts--;
+    f->last_injected = 1;
+    snprintf(f->message, sizeof f->message, "injected conflict on the put of %s %s",
+             record->kind, record->id);
+    return 1;
+}
+
 static int fs_put(void *ud, const pss_record *record, uint64_t expected_rev, uint64_t *new_rev)
 {
     faultstore *f = ud;
-    return tick(f, "put") ? PSS_ESTORAGE : CALL(f, put, record, expected_rev, new_rev);
+    if (tick(f, "put"))
+        return PSS_ESTORAGE;
+    return conflicted(f, record) ? PSS_ECONFLICT : CALL(f, put, record, expected_rev, new_rev);
 }
 
 static int fs_scan(void *ud, const char *kind, const char *parent, pss_record_fn fn, void *arg)
@@ -168,6 +185,20 @@ void faultstore_arm(pss_storage *fs, long nth)
     faultstore *f = fs->userdata;
     f->fail_at = nth > 0 ? f->calls + nth : 0;
     f->fired = 0;
+}
+
+void faultstore_conflict_puts(pss_storage *fs, const char *kind, int times)
+{
+    if (!fs)
+        return;
+    faultstore *f = fs->userdata;
+    snprintf(f->conflict_kind, sizeof f->conflict_kind, "%s", kind);
+    f->conflicts = times;
+}
+
+int faultstore_conflicts_left(const pss_storage *fs)
+{
+    return fs ? ((const faultstore *)fs->userdata)->conflicts : 0;
 }
 
 long faultstore_calls(const pss_storage *fs)

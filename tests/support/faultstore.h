@@ -20,6 +20,12 @@ int faultstore_new(pss_storage *inner, pss_storage **out);
 /* Fails the nth callback call from now (1 = the next call); 0 disarms. Resets fired. */
 void faultstore_arm(pss_storage *fs, long nth);
 
+/* The next `times` puts of records of kind answer PSS_ECONFLICT without reaching the inner
+ * store, as a database store answers a lost serialization conflict. */
+void faultstore_conflict_puts(pss_storage *fs, const char *kind, int times);
+/* How many of those conflicts are still to come. */
+int faultstore_conflicts_left(const pss_storage *fs);
+
 /* Number of callback calls so far. */
 long faultstore_calls(const pss_storage *fs);
 
