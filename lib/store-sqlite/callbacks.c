@@ -1,13 +1,15 @@
 /* callbacks.c: the storage contract on SQLite: transactions, records with compare-and-swap,
  * claims and the audit trail, each callback one or two of the store's prepared statements.
- * Records are kept in schema version 2's form (keys.c): kinds as codes, ids and parents as
- * blobs where they are UUIDs, in one of two tables by kind. */
+ * Records are kept in schema version 3's form (keys.c): kinds as codes, ids and parents as
+ * blobs where they are UUIDs, in one of two tables by kind; `record` is keyed by (kind,
+ * parent, seq), `record_live` by seq (open.c). */
 #include "sqlite-store.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The statements of each record table: the parent is set only when it changes (ST_UPDATE_MOVE):
  * SQLite rewrites the index entries of every column an UPDATE sets, changed or not. */
@@ -23,10 +25,13 @@
     [RECORD_STMT(ST_UPDATE_MOVE, TABLE_##table)] =                                      \
         "UPDATE " TABLE_##table##_NAME " SET parent = ?3, payload = ?4, rev = rev + 1"     \
         " WHERE kind = ?1 AND id = ?2 AND rev = ?5",                                      \
+    [RECORD_STMT(ST_UPDATE_RESEQ, TABLE_##table)] =                                     \
+        "UPDATE " TABLE_##table##_NAME " SET parent = ?3, payload = ?4, rev = rev + 1,"    \
+        " seq = ?6 WHERE kind = ?1 AND id = ?2 AND rev = ?5",                             \
     [RECORD_STMT(ST_SCAN, TABLE_##table)] =                                             \
         "SELECT id, rev, payload FROM " TABLE_##table##_NAME                               \
         " WHERE kind = ?1 AND parent = ?2 ORDER BY seq",                                  \
-    /* the index (kind, parent, seq) read backwards from its end: n rows, whatever the length */ \
+    /* (kind, parent, seq) read backwards from its end: n rows, whatever the length */   \
     [RECORD_STMT(ST_SCAN_LAST, TABLE_##table)] =                                        \
         "SELECT id, rev, payload FROM (SELECT seq, id, rev, payload FROM "                 \
         TABLE_##table##_NAME " WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3)" \
@@ -38,10 +43,11 @@
 const char *const pss__sqlite_stmt_sql[ST_COUNT] = {
     RECORD_SQL(RECORD),
     RECORD_SQL(LIVE),
-    /* A new record's seq is one more than any record's in either table: seq stays what it was
-     * in version 1, the creation order of every record, and `record` is only appended to. */
-    [ST_LAST_SEQ] = "SELECT max(coalesce((SELECT max(seq) FROM record), 0),"
-                    " coalesce((SELECT max(seq) FROM record_live), 0))",
+    /* Where an insert goes: the end of its parent's range of the primary key in `record` (the
+     * leaf the insert then writes), the end of the rowids in `record_live`. */
+    [RECORD_STMT(ST_LAST_SEQ, TABLE_RECORD)] =
+        "SELECT max(seq) FROM record WHERE kind = ?1 AND parent = ?2",
+    [RECORD_STMT(ST_LAST_SEQ, TABLE_LIVE)] = "SELECT max(seq) FROM record_live",
     [ST_BEGIN_READ] = "BEGIN",
     /* Takes the write lock at once: two writers never both read, then fail to upgrade. */
     [ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -156,7 +162,6 @@ static int run(sqlstore *s, stmt_id id, const char *what)
 static int sq_begin(void *userdata, unsigned flags)
 {
     sqlstore *s = userdata;
-    s->next_seq = 0; /* read again under the write lock: other connections insert too */
     if (flags & PSS_TXN_WRITE)
         return run(s, ST_BEGIN_WRITE, "begin write transaction");
     return run(s, ST_BEGIN_READ, "begin read transaction");
@@ -165,14 +170,12 @@ static int sq_begin(void *userdata, unsigned flags)
 static int sq_commit(void *userdata)
 {
     sqlstore *s = userdata;
-    s->next_seq = 0;
     return run(s, ST_COMMIT, "commit");
 }
 
 static int sq_rollback(void *userdata)
 {
     sqlstore *s = userdata;
-    s->next_seq = 0;
     /* Some failures (a full disk, an I/O error) make SQLite roll back on its own. */
     if (sqlite3_get_autocommit(s->db))
         return 0;
@@ -349,9 +352,10 @@ static int bind_put(sqlite3_stmt *st, const kind_ref *k, const sqlkey *id, const
     return rc;
 }
 
-/* Runs ST_INSERT (expected: the seq), ST_UPDATE or ST_UPDATE_MOVE (the revision) for a put. */
+/* Runs ST_INSERT (expected: the seq), ST_UPDATE or ST_UPDATE_MOVE (the revision), or
+ * ST_UPDATE_RESEQ (the revision, and seq as the record's new seq) for a put. */
 static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_record *r,
-                        const char *parent, uint64_t expected)
+                        const char *parent, uint64_t expected, sqlite3_int64 seq)
 {
     stmt_id id = RECORD_STMT(op, k->table);
     sqlkey rid, rparent;
@@ -363,6 +367,8 @@ static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_re
         rc = bind_put(st, k, &rid, &rparent, r);
         if (rc == SQLITE_OK) /* the expected revision, or the new record's seq */
             rc = sqlite3_bind_int64(st, 5, (sqlite3_int64)expected);
+        if (rc == SQLITE_OK && op == ST_UPDATE_RESEQ)
+            rc = sqlite3_bind_int64(st, 6, seq);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(st);
         stmt_give(s, id, st);
@@ -370,33 +376,68 @@ static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_re
     return rc;
 }
 
-/* The seq of the next record inserted: read once per write transaction (the write lock keeps
- * it ours until the commit), then counted, which spares every insert two b-tree seeks. */
-static int next_seq(sqlstore *s, sqlite3_int64 *seq)
+/* The greatest seq where a record of kind k under parent would go (0 for none): its
+ * parent's range in `record`, the whole of `record_live`. */
+static int last_seq(sqlstore *s, const kind_ref *k, const char *parent, sqlite3_int64 *last)
 {
-    if (s->next_seq) {
-        *seq = s->next_seq;
-        return SQLITE_OK;
-    }
+    stmt_id id = RECORD_STMT(ST_LAST_SEQ, k->table);
+    sqlkey key;
+    pss__sqlite_key_encode(parent, &key);
     sqlite3_stmt *st;
-    int rc = stmt_take(s, ST_LAST_SEQ, &st);
+    int rc = stmt_take(s, id, &st);
+    if (rc != SQLITE_OK)
+        return rc;
+    if (k->table == TABLE_RECORD) {
+        rc = sqlite3_bind_int(st, 1, k->code);
+        if (rc == SQLITE_OK)
+            rc = pss__sqlite_bind_key(st, 2, &key);
+    }
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *seq = sqlite3_column_int64(st, 0) + 1;
+        *last = sqlite3_column_int64(st, 0); /* NULL, an empty range, reads as 0 */
         rc = SQLITE_OK;
     }
-    stmt_give(s, ST_LAST_SEQ, st);
+    stmt_give(s, id, st);
     return rc;
+}
+
+/* Microseconds since 1970, the one clock every connection on the file shares. */
+static sqlite3_int64 clock_us(void)
+{
+    struct timespec ts;
+    if (!timespec_get(&ts, TIME_UTC))
+        return 0; /* no clock: the other two bounds of next_seq still hold */
+    return (sqlite3_int64)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The seq of a record inserted under parent, or moved there onto a seq already taken: a
+ * creation stamp, the time in microseconds, raised past every seq this connection gave and
+ * past its range's last. Scans order by seq, so the range keeps creation order even if the
+ * clock steps back; a record moved to another parent keeps its stamp, which places it among
+ * that parent's records by its creation, as the contract asks (doc/sqlite-store.md, "Schema").
+ * Read under the write lock: no other connection inserts meanwhile. */
+static int next_seq(sqlstore *s, const kind_ref *k, const char *parent, sqlite3_int64 *seq)
+{
+    sqlite3_int64 last = 0;
+    int rc = last_seq(s, k, parent, &last);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_int64 next = clock_us();
+    if (next <= s->last_seq)
+        next = s->last_seq + 1;
+    if (next <= last)
+        next = last + 1;
+    *seq = next;
+    return SQLITE_OK;
 }
 
 static int insert_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent)
 {
     sqlite3_int64 seq = 0;
-    int rc = next_seq(s, &seq);
+    int rc = next_seq(s, k, parent, &seq);
     if (rc == SQLITE_OK)
-        rc = write_record(s, ST_INSERT, k, r, parent, (uint64_t)seq);
+        rc = write_record(s, ST_INSERT, k, r, parent, (uint64_t)seq, 0);
     if (rc == SQLITE_DONE) {
-        /* outside a transaction each put is its own, and the next one reads again */
-        s->next_seq = sqlite3_get_autocommit(s->db) ? 0 : seq + 1;
+        s->last_seq = seq;
         return 0;
     }
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -404,13 +445,30 @@ static int insert_record(sqlstore *s, const kind_ref *k, const pss_record *r, co
     return sql_fail(s, rc, "put of", r->kind, r->id);
 }
 
+/* A record given another parent keeps its seq; only when the new parent's range holds that
+ * seq already (two connections stamped the same microsecond) does it take a new one. */
+static int move_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent,
+                       uint64_t expected)
+{
+    int rc = write_record(s, ST_UPDATE_MOVE, k, r, parent, expected, 0);
+    if ((rc & 0xff) != SQLITE_CONSTRAINT)
+        return rc;
+    sqlite3_int64 seq = 0;
+    rc = next_seq(s, k, parent, &seq);
+    if (rc == SQLITE_OK)
+        rc = write_record(s, ST_UPDATE_RESEQ, k, r, parent, expected, seq);
+    if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 1)
+        s->last_seq = seq;
+    return rc;
+}
+
 static int update_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent,
                          uint64_t expected)
 {
     /* a record that stays under its parent first: the common case, and no index entry moves */
-    int rc = write_record(s, ST_UPDATE, k, r, parent, expected);
+    int rc = write_record(s, ST_UPDATE, k, r, parent, expected, 0);
     if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
-        rc = write_record(s, ST_UPDATE_MOVE, k, r, parent, expected);
+        rc = move_record(s, k, r, parent, expected);
     if (rc != SQLITE_DONE)
         return sql_fail(s, rc, "put of", r->kind, r->id);
     if (sqlite3_changes(s->db) != 1)

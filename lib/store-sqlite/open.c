@@ -80,6 +80,23 @@ static const char *const migrations[] = {
     "DROP TABLE records;"
     "CREATE VIEW records (seq, kind, id, parent, rev, payload) AS "
     RECORDS_VIEW_PART("record") " UNION ALL " RECORDS_VIEW_PART("record_live") ";",
+
+    /* 2 -> 3: `record` keyed by (kind, parent, seq) without a rowid: a record's row is its
+     * parent's scan entry, so an order writes two b-trees (its parent's last leaf and the id
+     * index) instead of three (doc/sqlite-store.md, "Schema"). seq becomes a creation stamp
+     * (callbacks.c, next_seq); every record keeps the seq, rev and payload it had, all below
+     * the new stamps. The view is dropped first so that the rename has nothing to rewrite. */
+    "DROP VIEW records;"
+    "CREATE TABLE record_v3 (seq INTEGER NOT NULL, kind INTEGER NOT NULL, id BLOB NOT NULL,"
+    " parent BLOB NOT NULL, rev INTEGER NOT NULL, payload TEXT NOT NULL,"
+    " PRIMARY KEY (kind, parent, seq)) WITHOUT ROWID;"
+    "INSERT INTO record_v3 (seq, kind, id, parent, rev, payload)"
+    " SELECT seq, kind, id, parent, rev, payload FROM record ORDER BY kind, parent, seq;"
+    "DROP TABLE record;"
+    "ALTER TABLE record_v3 RENAME TO record;"
+    "CREATE UNIQUE INDEX record_by_id ON record (kind, id);"
+    "CREATE VIEW records (seq, kind, id, parent, rev, payload) AS "
+    RECORDS_VIEW_PART("record") " UNION ALL " RECORDS_VIEW_PART("record_live") ";",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -185,7 +202,17 @@ static const char *const tables_of_v1[] = {
     "SELECT seq, subject, payload FROM audit",
     NULL,
 };
-static const char *const *const tables_of[SCHEMA_VERSION] = {[1] = tables_of_v1};
+static const char *const tables_of_v2[] = {
+    "SELECT code, name FROM kinds",
+    "SELECT seq, kind, id, parent, rev, payload FROM record",
+    "SELECT seq, kind, id, parent, rev, payload FROM record_live",
+    "SELECT seq, kind, id, parent, rev, payload FROM records",
+    "SELECT key, owner FROM claims",
+    "SELECT seq, subject, payload FROM audit",
+    NULL,
+};
+static const char *const *const tables_of[SCHEMA_VERSION] = {[1] = tables_of_v1,
+                                                             [2] = tables_of_v2};
 
 static int check_tables(const opening *o, int version)
 {

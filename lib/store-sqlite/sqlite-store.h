@@ -8,7 +8,7 @@
 
 #include "possession/sqlite.h"
 
-/* The kinds the library writes, by the code schema version 2 stores (its `kinds` table holds
+/* The kinds the library writes, by the code schema versions 2 and 3 store (its `kinds` table holds
  * the same pairs; a kind not among them gets a code of its own there, from 100 up). Codes
  * are part of the file format: never renumbered. */
 enum {
@@ -33,13 +33,14 @@ typedef enum sqltable { TABLE_RECORD, TABLE_LIVE, TABLE_COUNT } sqltable;
 typedef enum stmt_id {
     ST_GET,
     ST_INSERT,
-    ST_UPDATE,      /* a record whose parent stays: its index entries are not touched */
-    ST_UPDATE_MOVE, /* a record given another parent */
+    ST_UPDATE,       /* a record whose parent stays: its index entries are not touched */
+    ST_UPDATE_MOVE,  /* a record given another parent, keeping its seq */
+    ST_UPDATE_RESEQ, /* the same when the new parent has a record with that seq */
     ST_SCAN,
     ST_SCAN_LAST,
+    ST_LAST_SEQ,     /* the greatest seq where an insert goes (callbacks.c, next_seq) */
     ST_RECORD_STMTS,
-    ST_LAST_SEQ = ST_RECORD_STMTS * TABLE_COUNT,
-    ST_BEGIN_READ,
+    ST_BEGIN_READ = ST_RECORD_STMTS * TABLE_COUNT,
     ST_BEGIN_WRITE,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -54,7 +55,7 @@ typedef enum stmt_id {
     ST_COUNT
 } stmt_id;
 
-/* The record statement `op` (ST_GET .. ST_SCAN) of a table. */
+/* The record statement `op` (ST_GET .. ST_LAST_SEQ) of a table. */
 #define RECORD_STMT(op, table) ((stmt_id)((op) + (table) * ST_RECORD_STMTS))
 
 typedef struct checkpointer checkpointer;
@@ -63,7 +64,7 @@ typedef struct sqlstore {
     pss_storage vtable; /* first: the table handed out is the store itself */
     sqlite3 *db;
     sqlite3_stmt *stmts[ST_COUNT];
-    sqlite3_int64 next_seq; /* the next record's seq in the open write transaction, or 0 */
+    sqlite3_int64 last_seq; /* the greatest seq this connection gave a record, or 0 */
     checkpointer *ckpt;     /* NULL until the WAL first grows past the checkpoint threshold */
     char *path;             /* for the checkpointer's own connection */
     pss_sqlite_sync sync;
