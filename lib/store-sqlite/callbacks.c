@@ -1,8 +1,8 @@
 /* callbacks.c: the storage contract on SQLite: transactions, records with compare-and-swap,
  * claims and the audit trail, each callback one or two of the store's prepared statements.
  * Records are kept in schema version 3's form (keys.c): kinds as codes, ids and parents as
- * blobs where they are UUIDs, in one of two tables by kind; `record` is keyed by (kind,
- * parent, seq), `record_live` by seq (open.c). */
+ * blobs where they are UUIDs, in one of two tables by kind; in `record` each record's rowid
+ * is its place in its parent's range (ranges.c), in `record_live` it is its seq. */
 #include "sqlite-store.h"
 
 #include <stdarg.h>
@@ -11,43 +11,66 @@
 #include <string.h>
 #include <time.h>
 
-/* The statements of each record table: the parent is set only when it changes (ST_UPDATE_MOVE):
- * SQLite rewrites the index entries of every column an UPDATE sets, changed or not. */
-#define RECORD_SQL(table)                                                                 \
-    [RECORD_STMT(ST_GET, TABLE_##table)] =                                              \
-        "SELECT parent, rev, payload FROM " TABLE_##table##_NAME " WHERE kind = ?1 AND id = ?2", \
-    [RECORD_STMT(ST_INSERT, TABLE_##table)] =                                           \
-        "INSERT INTO " TABLE_##table##_NAME " (seq, kind, id, parent, rev, payload)"       \
-        " VALUES (?5, ?1, ?2, ?3, 1, ?4)",                                                \
-    [RECORD_STMT(ST_UPDATE, TABLE_##table)] =                                           \
-        "UPDATE " TABLE_##table##_NAME " SET payload = ?4, rev = rev + 1"                  \
-        " WHERE kind = ?1 AND id = ?2 AND rev = ?5 AND parent = ?3",                      \
-    [RECORD_STMT(ST_UPDATE_MOVE, TABLE_##table)] =                                      \
-        "UPDATE " TABLE_##table##_NAME " SET parent = ?3, payload = ?4, rev = rev + 1"     \
-        " WHERE kind = ?1 AND id = ?2 AND rev = ?5",                                      \
-    [RECORD_STMT(ST_UPDATE_RESEQ, TABLE_##table)] =                                     \
-        "UPDATE " TABLE_##table##_NAME " SET parent = ?3, payload = ?4, rev = rev + 1,"    \
-        " seq = ?6 WHERE kind = ?1 AND id = ?2 AND rev = ?5",                             \
-    [RECORD_STMT(ST_SCAN, TABLE_##table)] =                                             \
-        "SELECT id, rev, payload FROM " TABLE_##table##_NAME                               \
-        " WHERE kind = ?1 AND parent = ?2 ORDER BY seq",                                  \
-    /* (kind, parent, seq) read backwards from its end: n rows, whatever the length */   \
-    [RECORD_STMT(ST_SCAN_LAST, TABLE_##table)] =                                        \
-        "SELECT id, rev, payload FROM (SELECT seq, id, rev, payload FROM "                 \
-        TABLE_##table##_NAME " WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3)" \
-        " ORDER BY seq"
+/* The statements of `record_live`, and those of `record` that do not depend on the place: the
+ * parent is set only when it changes (ST_UPDATE_MOVE): SQLite rewrites the index entries of
+ * every column an UPDATE sets, changed or not. */
+#define GET_SQL(name) "SELECT parent, rev, payload FROM " name " WHERE kind = ?1 AND id = ?2"
+#define UPDATE_SQL(name)                                                                  \
+    "UPDATE " name " SET payload = ?4, rev = rev + 1"                                     \
+    " WHERE kind = ?1 AND id = ?2 AND rev = ?5 AND parent = ?3"
 
-#define TABLE_RECORD_NAME "record"
-#define TABLE_LIVE_NAME "record_live"
+/* The places of the range that starts after ?N (ranges.c); the kind and parent are checked
+ * on the rows read, never used to pick an index (the `+`). */
+#define IN_RANGE(n) "place > ?" n " AND place < ?" n " + 4294967296"
+#define OF_RANGE IN_RANGE("4") " AND +kind = ?1 AND +parent = ?2"
 
 const char *const pss__sqlite_stmt_sql[ST_COUNT] = {
-    RECORD_SQL(RECORD),
-    RECORD_SQL(LIVE),
-    /* Where an insert goes: the end of its parent's range of the primary key in `record` (the
-     * leaf the insert then writes), the end of the rowids in `record_live`. */
-    [RECORD_STMT(ST_LAST_SEQ, TABLE_RECORD)] =
-        "SELECT max(seq) FROM record WHERE kind = ?1 AND parent = ?2",
-    [RECORD_STMT(ST_LAST_SEQ, TABLE_LIVE)] = "SELECT max(seq) FROM record_live",
+    [RECORD_STMT(ST_GET, TABLE_RECORD)] = GET_SQL("record"),
+    /* the next place of the range at ?6: the end of its parent's run of rowids */
+    [RECORD_STMT(ST_INSERT, TABLE_RECORD)] =
+        "INSERT INTO record (place, seq, kind, id, parent, rev, payload) VALUES ("
+        "(SELECT coalesce(max(place), ?6) + 1 FROM record WHERE " IN_RANGE("6") "),"
+        " ?5, ?1, ?2, ?3, 1, ?4)",
+    [RECORD_STMT(ST_UPDATE, TABLE_RECORD)] = UPDATE_SQL("record"),
+    [RECORD_STMT(ST_UPDATE_MOVE, TABLE_RECORD)] =
+        "UPDATE record SET place = ?6, parent = ?3, payload = ?4, rev = rev + 1"
+        " WHERE kind = ?1 AND id = ?2 AND rev = ?5",
+    [RECORD_STMT(ST_SCAN, TABLE_RECORD)] =
+        "SELECT id, rev, payload FROM record WHERE " OF_RANGE " ORDER BY place",
+    /* the range read backwards from its end: n rows, whatever its length */
+    [RECORD_STMT(ST_SCAN_LAST, TABLE_RECORD)] =
+        "SELECT id, rev, payload FROM (SELECT place, id, rev, payload FROM record WHERE "
+        OF_RANGE " ORDER BY place DESC LIMIT ?3) ORDER BY place",
+
+    [RECORD_STMT(ST_GET, TABLE_LIVE)] = GET_SQL("record_live"),
+    [RECORD_STMT(ST_INSERT, TABLE_LIVE)] =
+        "INSERT INTO record_live (seq, kind, id, parent, rev, payload)"
+        " VALUES (?5, ?1, ?2, ?3, 1, ?4)",
+    [RECORD_STMT(ST_UPDATE, TABLE_LIVE)] = UPDATE_SQL("record_live"),
+    [RECORD_STMT(ST_UPDATE_MOVE, TABLE_LIVE)] =
+        "UPDATE record_live SET parent = ?3, payload = ?4, rev = rev + 1"
+        " WHERE kind = ?1 AND id = ?2 AND rev = ?5",
+    [RECORD_STMT(ST_SCAN, TABLE_LIVE)] =
+        "SELECT id, rev, payload FROM record_live WHERE kind = ?1 AND parent = ?2 ORDER BY seq",
+    [RECORD_STMT(ST_SCAN_LAST, TABLE_LIVE)] =
+        "SELECT id, rev, payload FROM (SELECT seq, id, rev, payload FROM record_live"
+        " WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq",
+    /* seq is the rowid of `record_live`: a new one is past its end */
+    [ST_LIVE_LAST_SEQ] = "SELECT max(seq) FROM record_live",
+
+    /* ranges.c: a range's slot, a new one (the next in the kind's share ?3 .. ?4, which
+     * holds more slots than there will be sessions), the next place at the end of a range */
+    [ST_RANGE_SLOT] = "SELECT slot FROM record_range WHERE kind = ?1 AND parent = ?2",
+    [ST_RANGE_ADD] = "INSERT INTO record_range (slot, kind, parent) SELECT"
+                     " coalesce(max(slot), ?3) + 1, ?1, ?2 FROM record_range"
+                     " WHERE slot > ?3 AND slot < ?4",
+    [ST_RANGE_END] = "SELECT coalesce(max(place), ?1) + 1 FROM record WHERE " IN_RANGE("1"),
+    /* a move: the record's stamp, the first place of its new range stamped later, and the
+     * shift of that one and those after it (negative places are never used otherwise) */
+    [ST_MOVE_STAMP] = "SELECT seq FROM record WHERE kind = ?1 AND id = ?2 AND rev = ?3",
+    [ST_MOVE_BEFORE] = "SELECT min(place) FROM record WHERE " IN_RANGE("1") " AND seq > ?2",
+    [ST_SHIFT_OUT] = "UPDATE record SET place = -place - 1 WHERE place >= ?1 AND place < ?2",
+    [ST_SHIFT_BACK] = "UPDATE record SET place = -place WHERE place < 0",
     [ST_BEGIN_READ] = "BEGIN",
     /* Takes the write lock at once: two writers never both read, then fail to upgrade. */
     [ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -128,6 +151,16 @@ static void stmt_give(sqlstore *s, stmt_id id, sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
+int pss__sqlite_stmt_take(sqlstore *s, stmt_id id, sqlite3_stmt **out)
+{
+    return stmt_take(s, id, out);
+}
+
+void pss__sqlite_stmt_give(sqlstore *s, stmt_id id, sqlite3_stmt *st)
+{
+    stmt_give(s, id, st);
+}
+
 /* Binds NUL-terminated texts to ?1, ?2, ... (static: the statement is reset before return). */
 static int bind_texts(sqlite3_stmt *st, int n, const char *const *texts)
 {
@@ -176,6 +209,7 @@ static int sq_commit(void *userdata)
 static int sq_rollback(void *userdata)
 {
     sqlstore *s = userdata;
+    pss__sqlite_range_forget(s); /* the rollback may undo the range made last */
     /* Some failures (a full disk, an I/O error) make SQLite roll back on its own. */
     if (sqlite3_get_autocommit(s->db))
         return 0;
@@ -278,6 +312,20 @@ static int emit_records(sqlstore *s, sqlite3_stmt *st, const lookup *q, pss_reco
     return rc == SQLITE_DONE ? 0 : sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
 }
 
+/* Binds ?1 kind, ?2 the key, ?3 scan_last's n and ?4 the range of a scan of `record`. */
+static int bind_lookup(sqlite3_stmt *st, const lookup *q, const kind_ref *k, const sqlkey *key,
+                       sqlite3_int64 base)
+{
+    int rc = sqlite3_bind_int(st, 1, k->code);
+    if (rc == SQLITE_OK)
+        rc = pss__sqlite_bind_key(st, 2, key);
+    if (rc == SQLITE_OK && q->op == ST_SCAN_LAST)
+        rc = sqlite3_bind_int64(st, 3, q->last > INT64_MAX ? INT64_MAX : (sqlite3_int64)q->last);
+    if (rc == SQLITE_OK && base)
+        rc = sqlite3_bind_int64(st, 4, base);
+    return rc;
+}
+
 /* Runs a get (q->id) or a scan (q->parent) on the kind's table. */
 static int read_records(sqlstore *s, const lookup *q, pss_record_fn fn, void *arg, int *rows)
 {
@@ -286,18 +334,22 @@ static int read_records(sqlstore *s, const lookup *q, pss_record_fn fn, void *ar
     int out = kind_of(s, q->kind, 0, &k);
     if (out)
         return out == PSS_ENOTFOUND ? 0 : out; /* a kind never stored has no records */
-    stmt_id id = RECORD_STMT(q->op, k.table);
-    sqlite3_stmt *st;
-    int rc = stmt_take(s, id, &st);
-    if (rc != SQLITE_OK)
-        return sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
     sqlkey key;
     pss__sqlite_key_encode(q->id ? q->id : q->parent, &key);
-    rc = sqlite3_bind_int(st, 1, k.code);
-    if (rc == SQLITE_OK)
-        rc = pss__sqlite_bind_key(st, 2, &key);
-    if (rc == SQLITE_OK && q->op == ST_SCAN_LAST)
-        rc = sqlite3_bind_int64(st, 3, q->last > INT64_MAX ? INT64_MAX : (sqlite3_int64)q->last);
+    sqlite3_int64 base = 0;
+    int rc = SQLITE_OK;
+    if (k.table == TABLE_RECORD && q->op != ST_GET)
+        rc = pss__sqlite_range_of(s, k.code, &key, 0, &base);
+    if (rc != SQLITE_OK)
+        return sql_fail(s, rc, q->what, q->kind, q->parent);
+    if (k.table == TABLE_RECORD && q->op != ST_GET && !base)
+        return 0; /* a parent without a range has no records of the kind */
+    stmt_id id = RECORD_STMT(q->op, k.table);
+    sqlite3_stmt *st;
+    rc = stmt_take(s, id, &st);
+    if (rc != SQLITE_OK)
+        return sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
+    rc = bind_lookup(st, q, &k, &key, base);
     if (rc != SQLITE_OK)
         out = sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
     else
@@ -352,10 +404,10 @@ static int bind_put(sqlite3_stmt *st, const kind_ref *k, const sqlkey *id, const
     return rc;
 }
 
-/* Runs ST_INSERT (expected: the seq), ST_UPDATE or ST_UPDATE_MOVE (the revision), or
- * ST_UPDATE_RESEQ (the revision, and seq as the record's new seq) for a put. */
+/* Runs ST_INSERT (expected: the seq; in `record` extra: its range), ST_UPDATE or
+ * ST_UPDATE_MOVE (the revision; in `record` extra: the new place) for a put. */
 static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_record *r,
-                        const char *parent, uint64_t expected, sqlite3_int64 seq)
+                        const char *parent, uint64_t expected, sqlite3_int64 extra)
 {
     stmt_id id = RECORD_STMT(op, k->table);
     sqlkey rid, rparent;
@@ -367,8 +419,8 @@ static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_re
         rc = bind_put(st, k, &rid, &rparent, r);
         if (rc == SQLITE_OK) /* the expected revision, or the new record's seq */
             rc = sqlite3_bind_int64(st, 5, (sqlite3_int64)expected);
-        if (rc == SQLITE_OK && op == ST_UPDATE_RESEQ)
-            rc = sqlite3_bind_int64(st, 6, seq);
+        if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 6)
+            rc = sqlite3_bind_int64(st, 6, extra);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(st);
         stmt_give(s, id, st);
@@ -376,27 +428,18 @@ static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_re
     return rc;
 }
 
-/* The greatest seq where a record of kind k under parent would go (0 for none): its
- * parent's range in `record`, the whole of `record_live`. */
-static int last_seq(sqlstore *s, const kind_ref *k, const char *parent, sqlite3_int64 *last)
+/* The greatest seq in `record_live`, its rowid (0 when empty). */
+static int live_last_seq(sqlstore *s, sqlite3_int64 *last)
 {
-    stmt_id id = RECORD_STMT(ST_LAST_SEQ, k->table);
-    sqlkey key;
-    pss__sqlite_key_encode(parent, &key);
     sqlite3_stmt *st;
-    int rc = stmt_take(s, id, &st);
+    int rc = stmt_take(s, ST_LIVE_LAST_SEQ, &st);
     if (rc != SQLITE_OK)
         return rc;
-    if (k->table == TABLE_RECORD) {
-        rc = sqlite3_bind_int(st, 1, k->code);
-        if (rc == SQLITE_OK)
-            rc = pss__sqlite_bind_key(st, 2, &key);
-    }
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *last = sqlite3_column_int64(st, 0); /* NULL, an empty range, reads as 0 */
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *last = sqlite3_column_int64(st, 0); /* NULL, an empty table, reads as 0 */
         rc = SQLITE_OK;
     }
-    stmt_give(s, id, st);
+    stmt_give(s, ST_LIVE_LAST_SEQ, st);
     return rc;
 }
 
@@ -405,20 +448,19 @@ static sqlite3_int64 clock_us(void)
 {
     struct timespec ts;
     if (!timespec_get(&ts, TIME_UTC))
-        return 0; /* no clock: the other two bounds of next_seq still hold */
+        return 0; /* no clock: the other bounds of next_seq still hold */
     return (sqlite3_int64)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* The seq of a record inserted under parent, or moved there onto a seq already taken: a
- * creation stamp, the time in microseconds, raised past every seq this connection gave and
- * past its range's last. Scans order by seq, so the range keeps creation order even if the
- * clock steps back; a record moved to another parent keeps its stamp, which places it among
- * that parent's records by its creation, as the contract asks (doc/sqlite-store.md, "Schema").
- * Read under the write lock: no other connection inserts meanwhile. */
-static int next_seq(sqlstore *s, const kind_ref *k, const char *parent, sqlite3_int64 *seq)
+/* The seq of a record inserted: a creation stamp, the time in microseconds, raised past every
+ * seq this connection gave (and in `record_live`, whose rowid it is, past the table's last).
+ * Scans follow the places of `record`; the stamps place a record moved to another parent
+ * among that parent's records by its creation, as the contract asks (doc/sqlite-store.md,
+ * "Schema"), whichever connection made them. */
+static int next_seq(sqlstore *s, const kind_ref *k, sqlite3_int64 *seq)
 {
     sqlite3_int64 last = 0;
-    int rc = last_seq(s, k, parent, &last);
+    int rc = k->table == TABLE_LIVE ? live_last_seq(s, &last) : SQLITE_OK;
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_int64 next = clock_us();
@@ -432,10 +474,15 @@ static int next_seq(sqlstore *s, const kind_ref *k, const char *parent, sqlite3_
 
 static int insert_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent)
 {
-    sqlite3_int64 seq = 0;
-    int rc = next_seq(s, k, parent, &seq);
+    sqlite3_int64 seq = 0, base = 0;
+    int rc = next_seq(s, k, &seq);
+    if (rc == SQLITE_OK && k->table == TABLE_RECORD) {
+        sqlkey key;
+        pss__sqlite_key_encode(parent, &key);
+        rc = pss__sqlite_range_of(s, k->code, &key, 1, &base);
+    }
     if (rc == SQLITE_OK)
-        rc = write_record(s, ST_INSERT, k, r, parent, (uint64_t)seq, 0);
+        rc = write_record(s, ST_INSERT, k, r, parent, (uint64_t)seq, base);
     if (rc == SQLITE_DONE) {
         s->last_seq = seq;
         return 0;
@@ -445,20 +492,37 @@ static int insert_record(sqlstore *s, const kind_ref *k, const pss_record *r, co
     return sql_fail(s, rc, "put of", r->kind, r->id);
 }
 
-/* A record given another parent keeps its seq; only when the new parent's range holds that
- * seq already (two connections stamped the same microsecond) does it take a new one. */
+/* A record of `record` given another parent goes to the place in its new range that its
+ * stamp gives (ranges.c); found says whether it exists at that revision. */
 static int move_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent,
                        uint64_t expected)
 {
-    int rc = write_record(s, ST_UPDATE_MOVE, k, r, parent, expected, 0);
-    if ((rc & 0xff) != SQLITE_CONSTRAINT)
+    if (k->table == TABLE_LIVE) /* seq is the rowid there: it stays */
+        return write_record(s, ST_UPDATE_MOVE, k, r, parent, expected, 0);
+    sqlkey id, key;
+    pss__sqlite_key_encode(r->id, &id);
+    pss__sqlite_key_encode(parent, &key);
+    sqlite3_stmt *st;
+    int rc = stmt_take(s, ST_MOVE_STAMP, &st);
+    if (rc != SQLITE_OK)
         return rc;
-    sqlite3_int64 seq = 0;
-    rc = next_seq(s, k, parent, &seq);
+    rc = sqlite3_bind_int(st, 1, k->code);
     if (rc == SQLITE_OK)
-        rc = write_record(s, ST_UPDATE_RESEQ, k, r, parent, expected, seq);
-    if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 1)
-        s->last_seq = seq;
+        rc = pss__sqlite_bind_key(st, 2, &id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 3, (sqlite3_int64)expected);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_int64 stamp = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    stmt_give(s, ST_MOVE_STAMP, st);
+    if (rc != SQLITE_ROW) /* SQLITE_DONE: not at that revision, nothing changes */
+        return rc;
+    sqlite3_int64 base = 0, place = 0;
+    rc = pss__sqlite_range_of(s, k->code, &key, 1, &base);
+    if (rc == SQLITE_OK)
+        rc = pss__sqlite_range_place(s, base, stamp, &place);
+    if (rc == SQLITE_OK)
+        rc = write_record(s, ST_UPDATE_MOVE, k, r, parent, expected, place);
     return rc;
 }
 
@@ -467,11 +531,14 @@ static int update_record(sqlstore *s, const kind_ref *k, const pss_record *r, co
 {
     /* a record that stays under its parent first: the common case, and no index entry moves */
     int rc = write_record(s, ST_UPDATE, k, r, parent, expected, 0);
-    if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
+    int changed = rc == SQLITE_DONE ? sqlite3_changes(s->db) : 0;
+    if (rc == SQLITE_DONE && !changed) {
         rc = move_record(s, k, r, parent, expected);
+        changed = rc == SQLITE_DONE ? sqlite3_changes(s->db) : 0;
+    }
     if (rc != SQLITE_DONE)
         return sql_fail(s, rc, "put of", r->kind, r->id);
-    if (sqlite3_changes(s->db) != 1)
+    if (changed != 1)
         return own_fail(s, PSS_ECONFLICT, "put of %s %s: revision %llu is not the stored one",
                         r->kind, r->id, (unsigned long long)expected);
     return 0;

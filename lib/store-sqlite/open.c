@@ -81,17 +81,27 @@ static const char *const migrations[] = {
     "CREATE VIEW records (seq, kind, id, parent, rev, payload) AS "
     RECORDS_VIEW_PART("record") " UNION ALL " RECORDS_VIEW_PART("record_live") ";",
 
-    /* 2 -> 3: `record` keyed by (kind, parent, seq) without a rowid: a record's row is its
-     * parent's scan entry, so an order writes two b-trees (its parent's last leaf and the id
-     * index) instead of three (doc/sqlite-store.md, "Schema"). seq becomes a creation stamp
-     * (callbacks.c, next_seq); every record keeps the seq, rev and payload it had, all below
-     * the new stamps. The view is dropped first so that the rename has nothing to rewrite. */
+    /* 2 -> 3: `record`'s rowid becomes a record's place in its parent's range (ranges.c): the
+     * table is its own parent index, so an order writes two b-trees, the end of the table
+     * and the id index, instead of three (doc/sqlite-store.md, "Schema"). Each (kind, parent)
+     * gets a slot, orders from 2^30 + 1 up and other kinds from 1, in the order of their
+     * first records; every record keeps its seq (now a creation stamp, all later ones
+     * greater), rev and payload, and is numbered in its range by seq. The view is dropped
+     * first so that the rename has nothing to rewrite. */
     "DROP VIEW records;"
-    "CREATE TABLE record_v3 (seq INTEGER NOT NULL, kind INTEGER NOT NULL, id BLOB NOT NULL,"
-    " parent BLOB NOT NULL, rev INTEGER NOT NULL, payload TEXT NOT NULL,"
-    " PRIMARY KEY (kind, parent, seq)) WITHOUT ROWID;"
-    "INSERT INTO record_v3 (seq, kind, id, parent, rev, payload)"
-    " SELECT seq, kind, id, parent, rev, payload FROM record ORDER BY kind, parent, seq;"
+    "CREATE TABLE record_range (slot INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+    " parent BLOB NOT NULL, UNIQUE (kind, parent));"
+    "INSERT INTO record_range (slot, kind, parent)"
+    " SELECT CASE WHEN kind = 5 THEN 1073741824 ELSE 0 END"
+    " + row_number() OVER (PARTITION BY kind = 5 ORDER BY first), kind, parent"
+    " FROM (SELECT kind, parent, min(seq) AS first FROM record GROUP BY kind, parent);"
+    "CREATE TABLE record_v3 (place INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL, id BLOB NOT NULL, parent BLOB NOT NULL, rev INTEGER NOT NULL,"
+    " payload TEXT NOT NULL);"
+    "INSERT INTO record_v3 (place, seq, kind, id, parent, rev, payload)"
+    " SELECT g.slot * 4294967296 + row_number() OVER (PARTITION BY r.kind, r.parent"
+    " ORDER BY r.seq), r.seq, r.kind, r.id, r.parent, r.rev, r.payload"
+    " FROM record r JOIN record_range g ON g.kind = r.kind AND g.parent = r.parent ORDER BY 1;"
     "DROP TABLE record;"
     "ALTER TABLE record_v3 RENAME TO record;"
     "CREATE UNIQUE INDEX record_by_id ON record (kind, id);"

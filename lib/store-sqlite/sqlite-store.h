@@ -33,14 +33,20 @@ typedef enum sqltable { TABLE_RECORD, TABLE_LIVE, TABLE_COUNT } sqltable;
 typedef enum stmt_id {
     ST_GET,
     ST_INSERT,
-    ST_UPDATE,       /* a record whose parent stays: its index entries are not touched */
-    ST_UPDATE_MOVE,  /* a record given another parent, keeping its seq */
-    ST_UPDATE_RESEQ, /* the same when the new parent has a record with that seq */
+    ST_UPDATE,      /* a record whose parent stays: its index entries are not touched */
+    ST_UPDATE_MOVE, /* a record given another parent (in `record`: and a place in its range) */
     ST_SCAN,
     ST_SCAN_LAST,
-    ST_LAST_SEQ,     /* the greatest seq where an insert goes (callbacks.c, next_seq) */
     ST_RECORD_STMTS,
-    ST_BEGIN_READ = ST_RECORD_STMTS * TABLE_COUNT,
+    ST_LIVE_LAST_SEQ = ST_RECORD_STMTS * TABLE_COUNT,
+    ST_RANGE_SLOT, /* ranges.c */
+    ST_RANGE_ADD,
+    ST_RANGE_END,
+    ST_MOVE_STAMP,
+    ST_MOVE_BEFORE,
+    ST_SHIFT_OUT,
+    ST_SHIFT_BACK,
+    ST_BEGIN_READ,
     ST_BEGIN_WRITE,
     ST_COMMIT,
     ST_ROLLBACK,
@@ -55,16 +61,29 @@ typedef enum stmt_id {
     ST_COUNT
 } stmt_id;
 
-/* The record statement `op` (ST_GET .. ST_LAST_SEQ) of a table. */
+/* The record statement `op` (ST_GET .. ST_SCAN_LAST) of a table. */
 #define RECORD_STMT(op, table) ((stmt_id)((op) + (table) * ST_RECORD_STMTS))
 
 typedef struct checkpointer checkpointer;
+
+/* Longest id or parent text that is folded into a blob (the contract's ids are at most 200
+ * bytes); longer texts are stored as text. */
+#define PSS_SQLITE_KEY_TEXT_MAX 200
+
+/* The last range of `record` looked up (ranges.c): a session's orders all go to one. */
+typedef struct range_cache {
+    int kind;         /* 0: nothing cached */
+    int len;          /* the parent's stored bytes; -1 for a text */
+    char parent[PSS_SQLITE_KEY_TEXT_MAX + 1];
+    sqlite3_int64 base;
+} range_cache;
 
 typedef struct sqlstore {
     pss_storage vtable; /* first: the table handed out is the store itself */
     sqlite3 *db;
     sqlite3_stmt *stmts[ST_COUNT];
     sqlite3_int64 last_seq; /* the greatest seq this connection gave a record, or 0 */
+    range_cache range;
     checkpointer *ckpt;     /* NULL until the WAL first grows past the checkpoint threshold */
     char *path;             /* for the checkpointer's own connection */
     pss_sqlite_sync sync;
@@ -80,11 +99,12 @@ void pss__sqlite_fill_vtable(sqlstore *s);
 /* A SQLite result code as a PSS_E* code. */
 int pss__sqlite_code(int rc);
 
-/* ---- keys.c ---- */
+/* Takes a kept statement, or a fresh copy of it while the kept one is stepping (callbacks.c);
+ * stmt_give resets and unbinds it, or finalizes the copy. */
+int pss__sqlite_stmt_take(sqlstore *s, stmt_id id, sqlite3_stmt **out);
+void pss__sqlite_stmt_give(sqlstore *s, stmt_id id, sqlite3_stmt *st);
 
-/* Longest id or parent text that is folded into a blob (the contract's ids are at most 200
- * bytes); longer texts are stored as text. */
-#define PSS_SQLITE_KEY_TEXT_MAX 200
+/* ---- keys.c ---- */
 
 /* An id or parent as it is stored: len bytes of blob, or (len 0) the text itself. */
 typedef struct sqlkey {
@@ -115,6 +135,26 @@ const char *pss__sqlite_column_key(sqlite3_stmt *st, int col,
 
 /* Registers pss_key() on the connection: the migration to version 2 calls it. */
 int pss__sqlite_add_functions(sqlite3 *db);
+
+/* ---- ranges.c ---- */
+
+/* Places in `record`: a record's place (its rowid) is the slot of its (kind, parent) times
+ * 2^32 plus its number in that range, so a range is one run of rowids (doc/sqlite-store.md). */
+#define PSS_SQLITE_RANGE_SIZE 4294967296LL
+
+/* The first place of (kind, parent)'s range, less one (*base); 0 when it has none, unless add
+ * makes it one. A SQLite result code. */
+int pss__sqlite_range_of(sqlstore *s, int kind, const sqlkey *parent, int add,
+                         sqlite3_int64 *base);
+
+/* Forgets the cached range: a rollback may have undone its making. */
+void pss__sqlite_range_forget(sqlstore *s);
+
+/* The place that a record stamped `stamp` takes in the range at base when moved there: before
+ * the first record stamped later (which moves up by one, with every later one), or at the
+ * end. A SQLite result code. */
+int pss__sqlite_range_place(sqlstore *s, sqlite3_int64 base, sqlite3_int64 stamp,
+                            sqlite3_int64 *place);
 
 /* ---- checkpoint.c ---- */
 
