@@ -1,5 +1,5 @@
-/* keys.c: how schema version 2 keeps record kinds, ids and parents. A kind the library writes
- * is a small integer (the `kinds` table names them); an id or parent that is a canonical
+/* keys.c: how schema versions 2 and 3 keep record kinds, ids and parents. A kind the library
+ * writes is a small integer (the `kinds` table names them); an id or parent that is a canonical
  * UUID is its 16 bytes, and the two composite ids the library writes ("<uuid>:<n>" for
  * running totals, "<kind>/<uuid>" for metadata) are tagged blobs; any other text stays text.
  * The mapping is a bijection on texts of up to PSS_SQLITE_KEY_TEXT_MAX bytes (longer ones stay
