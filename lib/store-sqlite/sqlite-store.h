@@ -24,8 +24,10 @@ enum {
     PSS_SQLITE_KIND_KNOWN_END
 };
 
-/* The two record tables: `record` (written once or seldom: orders, movements, entries, ...)
- * and `record_live` (rewritten by every order: sessions, running totals, config states). */
+/* The two record tables: `record` (written once or seldom: orders, movements, entries, ...;
+ * its rowid a place in the range of the record's kind and parent, `record_range` holding the
+ * ranges' slots: ranges.c) and `record_live` (rewritten by every order: sessions, running
+ * totals, config states; its rowid the seq). */
 typedef enum sqltable { TABLE_RECORD, TABLE_LIVE, TABLE_COUNT } sqltable;
 
 /* Statements prepared once at open and kept for the life of the store; the record

@@ -351,6 +351,31 @@ static void test_seq_stamps(void)
     pss_storage_free(b);
 }
 
+/* A store remembers the last range it used (lib/store-sqlite/ranges.c); a rollback that undid
+ * its making must not leave it remembered: another store may give its slot to another parent. */
+static void test_range_after_rollback(void)
+{
+    const char *path = fresh("ranges.sqlite");
+    pss_storage *a = open_ok(path), *b = open_ok(path);
+    if (!a || !b)
+        return;
+    char got[128];
+    pss_record r = {"order", "o1", "p9", 0, "{}", 2};
+    CHECK_I64(a->begin(a->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(a->put(a->userdata, &r, 0, NULL), 0);
+    CHECK_I64(a->rollback(a->userdata), 0);
+    put_one(b, "o2", "q9", 0); /* the slot p9 had in a's rolled back transaction */
+    put_one(a, "o3", "p9", 0);
+    CHECK_STR(scan_ids(b, "p9", got), "o3");
+    CHECK_STR(scan_ids(a, "q9", got), "o2");
+    CHECK_I64(sql(path, "SELECT group_concat(parent || ':' || (place >> 32), ',') FROM"
+                        " (SELECT parent, place FROM record ORDER BY place)", got, sizeof got),
+              0);
+    CHECK_STR(got, "q9:1073741825,p9:1073741826");
+    pss_storage_free(a);
+    pss_storage_free(b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -370,6 +395,7 @@ int main(int argc, char **argv)
     test_page_size();
     test_two_connections();
     test_seq_stamps();
+    test_range_after_rollback();
     pss_ctx_free(ctx);
     return check_done();
 }
