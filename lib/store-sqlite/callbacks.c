@@ -1,8 +1,9 @@
 /* callbacks.c: the storage contract on SQLite: transactions, records with compare-and-swap,
  * claims and the audit trail, each callback one or two of the store's prepared statements.
  * Records are kept in schema version 3's form (keys.c): kinds as codes, ids and parents as
- * blobs where they are UUIDs, in one of two tables by kind; in `record` each record's rowid
- * is its place in its parent's range (ranges.c), in `record_live` it is its seq. */
+ * blobs where they are UUIDs, in one of three tables by kind; in `record_order` each order's
+ * rowid is its place in its session's range (ranges.c), in `record` and `record_live` it is
+ * its seq. */
 #include "sqlite-store.h"
 
 #include <stdarg.h>
@@ -11,13 +12,30 @@
 #include <string.h>
 #include <time.h>
 
-/* The statements of `record_live`, and those of `record` that do not depend on the place: the
- * parent is set only when it changes (ST_UPDATE_MOVE): SQLite rewrites the index entries of
- * every column an UPDATE sets, changed or not. */
+/* The statements of a table whose rowid is the seq (`record`, `record_live`), and those of
+ * `record_order` that do not depend on the place. The parent is set only when it changes
+ * (ST_UPDATE_MOVE): SQLite rewrites the index entries of every column an UPDATE sets, changed
+ * or not. */
 #define GET_SQL(name) "SELECT parent, rev, payload FROM " name " WHERE kind = ?1 AND id = ?2"
 #define UPDATE_SQL(name)                                                                  \
     "UPDATE " name " SET payload = ?4, rev = rev + 1"                                     \
     " WHERE kind = ?1 AND id = ?2 AND rev = ?5 AND parent = ?3"
+#define SEQ_TABLE_SQL(table, name)                                                        \
+    [RECORD_STMT(ST_GET, table)] = GET_SQL(name),                                         \
+    [RECORD_STMT(ST_INSERT, table)] = "INSERT INTO " name " (seq, kind, id, parent, rev,"  \
+                                      " payload) VALUES (?5, ?1, ?2, ?3, 1, ?4)",          \
+    [RECORD_STMT(ST_UPDATE, table)] = UPDATE_SQL(name),                                   \
+    [RECORD_STMT(ST_UPDATE_MOVE, table)] = "UPDATE " name " SET parent = ?3, payload = ?4," \
+                                           " rev = rev + 1 WHERE kind = ?1 AND id = ?2"    \
+                                           " AND rev = ?5",                                \
+    [RECORD_STMT(ST_SCAN, table)] = "SELECT id, rev, payload FROM " name                  \
+                                    " WHERE kind = ?1 AND parent = ?2 ORDER BY seq",       \
+    /* the index (kind, parent, seq) read backwards from its end: n rows, whatever the length */ \
+    [RECORD_STMT(ST_SCAN_LAST, table)] =                                                  \
+        "SELECT id, rev, payload FROM (SELECT seq, id, rev, payload FROM " name            \
+        " WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq",       \
+    /* seq is the rowid: a new one is past the table's end */                              \
+    [RECORD_STMT(ST_LAST_SEQ, table)] = "SELECT max(seq) FROM " name
 
 /* The places of the range that starts after ?N (ranges.c); the kind and parent are checked
  * on the rows read, never used to pick an index (the `+`). */
@@ -25,52 +43,38 @@
 #define OF_RANGE IN_RANGE("4") " AND +kind = ?1 AND +parent = ?2"
 
 const char *const pss__sqlite_stmt_sql[ST_COUNT] = {
-    [RECORD_STMT(ST_GET, TABLE_RECORD)] = GET_SQL("record"),
-    /* the next place of the range at ?6: the end of its parent's run of rowids */
-    [RECORD_STMT(ST_INSERT, TABLE_RECORD)] =
-        "INSERT INTO record (place, seq, kind, id, parent, rev, payload) VALUES ("
-        "(SELECT coalesce(max(place), ?6) + 1 FROM record WHERE " IN_RANGE("6") "),"
+    [RECORD_STMT(ST_GET, TABLE_ORDER)] = GET_SQL("record_order"),
+    /* the next place of the range at ?6: the end of its session's run of rowids */
+    [RECORD_STMT(ST_INSERT, TABLE_ORDER)] =
+        "INSERT INTO record_order (place, seq, kind, id, parent, rev, payload) VALUES ("
+        "(SELECT coalesce(max(place), ?6) + 1 FROM record_order WHERE " IN_RANGE("6") "),"
         " ?5, ?1, ?2, ?3, 1, ?4)",
-    [RECORD_STMT(ST_UPDATE, TABLE_RECORD)] = UPDATE_SQL("record"),
-    [RECORD_STMT(ST_UPDATE_MOVE, TABLE_RECORD)] =
-        "UPDATE record SET place = ?6, parent = ?3, payload = ?4, rev = rev + 1"
+    [RECORD_STMT(ST_UPDATE, TABLE_ORDER)] = UPDATE_SQL("record_order"),
+    [RECORD_STMT(ST_UPDATE_MOVE, TABLE_ORDER)] =
+        "UPDATE record_order SET place = ?6, parent = ?3, payload = ?4, rev = rev + 1"
         " WHERE kind = ?1 AND id = ?2 AND rev = ?5",
-    [RECORD_STMT(ST_SCAN, TABLE_RECORD)] =
-        "SELECT id, rev, payload FROM record WHERE " OF_RANGE " ORDER BY place",
+    [RECORD_STMT(ST_SCAN, TABLE_ORDER)] =
+        "SELECT id, rev, payload FROM record_order WHERE " OF_RANGE " ORDER BY place",
     /* the range read backwards from its end: n rows, whatever its length */
-    [RECORD_STMT(ST_SCAN_LAST, TABLE_RECORD)] =
-        "SELECT id, rev, payload FROM (SELECT place, id, rev, payload FROM record WHERE "
+    [RECORD_STMT(ST_SCAN_LAST, TABLE_ORDER)] =
+        "SELECT id, rev, payload FROM (SELECT place, id, rev, payload FROM record_order WHERE "
         OF_RANGE " ORDER BY place DESC LIMIT ?3) ORDER BY place",
+    SEQ_TABLE_SQL(TABLE_RECORD, "record"),
+    SEQ_TABLE_SQL(TABLE_LIVE, "record_live"),
 
-    [RECORD_STMT(ST_GET, TABLE_LIVE)] = GET_SQL("record_live"),
-    [RECORD_STMT(ST_INSERT, TABLE_LIVE)] =
-        "INSERT INTO record_live (seq, kind, id, parent, rev, payload)"
-        " VALUES (?5, ?1, ?2, ?3, 1, ?4)",
-    [RECORD_STMT(ST_UPDATE, TABLE_LIVE)] = UPDATE_SQL("record_live"),
-    [RECORD_STMT(ST_UPDATE_MOVE, TABLE_LIVE)] =
-        "UPDATE record_live SET parent = ?3, payload = ?4, rev = rev + 1"
-        " WHERE kind = ?1 AND id = ?2 AND rev = ?5",
-    [RECORD_STMT(ST_SCAN, TABLE_LIVE)] =
-        "SELECT id, rev, payload FROM record_live WHERE kind = ?1 AND parent = ?2 ORDER BY seq",
-    [RECORD_STMT(ST_SCAN_LAST, TABLE_LIVE)] =
-        "SELECT id, rev, payload FROM (SELECT seq, id, rev, payload FROM record_live"
-        " WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq",
-    /* seq is the rowid of `record_live`: a new one is past its end */
-    [ST_LIVE_LAST_SEQ] = "SELECT max(seq) FROM record_live",
-
-    /* ranges.c: a range's slot, a new one (the next in the kind's share ?3 .. ?4, which
-     * holds more slots than there will be sessions), the next place at the end of a range */
+    /* ranges.c: a range's slot, a new one (the next rowid), the next place at a range's end */
     [ST_RANGE_SLOT] = "SELECT slot FROM record_range WHERE kind = ?1 AND parent = ?2",
-    [ST_RANGE_ADD] = "INSERT INTO record_range (slot, kind, parent) SELECT"
-                     " coalesce(max(slot), ?3) + 1, ?1, ?2 FROM record_range"
-                     " WHERE slot > ?3 AND slot < ?4",
-    [ST_RANGE_END] = "SELECT coalesce(max(place), ?1) + 1 FROM record WHERE " IN_RANGE("1"),
-    /* a move: the record's stamp, the first place of its new range stamped later, and the
+    [ST_RANGE_ADD] = "INSERT INTO record_range (kind, parent) VALUES (?1, ?2)",
+    [ST_RANGE_END] =
+        "SELECT coalesce(max(place), ?1) + 1 FROM record_order WHERE " IN_RANGE("1"),
+    /* a move: the order's stamp, the first place of its new range stamped later, and the
      * shift of that one and those after it (negative places are never used otherwise) */
-    [ST_MOVE_STAMP] = "SELECT seq FROM record WHERE kind = ?1 AND id = ?2 AND rev = ?3",
-    [ST_MOVE_BEFORE] = "SELECT min(place) FROM record WHERE " IN_RANGE("1") " AND seq > ?2",
-    [ST_SHIFT_OUT] = "UPDATE record SET place = -place - 1 WHERE place >= ?1 AND place < ?2",
-    [ST_SHIFT_BACK] = "UPDATE record SET place = -place WHERE place < 0",
+    [ST_MOVE_STAMP] = "SELECT seq FROM record_order WHERE kind = ?1 AND id = ?2 AND rev = ?3",
+    [ST_MOVE_BEFORE] =
+        "SELECT min(place) FROM record_order WHERE " IN_RANGE("1") " AND seq > ?2",
+    [ST_SHIFT_OUT] =
+        "UPDATE record_order SET place = -place - 1 WHERE place >= ?1 AND place < ?2",
+    [ST_SHIFT_BACK] = "UPDATE record_order SET place = -place WHERE place < 0",
     [ST_BEGIN_READ] = "BEGIN",
     /* Takes the write lock at once: two writers never both read, then fail to upgrade. */
     [ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -312,7 +316,7 @@ static int emit_records(sqlstore *s, sqlite3_stmt *st, const lookup *q, pss_reco
     return rc == SQLITE_DONE ? 0 : sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
 }
 
-/* Binds ?1 kind, ?2 the key, ?3 scan_last's n and ?4 the range of a scan of `record`. */
+/* Binds ?1 kind, ?2 the key, ?3 scan_last's n and ?4 the range of a scan of `record_order`. */
 static int bind_lookup(sqlite3_stmt *st, const lookup *q, const kind_ref *k, const sqlkey *key,
                        sqlite3_int64 base)
 {
@@ -338,11 +342,11 @@ static int read_records(sqlstore *s, const lookup *q, pss_record_fn fn, void *ar
     pss__sqlite_key_encode(q->id ? q->id : q->parent, &key);
     sqlite3_int64 base = 0;
     int rc = SQLITE_OK;
-    if (k.table == TABLE_RECORD && q->op != ST_GET)
+    if (k.table == TABLE_ORDER && q->op != ST_GET)
         rc = pss__sqlite_range_of(s, k.code, &key, 0, &base);
     if (rc != SQLITE_OK)
         return sql_fail(s, rc, q->what, q->kind, q->parent);
-    if (k.table == TABLE_RECORD && q->op != ST_GET && !base)
+    if (k.table == TABLE_ORDER && q->op != ST_GET && !base)
         return 0; /* a parent without a range has no records of the kind */
     stmt_id id = RECORD_STMT(q->op, k.table);
     sqlite3_stmt *st;
@@ -404,8 +408,8 @@ static int bind_put(sqlite3_stmt *st, const kind_ref *k, const sqlkey *id, const
     return rc;
 }
 
-/* Runs ST_INSERT (expected: the seq; in `record` extra: its range), ST_UPDATE or
- * ST_UPDATE_MOVE (the revision; in `record` extra: the new place) for a put. */
+/* Runs ST_INSERT (expected: the seq; in `record_order` extra: its range), ST_UPDATE or
+ * ST_UPDATE_MOVE (the revision; in `record_order` extra: the new place) for a put. */
 static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_record *r,
                         const char *parent, uint64_t expected, sqlite3_int64 extra)
 {
@@ -428,18 +432,19 @@ static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_re
     return rc;
 }
 
-/* The greatest seq in `record_live`, its rowid (0 when empty). */
-static int live_last_seq(sqlstore *s, sqlite3_int64 *last)
+/* The greatest seq of a table whose rowid it is (0 when empty). */
+static int table_last_seq(sqlstore *s, sqltable table, sqlite3_int64 *last)
 {
+    stmt_id id = RECORD_STMT(ST_LAST_SEQ, table);
     sqlite3_stmt *st;
-    int rc = stmt_take(s, ST_LIVE_LAST_SEQ, &st);
+    int rc = stmt_take(s, id, &st);
     if (rc != SQLITE_OK)
         return rc;
     if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         *last = sqlite3_column_int64(st, 0); /* NULL, an empty table, reads as 0 */
         rc = SQLITE_OK;
     }
-    stmt_give(s, ST_LIVE_LAST_SEQ, st);
+    stmt_give(s, id, st);
     return rc;
 }
 
@@ -453,14 +458,14 @@ static sqlite3_int64 clock_us(void)
 }
 
 /* The seq of a record inserted: a creation stamp, the time in microseconds, raised past every
- * seq this connection gave (and in `record_live`, whose rowid it is, past the table's last).
- * Scans follow the places of `record`; the stamps place a record moved to another parent
- * among that parent's records by its creation, as the contract asks (doc/sqlite-store.md,
- * "Schema"), whichever connection made them. */
+ * seq this connection gave (and in `record` and `record_live`, whose rowid it is, past the
+ * table's last). Scans of orders follow the places of `record_order`; the stamps place an
+ * order moved to another session among that session's orders by its creation, as the
+ * contract asks (doc/sqlite-store.md, "Schema"), whichever connection made them. */
 static int next_seq(sqlstore *s, const kind_ref *k, sqlite3_int64 *seq)
 {
     sqlite3_int64 last = 0;
-    int rc = k->table == TABLE_LIVE ? live_last_seq(s, &last) : SQLITE_OK;
+    int rc = k->table != TABLE_ORDER ? table_last_seq(s, k->table, &last) : SQLITE_OK;
     if (rc != SQLITE_OK)
         return rc;
     sqlite3_int64 next = clock_us();
@@ -476,7 +481,7 @@ static int insert_record(sqlstore *s, const kind_ref *k, const pss_record *r, co
 {
     sqlite3_int64 seq = 0, base = 0;
     int rc = next_seq(s, k, &seq);
-    if (rc == SQLITE_OK && k->table == TABLE_RECORD) {
+    if (rc == SQLITE_OK && k->table == TABLE_ORDER) {
         sqlkey key;
         pss__sqlite_key_encode(parent, &key);
         rc = pss__sqlite_range_of(s, k->code, &key, 1, &base);
@@ -492,12 +497,12 @@ static int insert_record(sqlstore *s, const kind_ref *k, const pss_record *r, co
     return sql_fail(s, rc, "put of", r->kind, r->id);
 }
 
-/* A record of `record` given another parent goes to the place in its new range that its
- * stamp gives (ranges.c); found says whether it exists at that revision. */
+/* An order given another parent goes to the place in its new range that its stamp gives
+ * (ranges.c); in the other tables the record keeps its seq, its rowid. */
 static int move_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent,
                        uint64_t expected)
 {
-    if (k->table == TABLE_LIVE) /* seq is the rowid there: it stays */
+    if (k->table != TABLE_ORDER)
         return write_record(s, ST_UPDATE_MOVE, k, r, parent, expected, 0);
     sqlkey id, key;
     pss__sqlite_key_encode(r->id, &id);

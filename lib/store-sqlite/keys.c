@@ -37,9 +37,12 @@ const char *pss__sqlite_kind_name(int code)
 }
 
 /* The records every order rewrites live in their own table, so that the few pages holding
- * them are not spread among the orders (doc/sqlite-store.md, "Schema"). */
+ * them are not spread among the orders, and the orders in theirs, so that the newest
+ * session's are its end (doc/sqlite-store.md, "Schema"). */
 sqltable pss__sqlite_table_of(int code)
 {
+    if (code == PSS_SQLITE_KIND_ORDER)
+        return TABLE_ORDER;
     return code == PSS_SQLITE_KIND_SESSION || code == PSS_SQLITE_KIND_TOTAL ||
                    code == PSS_SQLITE_KIND_CONFIG_STATE
                ? TABLE_LIVE

@@ -1,9 +1,9 @@
-/* ranges.c: where a record goes in schema version 3's `record`. Its rowid, `place`, is the
- * slot of its (kind, parent) in `record_range` times 2^32 plus its number there: the records
- * of one parent are one run of rowids, in creation order, and `record` is its own parent index
- * (doc/sqlite-store.md, "Schema"). Orders get the slots from ORDER_SLOTS up, every other kind
- * those below: the newest session's orders are then the end of the table, where SQLite appends
- * to a rowid table without rebalancing its leaves. */
+/* ranges.c: where an order goes in schema version 3's `record_order`. Its rowid, `place`, is
+ * the slot of its (kind, parent) in `record_range` times 2^32 plus its number there: the
+ * orders of one session are one run of rowids, in creation order, and the table is its own
+ * parent index (doc/sqlite-store.md, "Schema"). Slots count up as sessions begin, so the
+ * newest session's orders are the end of the table, where SQLite appends to a rowid table
+ * without rebalancing its leaves. */
 #include "sqlite-store.h"
 
 #include <string.h>
@@ -56,9 +56,6 @@ static int step_int(sqlstore *s, stmt_id id, int kind, const sqlkey *parent, sql
 
 /* ---- ranges ---- */
 
-/* The slots of the order kind start here; other kinds count from 1 below it. */
-#define ORDER_SLOTS 1073741824LL
-
 static int cached(const sqlstore *s, int kind, const sqlkey *parent)
 {
     const range_cache *c = &s->range;
@@ -104,8 +101,7 @@ int pss__sqlite_range_of(sqlstore *s, int kind, const sqlkey *parent, int add,
     int found = 0;
     int rc = step_int(s, ST_RANGE_SLOT, kind, parent, 0, 0, &slot, &found);
     if (rc == SQLITE_OK && !found && add) {
-        sqlite3_int64 from = kind == PSS_SQLITE_KIND_ORDER ? ORDER_SLOTS : 0;
-        rc = step_int(s, ST_RANGE_ADD, kind, parent, from, from + ORDER_SLOTS, &slot, &found);
+        rc = step_int(s, ST_RANGE_ADD, kind, parent, 0, 0, &slot, &found);
         slot = sqlite3_last_insert_rowid(s->db);
         found = rc == SQLITE_OK;
     }

@@ -24,11 +24,11 @@ enum {
     PSS_SQLITE_KIND_KNOWN_END
 };
 
-/* The two record tables: `record` (written once or seldom: orders, movements, entries, ...;
- * its rowid a place in the range of the record's kind and parent, `record_range` holding the
- * ranges' slots: ranges.c) and `record_live` (rewritten by every order: sessions, running
- * totals, config states; its rowid the seq). */
-typedef enum sqltable { TABLE_RECORD, TABLE_LIVE, TABLE_COUNT } sqltable;
+/* The three record tables: `record_order` (the orders; its rowid a place in the range of the
+ * order's session, `record_range` holding the ranges' slots: ranges.c), `record` (written
+ * once or seldom: movements, entries, configs, ...) and `record_live` (rewritten by every
+ * order: sessions, running totals, config states); the rowid of the last two is the seq. */
+typedef enum sqltable { TABLE_ORDER, TABLE_RECORD, TABLE_LIVE, TABLE_COUNT } sqltable;
 
 /* Statements prepared once at open and kept for the life of the store; the record
  * statements come once per table (ST_GET + TABLE_LIVE * ST_RECORD_STMTS, ...). */
@@ -39,9 +39,9 @@ typedef enum stmt_id {
     ST_UPDATE_MOVE, /* a record given another parent (in `record`: and a place in its range) */
     ST_SCAN,
     ST_SCAN_LAST,
+    ST_LAST_SEQ,    /* of a table whose rowid is the seq: none in `record_order` */
     ST_RECORD_STMTS,
-    ST_LIVE_LAST_SEQ = ST_RECORD_STMTS * TABLE_COUNT,
-    ST_RANGE_SLOT, /* ranges.c */
+    ST_RANGE_SLOT = ST_RECORD_STMTS * TABLE_COUNT, /* ranges.c */
     ST_RANGE_ADD,
     ST_RANGE_END,
     ST_MOVE_STAMP,
@@ -63,7 +63,7 @@ typedef enum stmt_id {
     ST_COUNT
 } stmt_id;
 
-/* The record statement `op` (ST_GET .. ST_SCAN_LAST) of a table. */
+/* The record statement `op` (ST_GET .. ST_LAST_SEQ) of a table. */
 #define RECORD_STMT(op, table) ((stmt_id)((op) + (table) * ST_RECORD_STMTS))
 
 typedef struct checkpointer checkpointer;
@@ -140,8 +140,9 @@ int pss__sqlite_add_functions(sqlite3 *db);
 
 /* ---- ranges.c ---- */
 
-/* Places in `record`: a record's place (its rowid) is the slot of its (kind, parent) times
- * 2^32 plus its number in that range, so a range is one run of rowids (doc/sqlite-store.md). */
+/* Places in `record_order`: an order's place (its rowid) is the slot of its (kind, parent)
+ * times 2^32 plus its number in that range, so a range is one run of rowids
+ * (doc/sqlite-store.md, "Schema"). */
 #define PSS_SQLITE_RANGE_SIZE 4294967296LL
 
 /* The first place of (kind, parent)'s range, less one (*base); 0 when it has none, unless add
