@@ -497,32 +497,44 @@ static int insert_record(sqlstore *s, const kind_ref *k, const pss_record *r, co
     return sql_fail(s, rc, "put of", r->kind, r->id);
 }
 
-/* An order given another parent goes to the place in its new range that its stamp gives
- * (ranges.c); in the other tables the record keeps its seq, its rowid. */
-static int move_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent,
-                       uint64_t expected)
+/* The stamp of an order at revision expected: SQLITE_ROW with *stamp, or SQLITE_DONE when it
+ * is not at that revision (a failure of another kind is returned as such). */
+static int order_stamp(sqlstore *s, const kind_ref *k, const char *id, uint64_t expected,
+                       sqlite3_int64 *stamp)
 {
-    if (k->table != TABLE_ORDER)
-        return write_record(s, ST_UPDATE_MOVE, k, r, parent, expected, 0);
-    sqlkey id, key;
-    pss__sqlite_key_encode(r->id, &id);
-    pss__sqlite_key_encode(parent, &key);
+    sqlkey key;
+    pss__sqlite_key_encode(id, &key);
     sqlite3_stmt *st;
     int rc = stmt_take(s, ST_MOVE_STAMP, &st);
     if (rc != SQLITE_OK)
         return rc;
     rc = sqlite3_bind_int(st, 1, k->code);
     if (rc == SQLITE_OK)
-        rc = pss__sqlite_bind_key(st, 2, &id);
+        rc = pss__sqlite_bind_key(st, 2, &key);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(st, 3, (sqlite3_int64)expected);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
-    sqlite3_int64 stamp = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (rc == SQLITE_ROW)
+        *stamp = sqlite3_column_int64(st, 0);
     stmt_give(s, ST_MOVE_STAMP, st);
-    if (rc != SQLITE_ROW) /* SQLITE_DONE: not at that revision, nothing changes */
+    return rc;
+}
+
+/* An order given another parent goes to the place in its new range that its stamp gives
+ * (ranges.c); in the other tables the record keeps its seq, its rowid. An order not at that
+ * revision changes nothing (SQLITE_DONE with no row changed, as an UPDATE would). */
+static int move_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent,
+                       uint64_t expected)
+{
+    if (k->table != TABLE_ORDER)
+        return write_record(s, ST_UPDATE_MOVE, k, r, parent, expected, 0);
+    sqlite3_int64 stamp = 0, base = 0, place = 0;
+    int rc = order_stamp(s, k, r->id, expected, &stamp);
+    if (rc != SQLITE_ROW)
         return rc;
-    sqlite3_int64 base = 0, place = 0;
+    sqlkey key;
+    pss__sqlite_key_encode(parent, &key);
     rc = pss__sqlite_range_of(s, k->code, &key, 1, &base);
     if (rc == SQLITE_OK)
         rc = pss__sqlite_range_place(s, base, stamp, &place);
