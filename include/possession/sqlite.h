@@ -72,7 +72,7 @@ PSS_API int pss_sqlite_open(pss_ctx *ctx, const char *path, const pss_sqlite_opt
 /**
  * The schema version this library writes (stored in the file as PRAGMA user_version). It
  * grows by one with each migration step a later release adds.
- * @return the version number (2 in this release)
+ * @return the version number (3 in this release)
  */
 PSS_API int pss_sqlite_schema_version(void);
 

@@ -1,47 +1,80 @@
 /* callbacks.c: the storage contract on SQLite: transactions, records with compare-and-swap,
  * claims and the audit trail, each callback one or two of the store's prepared statements.
- * Records are kept in schema version 2's form (keys.c): kinds as codes, ids and parents as
- * blobs where they are UUIDs, in one of two tables by kind. */
+ * Records are kept in schema version 3's form (keys.c): kinds as codes, ids and parents as
+ * blobs where they are UUIDs, in one of three tables by kind; in `record_order` each order's
+ * rowid is its place in its session's range (ranges.c), in `record` and `record_live` it is
+ * its seq. */
 #include "sqlite-store.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-/* The statements of each record table: the parent is set only when it changes (ST_UPDATE_MOVE):
- * SQLite rewrites the index entries of every column an UPDATE sets, changed or not. */
-#define RECORD_SQL(table)                                                                 \
-    [RECORD_STMT(ST_GET, TABLE_##table)] =                                              \
-        "SELECT parent, rev, payload FROM " TABLE_##table##_NAME " WHERE kind = ?1 AND id = ?2", \
-    [RECORD_STMT(ST_INSERT, TABLE_##table)] =                                           \
-        "INSERT INTO " TABLE_##table##_NAME " (seq, kind, id, parent, rev, payload)"       \
-        " VALUES (?5, ?1, ?2, ?3, 1, ?4)",                                                \
-    [RECORD_STMT(ST_UPDATE, TABLE_##table)] =                                           \
-        "UPDATE " TABLE_##table##_NAME " SET payload = ?4, rev = rev + 1"                  \
-        " WHERE kind = ?1 AND id = ?2 AND rev = ?5 AND parent = ?3",                      \
-    [RECORD_STMT(ST_UPDATE_MOVE, TABLE_##table)] =                                      \
-        "UPDATE " TABLE_##table##_NAME " SET parent = ?3, payload = ?4, rev = rev + 1"     \
-        " WHERE kind = ?1 AND id = ?2 AND rev = ?5",                                      \
-    [RECORD_STMT(ST_SCAN, TABLE_##table)] =                                             \
-        "SELECT id, rev, payload FROM " TABLE_##table##_NAME                               \
-        " WHERE kind = ?1 AND parent = ?2 ORDER BY seq",                                  \
+/* The statements of a table whose rowid is the seq (`record`, `record_live`), and those of
+ * `record_order` that do not depend on the place. The parent is set only when it changes
+ * (ST_UPDATE_MOVE): SQLite rewrites the index entries of every column an UPDATE sets, changed
+ * or not. */
+#define GET_SQL(name) "SELECT parent, rev, payload FROM " name " WHERE kind = ?1 AND id = ?2"
+#define UPDATE_SQL(name)                                                                  \
+    "UPDATE " name " SET payload = ?4, rev = rev + 1"                                     \
+    " WHERE kind = ?1 AND id = ?2 AND rev = ?5 AND parent = ?3"
+#define SEQ_TABLE_SQL(table, name)                                                        \
+    [RECORD_STMT(ST_GET, table)] = GET_SQL(name),                                         \
+    [RECORD_STMT(ST_INSERT, table)] = "INSERT INTO " name " (seq, kind, id, parent, rev,"  \
+                                      " payload) VALUES (?5, ?1, ?2, ?3, 1, ?4)",          \
+    [RECORD_STMT(ST_UPDATE, table)] = UPDATE_SQL(name),                                   \
+    [RECORD_STMT(ST_UPDATE_MOVE, table)] = "UPDATE " name " SET parent = ?3, payload = ?4," \
+                                           " rev = rev + 1 WHERE kind = ?1 AND id = ?2"    \
+                                           " AND rev = ?5",                                \
+    [RECORD_STMT(ST_SCAN, table)] = "SELECT id, rev, payload FROM " name                  \
+                                    " WHERE kind = ?1 AND parent = ?2 ORDER BY seq",       \
     /* the index (kind, parent, seq) read backwards from its end: n rows, whatever the length */ \
-    [RECORD_STMT(ST_SCAN_LAST, TABLE_##table)] =                                        \
-        "SELECT id, rev, payload FROM (SELECT seq, id, rev, payload FROM "                 \
-        TABLE_##table##_NAME " WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3)" \
-        " ORDER BY seq"
+    [RECORD_STMT(ST_SCAN_LAST, table)] =                                                  \
+        "SELECT id, rev, payload FROM (SELECT seq, id, rev, payload FROM " name            \
+        " WHERE kind = ?1 AND parent = ?2 ORDER BY seq DESC LIMIT ?3) ORDER BY seq",       \
+    /* seq is the rowid: a new one is past the table's end */                              \
+    [RECORD_STMT(ST_LAST_SEQ, table)] = "SELECT max(seq) FROM " name
 
-#define TABLE_RECORD_NAME "record"
-#define TABLE_LIVE_NAME "record_live"
+/* The places of the range that starts after ?N (ranges.c); the kind and parent are checked
+ * on the rows read, never used to pick an index (the `+`). */
+#define IN_RANGE(n) "place > ?" n " AND place < ?" n " + 4294967296"
+#define OF_RANGE IN_RANGE("4") " AND +kind = ?1 AND +parent = ?2"
 
 const char *const pss__sqlite_stmt_sql[ST_COUNT] = {
-    RECORD_SQL(RECORD),
-    RECORD_SQL(LIVE),
-    /* A new record's seq is one more than any record's in either table: seq stays what it was
-     * in version 1, the creation order of every record, and `record` is only appended to. */
-    [ST_LAST_SEQ] = "SELECT max(coalesce((SELECT max(seq) FROM record), 0),"
-                    " coalesce((SELECT max(seq) FROM record_live), 0))",
+    [RECORD_STMT(ST_GET, TABLE_ORDER)] = GET_SQL("record_order"),
+    /* the next place of the range at ?6: the end of its session's run of rowids */
+    [RECORD_STMT(ST_INSERT, TABLE_ORDER)] =
+        "INSERT INTO record_order (place, seq, kind, id, parent, rev, payload) VALUES ("
+        "(SELECT coalesce(max(place), ?6) + 1 FROM record_order WHERE " IN_RANGE("6") "),"
+        " ?5, ?1, ?2, ?3, 1, ?4)",
+    [RECORD_STMT(ST_UPDATE, TABLE_ORDER)] = UPDATE_SQL("record_order"),
+    [RECORD_STMT(ST_UPDATE_MOVE, TABLE_ORDER)] =
+        "UPDATE record_order SET place = ?6, parent = ?3, payload = ?4, rev = rev + 1"
+        " WHERE kind = ?1 AND id = ?2 AND rev = ?5",
+    [RECORD_STMT(ST_SCAN, TABLE_ORDER)] =
+        "SELECT id, rev, payload FROM record_order WHERE " OF_RANGE " ORDER BY place",
+    /* the range read backwards from its end: n rows, whatever its length */
+    [RECORD_STMT(ST_SCAN_LAST, TABLE_ORDER)] =
+        "SELECT id, rev, payload FROM (SELECT place, id, rev, payload FROM record_order WHERE "
+        OF_RANGE " ORDER BY place DESC LIMIT ?3) ORDER BY place",
+    SEQ_TABLE_SQL(TABLE_RECORD, "record"),
+    SEQ_TABLE_SQL(TABLE_LIVE, "record_live"),
+
+    /* ranges.c: a range's slot, a new one (the next rowid), the next place at a range's end */
+    [ST_RANGE_SLOT] = "SELECT slot FROM record_range WHERE kind = ?1 AND parent = ?2",
+    [ST_RANGE_ADD] = "INSERT INTO record_range (kind, parent) VALUES (?1, ?2)",
+    [ST_RANGE_END] =
+        "SELECT coalesce(max(place), ?1) + 1 FROM record_order WHERE " IN_RANGE("1"),
+    /* a move: the order's stamp, the first place of its new range stamped later, and the
+     * shift of that one and those after it (negative places are never used otherwise) */
+    [ST_MOVE_STAMP] = "SELECT seq FROM record_order WHERE kind = ?1 AND id = ?2 AND rev = ?3",
+    [ST_MOVE_BEFORE] =
+        "SELECT min(place) FROM record_order WHERE " IN_RANGE("1") " AND seq > ?2",
+    [ST_SHIFT_OUT] =
+        "UPDATE record_order SET place = -place - 1 WHERE place >= ?1 AND place < ?2",
+    [ST_SHIFT_BACK] = "UPDATE record_order SET place = -place WHERE place < 0",
     [ST_BEGIN_READ] = "BEGIN",
     /* Takes the write lock at once: two writers never both read, then fail to upgrade. */
     [ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -122,6 +155,16 @@ static void stmt_give(sqlstore *s, stmt_id id, sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
+int pss__sqlite_stmt_take(sqlstore *s, stmt_id id, sqlite3_stmt **out)
+{
+    return stmt_take(s, id, out);
+}
+
+void pss__sqlite_stmt_give(sqlstore *s, stmt_id id, sqlite3_stmt *st)
+{
+    stmt_give(s, id, st);
+}
+
 /* Binds NUL-terminated texts to ?1, ?2, ... (static: the statement is reset before return). */
 static int bind_texts(sqlite3_stmt *st, int n, const char *const *texts)
 {
@@ -156,7 +199,6 @@ static int run(sqlstore *s, stmt_id id, const char *what)
 static int sq_begin(void *userdata, unsigned flags)
 {
     sqlstore *s = userdata;
-    s->next_seq = 0; /* read again under the write lock: other connections insert too */
     if (flags & PSS_TXN_WRITE)
         return run(s, ST_BEGIN_WRITE, "begin write transaction");
     return run(s, ST_BEGIN_READ, "begin read transaction");
@@ -165,14 +207,13 @@ static int sq_begin(void *userdata, unsigned flags)
 static int sq_commit(void *userdata)
 {
     sqlstore *s = userdata;
-    s->next_seq = 0;
     return run(s, ST_COMMIT, "commit");
 }
 
 static int sq_rollback(void *userdata)
 {
     sqlstore *s = userdata;
-    s->next_seq = 0;
+    pss__sqlite_range_forget(s); /* the rollback may undo the range made last */
     /* Some failures (a full disk, an I/O error) make SQLite roll back on its own. */
     if (sqlite3_get_autocommit(s->db))
         return 0;
@@ -275,6 +316,20 @@ static int emit_records(sqlstore *s, sqlite3_stmt *st, const lookup *q, pss_reco
     return rc == SQLITE_DONE ? 0 : sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
 }
 
+/* Binds ?1 kind, ?2 the key, ?3 scan_last's n and ?4 the range of a scan of `record_order`. */
+static int bind_lookup(sqlite3_stmt *st, const lookup *q, const kind_ref *k, const sqlkey *key,
+                       sqlite3_int64 base)
+{
+    int rc = sqlite3_bind_int(st, 1, k->code);
+    if (rc == SQLITE_OK)
+        rc = pss__sqlite_bind_key(st, 2, key);
+    if (rc == SQLITE_OK && q->op == ST_SCAN_LAST)
+        rc = sqlite3_bind_int64(st, 3, q->last > INT64_MAX ? INT64_MAX : (sqlite3_int64)q->last);
+    if (rc == SQLITE_OK && base)
+        rc = sqlite3_bind_int64(st, 4, base);
+    return rc;
+}
+
 /* Runs a get (q->id) or a scan (q->parent) on the kind's table. */
 static int read_records(sqlstore *s, const lookup *q, pss_record_fn fn, void *arg, int *rows)
 {
@@ -283,18 +338,22 @@ static int read_records(sqlstore *s, const lookup *q, pss_record_fn fn, void *ar
     int out = kind_of(s, q->kind, 0, &k);
     if (out)
         return out == PSS_ENOTFOUND ? 0 : out; /* a kind never stored has no records */
-    stmt_id id = RECORD_STMT(q->op, k.table);
-    sqlite3_stmt *st;
-    int rc = stmt_take(s, id, &st);
-    if (rc != SQLITE_OK)
-        return sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
     sqlkey key;
     pss__sqlite_key_encode(q->id ? q->id : q->parent, &key);
-    rc = sqlite3_bind_int(st, 1, k.code);
-    if (rc == SQLITE_OK)
-        rc = pss__sqlite_bind_key(st, 2, &key);
-    if (rc == SQLITE_OK && q->op == ST_SCAN_LAST)
-        rc = sqlite3_bind_int64(st, 3, q->last > INT64_MAX ? INT64_MAX : (sqlite3_int64)q->last);
+    sqlite3_int64 base = 0;
+    int rc = SQLITE_OK;
+    if (k.table == TABLE_ORDER && q->op != ST_GET)
+        rc = pss__sqlite_range_of(s, k.code, &key, 0, &base);
+    if (rc != SQLITE_OK)
+        return sql_fail(s, rc, q->what, q->kind, q->parent);
+    if (k.table == TABLE_ORDER && q->op != ST_GET && !base)
+        return 0; /* a parent without a range has no records of the kind */
+    stmt_id id = RECORD_STMT(q->op, k.table);
+    sqlite3_stmt *st;
+    rc = stmt_take(s, id, &st);
+    if (rc != SQLITE_OK)
+        return sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
+    rc = bind_lookup(st, q, &k, &key, base);
     if (rc != SQLITE_OK)
         out = sql_fail(s, rc, q->what, q->kind, q->id ? q->id : q->parent);
     else
@@ -349,9 +408,10 @@ static int bind_put(sqlite3_stmt *st, const kind_ref *k, const sqlkey *id, const
     return rc;
 }
 
-/* Runs ST_INSERT (expected: the seq), ST_UPDATE or ST_UPDATE_MOVE (the revision) for a put. */
+/* Runs ST_INSERT (expected: the seq; in `record_order` extra: its range), ST_UPDATE or
+ * ST_UPDATE_MOVE (the revision; in `record_order` extra: the new place) for a put. */
 static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_record *r,
-                        const char *parent, uint64_t expected)
+                        const char *parent, uint64_t expected, sqlite3_int64 extra)
 {
     stmt_id id = RECORD_STMT(op, k->table);
     sqlkey rid, rparent;
@@ -363,6 +423,8 @@ static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_re
         rc = bind_put(st, k, &rid, &rparent, r);
         if (rc == SQLITE_OK) /* the expected revision, or the new record's seq */
             rc = sqlite3_bind_int64(st, 5, (sqlite3_int64)expected);
+        if (rc == SQLITE_OK && sqlite3_bind_parameter_count(st) >= 6)
+            rc = sqlite3_bind_int64(st, 6, extra);
         if (rc == SQLITE_OK)
             rc = sqlite3_step(st);
         stmt_give(s, id, st);
@@ -370,33 +432,64 @@ static int write_record(sqlstore *s, stmt_id op, const kind_ref *k, const pss_re
     return rc;
 }
 
-/* The seq of the next record inserted: read once per write transaction (the write lock keeps
- * it ours until the commit), then counted, which spares every insert two b-tree seeks. */
-static int next_seq(sqlstore *s, sqlite3_int64 *seq)
+/* The greatest seq of a table whose rowid it is (0 when empty). */
+static int table_last_seq(sqlstore *s, sqltable table, sqlite3_int64 *last)
 {
-    if (s->next_seq) {
-        *seq = s->next_seq;
-        return SQLITE_OK;
-    }
+    stmt_id id = RECORD_STMT(ST_LAST_SEQ, table);
     sqlite3_stmt *st;
-    int rc = stmt_take(s, ST_LAST_SEQ, &st);
-    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *seq = sqlite3_column_int64(st, 0) + 1;
+    int rc = stmt_take(s, id, &st);
+    if (rc != SQLITE_OK)
+        return rc;
+    if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *last = sqlite3_column_int64(st, 0); /* NULL, an empty table, reads as 0 */
         rc = SQLITE_OK;
     }
-    stmt_give(s, ST_LAST_SEQ, st);
+    stmt_give(s, id, st);
     return rc;
+}
+
+/* Microseconds since 1970, the one clock every connection on the file shares. */
+static sqlite3_int64 clock_us(void)
+{
+    struct timespec ts;
+    if (!timespec_get(&ts, TIME_UTC))
+        return 0; /* no clock: the other bounds of next_seq still hold */
+    return (sqlite3_int64)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The seq of a record inserted: a creation stamp, the time in microseconds, raised past every
+ * seq this connection gave (and in `record` and `record_live`, whose rowid it is, past the
+ * table's last). Scans of orders follow the places of `record_order`; the stamps place an
+ * order moved to another session among that session's orders by its creation, as the
+ * contract asks (doc/sqlite-store.md, "Schema"), whichever connection made them. */
+static int next_seq(sqlstore *s, const kind_ref *k, sqlite3_int64 *seq)
+{
+    sqlite3_int64 last = 0;
+    int rc = k->table != TABLE_ORDER ? table_last_seq(s, k->table, &last) : SQLITE_OK;
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_int64 next = clock_us();
+    if (next <= s->last_seq)
+        next = s->last_seq + 1;
+    if (next <= last)
+        next = last + 1;
+    *seq = next;
+    return SQLITE_OK;
 }
 
 static int insert_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent)
 {
-    sqlite3_int64 seq = 0;
-    int rc = next_seq(s, &seq);
+    sqlite3_int64 seq = 0, base = 0;
+    int rc = next_seq(s, k, &seq);
+    if (rc == SQLITE_OK && k->table == TABLE_ORDER) {
+        sqlkey key;
+        pss__sqlite_key_encode(parent, &key);
+        rc = pss__sqlite_range_of(s, k->code, &key, 1, &base);
+    }
     if (rc == SQLITE_OK)
-        rc = write_record(s, ST_INSERT, k, r, parent, (uint64_t)seq);
+        rc = write_record(s, ST_INSERT, k, r, parent, (uint64_t)seq, base);
     if (rc == SQLITE_DONE) {
-        /* outside a transaction each put is its own, and the next one reads again */
-        s->next_seq = sqlite3_get_autocommit(s->db) ? 0 : seq + 1;
+        s->last_seq = seq;
         return 0;
     }
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -404,16 +497,65 @@ static int insert_record(sqlstore *s, const kind_ref *k, const pss_record *r, co
     return sql_fail(s, rc, "put of", r->kind, r->id);
 }
 
+/* The stamp of an order at revision expected: SQLITE_ROW with *stamp, or SQLITE_DONE when it
+ * is not at that revision (a failure of another kind is returned as such). */
+static int order_stamp(sqlstore *s, const kind_ref *k, const char *id, uint64_t expected,
+                       sqlite3_int64 *stamp)
+{
+    sqlkey key;
+    pss__sqlite_key_encode(id, &key);
+    sqlite3_stmt *st;
+    int rc = stmt_take(s, ST_MOVE_STAMP, &st);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_bind_int(st, 1, k->code);
+    if (rc == SQLITE_OK)
+        rc = pss__sqlite_bind_key(st, 2, &key);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 3, (sqlite3_int64)expected);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *stamp = sqlite3_column_int64(st, 0);
+    stmt_give(s, ST_MOVE_STAMP, st);
+    return rc;
+}
+
+/* An order given another parent goes to the place in its new range that its stamp gives
+ * (ranges.c); in the other tables the record keeps its seq, its rowid. An order not at that
+ * revision changes nothing (SQLITE_DONE with no row changed, as an UPDATE would). */
+static int move_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent,
+                       uint64_t expected)
+{
+    if (k->table != TABLE_ORDER)
+        return write_record(s, ST_UPDATE_MOVE, k, r, parent, expected, 0);
+    sqlite3_int64 stamp = 0, base = 0, place = 0;
+    int rc = order_stamp(s, k, r->id, expected, &stamp);
+    if (rc != SQLITE_ROW)
+        return rc;
+    sqlkey key;
+    pss__sqlite_key_encode(parent, &key);
+    rc = pss__sqlite_range_of(s, k->code, &key, 1, &base);
+    if (rc == SQLITE_OK)
+        rc = pss__sqlite_range_place(s, base, stamp, &place);
+    if (rc == SQLITE_OK)
+        rc = write_record(s, ST_UPDATE_MOVE, k, r, parent, expected, place);
+    return rc;
+}
+
 static int update_record(sqlstore *s, const kind_ref *k, const pss_record *r, const char *parent,
                          uint64_t expected)
 {
     /* a record that stays under its parent first: the common case, and no index entry moves */
-    int rc = write_record(s, ST_UPDATE, k, r, parent, expected);
-    if (rc == SQLITE_DONE && sqlite3_changes(s->db) == 0)
-        rc = write_record(s, ST_UPDATE_MOVE, k, r, parent, expected);
+    int rc = write_record(s, ST_UPDATE, k, r, parent, expected, 0);
+    int changed = rc == SQLITE_DONE ? sqlite3_changes(s->db) : 0;
+    if (rc == SQLITE_DONE && !changed) {
+        rc = move_record(s, k, r, parent, expected);
+        changed = rc == SQLITE_DONE ? sqlite3_changes(s->db) : 0;
+    }
     if (rc != SQLITE_DONE)
         return sql_fail(s, rc, "put of", r->kind, r->id);
-    if (sqlite3_changes(s->db) != 1)
+    if (changed != 1)
         return own_fail(s, PSS_ECONFLICT, "put of %s %s: revision %llu is not the stored one",
                         r->kind, r->id, (unsigned long long)expected);
     return 0;

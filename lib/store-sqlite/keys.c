@@ -1,5 +1,5 @@
-/* keys.c: how schema version 2 keeps record kinds, ids and parents. A kind the library writes
- * is a small integer (the `kinds` table names them); an id or parent that is a canonical
+/* keys.c: how schema versions 2 and 3 keep record kinds, ids and parents. A kind the library
+ * writes is a small integer (the `kinds` table names them); an id or parent that is a canonical
  * UUID is its 16 bytes, and the two composite ids the library writes ("<uuid>:<n>" for
  * running totals, "<kind>/<uuid>" for metadata) are tagged blobs; any other text stays text.
  * The mapping is a bijection on texts of up to PSS_SQLITE_KEY_TEXT_MAX bytes (longer ones stay
@@ -37,9 +37,12 @@ const char *pss__sqlite_kind_name(int code)
 }
 
 /* The records every order rewrites live in their own table, so that the few pages holding
- * them are not spread among the orders (doc/sqlite-store.md, "Schema"). */
+ * them are not spread among the orders, and the orders in theirs, so that the newest
+ * session's are its end (doc/sqlite-store.md, "Schema"). */
 sqltable pss__sqlite_table_of(int code)
 {
+    if (code == PSS_SQLITE_KIND_ORDER)
+        return TABLE_ORDER;
     return code == PSS_SQLITE_KIND_SESSION || code == PSS_SQLITE_KIND_TOTAL ||
                    code == PSS_SQLITE_KIND_CONFIG_STATE
                ? TABLE_LIVE

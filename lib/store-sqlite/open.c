@@ -80,6 +80,39 @@ static const char *const migrations[] = {
     "DROP TABLE records;"
     "CREATE VIEW records (seq, kind, id, parent, rev, payload) AS "
     RECORDS_VIEW_PART("record") " UNION ALL " RECORDS_VIEW_PART("record_live") ";",
+
+    /* 2 -> 3: the orders move to `record_order`, whose rowid is an order's place in its
+     * session's range (ranges.c): the table is its own parent index, so an order writes two
+     * b-trees, the end of the table and its id index, instead of three (doc/sqlite-store.md,
+     * "Schema"). Each session with orders gets a slot, in the order of its first order; every
+     * record keeps its seq (now a creation stamp, all later ones greater), rev and payload;
+     * orders are numbered in their range by seq. `record` is copied without them (so that
+     * their pages are not left free in it) and `records` becomes the view of three tables.
+     * The view is dropped first so that the rename has nothing to rewrite. */
+    "DROP VIEW records;"
+    "CREATE TABLE record_range (slot INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+    " parent BLOB NOT NULL, UNIQUE (kind, parent));"
+    "INSERT INTO record_range (slot, kind, parent)"
+    " SELECT row_number() OVER (ORDER BY first), kind, parent"
+    " FROM (SELECT kind, parent, min(seq) AS first FROM record WHERE kind = 5"
+    " GROUP BY kind, parent);"
+    "CREATE TABLE record_order (place INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL, id BLOB NOT NULL, parent BLOB NOT NULL, rev INTEGER NOT NULL,"
+    " payload TEXT NOT NULL);"
+    "INSERT INTO record_order (place, seq, kind, id, parent, rev, payload)"
+    " SELECT g.slot * 4294967296 + row_number() OVER (PARTITION BY r.parent ORDER BY r.seq),"
+    " r.seq, r.kind, r.id, r.parent, r.rev, r.payload FROM record r"
+    " JOIN record_range g ON g.kind = r.kind AND g.parent = r.parent ORDER BY 1;"
+    "CREATE UNIQUE INDEX record_order_by_id ON record_order (kind, id);"
+    RECORD_TABLE("record_v3")
+    "INSERT INTO record_v3 SELECT seq, kind, id, parent, rev, payload FROM record"
+    " WHERE kind <> 5 ORDER BY seq;"
+    "DROP TABLE record;"
+    "ALTER TABLE record_v3 RENAME TO record;"
+    RECORD_INDEXES("record")
+    "CREATE VIEW records (seq, kind, id, parent, rev, payload) AS "
+    RECORDS_VIEW_PART("record_order") " UNION ALL " RECORDS_VIEW_PART("record")
+    " UNION ALL " RECORDS_VIEW_PART("record_live") ";",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -185,7 +218,17 @@ static const char *const tables_of_v1[] = {
     "SELECT seq, subject, payload FROM audit",
     NULL,
 };
-static const char *const *const tables_of[SCHEMA_VERSION] = {[1] = tables_of_v1};
+static const char *const tables_of_v2[] = {
+    "SELECT code, name FROM kinds",
+    "SELECT seq, kind, id, parent, rev, payload FROM record",
+    "SELECT seq, kind, id, parent, rev, payload FROM record_live",
+    "SELECT seq, kind, id, parent, rev, payload FROM records",
+    "SELECT key, owner FROM claims",
+    "SELECT seq, subject, payload FROM audit",
+    NULL,
+};
+static const char *const *const tables_of[SCHEMA_VERSION] = {[1] = tables_of_v1,
+                                                             [2] = tables_of_v2};
 
 static int check_tables(const opening *o, int version)
 {
@@ -269,6 +312,8 @@ static int prepare_statements(const opening *o)
 {
     sqlstore *s = o->s;
     for (int i = 0; i < ST_COUNT; i++) {
+        if (!pss__sqlite_stmt_sql[i]) /* a table without that statement (ST_LAST_SEQ) */
+            continue;
         int rc = sqlite3_prepare_v3(s->db, pss__sqlite_stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->stmts[i], NULL);
         if (rc == SQLITE_ERROR) /* a table or column is missing: not the schema we wrote */

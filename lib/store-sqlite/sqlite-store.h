@@ -8,7 +8,7 @@
 
 #include "possession/sqlite.h"
 
-/* The kinds the library writes, by the code schema version 2 stores (its `kinds` table holds
+/* The kinds the library writes, by the code schema versions 2 and 3 store (its `kinds` table holds
  * the same pairs; a kind not among them gets a code of its own there, from 100 up). Codes
  * are part of the file format: never renumbered. */
 enum {
@@ -24,9 +24,11 @@ enum {
     PSS_SQLITE_KIND_KNOWN_END
 };
 
-/* The two record tables: `record` (written once or seldom: orders, movements, entries, ...)
- * and `record_live` (rewritten by every order: sessions, running totals, config states). */
-typedef enum sqltable { TABLE_RECORD, TABLE_LIVE, TABLE_COUNT } sqltable;
+/* The three record tables: `record_order` (the orders; its rowid a place in the range of the
+ * order's session, `record_range` holding the ranges' slots: ranges.c), `record` (written
+ * once or seldom: movements, entries, configs, ...) and `record_live` (rewritten by every
+ * order: sessions, running totals, config states); the rowid of the last two is the seq. */
+typedef enum sqltable { TABLE_ORDER, TABLE_RECORD, TABLE_LIVE, TABLE_COUNT } sqltable;
 
 /* Statements prepared once at open and kept for the life of the store; the record
  * statements come once per table (ST_GET + TABLE_LIVE * ST_RECORD_STMTS, ...). */
@@ -34,11 +36,18 @@ typedef enum stmt_id {
     ST_GET,
     ST_INSERT,
     ST_UPDATE,      /* a record whose parent stays: its index entries are not touched */
-    ST_UPDATE_MOVE, /* a record given another parent */
+    ST_UPDATE_MOVE, /* a record given another parent (in `record`: and a place in its range) */
     ST_SCAN,
     ST_SCAN_LAST,
+    ST_LAST_SEQ,    /* of a table whose rowid is the seq: none in `record_order` */
     ST_RECORD_STMTS,
-    ST_LAST_SEQ = ST_RECORD_STMTS * TABLE_COUNT,
+    ST_RANGE_SLOT = ST_RECORD_STMTS * TABLE_COUNT, /* ranges.c */
+    ST_RANGE_ADD,
+    ST_RANGE_END,
+    ST_MOVE_STAMP,
+    ST_MOVE_BEFORE,
+    ST_SHIFT_OUT,
+    ST_SHIFT_BACK,
     ST_BEGIN_READ,
     ST_BEGIN_WRITE,
     ST_COMMIT,
@@ -54,16 +63,29 @@ typedef enum stmt_id {
     ST_COUNT
 } stmt_id;
 
-/* The record statement `op` (ST_GET .. ST_SCAN) of a table. */
+/* The record statement `op` (ST_GET .. ST_LAST_SEQ) of a table. */
 #define RECORD_STMT(op, table) ((stmt_id)((op) + (table) * ST_RECORD_STMTS))
 
 typedef struct checkpointer checkpointer;
+
+/* Longest id or parent text that is folded into a blob (the contract's ids are at most 200
+ * bytes); longer texts are stored as text. */
+#define PSS_SQLITE_KEY_TEXT_MAX 200
+
+/* The last range of `record` looked up (ranges.c): a session's orders all go to one. */
+typedef struct range_cache {
+    int kind;         /* 0: nothing cached */
+    int len;          /* the parent's stored bytes; -1 for a text */
+    char parent[PSS_SQLITE_KEY_TEXT_MAX + 1];
+    sqlite3_int64 base;
+} range_cache;
 
 typedef struct sqlstore {
     pss_storage vtable; /* first: the table handed out is the store itself */
     sqlite3 *db;
     sqlite3_stmt *stmts[ST_COUNT];
-    sqlite3_int64 next_seq; /* the next record's seq in the open write transaction, or 0 */
+    sqlite3_int64 last_seq; /* the greatest seq this connection gave a record, or 0 */
+    range_cache range;
     checkpointer *ckpt;     /* NULL until the WAL first grows past the checkpoint threshold */
     char *path;             /* for the checkpointer's own connection */
     pss_sqlite_sync sync;
@@ -79,11 +101,12 @@ void pss__sqlite_fill_vtable(sqlstore *s);
 /* A SQLite result code as a PSS_E* code. */
 int pss__sqlite_code(int rc);
 
-/* ---- keys.c ---- */
+/* Takes a kept statement, or a fresh copy of it while the kept one is stepping (callbacks.c);
+ * stmt_give resets and unbinds it, or finalizes the copy. */
+int pss__sqlite_stmt_take(sqlstore *s, stmt_id id, sqlite3_stmt **out);
+void pss__sqlite_stmt_give(sqlstore *s, stmt_id id, sqlite3_stmt *st);
 
-/* Longest id or parent text that is folded into a blob (the contract's ids are at most 200
- * bytes); longer texts are stored as text. */
-#define PSS_SQLITE_KEY_TEXT_MAX 200
+/* ---- keys.c ---- */
 
 /* An id or parent as it is stored: len bytes of blob, or (len 0) the text itself. */
 typedef struct sqlkey {
@@ -114,6 +137,27 @@ const char *pss__sqlite_column_key(sqlite3_stmt *st, int col,
 
 /* Registers pss_key() on the connection: the migration to version 2 calls it. */
 int pss__sqlite_add_functions(sqlite3 *db);
+
+/* ---- ranges.c ---- */
+
+/* Places in `record_order`: an order's place (its rowid) is the slot of its (kind, parent)
+ * times 2^32 plus its number in that range, so a range is one run of rowids
+ * (doc/sqlite-store.md, "Schema"). */
+#define PSS_SQLITE_RANGE_SIZE 4294967296LL
+
+/* The first place of (kind, parent)'s range, less one (*base); 0 when it has none, unless add
+ * makes it one. A SQLite result code. */
+int pss__sqlite_range_of(sqlstore *s, int kind, const sqlkey *parent, int add,
+                         sqlite3_int64 *base);
+
+/* Forgets the cached range: a rollback may have undone its making. */
+void pss__sqlite_range_forget(sqlstore *s);
+
+/* The place that a record stamped `stamp` takes in the range at base when moved there: before
+ * the first record stamped later (which moves up by one, with every later one), or at the
+ * end. A SQLite result code. */
+int pss__sqlite_range_place(sqlstore *s, sqlite3_int64 base, sqlite3_int64 stamp,
+                            sqlite3_int64 *place);
 
 /* ---- checkpoint.c ---- */
 

@@ -1,7 +1,8 @@
 /* sqlite-files.c: the SQLite store's file: what is written survives closing and reopening,
  * the schema is created and upgraded from version 0 in one transaction, a newer schema is
  * refused with PSS_EVERSION, files that are not ours are refused with a clear detail, the
- * payload is JSON that SQL can query, and two connections isolate and lock like SQLite does.
+ * payload is JSON that SQL can query, two connections isolate and lock like SQLite does, and
+ * the seqs they stamp keep creation order, across them and across a move.
  * Usage: sqlite-files DIR (created if missing; the files used in it are deleted first). */
 #include "possession.h"
 #include "possession/sqlite.h"
@@ -129,7 +130,7 @@ static void test_newer_schema_refused(void)
 static void test_upgrade_from_version_0(void)
 {
     const char *path = fresh("v0.sqlite");
-    char got[128];
+    char got[256];
     CHECK_I64(sql(path, "CREATE TABLE host_things (x); INSERT INTO host_things VALUES (7)",
                   NULL, 0), 0);
     pss_storage *st = open_ok(path);
@@ -143,7 +144,7 @@ static void test_upgrade_from_version_0(void)
                         " AND name NOT LIKE 'sqlite_%' ORDER BY name)",
                   got, sizeof got), 0);
     CHECK_STR(got, "table audit,table claims,table host_things,table kinds,table record,"
-                   "table record_live,view records");
+                   "table record_live,table record_order,table record_range,view records");
     CHECK_I64(sql(path, "SELECT x FROM host_things", got, sizeof got), 0);
     CHECK_STR(got, "7");
     CHECK(pss_sqlite_schema_version() >= 1);
@@ -295,6 +296,86 @@ static void test_two_connections(void)
     pss_storage_free(b);
 }
 
+static int list_ids(const pss_record *r, void *arg)
+{
+    size_t n = strlen(arg);
+    snprintf((char *)arg + n, 128 - n, "%s%s", n ? "," : "", r->id);
+    return 0;
+}
+
+static const char *scan_ids(pss_storage *st, const char *parent, char out[128])
+{
+    out[0] = '\0';
+    CHECK_I64(st->scan(st->userdata, "order", parent, list_ids, out), 0);
+    return out;
+}
+
+static void put_one(pss_storage *st, const char *id, const char *parent, uint64_t rev)
+{
+    pss_record r = {"order", id, parent, 0, "{}", 2};
+    CHECK_I64(st->begin(st->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(st->put(st->userdata, &r, rev, NULL), 0);
+    CHECK_I64(st->commit(st->userdata), 0);
+}
+
+/* seq is a creation stamp (doc/sqlite-store.md, "Schema"): records created by two stores on
+ * one file, one of them reopened, compare by their creation, so a record moved to another
+ * parent goes to its place there: between two records (those after it move up a place), or
+ * at the end; and an insert after that goes past the end. */
+static void test_seq_stamps(void)
+{
+    const char *path = fresh("stamps.sqlite");
+    pss_storage *a = open_ok(path), *b = open_ok(path);
+    if (!a || !b)
+        return;
+    char got[128];
+    put_one(a, "o1", "s1", 0);
+    put_one(b, "o2", "s2", 0);
+    pss_storage_free(a);
+    a = open_ok(path);
+    if (!a)
+        return;
+    put_one(a, "o3", "s1", 0);
+    put_one(b, "o2", "s1", 1); /* moved: created between o1 and o3 */
+    CHECK_STR(scan_ids(a, "s1", got), "o1,o2,o3");
+    put_one(a, "o1", "s2", 1); /* moved to the range it left empty */
+    put_one(b, "o4", "s1", 0);
+    CHECK_STR(scan_ids(a, "s1", got), "o2,o3,o4");
+    CHECK_STR(scan_ids(b, "s2", got), "o1");
+    CHECK_I64(sql(path, "SELECT count(DISTINCT place) || ' ' || count(*) || ' ' ||"
+                        " sum(place < 0) FROM record_order", got, sizeof got), 0);
+    CHECK_STR(got, "4 4 0");
+    CHECK_I64(sql(path, "PRAGMA integrity_check", got, sizeof got), 0);
+    CHECK_STR(got, "ok");
+    pss_storage_free(a);
+    pss_storage_free(b);
+}
+
+/* A store remembers the last range it used (lib/store-sqlite/ranges.c); a rollback that undid
+ * its making must not leave it remembered: another store may give its slot to another parent. */
+static void test_range_after_rollback(void)
+{
+    const char *path = fresh("ranges.sqlite");
+    pss_storage *a = open_ok(path), *b = open_ok(path);
+    if (!a || !b)
+        return;
+    char got[128];
+    pss_record r = {"order", "o1", "p9", 0, "{}", 2};
+    CHECK_I64(a->begin(a->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(a->put(a->userdata, &r, 0, NULL), 0);
+    CHECK_I64(a->rollback(a->userdata), 0);
+    put_one(b, "o2", "q9", 0); /* the slot p9 had in a's rolled back transaction */
+    put_one(a, "o3", "p9", 0);
+    CHECK_STR(scan_ids(b, "p9", got), "o3");
+    CHECK_STR(scan_ids(a, "q9", got), "o2");
+    CHECK_I64(sql(path, "SELECT group_concat(parent || ':' || (place >> 32), ',') FROM"
+                        " (SELECT parent, place FROM record_order ORDER BY place)",
+                  got, sizeof got), 0);
+    CHECK_STR(got, "q9:1,p9:2");
+    pss_storage_free(a);
+    pss_storage_free(b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -313,6 +394,8 @@ int main(int argc, char **argv)
     test_options();
     test_page_size();
     test_two_connections();
+    test_seq_stamps();
+    test_range_after_rollback();
     pss_ctx_free(ctx);
     return check_done();
 }

@@ -1,9 +1,10 @@
-/* sqlite-migrate.c: a file written by release 1.1 (schema version 1, data/README.md) opened
- * by today's store is upgraded in one transaction and reads back exactly as it did: every
- * record, scan, claim and audit entry through the storage contract, the view `records` as
- * the old table, and everything the library's public calls tell (the readout 1.1 made of the
+/* sqlite-migrate.c: a file written by release 1.1 (schema version 1, data/README.md), and one
+ * written by main at schema version 2, opened by today's store are upgraded in one
+ * transaction and read back exactly as they did: every record (with its seq), scan, claim
+ * and audit entry through the storage contract, the view `records` as the old table, and
+ * everything the library's public calls tell (the readout the writing library made of the
  * same file, pss_session_verify on every session); the shift then goes on. An upgrade that
- * fails, or is killed with SIGKILL half-way, leaves the file at version 1 as it was; a newer
+ * fails, or is killed with SIGKILL half-way, leaves the file at its version as it was; a newer
  * version than the library knows is refused and left alone.
  * Usage: sqlite-migrate DATA_DIR WORK_DIR (WORK_DIR is created; its files are replaced). */
 #include <possession/sqlite.h>
@@ -19,6 +20,9 @@
 #include "text.h"
 
 static const char *data_dir, *work_dir;
+
+/* The schema version this library writes, as PRAGMA user_version prints it. */
+#define CURRENT "3\n"
 
 /* ---- files ---- */
 
@@ -181,8 +185,8 @@ static void row_line(const v1_row *r, text *out)
     text_printf(out, "%s\t%s\t%s\t%s\n", r->kind, r->id, r->parent, r->rest);
 }
 
-/* Each version 1 record read with get is the same record (its seq aside). */
-static void compare_gets(pss_storage *st, const v1_rows *v1)
+/* Each version 1 record read with get is the same record (its seq aside); there are n. */
+static void compare_gets(pss_storage *st, const v1_rows *v1, int n)
 {
     int same = 0;
     for (int i = 0; i < v1->n; i++) {
@@ -196,7 +200,7 @@ static void compare_gets(pss_storage *st, const v1_rows *v1)
         text_free(&want);
         text_free(&got);
     }
-    CHECK_I64(v1->n, 57);
+    CHECK_I64(v1->n, n);
     CHECK_I64(same, v1->n);
 }
 
@@ -260,18 +264,19 @@ static pss_ctx *open_ctx(const char *path, pss_storage **st)
     return ctx;
 }
 
-static char *release_readout(void)
+/* The readout the library that wrote a file made of it (data/NAME). */
+static char *release_readout(const char *name)
 {
     char path[1024];
     size_t len;
-    snprintf(path, sizeof path, "%s/release-1.1.txt", data_dir);
+    snprintf(path, sizeof path, "%s/%s", data_dir, name);
     return read_file(path, &len);
 }
 
-/* What the library reads equals what release 1.1 read from the same file. */
-static void compare_readout(pss_ctx *ctx)
+/* What the library reads equals what the writing library read from the same file (data/NAME). */
+static void compare_readout(pss_ctx *ctx, const char *name)
 {
-    char *want = release_readout();
+    char *want = release_readout(name);
     fix_text got = {NULL, 0};
     CHECK_I64(readout_config(ctx, FIX_CONFIG_ID, &got), 0);
     CHECK(got.data && strcmp(got.data, want) == 0);
@@ -279,7 +284,7 @@ static void compare_readout(pss_ctx *ctx)
         size_t i = 0, line = 0;
         while (got.data[i] && got.data[i] == want[i])
             line = want[i++] == '\n' ? i : line;
-        printf("# readout differs at: %.200s\n# release 1.1 read: %.200s\n", got.data + line,
+        printf("# readout differs at: %.200s\n# %s has: %.200s\n", got.data + line, name,
                want + line);
     }
     CHECK(strstr(want, "verify 0") && !strstr(want, "verify -"));
@@ -287,23 +292,34 @@ static void compare_readout(pss_ctx *ctx)
     free(want);
 }
 
-static void test_upgrade(void)
+/* A file the library wrote at an older version (data/FILE: its version, records, readout). */
+typedef struct old_file {
+    const char *file, *version, *readout;
+    int records;
+} old_file;
+
+static const old_file release_1_1 = {"release-1.1.sqlite", "1\n", "release-1.1.txt", 57};
+static const old_file schema_2 = {"schema-2.sqlite", "2\n", "schema-2.txt", 53};
+
+/* The version 1 table, or version 2's view of the same columns, before and after the upgrade:
+ * seqs included, so every record keeps its own. */
+static void test_upgrade(const old_file *old)
 {
-    const char *path = copy_of("release-1.1.sqlite", "release.sqlite");
+    const char *path = copy_of(old->file, "release.sqlite");
     text v1 = TEXT_INIT, v1_audit = TEXT_INIT, t = TEXT_INIT, view = TEXT_INIT;
-    CHECK_STR(user_version(path, &t), "1\n");
+    CHECK_STR(user_version(path, &t), old->version);
     sql_rows(path, V1_RECORDS, &v1);
     sql_rows(path, AUDIT, &v1_audit);
     pss_storage *st = NULL;
     pss_ctx *ctx = open_ctx(path, &st);
-    CHECK_STR(user_version(path, &t), "2\n");
+    CHECK_STR(user_version(path, &t), CURRENT);
     v1_rows rows;
     parse_v1(&v1, &rows);
     if (st) {
-        compare_gets(st, &rows);
+        compare_gets(st, &rows, old->records);
         compare_scans(st, &rows);
         compare_claims_and_audit(st, path, &v1_audit);
-        compare_readout(ctx);
+        compare_readout(ctx, old->readout);
     }
     sql_rows(path, V1_RECORDS, &view); /* the view reads as the old table did */
     CHECK_STR(view.data, v1.data);
@@ -353,15 +369,15 @@ static void close_open_session(pss_ctx *ctx, pss_session *s)
     CHECK_I64(pss_session_state_of(s), PSS_SESSION_CLOSED);
 }
 
-static void test_goes_on(void)
+static void test_goes_on(const old_file *old)
 {
-    const char *path = copy_of("release-1.1.sqlite", "goes-on.sqlite");
+    const char *path = copy_of(old->file, "goes-on.sqlite");
     pss_storage *st = NULL;
     pss_ctx *ctx = open_ctx(path, &st);
     pss_ctx_free(ctx);
     pss_storage_free(st);
     ctx = open_ctx(path, &st);
-    compare_readout(ctx);
+    compare_readout(ctx, old->readout);
     pss_session *s = NULL;
     CHECK_OK(ctx, pss_session_find_open(ctx, FIX_CONFIG_ID, &s));
     static const char *const vat10[] = {"VAT10"};
@@ -392,12 +408,15 @@ static void test_goes_on(void)
     pss_storage_free(st);
 }
 
-/* A step that fails (here: a host's table in the way) leaves the file exactly as it was, and
- * the detail names the file, the step and SQLite's reason. */
-static void test_failed_upgrade(void)
+/* A step that fails (here: a host's table in the way, named as one the step creates) leaves
+ * the file exactly as it was, and the detail names the file, the step and SQLite's reason;
+ * with the table out of the way the upgrade goes through. */
+static void failed_upgrade(const old_file *old, const char *table, const char *step)
 {
-    const char *path = copy_of("release-1.1.sqlite", "clash.sqlite");
-    sql_exec(path, "CREATE TABLE record_live (mine TEXT)");
+    const char *path = copy_of(old->file, "clash.sqlite");
+    char sql[128], reason[128];
+    snprintf(sql, sizeof sql, "CREATE TABLE %s (mine TEXT)", table);
+    sql_exec(path, sql);
     text before = TEXT_INIT, after = TEXT_INIT;
     snapshot_v1(path, &before);
     pss_ctx *ctx = fix_ctx(NULL);
@@ -405,19 +424,28 @@ static void test_failed_upgrade(void)
     CHECK_RC(ctx, pss_sqlite_open(ctx, path, NULL, &st), PSS_ESTORAGE);
     CHECK(st == NULL);
     CHECK_CONTAINS(pss_ctx_errmsg(ctx), path);
-    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "upgrading the schema from version 1 to 2 (the file is "
-                                        "left at version 1)");
-    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "table record_live already exists");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), step);
+    snprintf(reason, sizeof reason, "table %s already exists", table);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), reason);
     snapshot_v1(path, &after);
     CHECK_STR(after.data, before.data);
-    CHECK_STR(user_version(path, &after), "1\n");
-    sql_exec(path, "DROP TABLE record_live"); /* out of the way, the upgrade goes through */
+    CHECK_STR(user_version(path, &after), old->version);
+    snprintf(sql, sizeof sql, "DROP TABLE %s", table);
+    sql_exec(path, sql);
     CHECK_OK(ctx, pss_sqlite_open(ctx, path, NULL, &st));
     pss_storage_free(st);
-    CHECK_STR(user_version(path, &after), "2\n");
+    CHECK_STR(user_version(path, &after), CURRENT);
     pss_ctx_free(ctx);
     text_free(&before);
     text_free(&after);
+}
+
+static void test_failed_upgrade(void)
+{
+    failed_upgrade(&release_1_1, "record_live",
+                   "upgrading the schema from version 1 to 2 (the file is left at version 1)");
+    failed_upgrade(&schema_2, "record_v3",
+                   "upgrading the schema from version 2 to 3 (the file is left at version 2)");
 }
 
 /* A version the library does not know is refused before anything is touched. */
@@ -436,10 +464,10 @@ static void test_newer_refused(void)
     sql_rows(path, "SELECT * FROM records ORDER BY seq", &before);
     CHECK_RC(ctx, pss_sqlite_open(ctx, path, NULL, &st), PSS_EVERSION);
     CHECK(st == NULL);
-    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "its schema version is 3, this libpossession-sqlite "
-                                        "knows versions up to 2; use a newer library");
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "its schema version is 4, this libpossession-sqlite "
+                                        "knows versions up to 3; use a newer library");
     CHECK_CONTAINS(pss_ctx_errmsg(ctx), path);
-    CHECK_STR(user_version(path, &after), "3\n");
+    CHECK_STR(user_version(path, &after), "4\n");
     sql_rows(path, "SELECT * FROM records ORDER BY seq", &after);
     CHECK_STR(after.data, before.data);
     pss_ctx_free(ctx);
@@ -505,7 +533,8 @@ static pid_t start_upgrade(const char *path, const char *pristine)
 }
 
 /* Killed after `delay` microseconds of the upgrade, the file is either still at version 1
- * with all its records or at version 2 with all of them: never in between. */
+ * with all its records or at the current version with all of them: never in between (nor
+ * at version 2: every step runs in the one transaction). */
 static void kill_upgrade(const char *path, const char *pristine, int n, long delay)
 {
     pid_t pid = start_upgrade(path, pristine);
@@ -519,7 +548,7 @@ static void kill_upgrade(const char *path, const char *pristine, int n, long del
     sql_rows(path, "SELECT count(*) FROM records", &count);
     char want[32];
     snprintf(want, sizeof want, "%d\n", n);
-    CHECK(strcmp(t.data, "1\n") == 0 || strcmp(t.data, "2\n") == 0);
+    CHECK(strcmp(t.data, "1\n") == 0 || strcmp(t.data, CURRENT) == 0);
     CHECK_STR(count.data, want);
     sql_rows(path, "PRAGMA integrity_check", &count);
     CHECK_STR(count.data, "ok\n");
@@ -565,8 +594,10 @@ int main(int argc, char **argv)
     data_dir = argv[1];
     work_dir = argv[2];
     mkdir(work_dir, 0755);
-    test_upgrade();
-    test_goes_on();
+    test_upgrade(&release_1_1);
+    test_upgrade(&schema_2);
+    test_goes_on(&release_1_1);
+    test_goes_on(&schema_2);
     test_failed_upgrade();
     test_newer_refused();
     test_killed_upgrade();
