@@ -1,9 +1,14 @@
 /* contract.c: the storage contract of possession/storage.h, checked the same way on every
  * shipped store. Usage: storage-contract memory | storage-contract sqlite PATH (PATH and its
- * -wal and -shm files are deleted first). */
+ * -wal and -shm files are deleted first) | storage-contract pg DATABASE (created afresh on
+ * the server PSS_PG_CONNINFO names). */
 #include "possession.h"
 #ifdef HAVE_SQLITE
 #include "possession/sqlite.h"
+#endif
+#ifdef HAVE_PG
+#include "possession/pg.h"
+#include "pgtest.h"
 #endif
 
 #include "check.h"
@@ -565,7 +570,15 @@ static int open_store(int argc, char **argv)
         return pss_sqlite_open(NULL, argv[2], NULL, &st);
     }
 #endif
-    fprintf(stderr, "usage: %s memory | sqlite PATH\n", argv[0]);
+#ifdef HAVE_PG
+    if (argc >= 3 && strcmp(argv[1], "pg") == 0) {
+        char conninfo[1024];
+        if (pgtest_fresh_db(argv[2], conninfo, sizeof conninfo))
+            return PSS_ESTORAGE;
+        return pss_pg_open(NULL, conninfo, NULL, &st);
+    }
+#endif
+    fprintf(stderr, "usage: %s memory | sqlite PATH | pg DATABASE\n", argv[0]);
     return PSS_EINVAL;
 }
 

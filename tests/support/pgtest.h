@@ -1,0 +1,69 @@
+/* pgtest.h: a database of its own for each PostgreSQL test, on the server PSS_PG_CONNINFO
+ * names (tests/support/pg-server.sh starts one), so that tests run in parallel. */
+#ifndef PSS_TEST_PGTEST_H
+#define PSS_TEST_PGTEST_H
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The server's conninfo, or NULL (with a TAP bail-out line) when none is set. */
+static inline const char *pgtest_server(void)
+{
+    const char *base = getenv("PSS_PG_CONNINFO");
+    if (!base || !*base)
+        printf("Bail out! PSS_PG_CONNINFO is not set: run through tests/support/pg-server.sh\n");
+    return base && *base ? base : NULL;
+}
+
+/* Runs one SQL command on a connection; 0 or -1 (the server's message printed as a TAP
+ * comment). */
+static inline int pgtest_exec(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    if (!ok)
+        printf("# %s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* A connection of the test's own to the server (database `db`, or the server's default). */
+static inline PGconn *pgtest_connect(const char *db)
+{
+    const char *base = pgtest_server();
+    if (!base)
+        return NULL;
+    char info[1024];
+    snprintf(info, sizeof info, "%s%s%s", base, db ? " dbname=" : "", db ? db : "");
+    PGconn *c = PQconnectdb(info);
+    if (PQstatus(c) != CONNECTION_OK) {
+        printf("Bail out! cannot connect: %s", PQerrorMessage(c));
+        PQfinish(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Drops and creates database `name` (a plain identifier) and writes the conninfo of it to
+ * out; 0 or -1. Later keywords of a conninfo override earlier ones, so dbname= at the end
+ * wins over the server's. */
+static inline int pgtest_fresh_db(const char *name, char *out, size_t size)
+{
+    PGconn *c = pgtest_connect(NULL);
+    if (!c)
+        return -1;
+    char sql[256];
+    snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+    int rc = pgtest_exec(c, sql);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+    if (!rc)
+        rc = pgtest_exec(c, sql);
+    PQfinish(c);
+    snprintf(out, size, "%s dbname=%s", pgtest_server(), name);
+    return rc;
+}
+
+#endif
