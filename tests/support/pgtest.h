@@ -66,4 +66,17 @@ static inline int pgtest_fresh_db(const char *name, char *out, size_t size)
     return rc;
 }
 
+/* One value of a query on c (row 0, column 0) as a number; -1 when it fails. */
+static inline long long pgtest_number(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    long long v = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+        v = atoll(PQgetvalue(r, 0, 0));
+    else
+        printf("# %s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    return v;
+}
+
 #endif
