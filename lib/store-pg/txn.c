@@ -15,9 +15,14 @@ int pss__pg_begin(void *userdata, unsigned flags)
     if (rc)
         return rc;
     int write = (flags & PSS_TXN_WRITE) != 0;
-    rc = pss__pg_command(s, write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                  : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                         write ? "begin write transaction" : "begin read transaction");
+    const char *sql = write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                            : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    const char *what = write ? "begin write transaction" : "begin read transaction";
+    rc = pss__pg_command(s, sql, what);
+    /* A connection found dead only now (the server went away since the last call) is reset
+     * and BEGIN sent again: nothing was done on it, so nothing can be done twice. */
+    if (rc == PSS_ESTORAGE && PQstatus(s->conn) == CONNECTION_BAD && !pss__pg_ensure(s))
+        rc = pss__pg_command(s, sql, what);
     if (rc)
         return rc;
     s->in_txn = 1;
