@@ -99,11 +99,27 @@ static void connection_lost(pgstore *s)
     memset(s->prepared, 0, sizeof s->prepared);
 }
 
-static void trim_newline(char *text)
+/* libpq's messages come in lines: a detail stays one line, the lines joined with "; ". */
+static void one_line(char *text, size_t size)
 {
-    size_t n = strlen(text);
-    while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
-        text[--n] = '\0';
+    char copy[sizeof ((pgstore *)0)->error];
+    if (size > sizeof copy)
+        size = sizeof copy;
+    snprintf(copy, sizeof copy, "%s", text);
+    size_t n = strlen(copy), w = 0;
+    while (n && (copy[n - 1] == '\n' || copy[n - 1] == ' '))
+        copy[--n] = '\0';
+    for (size_t r = 0; r < n && w + 3 < size; r++) {
+        if (copy[r] != '\n') {
+            text[w++] = copy[r];
+            continue;
+        }
+        text[w++] = ';';
+        text[w++] = ' ';
+        while (copy[r + 1] == '\t' || copy[r + 1] == ' ')
+            r++;
+    }
+    text[w] = '\0';
 }
 
 int pss__pg_result_fail(pgstore *s, const PGresult *res, const char *what)
@@ -111,16 +127,19 @@ int pss__pg_result_fail(pgstore *s, const PGresult *res, const char *what)
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (PQstatus(s->conn) == CONNECTION_BAD) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", PQerrorMessage(s->conn));
+        one_line(why, sizeof why);
         pss__pg_fail(s, 0, "%s: the connection to the server was lost (%s%s%s); the next call "
                      "reconnects", what, state ? "SQLSTATE " : "", state ? state : "",
-                     state ? "" : PQerrorMessage(s->conn));
-        trim_newline(s->error);
+                     state ? "" : why);
+        one_line(s->error, sizeof s->error);
         connection_lost(s);
         return PSS_ESTORAGE;
     }
     if (!state) {
         pss__pg_fail(s, 0, "%s: %s", what, PQerrorMessage(s->conn));
-        trim_newline(s->error);
+        one_line(s->error, sizeof s->error);
         return PSS_ESTORAGE;
     }
     pss__pg_fail(s, 0, "%s: SQLSTATE %s: %s", what, state, msg ? msg : "(no message)");
@@ -146,7 +165,7 @@ int pss__pg_connect(pgstore *s, const char *conninfo)
         return pss__pg_fail(s, PSS_ENOMEM, "connecting: out of memory");
     if (PQstatus(s->conn) != CONNECTION_OK) {
         pss__pg_fail(s, 0, "connecting: %s", PQerrorMessage(s->conn));
-        trim_newline(s->error);
+        one_line(s->error, sizeof s->error);
         return PSS_ESTORAGE;
     }
     return setup_session(s);
@@ -164,7 +183,7 @@ int pss__pg_ensure(pgstore *s)
     }
     pss__pg_fail(s, 0, "reconnecting after %d attempts: %s", s->reconnect_attempts + 1,
                  PQerrorMessage(s->conn));
-    trim_newline(s->error);
+    one_line(s->error, sizeof s->error);
     return PSS_ESTORAGE;
 }
 
@@ -178,12 +197,12 @@ int pss__pg_command(pgstore *s, const char *sql, const char *what)
     return rc;
 }
 
-static int prepare(pgstore *s, pg_stmt id, const char *name)
+static int prepare(pgstore *s, pg_stmt id, const char *name, const char *what)
 {
     PGresult *res = PQprepare(s->conn, name, stmt_sql[id], stmt_params[id], NULL);
     int rc = 0;
     if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
-        rc = pss__pg_result_fail(s, res, "preparing a statement");
+        rc = pss__pg_result_fail(s, res, what);
     PQclear(res);
     if (!rc)
         s->prepared[id] = 1;
@@ -196,7 +215,7 @@ int pss__pg_run(pgstore *s, pg_stmt id, const char *const *params, const int *le
     char name[16];
     snprintf(name, sizeof name, "pss_%d", (int)id);
     *out = NULL;
-    int rc = s->prepared[id] ? 0 : prepare(s, id, name);
+    int rc = s->prepared[id] ? 0 : prepare(s, id, name, what);
     if (rc)
         return rc;
     int formats[8] = {0}, lengths[8] = {0};

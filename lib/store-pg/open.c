@@ -25,6 +25,9 @@ static int keep_password(pgstore *s, pss_ctx *ctx, const char *conninfo)
     char *err = NULL;
     PQconninfoOption *opts = PQconninfoParse(conninfo, &err);
     if (!opts) {
+        size_t n = err ? strlen(err) : 0;
+        while (n && err[n - 1] == '\n')
+            err[--n] = '\0';
         int rc = pss_ctx_fail(ctx, err ? PSS_EINVAL : PSS_ENOMEM,
                               "cannot open PostgreSQL store: the conninfo does not parse: %s",
                               err ? err : "out of memory");

@@ -1,5 +1,5 @@
 /* schema.c: the store's tables and their migrations. The version is the row of pss_schema;
- * every step runs in the one transaction that also writes the new version, under an
+ * every step runs in the one transaction that also writes the new version, under a session
  * advisory lock, so two tills starting at once never both create, and a failed step leaves
  * the database as it was. */
 #include "pg-store.h"
@@ -149,13 +149,19 @@ int pss__pg_migrate(pgstore *s, pss_ctx *ctx)
         return too_new(ctx, version);
     if (version == SCHEMA_VERSION)
         return 0;
-    err = run_sql(s, ctx, "BEGIN; SELECT pg_advisory_xact_lock(" MIGRATION_LOCK ")",
-                  "starting the schema upgrade");
+    /* The lock is taken before the transaction starts: a transaction that waited for it
+     * inside would look the tables up in the catalog as it was before it waited. */
+    err = run_sql(s, ctx, "SELECT pg_advisory_lock(" MIGRATION_LOCK ")",
+                  "waiting for another process's schema upgrade");
+    if (err)
+        return err;
+    err = run_sql(s, ctx, "BEGIN", "starting the schema upgrade");
     if (!err)
         err = apply(s, ctx);
     if (!err)
-        return run_sql(s, ctx, "COMMIT", "committing the schema upgrade");
-    PGresult *res = PQexec(s->conn, "ROLLBACK");
-    PQclear(res);
+        err = run_sql(s, ctx, "COMMIT", "committing the schema upgrade");
+    else
+        PQclear(PQexec(s->conn, "ROLLBACK"));
+    PQclear(PQexec(s->conn, "SELECT pg_advisory_unlock(" MIGRATION_LOCK ")"));
     return err;
 }
