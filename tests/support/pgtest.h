@@ -57,7 +57,9 @@ static inline int pgtest_fresh_db(const char *name, char *out, size_t size)
         return -1;
     char sql[256];
     snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
-    int rc = pgtest_exec(c, sql);
+    int rc = pgtest_exec(c, "SET client_min_messages = warning");
+    if (!rc)
+        rc = pgtest_exec(c, sql);
     snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
     if (!rc)
         rc = pgtest_exec(c, sql);
