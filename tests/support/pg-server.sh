@@ -15,7 +15,8 @@
 #                               ends, also when it fails or is interrupted. Exits as CMD.
 #
 # PG_BIN overrides where initdb, pg_ctl and postgres are found (default: the newest
-# /usr/lib/postgresql/*/bin, else PATH).
+# /usr/lib/postgresql/*/bin, else PATH). The server runs with fsync=off (the tests never
+# power the machine off); PSS_PG_FSYNC=on gives a durable one for benchmarks.
 set -euo pipefail
 
 pg_bin() {
@@ -61,7 +62,7 @@ start_server() {
     for tries in 1 2 3 4 5; do
         port=$((20000 + RANDOM % 40000))
         if as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-            -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c port=$port -c fsync=off" \
+            -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c port=$port -c fsync=${PSS_PG_FSYNC:-off}" \
             start >/dev/null 2>&1; then
             # root reaches the socket; others need the directory open to them
             chmod 711 "$dir"

@@ -1,0 +1,209 @@
+/* bench-pg.c: figures for doc/postgres-store.md, printed, never asserted. Orders recorded per
+ * second on the PostgreSQL store (one order per transaction, and batches of 1000), beside
+ * raw INSERTs of rows of the same size into PostgreSQL by libpq in the same run (the peer
+ * the store is measured against), and the SQLite store (synchronous NORMAL) on the same
+ * machine. Best of three runs each.
+ *
+ *   bench-pg [--quick] DIRECTORY   (PSS_PG_CONNINFO names the server: run it through
+ *                                   tests/support/pg-server.sh; the SQLite file goes to
+ *                                   DIRECTORY)
+ */
+#include <libpq-fe.h>
+#include <possession.h>
+#include <possession/pg.h>
+#include <possession/sqlite.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench_order.h"
+
+#define CONFIG_ID "be4c0000-0000-4000-8000-0000000000b9"
+#define BATCH 1000
+#define RUNS 3
+
+static const pss_actor CASHIER = {PSS_ACTOR_VERSION, "bench", PSS_ROLE_MANAGER, "till"};
+static char conninfo[1024], sqlite_path[1024];
+
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static void die(pss_ctx *ctx, const char *what)
+{
+    fprintf(stderr, "bench-pg: %s: %s\n", what, ctx ? pss_ctx_errmsg(ctx) : "");
+    exit(1);
+}
+
+/* A fresh database (pg) or file (sqlite) holding the config and an open session. */
+typedef struct bench {
+    pss_ctx *ctx;
+    pss_storage *store;
+    pss_session *session;
+} bench;
+
+static void admin(const char *sql)
+{
+    PGconn *c = PQconnectdb(getenv("PSS_PG_CONNINFO"));
+    PGresult *r = PQexec(c, "SET client_min_messages = warning");
+    PQclear(r);
+    r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fprintf(stderr, "bench-pg: %s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+}
+
+static void fresh_pg(void)
+{
+    admin("DROP DATABASE IF EXISTS pss_bench WITH (FORCE)");
+    admin("CREATE DATABASE pss_bench");
+}
+
+static void open_bench(bench *b, int pg)
+{
+    if (pss_ctx_new(&b->ctx, NULL))
+        exit(1);
+    int rc;
+    if (pg) {
+        fresh_pg();
+        rc = pss_pg_open(b->ctx, conninfo, NULL, &b->store);
+    } else {
+        char aux[1100];
+        remove(sqlite_path);
+        snprintf(aux, sizeof aux, "%s-wal", sqlite_path);
+        remove(aux);
+        snprintf(aux, sizeof aux, "%s-shm", sqlite_path);
+        remove(aux);
+        pss_sqlite_options o = PSS_SQLITE_OPTIONS_INIT;
+        o.sync = PSS_SQLITE_SYNC_NORMAL;
+        rc = pss_sqlite_open(b->ctx, sqlite_path, &o, &b->store);
+    }
+    if (rc || pss_ctx_set_storage(b->ctx, b->store))
+        die(b->ctx, "store");
+    if (bench_save_config(b->ctx, CONFIG_ID, &CASHIER))
+        die(b->ctx, "config");
+    pss_opening_input open = PSS_OPENING_INPUT_INIT;
+    if (pss_session_create(b->ctx, CONFIG_ID, &CASHIER, NULL, &b->session) ||
+        pss_session_open(b->session, &CASHIER, &open))
+        die(b->ctx, "session");
+}
+
+static void close_bench(bench *b)
+{
+    pss_session_free(b->session);
+    pss_ctx_free(b->ctx);
+    pss_storage_free(b->store);
+}
+
+static void order_id(char *id, long n)
+{
+    snprintf(id, PSS_ID_SIZE, "%08lx-%04lx-4000-8000-%012lx", (n * 2654435761UL) & 0xffffffffUL,
+             n & 0xffff, n);
+}
+
+static double library_rate(int pg, long n, int batch)
+{
+    static bench_order orders[BATCH];
+    static const pss_order_input *ptrs[BATCH];
+    static pss_submit_result results[BATCH];
+    bench b;
+    open_bench(&b, pg);
+    double t0 = seconds();
+    for (long done = 0; done < n;) {
+        long k = batch ? (n - done < BATCH ? n - done : BATCH) : 1;
+        for (long i = 0; i < k; i++) {
+            char id[PSS_ID_SIZE];
+            order_id(id, done + i + 1);
+            bench_order_fill(&orders[i], id, done + i + 1);
+            ptrs[i] = &orders[i].in;
+            results[i] = (pss_submit_result)PSS_SUBMIT_RESULT_INIT;
+        }
+        size_t accepted = 0;
+        int rc = batch ? pss_session_submit_batch(b.session, &CASHIER, ptrs, (size_t)k, results,
+                                                  &accepted)
+                       : pss_session_submit(b.session, &CASHIER, ptrs[0], NULL);
+        if (rc || (batch && accepted != (size_t)k))
+            die(b.ctx, "submit");
+        done += k;
+    }
+    double t = seconds() - t0;
+    close_bench(&b);
+    return (double)n / t;
+}
+
+/* The peer: what recording the same rows costs without the library, one INSERT per order of
+ * an id and a payload as long as the store's order record, k to a transaction. */
+static double raw_rate(long n, int batch)
+{
+    fresh_pg();
+    PGconn *c = PQconnectdb(conninfo);
+    PGresult *r = PQexec(c, "CREATE TABLE raw_order (seq bigint GENERATED ALWAYS AS IDENTITY,"
+                            " id text PRIMARY KEY, parent text NOT NULL, payload text NOT NULL);"
+                            "CREATE INDEX ON raw_order (parent, seq)");
+    PQclear(r);
+    char payload[400];
+    memset(payload, 'x', sizeof payload - 1);
+    payload[sizeof payload - 1] = '\0';
+    double t0 = seconds();
+    for (long done = 0; done < n;) {
+        long k = batch ? (n - done < BATCH ? n - done : BATCH) : 1;
+        PQclear(PQexec(c, "BEGIN"));
+        for (long i = 0; i < k; i++) {
+            char id[PSS_ID_SIZE];
+            order_id(id, done + i + 1);
+            const char *params[] = {id, "s1", payload};
+            r = PQexecParams(c, "INSERT INTO raw_order (id, parent, payload) VALUES ($1, $2, $3)",
+                             3, NULL, params, NULL, NULL, 0);
+            PQclear(r);
+        }
+        PQclear(PQexec(c, "COMMIT"));
+        done += k;
+    }
+    double t = seconds() - t0;
+    PQfinish(c);
+    return (double)n / t;
+}
+
+static void report(const char *label, long n, double (*fn)(int, long, int), int pg, int batch)
+{
+    double best = 0;
+    for (int i = 0; i < RUNS; i++) {
+        double v = fn(pg, n, batch);
+        best = v > best ? v : best;
+    }
+    printf("%-50s %7ld orders %9.0f orders/s\n", label, n, best);
+    fflush(stdout);
+}
+
+static double raw_adapter(int pg, long n, int batch)
+{
+    (void)pg;
+    return raw_rate(n, batch);
+}
+
+int main(int argc, char **argv)
+{
+    int arg = 1, quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    arg += quick;
+    const char *base = getenv("PSS_PG_CONNINFO");
+    if (!base || arg >= argc) {
+        fprintf(stderr, "usage: PSS_PG_CONNINFO=... bench-pg [--quick] DIRECTORY\n");
+        return 2;
+    }
+    snprintf(conninfo, sizeof conninfo, "%s dbname=pss_bench", base);
+    snprintf(sqlite_path, sizeof sqlite_path, "%s/bench-pg.sqlite", argv[arg]);
+    long one = quick ? 50 : 2000, many = quick ? 2000 : 50000;
+    report("pg store, one order per transaction", one, library_rate, 1, 0);
+    report("raw INSERT, one row per transaction", one, raw_adapter, 1, 0);
+    report("sqlite store NORMAL, one order per transaction", one, library_rate, 0, 0);
+    report("pg store, batches of 1000", many, library_rate, 1, 1);
+    report("raw INSERT, 1000 rows per transaction", many, raw_adapter, 1, 1);
+    report("sqlite store NORMAL, batches of 1000", many, library_rate, 0, 1);
+    admin("DROP DATABASE IF EXISTS pss_bench WITH (FORCE)");
+    return 0;
+}
