@@ -58,26 +58,51 @@ int pss_pg_schema_version(void)
     return SCHEMA_VERSION;
 }
 
+static int step_fail(pgstore *s, pss_ctx *ctx, PGresult *res, const char *what)
+{
+    int rc = pss__pg_result_fail(s, res, what);
+    PQclear(res);
+    return pss_ctx_fail(ctx, rc == PSS_ECONFLICT ? PSS_EBUSY : rc,
+                        "cannot open PostgreSQL store: %s", s->error);
+}
+
+/* Runs SQL without parameters; *out gets its result (PQclear it), or the failure goes to
+ * ctx. */
+static int query(pgstore *s, pss_ctx *ctx, const char *sql, const char *what, PGresult **out)
+{
+    PGresult *res = PQexec(s->conn, sql);
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    *out = NULL;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        return step_fail(s, ctx, res, what);
+    *out = res;
+    return 0;
+}
+
+static int run_sql(pgstore *s, pss_ctx *ctx, const char *sql, const char *what)
+{
+    PGresult *res = NULL;
+    int err = query(s, ctx, sql, what, &res);
+    PQclear(res);
+    return err;
+}
+
 /* The stored version: 0 when there is no pss_schema table yet. */
 static int read_version(pgstore *s, pss_ctx *ctx, int *version)
 {
-    PGresult *res = PQexec(s->conn, "SELECT to_regclass('pss_schema') IS NOT NULL");
-    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-        int rc = pss__pg_result_fail(s, res, "reading the schema version");
-        PQclear(res);
-        return pss_ctx_fail(ctx, rc, "cannot open PostgreSQL store: %s", s->error);
-    }
+    PGresult *res = NULL;
+    *version = 0;
+    int err = query(s, ctx, "SELECT to_regclass('pss_schema') IS NOT NULL",
+                    "reading the schema version", &res);
+    if (err)
+        return err;
     int exists = PQgetvalue(res, 0, 0)[0] == 't';
     PQclear(res);
-    *version = 0;
     if (!exists)
         return 0;
-    res = PQexec(s->conn, "SELECT version FROM pss_schema");
-    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-        int rc = pss__pg_result_fail(s, res, "reading the schema version");
-        PQclear(res);
-        return pss_ctx_fail(ctx, rc, "cannot open PostgreSQL store: %s", s->error);
-    }
+    err = query(s, ctx, "SELECT version FROM pss_schema", "reading the schema version", &res);
+    if (err)
+        return err;
     int rows = PQntuples(res);
     *version = rows == 1 ? atoi(PQgetvalue(res, 0, 0)) : -1;
     PQclear(res);
@@ -95,35 +120,26 @@ static int too_new(pss_ctx *ctx, int version)
                         version, SCHEMA_VERSION);
 }
 
-static int step_fail(pgstore *s, pss_ctx *ctx, PGresult *res, const char *what)
+/* The stored version, refused when newer; *todo says whether steps are to run. */
+static int check_version(pgstore *s, pss_ctx *ctx, int *version, int *todo)
 {
-    int rc = pss__pg_result_fail(s, res, what);
-    PQclear(res);
-    return pss_ctx_fail(ctx, rc == PSS_ECONFLICT ? PSS_EBUSY : rc,
-                        "cannot open PostgreSQL store: %s", s->error);
-}
-
-static int run_sql(pgstore *s, pss_ctx *ctx, const char *sql, const char *what)
-{
-    PGresult *res = PQexec(s->conn, sql);
-    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        return step_fail(s, ctx, res, what);
-    PQclear(res);
+    *todo = 0;
+    int err = read_version(s, ctx, version);
+    if (err)
+        return err;
+    if (*version > SCHEMA_VERSION)
+        return too_new(ctx, *version);
+    *todo = *version < SCHEMA_VERSION;
     return 0;
 }
 
 /* Runs the steps from the stored version up, inside the open transaction. */
 static int apply(pgstore *s, pss_ctx *ctx)
 {
-    int version = 0;
-    int err = read_version(s, ctx, &version); /* again, under the lock */
-    if (err)
+    int version = 0, todo = 0;
+    int err = check_version(s, ctx, &version, &todo); /* again, under the lock */
+    if (err || !todo)
         return err;
-    if (version > SCHEMA_VERSION)
-        return too_new(ctx, version);
-    if (version == SCHEMA_VERSION)
-        return 0;
     if (version == 0)
         err = run_sql(s, ctx, "CREATE TABLE pss_schema (version integer NOT NULL);"
                               "INSERT INTO pss_schema VALUES (0)", "creating the schema");
@@ -141,14 +157,10 @@ static int apply(pgstore *s, pss_ctx *ctx)
 
 int pss__pg_migrate(pgstore *s, pss_ctx *ctx)
 {
-    int version = 0;
-    int err = read_version(s, ctx, &version);
-    if (err)
+    int version = 0, todo = 0;
+    int err = check_version(s, ctx, &version, &todo);
+    if (err || !todo)
         return err;
-    if (version > SCHEMA_VERSION)
-        return too_new(ctx, version);
-    if (version == SCHEMA_VERSION)
-        return 0;
     /* The lock is taken before the transaction starts: a transaction that waited for it
      * inside would look the tables up in the catalog as it was before it waited. */
     err = run_sql(s, ctx, "SELECT pg_advisory_lock(" MIGRATION_LOCK ")",

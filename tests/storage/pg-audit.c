@@ -18,13 +18,7 @@ static PGconn *raw;
 
 static pss_storage *open_store(void)
 {
-    pss_storage *st = NULL;
-    int rc = pss_pg_open(NULL, conninfo, NULL, &st);
-    if (rc) {
-        printf("Bail out! pss_pg_open: %s\n", pss_strerror(rc));
-        exit(1);
-    }
-    return st;
+    return pgtest_store(conninfo, NULL);
 }
 
 static long long now_ms(void)
@@ -286,9 +280,7 @@ static void test_append_only(void)
 
 int main(int argc, char **argv)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc < 2 || pgtest_fresh_db(argv[1], conninfo, sizeof conninfo) ||
-        !(raw = pgtest_connect(argv[1])))
+    if (!(raw = pgtest_setup(argc, argv, conninfo, sizeof conninfo)))
         return 1;
     test_reader_waits_for_older_transaction();
     test_follower_misses_nothing();

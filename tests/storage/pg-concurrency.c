@@ -36,13 +36,7 @@ static pss_storage *open_store(int lock_timeout_ms)
 {
     pss_pg_options o = PSS_PG_OPTIONS_INIT;
     o.lock_timeout_ms = lock_timeout_ms;
-    pss_storage *st = NULL;
-    int rc = pss_pg_open(NULL, conninfo, &o, &st);
-    if (rc) {
-        printf("Bail out! pss_pg_open: %s\n", pss_strerror(rc));
-        exit(1);
-    }
-    return st;
+    return pgtest_store(conninfo, &o);
 }
 
 static int put(pss_storage *st, const char *kind, const char *id, const char *parent,
@@ -171,24 +165,9 @@ static void test_lock_timeout(void)
 
 static void save_config(pss_ctx *ctx, const char *id, const char *code)
 {
-    pss_config_input in = PSS_CONFIG_INPUT_INIT;
-    in.id = id;
-    in.name = code;
-    in.code = code;
-    in.currency = "EUR";
-    in.currency_exponent = 2;
-    in.cash_control = 1;
-    in.max_difference = 1000;
-    in.income_account = "Income:Sales";
-    in.receivable_account = "Assets:POS Receivable";
-    in.difference_gain_account = "Income:Cash Over";
-    in.difference_loss_account = "Expenses:Cash Short";
-    in.cash_in_account = "Assets:Safe";
-    in.cash_out_account = "Assets:Bank Transit";
-    pss_config *c = NULL;
-    pss_method_input cash = {PSS_METHOD_INPUT_VERSION, "Cash", PSS_METHOD_CASH, "Assets:Cash", 0};
-    if (pss_config_new(ctx, &in, &c) || pss_config_add_method(c, &cash) ||
-        pss_config_save(c, &FIX_MIA)) {
+    fix_config_opts fo = FIX_CONFIG_OPTS_INIT;
+    pss_config *c = fix_config_as(ctx, &fo, id, code);
+    if (pss_config_save(c, &FIX_MIA)) {
         printf("Bail out! config %s: %s\n", id, pss_ctx_errmsg(ctx));
         exit(1);
     }
@@ -400,9 +379,7 @@ static void test_one_session_two_processes(void)
 
 int main(int argc, char **argv)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc < 2 || pgtest_fresh_db(argv[1], conninfo, sizeof conninfo) ||
-        !(raw = pgtest_connect(argv[1])))
+    if (!(raw = pgtest_setup(argc, argv, conninfo, sizeof conninfo)))
         return 1;
     test_locked_row_then_latest();
     test_stale_cas_loses();

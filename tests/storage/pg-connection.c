@@ -22,13 +22,7 @@ static void kill_backend(void)
 
 static pss_storage *open_victim(void)
 {
-    pss_storage *st = NULL;
-    int rc = pss_pg_open(NULL, victim_info, NULL, &st);
-    if (rc) {
-        printf("Bail out! pss_pg_open: %s\n", pss_strerror(rc));
-        exit(1);
-    }
-    return st;
+    return pgtest_store(victim_info, NULL);
 }
 
 static int put(pss_storage *st, const char *id, const char *payload, uint64_t expected)
@@ -240,9 +234,7 @@ static void test_resubmit_after_cut(void)
 
 int main(int argc, char **argv)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc < 2 || pgtest_fresh_db(argv[1], conninfo, sizeof conninfo) ||
-        !(raw = pgtest_connect(argv[1])))
+    if (!(raw = pgtest_setup(argc, argv, conninfo, sizeof conninfo)))
         return 1;
     snprintf(victim_info, sizeof victim_info, "%s application_name=pss_victim", conninfo);
     test_lost_mid_transaction();

@@ -108,9 +108,7 @@ static void test_search_path(void)
 
 int main(int argc, char **argv)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc < 2 || pgtest_fresh_db(argv[1], conninfo, sizeof conninfo) ||
-        !(raw = pgtest_connect(argv[1])))
+    if (!(raw = pgtest_setup(argc, argv, conninfo, sizeof conninfo)))
         return 1;
     test_create_and_reopen();
     test_newer_refused();

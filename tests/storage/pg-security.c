@@ -148,9 +148,7 @@ static void test_password_never_shown(void)
 
 int main(int argc, char **argv)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc < 2 || pgtest_fresh_db(argv[1], conninfo, sizeof conninfo) ||
-        !(raw = pgtest_connect(argv[1])))
+    if (!(raw = pgtest_setup(argc, argv, conninfo, sizeof conninfo)))
         return 1;
     pss_storage *st = NULL;
     CHECK_I64(pss_pg_open(NULL, conninfo, NULL, &st), 0);

@@ -197,14 +197,10 @@ static void check_session_and_entry(void)
 
 int main(int argc, char **argv)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0);
     char conninfo[1024];
-    if (argc < 4 || pgtest_fresh_db(argv[1], conninfo, sizeof conninfo) ||
-        !(raw = pgtest_connect(argv[1])))
+    if (argc < 4 || !(raw = pgtest_setup(argc, argv, conninfo, sizeof conninfo)))
         return 1;
-    CHECK_I64(pss_pg_open(NULL, conninfo, NULL, &store), 0);
-    if (!store)
-        return check_done();
+    store = pgtest_store(conninfo, NULL);
     ctx = fix_ctx(store);
     fix_save_config(ctx, NULL);
     session = fix_open(ctx, 10000);

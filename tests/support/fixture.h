@@ -73,15 +73,17 @@ typedef struct fix_config_opts {
     { 1000, PSS_TAX_ROUND_PER_LINE, PSS_CASH_ROUNDING_OFF, 0, 0, 1, 2, "EUR", PSS_ROUND_HALF_UP, \
       PSS_ROUND_HALF_UP, PSS_LATE_ROUTE, 0, NULL, 0, 0 }
 
-/* A register: Cash, Card (electronic), Voucher; taxes VAT10 (10% included), VAT20 (20%
- * excluded), TAX7 (7% excluded); category "books" with its own income account; coins and
- * notes from 0.01 to 50.00. */
-static inline pss_config *fix_config_with(pss_ctx *ctx, const fix_config_opts *fo)
+/* A register (fix_config_as: under another id and code, for tests of several): Cash, Card
+ * (electronic), Voucher; taxes VAT10 (10% included), VAT20 (20% excluded), TAX7 (7%
+ * excluded); category "books" with its own income account; coins and notes from 0.01 to
+ * 50.00. */
+static inline pss_config *fix_config_as(pss_ctx *ctx, const fix_config_opts *fo, const char *id,
+                                        const char *code)
 {
     pss_config_input in = PSS_CONFIG_INPUT_INIT;
-    in.id = FIX_CONFIG_ID;
+    in.id = id;
     in.name = "Main register";
-    in.code = "POS-0001";
+    in.code = code;
     in.currency = fo->currency;
     in.currency_exponent = fo->exponent;
     in.cash_control = fo->cash_control;
@@ -133,6 +135,11 @@ static inline pss_config *fix_config_with(pss_ctx *ctx, const fix_config_opts *f
         exit(99);
     }
     return c;
+}
+
+static inline pss_config *fix_config_with(pss_ctx *ctx, const fix_config_opts *fo)
+{
+    return fix_config_as(ctx, fo, FIX_CONFIG_ID, "POS-0001");
 }
 
 static inline pss_config *fix_config(pss_ctx *ctx)

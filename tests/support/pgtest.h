@@ -4,6 +4,7 @@
 #define PSS_TEST_PGTEST_H
 
 #include <libpq-fe.h>
+#include <possession/pg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,30 @@ static inline int pgtest_fresh_db(const char *name, char *out, size_t size)
     PQfinish(c);
     snprintf(out, size, "%s dbname=%s", pgtest_server(), name);
     return rc;
+}
+
+/* What every pg-* test starts with: database argv[1] made afresh, its conninfo in out, and a
+ * connection of the test's own to it (NULL, with a bail-out line, when any of it fails). */
+static inline PGconn *pgtest_setup(int argc, char **argv, char *out, size_t size)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc < 2) {
+        printf("Bail out! usage: %s DATABASE ...\n", argv[0]);
+        return NULL;
+    }
+    return pgtest_fresh_db(argv[1], out, size) ? NULL : pgtest_connect(argv[1]);
+}
+
+/* A store on conninfo, or the test ends with a bail-out line. */
+static inline pss_storage *pgtest_store(const char *conninfo, const pss_pg_options *options)
+{
+    pss_storage *st = NULL;
+    int rc = pss_pg_open(NULL, conninfo, options, &st);
+    if (rc) {
+        printf("Bail out! pss_pg_open: %s\n", pss_strerror(rc));
+        exit(1);
+    }
+    return st;
 }
 
 /* One value of a query on c (row 0, column 0) as a number; -1 when it fails. */
