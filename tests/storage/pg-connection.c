@@ -1,6 +1,7 @@
 /* pg-connection.c: a lost connection on PostgreSQL (pg_terminate_backend from another
  * connection). A call mid-transaction fails with PSS_ESTORAGE and nothing of the
- * transaction remains; the next begin reconnects; and an order whose commit was cut off,
+ * transaction remains; the next begin reconnects; a till killed mid-transaction leaves no
+ * row, lock or claim behind; and an order whose commit was cut off,
  * before or after the server made it durable, resubmitted gives exactly one order.
  * Usage: pg-connection DATABASE. */
 #include "possession.h"
@@ -9,6 +10,10 @@
 #include "check.h"
 #include "fixture.h"
 #include "pgtest.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static char conninfo[1024], victim_info[1100];
 static PGconn *raw;
@@ -23,6 +28,13 @@ static void kill_backend(void)
 static pss_storage *open_victim(void)
 {
     return pgtest_store(victim_info, NULL);
+}
+
+static int grab_nothing(const pss_record *r, void *arg)
+{
+    (void)r;
+    (void)arg;
+    return 0;
 }
 
 static int put(pss_storage *st, const char *id, const char *payload, uint64_t expected)
@@ -67,6 +79,38 @@ static void test_lost_mid_transaction(void)
     CHECK_I64(st->commit(st->userdata), PSS_ESTORAGE);
     CHECK_I64(st->rollback(st->userdata), 0);
     CHECK_I64(pgtest_number(raw, "SELECT count(*) FROM pss_record WHERE id = 'n3'"), 0);
+    pss_storage_free(st);
+}
+
+/* A till killed (SIGKILL) mid-transaction, holding a row lock and a claim: the server rolls
+ * it all back, and another till takes the row and the claim at once. */
+static void test_till_killed(void)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        pss_storage *st = pgtest_store(conninfo, NULL);
+        char seen[16];
+        st->begin(st->userdata, PSS_TXN_WRITE);
+        st->get(st->userdata, "note", "n1", grab_nothing, seen); /* locks n1 */
+        put(st, "dead", "{}", 0);
+        st->claim(st->userdata, "open/killed", "dead-till", NULL, 0);
+        st->append(st->userdata, "s1", "{\"dead\":1}", 10, NULL);
+        raise(SIGKILL);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    pss_pg_options o = PSS_PG_OPTIONS_INIT;
+    o.lock_timeout_ms = 10000; /* the server notices the dead client's socket at once */
+    pss_storage *st = pgtest_store(conninfo, &o);
+    char seen[16];
+    CHECK_I64(st->begin(st->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(st->get(st->userdata, "note", "n1", grab_nothing, seen), 0);
+    CHECK_I64(st->claim(st->userdata, "open/killed", "alive-till", NULL, 0), 0);
+    CHECK_I64(st->commit(st->userdata), 0);
+    CHECK_I64(pgtest_number(raw, "SELECT count(*) FROM pss_record WHERE id = 'dead'"), 0);
+    CHECK_I64(pgtest_number(raw, "SELECT count(*) FROM pss_audit WHERE payload LIKE '%dead%'"), 0);
     pss_storage_free(st);
 }
 
@@ -238,6 +282,7 @@ int main(int argc, char **argv)
         return 1;
     snprintf(victim_info, sizeof victim_info, "%s application_name=pss_victim", conninfo);
     test_lost_mid_transaction();
+    test_till_killed();
     test_resubmit_after_cut();
     PQfinish(raw);
     return check_done();
