@@ -20,8 +20,8 @@ static const char *const stmt_sql[PG_STMT_COUNT] = {
                   " VALUES ($1, $2, $3, 1, $4) ON CONFLICT (kind, id) DO NOTHING",
     [PG_UPDATE] = "UPDATE pss_record SET parent = $3, payload = $4, rev = rev + 1"
                   " WHERE kind = $1 AND id = $2 AND rev = $5::bigint",
-    [PG_SCAN] = "SELECT id, rev, payload FROM pss_record WHERE kind = $1 AND parent = $2"
-                " ORDER BY seq",
+    [PG_SCAN] = "SELECT id, rev, payload, seq FROM pss_record WHERE kind = $1 AND parent = $2"
+                " AND seq > $3::bigint ORDER BY seq LIMIT " PSS_PG_PAGE_SQL,
     [PG_SCAN_LAST] = "SELECT id, rev, payload FROM (SELECT seq, id, rev, payload FROM pss_record"
                      " WHERE kind = $1 AND parent = $2 ORDER BY seq DESC LIMIT $3::bigint) t"
                      " ORDER BY seq",
@@ -37,19 +37,20 @@ static const char *const stmt_sql[PG_STMT_COUNT] = {
                      " pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1048576 AS lo,"
                      " pg_current_xact_id_if_assigned()::text::bigint AS own) h"
                      " WHERE a.seq > $1::bigint AND (a.seq < h.lo OR a.seq / 1048576 = h.own)"
-                     " ORDER BY a.seq",
+                     " ORDER BY a.seq LIMIT " PSS_PG_PAGE_SQL,
     [PG_AUDIT_SUBJECT] = "SELECT a.seq, a.subject, a.payload FROM pss_audit a, (SELECT"
                          " pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1048576 AS lo,"
                          " pg_current_xact_id_if_assigned()::text::bigint AS own) h"
                          " WHERE a.subject = $2 AND a.seq > $1::bigint"
-                         " AND (a.seq < h.lo OR a.seq / 1048576 = h.own) ORDER BY a.seq",
+                         " AND (a.seq < h.lo OR a.seq / 1048576 = h.own) ORDER BY a.seq"
+                         " LIMIT " PSS_PG_PAGE_SQL,
     /* committed entries audit_scan still holds back behind an older open transaction */
     [PG_AUDIT_HELD] = "SELECT EXISTS (SELECT 1 FROM pss_audit WHERE seq >="
                       " pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1048576)",
 };
 
 static const int stmt_params[PG_STMT_COUNT] = {
-    [PG_GET] = 2, [PG_GET_LOCK] = 2, [PG_INSERT] = 4, [PG_UPDATE] = 5, [PG_SCAN] = 2,
+    [PG_GET] = 2, [PG_GET_LOCK] = 2, [PG_INSERT] = 4, [PG_UPDATE] = 5, [PG_SCAN] = 3,
     [PG_SCAN_LAST] = 3, [PG_CLAIM] = 2, [PG_OWNER] = 1, [PG_RELEASE] = 2, [PG_APPEND] = 3,
     [PG_AUDIT_ALL] = 1, [PG_AUDIT_SUBJECT] = 2, [PG_AUDIT_HELD] = 0,
 };

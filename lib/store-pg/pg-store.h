@@ -12,6 +12,12 @@
  * transaction (audit.c, and doc/postgres-store.md, "Audit order"). Part of the schema. */
 #define PSS_PG_AUDIT_PER_TXN 1048576ULL
 
+/* Scans and audit scans read this many rows a statement, then go on after the last one
+ * (by seq): a session of a million orders is never held in memory at once, and a callback
+ * may call the store again between two pages. */
+#define PSS_PG_PAGE 1000
+#define PSS_PG_PAGE_SQL "1000"
+
 /* Statements prepared on first use on each connection. */
 typedef enum pg_stmt {
     PG_GET,

@@ -19,7 +19,8 @@ static int check_text(pgstore *s, const char *what, const char *text, size_t len
 }
 
 /* Passes each row (key column 0, rev 1, payload 2) to fn; the key is the parent of a get's
- * record (id given) or the id of a scan's (parent given). */
+ * record (id given) or the id of a scan's (parent given). A callback may call the store:
+ * the result is the caller's until it is cleared. */
 static int emit(pgstore *s, PGresult *res, const char *kind, const char *id, const char *parent,
                 pss_record_fn fn, void *arg)
 {
@@ -62,23 +63,30 @@ int pss__pg_get(void *userdata, const char *kind, const char *id, pss_record_fn 
     return rc;
 }
 
-/* A scan (limit NULL) or a scan_last. */
-static int scan_rows(pgstore *s, const char *kind, const char *parent, const char *limit,
-                     pss_record_fn fn, void *arg)
+static int check_scan(pgstore *s, const char *kind, const char *parent, pss_record_fn fn)
 {
     if (!kind || !parent || !fn)
         return pss__pg_fail(s, PSS_EINVAL, "scan: kind, parent or callback is NULL");
-    int rc = pss__pg_ensure(s);
-    if (rc)
-        return rc;
-    const char *params[] = {kind, parent, limit};
-    char what[320];
-    snprintf(what, sizeof what, "scan of %.32s under '%.200s'", kind, parent);
+    return pss__pg_ensure(s);
+}
+
+/* The rows of one statement, then what the caller does next: 0 and *more when a page was
+ * full (after gets its last seq), else the result. */
+static int scan_page(pgstore *s, pg_stmt id, const char *const *params, const char *what,
+                     const char *kind, const char *parent, pss_record_fn fn, void *arg,
+                     char after[24], int *more)
+{
     PGresult *res = NULL;
-    rc = pss__pg_run(s, limit ? PG_SCAN_LAST : PG_SCAN, params, NULL, what, &res);
+    *more = 0;
+    int rc = pss__pg_run(s, id, params, NULL, what, &res);
     if (rc)
         return rc;
     rc = emit(s, res, kind, NULL, parent, fn, arg);
+    int rows = PQntuples(res);
+    if (!rc && id == PG_SCAN && rows == PSS_PG_PAGE) {
+        snprintf(after, 24, "%s", PQgetvalue(res, rows - 1, 3));
+        *more = 1;
+    }
     PQclear(res);
     return rc;
 }
@@ -86,15 +94,27 @@ static int scan_rows(pgstore *s, const char *kind, const char *parent, const cha
 int pss__pg_scan(void *userdata, const char *kind, const char *parent, pss_record_fn fn,
                  void *arg)
 {
-    return scan_rows(userdata, kind, parent, NULL, fn, arg);
+    pgstore *s = userdata;
+    int rc = check_scan(s, kind, parent, fn), more = 1;
+    char after[24] = "0", what[320];
+    snprintf(what, sizeof what, "scan of %.32s under '%.200s'", kind ? kind : "", parent ? parent : "");
+    const char *params[] = {kind, parent, after};
+    while (!rc && more)
+        rc = scan_page(s, PG_SCAN, params, what, kind, parent, fn, arg, after, &more);
+    return rc;
 }
 
 int pss__pg_scan_last(void *userdata, const char *kind, const char *parent, size_t n,
                       pss_record_fn fn, void *arg)
 {
-    char limit[24];
+    pgstore *s = userdata;
+    int rc = check_scan(s, kind, parent, fn), more = 0;
+    char limit[24], what[320];
     snprintf(limit, sizeof limit, "%" PRIu64, (uint64_t)(n > INT64_MAX ? INT64_MAX : n));
-    return scan_rows(userdata, kind, parent, limit, fn, arg);
+    snprintf(what, sizeof what, "scan of the last %s %.32s under '%.200s'", limit,
+             kind ? kind : "", parent ? parent : "");
+    const char *params[] = {kind, parent, limit};
+    return rc ? rc : scan_page(s, PG_SCAN_LAST, params, what, kind, parent, fn, arg, limit, &more);
 }
 
 /* Runs the INSERT (expected 0) or the UPDATE of a put; *rows gets how many it wrote. */
