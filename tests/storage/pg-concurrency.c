@@ -2,7 +2,8 @@
  * second writer of one session waits and then reads the first one's commit (its revision,
  * its new order through scan_last); a stale compare-and-swap loses; tills of two configs
  * never wait on each other; two processes opening one config's session get one session;
- * two processes submitting to one session record every order once. Usage: pg-concurrency
+ * two processes submitting to one session record every order once; two closing one session
+ * post one entry. Usage: pg-concurrency
  * DATABASE (created afresh on the server PSS_PG_CONNINFO names). */
 #include "possession.h"
 #include "possession/pg.h"
@@ -377,6 +378,65 @@ static void test_one_session_two_processes(void)
     pss_storage_free(st);
 }
 
+static char closing_session[64];
+
+/* Exit 0: closed the session; 1: PSS_ECLOSED or PSS_ESTATE; 2: PSS_ECONFLICT; 3: else. */
+static int race_close(int arg)
+{
+    (void)arg;
+    pss_storage *st = open_store(10000);
+    pss_ctx *ctx = fix_ctx(st);
+    pss_session *s = NULL;
+    int rc = pss_session_load(ctx, closing_session, &s);
+    if (!rc)
+        rc = pss_session_close(s, &FIX_ALICE, NULL);
+    if (rc && rc != PSS_ECLOSED && rc != PSS_ESTATE && rc != PSS_ECONFLICT)
+        printf("# race_close: %d %s\n", rc, pss_ctx_errmsg(ctx));
+    pss_session_free(s);
+    pss_ctx_free(ctx);
+    pss_storage_free(st);
+    return rc == 0 ? 0 : rc == PSS_ECLOSED || rc == PSS_ESTATE ? 1 : rc == PSS_ECONFLICT ? 2 : 3;
+}
+
+/* Two tills closing one counted session at once: one closed session, one journal entry. */
+static void test_close_race(void)
+{
+    pss_storage *st = open_store(5000);
+    pss_ctx *ctx = fix_ctx(st);
+    int winners = 0, refused = 0, conflicts = 0;
+    for (int round = 0; round < 5; round++) {
+        char config[64], sql[256];
+        snprintf(config, sizeof config, "0c0f1a00-0000-4000-8000-0000000002%02d", round);
+        save_config(ctx, config, "POS-C");
+        pss_session *s = open_session(ctx, config);
+        char order[64];
+        snprintf(order, sizeof order, "0f0c0000-0000-4000-8000-0000000002%02d", round);
+        CHECK_OK(ctx, submit(s, order, 500));
+        CHECK_OK(ctx, pss_session_start_closing(s, &FIX_ALICE));
+        pss_count_input count = PSS_COUNT_INPUT_INIT;
+        count.cash_total = 500;
+        CHECK_OK(ctx, pss_session_count(s, &FIX_ALICE, &count));
+        snprintf(closing_session, sizeof closing_session, "%s", pss_session_id(s));
+        int codes[2];
+        run_children(2, race_close, codes);
+        winners += (codes[0] == 0) + (codes[1] == 0);
+        refused += (codes[0] == 1) + (codes[1] == 1);
+        conflicts += (codes[0] == 2) + (codes[1] == 2);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM pss_record WHERE kind = 'entry' AND "
+                 "parent = '%s'", config);
+        CHECK_I64(pgtest_number(raw, sql), 1);
+        CHECK_OK(ctx, pss_session_refresh(s));
+        CHECK_I64(pss_session_state_of(s), PSS_SESSION_CLOSED);
+        pss_session_free(s);
+    }
+    CHECK_I64(winners, 5);
+    CHECK_I64(refused + conflicts, 5);
+    printf("# close races: 5 winners; losers %d refused (closed), %d PSS_ECONFLICT\n", refused,
+           conflicts);
+    pss_ctx_free(ctx);
+    pss_storage_free(st);
+}
+
 int main(int argc, char **argv)
 {
     if (!(raw = pgtest_setup(argc, argv, conninfo, sizeof conninfo)))
@@ -387,6 +447,7 @@ int main(int argc, char **argv)
     test_two_configs_do_not_wait();
     test_open_race();
     test_one_session_two_processes();
+    test_close_race();
     PQfinish(raw);
     return check_done();
 }
