@@ -123,24 +123,30 @@ static void one_line(char *text, size_t size)
     text[w] = '\0';
 }
 
+/* Whether a failure means the connection is gone. libpq marks it bad only once it reads
+ * the end of the stream: after a server crash a failed send comes back first, as an error
+ * of libpq's own (no SQLSTATE). A server going down says so with 57P01 to 57P03; class 08
+ * is a connection exception. */
+static int connection_gone(const pgstore *s, const char *state)
+{
+    return PQstatus(s->conn) == CONNECTION_BAD || !state || strncmp(state, "08", 2) == 0 ||
+           !strcmp(state, "57P01") || !strcmp(state, "57P02") || !strcmp(state, "57P03");
+}
+
 int pss__pg_result_fail(pgstore *s, const PGresult *res, const char *what)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    if (PQstatus(s->conn) == CONNECTION_BAD) {
+    if (connection_gone(s, state)) {
         char why[512];
         snprintf(why, sizeof why, "%s", PQerrorMessage(s->conn));
         one_line(why, sizeof why);
-        pss__pg_fail(s, 0, "%s: the connection to the server was lost (%s%s%s); the next call "
-                     "reconnects", what, state ? "SQLSTATE " : "", state ? state : "",
-                     state ? "" : why);
+        pss__pg_fail(s, 0, "%s: the connection to the server was lost (%s%s%s%s); the next "
+                     "call reconnects", what, state ? "SQLSTATE " : "", state ? state : "",
+                     state ? ": " : "", state && msg ? msg : why);
         one_line(s->error, sizeof s->error);
         connection_lost(s);
-        return PSS_ESTORAGE;
-    }
-    if (!state) {
-        pss__pg_fail(s, 0, "%s: %s", what, PQerrorMessage(s->conn));
-        one_line(s->error, sizeof s->error);
+        s->broken = 1;
         return PSS_ESTORAGE;
     }
     pss__pg_fail(s, 0, "%s: SQLSTATE %s: %s", what, state, msg ? msg : "(no message)");
@@ -174,13 +180,15 @@ int pss__pg_connect(pgstore *s, const char *conninfo)
 
 int pss__pg_ensure(pgstore *s)
 {
-    if (PQstatus(s->conn) == CONNECTION_OK || s->in_txn)
+    if ((PQstatus(s->conn) == CONNECTION_OK && !s->broken) || s->in_txn)
         return 0;
     connection_lost(s);
     for (int i = 0; i <= s->reconnect_attempts; i++) {
         PQreset(s->conn);
-        if (PQstatus(s->conn) == CONNECTION_OK)
+        if (PQstatus(s->conn) == CONNECTION_OK) {
+            s->broken = 0;
             return setup_session(s);
+        }
     }
     pss__pg_fail(s, 0, "reconnecting after %d attempts: %s", s->reconnect_attempts + 1,
                  PQerrorMessage(s->conn));

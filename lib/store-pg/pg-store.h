@@ -44,6 +44,7 @@ typedef struct pgstore {
     int in_txn, write_txn;  /* a transaction is open, and whether it writes */
     int appended;           /* audit entries appended by the open transaction */
     int listening;          /* LISTEN pss_audit is active on this connection */
+    int broken;             /* the connection was lost (libpq may not have noticed yet) */
     unsigned char prepared[PG_STMT_COUNT];
     char error[768];        /* the last failure, password blanked */
 } pgstore;

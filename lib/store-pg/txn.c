@@ -21,7 +21,7 @@ int pss__pg_begin(void *userdata, unsigned flags)
     rc = pss__pg_command(s, sql, what);
     /* A connection found dead only now (the server went away since the last call) is reset
      * and BEGIN sent again: nothing was done on it, so nothing can be done twice. */
-    if (rc == PSS_ESTORAGE && PQstatus(s->conn) == CONNECTION_BAD && !pss__pg_ensure(s))
+    if (rc == PSS_ESTORAGE && s->broken && !pss__pg_ensure(s))
         rc = pss__pg_command(s, sql, what);
     if (rc)
         return rc;
@@ -56,5 +56,6 @@ int pss__pg_rollback(void *userdata)
     if (!s->in_txn) /* also after a lost connection: the server rolled it back */
         return 0;
     s->in_txn = s->write_txn = s->appended = 0;
-    return pss__pg_command(s, "ROLLBACK", "rollback");
+    int rc = pss__pg_command(s, "ROLLBACK", "rollback");
+    return rc && s->broken ? 0 : rc; /* no connection: the server has rolled it back */
 }

@@ -13,6 +13,11 @@
 #                               already set (tests/run.sh starts one server for the whole
 #                               run), else a server of its own, stopped and removed when CMD
 #                               ends, also when it fails or is interrupted. Exits as CMD.
+#   pg-server.sh run-own CMD... the same, always with a server of its own (for a test that
+#                               restarts its server: the shared one serves other tests)
+#   pg-server.sh restart DIR [MODE]
+#                               restarts the server of DIR (pg_ctl -m MODE, default fast;
+#                               immediate is a crash: recovery replays the WAL)
 #
 # PG_BIN overrides where initdb, pg_ctl and postgres are found (default: the newest
 # /usr/lib/postgresql/*/bin, else PATH). The server runs with fsync=off (the tests never
@@ -84,10 +89,20 @@ stop_server() {
     rm -rf "$dir"
 }
 
+restart_server() {
+    local dir=$1 mode=${2:-fast}
+    as_server_user "$(pg_bin)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m "$mode" -w -t 60 \
+        restart >/dev/null
+}
+
 run_with_server() {
     if [[ -n ${PSS_PG_CONNINFO:-} ]]; then
         exec "$@"
     fi
+    run_own_server "$@"
+}
+
+run_own_server() {
     eval "$(start_server)"
     # shellcheck disable=SC2064 # the directory is fixed now
     trap "stop_server '$PSS_PG_SERVER_DIR'" EXIT
@@ -101,5 +116,7 @@ case ${1:-} in
     start) start_server ;;
     stop) stop_server "${2:?usage: pg-server.sh stop DIR}" ;;
     run) shift; run_with_server "$@" ;;
-    *) echo "usage: pg-server.sh start | stop DIR | run CMD..." >&2; exit 2 ;;
+    run-own) shift; run_own_server "$@" ;;
+    restart) restart_server "${2:?usage: pg-server.sh restart DIR [MODE]}" "${3:-fast}" ;;
+    *) echo "usage: pg-server.sh start | stop DIR | run CMD... | run-own CMD... | restart DIR [MODE]" >&2; exit 2 ;;
 esac
