@@ -262,15 +262,7 @@ static void test_resubmit_after_cut(void)
     CHECK_OK(ctx, resubmit(s, "0e000000-0000-4000-8000-000000000002", &res));
     CHECK_I64(res.duplicate, 1);
 
-    CHECK_OK(ctx, pss_session_refresh(s));
-    CHECK_OK(ctx, pss_session_verify(s));
-    int64_t current = 0, posted = 0;
-    CHECK_OK(ctx, pss_session_balance(s, &current, &posted));
-    CHECK_I64(posted, 1300);
-    pss_entry *e = fix_close_expected(ctx, s, &FIX_ALICE);
-    CHECK(e != NULL);
-    pss_entry_free(e);
-    CHECK_I64(pss_session_state_of(s), PSS_SESSION_CLOSED);
+    fix_verify_and_close(ctx, s, 1300);
     pss_session_free(s);
     pss_ctx_free(ctx);
     pss_storage_free(inner);

@@ -19,16 +19,6 @@ static void failover(const char *step)
     CHECK_I64(system(cmd), 0);
 }
 
-static int submit(pss_session *s, int i)
-{
-    char id[64];
-    snprintf(id, sizeof id, "0b000000-0000-4000-8000-%012d", i);
-    pss_line_input line = fix_line("cake", 1000, 100 + i, NULL, 0);
-    pss_payment_input pay = fix_pay("Cash", 100 + i);
-    pss_order_input in = fix_order(id, &line, &pay);
-    return pss_session_submit(s, &FIX_ALICE, &in, NULL);
-}
-
 static long long orders_on_primary(void)
 {
     PGconn *c = PQconnectdb(conninfo); /* read-write: whichever is the primary now */
@@ -53,7 +43,7 @@ int main(int argc, char **argv)
     pss_session *s = fix_open(ctx, 0);
     int acknowledged = 0;
     for (int i = 1; i <= 10; i++)
-        acknowledged += submit(s, i) == 0;
+        acknowledged += fix_submit_nth(s, i) == 0;
     CHECK_I64(acknowledged, 10);
 
     pss_record r = {"note", "in-flight", "", 0, "{}", 2};
@@ -66,7 +56,7 @@ int main(int argc, char **argv)
     CHECK_I64(st->rollback(st->userdata), 0);
 
     for (int i = 11; i <= 20; i++) /* the next begin reconnects, to the new primary */
-        acknowledged += submit(s, i) == 0;
+        acknowledged += fix_submit_nth(s, i) == 0;
     CHECK_I64(acknowledged, 20);
     CHECK_I64(orders_on_primary(), 20);
     PGconn *now = PQconnectdb(conninfo);
@@ -74,15 +64,7 @@ int main(int argc, char **argv)
     CHECK_I64(pgtest_number(now, "SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END"), 0);
     PQfinish(now);
 
-    CHECK_OK(ctx, pss_session_refresh(s));
-    CHECK_OK(ctx, pss_session_verify(s));
-    int64_t current = 0, posted = 0;
-    CHECK_OK(ctx, pss_session_balance(s, &current, &posted));
-    CHECK_I64(posted, 20 * 100 + 20 * 21 / 2);
-    pss_entry *e = fix_close_expected(ctx, s, &FIX_ALICE);
-    CHECK(e != NULL);
-    pss_entry_free(e);
-    CHECK_I64(pss_session_state_of(s), PSS_SESSION_CLOSED);
+    fix_verify_and_close(ctx, s, 20 * 100 + 20 * 21 / 2);
     pss_session_free(s);
     pss_ctx_free(ctx);
     pss_storage_free(st);

@@ -259,6 +259,44 @@ static inline pss_order_input fix_order(const char *id, const pss_line_input *li
     return in;
 }
 
+/* The n-th order of a till's run: one cake at 1.00 + n cents, paid in full, in cash for an
+ * even n and by card (approved) for an odd one; its id is made from n. 0 or the code. */
+static inline int fix_submit_nth(pss_session *s, int n)
+{
+    char id[64];
+    snprintf(id, sizeof id, "0a000000-0000-4000-8000-%012d", n);
+    pss_line_input line = fix_line("cake", 1000, 100 + n, NULL, 0);
+    pss_payment_input pay = fix_pay(n % 2 ? "Card" : "Cash", 100 + n);
+    pay.state = PSS_PAYMENT_DONE;
+    pss_order_input in = fix_order(id, &line, &pay);
+    return pss_session_submit(s, &FIX_ALICE, &in, NULL);
+}
+
+/* What a test of a store's faults ends with: the session re-read, verify agreeing, the
+ * posted balance as expected, and a close at the expected cash whose entry balances
+ * (failures are checks). */
+static inline void fix_verify_and_close(pss_ctx *ctx, pss_session *s, int64_t posted_expected)
+{
+    CHECK_OK(ctx, pss_session_refresh(s));
+    CHECK_OK(ctx, pss_session_verify(s));
+    int64_t current = 0, posted = 0;
+    CHECK_OK(ctx, pss_session_balance(s, &current, &posted));
+    CHECK_I64(posted, posted_expected);
+    pss_entry *e = fix_close_expected(ctx, s, &FIX_ALICE);
+    CHECK(e != NULL);
+    int64_t debit = 0, credit = 0;
+    for (size_t i = 0; e && i < pss_entry_line_count(e); i++) {
+        pss_entry_line l = PSS_ENTRY_LINE_INIT;
+        CHECK_OK(ctx, pss_entry_get_line(e, i, &l));
+        debit += l.debit;
+        credit += l.credit;
+    }
+    CHECK_I64(debit, credit);
+    CHECK_I64(debit, e ? pss_entry_total(e) : -1);
+    pss_entry_free(e);
+    CHECK_I64(pss_session_state_of(s), PSS_SESSION_CLOSED);
+}
+
 /* A string collected from a writer callback. */
 typedef struct fix_text {
     char *data;

@@ -107,6 +107,18 @@ static int lua_store(lua_State *L)
     return 1;
 }
 
+#if defined(LPSS_HAVE_SQLITE) || defined(LPSS_HAVE_PG)
+/* The end of a store's open on a short-lived context tmp (which names the file or server
+ * and the reason): the store on the stack, or nil, message, code. Frees tmp. */
+static int opened(lua_State *L, pss_ctx *tmp, int rc)
+{
+    char msg[LPSS_MSG_SIZE];
+    snprintf(msg, sizeof msg, "%s", rc && tmp ? pss_ctx_errmsg(tmp) : "");
+    pss_ctx_free(tmp);
+    return rc ? lpss_fail_plain(L, rc, msg[0] ? msg : NULL) : 1;
+}
+#endif
+
 #ifdef LPSS_HAVE_SQLITE
 static const char *const sqlite_fields[] = {"sync", "busy_timeout_ms", "page_size", NULL};
 static const char *const sync_names[] = {"full", "normal", NULL};
@@ -139,15 +151,9 @@ static int sqlite_store(lua_State *L)
     lpss_store *s = store_push(L, LPSS_STORE_SQLITE);
     pss_ctx *tmp = NULL;
     int rc = pss_ctx_new(&tmp, NULL);
-    if (rc)
-        return lpss_fail_plain(L, rc, NULL);
-    rc = pss_sqlite_open(tmp, path, &o, &s->storage);
-    char msg[LPSS_MSG_SIZE];
-    snprintf(msg, sizeof msg, "%s", rc ? pss_ctx_errmsg(tmp) : "");
-    pss_ctx_free(tmp);
-    if (rc)
-        return lpss_fail_plain(L, rc, msg[0] ? msg : NULL);
-    return 1;
+    if (!rc)
+        rc = pss_sqlite_open(tmp, path, &o, &s->storage);
+    return opened(L, tmp, rc);
 }
 #endif
 
@@ -177,15 +183,9 @@ static int pg_store(lua_State *L)
     lpss_store *s = store_push(L, LPSS_STORE_PG);
     pss_ctx *tmp = NULL;
     int rc = pss_ctx_new(&tmp, NULL);
-    if (rc)
-        return lpss_fail_plain(L, rc, NULL);
-    rc = pss_pg_open(tmp, conninfo, &o, &s->storage);
-    char msg[LPSS_MSG_SIZE];
-    snprintf(msg, sizeof msg, "%s", rc ? pss_ctx_errmsg(tmp) : "");
-    pss_ctx_free(tmp);
-    if (rc)
-        return lpss_fail_plain(L, rc, msg[0] ? msg : NULL);
-    return 1;
+    if (!rc)
+        rc = pss_pg_open(tmp, conninfo, &o, &s->storage);
+    return opened(L, tmp, rc);
 }
 #endif
 
