@@ -2,7 +2,8 @@
  * second on the PostgreSQL store (one order per transaction, and batches of 1000), beside
  * raw INSERTs of rows of the same size into PostgreSQL by libpq in the same run (the peer
  * the store is measured against), and the SQLite store (synchronous NORMAL) on the same
- * machine. Best of three runs each.
+ * machine, best of three runs each; then 1, 2, 4 and 8 tills at once (processes, each its
+ * own connection and config) in batches, against as many raw writers.
  *
  *   bench-pg [--quick] DIRECTORY   (PSS_PG_CONNINFO names the server: run it through
  *                                   tests/support/pg-server.sh; the SQLite file goes to
@@ -15,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench_order.h"
 
@@ -64,31 +67,47 @@ static void fresh_pg(void)
     admin("CREATE DATABASE pss_bench");
 }
 
+/* A fresh database, or a fresh SQLite file. */
+static void fresh_or_file(int pg)
+{
+    if (pg) {
+        fresh_pg();
+        return;
+    }
+    char aux[1100];
+    remove(sqlite_path);
+    snprintf(aux, sizeof aux, "%s-wal", sqlite_path);
+    remove(aux);
+    snprintf(aux, sizeof aux, "%s-shm", sqlite_path);
+    remove(aux);
+}
+
+static void open_bench_as(bench *b, int pg, const char *config_id);
+
 static void open_bench(bench *b, int pg)
+{
+    fresh_or_file(pg);
+    open_bench_as(b, pg, CONFIG_ID);
+}
+
+static void open_bench_as(bench *b, int pg, const char *config_id)
 {
     if (pss_ctx_new(&b->ctx, NULL))
         exit(1);
     int rc;
     if (pg) {
-        fresh_pg();
         rc = pss_pg_open(b->ctx, conninfo, NULL, &b->store);
     } else {
-        char aux[1100];
-        remove(sqlite_path);
-        snprintf(aux, sizeof aux, "%s-wal", sqlite_path);
-        remove(aux);
-        snprintf(aux, sizeof aux, "%s-shm", sqlite_path);
-        remove(aux);
         pss_sqlite_options o = PSS_SQLITE_OPTIONS_INIT;
         o.sync = PSS_SQLITE_SYNC_NORMAL;
         rc = pss_sqlite_open(b->ctx, sqlite_path, &o, &b->store);
     }
     if (rc || pss_ctx_set_storage(b->ctx, b->store))
         die(b->ctx, "store");
-    if (bench_save_config(b->ctx, CONFIG_ID, &CASHIER))
+    if (bench_save_config(b->ctx, config_id, &CASHIER))
         die(b->ctx, "config");
     pss_opening_input open = PSS_OPENING_INPUT_INIT;
-    if (pss_session_create(b->ctx, CONFIG_ID, &CASHIER, NULL, &b->session) ||
+    if (pss_session_create(b->ctx, config_id, &CASHIER, NULL, &b->session) ||
         pss_session_open(b->session, &CASHIER, &open))
         die(b->ctx, "session");
 }
@@ -106,31 +125,37 @@ static void order_id(char *id, long n)
              n & 0xffff, n);
 }
 
-static double library_rate(int pg, long n, int batch)
+/* Submits n orders (ids from `first` on), one at a time or in batches. */
+static void submit_orders(bench *b, long first, long n, int batch)
 {
     static bench_order orders[BATCH];
     static const pss_order_input *ptrs[BATCH];
     static pss_submit_result results[BATCH];
-    bench b;
-    open_bench(&b, pg);
-    double t0 = seconds();
     for (long done = 0; done < n;) {
         long k = batch ? (n - done < BATCH ? n - done : BATCH) : 1;
         for (long i = 0; i < k; i++) {
             char id[PSS_ID_SIZE];
-            order_id(id, done + i + 1);
-            bench_order_fill(&orders[i], id, done + i + 1);
+            order_id(id, first + done + i);
+            bench_order_fill(&orders[i], id, first + done + i);
             ptrs[i] = &orders[i].in;
             results[i] = (pss_submit_result)PSS_SUBMIT_RESULT_INIT;
         }
         size_t accepted = 0;
-        int rc = batch ? pss_session_submit_batch(b.session, &CASHIER, ptrs, (size_t)k, results,
+        int rc = batch ? pss_session_submit_batch(b->session, &CASHIER, ptrs, (size_t)k, results,
                                                   &accepted)
-                       : pss_session_submit(b.session, &CASHIER, ptrs[0], NULL);
+                       : pss_session_submit(b->session, &CASHIER, ptrs[0], NULL);
         if (rc || (batch && accepted != (size_t)k))
-            die(b.ctx, "submit");
+            die(b->ctx, "submit");
         done += k;
     }
+}
+
+static double library_rate(int pg, long n, int batch)
+{
+    bench b;
+    open_bench(&b, pg);
+    double t0 = seconds();
+    submit_orders(&b, 1, n, batch);
     double t = seconds() - t0;
     close_bench(&b);
     return (double)n / t;
@@ -138,25 +163,31 @@ static double library_rate(int pg, long n, int batch)
 
 /* The peer: what recording the same rows costs without the library, one INSERT per order of
  * an id and a payload as long as the store's order record, k to a transaction. */
-static double raw_rate(long n, int batch)
+static void create_raw_table(void)
 {
-    fresh_pg();
     PGconn *c = PQconnectdb(conninfo);
     PGresult *r = PQexec(c, "CREATE TABLE raw_order (seq bigint GENERATED ALWAYS AS IDENTITY,"
                             " id text PRIMARY KEY, parent text NOT NULL, payload text NOT NULL);"
                             "CREATE INDEX ON raw_order (parent, seq)");
     PQclear(r);
+    PQfinish(c);
+}
+
+/* Inserts n rows (ids from `first` on) under parent, k to a transaction. */
+static void insert_rows(long first, long n, int batch, const char *parent)
+{
+    PGconn *c = PQconnectdb(conninfo);
+    PGresult *r;
     char payload[400];
     memset(payload, 'x', sizeof payload - 1);
     payload[sizeof payload - 1] = '\0';
-    double t0 = seconds();
     for (long done = 0; done < n;) {
         long k = batch ? (n - done < BATCH ? n - done : BATCH) : 1;
         PQclear(PQexec(c, "BEGIN"));
         for (long i = 0; i < k; i++) {
             char id[PSS_ID_SIZE];
-            order_id(id, done + i + 1);
-            const char *params[] = {id, "s1", payload};
+            order_id(id, first + done + i);
+            const char *params[] = {id, parent, payload};
             r = PQexecParams(c, "INSERT INTO raw_order (id, parent, payload) VALUES ($1, $2, $3)",
                              3, NULL, params, NULL, NULL, 0);
             PQclear(r);
@@ -164,9 +195,62 @@ static double raw_rate(long n, int batch)
         PQclear(PQexec(c, "COMMIT"));
         done += k;
     }
-    double t = seconds() - t0;
     PQfinish(c);
-    return (double)n / t;
+}
+
+static double raw_rate(long n, int batch)
+{
+    fresh_pg();
+    create_raw_table();
+    double t0 = seconds();
+    insert_rows(1, n, batch, "s1");
+    return (double)n / (seconds() - t0);
+}
+
+/* ---- several tills at once ---- */
+
+/* One till of `tills`: its own config and session (set up before the clock starts), then
+ * its share of the orders in batches once the parent closes the pipe. */
+static void till_child(int raw, int till, long n, const int go[2])
+{
+    bench b;
+    char config_id[PSS_ID_SIZE], parent[16];
+    snprintf(config_id, sizeof config_id, "be4c0000-0000-4000-8000-%012d", till + 100);
+    snprintf(parent, sizeof parent, "s%d", till);
+    if (!raw)
+        open_bench_as(&b, 1, config_id);
+    close(go[1]);
+    char c;
+    (void)!read(go[0], &c, 1);
+    if (raw)
+        insert_rows((long)till * 10000000L + 1, n, 1, parent);
+    else {
+        submit_orders(&b, (long)till * 10000000L + 1, n, 1);
+        close_bench(&b);
+    }
+    _exit(0);
+}
+
+static double tills_rate(int raw, int tills, long per_till)
+{
+    fresh_pg();
+    if (raw)
+        create_raw_table();
+    int go[2];
+    if (pipe(go))
+        exit(1);
+    pid_t pids[8];
+    fflush(stdout);
+    for (int i = 0; i < tills; i++)
+        if ((pids[i] = fork()) == 0)
+            till_child(raw, i, per_till, go);
+    sleep(raw ? 0 : 2); /* the tills' configs and sessions first */
+    double t0 = seconds();
+    close(go[0]);
+    close(go[1]);
+    for (int i = 0; i < tills; i++)
+        waitpid(pids[i], NULL, 0);
+    return (double)(tills * per_till) / (seconds() - t0);
 }
 
 static void report(const char *label, long n, double (*fn)(int, long, int), int pg, int batch)
@@ -204,6 +288,13 @@ int main(int argc, char **argv)
     report("pg store, batches of 1000", many, library_rate, 1, 1);
     report("raw INSERT, 1000 rows per transaction", many, raw_adapter, 1, 1);
     report("sqlite store NORMAL, batches of 1000", many, library_rate, 0, 1);
+    long share = quick ? 1000 : 20000;
+    for (int tills = 1; tills <= 8; tills *= 2) {
+        double lib = tills_rate(0, tills, share), raw = tills_rate(1, tills, share);
+        printf("%d till(s) at once, batches of 1000: store %9.0f orders/s, raw %9.0f rows/s, "
+               "ratio %.2f\n", tills, lib, raw, lib / raw);
+        fflush(stdout);
+    }
     admin("DROP DATABASE IF EXISTS pss_bench WITH (FORCE)");
     return 0;
 }
