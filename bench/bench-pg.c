@@ -3,9 +3,11 @@
  * raw INSERTs of rows of the same size into PostgreSQL by libpq in the same run (the peer
  * the store is measured against), and the SQLite store (synchronous NORMAL) on the same
  * machine, best of three runs each; then 1, 2, 4 and 8 tills at once (processes, each its
- * own connection and config) in batches, against as many raw writers.
+ * own connection and config) in batches, against as many raw writers; then the close of a
+ * session of 1k and 100k orders (1M with --full) against the same totals as one GROUP BY on
+ * the server over the stored orders.
  *
- *   bench-pg [--quick] DIRECTORY   (PSS_PG_CONNINFO names the server: run it through
+ *   bench-pg [--quick|--full] DIRECTORY   (PSS_PG_CONNINFO names the server: run it through
  *                                   tests/support/pg-server.sh; the SQLite file goes to
  *                                   DIRECTORY)
  */
@@ -270,13 +272,52 @@ static double raw_adapter(int pg, long n, int batch)
     return raw_rate(n, batch);
 }
 
+/* ---- closing at size ---- */
+
+/* What an ERP computing the close from the stored orders does: the payments per method. */
+static double group_by_ms(const char *session_id)
+{
+    PGconn *c = PQconnectdb(conninfo);
+    const char *params[] = {session_id};
+    double t0 = seconds();
+    PGresult *r = PQexecParams(c, "SELECT p->>0, sum((p->>2)::bigint) FROM pss_record o,"
+                               " jsonb_array_elements(o.payload::jsonb->'payments') p"
+                               " WHERE o.kind = 'order' AND o.parent = $1 GROUP BY 1",
+                               1, NULL, params, NULL, NULL, 0);
+    double t = seconds() - t0;
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 2)
+        fprintf(stderr, "bench-pg: group by: %s", PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return t * 1000;
+}
+
+static void close_at(long n)
+{
+    bench b;
+    open_bench(&b, 1);
+    submit_orders(&b, 1, n, 1);
+    char session_id[PSS_ID_SIZE];
+    snprintf(session_id, sizeof session_id, "%s", pss_session_id(b.session));
+    double t0 = seconds();
+    if (pss_session_start_closing(b.session, &CASHIER) ||
+        pss_session_close(b.session, &CASHIER, NULL))
+        die(b.ctx, "close");
+    double close_ms = (seconds() - t0) * 1000;
+    close_bench(&b);
+    printf("close of a session of %7ld orders: %8.1f ms; the GROUP BY on the server: %8.1f ms\n",
+           n, close_ms, group_by_ms(session_id));
+    fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
     int arg = 1, quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
-    arg += quick;
+    int full = argc > 1 && strcmp(argv[1], "--full") == 0;
+    arg += quick || full;
     const char *base = getenv("PSS_PG_CONNINFO");
     if (!base || arg >= argc) {
-        fprintf(stderr, "usage: PSS_PG_CONNINFO=... bench-pg [--quick] DIRECTORY\n");
+        fprintf(stderr, "usage: PSS_PG_CONNINFO=... bench-pg [--quick|--full] DIRECTORY\n");
         return 2;
     }
     snprintf(conninfo, sizeof conninfo, "%s dbname=pss_bench", base);
@@ -295,6 +336,11 @@ int main(int argc, char **argv)
                "ratio %.2f\n", tills, lib, raw, lib / raw);
         fflush(stdout);
     }
+    close_at(1000);
+    if (!quick)
+        close_at(100000);
+    if (full)
+        close_at(1000000);
     admin("DROP DATABASE IF EXISTS pss_bench WITH (FORCE)");
     return 0;
 }

@@ -26,9 +26,10 @@ typedef struct pss_pg_options {
     int statement_timeout_ms; /**< The longest a single statement may run before the call
                                    fails with ::PSS_EBUSY, in ms (statement_timeout); default
                                    0: no limit; negative is ::PSS_EINVAL. */
-    int reconnect_attempts;   /**< How many times a begin tries to reconnect a lost
-                                   connection before it fails with ::PSS_ESTORAGE; default 3,
-                                   negative is ::PSS_EINVAL. */
+    int reconnect_attempts;   /**< How many more times a call tries to reconnect a lost
+                                   connection, after the first try fails, before it fails
+                                   with ::PSS_ESTORAGE (0.1 s, 0.2 s, 0.4 s ... up to 1.6 s
+                                   apart); default 3, negative is ::PSS_EINVAL. */
 } pss_pg_options;
 
 /** Initializer for ::pss_pg_options. */

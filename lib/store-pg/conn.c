@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The statements by pg_stmt. Parameters are text; $n of a revision or a limit is cast. */
 static const char *const stmt_sql[PG_STMT_COUNT] = {
@@ -184,6 +185,11 @@ int pss__pg_ensure(pgstore *s)
         return 0;
     connection_lost(s);
     for (int i = 0; i <= s->reconnect_attempts; i++) {
+        if (i) { /* 0.1 s, 0.2 s, 0.4 s, ... up to 1.6 s: a standby being promoted, a restart */
+            long ms = 100L << (i - 1 < 4 ? i - 1 : 4);
+            struct timespec pause = {ms / 1000, (ms % 1000) * 1000000L};
+            nanosleep(&pause, NULL);
+        }
         PQreset(s->conn);
         if (PQstatus(s->conn) == CONNECTION_OK) {
             s->broken = 0;
