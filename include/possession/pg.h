@@ -74,8 +74,8 @@ PSS_API int pss_pg_schema_version(void);
  * Waits, without polling, until audit entries committed by any connection may be readable
  * with pss_storage::audit_scan (LISTEN/NOTIFY: every transaction that appended notifies on
  * channel `pss_audit` when it commits). A back-office follower loops: audit_scan after its
- * last seq, then pss_pg_wait(). Entries committed while an older transaction that appended
- * is still open stay hidden from audit_scan until it ends (doc/postgres-store.md, "Audit
+ * last seq, then pss_pg_wait(). Entries committed while an older writing transaction is
+ * still open stay hidden from audit_scan until it ends (doc/postgres-store.md, "Audit
  * order"); pss_pg_wait returns once they are readable, or at the timeout. Call it outside a
  * transaction. The first call (and the first after a reconnect) starts listening and
  * returns 1 at once: entries committed before it are found by the scan that follows it,
