@@ -18,6 +18,9 @@
 
 static pss_storage *st;
 static int is_memory;
+#ifdef HAVE_PG
+static PGconn *pg_raw; /* the pg store's database, to settle its audit trail before reading */
+#endif
 
 /* ---- calls through the table ---------------------------------------------------------- */
 
@@ -101,6 +104,10 @@ static int audit_to_text(const pss_audit_item *item, void *arg)
 
 static const char *audit_text(text *t, const char *subject, uint64_t after)
 {
+#ifdef HAVE_PG
+    if (pg_raw)
+        pgtest_settle_audit(pg_raw);
+#endif
     text_reset(t);
     int rc = st->audit_scan(st->userdata, subject, after, audit_to_text, t);
     if (rc)
@@ -573,7 +580,8 @@ static int open_store(int argc, char **argv)
 #ifdef HAVE_PG
     if (argc >= 3 && strcmp(argv[1], "pg") == 0) {
         char conninfo[1024];
-        if (pgtest_fresh_db(argv[2], conninfo, sizeof conninfo))
+        if (pgtest_fresh_db(argv[2], conninfo, sizeof conninfo) ||
+            !(pg_raw = pgtest_connect(argv[2])))
             return PSS_ESTORAGE;
         return pss_pg_open(NULL, conninfo, NULL, &st);
     }
@@ -612,5 +620,9 @@ int main(int argc, char **argv)
         test_dump_writer_failure();
     }
     pss_storage_free(st);
+#ifdef HAVE_PG
+    if (pg_raw)
+        PQfinish(pg_raw);
+#endif
     return check_done();
 }

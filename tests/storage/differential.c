@@ -28,6 +28,9 @@
 
 static pss_storage *mem, *sql;
 static int seq_by_rank; /* audit seqs compared by their rank in the scan, not their value */
+#ifdef HAVE_PG
+static PGconn *pg_raw; /* the pg store's database, to settle its audit trail before reading */
+#endif
 static uint64_t seed = 0x9e3779b97f4a7c15ULL;
 static long mismatches;
 
@@ -158,6 +161,10 @@ static void snapshot(pss_storage *st, text *out)
         text_printf(out, "claim %s %d %s\n", key, rc, holder);
     }
     audit_walk w = {out, 0, 0};
+#ifdef HAVE_PG
+    if (st == sql && pg_raw)
+        pgtest_settle_audit(pg_raw);
+#endif
     st->audit_scan(st->userdata, NULL, 0, audit_line, &w);
 }
 
@@ -229,7 +236,8 @@ static int open_other(int argc, char **argv, int *seed_arg)
         char conninfo[1024];
         *seed_arg = 3;
         seq_by_rank = 1;
-        if (pgtest_fresh_db(argv[2], conninfo, sizeof conninfo))
+        if (pgtest_fresh_db(argv[2], conninfo, sizeof conninfo) ||
+            !(pg_raw = pgtest_connect(argv[2])))
             return PSS_ESTORAGE;
         return pss_pg_open(NULL, conninfo, NULL, &sql);
     }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The server's conninfo, or NULL (with a TAP bail-out line) when none is set. */
 static inline const char *pgtest_server(void)
@@ -91,6 +92,26 @@ static inline pss_storage *pgtest_store(const char *conninfo, const pss_pg_optio
         exit(1);
     }
     return st;
+}
+
+/* Waits (up to 10 s) until no committed audit entry of the database c is connected to is
+ * held back from audit_scan. An entry waits behind every older writing transaction of the
+ * server (doc/postgres-store.md, "Audit order"), and other tests share the server: a test
+ * that reads what it just committed settles first. 0, or -1 when they stayed held back. */
+static inline int pgtest_settle_audit(PGconn *c)
+{
+    for (int i = 0; i < 2000; i++) {
+        PGresult *r = PQexec(c, "SELECT EXISTS (SELECT 1 FROM pss_audit WHERE seq >= "
+                                "pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1048576)");
+        int held = PQresultStatus(r) != PGRES_TUPLES_OK || PQgetvalue(r, 0, 0)[0] == 't';
+        PQclear(r);
+        if (!held)
+            return 0;
+        struct timespec pause = {0, 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    printf("# audit entries stayed held back for 10 s\n");
+    return -1;
 }
 
 /* One value of a query on c (row 0, column 0) as a number; -1 when it fails. */
