@@ -6,6 +6,8 @@
 #   valgrind  build/ again under `meson test --setup valgrind`, the C suites except 'slow'
 #   fuzz      build-fuzz/ with clang and libFuzzer: every reader fuzzed for a few seconds
 #             (tests/fuzz/run.sh; the corpus is replayed in the stages above too)
+# One throwaway PostgreSQL server (tests/support/pg-server.sh) serves the PostgreSQL tests of
+# every stage through PSS_PG_CONNINFO; it is stopped and removed when the run ends, however.
 # and ends with one line "N passed, N failed" summed over the stages. Exits non-zero when a
 # stage fails to configure or build, or any test fails.
 #
@@ -114,7 +116,7 @@ stage() {
 # Features are forced on (the packages are installed above) so nothing is silently skipped; a
 # binding is forced on once its subproject exists.
 normal_options() {
-    local opts=(-Dwerror=true -Ddocs=enabled -Dsqlite=enabled)
+    local opts=(-Dwerror=true -Ddocs=enabled -Dsqlite=enabled -Dpostgres=enabled)
     [[ -f bindings/python/meson.build ]] && opts+=(-Dpython=enabled)
     [[ -f bindings/lua/meson.build ]] && opts+=(-Dlua=enabled)
     echo "${opts[@]}"
@@ -129,7 +131,7 @@ stage_normal() {
 stage_asan() {
     ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
         stage asan build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true \
-        -Dsqlite=enabled -Ddocs=disabled -Dpython=disabled -Dlua=disabled \
+        -Dsqlite=enabled -Dpostgres=enabled -Ddocs=disabled -Dpython=disabled -Dlua=disabled \
         -- "${NOT_C_SUITES[@]}"
 }
 
@@ -163,9 +165,18 @@ stage_fuzz() {
     stage_report+=("fuzz: $ok passed, $bad failed in $((SECONDS - start))s")
 }
 
+# The server every stage's PostgreSQL tests use; the EXIT trap stops it on any way out.
+start_pg_server() {
+    log "starting a throwaway PostgreSQL server"
+    eval "$(bash tests/support/pg-server.sh start)"
+    trap 'bash tests/support/pg-server.sh stop "$PSS_PG_SERVER_DIR"' EXIT
+    echo "PSS_PG_CONNINFO=$PSS_PG_CONNINFO"
+}
+
 main() {
     local start=$SECONDS
     install_missing
+    start_pg_server
     stage_normal
     stage_asan
     stage_valgrind

@@ -3,7 +3,7 @@
 
 readonly PACKAGES=(meson ninja-build pkg-config gcc g++ uuid-dev libjansson-dev libsqlite3-dev
     doxygen python3 python3-dev liblua5.4-dev lua5.4 hledger abigail-tools valgrind
-    clang libclang-rt-14-dev)
+    clang libclang-rt-14-dev postgresql libpq-dev)
 # Tool packages also count as present when their command is on PATH (meson from pip, say).
 declare -A COMMAND_OF=([meson]=meson [ninja-build]=ninja [pkg-config]=pkg-config [gcc]=gcc
     [g++]=g++ [doxygen]=doxygen [python3]=python3 [lua5.4]=lua5.4 [hledger]=hledger

@@ -6,6 +6,9 @@
 #ifdef HAVE_SQLITE
 #include <possession/sqlite.h>
 #endif
+#ifdef HAVE_PG
+#include <possession/pg.h>
+#endif
 
 #include <cstdio>
 #include <cstring>
@@ -67,6 +70,10 @@ int main()
 #ifdef HAVE_SQLITE
     CHECK_INIT(pss_sqlite_options, PSS_SQLITE_OPTIONS_INIT, PSS_SQLITE_OPTIONS_VERSION);
     failures += check(pss_sqlite_schema_version() >= 1, "pss_sqlite_schema_version() >= 1");
+#endif
+#ifdef HAVE_PG
+    CHECK_INIT(pss_pg_options, PSS_PG_OPTIONS_INIT, PSS_PG_OPTIONS_VERSION);
+    failures += check(pss_pg_schema_version() >= 1, "pss_pg_schema_version() >= 1");
 #endif
 
     char buf[PSS_MONEY_BUFSIZE];

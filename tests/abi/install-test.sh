@@ -4,10 +4,10 @@
 # builds a small C program against the installed copy only (headers, .pc files, .so), runs it
 # against the installed library and checks what it prints.
 #
-# usage: install-test.sh MESON BUILDDIR CC VERSION [sqlite]
+# usage: install-test.sh MESON BUILDDIR CC VERSION [sqlite|no-sqlite] [pg]
 set -euo pipefail
 
-meson_cmd=$1 builddir=$2 cc=$3 version=$4 with_sqlite=${5:-}
+meson_cmd=$1 builddir=$2 cc=$3 version=$4 with_sqlite=${5:-} with_pg=${6:-}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/possession-install.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -33,6 +33,9 @@ write_program() {
 #ifdef WITH_SQLITE
 #include <possession/sqlite.h>
 #endif
+#ifdef WITH_PG
+#include <possession/pg.h>
+#endif
 #include <stdio.h>
 
 int main(int argc, char **argv)
@@ -56,6 +59,9 @@ int main(int argc, char **argv)
     (void)argc;
     (void)argv;
 #endif
+#ifdef WITH_PG
+    printf("pg schema %d\n", pss_pg_schema_version()); /* links; no server needed */
+#endif
     return 0;
 }
 EOF
@@ -78,6 +84,11 @@ main() {
         pc_path=$pc_path:$(pc_dir_of possession-sqlite)
         modules+=(possession-sqlite)
         defines+=(-DWITH_SQLITE)
+    fi
+    if [[ $with_pg == pg ]]; then
+        pc_path=$pc_path:$(pc_dir_of possession-pg)
+        modules+=(possession-pg)
+        defines+=(-DWITH_PG)
     fi
 
     local flags
@@ -104,6 +115,7 @@ main() {
     # A glob: the SQLite schema version grows with later releases.
     expected="version $version"$'\n'"amount 1234.56"
     [[ $with_sqlite == sqlite ]] && expected+=$'\n''sqlite opened schema [1-9]*'
+    [[ $with_pg == pg ]] && expected+=$'\n''pg schema [1-9]*'
     # shellcheck disable=SC2053 # expected is a pattern on purpose
     if [[ $output != $expected ]]; then
         printf 'FAIL: expected output matching\n%s\n' "$expected" >&2

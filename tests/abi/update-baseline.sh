@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/abi/update-baseline.sh: regenerates the committed ABI baselines the 'abidiff' test
-# compares against (tests/abi/libpossession.abi, tests/abi/libpossession-sqlite.abi). Run it
+# compares against (tests/abi/libpossession.abi, tests/abi/libpossession-sqlite.abi,
+# tests/abi/libpossession-pg.abi). Run it
 # when a release fixes the ABI, then commit the .abi files.
 #
 # usage: bash tests/abi/update-baseline.sh [BUILDDIR]
@@ -18,10 +19,10 @@ cleanup() {
 trap cleanup EXIT
 
 # The baseline describes the library as the project ships it: debugoptimized, SQLite store on,
-# nothing else built.
+# the PostgreSQL store when libpq is there, nothing else built.
 fresh_build() {
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/possession-baseline.XXXXXX")
-    meson setup "$tmp/build" "$srcdir" --buildtype=debugoptimized -Dsqlite=enabled \
+    meson setup "$tmp/build" "$srcdir" --buildtype=debugoptimized -Dsqlite=enabled -Dpostgres=auto \
         -Dtests=false -Dexamples=false -Dbench=false -Ddocs=disabled -Dpython=disabled \
         -Dlua=disabled >/dev/null
     ninja -C "$tmp/build" >/dev/null
@@ -47,6 +48,11 @@ main() {
         dump "$builddir/lib/store-sqlite/libpossession-sqlite.so" "$here/libpossession-sqlite.abi"
     else
         echo "note: $builddir has no libpossession-sqlite; its baseline was left as it is" >&2
+    fi
+    if [[ -f $builddir/lib/store-pg/libpossession-pg.so ]]; then
+        dump "$builddir/lib/store-pg/libpossession-pg.so" "$here/libpossession-pg.abi"
+    else
+        echo "note: $builddir has no libpossession-pg; its baseline was left as it is" >&2
     fi
 }
 

@@ -4,6 +4,9 @@
  * of a success learned and compared, the handles kept fresh, then the checks. */
 #include <inttypes.h>
 #include <possession/sqlite.h>
+#ifdef HAVE_PG
+#include <possession/pg.h>
+#endif
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,6 +48,14 @@ int drv_open(driver *d, model *m, gen *g, int sqlite, const char *path, uint64_t
             return -1;
         d->store[1] = d->store[0];
         d->dump.mem = d->store[0];
+#ifdef HAVE_PG
+    } else if (sqlite == DRV_STORE_PG) {
+        for (int i = 0; i < 2; i++)
+            if (pss_pg_open(d->ctx[i], path, NULL, &d->store[i]))
+                return -1;
+        if (dumper_open_pg(&d->dump, path))
+            return -1;
+#endif
     } else {
         pss_sqlite_options so = PSS_SQLITE_OPTIONS_INIT;
         so.sync = PSS_SQLITE_SYNC_NORMAL;

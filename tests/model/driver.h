@@ -30,7 +30,7 @@ typedef struct run_stats {
 typedef struct driver {
     model *m;
     gen *g;
-    int sqlite, verbose, hledger, trial_every;
+    int sqlite, verbose, hledger, trial_every; /* sqlite: the store, a DRV_STORE_* */
     char path[512];
     pss_storage *store[2];
     pss_ctx *ctx[2];
@@ -64,7 +64,9 @@ typedef struct call_out {
     char *meta;              /* OP_META_GET: the text read (pss_free) */
 } call_out;
 
-int drv_open(driver *d, model *m, gen *g, int sqlite, const char *path, uint64_t seed);
+/* The stores the tester runs on; path is the SQLite file or the PostgreSQL conninfo. */
+enum { DRV_STORE_MEMORY, DRV_STORE_SQLITE, DRV_STORE_PG };
+int drv_open(driver *d, model *m, gen *g, int store, const char *path, uint64_t seed);
 void drv_close(driver *d);
 /* Runs one operation and the checks after it; 0, or 1 with the failure in d->fail. */
 int drv_step(driver *d, op *o);

@@ -53,6 +53,10 @@ void dumper_close(dumper *d)
     if (d->db)
         sqlite3_close(d->db);
     d->db = NULL;
+#ifdef HAVE_PG
+    dump_pg_close(d->pg);
+    d->pg = NULL;
+#endif
 }
 
 static void add_col(text *t, sqlite3_stmt *st, int i)
@@ -84,6 +88,10 @@ int dump_store(dumper *d, text *t)
 {
     if (d->mem)
         return pss_memstore_dump(d->mem, text_write, t) ? -1 : 0;
+#ifdef HAVE_PG
+    if (d->pg)
+        return dump_pg_store(d->pg, t);
+#endif
     sqlite3 *db = d->db;
     if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return -1;
@@ -123,6 +131,10 @@ uint64_t dump_audit_after(dumper *d, uint64_t after, void (*fn)(void *, uint64_t
         }
         return w.last;
     }
+#ifdef HAVE_PG
+    if (d->pg)
+        return dump_pg_audit_after(d->pg, after, fn, arg);
+#endif
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(d->db, "SELECT seq, payload FROM audit WHERE seq > ? ORDER BY seq",
                            -1, &st, NULL) != SQLITE_OK)

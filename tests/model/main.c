@@ -2,8 +2,11 @@
  * the library and the oracle, prints the totals, and on a failure the seed, the step, the
  * operation and what differed.
  *
- *   model --store memory|sqlite --seeds A-B --steps N [--prefix K] [--verbose] [--hledger]
- *         [--trial-every N] [--dir DIR] [--stats] [--dump FILE] */
+ *   model --store memory|sqlite|pg --seeds A-B --steps N [--prefix K] [--verbose] [--hledger]
+ *         [--trial-every N] [--dir DIR] [--stats] [--dump FILE]
+ *
+ * With --store pg each seed runs in a database of its own on the server PSS_PG_CONNINFO
+ * names (tests/support/pg-server.sh starts one), dropped after the seed. */
 #include <inttypes.h>
 #include <possession.h>
 #include <possession/sqlite.h>
@@ -20,7 +23,7 @@
 #include "op.h"
 
 typedef struct options {
-    int sqlite, verbose, hledger, trial_every, stats;
+    int sqlite, verbose, hledger, trial_every, stats; /* sqlite: the store, a DRV_STORE_* */
     const char *dump;
     uint64_t from, to;
     long steps, prefix;
@@ -29,7 +32,7 @@ typedef struct options {
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: model --store memory|sqlite --seeds A-B --steps N [--prefix K] "
+    fprintf(stderr, "usage: model --store memory|sqlite|pg --seeds A-B --steps N [--prefix K] "
                     "[--verbose] [--hledger] [--trial-every N] [--dir DIR] [--stats] "
                     "[--dump FILE]\n");
     return 2;
@@ -41,6 +44,22 @@ static int parse_seeds(const char *s, options *o)
     o->from = strtoull(s, &end, 10);
     o->to = *end == '-' ? strtoull(end + 1, &end, 10) : o->from;
     return *end || o->to < o->from;
+}
+
+static int store_of(const char *name)
+{
+    if (!strcmp(name, "sqlite"))
+        return DRV_STORE_SQLITE;
+#ifdef HAVE_PG
+    if (!strcmp(name, "pg"))
+        return DRV_STORE_PG;
+#endif
+    return DRV_STORE_MEMORY;
+}
+
+static const char *store_name(int store)
+{
+    return store == DRV_STORE_SQLITE ? "sqlite" : store == DRV_STORE_PG ? "pg" : "memory";
 }
 
 static int parse(int argc, char **argv, options *o)
@@ -57,7 +76,7 @@ static int parse(int argc, char **argv, options *o)
         if (!v)
             return 1;
         i++;
-        if (!strcmp(a, "--store")) o->sqlite = !strcmp(v, "sqlite");
+        if (!strcmp(a, "--store")) o->sqlite = store_of(v);
         else if (!strcmp(a, "--seeds")) { if (parse_seeds(v, o)) return 1; }
         else if (!strcmp(a, "--steps")) o->steps = atol(v);
         else if (!strcmp(a, "--prefix")) o->prefix = atol(v);
@@ -86,7 +105,7 @@ static void report_failure(const options *opt, uint64_t seed, long step, const o
     op_describe(o, m, desc, sizeof desc);
     printf("FAIL seed %" PRIu64 " step %ld\n  operation: %s\n  %s", seed, step, desc, fail);
     printf("  reproduce: model --store %s --seeds %" PRIu64 "-%" PRIu64 " --steps %ld%s\n",
-           opt->sqlite ? "sqlite" : "memory", seed, seed, step, opt->hledger ? " --hledger" : "");
+           store_name(opt->sqlite), seed, seed, step, opt->hledger ? " --hledger" : "");
 }
 
 static void verbose_line(long step, const op *o, const model *m, int rc)
@@ -116,9 +135,17 @@ static int run_seed(const options *opt, uint64_t seed, run_stats *total)
     static driver d;
     static op o;
     char path[512];
+    char pg_name[64] = "";
     snprintf(path, sizeof path, "%s/model-%d-%" PRIu64 ".sqlite", opt->dir, (int)getpid(), seed);
-    if (opt->sqlite)
+    if (opt->sqlite == DRV_STORE_SQLITE)
         remove_db(path);
+#ifdef HAVE_PG
+    snprintf(pg_name, sizeof pg_name, "pss_model_%d_%" PRIu64, (int)getpid(), seed);
+    if (opt->sqlite == DRV_STORE_PG && dump_pg_fresh_db(pg_name, path, sizeof path)) {
+        printf("FAIL seed %" PRIu64 ": cannot make database %s\n", seed, pg_name);
+        return 1;
+    }
+#endif
     model_init(&m);
     gen_init(&g, &m, seed);
     if (drv_open(&d, &m, &g, opt->sqlite, path, seed)) {
@@ -143,7 +170,7 @@ static int run_seed(const options *opt, uint64_t seed, run_stats *total)
         failed = 1;
         printf("FAIL seed %" PRIu64 " at the end (step %ld)\n  %s", seed, steps + 1, d.fail);
         printf("  reproduce: model --store %s --seeds %" PRIu64 "-%" PRIu64 " --steps %ld%s\n",
-               opt->sqlite ? "sqlite" : "memory", seed, seed, steps, opt->hledger ? " --hledger" : "");
+               store_name(opt->sqlite), seed, seed, steps, opt->hledger ? " --hledger" : "");
     }
     if (opt->dump)
         dump_to_file(&d, opt->dump);
@@ -157,8 +184,14 @@ static int run_seed(const options *opt, uint64_t seed, run_stats *total)
             total->outcome[k][c] += d.st.outcome[k][c];
     drv_close(&d);
     model_free(&m);
-    if (opt->sqlite)
+    if (opt->sqlite == DRV_STORE_SQLITE)
         remove_db(path);
+#ifdef HAVE_PG
+    if (opt->sqlite == DRV_STORE_PG)
+        dump_pg_drop_db(pg_name);
+#else
+    (void)pg_name;
+#endif
     return failed;
 }
 
@@ -190,7 +223,7 @@ int main(int argc, char **argv)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     printf("seeds %" PRIu64 " steps %ld calls %ld refusals %ld trials %ld failures %ld "
            "(%s store, %.1fs)\n", opt.to - opt.from + 1, total.steps, total.calls,
-           total.refusals, total.trials, total.failures, opt.sqlite ? "sqlite" : "memory", secs);
+           total.refusals, total.trials, total.failures, store_name(opt.sqlite), secs);
     if (opt.stats) {
         print_stats(&total);
         cover_print();

@@ -1,9 +1,14 @@
 /* contract.c: the storage contract of possession/storage.h, checked the same way on every
  * shipped store. Usage: storage-contract memory | storage-contract sqlite PATH (PATH and its
- * -wal and -shm files are deleted first). */
+ * -wal and -shm files are deleted first) | storage-contract pg DATABASE (created afresh on
+ * the server PSS_PG_CONNINFO names). */
 #include "possession.h"
 #ifdef HAVE_SQLITE
 #include "possession/sqlite.h"
+#endif
+#ifdef HAVE_PG
+#include "possession/pg.h"
+#include "pgtest.h"
 #endif
 
 #include "check.h"
@@ -13,6 +18,9 @@
 
 static pss_storage *st;
 static int is_memory;
+#ifdef HAVE_PG
+static PGconn *pg_raw; /* the pg store's database, to settle its audit trail before reading */
+#endif
 
 /* ---- calls through the table ---------------------------------------------------------- */
 
@@ -96,6 +104,10 @@ static int audit_to_text(const pss_audit_item *item, void *arg)
 
 static const char *audit_text(text *t, const char *subject, uint64_t after)
 {
+#ifdef HAVE_PG
+    if (pg_raw)
+        pgtest_settle_audit(pg_raw);
+#endif
     text_reset(t);
     int rc = st->audit_scan(st->userdata, subject, after, audit_to_text, t);
     if (rc)
@@ -565,7 +577,16 @@ static int open_store(int argc, char **argv)
         return pss_sqlite_open(NULL, argv[2], NULL, &st);
     }
 #endif
-    fprintf(stderr, "usage: %s memory | sqlite PATH\n", argv[0]);
+#ifdef HAVE_PG
+    if (argc >= 3 && strcmp(argv[1], "pg") == 0) {
+        char conninfo[1024];
+        if (pgtest_fresh_db(argv[2], conninfo, sizeof conninfo) ||
+            !(pg_raw = pgtest_connect(argv[2])))
+            return PSS_ESTORAGE;
+        return pss_pg_open(NULL, conninfo, NULL, &st);
+    }
+#endif
+    fprintf(stderr, "usage: %s memory | sqlite PATH | pg DATABASE\n", argv[0]);
     return PSS_EINVAL;
 }
 
@@ -599,5 +620,9 @@ int main(int argc, char **argv)
         test_dump_writer_failure();
     }
     pss_storage_free(st);
+#ifdef HAVE_PG
+    if (pg_raw)
+        PQfinish(pg_raw);
+#endif
     return check_done();
 }

@@ -73,15 +73,17 @@ typedef struct fix_config_opts {
     { 1000, PSS_TAX_ROUND_PER_LINE, PSS_CASH_ROUNDING_OFF, 0, 0, 1, 2, "EUR", PSS_ROUND_HALF_UP, \
       PSS_ROUND_HALF_UP, PSS_LATE_ROUTE, 0, NULL, 0, 0 }
 
-/* A register: Cash, Card (electronic), Voucher; taxes VAT10 (10% included), VAT20 (20%
- * excluded), TAX7 (7% excluded); category "books" with its own income account; coins and
- * notes from 0.01 to 50.00. */
-static inline pss_config *fix_config_with(pss_ctx *ctx, const fix_config_opts *fo)
+/* A register (fix_config_as: under another id and code, for tests of several): Cash, Card
+ * (electronic), Voucher; taxes VAT10 (10% included), VAT20 (20% excluded), TAX7 (7%
+ * excluded); category "books" with its own income account; coins and notes from 0.01 to
+ * 50.00. */
+static inline pss_config *fix_config_as(pss_ctx *ctx, const fix_config_opts *fo, const char *id,
+                                        const char *code)
 {
     pss_config_input in = PSS_CONFIG_INPUT_INIT;
-    in.id = FIX_CONFIG_ID;
+    in.id = id;
     in.name = "Main register";
-    in.code = "POS-0001";
+    in.code = code;
     in.currency = fo->currency;
     in.currency_exponent = fo->exponent;
     in.cash_control = fo->cash_control;
@@ -133,6 +135,11 @@ static inline pss_config *fix_config_with(pss_ctx *ctx, const fix_config_opts *f
         exit(99);
     }
     return c;
+}
+
+static inline pss_config *fix_config_with(pss_ctx *ctx, const fix_config_opts *fo)
+{
+    return fix_config_as(ctx, fo, FIX_CONFIG_ID, "POS-0001");
 }
 
 static inline pss_config *fix_config(pss_ctx *ctx)
@@ -250,6 +257,44 @@ static inline pss_order_input fix_order(const char *id, const pss_line_input *li
     in.payments = pay;
     in.n_payments = pay ? 1 : 0;
     return in;
+}
+
+/* The n-th order of a till's run: one cake at 1.00 + n cents, paid in full, in cash for an
+ * even n and by card (approved) for an odd one; its id is made from n. 0 or the code. */
+static inline int fix_submit_nth(pss_session *s, int n)
+{
+    char id[64];
+    snprintf(id, sizeof id, "0a000000-0000-4000-8000-%012d", n);
+    pss_line_input line = fix_line("cake", 1000, 100 + n, NULL, 0);
+    pss_payment_input pay = fix_pay(n % 2 ? "Card" : "Cash", 100 + n);
+    pay.state = PSS_PAYMENT_DONE;
+    pss_order_input in = fix_order(id, &line, &pay);
+    return pss_session_submit(s, &FIX_ALICE, &in, NULL);
+}
+
+/* What a test of a store's faults ends with: the session re-read, verify agreeing, the
+ * posted balance as expected, and a close at the expected cash whose entry balances
+ * (failures are checks). */
+static inline void fix_verify_and_close(pss_ctx *ctx, pss_session *s, int64_t posted_expected)
+{
+    CHECK_OK(ctx, pss_session_refresh(s));
+    CHECK_OK(ctx, pss_session_verify(s));
+    int64_t current = 0, posted = 0;
+    CHECK_OK(ctx, pss_session_balance(s, &current, &posted));
+    CHECK_I64(posted, posted_expected);
+    pss_entry *e = fix_close_expected(ctx, s, &FIX_ALICE);
+    CHECK(e != NULL);
+    int64_t debit = 0, credit = 0;
+    for (size_t i = 0; e && i < pss_entry_line_count(e); i++) {
+        pss_entry_line l = PSS_ENTRY_LINE_INIT;
+        CHECK_OK(ctx, pss_entry_get_line(e, i, &l));
+        debit += l.debit;
+        credit += l.credit;
+    }
+    CHECK_I64(debit, credit);
+    CHECK_I64(debit, e ? pss_entry_total(e) : -1);
+    pss_entry_free(e);
+    CHECK_I64(pss_session_state_of(s), PSS_SESSION_CLOSED);
 }
 
 /* A string collected from a writer callback. */

@@ -23,7 +23,8 @@
 typedef enum lpss_store_kind {
     LPSS_STORE_MEMORY,
     LPSS_STORE_SQLITE,
-    LPSS_STORE_LUA
+    LPSS_STORE_LUA,
+    LPSS_STORE_PG
 } lpss_store_kind;
 
 /* The bridge that lets the library call a Lua table implementing the store protocol. */
@@ -206,7 +207,7 @@ lpss_box *lpss_box_new(lua_State *L, void (*free_fn)(void *));
 /* ---- the parts -------------------------------------------------------------------------- */
 
 void lpss_open_handles(lua_State *L);   /* registry tables every part uses */
-void lpss_open_store(lua_State *L);     /* sets memory_store, sqlite_store, lua_store */
+void lpss_open_store(lua_State *L);     /* sets memory_store, sqlite_store, lua_store, pg_store */
 void lpss_open_context(lua_State *L);   /* sets context */
 void lpss_open_config(lua_State *L);
 void lpss_open_session(lua_State *L);

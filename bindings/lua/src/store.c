@@ -1,6 +1,7 @@
-/* store.c: store handles: the in-memory store, the SQLite store when libpossession-sqlite was
- * found at build time, and stores implemented by a Lua table (see luastore.c). A store released
- * while contexts still use it is freed when the last of them is. */
+/* store.c: store handles: the in-memory store, the SQLite and PostgreSQL stores when
+ * libpossession-sqlite and libpossession-pg were found at build time, and stores implemented
+ * by a Lua table (see luastore.c). A store released while contexts still use it is freed
+ * when the last of them is. */
 #include "lpss.h"
 
 #include <stdio.h>
@@ -9,10 +10,13 @@
 #ifdef LPSS_HAVE_SQLITE
 #include <possession/sqlite.h>
 #endif
+#ifdef LPSS_HAVE_PG
+#include <possession/pg.h>
+#endif
 
 #define STORE_TYPE "possession.store"
 
-static const char *const kind_names[] = {"memory", "sqlite", "lua"};
+static const char *const kind_names[] = {"memory", "sqlite", "lua", "pg"};
 
 static lpss_store *store_push(lua_State *L, lpss_store_kind kind)
 {
@@ -103,6 +107,18 @@ static int lua_store(lua_State *L)
     return 1;
 }
 
+#if defined(LPSS_HAVE_SQLITE) || defined(LPSS_HAVE_PG)
+/* The end of a store's open on a short-lived context tmp (which names the file or server
+ * and the reason): the store on the stack, or nil, message, code. Frees tmp. */
+static int opened(lua_State *L, pss_ctx *tmp, int rc)
+{
+    char msg[LPSS_MSG_SIZE];
+    snprintf(msg, sizeof msg, "%s", rc && tmp ? pss_ctx_errmsg(tmp) : "");
+    pss_ctx_free(tmp);
+    return rc ? lpss_fail_plain(L, rc, msg[0] ? msg : NULL) : 1;
+}
+#endif
+
 #ifdef LPSS_HAVE_SQLITE
 static const char *const sqlite_fields[] = {"sync", "busy_timeout_ms", "page_size", NULL};
 static const char *const sync_names[] = {"full", "normal", NULL};
@@ -135,22 +151,66 @@ static int sqlite_store(lua_State *L)
     lpss_store *s = store_push(L, LPSS_STORE_SQLITE);
     pss_ctx *tmp = NULL;
     int rc = pss_ctx_new(&tmp, NULL);
-    if (rc)
-        return lpss_fail_plain(L, rc, NULL);
-    rc = pss_sqlite_open(tmp, path, &o, &s->storage);
-    char msg[LPSS_MSG_SIZE];
-    snprintf(msg, sizeof msg, "%s", rc ? pss_ctx_errmsg(tmp) : "");
-    pss_ctx_free(tmp);
-    if (rc)
-        return lpss_fail_plain(L, rc, msg[0] ? msg : NULL);
-    return 1;
+    if (!rc)
+        rc = pss_sqlite_open(tmp, path, &o, &s->storage);
+    return opened(L, tmp, rc);
 }
 #endif
 
+#ifdef LPSS_HAVE_PG
+static const char *const pg_fields[] = {"lock_timeout_ms", "statement_timeout_ms",
+                                        "reconnect_attempts", NULL};
+
+static int pg_option(lpss_in *in, const char *field, int dflt)
+{
+    int64_t v = lpss_in_int(in, field, dflt, 0);
+    if (v < INT32_MIN || v > INT32_MAX)
+        luaL_error(in->L, "pg options: %s out of range", field);
+    return (int)v;
+}
+
+/* The detail names the server, the SQLSTATE and its message, never the password. */
+static int pg_store(lua_State *L)
+{
+    const char *conninfo = luaL_checkstring(L, 1);
+    int anchor = lpss_anchor_new(L, 2);
+    lpss_in in = lpss_in_open(L, 2, anchor, "pg options", 1);
+    lpss_in_allow(&in, pg_fields);
+    pss_pg_options o = PSS_PG_OPTIONS_INIT;
+    o.lock_timeout_ms = pg_option(&in, "lock_timeout_ms", o.lock_timeout_ms);
+    o.statement_timeout_ms = pg_option(&in, "statement_timeout_ms", o.statement_timeout_ms);
+    o.reconnect_attempts = pg_option(&in, "reconnect_attempts", o.reconnect_attempts);
+    lpss_store *s = store_push(L, LPSS_STORE_PG);
+    pss_ctx *tmp = NULL;
+    int rc = pss_ctx_new(&tmp, NULL);
+    if (!rc)
+        rc = pss_pg_open(tmp, conninfo, &o, &s->storage);
+    return opened(L, tmp, rc);
+}
+#endif
+
+/* store:wait([timeout_ms]): true when tills committed audit entries, false at the timeout
+ * (pss_pg_wait); only a PostgreSQL store can wait. */
+static int store_wait(lua_State *L)
+{
+    lpss_store *s = lpss_store_check(L, 1);
+    luaL_argcheck(L, s->kind == LPSS_STORE_PG, 1, "only a PostgreSQL store can wait");
+#ifdef LPSS_HAVE_PG
+    lua_Integer timeout = luaL_optinteger(L, 2, -1);
+    luaL_argcheck(L, timeout >= INT32_MIN && timeout <= INT32_MAX, 2, "timeout out of range");
+    int rc = pss_pg_wait(s->storage, (int)timeout);
+    if (rc < 0)
+        return lpss_fail_plain(L, rc, s->storage->errmsg(s->storage->userdata));
+    lua_pushboolean(L, rc == 1);
+#endif
+    return 1;
+}
+
 void lpss_open_store(lua_State *L)
 {
-    static const luaL_Reg methods[] = {
-        {"release", store_release}, {"kind", store_kind}, {"dump", store_dump}, {NULL, NULL}};
+    static const luaL_Reg methods[] = {{"release", store_release}, {"kind", store_kind},
+                                       {"dump", store_dump},       {"wait", store_wait},
+                                       {NULL, NULL}};
     luaL_newmetatable(L, STORE_TYPE);
     lua_pushcfunction(L, store_release);
     lua_setfield(L, -2, "__gc");
@@ -174,4 +234,12 @@ void lpss_open_store(lua_State *L)
     lua_pushboolean(L, 0);
 #endif
     lua_setfield(L, -2, "has_sqlite");
+#ifdef LPSS_HAVE_PG
+    lua_pushcfunction(L, pg_store);
+    lua_setfield(L, -2, "pg_store");
+    lua_pushboolean(L, 1);
+#else
+    lua_pushboolean(L, 0);
+#endif
+    lua_setfield(L, -2, "has_pg");
 }

@@ -22,8 +22,8 @@ from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRou
                      ReportTax, Role, Rounding, SessionPage, SessionState, SubmitResult, Tax,
                      TaxRounding)
 from ._store import AuditItem, Record, Store
-from ._api import (HAVE_SQLITE, LIBRARY_VERSION, Config, Context, Entry, LogLevel, MemoryStore,
-                   Order, Report, Session, SqliteStore)
+from ._api import (HAVE_PG, HAVE_SQLITE, LIBRARY_VERSION, Config, Context, Entry, LogLevel,
+                   MemoryStore, Order, PgStore, Report, Session, SqliteStore)
 from . import _possession
 
 
@@ -43,7 +43,7 @@ __version__ = _possession.BINDING_VERSION  # the binding's meson project version
 
 __all__ = [
     # handles
-    "Context", "MemoryStore", "SqliteStore", "Config", "Session", "Order", "Entry", "Report",
+    "Context", "MemoryStore", "SqliteStore", "PgStore", "Config", "Session", "Order", "Entry", "Report",
     # values
     "Actor", "Role", "Method", "MethodKind", "Tax", "Line", "Payment", "Amount",
     "Rounding", "TaxRounding", "CashRounding", "LateOrders", "CashKind", "SessionState",
@@ -60,5 +60,5 @@ __all__ = [
     "CorruptError", "StorageError", "VersionError", "BusyError", "ConfigError", "RefundError",
     "OverpayError", "MismatchError", "WriteError", "DrawerError", "error_class",
     # helpers
-    "to_minor", "to_decimal", "HAVE_SQLITE", "LIBRARY_VERSION", "__version__",
+    "to_minor", "to_decimal", "HAVE_SQLITE", "HAVE_PG", "LIBRARY_VERSION", "__version__",
 ]

@@ -23,6 +23,7 @@ from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRou
                      _date_of, _enum, _time)
 
 HAVE_SQLITE = bool(_c.HAVE_SQLITE)
+HAVE_PG = bool(_c.HAVE_PG)
 LIBRARY_VERSION: str = _c.LIBRARY_VERSION
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
@@ -142,6 +143,43 @@ else:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             raise NotImplementedError("possession was built without libpossession-sqlite "
                                       "(possession.HAVE_SQLITE is False)")
+
+if HAVE_PG:
+    class PgStore(_c.PgStore):
+        """The PostgreSQL store on one connection (doc/postgres-store.md). ``conninfo`` is a
+        libpq connection string or URI, passed as it is (multi-host lists work as libpq
+        defines them); ``lock_timeout_ms`` how long to wait for another till's row lock
+        before BusyError; ``statement_timeout_ms`` the longest statement (0: none);
+        ``reconnect_attempts`` how often a lost connection is reset before StorageError.
+        ``wait(timeout_ms)`` sleeps until tills commit audit entries (True) or the timeout
+        passes (False), without holding the GIL. Give each Context its own PgStore, and use
+        one from one thread at a time."""
+
+        def __new__(cls, conninfo: str, *, lock_timeout_ms: int = 5000,
+                    statement_timeout_ms: int = 0, reconnect_attempts: int = 3) -> "PgStore":
+            return super().__new__(cls, conninfo, lock_timeout_ms=lock_timeout_ms,
+                                   statement_timeout_ms=statement_timeout_ms,
+                                   reconnect_attempts=reconnect_attempts)
+
+        def __init__(self, conninfo: str, *, lock_timeout_ms: int = 5000,
+                     statement_timeout_ms: int = 0, reconnect_attempts: int = 3) -> None:
+            pass  # the conninfo is not kept: it may hold a password
+
+        def __enter__(self) -> "PgStore":
+            return self
+
+        def __exit__(self, *exc: Any) -> None:
+            self.close()
+
+        def __repr__(self) -> str:
+            return "<PgStore%s>" % (" closed" if self.closed else "")
+else:
+    class PgStore:  # type: ignore[no-redef]
+        """Stands in when the binding was built without libpossession-pg."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise NotImplementedError("possession was built without libpossession-pg "
+                                      "(possession.HAVE_PG is False)")
 
 
 # ---- context ----

@@ -14,9 +14,7 @@ PyTypeObject *pyp_Context_Type;
 static int store_closed(pyp_context *ctx)
 {
     PyObject *st = ctx->store;
-    int ours = PyObject_TypeCheck(st, pyp_MemoryStore_Type) ||
-               (pyp_SqliteStore_Type && PyObject_TypeCheck(st, pyp_SqliteStore_Type));
-    return ours && ((pyp_store *)st)->storage == NULL;
+    return pyp_own_store(st) && ((pyp_store *)st)->storage == NULL;
 }
 
 int pyp_enter(pyp_context *ctx)
@@ -143,9 +141,7 @@ PyObject *pyp_writer_finish(pyp_writer *w)
 static int attach_store(pyp_context *self, PyObject *store)
 {
     pss_storage *table;
-    int ours = PyObject_TypeCheck(store, pyp_MemoryStore_Type) ||
-               (pyp_SqliteStore_Type && PyObject_TypeCheck(store, pyp_SqliteStore_Type));
-    if (ours) {
+    if (pyp_own_store(store)) {
         table = ((pyp_store *)store)->storage;
         if (!table) {
             PyErr_SetString(PyExc_ValueError, "the store is closed");

@@ -74,7 +74,13 @@ static int add_constants(PyObject *m)
 #else
     int have_sqlite = 0;
 #endif
+#ifdef PYP_HAVE_PG
+    int have_pg = 1;
+#else
+    int have_pg = 0;
+#endif
     return PyModule_AddIntConstant(m, "HAVE_SQLITE", have_sqlite) ||
+           PyModule_AddIntConstant(m, "HAVE_PG", have_pg) ||
            PyModule_AddStringConstant(m, "LIBRARY_VERSION", pss_version()) ||
            PyModule_AddStringConstant(m, "BINDING_VERSION", PYP_VERSION) ||
            PyModule_AddIntConstant(m, "LIMITED_API", Py_LIMITED_API);
@@ -88,6 +94,9 @@ PyMODINIT_FUNC PyInit__possession(void)
     if (add_type(m, "MemoryStore", &pyp_MemoryStore_spec, &pyp_MemoryStore_Type) < 0 ||
 #ifdef PYP_HAVE_SQLITE
         add_type(m, "SqliteStore", &pyp_SqliteStore_spec, &pyp_SqliteStore_Type) < 0 ||
+#endif
+#ifdef PYP_HAVE_PG
+        add_type(m, "PgStore", &pyp_PgStore_spec, &pyp_PgStore_Type) < 0 ||
 #endif
         add_type(m, "Context", &pyp_Context_spec, &pyp_Context_Type) < 0 ||
         add_type(m, "Config", &pyp_Config_spec, &pyp_Config_Type) < 0 ||

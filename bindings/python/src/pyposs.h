@@ -27,7 +27,7 @@ typedef struct pyp_pystore {
     char message[512];    /* the last exception a callback raised, as text for the detail */
 } pyp_pystore;
 
-/* A store object made by this module (MemoryStore, SqliteStore). */
+/* A store object made by this module (MemoryStore, SqliteStore, PgStore). */
 typedef struct pyp_store {
     PyObject_HEAD
     pss_storage *storage; /* NULL once closed */
@@ -75,6 +75,7 @@ typedef struct pyp_entry {
 /* ---- types (made in module.c from the specs of each file) ---- */
 extern PyTypeObject *pyp_MemoryStore_Type;
 extern PyTypeObject *pyp_SqliteStore_Type;
+extern PyTypeObject *pyp_PgStore_Type; /* NULL when built without libpossession-pg */
 extern PyTypeObject *pyp_Context_Type;
 extern PyTypeObject *pyp_Config_Type;
 extern PyTypeObject *pyp_Session_Type;
@@ -85,6 +86,9 @@ extern PyType_Spec pyp_MemoryStore_spec;
 #ifdef PYP_HAVE_SQLITE
 extern PyType_Spec pyp_SqliteStore_spec;
 #endif
+#ifdef PYP_HAVE_PG
+extern PyType_Spec pyp_PgStore_spec;
+#endif
 extern PyType_Spec pyp_Context_spec;
 extern PyType_Spec pyp_Config_spec;
 extern PyType_Spec pyp_Session_spec;
@@ -93,6 +97,13 @@ extern PyType_Spec pyp_Entry_spec;
 
 /* Frees an object of a heap type made here (limited API: no tp_free access). */
 void pyp_free_self(PyObject *self);
+
+/* What every store object of ours shares (stores.c): whether obj is one, its dealloc, its
+ * close() and its `closed`. */
+int pyp_own_store(PyObject *obj);
+void pyp_store_dealloc(PyObject *self);
+PyObject *pyp_store_close(PyObject *self, PyObject *unused);
+extern PyGetSetDef pyp_store_getset[];
 
 /* ---- conversions (convert.c) ---- */
 

@@ -415,8 +415,9 @@ static int check_protocol(PyObject *obj)
     if (!missing[0])
         return 0;
     PyErr_Format(PyExc_TypeError,
-                 "a store must be possession.MemoryStore, possession.SqliteStore or an object "
-                 "with the store methods; this one lacks: %s", missing);
+                 "a store must be possession.MemoryStore, possession.SqliteStore, "
+                 "possession.PgStore or an object with the store methods; this one lacks: %s",
+                 missing);
     return -1;
 }
 

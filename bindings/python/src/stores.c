@@ -1,6 +1,7 @@
 /* stores.c: the stores this module makes: MemoryStore (the library's in-memory store, with
- * dump() to compare contents) and SqliteStore (libpossession-sqlite, when built). Closing a
- * store frees it at once; contexts still holding it refuse further calls. */
+ * dump() to compare contents) and SqliteStore (libpossession-sqlite, when built), and what
+ * every store object of ours shares with PgStore (pgstore.c). Closing a store frees it at
+ * once; contexts still holding it refuse further calls. */
 #include "pyposs.h"
 
 #include <string.h>
@@ -26,13 +27,20 @@ static void store_close_now(pyp_store *self)
     self->storage = NULL;
 }
 
-static void store_dealloc(PyObject *self)
+int pyp_own_store(PyObject *obj)
+{
+    return PyObject_TypeCheck(obj, pyp_MemoryStore_Type) ||
+           (pyp_SqliteStore_Type && PyObject_TypeCheck(obj, pyp_SqliteStore_Type)) ||
+           (pyp_PgStore_Type && PyObject_TypeCheck(obj, pyp_PgStore_Type));
+}
+
+void pyp_store_dealloc(PyObject *self)
 {
     store_close_now((pyp_store *)self);
     pyp_free_self(self);
 }
 
-static PyObject *store_close(PyObject *self, PyObject *unused)
+PyObject *pyp_store_close(PyObject *self, PyObject *unused)
 {
     (void)unused;
     store_close_now((pyp_store *)self);
@@ -89,21 +97,21 @@ static PyObject *memory_dump(PyObject *self, PyObject *unused)
 }
 
 static PyMethodDef memory_methods[] = {
-    {"close", store_close, METH_NOARGS, "Frees the store; contexts using it refuse further calls."},
+    {"close", pyp_store_close, METH_NOARGS, "Frees the store; contexts using it refuse further calls."},
     {"dump", memory_dump, METH_NOARGS, "Every record, claim and audit entry as text, stably ordered."},
     {NULL, NULL, 0, NULL},
 };
 
-static PyGetSetDef store_getset[] = {
+PyGetSetDef pyp_store_getset[] = {
     {"closed", store_closed, NULL, "True once close() was called.", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
 static PyType_Slot memory_slots[] = {
     {Py_tp_new, (void *)memory_new},
-    {Py_tp_dealloc, (void *)store_dealloc},
+    {Py_tp_dealloc, (void *)pyp_store_dealloc},
     {Py_tp_methods, memory_methods},
-    {Py_tp_getset, store_getset},
+    {Py_tp_getset, pyp_store_getset},
     {Py_tp_doc, (void *)"The library's in-memory store."},
     {0, NULL},
 };
@@ -165,15 +173,15 @@ static PyObject *sqlite_new(PyTypeObject *type, PyObject *args, PyObject *kwargs
 }
 
 static PyMethodDef sqlite_methods[] = {
-    {"close", store_close, METH_NOARGS, "Closes the file; contexts using it refuse further calls."},
+    {"close", pyp_store_close, METH_NOARGS, "Closes the file; contexts using it refuse further calls."},
     {NULL, NULL, 0, NULL},
 };
 
 static PyType_Slot sqlite_slots[] = {
     {Py_tp_new, (void *)sqlite_new},
-    {Py_tp_dealloc, (void *)store_dealloc},
+    {Py_tp_dealloc, (void *)pyp_store_dealloc},
     {Py_tp_methods, sqlite_methods},
-    {Py_tp_getset, store_getset},
+    {Py_tp_getset, pyp_store_getset},
     {Py_tp_doc, (void *)"The SQLite store (libpossession-sqlite)."},
     {0, NULL},
 };

@@ -1,0 +1,109 @@
+/* pg-store.h: what the parts of libpossession-pg share: the store's state (its one
+ * connection, the open transaction, the last failure), the statements it prepares, and the
+ * calls that run them and turn PostgreSQL's failures into PSS_E* codes. Never installed. */
+#ifndef PSS_PG_STORE_H
+#define PSS_PG_STORE_H
+
+#include <libpq-fe.h>
+
+#include "possession/pg.h"
+
+/* An audit entry's seq is its transaction's id times this plus its place in the
+ * transaction (audit.c, and doc/postgres-store.md, "Audit order"). Part of the schema. */
+#define PSS_PG_AUDIT_PER_TXN 1048576ULL
+
+/* Scans and audit scans read this many rows a statement, then go on after the last one
+ * (by seq): a session of a million orders is never held in memory at once, and a callback
+ * may call the store again between two pages. */
+#define PSS_PG_PAGE 1000
+#define PSS_PG_PAGE_SQL "1000"
+
+/* Statements prepared on first use on each connection. */
+typedef enum pg_stmt {
+    PG_GET,
+    PG_GET_LOCK, /* in write transactions: the row stays locked until the end */
+    PG_INSERT,
+    PG_UPDATE,
+    PG_SCAN,
+    PG_SCAN_LAST,
+    PG_CLAIM,
+    PG_OWNER,
+    PG_RELEASE,
+    PG_APPEND,
+    PG_AUDIT_ALL,
+    PG_AUDIT_SUBJECT,
+    PG_AUDIT_HELD,
+    PG_STMT_COUNT
+} pg_stmt;
+
+typedef struct pgstore {
+    pss_storage vtable; /* first: the table handed out is the store itself */
+    PGconn *conn;
+    char *password;         /* from the conninfo, only to blank it out of messages */
+    int lock_timeout_ms, statement_timeout_ms, reconnect_attempts;
+    int in_txn, write_txn;  /* a transaction is open, and whether it writes */
+    int appended;           /* audit entries appended by the open transaction */
+    int listening;          /* LISTEN pss_audit is active on this connection */
+    int broken;             /* the connection was lost (libpq may not have noticed yet) */
+    unsigned char prepared[PG_STMT_COUNT];
+    char error[768];        /* the last failure, password blanked */
+} pgstore;
+
+/* ---- conn.c ---- */
+
+/* Records a failure of the store's own (no server message) and returns code. */
+int pss__pg_fail(pgstore *s, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Records a failed statement (res may be NULL) under `what` and returns its PSS_E* code:
+ * 40001 and 40P01 PSS_ECONFLICT, 55P03 and 57014 PSS_EBUSY, anything else PSS_ESTORAGE. */
+int pss__pg_result_fail(pgstore *s, const PGresult *res, const char *what);
+
+/* Connects (or reconnects) and sets the session up: encoding and timeouts. */
+int pss__pg_connect(pgstore *s, const char *conninfo);
+
+/* Outside a transaction, a lost connection is reset (up to reconnect_attempts times). */
+int pss__pg_ensure(pgstore *s);
+
+/* Runs a statement with NUL-terminated text parameters (lens[i] > 0 gives a length for
+ * one that is not NUL-terminated at its end, such as a payload). *out gets the result on
+ * success (PQclear it); on failure the result is cleared and the code returned. */
+int pss__pg_run(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
+                const char *what, PGresult **out);
+
+/* Runs SQL without parameters that returns no rows (transaction control, settings). */
+int pss__pg_command(pgstore *s, const char *sql, const char *what);
+
+/* Blanks the conninfo's password out of a message, in place. */
+void pss__pg_redact(const pgstore *s, char *text);
+
+/* ---- schema.c ---- */
+
+/* Creates or upgrades the schema in one transaction; a newer one is PSS_EVERSION. The
+ * detail goes to ctx. */
+int pss__pg_migrate(pgstore *s, pss_ctx *ctx);
+
+/* ---- txn.c, records.c, claims.c, audit.c: the callbacks ---- */
+
+int pss__pg_begin(void *userdata, unsigned flags);
+int pss__pg_commit(void *userdata);
+int pss__pg_rollback(void *userdata);
+int pss__pg_get(void *userdata, const char *kind, const char *id, pss_record_fn fn, void *arg);
+int pss__pg_put(void *userdata, const pss_record *r, uint64_t expected_rev, uint64_t *new_rev);
+int pss__pg_scan(void *userdata, const char *kind, const char *parent, pss_record_fn fn,
+                 void *arg);
+int pss__pg_scan_last(void *userdata, const char *kind, const char *parent, size_t n,
+                      pss_record_fn fn, void *arg);
+int pss__pg_claim(void *userdata, const char *key, const char *owner, char *holder,
+                  size_t holder_size);
+int pss__pg_release(void *userdata, const char *key, const char *owner);
+int pss__pg_lookup(void *userdata, const char *key, char *holder, size_t holder_size);
+int pss__pg_append(void *userdata, const char *subject, const char *payload, size_t len,
+                   uint64_t *seq);
+int pss__pg_audit_scan(void *userdata, const char *subject, uint64_t after_seq,
+                       pss_audit_fn fn, void *arg);
+
+#endif
