@@ -39,6 +39,12 @@ static uint32_t hash_pair(const char *a, const char *b)
     return (uint32_t)pss__hash_spread(h);
 }
 
+static uint32_t hash_packed(const char *kind, const unsigned char *id)
+{
+    uint64_t h = pss__hash_text(PSS_HASH_SEED, kind, strlen(kind));
+    return (uint32_t)pss__hash_spread(pss__hash_text(h, (const char *)id, PSS__ID_BYTES));
+}
+
 static uint16_t tag_of(uint32_t hash)
 {
     return (uint16_t)(hash >> 16);
@@ -214,8 +220,8 @@ static const char *record_id(const record *r, char buf[PSS_ID_SIZE])
 static uint32_t record_hash(const void *elem)
 {
     const record *r = elem;
-    char buf[PSS_ID_SIZE];
-    return hash_pair(r->group->kind, record_id(r, buf));
+    return id_packed(r) ? hash_packed(r->group->kind, (const unsigned char *)r->id)
+                        : hash_pair(r->group->kind, r->id);
 }
 
 static uint32_t group_hash(const void *elem)
@@ -235,11 +241,14 @@ typedef struct record_key {
     unsigned char bytes[PSS__ID_BYTES];
 } record_key;
 
-static void record_key_init(record_key *k, const char *kind, const char *id)
+/* The key of a record lookup, and its hash: over the id's 16 bytes when it is kept packed,
+ * which spares a rehash of the table unpacking every id. */
+static uint32_t record_key_init(record_key *k, const char *kind, const char *id)
 {
     k->kind = kind;
     k->id = id;
     k->packed = pss__id_pack(id, k->bytes);
+    return k->packed ? hash_packed(kind, k->bytes) : hash_pair(kind, id);
 }
 
 static int match_record(const void *elem, const void *key)
@@ -645,8 +654,7 @@ static int get_locked(memstore *m, const char *kind, const char *id, pss_record_
     if (!kind || !id || !fn)
         return fail(PSS_EINVAL, "memstore get: kind, id or callback is NULL");
     record_key key;
-    record_key_init(&key, kind, id);
-    const record *r = record_find(m, hash_pair(kind, id), &key, NULL);
+    const record *r = record_find(m, record_key_init(&key, kind, id), &key, NULL);
     if (!r)
         return PSS_ENOTFOUND;
     pss_record view;
@@ -680,9 +688,8 @@ static int put_locked(memstore *m, const pss_record *in, uint64_t expected_rev, 
     if (rc)
         return rc;
     void **slot;
-    uint32_t hash = hash_pair(in->kind, in->id);
     record_key key;
-    record_key_init(&key, in->kind, in->id);
+    uint32_t hash = record_key_init(&key, in->kind, in->id);
     const record *r = record_find(m, hash, &key, &slot);
     if (expected_rev == 0 && r)
         return fail(PSS_ECONFLICT, "memstore put of %s %s: it exists (revision %llu)", in->kind,
