@@ -172,15 +172,22 @@ static void through_store(const char *payload, size_t len, const char *id, const
     pss_ctx *ctx = fz_ctx(store);
     pss_session *s = NULL, *owner = NULL;
     /* the order may take the place of one its session's record does not count yet (a
-     * submit leaves a trading session's record as it is): its load counts them, and a stored
-     * order that reads but does not fit there is damage it rightly refuses */
+     * submit leaves a trading session's record as it is), or be put under S2: its load
+     * counts those orders, and a stored order that reads but does not fit there, is newer
+     * than this library, or is missing because the input moved it elsewhere, is damage it
+     * rightly refuses */
     int load_rc = pss_session_load(ctx, SC_S2, &s);
-    if (load_rc && (load_rc != PSS_ECORRUPT || strcmp(parent, SC_S2) != 0))
+    bool touches_s2 = strcmp(parent, SC_S2) == 0 || fz_world_has("order", id);
+    bool refused = load_rc == PSS_ECORRUPT || load_rc == PSS_EVERSION;
+    if (load_rc && (!refused || !touches_s2))
         fz_finding("the world's session S2 does not load: %s", pss_ctx_errmsg(ctx));
     pss_order *o = NULL;
-    int rc = s ? pss_order_load(s, id, &o) : 0;
+    /* a session that does not load gives its order nothing to load it through: the answer
+     * is the session's refusal, which a damaged order must have caused */
+    int rc = s ? pss_order_load(s, id, &o) : load_rc;
     fz_rc_in("pss_order_load", rc, 4, LOAD_CODES);
-    FZ_CHECK(direct_rc == 0 ? rc == 0 || rc == PSS_ENOTFOUND : rc == direct_rc,
+    FZ_CHECK(direct_rc == 0 ? rc == 0 || rc == PSS_ENOTFOUND || (!s && refused)
+                            : rc == direct_rc || (!s && refused),
              "pss_order_load gives %d where the decoder gives %d", rc, direct_rc);
     if (o) {
         check_getters(o);
