@@ -677,6 +677,26 @@ static void check_entry_balances(pss_ctx *ctx, const char *id, int64_t posted)
     pss_session_free(s);
 }
 
+/* Closes a session the late orders went to (a rescue session has no cash count) and checks
+ * that its entry posts what its orders were paid. */
+static void close_and_check(pss_ctx *ctx, const char *id, int64_t posted)
+{
+    pss_session *s = NULL;
+    CHECK_OK(ctx, pss_session_load(ctx, id, &s));
+    if (!s)
+        return;
+    CHECK_OK(ctx, pss_session_start_closing(s, &FIX_ALICE));
+    if (!pss_session_is_rescue(s)) {
+        pss_count_input count = PSS_COUNT_INPUT_INIT;
+        count.cash_total = 0;
+        CHECK_OK(ctx, pss_session_count(s, &FIX_ALICE, &count));
+    }
+    CHECK_OK(ctx, pss_session_close(s, &FIX_ALICE, NULL));
+    CHECK_I64(pss_session_state_of(s), PSS_SESSION_CLOSED);
+    pss_session_free(s);
+    check_entry_balances(ctx, id, posted);
+}
+
 /* Orders stored under one of config's sessions. */
 static long long config_orders(const char *config)
 {
@@ -701,7 +721,8 @@ static long long stored_copies(const char *order, const char *session)
  * it started: route and rescue alternate over 8 rounds. Every order is acknowledged and
  * stored once, where its result says: in the closed session (routed 0), in the rescue
  * session (routed 1, rescue 1; at most one per round) or in the next session (routed 1,
- * rescue 0; route only). */
+ * rescue 0; route only). Verify agrees for each, each closes and its entry posts its
+ * orders' total. */
 static void test_late_orders_race_close(void)
 {
     pss_storage *st = open_store(5000);
@@ -760,6 +781,8 @@ static void test_late_orders_race_close(void)
         }
         retries += board->retries[0];
         CHECK_I64(n_acked, LATE_SUBMITTERS * LATE_ORDERS);
+        /* 1.01 to 1.12 and 2.01 to 2.12, wherever they went */
+        CHECK_I64(paid_on_time + paid_rescue + paid_next, 1278 + 2478);
         CHECK(n_on_time >= LATE_BEFORE);
         /* none lost, none twice, nothing else: the config's sessions hold exactly these */
         CHECK_I64(config_orders(config), n_acked);
@@ -770,12 +793,16 @@ static void test_late_orders_race_close(void)
         CHECK_I64(pss_session_state_of(s), PSS_SESSION_CLOSED);
         check_session_holds(ctx, closing, n_on_time, paid_on_time);
         check_entry_balances(ctx, closing, paid_on_time);
-        if (n_rescue)
+        if (n_rescue) {
             check_session_holds(ctx, rescue, n_rescue, paid_rescue);
+            close_and_check(ctx, rescue, paid_rescue);
+        }
         if (policy == PSS_LATE_ROUTE) {
             CHECK(board->next[0] != 0);
-            if (board->next[0])
+            if (board->next[0]) {
                 check_session_holds(ctx, board->next, n_next, paid_next);
+                close_and_check(ctx, board->next, paid_next);
+            }
         }
         printf("# round %d (%s): %d in the closed session (%lld.%02lld), %d rescued "
                "(%lld.%02lld), %d routed to the next session (%lld.%02lld)\n", round,
