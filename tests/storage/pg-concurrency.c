@@ -493,6 +493,7 @@ typedef struct late_sub {
 /* What the processes of a round tell the parent, in memory shared across fork. */
 typedef struct late_board {
     atomic_int acked;
+    atomic_int ready; /* processes connected, their session loaded */
     char session[PSS_ID_SIZE], config[PSS_ID_SIZE];
     int round;
     pss_late_orders policy;
@@ -602,6 +603,7 @@ static void reset_board(int round, pss_late_orders policy, int open_next, const 
 {
     memset(board, 0, sizeof *board);
     atomic_init(&board->acked, 0);
+    atomic_init(&board->ready, 0);
     board->closer = 1;
     board->round = round;
     board->policy = policy;
@@ -840,6 +842,10 @@ static int late_claim(int who)
     pss_session *s = NULL;
     if (pss_session_load(ctx, board->session, &s))
         _exit(200);
+    /* both connected and loaded before either submits: the claims meet */
+    atomic_fetch_add(&board->ready, 1);
+    for (long long t0 = now_ms(); atomic_load(&board->ready) < 2 && now_ms() - t0 < 10000;)
+        ;
     late_sub *u = &board->sub[who][0];
     snprintf(u->id, sizeof u->id, "%s", claim_order[who]);
     u->price = strcmp(claim_order[0], claim_order[1]) ? 700 + who : 700;
@@ -894,6 +900,10 @@ static void test_late_rescue_claim(void)
         CHECK_I64(n, 1);
         CHECK_I64(all, 2);
         one_rescue += n == 1 && all == 2;
+        pss_session *r = NULL;
+        CHECK_OK(ctx, pss_session_load(ctx, a->session_id, &r));
+        CHECK_STR(r ? pss_session_name(r) : NULL, "POS-Q/RESCUE-00001"); /* numbered once */
+        pss_session_free(r);
         if (same) {
             CHECK_I64(a->duplicate + b->duplicate, 1);
             duplicates += a->duplicate + b->duplicate;
