@@ -136,17 +136,41 @@ static char *session_payload(pss_storage *store, const char *id)
     return strdup(r.payload);
 }
 
+/* Two contexts on one memory store of the given contract version, seen through the counting
+ * shim, with the config saved. */
+typedef struct two_tills {
+    pss_storage *mem;
+    counting c;
+    pss_ctx *a, *b;
+} two_tills;
+
+static void two_tills_open(two_tills *t, uint32_t store_version)
+{
+    t->mem = NULL;
+    pss_memstore_new(&t->mem);
+    counting_init(&t->c, t->mem, store_version);
+    t->a = fix_ctx(&t->c.table);
+    t->b = fix_ctx(&t->c.table);
+    pss_config *cfg = fix_config(t->a);
+    CHECK_OK(t->a, pss_config_save(cfg, &FIX_MIA));
+    pss_config_free(cfg);
+}
+
+static void two_tills_close(two_tills *t)
+{
+    pss_ctx_free(t->a);
+    pss_ctx_free(t->b);
+    pss_storage_free(t->mem);
+}
+
 static void day(uint32_t store_version)
 {
     counter = 0;
-    pss_storage *mem = NULL;
-    pss_memstore_new(&mem);
-    counting c;
-    counting_init(&c, mem, store_version);
-    pss_ctx *a = fix_ctx(&c.table), *b = fix_ctx(&c.table);
-    pss_config *cfg = fix_config(a);
-    CHECK_OK(a, pss_config_save(cfg, &FIX_MIA));
-    pss_config_free(cfg);
+    two_tills tills;
+    two_tills_open(&tills, store_version);
+    pss_storage *mem = tills.mem;
+    counting *c = &tills.c;
+    pss_ctx *a = tills.a, *b = tills.b;
     pss_session *s = fix_open(a, 0);
     const char *sid = pss_session_id(s);
 
@@ -154,12 +178,12 @@ static void day(uint32_t store_version)
      * the orders a record does not count, and the record of a trading session is version 3:
      * the orders leave it as it is. A version-1 store gets the record with every order. */
     bool v2 = store_version >= 2;
-    c.puts_total = c.puts_session = c.puts_order = 0;
+    c->puts_total = c->puts_session = c->puts_order = 0;
     for (int i = 0; i < 10; i++)
         submit(a, s);
-    CHECK_I64(c.puts_order, 10);
-    CHECK_I64(c.puts_session, v2 ? 0 : 10);
-    CHECK_I64(c.puts_total, 0);
+    CHECK_I64(c->puts_order, 10);
+    CHECK_I64(c->puts_session, v2 ? 0 : 10);
+    CHECK_I64(c->puts_total, 0);
     char *p = session_payload(mem, sid);
     /* a library without replay, or without counting orders beyond the record, refuses it */
     CHECK(strncmp(p, v2 ? "{\"v\":3," : "{\"v\":2,", 7) == 0);
@@ -186,15 +210,15 @@ static void day(uint32_t store_version)
 
     /* the 64th waiting order folds: the keyed totals and the record are written; nothing
      * waits (version 1, or 3 where orders may follow without the record) */
-    c.puts_total = c.puts_session = 0;
+    c->puts_total = c->puts_session = 0;
     for (int i = 10; i < PSS__FOLD_EVERY - 1; i++)
         submit(a, s);
-    CHECK_I64(c.puts_total, 0);
-    CHECK_I64(c.puts_session, v2 ? 0 : PSS__FOLD_EVERY - 11);
+    CHECK_I64(c->puts_total, 0);
+    CHECK_I64(c->puts_session, v2 ? 0 : PSS__FOLD_EVERY - 11);
     submit(a, s);
     /* totals: Cash, Voucher, the tea's and the novel's sales and products, VAT10 */
-    CHECK_I64(c.puts_total, 7);
-    CHECK_I64(c.puts_session, v2 ? 1 : PSS__FOLD_EVERY - 10);
+    CHECK_I64(c->puts_total, 7);
+    CHECK_I64(c->puts_session, v2 ? 1 : PSS__FOLD_EVERY - 10);
     p = session_payload(mem, sid);
     CHECK(strncmp(p, v2 ? "{\"v\":3," : "{\"v\":1,", 7) == 0);
     CHECK_CONTAINS(p, "\"orders\":64,");
@@ -210,13 +234,13 @@ static void day(uint32_t store_version)
      * record, and the call folds them with its own total */
     for (int i = 0; i < 3; i++)
         submit(a, s);
-    c.puts_total = 0;
+    c->puts_total = 0;
     pss_cash_input in = PSS_CASH_INPUT_INIT;
     in.kind = PSS_CASH_IN;
     in.amount = 5000;
     in.reason = "float";
     CHECK_OK(b, pss_cash_move(other, &FIX_ALICE, &in, NULL));
-    CHECK_I64(c.puts_total, v2 ? 8 : 1);
+    CHECK_I64(c->puts_total, v2 ? 8 : 1);
     p = session_payload(mem, sid);
     CHECK_CONTAINS(p, v2 ? "\"next_order\":68,\"folded_from\":68,"
                          : "\"next_order\":68,\"folded_from\":65,");
@@ -245,32 +269,27 @@ static void day(uint32_t store_version)
     pss_entry_free(e);
     pss_session_free(other);
     pss_session_free(s);
-    pss_ctx_free(a);
-    pss_ctx_free(b);
-    pss_storage_free(mem);
+    two_tills_close(&tills);
 }
 
 /* Submits that leave the session record as it is renew the lease as every call does, and a
  * load counts that from the orders; a lease that moves to another device is written. */
 static void leases(void)
 {
-    pss_storage *mem = NULL;
-    pss_memstore_new(&mem);
-    counting c;
-    counting_init(&c, mem, PSS_STORAGE_VERSION);
-    pss_ctx *a = fix_ctx(&c.table), *b = fix_ctx(&c.table);
-    pss_config *cfg = fix_config(a);
-    CHECK_OK(a, pss_config_save(cfg, &FIX_MIA));
-    pss_config_free(cfg);
+    two_tills tills;
+    two_tills_open(&tills, PSS_STORAGE_VERSION);
+    pss_storage *mem = tills.mem;
+    counting *c = &tills.c;
+    pss_ctx *a = tills.a, *b = tills.b;
     pss_session *s = fix_open(a, 0), *other = NULL;
     const int64_t lease_ms = 900 * 1000; /* the config's lease_seconds */
     submit(a, s);
 
     /* a minute later alice's order renews her lease to its time plus 15 minutes */
     fix_advance(60000);
-    c.puts_session = 0;
+    c->puts_session = 0;
     submit(a, s);
-    CHECK_I64(c.puts_session, 0);
+    CHECK_I64(c->puts_session, 0);
     int64_t renewed = fix_time.now + lease_ms;
     CHECK_I64(pss_session_lease_expires(s), renewed);
     CHECK_OK(b, pss_session_load(b, pss_session_id(s), &other));
@@ -280,7 +299,7 @@ static void leases(void)
     /* a manager's order renews nothing, in either context */
     fix_advance(60000);
     submit_as(a, s, &FIX_MIA);
-    CHECK_I64(c.puts_session, 0);
+    CHECK_I64(c->puts_session, 0);
     CHECK_I64(pss_session_lease_expires(s), renewed);
     CHECK_OK(b, pss_session_refresh(other)); /* a report shows the handle as it is */
     CHECK_I64(report_figure(b, other, PSS_FIG_ORDERS), 3);
@@ -291,7 +310,7 @@ static void leases(void)
     pss_actor moved = FIX_ALICE;
     moved.device = "till-2";
     submit_as(b, other, &moved);
-    CHECK_I64(c.puts_session, 1);
+    CHECK_I64(c->puts_session, 1);
     CHECK_STR(pss_session_lease_device(other), "till-2");
     CHECK_I64(pss_session_lease_expires(other), fix_time.now + lease_ms);
     char *p = session_payload(mem, pss_session_id(s));
@@ -305,9 +324,7 @@ static void leases(void)
     CHECK_OK(a, pss_session_verify(s));
     pss_session_free(other);
     pss_session_free(s);
-    pss_ctx_free(a);
-    pss_ctx_free(b);
-    pss_storage_free(mem);
+    two_tills_close(&tills);
 }
 
 int main(void)
