@@ -129,8 +129,7 @@ int pss__stage_write(pss_stage *st)
         st->core_rev = st->s->rev;
         return 0;
     }
-    st->core.open_tail = st->core.state == PSS_SESSION_IN_PROGRESS &&
-                         pss__store_has_scan_last(st->s->ctx);
+    st->core.open_tail = pss__tail_can_open(st->s->ctx, st->core.state);
     renew_lease(st);
     uint64_t rev = 0;
     rc = pss__core_put(st->s->ctx, &st->core, st->s->rev, &rev, st->buf);

@@ -137,6 +137,8 @@ int pss__session_sync(pss_session *s);
  * last orders (scan_last), so a handle finds orders its record does not count, and the
  * session trades. Its record is then written as version 3 (open_tail). */
 bool pss__session_tail_can_open(const pss_session *s);
+/* The same for a session in the given state. */
+bool pss__tail_can_open(const pss_ctx *ctx, pss_session_state state);
 
 /* The order layer's part of a load (order/tail.c): counts the orders a version 3 record is
  * behind by. The session layer knows orders only through it; the order layer installs it

@@ -557,9 +557,16 @@ void pss__session_set_catch_up(pss__catch_up_fn fn)
     catch_up = fn;
 }
 
+/* A build whose order layer installed no catch-up (a compiler without constructors) never
+ * leaves a record behind: it could not read it back. */
+bool pss__tail_can_open(const pss_ctx *ctx, pss_session_state state)
+{
+    return state == PSS_SESSION_IN_PROGRESS && catch_up && pss__store_has_scan_last(ctx);
+}
+
 bool pss__session_tail_can_open(const pss_session *s)
 {
-    return s->core.state == PSS_SESSION_IN_PROGRESS && pss__store_has_scan_last(s->ctx);
+    return pss__tail_can_open(s->ctx, s->core.state);
 }
 
 static int on_last_id(const pss_record *rec, void *arg)
