@@ -161,11 +161,21 @@ _Static_assert(PSS_STORAGE_VERSION <= 2, "the counting shim forwards the storage
 
 #define MAX_KINDS 16
 
+/* The reads of one kind by one callback: calls, rows and bytes passed, seconds in the store
+ * without the library's callbacks. */
+typedef struct read_count {
+    uint64_t calls, rows, bytes;
+    double s;
+} read_count;
+
+enum { READ_GET, READ_SCAN, READ_LAST, READ_KINDS }; /* READ_LAST: scan_last (version 2) */
+static const char *const READ_NAMES[READ_KINDS] = {"get", "scan", "scan_last"};
+
 typedef struct kind_count {
     char kind[40];
-    uint64_t gets, get_rows, get_bytes, creates, updates, put_bytes, scans, scan_rows, scan_bytes;
-    uint64_t lasts, last_rows, last_bytes; /* scan_last (storage version 2) */
-    double get_s, put_s, scan_s, last_s; /* in the store, without the library's callbacks */
+    read_count reads[READ_KINDS];
+    uint64_t creates, updates, put_bytes;
+    double put_s;
 } kind_count;
 
 typedef struct shim {
@@ -253,20 +263,27 @@ static int sh_rollback(void *u)
     return rc;
 }
 
+/* Counts a read that began at t0 and passed what w saw. */
+static void count_read(shim *s, const char *kind, int read, int op, const read_wrap *w,
+                       double t0)
+{
+    double t = shim_now(s) - t0 - w->cb_s;
+    read_count *r = &kind_of(s, kind)->reads[read];
+    r->calls++;
+    r->rows += w->rows;
+    r->bytes += w->bytes;
+    r->s += t;
+    s->calls[op]++;
+    s->secs[op] += t;
+}
+
 static int sh_get(void *u, const char *kind, const char *id, pss_record_fn fn, void *arg)
 {
     shim *s = u;
     read_wrap w = {s, fn, arg, 0, 0, 0};
     double t0 = shim_now(s);
     int rc = s->inner->get(s->inner->userdata, kind, id, wrap_row, &w);
-    double t = shim_now(s) - t0 - w.cb_s;
-    kind_count *k = kind_of(s, kind);
-    k->gets++;
-    k->get_rows += w.rows;
-    k->get_bytes += w.bytes;
-    k->get_s += t;
-    s->calls[OP_GET]++;
-    s->secs[OP_GET] += t;
+    count_read(s, kind, READ_GET, OP_GET, &w, t0);
     return rc;
 }
 
@@ -299,14 +316,7 @@ static int sh_scan(void *u, const char *kind, const char *parent, pss_record_fn 
     read_wrap w = {s, fn, arg, 0, 0, 0};
     double t0 = shim_now(s);
     int rc = s->inner->scan(s->inner->userdata, kind, parent, wrap_row, &w);
-    double t = shim_now(s) - t0 - w.cb_s;
-    kind_count *k = kind_of(s, kind);
-    k->scans++;
-    k->scan_rows += w.rows;
-    k->scan_bytes += w.bytes;
-    k->scan_s += t;
-    s->calls[OP_SCAN]++;
-    s->secs[OP_SCAN] += t;
+    count_read(s, kind, READ_SCAN, OP_SCAN, &w, t0);
     return rc;
 }
 
@@ -318,14 +328,7 @@ static int sh_scan_last(void *u, const char *kind, const char *parent, size_t n,
     read_wrap w = {s, fn, arg, 0, 0, 0};
     double t0 = shim_now(s);
     int rc = s->inner->scan_last(s->inner->userdata, kind, parent, n, wrap_row, &w);
-    double t = shim_now(s) - t0 - w.cb_s;
-    kind_count *k = kind_of(s, kind);
-    k->lasts++;
-    k->last_rows += w.rows;
-    k->last_bytes += w.bytes;
-    k->last_s += t;
-    s->calls[OP_SCAN_LAST]++;
-    s->secs[OP_SCAN_LAST] += t;
+    count_read(s, kind, READ_LAST, OP_SCAN_LAST, &w, t0);
     return rc;
 }
 #endif
@@ -1187,6 +1190,16 @@ static void case_memory_bytes(id_kind kind)
 /* ------------------------------------------------------------------------------------------
  * breakdown: the library's storage calls per order, through the shim, on SQLite NORMAL. */
 
+/* One line of a breakdown: a kind's reads by one callback, per unit. */
+static void print_read(const kind_count *k, int read, double per)
+{
+    const read_count *r = &k->reads[read];
+    if (r->calls)
+        printf("  %-10s %-14s %9.4f %11.1f %9.2f   (%.4f %s)\n", READ_NAMES[read], k->kind,
+               (double)r->calls * per, (double)r->bytes * per, r->s * per * 1e6,
+               (double)r->rows * per, read == READ_GET ? "found" : "rows");
+}
+
 static void print_breakdown(const char *title, const char *unit, const shim *s, long n,
                             double total_s)
 {
@@ -1204,10 +1217,7 @@ static void print_breakdown(const char *title, const char *unit, const shim *s, 
     }
     for (int i = 0; i < s->n_kinds; i++) {
         const kind_count *k = &s->kinds[i];
-        if (k->gets)
-            printf("  %-10s %-14s %9.4f %11.1f %9.2f   (%.4f found)\n", "get", k->kind,
-                   (double)k->gets * per, (double)k->get_bytes * per, k->get_s * per * 1e6,
-                   (double)k->get_rows * per);
+        print_read(k, READ_GET, per);
         if (k->creates)
             printf("  %-10s %-14s %9.4f %11s %9s\n", "put new", k->kind, (double)k->creates * per,
                    "", "");
@@ -1218,14 +1228,8 @@ static void print_breakdown(const char *title, const char *unit, const shim *s, 
             printf("  %-10s %-14s %9.4f %11.1f %9.2f\n", "put, all", k->kind,
                    (double)(k->creates + k->updates) * per, (double)k->put_bytes * per,
                    k->put_s * per * 1e6);
-        if (k->scans)
-            printf("  %-10s %-14s %9.4f %11.1f %9.2f   (%.4f rows)\n", "scan", k->kind,
-                   (double)k->scans * per, (double)k->scan_bytes * per, k->scan_s * per * 1e6,
-                   (double)k->scan_rows * per);
-        if (k->lasts)
-            printf("  %-10s %-14s %9.4f %11.1f %9.2f   (%.4f rows)\n", "scan_last", k->kind,
-                   (double)k->lasts * per, (double)k->last_bytes * per, k->last_s * per * 1e6,
-                   (double)k->last_rows * per);
+        print_read(k, READ_SCAN, per);
+        print_read(k, READ_LAST, per);
     }
     uint64_t puts = 0, bytes = 0;
     for (int i = 0; i < s->n_kinds; i++)
