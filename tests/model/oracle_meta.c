@@ -3,6 +3,7 @@
  * (a JSON object of at most PSS_META_MAX bytes in valid UTF-8 without duplicate keys),
  * written here from RFC 8259 and the docs alone, and who may set whose metadata when. */
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "oracle.h"
@@ -241,6 +242,22 @@ static int word(jp *j, const char *w)
 
 static void value(jp *j);
 
+/* After a member or an element: a comma goes on (false); the closing bracket ends the
+ * container (true); anything else is bad (true). */
+static bool container_ends(jp *j, char close)
+{
+    ws(j);
+    if (j->p < j->end && *j->p == ',') {
+        j->p++;
+        return false;
+    }
+    if (j->p < j->end && *j->p == close)
+        j->p++;
+    else
+        j->bad = 1;
+    return true;
+}
+
 static void object(jp *j)
 {
     char seen[64][KEYMAX];
@@ -278,19 +295,8 @@ static void object(jp *j)
         }
         j->p++;
         value(j);
-        if (j->bad)
+        if (j->bad || container_ends(j, '}'))
             return;
-        ws(j);
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            continue;
-        }
-        if (j->p < j->end && *j->p == '}') {
-            j->p++;
-            return;
-        }
-        j->bad = 1;
-        return;
     }
 }
 
@@ -304,19 +310,8 @@ static void array(jp *j)
     }
     for (;;) {
         value(j);
-        if (j->bad)
+        if (j->bad || container_ends(j, ']'))
             return;
-        ws(j);
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            continue;
-        }
-        if (j->p < j->end && *j->p == ']') {
-            j->p++;
-            return;
-        }
-        j->bad = 1;
-        return;
     }
 }
 
