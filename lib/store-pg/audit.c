@@ -12,6 +12,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Appends and reads the seq the server gave. */
+static int append_now(pgstore *s, const char *const *params, const int *lens, const char *what,
+                      uint64_t *seq)
+{
+    PGresult *res = NULL;
+    int rc = pss__pg_exec(s, PG_APPEND, params, lens, what, &res);
+    if (rc)
+        return rc;
+    if (seq)
+        *seq = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return 0;
+}
+
+/* In a pipelined write transaction the entry is queued: its seq is the transaction's id,
+ * answered with the first sync, and its place, as the statement makes it. */
+static int queue_append(pgstore *s, const char *const *params, const int *lens,
+                        const char *what, uint64_t *seq)
+{
+    int rc = s->xid ? 0 : pss__pg_pipe_sync(s, NULL);
+    if (!rc)
+        rc = pss__pg_pipe_send(s, PG_APPEND, params, lens, what, PG_CHECK_NONE);
+    if (!rc && seq)
+        *seq = s->xid * PSS_PG_AUDIT_PER_TXN + (uint64_t)s->appended;
+    return rc;
+}
+
 int pss__pg_append(void *userdata, const char *subject, const char *payload, size_t len,
                    uint64_t *seq)
 {
@@ -32,16 +59,13 @@ int pss__pg_append(void *userdata, const char *subject, const char *payload, siz
     snprintf(what, sizeof what, "append to the audit trail of %.200s", subject);
     const char *params[] = {subject, payload ? payload : "", place};
     int lens[] = {0, (int)len, 0};
-    PGresult *res = NULL;
-    rc = pss__pg_run(s, PG_APPEND, params, lens, what, &res);
-    if (rc)
-        return rc;
-    if (seq)
-        *seq = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    if (s->in_txn)
+    if (s->pipelined && s->write_txn)
+        rc = queue_append(s, params, lens, what, seq);
+    else
+        rc = append_now(s, params, lens, what, seq);
+    if (!rc && s->in_txn)
         s->appended++;
-    return 0;
+    return rc;
 }
 
 static int emit_audit(pgstore *s, PGresult *res, pss_audit_fn fn, void *arg)
@@ -70,7 +94,7 @@ static int audit_page(pgstore *s, const char *subject, char after[24], pss_audit
     const char *params[] = {after, subject};
     PGresult *res = NULL;
     *more = 0;
-    int rc = pss__pg_run(s, subject ? PG_AUDIT_SUBJECT : PG_AUDIT_ALL, params, NULL,
+    int rc = pss__pg_exec(s, subject ? PG_AUDIT_SUBJECT : PG_AUDIT_ALL, params, NULL,
                          "audit scan", &res);
     if (rc)
         return rc;

@@ -27,7 +27,7 @@ static int holder_of(pgstore *s, const char *key, const char *owner, int *same, 
     char what[300];
     snprintf(what, sizeof what, "lookup of %.256s", key);
     PGresult *res = NULL;
-    int rc = pss__pg_run(s, PG_OWNER, &key, NULL, what, &res);
+    int rc = pss__pg_exec(s, PG_OWNER, &key, NULL, what, &res);
     if (rc)
         return rc;
     if (PQntuples(res) == 0) {
@@ -51,7 +51,7 @@ static int claim_write(pgstore *s, pg_stmt id, const char *key, const char *owne
     PGresult *res = NULL;
     int rc = pss__pg_ensure(s);
     if (!rc)
-        rc = pss__pg_run(s, id, params, NULL, what, &res);
+        rc = pss__pg_exec(s, id, params, NULL, what, &res);
     if (rc)
         return rc;
     *changed = atoi(PQcmdTuples(res)) > 0;

@@ -19,6 +19,8 @@ static const char *const stmt_sql[PG_STMT_COUNT] = {
      * no row: the conflict, without aborting the transaction as a unique violation would */
     [PG_INSERT] = "INSERT INTO pss_record (kind, id, parent, rev, payload)"
                   " VALUES ($1, $2, $3, 1, $4) ON CONFLICT (kind, id) DO NOTHING",
+    [PG_CREATE] = "INSERT INTO pss_record (kind, id, parent, rev, payload)"
+                  " VALUES ($1, $2, $3, 1, $4)",
     [PG_UPDATE] = "UPDATE pss_record SET parent = $3, payload = $4, rev = rev + 1"
                   " WHERE kind = $1 AND id = $2 AND rev = $5::bigint",
     [PG_SCAN] = "SELECT id, rev, payload, seq FROM pss_record WHERE kind = $1 AND parent = $2"
@@ -51,10 +53,20 @@ static const char *const stmt_sql[PG_STMT_COUNT] = {
 };
 
 static const int stmt_params[PG_STMT_COUNT] = {
-    [PG_GET] = 2, [PG_GET_LOCK] = 2, [PG_INSERT] = 4, [PG_UPDATE] = 5, [PG_SCAN] = 3,
+    [PG_GET] = 2, [PG_GET_LOCK] = 2, [PG_INSERT] = 4, [PG_CREATE] = 4, [PG_UPDATE] = 5, [PG_SCAN] = 3,
     [PG_SCAN_LAST] = 3, [PG_CLAIM] = 2, [PG_OWNER] = 1, [PG_RELEASE] = 2, [PG_APPEND] = 3,
     [PG_AUDIT_ALL] = 1, [PG_AUDIT_SUBJECT] = 2, [PG_AUDIT_HELD] = 0,
 };
+
+const char *pss__pg_stmt_sql(pg_stmt id)
+{
+    return stmt_sql[id];
+}
+
+int pss__pg_stmt_params(pg_stmt id)
+{
+    return stmt_params[id];
+}
 
 void pss__pg_redact(const pgstore *s, char *text)
 {
@@ -99,6 +111,7 @@ static void connection_lost(pgstore *s)
     s->in_txn = s->write_txn = s->appended = 0;
     s->listening = 0;
     memset(s->prepared, 0, sizeof s->prepared);
+    s->pipelined = s->replayable = s->failed = s->row_checks = s->n_sent = 0;
 }
 
 /* libpq's messages come in lines: a detail stays one line, the lines joined with "; ". */
@@ -191,6 +204,8 @@ int pss__pg_ensure(pgstore *s)
             nanosleep(&pause, NULL);
         }
         PQreset(s->conn);
+        if (PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF) /* left by the lost transaction */
+            PQexitPipelineMode(s->conn);
         if (PQstatus(s->conn) == CONNECTION_OK) {
             s->broken = 0;
             return setup_session(s);

@@ -56,6 +56,7 @@ static void pg_free(void *userdata)
         return;
     PQfinish(s->conn); /* the server rolls back a transaction left open */
     free(s->password);
+    pss__pg_pipe_free(s);
     free(s);
 }
 

@@ -23,6 +23,7 @@ typedef enum pg_stmt {
     PG_GET,
     PG_GET_LOCK, /* in write transactions: the row stays locked until the end */
     PG_INSERT,
+    PG_CREATE, /* a create sent in a pipeline: a record that exists fails the transaction */
     PG_UPDATE,
     PG_SCAN,
     PG_SCAN_LAST,
@@ -36,6 +37,33 @@ typedef enum pg_stmt {
     PG_STMT_COUNT
 } pg_stmt;
 
+/* Statements a transaction may queue before it syncs (pipeline.c): the answers of that
+ * many stay far below what the socket buffers, so neither side blocks on the other. */
+#define PSS_PG_PIPELINE_MAX 128
+
+/* What the answer of a statement sent in a pipeline is checked for. */
+typedef enum pg_check {
+    PG_CHECK_NONE,    /* only an error is a failure */
+    PG_CHECK_ONE_ROW, /* an UPDATE of a put: no row means the revision was not the stored one */
+    PG_CHECK_XID,     /* the transaction's id, for the seqs of its audit entries */
+    PG_CHECK_COMMIT,  /* COMMIT's tag says whether it committed */
+    PG_CHECK_PREPARE, /* a statement prepared in the pipeline; when that failed, again later */
+    PG_CHECK_RESULT,  /* a read: its rows go to the caller */
+} pg_check;
+
+typedef struct pg_sent {
+    unsigned char check; /* pg_check */
+    unsigned char stmt;  /* pg_stmt, or PG_STMT_COUNT for SQL of its own */
+    char what[240];      /* what it does, for a failure's message */
+} pg_sent;
+
+/* A record a pipelined write transaction read (and so locked) or created: its key is kind,
+ * a NUL, id; rev 0 when it was found missing. */
+typedef struct pg_touched {
+    uint64_t hash, rev;
+    char *key;
+} pg_touched;
+
 typedef struct pgstore {
     pss_storage vtable; /* first: the table handed out is the store itself */
     PGconn *conn;
@@ -46,6 +74,16 @@ typedef struct pgstore {
     int listening;          /* LISTEN pss_audit is active on this connection */
     int broken;             /* the connection was lost (libpq may not have noticed yet) */
     unsigned char prepared[PG_STMT_COUNT];
+    /* the open transaction in pipeline mode (pipeline.c) */
+    int pipelined;          /* it runs in pipeline mode */
+    int replayable;         /* nothing but BEGIN and reads sent, none answered yet */
+    int failed;             /* the first failure of a queued statement; the rest fail with it */
+    int row_checks;         /* queued statements whose answer COMMIT must not overtake */
+    int n_sent;             /* statements sent and not yet answered */
+    uint64_t xid;           /* a write transaction's id, once answered (0 before) */
+    pg_touched *touched;    /* the records it read or created (open addressing) */
+    size_t touched_n, touched_cap;
+    pg_sent sent[PSS_PG_PIPELINE_MAX];
     char error[768];        /* the last failure, password blanked */
 } pgstore;
 
@@ -74,11 +112,47 @@ int pss__pg_ensure(pgstore *s);
 int pss__pg_run(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
                 const char *what, PGresult **out);
 
+/* A statement's SQL and its number of parameters. */
+const char *pss__pg_stmt_sql(pg_stmt id);
+int pss__pg_stmt_params(pg_stmt id);
+
 /* Runs SQL without parameters that returns no rows (transaction control, settings). */
 int pss__pg_command(pgstore *s, const char *sql, const char *what);
 
 /* Blanks the conninfo's password out of a message, in place. */
 void pss__pg_redact(const pgstore *s, char *text);
+
+/* ---- pipeline.c ---- */
+
+/* Opens the transaction in pipeline mode: BEGIN (and in a write transaction the query of
+ * its id) queued, nothing sent yet. */
+int pss__pg_pipe_open(pgstore *s, int write);
+
+/* Queues a statement whose answer the next sync checks as `check` says. */
+int pss__pg_pipe_send(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
+                      const char *what, pg_check check);
+
+/* Sends what is queued with a sync and reads every answer; the rows of the last read go
+ * to *result when result is not NULL (PQclear them). The transaction's first failure. */
+int pss__pg_pipe_sync(pgstore *s, PGresult **result);
+
+/* COMMIT after what is queued, in the same round trip; ROLLBACK. Both leave pipeline mode. */
+int pss__pg_pipe_commit(pgstore *s);
+int pss__pg_pipe_rollback(pgstore *s);
+
+/* A statement whose answer the caller needs now: in a pipelined transaction queued and
+ * synced (the first sync of a transaction whose connection had died unnoticed is sent
+ * again on a new one: nothing of it ran), else pss__pg_run. */
+int pss__pg_exec(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
+                 const char *what, PGresult **out);
+
+/* Notes a record a pipelined write transaction read (and so locked) or wrote, with its
+ * revision (0: missing); whether it did, with the revision. Nothing outside one. */
+int pss__pg_touch(pgstore *s, const char *kind, const char *id, uint64_t rev);
+int pss__pg_touched(const pgstore *s, const char *kind, const char *id, uint64_t *rev);
+
+/* Frees what the store's transactions noted. */
+void pss__pg_pipe_free(pgstore *s);
 
 /* ---- schema.c ---- */
 

@@ -55,9 +55,14 @@ int pss__pg_get(void *userdata, const char *kind, const char *id, pss_record_fn 
     char what[320];
     snprintf(what, sizeof what, "get of %.32s %.200s", kind, id);
     PGresult *res = NULL;
-    rc = pss__pg_run(s, s->write_txn ? PG_GET_LOCK : PG_GET, params, NULL, what, &res);
-    if (rc)
+    rc = pss__pg_exec(s, s->write_txn ? PG_GET_LOCK : PG_GET, params, NULL, what, &res);
+    if (!rc) /* found and locked, or found missing: a put of it can be queued */
+        rc = pss__pg_touch(s, kind, id, PQntuples(res) ? strtoull(PQgetvalue(res, 0, 1), NULL, 10)
+                                                       : 0);
+    if (rc) {
+        PQclear(res);
         return rc;
+    }
     rc = PQntuples(res) ? emit(s, res, kind, id, NULL, fn, arg) : PSS_ENOTFOUND;
     PQclear(res);
     return rc;
@@ -78,7 +83,7 @@ static int scan_page(pgstore *s, pg_stmt id, const char *const *params, const ch
 {
     PGresult *res = NULL;
     *more = 0;
-    int rc = pss__pg_run(s, id, params, NULL, what, &res);
+    int rc = pss__pg_exec(s, id, params, NULL, what, &res);
     if (rc)
         return rc;
     rc = emit(s, res, kind, NULL, parent, fn, arg);
@@ -117,23 +122,65 @@ int pss__pg_scan_last(void *userdata, const char *kind, const char *parent, size
     return rc ? rc : scan_page(s, PG_SCAN_LAST, params, what, kind, parent, fn, arg, limit, &more);
 }
 
-/* Runs the INSERT (expected 0) or the UPDATE of a put; *rows gets how many it wrote. */
-static int write_row(pgstore *s, const pss_record *r, uint64_t expected, int *rows)
-{
+/* The parameters of a put's statement: kind, id, parent, payload (by its length: it need
+ * not end where the record says) and the expected revision. */
+typedef struct put_params {
     char rev[24], what[320];
-    snprintf(rev, sizeof rev, "%" PRIu64, expected);
-    snprintf(what, sizeof what, "put of %.32s %.200s", r->kind, r->id);
-    const char *payload = r->payload ? r->payload : "";
-    const char *params[] = {r->kind, r->id, r->parent ? r->parent : "", payload, rev};
-    /* the payload by its length: it need not end where the record says */
+    const char *values[5];
+    int lens[5];
+} put_params;
+
+static void fill_put(put_params *p, const pss_record *r, uint64_t expected)
+{
+    snprintf(p->rev, sizeof p->rev, "%" PRIu64, expected);
+    snprintf(p->what, sizeof p->what, "put of %.32s %.200s", r->kind, r->id);
+    const char *values[] = {r->kind, r->id, r->parent ? r->parent : "",
+                            r->payload ? r->payload : "", p->rev};
+    memcpy(p->values, values, sizeof values);
     int lens[] = {0, 0, 0, (int)r->payload_len, 0};
+    memcpy(p->lens, lens, sizeof lens);
+}
+
+static int conflict(pgstore *s, const pss_record *r, uint64_t expected)
+{
+    if (!expected)
+        return pss__pg_fail(s, PSS_ECONFLICT, "put of %s %s: it exists", r->kind, r->id);
+    return pss__pg_fail(s, PSS_ECONFLICT, "put of %s %s: revision %" PRIu64 " is not the "
+                        "stored one", r->kind, r->id, expected);
+}
+
+/* Runs the INSERT (expected 0) or the UPDATE of a put and answers it now. */
+static int write_now(pgstore *s, const put_params *p, const pss_record *r, uint64_t expected)
+{
     PGresult *res = NULL;
-    int rc = pss__pg_run(s, expected ? PG_UPDATE : PG_INSERT, params, lens, what, &res);
+    int rc = pss__pg_exec(s, expected ? PG_UPDATE : PG_INSERT, p->values, p->lens, p->what, &res);
     if (rc)
         return rc;
-    *rows = atoi(PQcmdTuples(res));
+    int rows = atoi(PQcmdTuples(res));
     PQclear(res);
-    return 0;
+    return rows == 1 ? 0 : conflict(s, r, expected);
+}
+
+/* A put of a record this transaction read (and so locked) or found missing is queued and
+ * answered at the next sync (pipeline.c): the lock keeps the revision it read, so a put that
+ * expects another one is answered at once, and one that expects it has nothing to meet; a
+ * create meets only a record another transaction made since, which fails this one with
+ * PSS_ECONFLICT, and the library runs the call again. Any other put is answered now. */
+static int write_row(pgstore *s, const pss_record *r, uint64_t expected)
+{
+    uint64_t held = 0;
+    int known = pss__pg_touched(s, r->kind, r->id, &held);
+    if (known && held && held != expected)
+        return conflict(s, r, expected);
+    put_params p;
+    fill_put(&p, r, expected);
+    int rc;
+    if (known && held == expected)
+        rc = pss__pg_pipe_send(s, expected ? PG_UPDATE : PG_CREATE, p.values, p.lens, p.what,
+                               expected ? PG_CHECK_ONE_ROW : PG_CHECK_NONE);
+    else
+        rc = write_now(s, &p, r, expected);
+    return rc ? rc : pss__pg_touch(s, r->kind, r->id, expected + 1);
 }
 
 int pss__pg_put(void *userdata, const pss_record *r, uint64_t expected_rev, uint64_t *new_rev)
@@ -150,17 +197,8 @@ int pss__pg_put(void *userdata, const pss_record *r, uint64_t expected_rev, uint
     if (expected_rev >= (uint64_t)INT64_MAX) /* PostgreSQL's bigint is signed */
         return pss__pg_fail(s, PSS_ECONFLICT, "put of %s %s: revision %" PRIu64 " out of range",
                             r->kind, r->id, expected_rev);
-    if ((rc = pss__pg_ensure(s)) != 0)
+    if ((rc = pss__pg_ensure(s)) != 0 || (rc = write_row(s, r, expected_rev)) != 0)
         return rc;
-    int rows = 0;
-    rc = write_row(s, r, expected_rev, &rows);
-    if (rc)
-        return rc;
-    if (rows != 1 && !expected_rev)
-        return pss__pg_fail(s, PSS_ECONFLICT, "put of %s %s: it exists", r->kind, r->id);
-    if (rows != 1)
-        return pss__pg_fail(s, PSS_ECONFLICT, "put of %s %s: revision %" PRIu64 " is not the "
-                            "stored one", r->kind, r->id, expected_rev);
     if (new_rev)
         *new_rev = expected_rev + 1;
     return 0;

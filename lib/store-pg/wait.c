@@ -34,7 +34,7 @@ static int drain(pgstore *s)
 static int held_back(pgstore *s)
 {
     PGresult *res = NULL;
-    int rc = pss__pg_run(s, PG_AUDIT_HELD, NULL, NULL, "waiting for audit entries", &res);
+    int rc = pss__pg_exec(s, PG_AUDIT_HELD, NULL, NULL, "waiting for audit entries", &res);
     if (rc)
         return rc;
     int held = PQgetvalue(res, 0, 0)[0] == 't';

@@ -1,0 +1,360 @@
+/* pipeline.c: a transaction's statements in libpq's pipeline mode, so that the writes the
+ * library makes cost no round trip of their own. A transaction enters pipeline mode at
+ * begin; BEGIN, and in a write transaction the query of its id, are only queued. A write
+ * whose answer the library needs at once (a create nobody looked up, an update of a record
+ * not read here) and every read send the queue with a sync and wait for every answer in
+ * order, the read's last. A write the answer of which cannot surprise the caller is queued
+ * and answered at the next sync: a create of a record this transaction found missing, an
+ * update of one it read (and so locked), an audit entry. COMMIT follows the queue in the
+ * same round trip; a queued write that failed makes the rest of the transaction fail with
+ * its error, and the commit roll back (doc/postgres-store.md, "Round trips").
+ *
+ * Figures (bench-pg, 2026-12-01, see doc/postgres-store.md): an order in a batch cost two
+ * round trips (its id's lookup, its insert) and costs one; a single order's transaction
+ * cost seven and costs four. */
+#include "pg-store.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the records this transaction read or created, with their revisions ---- */
+
+static uint64_t record_hash(const char *kind, const char *id)
+{
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a over kind, a NUL, id */
+    for (const char *p = kind; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    h *= 1099511628211ULL;
+    for (const char *p = id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return h;
+}
+
+static int same_record(const pg_touched *t, uint64_t h, const char *kind, const char *id)
+{
+    return t->key && t->hash == h && !strcmp(t->key, kind) &&
+           !strcmp(t->key + strlen(kind) + 1, id);
+}
+
+static pg_touched *find_slot(pg_touched *slots, size_t cap, uint64_t h, const char *kind,
+                             const char *id)
+{
+    size_t at = h & (cap - 1);
+    while (slots[at].key && !(kind && same_record(&slots[at], h, kind, id)))
+        at = (at + 1) & (cap - 1);
+    return &slots[at];
+}
+
+static int grow_touched(pgstore *s)
+{
+    size_t cap = s->touched_cap ? s->touched_cap * 2 : 64;
+    pg_touched *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return pss__pg_fail(s, PSS_ENOMEM, "out of memory noting the records of a transaction");
+    for (size_t i = 0; i < s->touched_cap; i++)
+        if (s->touched[i].key)
+            *find_slot(slots, cap, s->touched[i].hash, NULL, NULL) = s->touched[i];
+    free(s->touched);
+    s->touched = slots;
+    s->touched_cap = cap;
+    return 0;
+}
+
+int pss__pg_touch(pgstore *s, const char *kind, const char *id, uint64_t rev)
+{
+    if (!s->pipelined || !s->write_txn)
+        return 0;
+    if (2 * (s->touched_n + 1) > s->touched_cap && grow_touched(s))
+        return PSS_ENOMEM;
+    uint64_t h = record_hash(kind, id);
+    pg_touched *t = find_slot(s->touched, s->touched_cap, h, kind, id);
+    if (!t->key) {
+        size_t nk = strlen(kind) + 1, ni = strlen(id) + 1;
+        if (!(t->key = malloc(nk + ni)))
+            return pss__pg_fail(s, PSS_ENOMEM, "out of memory noting the records of a "
+                                "transaction");
+        memcpy(t->key, kind, nk);
+        memcpy(t->key + nk, id, ni);
+        t->hash = h;
+        s->touched_n++;
+    }
+    t->rev = rev;
+    return 0;
+}
+
+int pss__pg_touched(const pgstore *s, const char *kind, const char *id, uint64_t *rev)
+{
+    if (!s->pipelined || !s->write_txn || !s->touched_n)
+        return 0;
+    const pg_touched *t = find_slot(s->touched, s->touched_cap, record_hash(kind, id), kind, id);
+    if (t->key)
+        *rev = t->rev;
+    return t->key != NULL;
+}
+
+static void forget_touched(pgstore *s)
+{
+    for (size_t i = 0; s->touched_n && i < s->touched_cap; i++)
+        free(s->touched[i].key);
+    if (s->touched_n)
+        memset(s->touched, 0, s->touched_cap * sizeof *s->touched);
+    s->touched_n = 0;
+}
+
+void pss__pg_pipe_free(pgstore *s)
+{
+    forget_touched(s);
+    free(s->touched);
+}
+
+/* ---- sending ---- */
+
+static int send_failed(pgstore *s, const char *what)
+{
+    return pss__pg_result_fail(s, NULL, what); /* a send fails only with the connection */
+}
+
+static pg_sent *queue(pgstore *s, pg_check check, int stmt, const char *what)
+{
+    pg_sent *q = &s->sent[s->n_sent++];
+    q->check = (unsigned char)check;
+    q->stmt = (unsigned char)stmt;
+    snprintf(q->what, sizeof q->what, "%s", what);
+    return q;
+}
+
+static int send_sql(pgstore *s, const char *sql, pg_check check, const char *what)
+{
+    if (!PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0))
+        return send_failed(s, what);
+    queue(s, check, PG_STMT_COUNT, what);
+    return 0;
+}
+
+static int send_prepare(pgstore *s, pg_stmt id, const char *what)
+{
+    char name[16];
+    snprintf(name, sizeof name, "pss_%d", (int)id);
+    if (!PQsendPrepare(s->conn, name, pss__pg_stmt_sql(id), pss__pg_stmt_params(id), NULL))
+        return send_failed(s, what);
+    s->prepared[id] = 1; /* its failure, answered at the sync, clears this */
+    queue(s, PG_CHECK_PREPARE, id, what);
+    return 0;
+}
+
+int pss__pg_pipe_send(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
+                      const char *what, pg_check check)
+{
+    if (s->failed)
+        return s->failed;
+    int rc = 0;
+    if (s->n_sent + 2 > PSS_PG_PIPELINE_MAX && (rc = pss__pg_pipe_sync(s, NULL)) != 0)
+        return rc;
+    if (!s->prepared[id] && (rc = send_prepare(s, id, what)) != 0)
+        return rc;
+    char name[16];
+    snprintf(name, sizeof name, "pss_%d", (int)id);
+    int n = pss__pg_stmt_params(id), formats[8] = {0}, lengths[8] = {0};
+    for (int i = 0; lens && i < n; i++) {
+        formats[i] = lens[i] > 0; /* binary text: the bytes as given, so a length is honoured */
+        lengths[i] = lens[i];
+    }
+    if (!PQsendQueryPrepared(s->conn, name, n, params, lengths, formats, 0))
+        return send_failed(s, what);
+    queue(s, check, id, what);
+    if (check != PG_CHECK_RESULT)
+        s->replayable = 0;
+    s->row_checks += check == PG_CHECK_ONE_ROW;
+    return 0;
+}
+
+/* ---- answers ---- */
+
+/* The first failure of the transaction; the rest of it fails with the same. */
+static void note_failure(pgstore *s, int rc)
+{
+    if (!s->failed)
+        s->failed = rc;
+}
+
+/* Checks one statement's answer; 1 when res went to *result (a read's rows). */
+static int check_answer(pgstore *s, const pg_sent *q, PGresult *res, PGresult **result)
+{
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_PIPELINE_ABORTED)
+        return 0; /* skipped after an earlier failure, which is the one reported */
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        if (q->check == PG_CHECK_PREPARE)
+            s->prepared[q->stmt] = 0;
+        if (!s->failed)
+            note_failure(s, pss__pg_result_fail(s, res, q->what));
+        return 0;
+    }
+    if (q->check == PG_CHECK_ONE_ROW && atoi(PQcmdTuples(res)) != 1 && !s->failed)
+        note_failure(s, pss__pg_fail(s, PSS_ECONFLICT, "%s: the revision it was given is not "
+                                     "the stored one", q->what));
+    if (q->check == PG_CHECK_XID)
+        s->xid = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    if (q->check == PG_CHECK_COMMIT && strcmp(PQcmdStatus(res), "COMMIT") != 0 && !s->failed)
+        note_failure(s, pss__pg_fail(s, PSS_ESTORAGE, "commit: the transaction had failed and "
+                                     "was rolled back (%s)", PQcmdStatus(res)));
+    if (q->check != PG_CHECK_RESULT || !result)
+        return 0;
+    PQclear(*result);
+    *result = res;
+    return 1;
+}
+
+/* The answers of one statement: its result, then the NULL that ends it. */
+static int read_answer(pgstore *s, const pg_sent *q, PGresult **result)
+{
+    PGresult *res = PQgetResult(s->conn);
+    if (!res)
+        return send_failed(s, q->what);
+    if (!check_answer(s, q, res, result))
+        PQclear(res);
+    if ((res = PQgetResult(s->conn)) == NULL)
+        return 0;
+    PQclear(res); /* a statement of ours has one result: libpq and we disagree */
+    return pss__pg_fail(s, PSS_ESTORAGE, "%s: more than one result in a pipeline", q->what);
+}
+
+static int read_sync(pgstore *s)
+{
+    PGresult *res = PQgetResult(s->conn);
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    PQclear(res);
+    return st == PGRES_PIPELINE_SYNC ? 0 : send_failed(s, "a pipeline's sync");
+}
+
+int pss__pg_pipe_sync(pgstore *s, PGresult **result)
+{
+    if (result)
+        *result = NULL;
+    int rc = PQpipelineSync(s->conn) ? 0 : send_failed(s, s->n_sent ? s->sent[0].what : "sync");
+    /* a statement that met the connection's loss has said so: nothing more comes */
+    for (int i = 0; !rc && !s->broken && i < s->n_sent; i++)
+        rc = read_answer(s, &s->sent[i], result);
+    if (!rc && !s->broken)
+        rc = read_sync(s);
+    s->n_sent = 0;
+    s->row_checks = 0;
+    if (!rc && !s->failed)
+        s->replayable = 0;
+    if (!rc)
+        rc = s->failed;
+    if (rc && result) {
+        PQclear(*result);
+        *result = NULL;
+    }
+    return rc;
+}
+
+/* A failure a call meets in what was queued before it is told as the call's: "get of
+ * session X: put of order Y: ..." */
+static void name_the_call(pgstore *s, const char *what)
+{
+    size_t n = strlen(what);
+    if (strncmp(s->error, what, n) == 0 && s->error[n] == ':')
+        return;
+    char kept[sizeof s->error];
+    memcpy(kept, s->error, sizeof kept);
+    snprintf(s->error, sizeof s->error, "%.200s: %.560s", what, kept);
+}
+
+static int read_now(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
+                    const char *what, PGresult **out)
+{
+    int rc = pss__pg_pipe_send(s, id, params, lens, what, PG_CHECK_RESULT);
+    if (!rc)
+        rc = pss__pg_pipe_sync(s, out);
+    if (rc)
+        name_the_call(s, what);
+    return rc;
+}
+
+int pss__pg_exec(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
+                 const char *what, PGresult **out)
+{
+    *out = NULL;
+    if (!s->pipelined)
+        return pss__pg_run(s, id, params, lens, what, out);
+    int replayable = s->replayable, write = s->write_txn;
+    int rc = read_now(s, id, params, lens, what, out);
+    /* A connection found dead at the first sync (the server went away since the last
+     * call) is reset and the transaction begun again: nothing of it ran, so nothing can run
+     * twice. */
+    if (rc != PSS_ESTORAGE || !s->broken || !replayable || (rc = pss__pg_ensure(s)) != 0)
+        return rc;
+    if ((rc = pss__pg_pipe_open(s, write)) != 0)
+        return rc;
+    s->in_txn = 1;
+    s->write_txn = write;
+    return read_now(s, id, params, lens, what, out);
+}
+
+/* ---- the transaction ---- */
+
+int pss__pg_pipe_open(pgstore *s, int write)
+{
+    if (!PQenterPipelineMode(s->conn))
+        return pss__pg_fail(s, PSS_ESTORAGE, "begin: cannot enter pipeline mode: %s",
+                            PQerrorMessage(s->conn));
+    s->pipelined = 1;
+    s->replayable = 1;
+    s->failed = 0;
+    s->xid = 0;
+    forget_touched(s); /* left by a transaction its connection's loss ended */
+    const char *sql = write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                            : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    int rc = send_sql(s, sql, PG_CHECK_NONE, write ? "begin write transaction"
+                                                   : "begin read transaction");
+    /* the id that audit entries' seqs are made of (audit.c), answered with the first read */
+    if (!rc && write)
+        rc = send_sql(s, "SELECT pg_current_xact_id()::text", PG_CHECK_XID,
+                      "reading the transaction's id");
+    return rc;
+}
+
+/* Leaves pipeline mode and forgets the transaction's records. */
+static void pipe_done(pgstore *s)
+{
+    if (PQpipelineStatus(s->conn) != PQ_PIPELINE_OFF)
+        PQexitPipelineMode(s->conn);
+    s->pipelined = s->replayable = s->failed = 0;
+    s->n_sent = s->row_checks = 0;
+    forget_touched(s);
+}
+
+int pss__pg_pipe_rollback(pgstore *s)
+{
+    int rc = 0;
+    if (!s->broken && PQstatus(s->conn) == CONNECTION_OK) {
+        s->failed = 0; /* ROLLBACK must run: after a sync the server takes new statements */
+        rc = send_sql(s, "ROLLBACK", PG_CHECK_NONE, "rollback");
+        if (!rc)
+            rc = pss__pg_pipe_sync(s, NULL);
+    }
+    pipe_done(s);
+    return rc && s->broken ? 0 : rc; /* no connection: the server has rolled it back */
+}
+
+int pss__pg_pipe_commit(pgstore *s)
+{
+    /* an UPDATE that finds no row is no error to the server: answered before COMMIT goes */
+    int rc = s->failed ? s->failed : s->row_checks ? pss__pg_pipe_sync(s, NULL) : 0;
+    if (!rc)
+        rc = send_sql(s, "COMMIT", PG_CHECK_COMMIT, "commit");
+    if (!rc)
+        rc = pss__pg_pipe_sync(s, NULL);
+    if (rc && !s->broken) {
+        char kept[sizeof s->error];
+        memcpy(kept, s->error, sizeof kept);
+        pss__pg_pipe_rollback(s); /* a COMMIT skipped after a failure left the block open */
+        memcpy(s->error, kept, sizeof kept);
+    }
+    pipe_done(s);
+    return rc;
+}
