@@ -3,7 +3,8 @@
  * raw INSERTs of rows of the same size into PostgreSQL by libpq in the same run (the peer
  * the store is measured against), and the SQLite store (synchronous NORMAL) on the same
  * machine, best of three runs each; then 1, 2, 4 and 8 tills at once (processes, each its
- * own connection and config) in batches, against as many raw writers; then the close of a
+ * own connection and config), one order per transaction and in batches, against as many raw
+ * writers; then the close of a
  * session of 1k and 100k orders (1M with --full) against the same totals as one GROUP BY on
  * the server over the stored orders.
  *
@@ -21,6 +22,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <uuid/uuid.h>
 
 #include "bench_order.h"
 
@@ -121,10 +123,13 @@ static void close_bench(bench *b)
     pss_storage_free(b->store);
 }
 
+/* A random UUIDv4, as tills make them (n only keeps the callers' shape). */
 static void order_id(char *id, long n)
 {
-    snprintf(id, PSS_ID_SIZE, "%08lx-%04lx-4000-8000-%012lx", (n * 2654435761UL) & 0xffffffffUL,
-             n & 0xffff, n);
+    (void)n;
+    uuid_t raw;
+    uuid_generate_random(raw);
+    uuid_unparse_lower(raw, id);
 }
 
 /* Submits n orders (ids from `first` on), one at a time or in batches. */
@@ -213,7 +218,7 @@ static double raw_rate(long n, int batch)
 
 /* One till of `tills`: its own config and session (set up before the clock starts), then
  * its share of the orders in batches once the parent closes the pipe. */
-static void till_child(int raw, int till, long n, const int go[2])
+static void till_child(int raw, int till, long n, int batch, const int go[2])
 {
     bench b;
     char config_id[PSS_ID_SIZE], parent[16];
@@ -225,15 +230,15 @@ static void till_child(int raw, int till, long n, const int go[2])
     char c;
     (void)!read(go[0], &c, 1);
     if (raw)
-        insert_rows((long)till * 10000000L + 1, n, 1, parent);
+        insert_rows((long)till * 10000000L + 1, n, batch, parent);
     else {
-        submit_orders(&b, (long)till * 10000000L + 1, n, 1);
+        submit_orders(&b, (long)till * 10000000L + 1, n, batch);
         close_bench(&b);
     }
     _exit(0);
 }
 
-static double tills_rate(int raw, int tills, long per_till)
+static double tills_rate(int raw, int tills, long per_till, int batch)
 {
     fresh_pg();
     if (raw)
@@ -245,7 +250,7 @@ static double tills_rate(int raw, int tills, long per_till)
     fflush(stdout);
     for (int i = 0; i < tills; i++)
         if ((pids[i] = fork()) == 0)
-            till_child(raw, i, per_till, go);
+            till_child(raw, i, per_till, batch, go);
     sleep(raw ? 0 : 2); /* the tills' configs and sessions first */
     double t0 = seconds();
     close(go[0]);
@@ -329,12 +334,16 @@ int main(int argc, char **argv)
     report("pg store, batches of 1000", many, library_rate, 1, 1);
     report("raw INSERT, 1000 rows per transaction", many, raw_adapter, 1, 1);
     report("sqlite store NORMAL, batches of 1000", many, library_rate, 0, 1);
-    long share = quick ? 1000 : 20000;
-    for (int tills = 1; tills <= 8; tills *= 2) {
-        double lib = tills_rate(0, tills, share), raw = tills_rate(1, tills, share);
-        printf("%d till(s) at once, batches of 1000: store %9.0f orders/s, raw %9.0f rows/s, "
-               "ratio %.2f\n", tills, lib, raw, lib / raw);
-        fflush(stdout);
+    for (int batch = 0; batch <= 1; batch++) {
+        long share = batch ? (quick ? 1000 : 20000) : (quick ? 50 : 1000);
+        for (int tills = 1; tills <= 8; tills *= 2) {
+            double lib = tills_rate(0, tills, share, batch);
+            double raw = tills_rate(1, tills, share, batch);
+            printf("%d till(s) at once, %-21s store %9.0f orders/s, raw %9.0f rows/s, "
+                   "ratio %.2f\n", tills, batch ? "batches of 1000:" : "one per transaction:",
+                   lib, raw, lib / raw);
+            fflush(stdout);
+        }
     }
     close_at(1000);
     if (!quick)
