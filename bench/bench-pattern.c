@@ -149,15 +149,15 @@ static void make_order(order_buf *o, const char *id, long n)
  * call by record kind, then call the wrapped store's. */
 
 enum { OP_BEGIN, OP_COMMIT, OP_ROLLBACK, OP_GET, OP_PUT, OP_SCAN, OP_CLAIM, OP_RELEASE,
-       OP_LOOKUP, OP_APPEND, OP_AUDIT_SCAN, OP_SCAN_LAST, OP_COUNT };
+       OP_LOOKUP, OP_APPEND, OP_AUDIT_SCAN, OP_SCAN_LAST, OP_PREFETCH, OP_COUNT };
 static const char *const OP_NAMES[] = {"begin", "commit", "rollback", "get", "put", "scan",
                                        "claim", "release", "lookup", "append", "audit_scan",
-                                       "scan_last"};
+                                       "scan_last", "prefetch"};
 
 /* A callback the shim does not forward would look absent to the library, which then takes
  * another path: every version of the table this header has must be forwarded. */
-_Static_assert(PSS_STORAGE_VERSION <= 2, "the counting shim forwards the storage callbacks of "
-                                         "versions 1 and 2 only: forward the new ones");
+_Static_assert(PSS_STORAGE_VERSION <= 3, "the counting shim forwards the storage callbacks of "
+                                         "versions 1 to 3 only: forward the new ones");
 
 #define MAX_KINDS 16
 
@@ -333,6 +333,15 @@ static int sh_scan_last(void *u, const char *kind, const char *parent, size_t n,
 }
 #endif
 
+#if PSS_STORAGE_VERSION >= 3
+static int sh_prefetch(void *u, const char *kind, const char *key, size_t last)
+{
+    shim *s = u;
+    s->calls[OP_PREFETCH]++;
+    return s->inner->prefetch(s->inner->userdata, kind, key, last);
+}
+#endif
+
 static int sh_claim(void *u, const char *key, const char *owner, char *holder, size_t size)
 {
     shim *s = u;
@@ -411,6 +420,10 @@ static void shim_init(shim *s, pss_storage *inner, int timing)
 #if PSS_STORAGE_VERSION >= 2
     if (inner->version >= 2 && inner->scan_last) /* absent stays absent */
         vt.scan_last = sh_scan_last;
+#endif
+#if PSS_STORAGE_VERSION >= 3
+    if (inner->version >= 3 && inner->prefetch)
+        vt.prefetch = sh_prefetch;
 #endif
     s->vt = vt;
     s->inner = inner;

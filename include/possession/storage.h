@@ -14,7 +14,7 @@ extern "C" {
  * @brief The storage callback table (the contract a store implements). */
 
 /** Version of ::pss_storage this header describes. */
-#define PSS_STORAGE_VERSION 2
+#define PSS_STORAGE_VERSION 3
 
 /** Flag for pss_storage::begin: the transaction will write. */
 #define PSS_TXN_WRITE 1u
@@ -153,12 +153,27 @@ typedef struct pss_storage {
      */
     int (*scan_last)(void *userdata, const char *kind, const char *parent, size_t n,
                      pss_record_fn fn, void *arg);
+
+    /* ---- version 3 ---- */
+
+    /**
+     * Optional (version 3): a hint, inside a transaction, of a read the library makes next:
+     * a get of (kind, key) when last is 0, else a scan_last of the last `last` records of
+     * kind under the parent key. A store whose every call costs a round trip (a database
+     * server) may send the hinted reads with what it sends next and answer them from what
+     * came back: the read then answers as if made at the hint, which the library gives only
+     * where that is the same to it (the reads of a transaction's start). A store must not
+     * answer a hinted read from before its own put of a record of that kind (it reads again
+     * instead). Ignoring hints is always right: the reads themselves come anyway.
+     * @return 0, or a failure of the store (the library's call fails with it)
+     */
+    int (*prefetch)(void *userdata, const char *kind, const char *key, size_t last);
 } pss_storage;
 
 /** Initializer for ::pss_storage: the version set, every callback NULL. */
 #define PSS_STORAGE_INIT                                                                 \
     { PSS_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-      NULL, NULL, NULL, NULL }
+      NULL, NULL, NULL, NULL, NULL }
 
 /**
  * Releases a store by calling its free callback (if any). The library never calls this on

@@ -333,11 +333,27 @@ static bool order_level(int rc)
     }
 }
 
+/* Hints the store of the orders' lookups (find_existing), so that a store on a server
+ * sends them with the session's reads, after them (pss_storage::prefetch). An id that is
+ * no UUID is left to find_existing to refuse. */
+static int prefetch_orders(void *arg)
+{
+    submit_job *job = arg;
+    int rc = 0;
+    for (size_t i = 0; !rc && pss__store_has_prefetch(job->s->ctx) && i < job->n; i++) {
+        const pss_order_input *in = order_at(job, i);
+        char id[PSS_ID_SIZE];
+        if (in && in->version >= 1 && in->id && pss_id_normalize(in->id, id) == 0)
+            rc = pss__prefetch(job->s->ctx, PSS__KIND_ORDER, id, 0);
+    }
+    return rc;
+}
+
 /* The actor's form and role, before anything is looked up. */
 static int check_submitter(submit_job *job)
 {
     int rc = pss__check_actor(job->s->ctx, job->actor, PSS_ROLE_CASHIER, "submit orders");
-    return rc ? rc : pss__session_sync(job->s);
+    return rc ? rc : pss__session_sync_hinted(job->s, prefetch_orders, job);
 }
 
 /* Answers about orders already recorded go to whoever may submit to the session (its

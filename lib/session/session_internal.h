@@ -133,6 +133,9 @@ int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue);
 /* Inside a transaction: reloads the handle when storage has a newer revision, or orders the
  * handle does not know. */
 int pss__session_sync(pss_session *s);
+/* The same, with hint(arg) called after the session's own reads were hinted to the store
+ * and before they are made (pss_storage::prefetch): the submit hints its orders' lookups. */
+int pss__session_sync_hinted(pss_session *s, int (*hint)(void *arg), void *arg);
 /* Whether a session's orders can be stored without its record: the store passes a session's
  * last orders (scan_last), so a handle finds orders its record does not count, and the
  * session trades. Its record is then written as version 3 (open_tail). */

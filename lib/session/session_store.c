@@ -689,14 +689,28 @@ int pss__session_is_rescue(pss_ctx *ctx, const char *id, bool *rescue)
 
 int pss__session_sync(pss_session *s)
 {
+    return pss__session_sync_hinted(s, NULL, NULL);
+}
+
+int pss__session_sync_hinted(pss_session *s, int (*hint)(void *arg), void *arg)
+{
     uint64_t rev = 0;
-    int rc = pss__get(s->ctx, PSS__KIND_SESSION, s->core.id, pss__rev_of, &rev);
+    /* both reads at once where the store can: the newest order is read only when the
+     * record has not moved, which it mostly has not */
+    bool tail = pss__session_tail_can_open(s);
+    int rc = pss__prefetch(s->ctx, PSS__KIND_SESSION, s->core.id, 0);
+    if (!rc && tail)
+        rc = pss__prefetch(s->ctx, PSS__KIND_ORDER, s->core.id, 1);
+    if (!rc && hint)
+        rc = hint(arg);
+    if (!rc)
+        rc = pss__get(s->ctx, PSS__KIND_SESSION, s->core.id, pss__rev_of, &rev);
     if (rc == PSS_ENOTFOUND)
         return pss__fail(s->ctx, PSS_ENOTFOUND, "session %s is no longer in the store",
                          s->core.id);
     if (rc)
         return rc;
-    if (rev == s->rev && !pss__session_tail_can_open(s))
+    if (rev == s->rev && !tail)
         return 0;
     if (rev == s->rev) {
         char last[PSS_ID_SIZE];

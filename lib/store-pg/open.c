@@ -71,6 +71,7 @@ static void fill_vtable(pgstore *s)
     t.put = pss__pg_put;
     t.scan = pss__pg_scan;
     t.scan_last = pss__pg_scan_last;
+    t.prefetch = pss__pg_prefetch;
     t.claim = pss__pg_claim;
     t.release = pss__pg_release;
     t.lookup = pss__pg_lookup;

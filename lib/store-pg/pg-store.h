@@ -49,11 +49,13 @@ typedef enum pg_check {
     PG_CHECK_COMMIT,  /* COMMIT's tag says whether it committed */
     PG_CHECK_PREPARE, /* a statement prepared in the pipeline; when that failed, again later */
     PG_CHECK_RESULT,  /* a read: its rows go to the caller */
+    PG_CHECK_HINT,    /* a read hinted by the library: its rows wait in pgstore::hints */
 } pg_check;
 
 typedef struct pg_sent {
     unsigned char check; /* pg_check */
     unsigned char stmt;  /* pg_stmt, or PG_STMT_COUNT for SQL of its own */
+    size_t hint;         /* PG_CHECK_HINT: its place in pgstore::hints */
     char what[240];      /* what it does, for a failure's message */
 } pg_sent;
 
@@ -63,6 +65,16 @@ typedef struct pg_touched {
     uint64_t hash, rev;
     char *key;
 } pg_touched;
+
+/* A read the library hinted (pss_storage::prefetch), sent ahead: a get (last 0) or a
+ * scan_last of (kind, key); its rows once answered. Taken by the read it announced, or
+ * dropped by a put of its kind. */
+typedef struct pg_hint {
+    char *key;   /* kind, a NUL, the id or parent; NULL once taken or dropped */
+    size_t last;
+    PGresult *res;
+    int answered;
+} pg_hint;
 
 typedef struct pgstore {
     pss_storage vtable; /* first: the table handed out is the store itself */
@@ -83,6 +95,8 @@ typedef struct pgstore {
     uint64_t xid;           /* a write transaction's id, once answered (0 before) */
     pg_touched *touched;    /* the records it read or created (open addressing) */
     size_t touched_n, touched_cap;
+    pg_hint *hints;         /* reads hinted in this transaction, in the order sent */
+    size_t n_hints, hints_cap, next_hint; /* next_hint: where the next read is looked for */
     pg_sent sent[PSS_PG_PIPELINE_MAX];
     char error[768];        /* the last failure, password blanked */
 } pgstore;
@@ -150,6 +164,18 @@ int pss__pg_exec(pgstore *s, pg_stmt id, const char *const *params, const int *l
  * revision (0: missing); whether it did, with the revision. Nothing outside one. */
 int pss__pg_touch(pgstore *s, const char *kind, const char *id, uint64_t rev);
 int pss__pg_touched(const pgstore *s, const char *kind, const char *id, uint64_t *rev);
+
+/* The prefetch callback: sends a hinted read ahead in a pipelined transaction (ignored
+ * outside one). */
+int pss__pg_prefetch(void *userdata, const char *kind, const char *key, size_t last);
+
+/* The answer of a hinted read of (kind, key, last), syncing when it has not come yet: 0 with
+ * *res NULL when there is none (read it), else the rows (PQclear them); or a failure. */
+int pss__pg_take_hint(pgstore *s, const char *kind, const char *key, size_t last,
+                      PGresult **res);
+
+/* Drops the hinted reads of a kind: a put of that kind may change their answers. */
+void pss__pg_drop_hints(pgstore *s, const char *kind);
 
 /* Frees what the store's transactions noted. */
 void pss__pg_pipe_free(pgstore *s);

@@ -103,11 +103,6 @@ static void forget_touched(pgstore *s)
     s->touched_n = 0;
 }
 
-void pss__pg_pipe_free(pgstore *s)
-{
-    forget_touched(s);
-    free(s->touched);
-}
 
 /* ---- sending ---- */
 
@@ -164,7 +159,7 @@ int pss__pg_pipe_send(pgstore *s, pg_stmt id, const char *const *params, const i
     if (!PQsendQueryPrepared(s->conn, name, n, params, lengths, formats, 0))
         return send_failed(s, what);
     queue(s, check, id, what);
-    if (check != PG_CHECK_RESULT)
+    if (check != PG_CHECK_RESULT && check != PG_CHECK_HINT)
         s->replayable = 0;
     s->row_checks += check == PG_CHECK_ONE_ROW;
     return 0;
@@ -183,11 +178,12 @@ static void note_failure(pgstore *s, int rc)
 static int check_answer(pgstore *s, const pg_sent *q, PGresult *res, PGresult **result)
 {
     ExecStatusType st = PQresultStatus(res);
+    int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    if (!ok && q->check == PG_CHECK_PREPARE)
+        s->prepared[q->stmt] = 0; /* failed, or skipped: prepared again when next used */
     if (st == PGRES_PIPELINE_ABORTED)
         return 0; /* skipped after an earlier failure, which is the one reported */
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        if (q->check == PG_CHECK_PREPARE)
-            s->prepared[q->stmt] = 0;
+    if (!ok) {
         if (!s->failed)
             note_failure(s, pss__pg_result_fail(s, res, q->what));
         return 0;
@@ -200,6 +196,14 @@ static int check_answer(pgstore *s, const pg_sent *q, PGresult *res, PGresult **
     if (q->check == PG_CHECK_COMMIT && strcmp(PQcmdStatus(res), "COMMIT") != 0 && !s->failed)
         note_failure(s, pss__pg_fail(s, PSS_ESTORAGE, "commit: the transaction had failed and "
                                      "was rolled back (%s)", PQcmdStatus(res)));
+    if (q->check == PG_CHECK_HINT && q->hint < s->n_hints) {
+        pg_hint *h = &s->hints[q->hint];
+        h->answered = 1;
+        if (!h->key) /* dropped meanwhile */
+            return 0;
+        h->res = res;
+        return 1;
+    }
     if (q->check != PG_CHECK_RESULT || !result)
         return 0;
     PQclear(*result);
@@ -275,6 +279,29 @@ static int read_now(pgstore *s, pg_stmt id, const char *const *params, const int
     return rc;
 }
 
+/* Whether a failed sync met a connection that had died before anything of the transaction
+ * was answered (the server went away since the last call): nothing of it ran. */
+static int lost_unnoticed(const pgstore *s, int rc, int replayable)
+{
+    return rc == PSS_ESTORAGE && s->broken && replayable;
+}
+
+static void forget_hints(pgstore *s);
+
+/* A new connection, and the transaction begun again on it. */
+static int begin_again(pgstore *s, int write)
+{
+    forget_hints(s);
+    int rc = pss__pg_ensure(s);
+    if (!rc)
+        rc = pss__pg_pipe_open(s, write);
+    if (!rc) {
+        s->in_txn = 1;
+        s->write_txn = write;
+    }
+    return rc;
+}
+
 int pss__pg_exec(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
                  const char *what, PGresult **out)
 {
@@ -283,16 +310,112 @@ int pss__pg_exec(pgstore *s, pg_stmt id, const char *const *params, const int *l
         return pss__pg_run(s, id, params, lens, what, out);
     int replayable = s->replayable, write = s->write_txn;
     int rc = read_now(s, id, params, lens, what, out);
-    /* A connection found dead at the first sync (the server went away since the last
-     * call) is reset and the transaction begun again: nothing of it ran, so nothing can run
-     * twice. */
-    if (rc != PSS_ESTORAGE || !s->broken || !replayable || (rc = pss__pg_ensure(s)) != 0)
-        return rc;
-    if ((rc = pss__pg_pipe_open(s, write)) != 0)
-        return rc;
-    s->in_txn = 1;
-    s->write_txn = write;
-    return read_now(s, id, params, lens, what, out);
+    if (lost_unnoticed(s, rc, replayable) && (rc = begin_again(s, write)) == 0)
+        rc = read_now(s, id, params, lens, what, out);
+    return rc;
+}
+
+/* ---- reads the library hinted ---- */
+
+static int same_hint(const pg_hint *h, const char *kind, const char *key, size_t last)
+{
+    return h->key && h->last == last && !strcmp(h->key, kind) &&
+           !strcmp(h->key + strlen(kind) + 1, key);
+}
+
+/* Where a hint of (kind, key, last) is, or n_hints. Reads come in the order they were
+ * hinted, so the search starts where the last one was found. */
+static size_t find_hint(const pgstore *s, const char *kind, const char *key, size_t last)
+{
+    for (size_t k = 0; k < s->n_hints; k++) {
+        size_t at = (s->next_hint + k) % s->n_hints;
+        if (same_hint(&s->hints[at], kind, key, last))
+            return at;
+    }
+    return s->n_hints;
+}
+
+static int add_hint(pgstore *s, const char *kind, const char *key, size_t last)
+{
+    if (s->n_hints == s->hints_cap) {
+        size_t cap = s->hints_cap ? 2 * s->hints_cap : 16;
+        pg_hint *grown = realloc(s->hints, cap * sizeof *grown);
+        if (!grown)
+            return pss__pg_fail(s, PSS_ENOMEM, "out of memory keeping a hinted read");
+        s->hints = grown;
+        s->hints_cap = cap;
+    }
+    size_t nk = strlen(kind) + 1, nv = strlen(key) + 1;
+    pg_hint *h = &s->hints[s->n_hints];
+    if (!(h->key = malloc(nk + nv)))
+        return pss__pg_fail(s, PSS_ENOMEM, "out of memory keeping a hinted read");
+    memcpy(h->key, kind, nk);
+    memcpy(h->key + nk, key, nv);
+    h->last = last;
+    h->res = NULL;
+    h->answered = 0;
+    s->n_hints++;
+    return 0;
+}
+
+int pss__pg_prefetch(void *userdata, const char *kind, const char *key, size_t last)
+{
+    pgstore *s = userdata;
+    if (!s->pipelined || s->failed || !kind || !key || find_hint(s, kind, key, last) < s->n_hints)
+        return 0; /* nothing to send ahead: the read itself will come */
+    size_t slot = s->n_hints;
+    int rc = add_hint(s, kind, key, last);
+    char limit[24], what[320];
+    snprintf(limit, sizeof limit, "%zu", last);
+    snprintf(what, sizeof what, "%s of %.32s %.200s", last ? "scan of the last" : "get", kind, key);
+    const char *params[] = {kind, key, limit};
+    pg_stmt id = last ? PG_SCAN_LAST : s->write_txn ? PG_GET_LOCK : PG_GET;
+    if (!rc)
+        rc = pss__pg_pipe_send(s, id, params, NULL, what, PG_CHECK_HINT);
+    if (!rc)
+        s->sent[s->n_sent - 1].hint = slot;
+    return rc;
+}
+
+static void drop_hint(pg_hint *h)
+{
+    free(h->key);
+    h->key = NULL;
+    PQclear(h->res);
+    h->res = NULL;
+}
+
+int pss__pg_take_hint(pgstore *s, const char *kind, const char *key, size_t last,
+                      PGresult **res)
+{
+    *res = NULL;
+    if (s->pipelined && s->failed)
+        return s->failed;
+    size_t at = s->pipelined ? find_hint(s, kind, key, last) : s->n_hints;
+    if (at == s->n_hints)
+        return 0;
+    int replayable = s->replayable, write = s->write_txn, rc = 0;
+    if (!s->hints[at].answered && (rc = pss__pg_pipe_sync(s, NULL)) != 0)
+        return lost_unnoticed(s, rc, replayable) ? begin_again(s, write) : rc;
+    *res = s->hints[at].res;
+    s->hints[at].res = NULL;
+    drop_hint(&s->hints[at]);
+    s->next_hint = at + 1;
+    return 0;
+}
+
+void pss__pg_drop_hints(pgstore *s, const char *kind)
+{
+    for (size_t i = 0; i < s->n_hints; i++)
+        if (s->hints[i].key && !strcmp(s->hints[i].key, kind))
+            drop_hint(&s->hints[i]);
+}
+
+static void forget_hints(pgstore *s)
+{
+    for (size_t i = 0; i < s->n_hints; i++)
+        drop_hint(&s->hints[i]);
+    s->n_hints = s->next_hint = 0;
 }
 
 /* ---- the transaction ---- */
@@ -307,6 +430,7 @@ int pss__pg_pipe_open(pgstore *s, int write)
     s->failed = 0;
     s->xid = 0;
     forget_touched(s); /* left by a transaction its connection's loss ended */
+    forget_hints(s);
     const char *sql = write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
                             : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     int rc = send_sql(s, sql, PG_CHECK_NONE, write ? "begin write transaction"
@@ -326,6 +450,7 @@ static void pipe_done(pgstore *s)
     s->pipelined = s->replayable = s->failed = 0;
     s->n_sent = s->row_checks = 0;
     forget_touched(s);
+    forget_hints(s);
 }
 
 int pss__pg_pipe_rollback(pgstore *s)
@@ -357,4 +482,12 @@ int pss__pg_pipe_commit(pgstore *s)
     }
     pipe_done(s);
     return rc;
+}
+
+void pss__pg_pipe_free(pgstore *s)
+{
+    forget_touched(s);
+    free(s->touched);
+    forget_hints(s);
+    free(s->hints);
 }

@@ -55,7 +55,9 @@ int pss__pg_get(void *userdata, const char *kind, const char *id, pss_record_fn 
     char what[320];
     snprintf(what, sizeof what, "get of %.32s %.200s", kind, id);
     PGresult *res = NULL;
-    rc = pss__pg_exec(s, s->write_txn ? PG_GET_LOCK : PG_GET, params, NULL, what, &res);
+    rc = pss__pg_take_hint(s, kind, id, 0, &res);
+    if (!rc && !res)
+        rc = pss__pg_exec(s, s->write_txn ? PG_GET_LOCK : PG_GET, params, NULL, what, &res);
     if (!rc) /* found and locked, or found missing: a put of it can be queued */
         rc = pss__pg_touch(s, kind, id, PQntuples(res) ? strtoull(PQgetvalue(res, 0, 1), NULL, 10)
                                                        : 0);
@@ -83,7 +85,11 @@ static int scan_page(pgstore *s, pg_stmt id, const char *const *params, const ch
 {
     PGresult *res = NULL;
     *more = 0;
-    int rc = pss__pg_exec(s, id, params, NULL, what, &res);
+    /* a scan_last's page is its only one, `after` its count: the library may have hinted it */
+    size_t last = id == PG_SCAN_LAST ? (size_t)strtoull(after, NULL, 10) : 0;
+    int rc = last ? pss__pg_take_hint(s, kind, parent, last, &res) : 0;
+    if (!rc && !res)
+        rc = pss__pg_exec(s, id, params, NULL, what, &res);
     if (rc)
         return rc;
     rc = emit(s, res, kind, NULL, parent, fn, arg);
@@ -197,6 +203,7 @@ int pss__pg_put(void *userdata, const pss_record *r, uint64_t expected_rev, uint
     if (expected_rev >= (uint64_t)INT64_MAX) /* PostgreSQL's bigint is signed */
         return pss__pg_fail(s, PSS_ECONFLICT, "put of %s %s: revision %" PRIu64 " out of range",
                             r->kind, r->id, expected_rev);
+    pss__pg_drop_hints(s, r->kind); /* what they read may change */
     if ((rc = pss__pg_ensure(s)) != 0 || (rc = write_row(s, r, expected_rev)) != 0)
         return rc;
     if (new_rev)

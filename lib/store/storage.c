@@ -242,6 +242,20 @@ bool pss__store_has_scan_last(const pss_ctx *ctx)
     return ctx->storage->version >= 2 && ctx->storage->scan_last;
 }
 
+bool pss__store_has_prefetch(const pss_ctx *ctx)
+{
+    return ctx->storage->version >= 3 && ctx->storage->prefetch;
+}
+
+int pss__prefetch(pss_ctx *ctx, const char *kind, const char *key, size_t last)
+{
+    const pss_storage *st = ctx->storage;
+    if (!pss__store_has_prefetch(ctx))
+        return 0;
+    int rc = st->prefetch(st->userdata, kind, key, last);
+    return rc ? store_failure(ctx, rc, "prefetch", key) : 0;
+}
+
 int pss__scan_last(pss_ctx *ctx, const char *kind, const char *parent, size_t n,
                    pss_record_fn fn, void *arg)
 {

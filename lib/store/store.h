@@ -36,6 +36,11 @@ int pss__scan(pss_ctx *ctx, const char *kind, const char *parent, pss_record_fn 
  * else a whole scan that keeps the last n ids and reads those back. */
 int pss__scan_last(pss_ctx *ctx, const char *kind, const char *parent, size_t n,
                    pss_record_fn fn, void *arg);
+/* Hints the store (version 3) of a get (last 0) or a scan_last the transaction makes next
+ * (pss_storage::prefetch); a store without hints is left alone. */
+int pss__prefetch(pss_ctx *ctx, const char *kind, const char *key, size_t last);
+bool pss__store_has_prefetch(const pss_ctx *ctx);
+
 /* Whether the store has scan_last of its own: reading the last records then costs n, not the
  * whole scan. */
 bool pss__store_has_scan_last(const pss_ctx *ctx);

@@ -202,7 +202,7 @@ static void storage_table(void)
     table.version = 7;
     CHECK_RC(ctx, pss_ctx_set_storage(ctx, &table), PSS_EVERSION);
     CHECK_STR(pss_ctx_errmsg(ctx), "storage table has version 7; this library knows versions 1 "
-                                   "to 2");
+                                   "to 3");
     pss_session *s = NULL;
     CHECK_RC(ctx, pss_session_load(ctx, FIX_CONFIG_ID, &s), PSS_EINVAL);
     CHECK_STR(pss_ctx_errmsg(ctx), "the context has no store (call pss_ctx_set_storage)");

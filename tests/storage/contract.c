@@ -267,7 +267,7 @@ static const char *scan_last_text(text *t, const char *kind, const char *parent,
 static void test_scan_last(void)
 {
     text t = TEXT_INIT;
-    CHECK_I64(st->version, 2);
+    CHECK(st->version >= 2);
     CHECK(st->scan_last != NULL);
     CHECK_STR(scan_last_text(&t, "order", "s1", 2),
               "order/o1@s1 r3 {\"n\":3};order/o2@s1 r1 {\"n\":5};");
