@@ -282,6 +282,39 @@ static void test_scan_last(void)
     text_free(&t);
 }
 
+/* prefetch (version 3): a hint changes no answer, and a put of its kind makes the hinted
+ * read read again. A store without hints has nothing to test here. */
+static void test_prefetch(void)
+{
+    if (st->version < 3 || !st->prefetch) {
+        printf("# this store takes no prefetch hints\n");
+        return;
+    }
+    text t = TEXT_INIT;
+    uint64_t rev = 0;
+    CHECK_I64(st->prefetch(st->userdata, "order", "o1", 0), 0); /* outside: ignored */
+    CHECK_STR(get_text(&t, "order", "o1"), "order/o1@s1 r3 {\"n\":3};");
+    CHECK_I64(begin(1), 0);
+    CHECK_I64(st->prefetch(st->userdata, "order", "o1", 0), 0);
+    CHECK_I64(st->prefetch(st->userdata, "order", "nobody", 0), 0);
+    CHECK_I64(st->prefetch(st->userdata, "order", "s1", 1), 0);
+    CHECK_I64(st->prefetch(st->userdata, "order", "s1", 1), 0); /* twice: one read */
+    CHECK_I64(st->prefetch(st->userdata, "order", "o2", 0), 0); /* never read: harmless */
+    CHECK_STR(get_text(&t, "order", "nobody"), "rc -3");
+    CHECK_STR(get_text(&t, "order", "o1"), "order/o1@s1 r3 {\"n\":3};");
+    CHECK_STR(get_text(&t, "order", "o1"), "order/o1@s1 r3 {\"n\":3};"); /* read again */
+    CHECK_I64(put("order", "hinted", "s1", "{\"n\":9}", 0, &rev), 0);
+    CHECK_STR(scan_last_text(&t, "order", "s1", 1), "order/hinted@s1 r1 {\"n\":9};");
+    CHECK_I64(st->prefetch(st->userdata, "order", "o1", 0), 0);
+    CHECK_I64(put("order", "o1", "s1", "{\"n\":4}", 3, &rev), 0);
+    CHECK_STR(get_text(&t, "order", "o1"), "order/o1@s1 r4 {\"n\":4};");
+    CHECK_I64(put("order", "o1", "s1", "{\"n\":5}", 3, &rev), PSS_ECONFLICT); /* held: r4 */
+    CHECK_I64(rollback(), 0);
+    CHECK_STR(get_text(&t, "order", "o1"), "order/o1@s1 r3 {\"n\":3};");
+    CHECK_STR(get_text(&t, "order", "hinted"), "rc -3");
+    text_free(&t);
+}
+
 /* A scan whose callback scans and gets again (the library reads orders while listing them). */
 static int nested_scan(const pss_record *r, void *arg)
 {
@@ -606,6 +639,7 @@ int main(int argc, char **argv)
     test_parent_change();
     test_scan_stop();
     test_scan_last();
+    test_prefetch();
     test_nested_scan();
     test_bad_arguments();
     test_claims();
