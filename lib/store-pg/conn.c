@@ -68,6 +68,16 @@ int pss__pg_stmt_params(pg_stmt id)
     return stmt_params[id];
 }
 
+void pss__pg_formats(pg_stmt id, const int *lens, int formats[PSS_PG_PARAMS_MAX],
+                     int lengths[PSS_PG_PARAMS_MAX])
+{
+    for (int i = 0; i < PSS_PG_PARAMS_MAX; i++) {
+        /* binary text: the bytes as given, so a length is honoured */
+        formats[i] = lens && i < stmt_params[id] && lens[i] > 0;
+        lengths[i] = formats[i] ? lens[i] : 0;
+    }
+}
+
 void pss__pg_redact(const pgstore *s, char *text)
 {
     if (!s->password || !*s->password)
@@ -248,12 +258,8 @@ int pss__pg_run(pgstore *s, pg_stmt id, const char *const *params, const int *le
     int rc = s->prepared[id] ? 0 : prepare(s, id, name, what);
     if (rc)
         return rc;
-    int formats[8] = {0}, lengths[8] = {0};
-    for (int i = 0; lens && i < stmt_params[id]; i++) {
-        /* binary text: the bytes as given, so a length is honoured */
-        formats[i] = lens[i] > 0;
-        lengths[i] = lens[i];
-    }
+    int formats[PSS_PG_PARAMS_MAX], lengths[PSS_PG_PARAMS_MAX];
+    pss__pg_formats(id, lens, formats, lengths);
     PGresult *res = PQexecPrepared(s->conn, name, stmt_params[id], params, lengths, formats, 0);
     ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {

@@ -130,6 +130,14 @@ int pss__pg_run(pgstore *s, pg_stmt id, const char *const *params, const int *le
 const char *pss__pg_stmt_sql(pg_stmt id);
 int pss__pg_stmt_params(pg_stmt id);
 
+/* The most parameters a statement has. */
+#define PSS_PG_PARAMS_MAX 8
+
+/* The formats and lengths of a statement's parameters: lens[i] > 0 sends parameter i as the
+ * lens[i] bytes given (binary text), anything else as NUL-terminated text; lens may be NULL. */
+void pss__pg_formats(pg_stmt id, const int *lens, int formats[PSS_PG_PARAMS_MAX],
+                     int lengths[PSS_PG_PARAMS_MAX]);
+
 /* Runs SQL without parameters that returns no rows (transaction control, settings). */
 int pss__pg_command(pgstore *s, const char *sql, const char *what);
 

@@ -32,10 +32,26 @@ static uint64_t record_hash(const char *kind, const char *id)
     return h;
 }
 
+/* Records and hinted reads are kept under kind, a NUL, then the id or parent. */
+static char *join_key(const char *kind, const char *key)
+{
+    size_t nk = strlen(kind) + 1, nv = strlen(key) + 1;
+    char *joined = malloc(nk + nv);
+    if (joined) {
+        memcpy(joined, kind, nk);
+        memcpy(joined + nk, key, nv);
+    }
+    return joined;
+}
+
+static int key_is(const char *joined, const char *kind, const char *key)
+{
+    return joined && !strcmp(joined, kind) && !strcmp(joined + strlen(kind) + 1, key);
+}
+
 static int same_record(const pg_touched *t, uint64_t h, const char *kind, const char *id)
 {
-    return t->key && t->hash == h && !strcmp(t->key, kind) &&
-           !strcmp(t->key + strlen(kind) + 1, id);
+    return t->hash == h && key_is(t->key, kind, id);
 }
 
 static pg_touched *find_slot(pg_touched *slots, size_t cap, uint64_t h, const char *kind,
@@ -71,12 +87,9 @@ int pss__pg_touch(pgstore *s, const char *kind, const char *id, uint64_t rev)
     uint64_t h = record_hash(kind, id);
     pg_touched *t = find_slot(s->touched, s->touched_cap, h, kind, id);
     if (!t->key) {
-        size_t nk = strlen(kind) + 1, ni = strlen(id) + 1;
-        if (!(t->key = malloc(nk + ni)))
+        if (!(t->key = join_key(kind, id)))
             return pss__pg_fail(s, PSS_ENOMEM, "out of memory noting the records of a "
                                 "transaction");
-        memcpy(t->key, kind, nk);
-        memcpy(t->key + nk, id, ni);
         t->hash = h;
         s->touched_n++;
     }
@@ -151,12 +164,9 @@ int pss__pg_pipe_send(pgstore *s, pg_stmt id, const char *const *params, const i
         return rc;
     char name[16];
     snprintf(name, sizeof name, "pss_%d", (int)id);
-    int n = pss__pg_stmt_params(id), formats[8] = {0}, lengths[8] = {0};
-    for (int i = 0; lens && i < n; i++) {
-        formats[i] = lens[i] > 0; /* binary text: the bytes as given, so a length is honoured */
-        lengths[i] = lens[i];
-    }
-    if (!PQsendQueryPrepared(s->conn, name, n, params, lengths, formats, 0))
+    int formats[PSS_PG_PARAMS_MAX], lengths[PSS_PG_PARAMS_MAX];
+    pss__pg_formats(id, lens, formats, lengths);
+    if (!PQsendQueryPrepared(s->conn, name, pss__pg_stmt_params(id), params, lengths, formats, 0))
         return send_failed(s, what);
     queue(s, check, id, what);
     if (check != PG_CHECK_RESULT && check != PG_CHECK_HINT)
@@ -184,7 +194,7 @@ static int check_answer(pgstore *s, const pg_sent *q, PGresult *res, PGresult **
     if (st == PGRES_PIPELINE_ABORTED)
         return 0; /* skipped after an earlier failure, which is the one reported */
     if (!ok) {
-        if (!s->failed)
+        if (!s->failed) /* the first failure's message is the one kept */
             note_failure(s, pss__pg_result_fail(s, res, q->what));
         return 0;
     }
@@ -245,7 +255,7 @@ int pss__pg_pipe_sync(pgstore *s, PGresult **result)
         rc = read_sync(s);
     s->n_sent = 0;
     s->row_checks = 0;
-    if (!rc && !s->failed)
+    if (!s->broken) /* answers came: the transaction has run on this connection */
         s->replayable = 0;
     if (!rc)
         rc = s->failed;
@@ -319,8 +329,7 @@ int pss__pg_exec(pgstore *s, pg_stmt id, const char *const *params, const int *l
 
 static int same_hint(const pg_hint *h, const char *kind, const char *key, size_t last)
 {
-    return h->key && h->last == last && !strcmp(h->key, kind) &&
-           !strcmp(h->key + strlen(kind) + 1, key);
+    return h->last == last && key_is(h->key, kind, key);
 }
 
 /* Where a hint of (kind, key, last) is, or n_hints. Reads come in the order they were
@@ -345,12 +354,9 @@ static int add_hint(pgstore *s, const char *kind, const char *key, size_t last)
         s->hints = grown;
         s->hints_cap = cap;
     }
-    size_t nk = strlen(kind) + 1, nv = strlen(key) + 1;
     pg_hint *h = &s->hints[s->n_hints];
-    if (!(h->key = malloc(nk + nv)))
+    if (!(h->key = join_key(kind, key)))
         return pss__pg_fail(s, PSS_ENOMEM, "out of memory keeping a hinted read");
-    memcpy(h->key, kind, nk);
-    memcpy(h->key + nk, key, nv);
     h->last = last;
     h->res = NULL;
     h->answered = 0;
