@@ -31,7 +31,7 @@ static int append_now(pgstore *s, const char *const *params, const int *lens, co
 static int queue_append(pgstore *s, const char *const *params, const int *lens,
                         const char *what, uint64_t *seq)
 {
-    int rc = s->xid ? 0 : pss__pg_pipe_sync(s, NULL);
+    int rc = s->xid ? 0 : pss__pg_pipe_xid(s);
     if (!rc)
         rc = pss__pg_pipe_send(s, PG_APPEND, params, lens, what, PG_CHECK_NONE);
     if (!rc && seq)

@@ -50,12 +50,18 @@ static const char *const stmt_sql[PG_STMT_COUNT] = {
     /* committed entries audit_scan still holds back behind an older open transaction */
     [PG_AUDIT_HELD] = "SELECT EXISTS (SELECT 1 FROM pss_audit WHERE seq >="
                       " pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 1048576)",
+    [PG_BEGIN_WRITE] = "BEGIN ISOLATION LEVEL READ COMMITTED",
+    [PG_BEGIN_READ] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    [PG_COMMIT] = "COMMIT",
+    [PG_ROLLBACK] = "ROLLBACK",
+    [PG_XID] = "SELECT pg_current_xact_id()::text",
 };
 
 static const int stmt_params[PG_STMT_COUNT] = {
     [PG_GET] = 2, [PG_GET_LOCK] = 2, [PG_INSERT] = 4, [PG_CREATE] = 4, [PG_UPDATE] = 5, [PG_SCAN] = 3,
     [PG_SCAN_LAST] = 3, [PG_CLAIM] = 2, [PG_OWNER] = 1, [PG_RELEASE] = 2, [PG_APPEND] = 3,
-    [PG_AUDIT_ALL] = 1, [PG_AUDIT_SUBJECT] = 2, [PG_AUDIT_HELD] = 0,
+    [PG_AUDIT_ALL] = 1, [PG_AUDIT_SUBJECT] = 2, [PG_AUDIT_HELD] = 0, [PG_BEGIN_WRITE] = 0,
+    [PG_BEGIN_READ] = 0, [PG_COMMIT] = 0, [PG_ROLLBACK] = 0, [PG_XID] = 0,
 };
 
 const char *pss__pg_stmt_sql(pg_stmt id)

@@ -34,6 +34,11 @@ typedef enum pg_stmt {
     PG_AUDIT_ALL,
     PG_AUDIT_SUBJECT,
     PG_AUDIT_HELD,
+    PG_BEGIN_WRITE, /* transaction control, prepared like the rest: parsed once a connection */
+    PG_BEGIN_READ,
+    PG_COMMIT,
+    PG_ROLLBACK,
+    PG_XID,
     PG_STMT_COUNT
 } pg_stmt;
 
@@ -157,6 +162,9 @@ int pss__pg_pipe_send(pgstore *s, pg_stmt id, const char *const *params, const i
 /* Sends what is queued with a sync and reads every answer; the rows of the last read go
  * to *result when result is not NULL (PQclear them). The transaction's first failure. */
 int pss__pg_pipe_sync(pgstore *s, PGresult **result);
+
+/* The open write transaction's id (pgstore::xid), asked for when first needed. */
+int pss__pg_pipe_xid(pgstore *s);
 
 /* COMMIT after what is queued, in the same round trip; ROLLBACK. Both leave pipeline mode. */
 int pss__pg_pipe_commit(pgstore *s);

@@ -133,14 +133,6 @@ static pg_sent *queue(pgstore *s, pg_check check, int stmt, const char *what)
     return q;
 }
 
-static int send_sql(pgstore *s, const char *sql, pg_check check, const char *what)
-{
-    if (!PQsendQueryParams(s->conn, sql, 0, NULL, NULL, NULL, NULL, 0))
-        return send_failed(s, what);
-    queue(s, check, PG_STMT_COUNT, what);
-    return 0;
-}
-
 static int send_prepare(pgstore *s, pg_stmt id, const char *what)
 {
     char name[16];
@@ -437,15 +429,19 @@ int pss__pg_pipe_open(pgstore *s, int write)
     s->xid = 0;
     forget_touched(s); /* left by a transaction its connection's loss ended */
     forget_hints(s);
-    const char *sql = write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                            : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-    int rc = send_sql(s, sql, PG_CHECK_NONE, write ? "begin write transaction"
-                                                   : "begin read transaction");
-    /* the id that audit entries' seqs are made of (audit.c), answered with the first read */
-    if (!rc && write)
-        rc = send_sql(s, "SELECT pg_current_xact_id()::text", PG_CHECK_XID,
-                      "reading the transaction's id");
+    int rc = pss__pg_pipe_send(s, write ? PG_BEGIN_WRITE : PG_BEGIN_READ, NULL, NULL,
+                               write ? "begin write transaction" : "begin read transaction",
+                               PG_CHECK_NONE);
+    s->replayable = 1; /* BEGIN changes nothing */
     return rc;
+}
+
+int pss__pg_pipe_xid(pgstore *s)
+{
+    /* asked only when an audit entry needs it: most transactions (an order) never do */
+    int rc = pss__pg_pipe_send(s, PG_XID, NULL, NULL, "reading the transaction's id",
+                               PG_CHECK_XID);
+    return rc ? rc : pss__pg_pipe_sync(s, NULL);
 }
 
 /* Leaves pipeline mode and forgets the transaction's records. */
@@ -464,7 +460,7 @@ int pss__pg_pipe_rollback(pgstore *s)
     int rc = 0;
     if (!s->broken && PQstatus(s->conn) == CONNECTION_OK) {
         s->failed = 0; /* ROLLBACK must run: after a sync the server takes new statements */
-        rc = send_sql(s, "ROLLBACK", PG_CHECK_NONE, "rollback");
+        rc = pss__pg_pipe_send(s, PG_ROLLBACK, NULL, NULL, "rollback", PG_CHECK_NONE);
         if (!rc)
             rc = pss__pg_pipe_sync(s, NULL);
     }
@@ -477,7 +473,7 @@ int pss__pg_pipe_commit(pgstore *s)
     /* an UPDATE that finds no row is no error to the server: answered before COMMIT goes */
     int rc = s->failed ? s->failed : s->row_checks ? pss__pg_pipe_sync(s, NULL) : 0;
     if (!rc)
-        rc = send_sql(s, "COMMIT", PG_CHECK_COMMIT, "commit");
+        rc = pss__pg_pipe_send(s, PG_COMMIT, NULL, NULL, "commit", PG_CHECK_COMMIT);
     if (!rc)
         rc = pss__pg_pipe_sync(s, NULL);
     if (rc && !s->broken) {
