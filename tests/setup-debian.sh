@@ -1,7 +1,8 @@
 # tests/setup-debian.sh: what the README's two commands need on a fresh Debian 12 machine,
 # installed with apt-get only when missing (sourced by tests/run.sh and examples/run.sh).
 
-readonly PACKAGES=(meson ninja-build pkg-config gcc g++ uuid-dev libjansson-dev libsqlite3-dev
+readonly PACKAGES=(meson ninja-build pkg-config gcc g++ uuid-dev libjansson-dev libssl-dev
+    libsqlite3-dev
     doxygen python3 python3-dev liblua5.4-dev lua5.4 hledger abigail-tools valgrind
     clang libclang-rt-14-dev postgresql libpq-dev)
 # Tool packages also count as present when their command is on PATH (meson from pip, say).

@@ -16,7 +16,8 @@ import sys
 
 # The layers, bottom first: a folder of lib/ each (store/memory belongs to store). A file may
 # use files of its own layer and of the layers before it in this list, nothing after.
-LAYERS = ["util", "base", "json", "store", "audit", "config", "session", "order", "close"]
+LAYERS = ["util", "base", "json", "store", "audit", "config", "session", "order", "close",
+          "fiscal"]
 OWN_LIBRARY = {"store-sqlite", "store-pg"}  # plug-ins on the public contract, own libraries
 PUBLIC_OR_BUILT = {"possession", "version"}  # include/possession.h; version.h from meson
 

@@ -1,0 +1,27 @@
+/* chain.h: one link of a config's fiscal chain (doc/fiscal.md, "The chain"): the hash of an
+ * event is SHA-256 over the previous event's hash and the event's canonical form (canon.h);
+ * the first event's previous hash is the config's genesis. SHA-256 is OpenSSL's libcrypto,
+ * never our own. */
+#ifndef PSS_FISCAL_CHAIN_H
+#define PSS_FISCAL_CHAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PSS__CHAIN_HASH_BYTES 32
+/* Lower-case hex of a hash and its NUL. */
+#define PSS__CHAIN_HEX_SIZE (2 * PSS__CHAIN_HASH_BYTES + 1)
+
+/* The previous hash of a config's first event: SHA-256 of "pss-fiscal=1 genesis=" and the
+ * config id, so that no two configs' chains start alike. False only when libcrypto fails. */
+bool pss__chain_genesis(const char *config_id, uint8_t out[PSS__CHAIN_HASH_BYTES]);
+/* SHA-256(prev || bytes). False only when libcrypto fails. */
+bool pss__chain_link(const uint8_t prev[PSS__CHAIN_HASH_BYTES], const void *bytes, size_t len,
+                     uint8_t out[PSS__CHAIN_HASH_BYTES]);
+
+void pss__chain_hex(const uint8_t hash[PSS__CHAIN_HASH_BYTES], char out[PSS__CHAIN_HEX_SIZE]);
+/* A stored hash back to bytes: false unless text is exactly 64 lower-case hex digits. */
+bool pss__chain_unhex(const char *text, uint8_t out[PSS__CHAIN_HASH_BYTES]);
+
+#endif
