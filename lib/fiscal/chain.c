@@ -4,29 +4,46 @@
 #include <openssl/evp.h>
 #include <string.h>
 
-/* SHA-256 over two pieces, as one message. */
-static bool sha256_two(const void *a, size_t a_len, const void *b, size_t b_len,
-                       uint8_t out[PSS__CHAIN_HASH_BYTES])
+bool pss__chain_hasher_init(pss__chain_hasher *h)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned int n = 0;
-    bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
-              EVP_DigestUpdate(md, a, a_len) == 1 && EVP_DigestUpdate(md, b, b_len) == 1 &&
-              EVP_DigestFinal_ex(md, out, &n) == 1 && n == PSS__CHAIN_HASH_BYTES;
-    EVP_MD_CTX_free(md);
-    return ok;
+    h->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+    h->md = EVP_MD_CTX_new();
+    if (h->sha256 && h->md)
+        return true;
+    pss__chain_hasher_free(h);
+    return false;
 }
 
-bool pss__chain_genesis(const char *config_id, uint8_t out[PSS__CHAIN_HASH_BYTES])
+void pss__chain_hasher_free(pss__chain_hasher *h)
+{
+    EVP_MD_CTX_free(h->md);
+    EVP_MD_free(h->sha256);
+    h->md = h->sha256 = NULL;
+}
+
+/* SHA-256 over two pieces, as one message. */
+static bool sha256_two(pss__chain_hasher *h, const void *a, size_t a_len, const void *b,
+                       size_t b_len, uint8_t out[PSS__CHAIN_HASH_BYTES])
+{
+    unsigned int n = 0;
+    return EVP_DigestInit_ex(h->md, h->sha256, NULL) == 1 &&
+           EVP_DigestUpdate(h->md, a, a_len) == 1 && EVP_DigestUpdate(h->md, b, b_len) == 1 &&
+           EVP_DigestFinal_ex(h->md, out, &n) == 1 && n == PSS__CHAIN_HASH_BYTES;
+}
+
+bool pss__chain_genesis(pss__chain_hasher *h, const char *config_id,
+                        uint8_t out[PSS__CHAIN_HASH_BYTES])
 {
     static const char prefix[] = "pss-fiscal=1 genesis=";
-    return sha256_two(prefix, sizeof prefix - 1, config_id, strlen(config_id), out);
+    return sha256_two(h, prefix, sizeof prefix - 1, config_id, strlen(config_id), out);
 }
 
-bool pss__chain_link(const uint8_t prev[PSS__CHAIN_HASH_BYTES], const void *bytes, size_t len,
-                     uint8_t out[PSS__CHAIN_HASH_BYTES])
+bool pss__chain_link(pss__chain_hasher *h, const uint8_t prev[PSS__CHAIN_HASH_BYTES],
+                     const void *bytes, size_t len, uint8_t out[PSS__CHAIN_HASH_BYTES])
 {
-    return sha256_two(prev, PSS__CHAIN_HASH_BYTES, bytes, len, out);
+    uint8_t copy[PSS__CHAIN_HASH_BYTES]; /* out may be prev: the digest writes at the end */
+    memcpy(copy, prev, sizeof copy);
+    return sha256_two(h, copy, sizeof copy, bytes, len, out);
 }
 
 void pss__chain_hex(const uint8_t hash[PSS__CHAIN_HASH_BYTES], char out[PSS__CHAIN_HEX_SIZE])

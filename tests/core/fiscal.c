@@ -56,25 +56,36 @@ static void links(void)
 {
     uint8_t genesis[PSS__CHAIN_HASH_BYTES], link[PSS__CHAIN_HASH_BYTES];
     char hex[PSS__CHAIN_HEX_SIZE];
-    CHECK(pss__chain_genesis(CONFIG, genesis));
+    pss__chain_hasher h;
+    CHECK(pss__chain_hasher_init(&h));
+    CHECK(pss__chain_genesis(&h, CONFIG, genesis));
     CHECK_STR(hex_of(genesis, hex),
               "1da5afc608c900a24cc9140014c29601ebde3e64463ec0c9dc2c2f73eea15f40");
     pss__strbuf b;
     pss__strbuf_init(&b, NULL);
     example_event(&b);
-    CHECK(pss__chain_link(genesis, b.data, b.len, link));
+    CHECK(pss__chain_link(&h, genesis, b.data, b.len, link));
     CHECK_STR(hex_of(link, hex),
               "c5975b8defd1c0b7ee7aaf04fcde085064dc606e8865e521c0b6cd31f87fe2f6");
     /* one byte of the event changed: another link */
     b.data[b.len - 2] = 'x';
     uint8_t changed[PSS__CHAIN_HASH_BYTES];
-    CHECK(pss__chain_link(genesis, b.data, b.len, changed));
+    CHECK(pss__chain_link(&h, genesis, b.data, b.len, changed));
     CHECK(memcmp(changed, link, sizeof link) != 0);
+    /* in place (out is prev), as a chain is walked: the same link */
+    uint8_t walked[PSS__CHAIN_HASH_BYTES];
+    memcpy(walked, genesis, sizeof walked);
+    pss__strbuf_reset(&b);
+    example_event(&b);
+    CHECK(pss__chain_link(&h, walked, b.data, b.len, walked));
+    CHECK_STR(hex_of(walked, hex),
+              "c5975b8defd1c0b7ee7aaf04fcde085064dc606e8865e521c0b6cd31f87fe2f6");
     /* another config's chain starts elsewhere */
     uint8_t other[PSS__CHAIN_HASH_BYTES];
-    CHECK(pss__chain_genesis("0c0f0000-0000-4000-8000-000000000002", other));
+    CHECK(pss__chain_genesis(&h, "0c0f0000-0000-4000-8000-000000000002", other));
     CHECK(memcmp(other, genesis, sizeof other) != 0);
     pss__strbuf_free(&b);
+    pss__chain_hasher_free(&h);
 }
 
 static void hex_round_trip(void)
