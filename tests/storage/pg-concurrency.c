@@ -2,7 +2,9 @@
  * second writer of one session waits and then reads the first one's commit (its revision,
  * its new order through scan_last); a stale compare-and-swap loses; tills of two configs
  * never wait on each other; two processes opening one config's session get one session;
- * two processes submitting to one session record every order once; two closing one session
+ * two processes submitting to one session record every order once, and the same orders
+ * once each; a queued create that meets another's record fails its transaction at the next
+ * answer and at the commit; two closing one session
  * post one entry; late orders racing a close are each stored once where their result says
  * (route, rescue), two late orders at once make one rescue session, and refuse stores none
  * of them. Usage: pg-concurrency
@@ -143,6 +145,39 @@ static void test_stale_cas_loses(void)
     char seen[128] = "";
     CHECK_I64(b->get(b->userdata, "session", "s1", grab_text, seen), 0);
     CHECK_STR(seen, "s1 r3 {\"n\":2}");
+    pss_storage_free(a);
+    pss_storage_free(b);
+}
+
+/* A create queued in the pipeline (its record was looked up missing) meets the record
+ * another transaction made and committed since: the put said 0, and the transaction fails
+ * with PSS_ECONFLICT naming that put at its next call that waits for an answer, every call
+ * after and its commit; nothing of it stays. */
+static void test_queued_create_conflict(void)
+{
+    pss_storage *a = open_store(5000), *b = open_store(5000);
+    char seen[128] = "";
+    CHECK_I64(a->begin(a->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(a->get(a->userdata, "order", "q1", grab_text, seen), PSS_ENOTFOUND);
+    CHECK_I64(b->begin(b->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(put(b, "order", "q1", "s9", "{\"by\":\"b\"}", 0), 0);
+    CHECK_I64(b->commit(b->userdata), 0);
+    CHECK_I64(put(a, "order", "q1", "s9", "{\"by\":\"a\"}", 0), 0); /* queued */
+    /* the next call that waits for an answer meets it, and every later one */
+    CHECK_I64(a->get(a->userdata, "order", "q2", grab_text, seen), PSS_ECONFLICT);
+    CHECK_CONTAINS(a->errmsg(a->userdata), "get of order q2: put of order q1");
+    CHECK_CONTAINS(a->errmsg(a->userdata), "SQLSTATE 23505");
+    CHECK_I64(a->append(a->userdata, "s9", "{}", 2, NULL), PSS_ECONFLICT);
+    CHECK_I64(a->commit(a->userdata), PSS_ECONFLICT);
+    CHECK_CONTAINS(a->errmsg(a->userdata), "put of order q1");
+    CHECK_I64(pgtest_number(raw, "SELECT count(*) FROM pss_record WHERE id = 'q1' AND "
+                                 "payload = '{\"by\":\"b\"}'"), 1);
+    CHECK_I64(pgtest_number(raw, "SELECT count(*) FROM pss_audit WHERE subject = 's9'"), 0);
+    /* the store goes on: the next transaction sees b's record */
+    CHECK_I64(a->begin(a->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(a->get(a->userdata, "order", "q1", grab_text, seen), 0);
+    CHECK_STR(seen, "q1 r1 {\"by\":\"b\"}");
+    CHECK_I64(a->rollback(a->userdata), 0);
     pss_storage_free(a);
     pss_storage_free(b);
 }
@@ -378,6 +413,64 @@ static void test_one_session_two_processes(void)
              "max((payload::jsonb->>'no')::int) FROM pss_record WHERE kind = 'order' AND "
              "parent = '%s'", shared_session);
     CHECK_I64(pgtest_number(raw, sql), 30 * 1000 + 30);
+    pss_session_free(s);
+    pss_ctx_free(ctx);
+    pss_storage_free(st);
+}
+
+/* One till of two submitting the same ten orders to one session at once. */
+static int submit_same(int who)
+{
+    (void)who;
+    pss_storage *st = open_store(10000);
+    pss_ctx *ctx = fix_ctx(st);
+    pss_session *s = NULL;
+    int answered = 0;
+    if (pss_session_load(ctx, shared_session, &s))
+        _exit(200);
+    for (int i = 0; i < 10; i++) {
+        char id[64];
+        snprintf(id, sizeof id, "0e000000-0000-4000-8000-%012d", i);
+        int rc = PSS_ECONFLICT;
+        for (int tries = 0; tries < 100 && rc == PSS_ECONFLICT; tries++) {
+            rc = submit(s, id, 200 + i);
+            if (rc == PSS_ECONFLICT)
+                pss_session_refresh(s);
+        }
+        answered += rc == 0;
+        if (rc)
+            printf("# submit_same: %d %s\n", rc, pss_ctx_errmsg(ctx));
+    }
+    pss_session_free(s);
+    pss_ctx_free(ctx);
+    pss_storage_free(st);
+    return answered;
+}
+
+/* Two processes submit the same orders at once, their orders' lookups sent with the
+ * session's locked read (doc/postgres-store.md, "Round trips"): the lock orders them, the
+ * second's lookups run once the first committed and find its orders, answered as the
+ * duplicates they are. Every submit succeeds, and each order is stored once. */
+static void test_same_orders_two_processes(void)
+{
+    pss_storage *st = open_store(5000);
+    pss_ctx *ctx = fix_ctx(st);
+    save_config(ctx, "0c0f1a00-0000-4000-8000-000000000098", "POS-D");
+    pss_session *s = open_session(ctx, "0c0f1a00-0000-4000-8000-000000000098");
+    snprintf(shared_session, sizeof shared_session, "%s", pss_session_id(s));
+    int codes[2];
+    run_children(2, submit_same, codes);
+    CHECK_I64(codes[0], 10);
+    CHECK_I64(codes[1], 10);
+    CHECK_OK(ctx, pss_session_refresh(s));
+    pss_strlist *orders = NULL;
+    CHECK_OK(ctx, pss_order_list(s, ~0u, &orders));
+    CHECK_I64(pss_strlist_count(orders), 10);
+    pss_strlist_free(orders);
+    CHECK_OK(ctx, pss_session_verify(s));
+    int64_t current = 0, posted = 0;
+    CHECK_OK(ctx, pss_session_balance(s, &current, &posted));
+    CHECK_I64(posted, 10 * 200 + 45); /* 200 + 201 + ... + 209, once each */
     pss_session_free(s);
     pss_ctx_free(ctx);
     pss_storage_free(st);
@@ -1028,10 +1121,12 @@ int main(int argc, char **argv)
         return 1;
     test_locked_row_then_latest();
     test_stale_cas_loses();
+    test_queued_create_conflict();
     test_lock_timeout();
     test_two_configs_do_not_wait();
     test_open_race();
     test_one_session_two_processes();
+    test_same_orders_two_processes();
     test_close_race();
     board = new_board();
     test_late_orders_race_close();
