@@ -18,7 +18,7 @@
 
 #include "bench_order.h"
 #include "fiscal/canon.h"
-#include "fiscal/chain.h"
+#include "fiscal/link.h"
 
 #define CONFIG_ID "be4c0000-0000-4000-8000-0000000000f1"
 #define BATCH 1000

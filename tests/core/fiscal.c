@@ -8,7 +8,7 @@
 
 #include "check.h"
 #include "fiscal/canon.h"
-#include "fiscal/chain.h"
+#include "fiscal/link.h"
 
 #define CONFIG "0c0f0000-0000-4000-8000-000000000001"
 

@@ -359,31 +359,41 @@ static char shared_session[64];
 
 /* Submits 15 orders to the shared session; a conflict re-reads the session and retries.
  * Exits with the number of orders recorded. */
-static int submit_many(int who)
+/* Submits count orders to the shared session from a till of its own, each retried while
+ * the library answers a conflict (another till's handle moved the session on): how many
+ * were answered 0. Ids are prefix and the order's number; order i costs price + i. */
+static int submit_series(const char *prefix, int count, int64_t price)
 {
     pss_storage *st = open_store(10000);
     pss_ctx *ctx = fix_ctx(st);
     pss_session *s = NULL;
-    int recorded = 0;
+    int answered = 0;
     if (pss_session_load(ctx, shared_session, &s))
         _exit(200);
-    for (int i = 0; i < 15; i++) {
+    for (int i = 0; i < count; i++) {
         char id[64];
-        snprintf(id, sizeof id, "0d%02x%04x-0000-4000-8000-000000000000", who, i);
+        snprintf(id, sizeof id, "%s%012d", prefix, i);
         int rc = PSS_ECONFLICT;
         for (int tries = 0; tries < 100 && rc == PSS_ECONFLICT; tries++) {
-            rc = submit(s, id, 100 + i);
+            rc = submit(s, id, price + i);
             if (rc == PSS_ECONFLICT)
                 pss_session_refresh(s);
         }
-        recorded += rc == 0;
+        answered += rc == 0;
         if (rc)
-            printf("# submit_many %d: %d %s\n", who, rc, pss_ctx_errmsg(ctx));
+            printf("# submit_series %s: %d %s\n", prefix, rc, pss_ctx_errmsg(ctx));
     }
     pss_session_free(s);
     pss_ctx_free(ctx);
     pss_storage_free(st);
-    return recorded;
+    return answered;
+}
+
+static int submit_many(int who)
+{
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "0d%02x0000-0000-4000-8000-", who);
+    return submit_series(prefix, 15, 100);
 }
 
 static void test_one_session_two_processes(void)
@@ -422,29 +432,7 @@ static void test_one_session_two_processes(void)
 static int submit_same(int who)
 {
     (void)who;
-    pss_storage *st = open_store(10000);
-    pss_ctx *ctx = fix_ctx(st);
-    pss_session *s = NULL;
-    int answered = 0;
-    if (pss_session_load(ctx, shared_session, &s))
-        _exit(200);
-    for (int i = 0; i < 10; i++) {
-        char id[64];
-        snprintf(id, sizeof id, "0e000000-0000-4000-8000-%012d", i);
-        int rc = PSS_ECONFLICT;
-        for (int tries = 0; tries < 100 && rc == PSS_ECONFLICT; tries++) {
-            rc = submit(s, id, 200 + i);
-            if (rc == PSS_ECONFLICT)
-                pss_session_refresh(s);
-        }
-        answered += rc == 0;
-        if (rc)
-            printf("# submit_same: %d %s\n", rc, pss_ctx_errmsg(ctx));
-    }
-    pss_session_free(s);
-    pss_ctx_free(ctx);
-    pss_storage_free(st);
-    return answered;
+    return submit_series("0e000000-0000-4000-8000-", 10, 200);
 }
 
 /* Two processes submit the same orders at once, their orders' lookups sent with the

@@ -1,5 +1,5 @@
-/* chain.c: SHA-256 links of the fiscal chain through libcrypto's EVP interface (chain.h). */
-#include "fiscal/chain.h"
+/* link.c: SHA-256 links of the fiscal chain through libcrypto's EVP interface (link.h). */
+#include "fiscal/link.h"
 
 #include <openssl/evp.h>
 #include <string.h>

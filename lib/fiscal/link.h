@@ -1,9 +1,9 @@
-/* chain.h: one link of a config's fiscal chain (doc/fiscal.md, "The chain"): the hash of an
+/* link.h: one link of a config's fiscal chain (doc/fiscal.md, "The chain"): the hash of an
  * event is SHA-256 over the previous event's hash and the event's canonical form (canon.h);
  * the first event's previous hash is the config's genesis. SHA-256 is OpenSSL's libcrypto,
  * never our own. */
-#ifndef PSS_FISCAL_CHAIN_H
-#define PSS_FISCAL_CHAIN_H
+#ifndef PSS_FISCAL_LINK_H
+#define PSS_FISCAL_LINK_H
 
 #include <stdbool.h>
 #include <stddef.h>
