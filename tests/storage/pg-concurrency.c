@@ -396,27 +396,38 @@ static int submit_many(int who)
     return submit_series(prefix, 15, 100);
 }
 
+/* Two processes run till on one new session of config: each answered `each` orders, the
+ * session holds `orders` orders, verifies and has `posted` posted. The session stays open. */
+static pss_session *two_tills_submit(pss_ctx *ctx, const char *config, const char *code,
+                                     int (*till)(int), int each, int64_t orders,
+                                     int64_t posted)
+{
+    save_config(ctx, config, code);
+    pss_session *s = open_session(ctx, config);
+    snprintf(shared_session, sizeof shared_session, "%s", pss_session_id(s));
+    int codes[2];
+    run_children(2, till, codes);
+    CHECK_I64(codes[0], each);
+    CHECK_I64(codes[1], each);
+    CHECK_OK(ctx, pss_session_refresh(s));
+    pss_strlist *listed = NULL;
+    CHECK_OK(ctx, pss_order_list(s, ~0u, &listed));
+    CHECK_I64((int64_t)pss_strlist_count(listed), orders);
+    pss_strlist_free(listed);
+    CHECK_OK(ctx, pss_session_verify(s));
+    int64_t current = 0, got = 0;
+    CHECK_OK(ctx, pss_session_balance(s, &current, &got));
+    CHECK_I64(got, posted);
+    return s;
+}
+
 static void test_one_session_two_processes(void)
 {
     pss_storage *st = open_store(5000);
     pss_ctx *ctx = fix_ctx(st);
-    save_config(ctx, "0c0f1a00-0000-4000-8000-000000000099", "POS-S");
-    pss_session *s = open_session(ctx, "0c0f1a00-0000-4000-8000-000000000099");
-    snprintf(shared_session, sizeof shared_session, "%s", pss_session_id(s));
-    int codes[2];
-    run_children(2, submit_many, codes);
-    CHECK_I64(codes[0], 15);
-    CHECK_I64(codes[1], 15);
-    CHECK_OK(ctx, pss_session_refresh(s));
-    pss_strlist *orders = NULL;
-    CHECK_OK(ctx, pss_order_list(s, ~0u, &orders));
-    CHECK_I64(pss_strlist_count(orders), 30);
-    pss_strlist_free(orders);
-    CHECK_OK(ctx, pss_session_verify(s));
-    int64_t current = 0, posted = 0;
-    CHECK_OK(ctx, pss_session_balance(s, &current, &posted));
-    /* 2 x (100 + 101 + ... + 114) */
-    CHECK_I64(posted, 2 * (15 * 100 + 105));
+    /* 2 x (100 + 101 + ... + 114) posted */
+    pss_session *s = two_tills_submit(ctx, "0c0f1a00-0000-4000-8000-000000000099", "POS-S",
+                                      submit_many, 15, 30, 2 * (15 * 100 + 105));
     char sql[256];
     /* numbered 1 to 30, each once: the writers queued on the session row */
     snprintf(sql, sizeof sql, "SELECT count(DISTINCT payload::jsonb->>'no') * 1000 + "
@@ -443,22 +454,9 @@ static void test_same_orders_two_processes(void)
 {
     pss_storage *st = open_store(5000);
     pss_ctx *ctx = fix_ctx(st);
-    save_config(ctx, "0c0f1a00-0000-4000-8000-000000000098", "POS-D");
-    pss_session *s = open_session(ctx, "0c0f1a00-0000-4000-8000-000000000098");
-    snprintf(shared_session, sizeof shared_session, "%s", pss_session_id(s));
-    int codes[2];
-    run_children(2, submit_same, codes);
-    CHECK_I64(codes[0], 10);
-    CHECK_I64(codes[1], 10);
-    CHECK_OK(ctx, pss_session_refresh(s));
-    pss_strlist *orders = NULL;
-    CHECK_OK(ctx, pss_order_list(s, ~0u, &orders));
-    CHECK_I64(pss_strlist_count(orders), 10);
-    pss_strlist_free(orders);
-    CHECK_OK(ctx, pss_session_verify(s));
-    int64_t current = 0, posted = 0;
-    CHECK_OK(ctx, pss_session_balance(s, &current, &posted));
-    CHECK_I64(posted, 10 * 200 + 45); /* 200 + 201 + ... + 209, once each */
+    /* 200 + 201 + ... + 209 posted, once each */
+    pss_session *s = two_tills_submit(ctx, "0c0f1a00-0000-4000-8000-000000000098", "POS-D",
+                                      submit_same, 10, 10, 10 * 200 + 45);
     pss_session_free(s);
     pss_ctx_free(ctx);
     pss_storage_free(st);
