@@ -145,13 +145,16 @@ static int send_prepare(pgstore *s, pg_stmt id, const char *what)
     return 0;
 }
 
+static int sync_or_begin_again(pgstore *s, PGresult **result);
+
 int pss__pg_pipe_send(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
                       const char *what, pg_check check)
 {
     if (s->failed)
         return s->failed;
     int rc = 0;
-    if (s->n_sent + 2 > PSS_PG_PIPELINE_MAX && (rc = pss__pg_pipe_sync(s, NULL)) != 0)
+    /* a full queue is synced; a transaction begun again there just goes on */
+    if (s->n_sent + 2 > PSS_PG_PIPELINE_MAX && (rc = sync_or_begin_again(s, NULL)) < 0)
         return rc;
     if (!s->prepared[id] && (rc = send_prepare(s, id, what)) != 0)
         return rc;
@@ -162,7 +165,9 @@ int pss__pg_pipe_send(pgstore *s, pg_stmt id, const char *const *params, const i
     if (!PQsendQueryPrepared(s->conn, name, pss__pg_stmt_params(id), params, lengths, formats, 0))
         return send_failed(s, what);
     queue(s, check, id, what);
-    if (check != PG_CHECK_RESULT && check != PG_CHECK_HINT)
+    /* A write ends the chance to begin the transaction again; reads do not, nor a COMMIT
+     * after reads only (it commits nothing, run or not). */
+    if (check == PG_CHECK_NONE || check == PG_CHECK_ONE_ROW)
         s->replayable = 0;
     s->row_checks += check == PG_CHECK_ONE_ROW;
     return 0;
@@ -224,8 +229,11 @@ static int read_answer(pgstore *s, const pg_sent *q, PGresult **result)
         PQclear(res);
     if ((res = PQgetResult(s->conn)) == NULL)
         return 0;
-    PQclear(res); /* a statement of ours has one result: libpq and we disagree */
-    return pss__pg_fail(s, PSS_ESTORAGE, "%s: more than one result in a pipeline", q->what);
+    PQclear(res); /* a statement of ours has one result: libpq and we disagree, so the
+                   * connection's state is unknown and it is reset like a lost one */
+    char what[sizeof q->what + 40];
+    snprintf(what, sizeof what, "%s: more than one result in a pipeline", q->what);
+    return pss__pg_result_fail(s, NULL, what);
 }
 
 static int read_sync(pgstore *s)
@@ -271,17 +279,6 @@ static void name_the_call(pgstore *s, const char *what)
     snprintf(s->error, sizeof s->error, "%.200s: %.560s", what, kept);
 }
 
-static int read_now(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
-                    const char *what, PGresult **out)
-{
-    int rc = pss__pg_pipe_send(s, id, params, lens, what, PG_CHECK_RESULT);
-    if (!rc)
-        rc = pss__pg_pipe_sync(s, out);
-    if (rc)
-        name_the_call(s, what);
-    return rc;
-}
-
 /* Whether a failed sync met a connection that had died before anything of the transaction
  * was answered (the server went away since the last call): nothing of it ran. */
 static int lost_unnoticed(const pgstore *s, int rc, int replayable)
@@ -305,16 +302,44 @@ static int begin_again(pgstore *s, int write)
     return rc;
 }
 
+/* A sync that may be the transaction's first (doc/postgres-store.md, "Connection loss"):
+ * 0, a failure, or 1 when it found the connection dead before anything of the transaction
+ * ran and began it again on a new one (the hinted reads forgotten): the caller sends again
+ * what it needs. */
+static int sync_or_begin_again(pgstore *s, PGresult **result)
+{
+    int replayable = s->replayable, write = s->write_txn;
+    int rc = pss__pg_pipe_sync(s, result);
+    if (!lost_unnoticed(s, rc, replayable))
+        return rc;
+    rc = begin_again(s, write);
+    return rc ? rc : 1;
+}
+
+/* Sends one statement and waits for its answer, beginning again (once) when that was the
+ * transaction's first round trip on a dead connection. */
+static int send_and_sync(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
+                         const char *what, pg_check check, PGresult **result)
+{
+    int rc = 1;
+    for (int round = 0; rc == 1 && round < 2; round++) {
+        rc = pss__pg_pipe_send(s, id, params, lens, what, check);
+        if (!rc)
+            rc = round ? pss__pg_pipe_sync(s, result) : sync_or_begin_again(s, result);
+    }
+    return rc;
+}
+
 int pss__pg_exec(pgstore *s, pg_stmt id, const char *const *params, const int *lens,
                  const char *what, PGresult **out)
 {
     *out = NULL;
     if (!s->pipelined)
         return pss__pg_run(s, id, params, lens, what, out);
-    int replayable = s->replayable, write = s->write_txn;
-    int rc = read_now(s, id, params, lens, what, out);
-    if (lost_unnoticed(s, rc, replayable) && (rc = begin_again(s, write)) == 0)
-        rc = read_now(s, id, params, lens, what, out);
+    int failed_before = s->failed;
+    int rc = send_and_sync(s, id, params, lens, what, PG_CHECK_RESULT, out);
+    if (rc && !failed_before) /* a failure met in what was queued is told as this call's */
+        name_the_call(s, what);
     return rc;
 }
 
@@ -393,9 +418,16 @@ int pss__pg_take_hint(pgstore *s, const char *kind, const char *key, size_t last
     size_t at = s->pipelined ? find_hint(s, kind, key, last) : s->n_hints;
     if (at == s->n_hints)
         return 0;
-    int replayable = s->replayable, write = s->write_txn, rc = 0;
-    if (!s->hints[at].answered && (rc = pss__pg_pipe_sync(s, NULL)) != 0)
-        return lost_unnoticed(s, rc, replayable) ? begin_again(s, write) : rc;
+    int rc = s->hints[at].answered ? 0 : sync_or_begin_again(s, NULL);
+    if (rc == 1) /* begun again, the hints forgotten: the caller reads */
+        return 0;
+    if (rc) {
+        char what[320];
+        snprintf(what, sizeof what, "%s of %.32s %.200s", last ? "scan of the last" : "get",
+                 kind, key);
+        name_the_call(s, what);
+        return rc;
+    }
     *res = s->hints[at].res;
     s->hints[at].res = NULL;
     drop_hint(&s->hints[at]);
@@ -440,9 +472,8 @@ int pss__pg_pipe_open(pgstore *s, int write)
 int pss__pg_pipe_xid(pgstore *s)
 {
     /* asked only when an audit entry needs it: most transactions (an order) never do */
-    int rc = pss__pg_pipe_send(s, PG_XID, NULL, NULL, "reading the transaction's id",
-                               PG_CHECK_XID);
-    return rc ? rc : pss__pg_pipe_sync(s, NULL);
+    return send_and_sync(s, PG_XID, NULL, NULL, "reading the transaction's id", PG_CHECK_XID,
+                         NULL);
 }
 
 /* Leaves pipeline mode and forgets the transaction's records. */
@@ -456,16 +487,28 @@ static void pipe_done(pgstore *s)
     forget_hints(s);
 }
 
+/* Whether the connection can still take statements. */
+static int usable(const pgstore *s)
+{
+    return !s->broken && PQstatus(s->conn) == CONNECTION_OK;
+}
+
 int pss__pg_pipe_rollback(pgstore *s)
 {
     int rc = 0;
-    if (!s->broken && PQstatus(s->conn) == CONNECTION_OK) {
-        s->failed = 0; /* ROLLBACK must run: after a sync the server takes new statements */
-        rc = pss__pg_pipe_send(s, PG_ROLLBACK, NULL, NULL, "rollback", PG_CHECK_NONE);
-        if (!rc)
-            rc = pss__pg_pipe_sync(s, NULL);
-    }
+    /* What was queued is answered first: a statement of it that fails would make the server
+     * skip a ROLLBACK sent with it and leave the transaction open, aborted. Its failure is
+     * the transaction's, which is being undone anyway. */
+    if (usable(s) && s->n_sent)
+        (void)pss__pg_pipe_sync(s, NULL);
+    s->failed = 0;
+    if (usable(s) && !(rc = pss__pg_pipe_send(s, PG_ROLLBACK, NULL, NULL, "rollback",
+                                              PG_CHECK_NONE)))
+        rc = pss__pg_pipe_sync(s, NULL);
     pipe_done(s);
+    /* never leave a transaction block behind on a connection that works */
+    if (usable(s) && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
+        rc = pss__pg_command(s, "ROLLBACK", "rollback");
     return rc && s->broken ? 0 : rc; /* no connection: the server has rolled it back */
 }
 
@@ -473,10 +516,8 @@ int pss__pg_pipe_commit(pgstore *s)
 {
     /* an UPDATE that finds no row is no error to the server: answered before COMMIT goes */
     int rc = s->failed ? s->failed : s->row_checks ? pss__pg_pipe_sync(s, NULL) : 0;
-    if (!rc)
-        rc = pss__pg_pipe_send(s, PG_COMMIT, NULL, NULL, "commit", PG_CHECK_COMMIT);
-    if (!rc)
-        rc = pss__pg_pipe_sync(s, NULL);
+    if (!rc) /* a transaction of reads whose connection died unnoticed commits on a new one */
+        rc = send_and_sync(s, PG_COMMIT, NULL, NULL, "commit", PG_CHECK_COMMIT, NULL);
     if (rc && !s->broken) {
         char kept[sizeof s->error];
         memcpy(kept, s->error, sizeof kept);

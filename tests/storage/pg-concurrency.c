@@ -182,6 +182,29 @@ static void test_queued_create_conflict(void)
     pss_storage_free(b);
 }
 
+/* The same queued create rolled back before anything synced it: the rollback sends it and
+ * its failure, then ROLLBACK on its own, and the connection is left with no transaction
+ * (calls outside one and the next transaction work). */
+static void test_queued_create_rolled_back(void)
+{
+    pss_storage *a = open_store(5000), *b = open_store(5000);
+    char seen[128] = "", holder[64];
+    CHECK_I64(a->begin(a->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(a->get(a->userdata, "order", "q3", grab_text, seen), PSS_ENOTFOUND);
+    CHECK_I64(b->begin(b->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(put(b, "order", "q3", "s9", "{\"by\":\"b\"}", 0), 0);
+    CHECK_I64(b->commit(b->userdata), 0);
+    CHECK_I64(put(a, "order", "q3", "s9", "{\"by\":\"a\"}", 0), 0); /* queued */
+    CHECK_I64(a->rollback(a->userdata), 0);
+    CHECK_I64(a->lookup(a->userdata, "no/such/key", holder, sizeof holder), PSS_ENOTFOUND);
+    CHECK_I64(a->begin(a->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(a->get(a->userdata, "order", "q3", grab_text, seen), 0);
+    CHECK_STR(seen, "q3 r1 {\"by\":\"b\"}");
+    CHECK_I64(a->commit(a->userdata), 0);
+    pss_storage_free(a);
+    pss_storage_free(b);
+}
+
 /* A lock held beyond lock_timeout is PSS_EBUSY, naming SQLSTATE 55P03. */
 static void test_lock_timeout(void)
 {
@@ -1108,6 +1131,7 @@ int main(int argc, char **argv)
     test_locked_row_then_latest();
     test_stale_cas_loses();
     test_queued_create_conflict();
+    test_queued_create_rolled_back();
     test_lock_timeout();
     test_two_configs_do_not_wait();
     test_open_race();

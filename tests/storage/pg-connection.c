@@ -67,6 +67,29 @@ static void test_lost_mid_transaction(void)
     CHECK_I64(st->begin(st->userdata, PSS_TXN_WRITE), 0);
     CHECK_I64(put(st, "n1", "{\"a\":\"one\"}", 1), 0);
     CHECK_I64(st->commit(st->userdata), 0);
+    /* killed between calls, and a transaction's first round trip is not a read: its first
+     * audit entry (the transaction's id is asked for), or a commit of nothing */
+    kill_backend();
+    CHECK_I64(st->begin(st->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(st->append(st->userdata, "s1", "{\"first\":1}", 11, NULL), 0);
+    CHECK_I64(st->commit(st->userdata), 0);
+    CHECK_I64(pgtest_number(raw, "SELECT count(*) FROM pss_audit WHERE payload = "
+                                 "'{\"first\":1}'"), 1);
+    kill_backend();
+    CHECK_I64(st->begin(st->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(st->commit(st->userdata), 0);
+    /* or it sends more hinted reads than one round trip holds before its first read */
+    kill_backend();
+    CHECK_I64(st->begin(st->userdata, PSS_TXN_WRITE), 0);
+    for (int i = 0; i < 300; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "h%d", i);
+        CHECK_I64(st->prefetch(st->userdata, "note", id, 0), 0);
+    }
+    char seen[64];
+    CHECK_I64(st->get(st->userdata, "note", "h7", grab_nothing, seen), PSS_ENOTFOUND);
+    CHECK_I64(st->get(st->userdata, "note", "n1", grab_nothing, seen), 0);
+    CHECK_I64(st->rollback(st->userdata), 0);
     /* a read outside a transaction fails once, and the next call reconnects */
     kill_backend();
     char holder[32];
