@@ -16,6 +16,7 @@
 #include "pg-store.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,7 @@ static pg_sent *queue(pgstore *s, pg_check check, int stmt, const char *what)
     pg_sent *q = &s->sent[s->n_sent++];
     q->check = (unsigned char)check;
     q->stmt = (unsigned char)stmt;
+    q->hint = SIZE_MAX; /* a hint's own place is set once the hint is kept */
     snprintf(q->what, sizeof q->what, "%s", what);
     return q;
 }
@@ -209,6 +211,7 @@ static int check_answer(pgstore *s, const pg_sent *q, PGresult *res, PGresult **
         h->answered = 1;
         if (!h->key) /* dropped meanwhile */
             return 0;
+        PQclear(h->res);
         h->res = res;
         return 1;
     }
@@ -387,16 +390,16 @@ int pss__pg_prefetch(void *userdata, const char *kind, const char *key, size_t l
     pgstore *s = userdata;
     if (!s->pipelined || s->failed || !kind || !key || find_hint(s, kind, key, last) < s->n_hints)
         return 0; /* nothing to send ahead: the read itself will come */
-    size_t slot = s->n_hints;
-    int rc = add_hint(s, kind, key, last);
     char limit[24], what[320];
     snprintf(limit, sizeof limit, "%zu", last);
     snprintf(what, sizeof what, "%s of %.32s %.200s", last ? "scan of the last" : "get", kind, key);
     const char *params[] = {kind, key, limit};
     pg_stmt id = last ? PG_SCAN_LAST : s->write_txn ? PG_GET_LOCK : PG_GET;
-    if (!rc)
-        rc = pss__pg_pipe_send(s, id, params, NULL, what, PG_CHECK_HINT);
-    if (!rc)
+    /* the hint is kept once its statement is queued: a full queue's sync may have begun the
+     * transaction again, forgetting the hints before it */
+    int rc = pss__pg_pipe_send(s, id, params, NULL, what, PG_CHECK_HINT);
+    size_t slot = s->n_hints;
+    if (!rc && (rc = add_hint(s, kind, key, last)) == 0)
         s->sent[s->n_sent - 1].hint = slot;
     return rc;
 }

@@ -90,6 +90,20 @@ static void test_lost_mid_transaction(void)
     CHECK_I64(st->get(st->userdata, "note", "h7", grab_nothing, seen), PSS_ENOTFOUND);
     CHECK_I64(st->get(st->userdata, "note", "n1", grab_nothing, seen), 0);
     CHECK_I64(st->rollback(st->userdata), 0);
+    /* the same with a record among the hints after the transaction began again: its read
+     * gets its own answer, not one of a hint forgotten with the old connection */
+    CHECK_I64(st->begin(st->userdata, PSS_TXN_WRITE), 0);
+    CHECK_I64(put(st, "h251", "{\"here\":1}", 0), 0);
+    CHECK_I64(st->commit(st->userdata), 0);
+    kill_backend();
+    CHECK_I64(st->begin(st->userdata, PSS_TXN_WRITE), 0);
+    for (int i = 0; i <= 251; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "h%d", i);
+        CHECK_I64(st->prefetch(st->userdata, "note", id, 0), 0);
+    }
+    CHECK_I64(st->get(st->userdata, "note", "h251", grab_nothing, seen), 0);
+    CHECK_I64(st->rollback(st->userdata), 0);
     /* a read outside a transaction fails once, and the next call reconnects */
     kill_backend();
     char holder[32];
