@@ -340,7 +340,9 @@ static int prefetch_orders(void *arg)
 {
     submit_job *job = arg;
     int rc = 0;
-    for (size_t i = 0; !rc && pss__store_has_prefetch(job->s->ctx) && i < job->n; i++) {
+    if (!pss__store_has_prefetch(job->s->ctx))
+        return 0;
+    for (size_t i = 0; !rc && i < job->n; i++) {
         const pss_order_input *in = order_at(job, i);
         char id[PSS_ID_SIZE];
         if (in && in->version >= 1 && in->id && pss_id_normalize(in->id, id) == 0)

@@ -85,11 +85,7 @@ static int scan_page(pgstore *s, pg_stmt id, const char *const *params, const ch
 {
     PGresult *res = NULL;
     *more = 0;
-    /* a scan_last's page is its only one, `after` its count: the library may have hinted it */
-    size_t last = id == PG_SCAN_LAST ? (size_t)strtoull(after, NULL, 10) : 0;
-    int rc = last ? pss__pg_take_hint(s, kind, parent, last, &res) : 0;
-    if (!rc && !res)
-        rc = pss__pg_exec(s, id, params, NULL, what, &res);
+    int rc = pss__pg_exec(s, id, params, NULL, what, &res);
     if (rc)
         return rc;
     rc = emit(s, res, kind, NULL, parent, fn, arg);
@@ -125,7 +121,15 @@ int pss__pg_scan_last(void *userdata, const char *kind, const char *parent, size
     snprintf(what, sizeof what, "scan of the last %s %.32s under '%.200s'", limit,
              kind ? kind : "", parent ? parent : "");
     const char *params[] = {kind, parent, limit};
-    return rc ? rc : scan_page(s, PG_SCAN_LAST, params, what, kind, parent, fn, arg, limit, &more);
+    PGresult *hinted = NULL; /* the library may have hinted this read */
+    if (!rc && n) /* a hint of last 0 would be a get's */
+        rc = pss__pg_take_hint(s, kind, parent, n, &hinted);
+    if (rc || !hinted)
+        return rc ? rc : scan_page(s, PG_SCAN_LAST, params, what, kind, parent, fn, arg, limit,
+                                   &more);
+    rc = emit(s, hinted, kind, NULL, parent, fn, arg);
+    PQclear(hinted);
+    return rc;
 }
 
 /* The parameters of a put's statement: kind, id, parent, payload (by its length: it need
