@@ -149,15 +149,17 @@ static void make_order(order_buf *o, const char *id, long n)
  * call by record kind, then call the wrapped store's. */
 
 enum { OP_BEGIN, OP_COMMIT, OP_ROLLBACK, OP_GET, OP_PUT, OP_SCAN, OP_CLAIM, OP_RELEASE,
-       OP_LOOKUP, OP_APPEND, OP_AUDIT_SCAN, OP_SCAN_LAST, OP_PREFETCH, OP_COUNT };
+       OP_LOOKUP, OP_APPEND, OP_AUDIT_SCAN, OP_SCAN_LAST, OP_PREFETCH, OP_CHECK,
+       OP_CHECK_LAST, OP_COUNT };
 static const char *const OP_NAMES[] = {"begin", "commit", "rollback", "get", "put", "scan",
                                        "claim", "release", "lookup", "append", "audit_scan",
-                                       "scan_last", "prefetch"};
+                                       "scan_last", "prefetch", "check",
+                                       "check_last"};
 
 /* A callback the shim does not forward would look absent to the library, which then takes
  * another path: every version of the table this header has must be forwarded. */
-_Static_assert(PSS_STORAGE_VERSION <= 3, "the counting shim forwards the storage callbacks of "
-                                         "versions 1 to 3 only: forward the new ones");
+_Static_assert(PSS_STORAGE_VERSION <= 4, "the counting shim forwards the storage callbacks of "
+                                         "versions 1 to 4 only: forward the new ones");
 
 #define MAX_KINDS 16
 
@@ -340,6 +342,20 @@ static int sh_prefetch(void *u, const char *kind, const char *key, size_t last)
     s->calls[OP_PREFETCH]++;
     return s->inner->prefetch(s->inner->userdata, kind, key, last);
 }
+
+static int sh_check(void *u, const char *kind, const char *id, uint64_t rev)
+{
+    shim *s = u;
+    s->calls[OP_CHECK]++;
+    return s->inner->check(s->inner->userdata, kind, id, rev);
+}
+
+static int sh_check_last(void *u, const char *kind, const char *parent, const char *id)
+{
+    shim *s = u;
+    s->calls[OP_CHECK_LAST]++;
+    return s->inner->check_last(s->inner->userdata, kind, parent, id);
+}
 #endif
 
 static int sh_claim(void *u, const char *key, const char *owner, char *holder, size_t size)
@@ -424,6 +440,10 @@ static void shim_init(shim *s, pss_storage *inner, int timing)
 #if PSS_STORAGE_VERSION >= 3
     if (inner->version >= 3 && inner->prefetch)
         vt.prefetch = sh_prefetch;
+    if (inner->version >= 4 && inner->check && inner->check_last) {
+        vt.check = sh_check;
+        vt.check_last = sh_check_last;
+    }
 #endif
     s->vt = vt;
     s->inner = inner;

@@ -14,7 +14,7 @@ extern "C" {
  * @brief The storage callback table (the contract a store implements). */
 
 /** Version of ::pss_storage this header describes. */
-#define PSS_STORAGE_VERSION 3
+#define PSS_STORAGE_VERSION 4
 
 /** Flag for pss_storage::begin: the transaction will write. */
 #define PSS_TXN_WRITE 1u
@@ -168,12 +168,38 @@ typedef struct pss_storage {
      * @return 0, or a failure of the store (the library's call fails with it)
      */
     int (*prefetch)(void *userdata, const char *kind, const char *key, size_t last);
+
+    /* ---- version 4 ---- */
+
+    /**
+     * Optional (version 4, with check_last): inside a write transaction, makes it depend on
+     * the record (kind, id) being at revision rev (0: absent), the revision the library
+     * holds, instead of reading it. The store answers ::PSS_ECONFLICT at once when it knows
+     * the record is at another revision, else it may verify later, at the latest in commit,
+     * which then fails with ::PSS_ECONFLICT and commits nothing. From the check to the
+     * transaction's end nobody else may change the record, as after a get in a write
+     * transaction; a put of it expecting rev may follow. A store whose every call costs a
+     * round trip sends checks with what it sends next. The library checks only what a get
+     * would tell it nothing new about, and reads instead in the transaction after any
+     * conflict (doc/writing-a-store.md, "Checks").
+     * @return 0, ::PSS_ECONFLICT, ::PSS_EINVAL outside a write transaction, or a failure
+     */
+    int (*check)(void *userdata, const char *kind, const char *id, uint64_t rev);
+
+    /**
+     * Optional (version 4, with check): the same for what a scan_last of 1 would pass: the
+     * transaction depends on the newest record of kind under parent being id ("" for none),
+     * verified after the checks before it (whose records' writers are the ones that add
+     * records under parent, so that holding them keeps the answer true).
+     * @return 0, ::PSS_ECONFLICT, ::PSS_EINVAL outside a write transaction, or a failure
+     */
+    int (*check_last)(void *userdata, const char *kind, const char *parent, const char *id);
 } pss_storage;
 
 /** Initializer for ::pss_storage: the version set, every callback NULL. */
 #define PSS_STORAGE_INIT                                                                 \
     { PSS_STORAGE_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
-      NULL, NULL, NULL, NULL, NULL }
+      NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /**
  * Releases a store by calling its free callback (if any). The library never calls this on

@@ -63,6 +63,12 @@ struct pss_ctx {
     /* The store answered PSS_ECONFLICT in this transaction (a revision that moved on, a
      * serialization failure): the call may run again (session/mutate.c). */
     bool store_conflict;
+    bool txn_write;      /* the open transaction writes */
+    bool checked;        /* it checked records instead of reading them */
+    bool commit_tried;   /* its commit was asked for */
+    /* a conflict met since the last commit: the next run reads what it would check
+     * (pss_storage::check), as what it would check is what moved */
+    bool read_not_check;
     pss_queued_event *events;
     size_t n_events, cap_events;
 

@@ -86,7 +86,13 @@ static int find_existing(pss_ctx *ctx, const pss_order_input *in, const char *su
     if (rc)
         return rc;
     existing e = {ctx, "", "", 0, false};
-    rc = pss__get(ctx, PSS__KIND_ORDER, id, on_existing, &e);
+    /* a store with checks makes the transaction depend on the order being new, which a
+     * fresh id from a till is: one that is not fails the commit, and the run after reads */
+    rc = pss__store_can_check(ctx) ? pss__check(ctx, PSS__KIND_ORDER, id, 0) : PSS_ECONFLICT;
+    if (rc == PSS_ECONFLICT)
+        rc = pss__get(ctx, PSS__KIND_ORDER, id, on_existing, &e);
+    else if (!rc)
+        rc = PSS_ENOTFOUND;
     if (rc == PSS_ENOTFOUND) {
         *fresh = true;
         return 0;
@@ -340,8 +346,8 @@ static int prefetch_orders(void *arg)
 {
     submit_job *job = arg;
     int rc = 0;
-    if (!pss__store_has_prefetch(job->s->ctx))
-        return 0;
+    if (!pss__store_has_prefetch(job->s->ctx) || pss__store_can_check(job->s->ctx))
+        return 0; /* no store to hint, or their lookups are checks */
     for (size_t i = 0; !rc && i < job->n; i++) {
         const pss_order_input *in = order_at(job, i);
         char id[PSS_ID_SIZE];

@@ -259,8 +259,29 @@ static int mutate_once(pss_session *s, const pss_actor *actor, const pss_op *op)
     return rc;
 }
 
-bool pss__retry_conflict(const pss_ctx *ctx, int rc, int *attempt)
+/* A run that checked records instead of reading them (pss_storage::check) decided on what
+ * the handle held. When its commit found a check broken, or it ended without committing
+ * (a refusal, bad input: decided, but on what may be old), it runs again, reading, and that
+ * run is not counted: it reads, so it is the last run of the kind. A store's failure is
+ * told as it is. */
+static bool rerun_reading(pss_ctx *ctx, int rc)
 {
+    if (!ctx->checked)
+        return false;
+    ctx->checked = false;
+    bool broken_check = rc == PSS_ECONFLICT && ctx->store_conflict;
+    bool store_failed = rc == PSS_ESTORAGE || rc == PSS_EBUSY || rc == PSS_ECORRUPT ||
+                        rc == PSS_ENOMEM;
+    if (!broken_check && (ctx->commit_tried || store_failed))
+        return false;
+    ctx->read_not_check = true;
+    return true;
+}
+
+bool pss__retry_conflict(pss_ctx *ctx, int rc, int *attempt)
+{
+    if (rerun_reading(ctx, rc))
+        return true;
     return rc == PSS_ECONFLICT && ctx->store_conflict && ++*attempt < PSS__ATTEMPTS;
 }
 

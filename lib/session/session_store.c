@@ -692,13 +692,27 @@ int pss__session_sync(pss_session *s)
     return pss__session_sync_hinted(s, NULL, NULL);
 }
 
+/* In a write transaction on a store with checks: the transaction depends on the record and
+ * the newest order being the ones this handle holds, instead of reading them; 0, a failure,
+ * or PSS_ECONFLICT when the store knew them moved (then they are read). */
+static int sync_by_checks(pss_session *s, bool tail)
+{
+    int rc = pss__check(s->ctx, PSS__KIND_SESSION, s->core.id, s->rev);
+    if (!rc && tail)
+        rc = pss__check_last(s->ctx, PSS__KIND_ORDER, s->core.id, s->last_order);
+    return rc;
+}
+
 int pss__session_sync_hinted(pss_session *s, int (*hint)(void *arg), void *arg)
 {
     uint64_t rev = 0;
     /* both reads at once where the store can: the newest order is read only when the
      * record has not moved, which it mostly has not */
     bool tail = pss__session_tail_can_open(s);
-    int rc = pss__prefetch(s->ctx, PSS__KIND_SESSION, s->core.id, 0);
+    int rc = s->rev && pss__store_can_check(s->ctx) ? sync_by_checks(s, tail) : PSS_ECONFLICT;
+    if (rc != PSS_ECONFLICT)
+        return !rc && hint ? hint(arg) : rc;
+    rc = pss__prefetch(s->ctx, PSS__KIND_SESSION, s->core.id, 0);
     if (!rc && tail)
         rc = pss__prefetch(s->ctx, PSS__KIND_ORDER, s->core.id, 1);
     if (!rc && hint)

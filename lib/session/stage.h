@@ -80,8 +80,9 @@ typedef struct pss_op {
 int pss__mutate(pss_session *s, const pss_actor *actor, const pss_op *op);
 
 #define PSS__ATTEMPTS 3
-/* Whether a call that failed with rc runs again (counting *attempt). */
-bool pss__retry_conflict(const pss_ctx *ctx, int rc, int *attempt);
+/* Whether a call that ended with rc runs again (counting *attempt): a conflict the store
+ * met, or a run that checked instead of reading and did not commit (mutate.c). */
+bool pss__retry_conflict(pss_ctx *ctx, int rc, int *attempt);
 
 /* Within an open transaction, on a synced session: stage, op, write. The caller commits
  * and then calls pss__stage_finish(). */

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 
@@ -55,6 +56,8 @@ static const char *const stmt_sql[PG_STMT_COUNT] = {
     [PG_COMMIT] = "COMMIT",
     [PG_ROLLBACK] = "ROLLBACK",
     [PG_XID] = "SELECT pg_current_xact_id()::text",
+    [PG_VERIFY] = "SELECT pss_check($1, $2, $3::bigint)",
+    [PG_VERIFY_LAST] = "SELECT pss_check_last($1, $2, $3)",
 };
 
 static const int stmt_params[PG_STMT_COUNT] = {
@@ -62,6 +65,7 @@ static const int stmt_params[PG_STMT_COUNT] = {
     [PG_SCAN_LAST] = 3, [PG_CLAIM] = 2, [PG_OWNER] = 1, [PG_RELEASE] = 2, [PG_APPEND] = 3,
     [PG_AUDIT_ALL] = 1, [PG_AUDIT_SUBJECT] = 2, [PG_AUDIT_HELD] = 0, [PG_BEGIN_WRITE] = 0,
     [PG_BEGIN_READ] = 0, [PG_COMMIT] = 0, [PG_ROLLBACK] = 0, [PG_XID] = 0,
+    [PG_VERIFY] = 3, [PG_VERIFY_LAST] = 3,
 };
 
 const char *pss__pg_stmt_sql(pg_stmt id)
@@ -112,7 +116,9 @@ int pss__pg_fail(pgstore *s, int code, const char *fmt, ...)
 
 static int code_of_sqlstate(const char *state)
 {
-    if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "23505"))
+    /* PSS01: a check of ours (schema.c, pss_check) found another revision */
+    if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "23505") ||
+        !strcmp(state, "PSS01"))
         return PSS_ECONFLICT;
     if (!strcmp(state, "55P03") || !strcmp(state, "57014"))
         return PSS_EBUSY;
@@ -208,9 +214,30 @@ int pss__pg_connect(pgstore *s, const char *conninfo)
     return setup_session(s);
 }
 
+/* Whether the server has closed the idle connection since the last call (a restart, a
+ * failover, pg_terminate_backend: its goodbye and the socket's end wait to be read). Found
+ * before a transaction begins, the connection is reset then, instead of the transaction
+ * meeting it in its first round trip, which cannot be sent again once it holds writes.
+ * Costs a poll of the socket, no round trip; what else it reads (a notification) libpq
+ * keeps for PQnotifies. */
+static int closed_by_server(pgstore *s)
+{
+    /* the goodbye and the end may come in two reads: a few rounds, while there is more */
+    for (int round = 0; round < 4; round++) {
+        struct pollfd p = {PQsocket(s->conn), POLLIN, 0};
+        if (p.fd < 0)
+            return 1;
+        if (poll(&p, 1, 0) <= 0)
+            return 0;
+        if (!PQconsumeInput(s->conn) || PQstatus(s->conn) != CONNECTION_OK)
+            return 1;
+    }
+    return 0;
+}
+
 int pss__pg_ensure(pgstore *s)
 {
-    if ((PQstatus(s->conn) == CONNECTION_OK && !s->broken) || s->in_txn)
+    if (s->in_txn || (PQstatus(s->conn) == CONNECTION_OK && !s->broken && !closed_by_server(s)))
         return 0;
     connection_lost(s);
     for (int i = 0; i <= s->reconnect_attempts; i++) {

@@ -72,6 +72,8 @@ static void fill_vtable(pgstore *s)
     t.scan = pss__pg_scan;
     t.scan_last = pss__pg_scan_last;
     t.prefetch = pss__pg_prefetch;
+    t.check = pss__pg_check;
+    t.check_last = pss__pg_check_last;
     t.claim = pss__pg_claim;
     t.release = pss__pg_release;
     t.lookup = pss__pg_lookup;

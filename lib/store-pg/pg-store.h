@@ -39,6 +39,8 @@ typedef enum pg_stmt {
     PG_COMMIT,
     PG_ROLLBACK,
     PG_XID,
+    PG_VERIFY,      /* pss_storage::check: fails the transaction unless the revision holds */
+    PG_VERIFY_LAST, /* pss_storage::check_last: the same for the newest record under a parent */
     PG_STMT_COUNT
 } pg_stmt;
 
@@ -55,6 +57,7 @@ typedef enum pg_check {
     PG_CHECK_PREPARE, /* a statement prepared in the pipeline; when that failed, again later */
     PG_CHECK_RESULT,  /* a read: its rows go to the caller */
     PG_CHECK_HINT,    /* a read hinted by the library: its rows wait in pgstore::hints */
+    PG_CHECK_KEPT,    /* a check the transaction depends on: sent again when it begins again */
 } pg_check;
 
 typedef struct pg_sent {
@@ -81,6 +84,14 @@ typedef struct pg_hint {
     int answered;
 } pg_hint;
 
+/* A check sent in this transaction (PG_CHECK_KEPT), kept to be sent again on a new
+ * connection when the transaction begins again there: its statement and parameters. */
+typedef struct pg_kept {
+    unsigned char stmt;
+    char *params[3];
+    char what[240];
+} pg_kept;
+
 typedef struct pgstore {
     pss_storage vtable; /* first: the table handed out is the store itself */
     PGconn *conn;
@@ -102,6 +113,8 @@ typedef struct pgstore {
     size_t touched_n, touched_cap;
     pg_hint *hints;         /* reads hinted in this transaction, in the order sent */
     size_t n_hints, hints_cap, next_hint; /* next_hint: where the next read is looked for */
+    pg_kept *kept;          /* checks sent in this transaction, in order */
+    size_t n_kept, kept_cap;
     pg_sent sent[PSS_PG_PIPELINE_MAX];
     char error[768];        /* the last failure, password blanked */
 } pgstore;
@@ -166,6 +179,12 @@ int pss__pg_pipe_sync(pgstore *s, PGresult **result);
 /* The open write transaction's id (pgstore::xid), asked for when first needed. */
 int pss__pg_pipe_xid(pgstore *s);
 
+/* Queues a check of three text parameters (PG_VERIFY, PG_VERIFY_LAST): it fails the
+ * transaction when it fails, and is sent again when the transaction begins again on a new
+ * connection. */
+int pss__pg_pipe_keep(pgstore *s, pg_stmt id, const char *const params[3], const char *what);
+void pss__pg_forget_kept(pgstore *s);
+
 /* COMMIT after what is queued, in the same round trip; ROLLBACK. Both leave pipeline mode. */
 int pss__pg_pipe_commit(pgstore *s);
 int pss__pg_pipe_rollback(pgstore *s);
@@ -184,6 +203,13 @@ int pss__pg_touched(const pgstore *s, const char *kind, const char *id, uint64_t
 /* The prefetch callback: sends a hinted read ahead in a pipelined transaction (ignored
  * outside one). */
 int pss__pg_prefetch(void *userdata, const char *kind, const char *key, size_t last);
+
+/* ---- checks.c ---- */
+
+/* pss_storage::check and check_last: queued in the write transaction, failing it with
+ * PSS_ECONFLICT when the record is not as the library holds it. */
+int pss__pg_check(void *userdata, const char *kind, const char *id, uint64_t rev);
+int pss__pg_check_last(void *userdata, const char *kind, const char *parent, const char *id);
 
 /* The answer of a hinted read of (kind, key, last), syncing when it has not come yet: 0 with
  * *res NULL when there is none (read it), else the rows (PQclear them); or a failure. */

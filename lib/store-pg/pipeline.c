@@ -290,18 +290,30 @@ static int lost_unnoticed(const pgstore *s, int rc, int replayable)
 }
 
 static void forget_hints(pgstore *s);
+static int send_kept(pgstore *s, const pg_kept *k);
 
-/* A new connection, and the transaction begun again on it. */
+/* A new connection, and the transaction begun again on it, with the checks it depends on. */
 static int begin_again(pgstore *s, int write)
 {
     forget_hints(s);
+    pg_kept *kept = s->kept;
+    size_t n_kept = s->n_kept, kept_cap = s->kept_cap;
+    s->kept = NULL;
+    s->n_kept = s->kept_cap = 0; /* pipe_open forgets them: they are given back after it */
     int rc = pss__pg_ensure(s);
     if (!rc)
         rc = pss__pg_pipe_open(s, write);
+    pss__pg_forget_kept(s);
+    free(s->kept);
+    s->kept = kept;
+    s->n_kept = n_kept;
+    s->kept_cap = kept_cap;
     if (!rc) {
         s->in_txn = 1;
         s->write_txn = write;
     }
+    for (size_t i = 0; !rc && i < s->n_kept; i++)
+        rc = send_kept(s, &s->kept[i]);
     return rc;
 }
 
@@ -344,6 +356,52 @@ int pss__pg_exec(pgstore *s, pg_stmt id, const char *const *params, const int *l
     if (rc && !failed_before) /* a failure met in what was queued is told as this call's */
         name_the_call(s, what);
     return rc;
+}
+
+/* ---- checks, kept to be sent again ---- */
+
+static int send_kept(pgstore *s, const pg_kept *k)
+{
+    const char *params[3] = {k->params[0], k->params[1], k->params[2]};
+    return pss__pg_pipe_send(s, (pg_stmt)k->stmt, params, NULL, k->what, PG_CHECK_KEPT);
+}
+
+static int keep(pgstore *s, pg_stmt id, const char *const params[3], const char *what)
+{
+    if (s->n_kept == s->kept_cap) {
+        size_t cap = s->kept_cap ? 2 * s->kept_cap : 8;
+        pg_kept *grown = realloc(s->kept, cap * sizeof *grown);
+        if (!grown)
+            return pss__pg_fail(s, PSS_ENOMEM, "out of memory keeping a check");
+        s->kept = grown;
+        s->kept_cap = cap;
+    }
+    pg_kept *k = &s->kept[s->n_kept];
+    k->stmt = (unsigned char)id;
+    snprintf(k->what, sizeof k->what, "%s", what);
+    int ok = 1;
+    for (int i = 0; i < 3; i++)
+        ok &= (k->params[i] = strdup(params[i])) != NULL;
+    s->n_kept++; /* freed with the rest, also when a copy failed */
+    return ok ? 0 : pss__pg_fail(s, PSS_ENOMEM, "out of memory keeping a check");
+}
+
+int pss__pg_pipe_keep(pgstore *s, pg_stmt id, const char *const params[3], const char *what)
+{
+    if (s->failed)
+        return s->failed;
+    /* kept before it is sent: a full queue's sync that begins the transaction again sends
+     * the kept ones, this one with them */
+    int rc = keep(s, id, params, what);
+    return rc ? rc : pss__pg_pipe_send(s, id, params, NULL, what, PG_CHECK_KEPT);
+}
+
+void pss__pg_forget_kept(pgstore *s)
+{
+    for (size_t i = 0; i < s->n_kept; i++)
+        for (int p = 0; p < 3; p++)
+            free(s->kept[i].params[p]);
+    s->n_kept = 0;
 }
 
 /* ---- reads the library hinted ---- */
@@ -465,6 +523,7 @@ int pss__pg_pipe_open(pgstore *s, int write)
     s->xid = 0;
     forget_touched(s); /* left by a transaction its connection's loss ended */
     forget_hints(s);
+    pss__pg_forget_kept(s);
     int rc = pss__pg_pipe_send(s, write ? PG_BEGIN_WRITE : PG_BEGIN_READ, NULL, NULL,
                                write ? "begin write transaction" : "begin read transaction",
                                PG_CHECK_NONE);
@@ -488,6 +547,7 @@ static void pipe_done(pgstore *s)
     s->n_sent = s->row_checks = 0;
     forget_touched(s);
     forget_hints(s);
+    pss__pg_forget_kept(s);
 }
 
 /* Whether the connection can still take statements. */
@@ -537,4 +597,6 @@ void pss__pg_pipe_free(pgstore *s)
     free(s->touched);
     forget_hints(s);
     free(s->hints);
+    pss__pg_forget_kept(s);
+    free(s->kept);
 }

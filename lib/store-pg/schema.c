@@ -49,6 +49,24 @@ static const char *const migrations[] = {
     " BEGIN PERFORM pg_notify('pss_audit', ''); RETURN NULL; END $$;"
     "CREATE TRIGGER pss_audit_notify AFTER INSERT ON pss_audit"
     " FOR EACH STATEMENT EXECUTE FUNCTION pss_audit_notify();",
+    /* 1 -> 2: checks (pss_storage::check, check_last). A write transaction depends on a
+     * record's revision, or on the newest record under a parent, without reading it: the
+     * statement locks the record as a read would and fails the transaction with SQLSTATE
+     * PSS01 when it is not as the library holds it. plpgsql runs each query with a fresh
+     * snapshot, so the newest record is read after the locks taken before it. */
+    "CREATE FUNCTION pss_check(k text, i text, r bigint) RETURNS void LANGUAGE plpgsql AS $$"
+    " DECLARE got bigint;"
+    " BEGIN SELECT rev INTO got FROM pss_record WHERE kind = k AND id = i FOR UPDATE;"
+    " IF coalesce(got, 0) <> r THEN RAISE EXCEPTION"
+    " 'the % record % is at revision %, not %', k, i, coalesce(got, 0), r"
+    " USING ERRCODE = 'PSS01'; END IF; END $$;"
+    "CREATE FUNCTION pss_check_last(k text, p text, i text) RETURNS void LANGUAGE plpgsql AS $$"
+    " DECLARE got text;"
+    " BEGIN SELECT id INTO got FROM pss_record WHERE kind = k AND parent = p"
+    " ORDER BY seq DESC LIMIT 1;"
+    " IF coalesce(got, '') <> i THEN RAISE EXCEPTION"
+    " 'the newest % under % is ''%'', not ''%''', k, p, coalesce(got, ''), i"
+    " USING ERRCODE = 'PSS01'; END IF; END $$;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -41,6 +41,10 @@ int pss_ctx_set_storage(pss_ctx *ctx, pss_storage *storage)
         if (!required[i].fn)
             return pss__fail(ctx, PSS_EINVAL, "storage table has no '%s' callback",
                              required[i].name);
+    if (storage->version >= 4 && !storage->check != !storage->check_last)
+        return pss__fail(ctx, PSS_EINVAL, "storage table has '%s' without '%s': give both "
+                         "or neither", storage->check ? "check" : "check_last",
+                         storage->check ? "check_last" : "check");
     ctx->storage = storage;
     return 0;
 }
@@ -78,10 +82,17 @@ static int normalize(int rc)
     }
 }
 
+/* A conflict lets the call run again, and that run reads what this one checked. */
+static void note_conflict(pss_ctx *ctx, int rc)
+{
+    if (rc == PSS_ECONFLICT)
+        ctx->store_conflict = ctx->read_not_check = true;
+}
+
 static int store_failure(pss_ctx *ctx, int rc, const char *op, const char *what)
 {
     rc = normalize(rc);
-    ctx->store_conflict |= rc == PSS_ECONFLICT;
+    note_conflict(ctx, rc);
     return pss__fail(ctx, rc, "storage %s%s%s failed (%s): %s", op, what[0] ? " of " : "", what,
                      pss_strerror(rc), store_message(ctx));
 }
@@ -99,6 +110,8 @@ int pss__txn_begin(pss_ctx *ctx, bool write)
     if (rc)
         return store_failure(ctx, rc, "begin", "");
     ctx->in_txn = 1;
+    ctx->txn_write = write;
+    ctx->checked = ctx->commit_tried = false;
     ctx->n_events = 0;
     pss__log(ctx, PSS_LOG_DEBUG, "begin %s transaction", write ? "write" : "read");
     return 0;
@@ -118,6 +131,7 @@ void pss__txn_rollback(pss_ctx *ctx)
 
 int pss__txn_commit_only(pss_ctx *ctx)
 {
+    ctx->commit_tried = true;
     int rc = ctx->storage->commit(ctx->storage->userdata);
     if (rc) {
         int err = store_failure(ctx, rc, "commit", "");
@@ -125,6 +139,7 @@ int pss__txn_commit_only(pss_ctx *ctx)
         return err;
     }
     ctx->in_txn = 0;
+    ctx->read_not_check = false;
     pss__log(ctx, PSS_LOG_DEBUG, "committed");
     return 0;
 }
@@ -256,6 +271,38 @@ int pss__prefetch(pss_ctx *ctx, const char *kind, const char *key, size_t last)
     return rc ? store_failure(ctx, rc, "prefetch", key) : 0;
 }
 
+bool pss__store_can_check(const pss_ctx *ctx)
+{
+    const pss_storage *st = ctx->storage;
+    return st->version >= 4 && st->check && ctx->in_txn && ctx->txn_write && !ctx->read_not_check;
+}
+
+int pss__check(pss_ctx *ctx, const char *kind, const char *id, uint64_t rev)
+{
+    const pss_storage *st = ctx->storage;
+    int rc = st->check(st->userdata, kind, id, rev);
+    ctx->read_not_check |= rc == PSS_ECONFLICT; /* the caller reads instead */
+    ctx->checked |= rc == 0;
+    if (!rc || rc == PSS_ECONFLICT)
+        return rc;
+    char what[PSS_KIND_MAX + PSS_RECORD_ID_MAX + 2];
+    snprintf(what, sizeof what, "%s %s", kind, id);
+    return store_failure(ctx, rc, "check", what);
+}
+
+int pss__check_last(pss_ctx *ctx, const char *kind, const char *parent, const char *id)
+{
+    const pss_storage *st = ctx->storage;
+    int rc = st->check_last(st->userdata, kind, parent, id);
+    ctx->read_not_check |= rc == PSS_ECONFLICT;
+    ctx->checked |= rc == 0;
+    if (!rc || rc == PSS_ECONFLICT)
+        return rc;
+    char what[PSS_KIND_MAX + PSS_RECORD_ID_MAX + 12];
+    snprintf(what, sizeof what, "newest %s of %s", kind, parent);
+    return store_failure(ctx, rc, "check", what);
+}
+
 int pss__scan_last(pss_ctx *ctx, const char *kind, const char *parent, size_t n,
                    pss_record_fn fn, void *arg)
 {
@@ -307,7 +354,7 @@ int pss__put(pss_ctx *ctx, const char *kind, const char *id, const char *parent,
     uint64_t rev = 0;
     int rc = ctx->storage->put(ctx->storage->userdata, &rec, expected_rev, &rev);
     if (rc == PSS_ECONFLICT) {
-        ctx->store_conflict = true;
+        note_conflict(ctx, rc);
         return rc;
     }
     if (rc) {

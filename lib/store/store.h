@@ -40,6 +40,15 @@ int pss__scan_last(pss_ctx *ctx, const char *kind, const char *parent, size_t n,
  * (pss_storage::prefetch); a store without hints is left alone. */
 int pss__prefetch(pss_ctx *ctx, const char *kind, const char *key, size_t last);
 bool pss__store_has_prefetch(const pss_ctx *ctx);
+/* Whether the open transaction may check records instead of reading them (version 4): a
+ * write transaction on a store with checks, not the run after a conflict. */
+bool pss__store_can_check(const pss_ctx *ctx);
+/* The transaction depends on (kind, id) being at rev (0: absent), or on the newest record
+ * of kind under parent being id ("" for none). PSS_ECONFLICT (no detail, no retry) when the
+ * store already knows otherwise: the caller reads instead. When the store finds it later,
+ * the commit fails with PSS_ECONFLICT and the call runs again, reading. */
+int pss__check(pss_ctx *ctx, const char *kind, const char *id, uint64_t rev);
+int pss__check_last(pss_ctx *ctx, const char *kind, const char *parent, const char *id);
 
 /* Whether the store has scan_last of its own: reading the last records then costs n, not the
  * whole scan. */

@@ -202,7 +202,17 @@ static void storage_table(void)
     table.version = 7;
     CHECK_RC(ctx, pss_ctx_set_storage(ctx, &table), PSS_EVERSION);
     CHECK_STR(pss_ctx_errmsg(ctx), "storage table has version 7; this library knows versions 1 "
-                                   "to 3");
+                                   "to 4");
+    /* checks come in pairs (version 4): one alone is refused, the store left unset */
+    pss_storage *mem = NULL;
+    CHECK_I64(pss_memstore_new(&mem), 0);
+    pss_storage half = *mem;
+    half.check_last = NULL;
+    half.check = (int (*)(void *, const char *, const char *, uint64_t))1;
+    CHECK_RC(ctx, pss_ctx_set_storage(ctx, &half), PSS_EINVAL);
+    CHECK_STR(pss_ctx_errmsg(ctx), "storage table has 'check' without 'check_last': give both "
+                                   "or neither");
+    pss_storage_free(mem);
     pss_session *s = NULL;
     CHECK_RC(ctx, pss_session_load(ctx, FIX_CONFIG_ID, &s), PSS_EINVAL);
     CHECK_STR(pss_ctx_errmsg(ctx), "the context has no store (call pss_ctx_set_storage)");

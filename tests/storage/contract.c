@@ -315,6 +315,65 @@ static void test_prefetch(void)
     text_free(&t);
 }
 
+/* A check that fails fails at once or fails the commit, which then keeps nothing. */
+static int check_then_commit(int rc_of_check)
+{
+    if (rc_of_check) {
+        rollback();
+        return rc_of_check;
+    }
+    return commit();
+}
+
+/* Checks (version 4): a write transaction depends on a revision, or on the newest record
+ * under a parent, without reading it. */
+static void test_check(void)
+{
+    if (st->version < 4 || !st->check) {
+        printf("# this store makes no checks\n");
+        return;
+    }
+    text t = TEXT_INIT;
+    uint64_t rev = 0;
+    CHECK_I64(begin(1), 0);
+    CHECK_I64(put("chk", "c1", "cp", "{\"n\":1}", 0, &rev), 0);
+    CHECK_I64(put("chk", "c2", "cp", "{\"n\":2}", 0, &rev), 0);
+    CHECK_I64(put("chk", "c1", "cp", "{\"n\":3}", 1, &rev), 0);
+    CHECK_I64(commit(), 0);
+    CHECK_I64(st->check(st->userdata, "chk", "c1", 2), PSS_EINVAL); /* no transaction */
+    CHECK_I64(begin(0), 0);
+    CHECK_I64(st->check(st->userdata, "chk", "c1", 2), PSS_EINVAL); /* a read transaction */
+    CHECK_I64(st->check_last(st->userdata, "chk", "cp", "c2"), PSS_EINVAL);
+    CHECK_I64(rollback(), 0);
+    /* what holds commits; a put may follow a check, expecting its revision */
+    CHECK_I64(begin(1), 0);
+    CHECK_I64(st->check(st->userdata, "chk", "c1", 2), 0);
+    CHECK_I64(st->check(st->userdata, "chk", "nobody", 0), 0);
+    CHECK_I64(st->check_last(st->userdata, "chk", "cp", "c2"), 0); /* by creation, not rev */
+    CHECK_I64(st->check_last(st->userdata, "chk", "no-parent", ""), 0);
+    CHECK_I64(put("chk", "c1", "cp", "{\"n\":4}", 2, &rev), 0);
+    CHECK_I64(rev, 3);
+    CHECK_I64(st->check(st->userdata, "chk", "c1", 3), 0); /* its own write */
+    CHECK_I64(commit(), 0);
+    CHECK_STR(get_text(&t, "chk", "c1"), "chk/c1@cp r3 {\"n\":4};");
+    /* what does not hold fails, at once or in commit, and nothing of the transaction stays */
+    const struct {
+        const char *key, *id; /* id NULL: a check of rev */
+        uint64_t rev;
+    } wrong[] = {{"c1", NULL, 2}, {"c1", NULL, 0},  {"nobody", NULL, 1},
+                 {"cp", "c1", 0}, {"cp", "", 0},    {"no-parent", "c1", 0}};
+    for (size_t i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+        CHECK_I64(begin(1), 0);
+        CHECK_I64(put("chk", "made", "elsewhere", "{}", 0, &rev), 0);
+        int rc = wrong[i].id ? st->check_last(st->userdata, "chk", wrong[i].key, wrong[i].id)
+                             : st->check(st->userdata, "chk", wrong[i].key, wrong[i].rev);
+        CHECK_I64(check_then_commit(rc), PSS_ECONFLICT);
+        CHECK_STR(get_text(&t, "chk", "made"), "rc -3");
+    }
+    CHECK_STR(get_text(&t, "chk", "c1"), "chk/c1@cp r3 {\"n\":4};");
+    text_free(&t);
+}
+
 /* A scan whose callback scans and gets again (the library reads orders while listing them). */
 static int nested_scan(const pss_record *r, void *arg)
 {
@@ -640,6 +699,7 @@ int main(int argc, char **argv)
     test_scan_stop();
     test_scan_last();
     test_prefetch();
+    test_check();
     test_nested_scan();
     test_bad_arguments();
     test_claims();

@@ -25,7 +25,7 @@ static int open_with(pss_ctx *ctx, const pss_pg_options *o)
 
 static void test_create_and_reopen(void)
 {
-    CHECK_I64(pss_pg_schema_version(), 1);
+    CHECK_I64(pss_pg_schema_version(), 2);
     pid_t pids[3];
     for (int i = 0; i < 3; i++) {
         fflush(stdout);
@@ -46,8 +46,10 @@ static void test_create_and_reopen(void)
         ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
     }
     CHECK_I64(ok, 3); /* the advisory lock lets one create, the others find it */
-    CHECK_I64(pgtest_number(raw, "SELECT version FROM pss_schema"), 1);
+    CHECK_I64(pgtest_number(raw, "SELECT version FROM pss_schema"), 2);
     CHECK_I64(pgtest_number(raw, "SELECT count(*) FROM pss_schema"), 1);
+    CHECK_I64(pgtest_number(raw, "SELECT count(*) FROM pg_proc WHERE proname IN "
+                                 "('pss_check', 'pss_check_last')"), 2);
     CHECK_I64(pgtest_number(raw, "SELECT count(*) FROM pg_tables WHERE tablename IN "
                                  "('pss_record', 'pss_claim', 'pss_audit', 'pss_schema')"), 4);
     CHECK_I64(open_with(NULL, NULL), 0);
@@ -58,16 +60,21 @@ static void test_newer_refused(void)
 {
     pss_ctx *ctx = NULL;
     CHECK_I64(pss_ctx_new(&ctx, NULL), 0);
-    CHECK_I64(pgtest_exec(raw, "UPDATE pss_schema SET version = 2"), 0);
+    CHECK_I64(pgtest_exec(raw, "UPDATE pss_schema SET version = 3"), 0);
     CHECK_RC(ctx, open_with(ctx, NULL), PSS_EVERSION);
-    CHECK_STR(pss_ctx_errmsg(ctx), "cannot open PostgreSQL store: its schema version is 2, this "
-                                   "libpossession-pg knows versions up to 1; use a newer library");
-    CHECK_I64(pgtest_number(raw, "SELECT version FROM pss_schema"), 2); /* left alone */
+    CHECK_STR(pss_ctx_errmsg(ctx), "cannot open PostgreSQL store: its schema version is 3, this "
+                                   "libpossession-pg knows versions up to 2; use a newer library");
+    CHECK_I64(pgtest_number(raw, "SELECT version FROM pss_schema"), 3); /* left alone */
     CHECK_I64(pgtest_exec(raw, "DELETE FROM pss_schema"), 0);
     CHECK_RC(ctx, open_with(ctx, NULL), PSS_ECORRUPT);
     CHECK_CONTAINS(pss_ctx_errmsg(ctx), "pss_schema holds 0 rows");
+    /* a database of version 1 (before checks) is upgraded by the next open */
     CHECK_I64(pgtest_exec(raw, "INSERT INTO pss_schema VALUES (1)"), 0);
+    CHECK_I64(pgtest_exec(raw, "DROP FUNCTION pss_check; DROP FUNCTION pss_check_last"), 0);
     CHECK_OK(ctx, open_with(ctx, NULL));
+    CHECK_I64(pgtest_number(raw, "SELECT version FROM pss_schema"), 2);
+    CHECK_I64(pgtest_number(raw, "SELECT count(*) FROM pg_proc WHERE proname IN "
+                                 "('pss_check', 'pss_check_last')"), 2);
     pss_ctx_free(ctx);
 }
 

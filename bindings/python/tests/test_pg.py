@@ -36,7 +36,7 @@ class Pg(unittest.TestCase):
     def test_two_tills_one_database(self):
         with possession.PgStore(self.conninfo) as a, possession.PgStore(self.conninfo) as b:
             self.assertEqual(repr(a), "<PgStore>")
-            self.assertEqual(possession.PgStore.schema_version(), 1)
+            self.assertEqual(possession.PgStore.schema_version(), 2)
             ca, cb = possession.Context(a, clock=Clock()), possession.Context(b, clock=Clock())
             saved_config(ca)
             s = ca.create_session(CONFIG_ID, ALICE, operating_date=DATE)
