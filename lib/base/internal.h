@@ -66,9 +66,11 @@ struct pss_ctx {
     bool txn_write;      /* the open transaction writes */
     bool checked;        /* it checked records instead of reading them */
     bool commit_tried;   /* its commit was asked for */
-    /* a conflict met since the last commit: the next run reads what it would check
-     * (pss_storage::check), as what it would check is what moved */
+    /* the next transaction reads what it would check (pss_storage::check): set by a
+     * conflict, as what it would check is what moved, and by a checked run that ended
+     * without committing (session/mutate.c); taken by the next begin into txn_reads */
     bool read_not_check;
+    bool txn_reads;
     pss_queued_event *events;
     size_t n_events, cap_events;
 

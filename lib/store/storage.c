@@ -112,6 +112,8 @@ int pss__txn_begin(pss_ctx *ctx, bool write)
     ctx->in_txn = 1;
     ctx->txn_write = write;
     ctx->checked = ctx->commit_tried = false;
+    ctx->txn_reads = ctx->read_not_check; /* the run after a conflict reads */
+    ctx->read_not_check = false;
     ctx->n_events = 0;
     pss__log(ctx, PSS_LOG_DEBUG, "begin %s transaction", write ? "write" : "read");
     return 0;
@@ -139,7 +141,6 @@ int pss__txn_commit_only(pss_ctx *ctx)
         return err;
     }
     ctx->in_txn = 0;
-    ctx->read_not_check = false;
     pss__log(ctx, PSS_LOG_DEBUG, "committed");
     return 0;
 }
@@ -274,14 +275,13 @@ int pss__prefetch(pss_ctx *ctx, const char *kind, const char *key, size_t last)
 bool pss__store_can_check(const pss_ctx *ctx)
 {
     const pss_storage *st = ctx->storage;
-    return st->version >= 4 && st->check && ctx->in_txn && ctx->txn_write && !ctx->read_not_check;
+    return st->version >= 4 && st->check && ctx->in_txn && ctx->txn_write && !ctx->txn_reads;
 }
 
 int pss__check(pss_ctx *ctx, const char *kind, const char *id, uint64_t rev)
 {
     const pss_storage *st = ctx->storage;
     int rc = st->check(st->userdata, kind, id, rev);
-    ctx->read_not_check |= rc == PSS_ECONFLICT; /* the caller reads instead */
     ctx->checked |= rc == 0;
     if (!rc || rc == PSS_ECONFLICT)
         return rc;
@@ -294,7 +294,6 @@ int pss__check_last(pss_ctx *ctx, const char *kind, const char *parent, const ch
 {
     const pss_storage *st = ctx->storage;
     int rc = st->check_last(st->userdata, kind, parent, id);
-    ctx->read_not_check |= rc == PSS_ECONFLICT;
     ctx->checked |= rc == 0;
     if (!rc || rc == PSS_ECONFLICT)
         return rc;

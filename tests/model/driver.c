@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "checks.h"
+#include "checkstore.h"
 #include "driver.h"
 #include "op.h"
 
@@ -48,6 +49,15 @@ int drv_open(driver *d, model *m, gen *g, int sqlite, const char *path, uint64_t
             return -1;
         d->store[1] = d->store[0];
         d->dump.mem = d->store[0];
+    } else if (sqlite == DRV_STORE_MEMORY_CHECKS) {
+        /* each context checks through a wrapper of its own that answers at commit, as a
+         * server does (tests/support/checkstore.h) */
+        if (pss_memstore_new(&d->shared))
+            return -1;
+        for (int i = 0; i < 2; i++)
+            if (checkstore_new(d->shared, &d->store[i]))
+                return -1;
+        d->dump.mem = d->shared;
 #ifdef HAVE_PG
     } else if (sqlite == DRV_STORE_PG) {
         for (int i = 0; i < 2; i++)
@@ -86,6 +96,7 @@ void drv_close(driver *d)
     pss_storage_free(d->store[0]);
     if (d->store[1] != d->store[0])
         pss_storage_free(d->store[1]);
+    pss_storage_free(d->shared);
     free(d->s);
     free(d->o);
 }

@@ -33,6 +33,7 @@ typedef struct driver {
     int sqlite, verbose, hledger, trial_every; /* sqlite: the store, a DRV_STORE_* */
     char path[512];
     pss_storage *store[2];
+    pss_storage *shared; /* DRV_STORE_MEMORY_CHECKS: the memory store behind both */
     pss_ctx *ctx[2];
     dumper dump;
     drv_sess *s;
@@ -65,7 +66,9 @@ typedef struct call_out {
 } call_out;
 
 /* The stores the tester runs on; path is the SQLite file or the PostgreSQL conninfo. */
-enum { DRV_STORE_MEMORY, DRV_STORE_SQLITE, DRV_STORE_PG };
+/* MEMORY_CHECKS: the memory store behind wrappers whose checks (pss_storage::check) are
+ * answered at commit */
+enum { DRV_STORE_MEMORY, DRV_STORE_SQLITE, DRV_STORE_PG, DRV_STORE_MEMORY_CHECKS };
 int drv_open(driver *d, model *m, gen *g, int store, const char *path, uint64_t seed);
 void drv_close(driver *d);
 /* Runs one operation and the checks after it; 0, or 1 with the failure in d->fail. */

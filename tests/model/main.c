@@ -2,7 +2,7 @@
  * the library and the oracle, prints the totals, and on a failure the seed, the step, the
  * operation and what differed.
  *
- *   model --store memory|sqlite|pg --seeds A-B --steps N [--prefix K] [--verbose] [--hledger]
+ *   model --store memory|memory-checks|sqlite|pg --seeds A-B --steps N [--prefix K] [--verbose] [--hledger]
  *         [--trial-every N] [--dir DIR] [--stats] [--dump FILE]
  *
  * With --store pg each seed runs in a database of its own on the server PSS_PG_CONNINFO
@@ -32,7 +32,7 @@ typedef struct options {
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: model --store memory|sqlite|pg --seeds A-B --steps N [--prefix K] "
+    fprintf(stderr, "usage: model --store memory|memory-checks|sqlite|pg --seeds A-B --steps N [--prefix K] "
                     "[--verbose] [--hledger] [--trial-every N] [--dir DIR] [--stats] "
                     "[--dump FILE]\n");
     return 2;
@@ -50,6 +50,8 @@ static int store_of(const char *name)
 {
     if (!strcmp(name, "sqlite"))
         return DRV_STORE_SQLITE;
+    if (!strcmp(name, "memory-checks"))
+        return DRV_STORE_MEMORY_CHECKS;
 #ifdef HAVE_PG
     if (!strcmp(name, "pg"))
         return DRV_STORE_PG;
@@ -59,7 +61,8 @@ static int store_of(const char *name)
 
 static const char *store_name(int store)
 {
-    return store == DRV_STORE_SQLITE ? "sqlite" : store == DRV_STORE_PG ? "pg" : "memory";
+    return store == DRV_STORE_SQLITE ? "sqlite" : store == DRV_STORE_PG ? "pg"
+         : store == DRV_STORE_MEMORY_CHECKS ? "memory-checks" : "memory";
 }
 
 static int parse(int argc, char **argv, options *o)
