@@ -7,6 +7,7 @@
 #include "possession/pg.h"
 
 #include "check.h"
+#include "fixture.h"
 #include "pgtest.h"
 #include "text.h"
 
@@ -151,6 +152,39 @@ static void test_password_never_shown(void)
     pss_storage_free(st);
 }
 
+/* The till's role doc/postgres-store.md ("Roles and privileges") grants: a shift runs on it
+ * (reads, checks, creates, updates, claims, releases, audit entries), and the audit trail
+ * cannot be changed through it. Roles are the server's: made once, granted per database. */
+static void test_till_role(void)
+{
+    CHECK_I64(pgtest_exec(raw, "DO $$ BEGIN CREATE ROLE pss_till LOGIN; EXCEPTION WHEN "
+                               "duplicate_object THEN NULL; END $$"), 0);
+    CHECK_I64(pgtest_exec(raw, "GRANT USAGE ON SCHEMA public TO pss_till;"
+                               "GRANT SELECT, INSERT, UPDATE ON pss_record TO pss_till;"
+                               "GRANT SELECT, INSERT, DELETE ON pss_claim TO pss_till;"
+                               "GRANT SELECT, INSERT ON pss_audit TO pss_till;"
+                               "GRANT SELECT ON pss_schema TO pss_till"), 0);
+    char info[1200];
+    snprintf(info, sizeof info, "%s user=pss_till", conninfo);
+    pss_storage *st = pgtest_store(info, NULL);
+    pss_ctx *ctx = fix_ctx(st);
+    fix_save_config(ctx, NULL);
+    pss_session *s = fix_open(ctx, 1000);
+    for (int i = 1; i <= 5; i++)
+        CHECK_OK(ctx, fix_submit_nth(s, i));
+    fix_verify_and_close(ctx, s, 5 * 100 + 5 * 6 / 2);
+    pss_session_free(s);
+    pss_ctx_free(ctx);
+    pss_storage_free(st);
+    PGconn *till = PQconnectdb(info);
+    CHECK_I64(PQstatus(till), CONNECTION_OK);
+    CHECK_I64(pgtest_exec(till, "DELETE FROM pss_audit"), -1);
+    CHECK_I64(pgtest_exec(till, "UPDATE pss_audit SET payload = '{}'"), -1);
+    CHECK_I64(pgtest_exec(till, "DELETE FROM pss_record"), -1);
+    CHECK(pgtest_number(raw, "SELECT count(*) FROM pss_audit") > 5);
+    PQfinish(till);
+}
+
 int main(int argc, char **argv)
 {
     if (!(raw = pgtest_setup(argc, argv, conninfo, sizeof conninfo)))
@@ -163,6 +197,7 @@ int main(int argc, char **argv)
     test_payload_bytes(st);
     pss_storage_free(st);
     test_password_never_shown();
+    test_till_role();
     PQfinish(raw);
     return check_done();
 }
