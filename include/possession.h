@@ -20,5 +20,6 @@
 #include "possession/journal.h"
 #include "possession/audit.h"
 #include "possession/meta.h"
+#include "possession/fiscal.h"
 
 #endif

@@ -2,13 +2,13 @@
 # installed with apt-get only when missing (sourced by tests/run.sh and examples/run.sh).
 
 readonly PACKAGES=(meson ninja-build pkg-config gcc g++ uuid-dev libjansson-dev libssl-dev
-    libsqlite3-dev
+    libsqlite3-dev sqlite3
     doxygen python3 python3-dev liblua5.4-dev lua5.4 hledger abigail-tools valgrind
     clang libclang-rt-14-dev postgresql libpq-dev)
 # Tool packages also count as present when their command is on PATH (meson from pip, say).
 declare -A COMMAND_OF=([meson]=meson [ninja-build]=ninja [pkg-config]=pkg-config [gcc]=gcc
     [g++]=g++ [doxygen]=doxygen [python3]=python3 [lua5.4]=lua5.4 [hledger]=hledger
-    [abigail-tools]=abidiff [valgrind]=valgrind)
+    [abigail-tools]=abidiff [valgrind]=valgrind [sqlite3]=sqlite3)
 
 log() { printf '\n=== %s\n' "$*"; }
 

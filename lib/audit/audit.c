@@ -99,6 +99,13 @@ int pss__audit_encode(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note
     return pss__jsonw_finish(ctx, &w);
 }
 
+static pss__audit_hook_fn audit_hook;
+
+void pss__audit_set_hook(pss__audit_hook_fn fn)
+{
+    audit_hook = fn;
+}
+
 int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)
 {
     pss__strbuf buf;
@@ -107,6 +114,8 @@ int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)
     if (!rc)
         rc = pss__append(ctx, pss__audit_subject(note), buf.data, buf.len);
     pss__strbuf_free(&buf);
+    if (!rc && note->outcome == 0 && audit_hook)
+        rc = audit_hook(ctx, actor, note);
     return rc;
 }
 

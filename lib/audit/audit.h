@@ -44,6 +44,13 @@ typedef struct pss_audit_note {
     { NULL, NULL, NULL, 0, NULL, NULL, PSS_UNSET, PSS_UNSET, PSS_UNSET, PSS_UNSET, NULL }
 
 int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note);
+
+/* Called by pss__audit after each entry of outcome 0 is appended, in the same transaction:
+ * the fiscal layer records the events with fiscal weight (fiscal/event.c installs it; the
+ * audit layer cannot call upward). Its failure is the call's. */
+typedef int (*pss__audit_hook_fn)(pss_ctx *ctx, const pss_actor *actor,
+                                  const pss_audit_note *note);
+void pss__audit_set_hook(pss__audit_hook_fn fn);
 /* The entry's payload and subject, for a refusal appended after its call rolled back. */
 int pss__audit_encode(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note,
                       pss__strbuf *buf);

@@ -15,6 +15,7 @@
 #define PSS__KIND_MOVEMENT "movement"         /* a cash movement */
 #define PSS__KIND_ENTRY "entry"               /* a journal entry */
 #define PSS__KIND_META "meta"                 /* host metadata beside its owner (meta_record.h) */
+#define PSS__KIND_FISCAL "fiscal"             /* an event of a config's fiscal chain */
 
 /* Claim keys, "<prefix>/<config id>": the one session of a config that is open, or its
  * rescue session. */

@@ -1,0 +1,66 @@
+/* possession/fiscal.h: fiscal integrity: the chain of a config's fiscal events, and its
+ * verification (doc/fiscal.md). */
+#ifndef POSSESSION_FISCAL_H
+#define POSSESSION_FISCAL_H
+
+#include "common.h"
+#include "ctx.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @file
+ * @brief A config's chain of fiscal events and its verification. */
+
+/** What breaks a chain, at pss_fiscal_verdict::first_bad_seq. */
+typedef enum pss_fiscal_problem {
+    PSS_FISCAL_WHOLE = 0,       /**< Nothing: every event follows from the one before. */
+    PSS_FISCAL_CHANGED = 1,     /**< The event's content does not give its stored hash. */
+    PSS_FISCAL_MISSING = 2,     /**< The event of this seq is not there (deleted): a later one
+                                     comes in its place. */
+    PSS_FISCAL_MISPLACED = 3,   /**< An event is not where its seq puts it: inserted, moved,
+                                     or its content swapped with another's. */
+    PSS_FISCAL_BROKEN_LINK = 4, /**< Its previous hash is not the hash of the event before. */
+    PSS_FISCAL_UNREADABLE = 5   /**< The stored event is not one (not its JSON, a bad hash). */
+} pss_fiscal_problem;
+
+/** Version of ::pss_fiscal_verdict this header describes. */
+#define PSS_FISCAL_VERDICT_VERSION 1
+
+/** What pss_fiscal_verify() found. */
+typedef struct pss_fiscal_verdict {
+    uint32_t version;           /**< Set by the caller (use ::PSS_FISCAL_VERDICT_INIT). */
+    uint64_t events;            /**< Events that verified, in order from seq 1. */
+    uint64_t first_bad_seq;     /**< The seq where the chain breaks; 0 when it is whole. */
+    pss_fiscal_problem problem; /**< What is wrong there (::PSS_FISCAL_WHOLE when whole). */
+    char head_hash[65];         /**< Hash of the last event that verified, 64 lower-case hex
+                                     digits ("" when none did). */
+} pss_fiscal_verdict;
+
+/** Initializer for ::pss_fiscal_verdict. */
+#define PSS_FISCAL_VERDICT_INIT { PSS_FISCAL_VERDICT_VERSION, 0, 0, PSS_FISCAL_WHOLE, "" }
+
+/**
+ * Walks a config's chain of fiscal events from its first event and reports the first break:
+ * its seq and what is wrong. Reads only, in one read transaction.
+ * @param ctx the context, with a store
+ * @param config_id the config whose chain is verified
+ * @param out filled on 0 and on ::PSS_ECORRUPT
+ * @return 0 when the chain is whole (also when it has no event yet); ::PSS_ECORRUPT when it
+ *         breaks, the detail naming the seq and what is wrong; ::PSS_EINVAL or ::PSS_EVERSION
+ *         for bad arguments; a store's failure
+ */
+PSS_API int pss_fiscal_verify(pss_ctx *ctx, const char *config_id, pss_fiscal_verdict *out);
+
+/**
+ * The name of a problem ("whole", "changed", "missing", "misplaced", "broken link",
+ * "unreadable"), or "unknown".
+ */
+PSS_API const char *pss_fiscal_problem_name(pss_fiscal_problem problem);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,195 @@
+/* event.c: recording a config's fiscal events. Every audit entry of outcome ok whose action
+ * has fiscal weight (a session's open, count, close, force close and reopen, a cash movement
+ * and its void, an order cancelled, returned or routed late) becomes, in the same
+ * transaction, the next event of its config's chain: a record of kind "fiscal" under the
+ * config, id the config id, ':' and the 20-digit seq, holding its seq, the previous hash,
+ * its canonical form and its hash (doc/fiscal.md, "Events"). The store's create refuses a
+ * second event of one seq, so of two writers on one config one wins and the library runs
+ * the other again: the sequence stays gapless. The audit layer calls up through the hook
+ * this file installs. */
+#include "fiscal/event.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "fiscal/canon.h"
+#include "fiscal/link.h"
+#include "json/codec.h"
+#include "json/jsonw.h"
+#include "store/store.h"
+
+static const char *const WEIGHTY[] = {
+    "session.open",  "session.count", "session.close", "session.force_close",
+    "session.reopen", "cash.move",    "cash.void",     "order.cancel",
+    "order.return",  "order.routed",
+};
+
+static bool has_weight(const char *action)
+{
+    for (size_t i = 0; action && i < sizeof WEIGHTY / sizeof WEIGHTY[0]; i++)
+        if (!strcmp(action, WEIGHTY[i]))
+            return true;
+    return false;
+}
+
+void pss__fiscal_event_id(const char *config_id, uint64_t seq, char out[PSS__FISCAL_ID_SIZE])
+{
+    snprintf(out, PSS__FISCAL_ID_SIZE, "%s:%020" PRIu64, config_id, seq);
+}
+
+int pss__fiscal_decode(pss_ctx *ctx, const pss_record *rec, pss__fiscal_event *out)
+{
+    pss_jr r;
+    memset(out, 0, sizeof *out);
+    json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_FISCAL, rec);
+    if (!doc)
+        return r.rc;
+    out->seq = (uint64_t)pss__jr_range(&r, doc, "seq", 1, INT64_MAX);
+    const char *prev = pss__jr_str(&r, doc, "prev"), *hash = pss__jr_str(&r, doc, "hash");
+    const char *form = pss__jr_str(&r, doc, "form");
+    if (!r.rc && (!pss__chain_unhex(prev, out->prev) || !pss__chain_unhex(hash, out->hash)))
+        pss__jr_fail(&r, "a hash is not 64 lower-case hex digits");
+    if (!r.rc && !(out->form = PSS_STRDUP(ctx, form)))
+        r.rc = pss__oom(ctx);
+    json_decref(doc);
+    return r.rc;
+}
+
+void pss__fiscal_event_free(pss_ctx *ctx, pss__fiscal_event *e)
+{
+    PSS_FREE(ctx, e->form);
+    e->form = NULL;
+}
+
+typedef struct head_read {
+    pss_ctx *ctx;
+    pss__fiscal_event ev;
+    int found;
+} head_read;
+
+static int on_head(const pss_record *rec, void *arg)
+{
+    head_read *h = arg;
+    h->found = 1;
+    return pss__fiscal_decode(h->ctx, rec, &h->ev);
+}
+
+/* The config's newest event: seq and hash, or seq 0 and the genesis. */
+static int read_head(pss_ctx *ctx, pss__chain_hasher *hasher, const char *config_id,
+                     uint64_t *seq, uint8_t hash[PSS__CHAIN_HASH_BYTES])
+{
+    head_read h = {ctx, {0}, 0};
+    int rc = pss__scan_last(ctx, PSS__KIND_FISCAL, config_id, 1, on_head, &h);
+    if (!rc && h.found) {
+        *seq = h.ev.seq;
+        memcpy(hash, h.ev.hash, PSS__CHAIN_HASH_BYTES);
+    } else if (!rc) {
+        *seq = 0;
+        if (!pss__chain_genesis(hasher, config_id, hash))
+            rc = pss__fail(ctx, PSS_ENOMEM, "libcrypto could not hash the fiscal chain's start");
+    }
+    pss__fiscal_event_free(ctx, &h.ev);
+    return rc;
+}
+
+static void put_extra(pss__strbuf *b, const pss__audit_extra *x)
+{
+    for (size_t i = 0; x && i < x->n; i++) {
+        const pss__audit_field *f = &x->fields[i];
+        if (f->kind == PSS__FIELD_INT) {
+            pss__canon_int(b, f->key, f->num);
+        } else if (f->kind == PSS__FIELD_STR) {
+            pss__canon_text(b, f->key, f->str);
+        } else {
+            for (size_t k = 0; k < f->n_ids; k++)
+                pss__canon_text_at(b, f->key, k, "id", f->ids[k]);
+        }
+    }
+}
+
+static void put_figure(pss__strbuf *b, const char *key, int64_t value)
+{
+    if (value != PSS_UNSET)
+        pss__canon_int(b, key, value);
+}
+
+void pss__fiscal_form(pss__strbuf *b, const pss_audit_note *note, const pss_actor *actor,
+                      uint64_t seq, int64_t at)
+{
+    pss__canon_begin(b, note->action);
+    pss__canon_text(b, "config", note->config_id);
+    pss__canon_int(b, "seq", (int64_t)seq);
+    pss__canon_int(b, "at", at);
+    pss__canon_text(b, "user", actor ? actor->user : NULL);
+    pss__canon_text(b, "device", actor ? actor->device : NULL);
+    pss__canon_text(b, "session", note->session_id);
+    put_figure(b, "expected", note->expected);
+    put_figure(b, "counted", note->counted);
+    put_figure(b, "difference", note->difference);
+    put_figure(b, "allowed", note->allowed);
+    pss__canon_text(b, "reason", note->reason);
+    put_extra(b, note->extra);
+}
+
+static int write_event(pss_ctx *ctx, const char *config_id, uint64_t seq,
+                       const uint8_t prev[PSS__CHAIN_HASH_BYTES],
+                       const uint8_t hash[PSS__CHAIN_HASH_BYTES], const pss__strbuf *form)
+{
+    char id[PSS__FISCAL_ID_SIZE], prev_hex[PSS__CHAIN_HEX_SIZE], hash_hex[PSS__CHAIN_HEX_SIZE];
+    pss__fiscal_event_id(config_id, seq, id);
+    pss__chain_hex(prev, prev_hex);
+    pss__chain_hex(hash, hash_hex);
+    pss__strbuf buf;
+    pss__strbuf_init(&buf, ctx->alloc);
+    pss_jsonw w;
+    pss__jsonw_begin_version(&w, &buf, PSS__FISCAL_RECORD_VERSION);
+    pss__jsonw_int(&w, "seq", (int64_t)seq);
+    pss__jsonw_str(&w, "prev", prev_hex);
+    pss__jsonw_str(&w, "hash", hash_hex);
+    pss__jsonw_str(&w, "form", form->data);
+    int rc = pss__jsonw_finish(ctx, &w);
+    if (!rc)
+        rc = pss__put(ctx, PSS__KIND_FISCAL, id, config_id, buf.data, buf.len, 0, NULL);
+    if (rc == PSS_ECONFLICT) /* another writer took this seq: the call runs again */
+        rc = pss__fail(ctx, PSS_ECONFLICT, "fiscal event %" PRIu64 " of config %s was written "
+                       "by another call meanwhile; retry", seq, config_id);
+    pss__strbuf_free(&buf);
+    return rc;
+}
+
+static int record_event(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)
+{
+    if (!has_weight(note->action) || !note->config_id || !note->config_id[0])
+        return 0;
+    pss__chain_hasher hasher;
+    if (!pss__chain_hasher_init(&hasher))
+        return pss__fail(ctx, PSS_ENOMEM, "libcrypto could not set up SHA-256");
+    uint64_t seq = 0;
+    uint8_t prev[PSS__CHAIN_HASH_BYTES], hash[PSS__CHAIN_HASH_BYTES];
+    int rc = read_head(ctx, &hasher, note->config_id, &seq, prev);
+    pss__strbuf form;
+    pss__strbuf_init(&form, ctx->alloc);
+    if (!rc) {
+        pss__fiscal_form(&form, note, actor, seq + 1, pss_ctx_now(ctx));
+        if (form.failed)
+            rc = pss__oom(ctx);
+    }
+    if (!rc && !pss__chain_link(&hasher, prev, form.data, form.len, hash))
+        rc = pss__fail(ctx, PSS_ENOMEM, "libcrypto could not hash fiscal event %" PRIu64,
+                       seq + 1);
+    if (!rc)
+        rc = write_event(ctx, note->config_id, seq + 1, prev, hash, &form);
+    pss__strbuf_free(&form);
+    pss__chain_hasher_free(&hasher);
+    return rc;
+}
+
+#if defined(__GNUC__)
+__attribute__((constructor))
+#endif
+static void install_fiscal_hook(void)
+{
+    pss__audit_set_hook(record_event);
+}

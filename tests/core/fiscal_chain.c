@@ -1,0 +1,145 @@
+/* fiscal_chain.c: a config's chain of fiscal events as a shift makes it (doc/fiscal.md,
+ * "Events", "Verification"): which calls add an event, seq 1, 2, 3 ... across sessions,
+ * the canonical form of one, and pss_fiscal_verify() finding each kind of alteration made
+ * behind the library's back, at its seq. */
+#include "fixture.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EVENT(n) FIX_CONFIG_ID ":" n
+
+static void stored_form(pss_storage *store, const char *id, char *out, size_t size)
+{
+    fix_record r;
+    memset(&r, 0, sizeof r);
+    store->begin(store->userdata, 0);
+    CHECK_I64(store->get(store->userdata, "fiscal", id, fix_grab, &r), 0);
+    store->rollback(store->userdata);
+    snprintf(out, size, "%s", r.payload);
+}
+
+static pss_fiscal_verdict verify(pss_ctx *ctx, int expected_rc)
+{
+    pss_fiscal_verdict v = PSS_FISCAL_VERDICT_INIT;
+    CHECK_RC(ctx, pss_fiscal_verify(ctx, FIX_CONFIG_ID, &v), expected_rc);
+    return v;
+}
+
+static void shift(pss_ctx *ctx, int64_t opening)
+{
+    pss_session *s = fix_open(ctx, opening);
+    pss_cash_input in = PSS_CASH_INPUT_INIT;
+    in.kind = PSS_CASH_IN;
+    in.amount = 500;
+    in.reason = "float";
+    CHECK_OK(ctx, pss_cash_move(s, &FIX_ALICE, &in, NULL));
+    CHECK_OK(ctx, fix_submit_nth(s, 1)); /* an order: not yet an event of its own */
+    CHECK_OK(ctx, pss_session_start_closing(s, &FIX_ALICE));
+    pss_count_input count = PSS_COUNT_INPUT_INIT;
+    count.cash_total = opening + 500; /* order 1 is paid by card */
+    CHECK_OK(ctx, pss_session_count(s, &FIX_ALICE, &count));
+    CHECK_OK(ctx, pss_session_close(s, &FIX_ALICE, NULL));
+    pss_session_free(s);
+}
+
+int main(void)
+{
+    pss_storage *store = NULL;
+    pss_ctx *ctx = NULL;
+    fix_world(NULL, &store, &ctx);
+
+    pss_fiscal_verdict v = verify(ctx, 0); /* no event yet: whole */
+    CHECK_I64(v.events, 0);
+    CHECK_STR(v.head_hash, "");
+
+    /* a shift: open, cash in, count, close are events; the order and start_closing not */
+    shift(ctx, 1000);
+    v = verify(ctx, 0);
+    CHECK_I64(v.events, 4);
+    CHECK_I64(v.first_bad_seq, 0);
+    CHECK_I64(v.problem, PSS_FISCAL_WHOLE);
+    CHECK_I64((int64_t)strlen(v.head_hash), 64);
+    char form[16384];
+    stored_form(store, EVENT("00000000000000000002"), form, sizeof form);
+    CHECK_CONTAINS(form, "\"seq\":2");
+    CHECK_CONTAINS(form, "pss-fiscal=1\\nkind=cash.move\\nconfig=" FIX_CONFIG_ID "\\nseq=2\\nat=");
+    CHECK_CONTAINS(form, "\\nuser=alice\\ndevice=till-1\\nsession=");
+    CHECK_CONTAINS(form, "\\nreason=float\\nmovement=");
+    CHECK_CONTAINS(form, "\\nkind=in\\namount=500\\naccount=");
+
+    /* the next session goes on with the same chain */
+    shift(ctx, 1500);
+    v = verify(ctx, 0);
+    CHECK_I64(v.events, 8);
+    char first_shift_head[65];
+    stored_form(store, EVENT("00000000000000000005"), form, sizeof form);
+    CHECK_CONTAINS(form, "kind=session.open");
+
+    /* the amount of event 2 changed, its hash left: changed, at 2 */
+    char original[16384], altered[16384];
+    stored_form(store, EVENT("00000000000000000002"), original, sizeof original);
+    snprintf(altered, sizeof altered, "%s", original);
+    char *at = strstr(altered, "amount=500");
+    CHECK(at != NULL);
+    if (at)
+        memcpy(at, "amount=900", 10);
+    CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000002"), altered), 0);
+    v = verify(ctx, PSS_ECORRUPT);
+    CHECK_I64(v.first_bad_seq, 2);
+    CHECK_I64(v.problem, PSS_FISCAL_CHANGED);
+    CHECK_I64(v.events, 1);
+    CHECK_STR(pss_ctx_errmsg(ctx), "the fiscal chain of config " FIX_CONFIG_ID " breaks at "
+                                   "event 2 (changed: its content does not give its hash); the "
+                                   "1 event(s) before it verify");
+    snprintf(first_shift_head, sizeof first_shift_head, "%s", v.head_hash);
+    CHECK_I64((int64_t)strlen(first_shift_head), 64);
+
+    /* put back: whole again */
+    CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000002"), original), 0);
+    CHECK_I64(verify(ctx, 0).events, 8);
+
+    /* events 3 and 4 swapped: misplaced, at 3 */
+    char third[16384], fourth[16384];
+    stored_form(store, EVENT("00000000000000000003"), third, sizeof third);
+    stored_form(store, EVENT("00000000000000000004"), fourth, sizeof fourth);
+    CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000003"), fourth), 0);
+    CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000004"), third), 0);
+    v = verify(ctx, PSS_ECORRUPT);
+    CHECK_I64(v.first_bad_seq, 3);
+    CHECK_I64(v.problem, PSS_FISCAL_MISPLACED);
+    CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000003"), third), 0);
+    CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000004"), fourth), 0);
+
+    /* event 6 rewritten whole and its hash made again (a forger without event 5's hash
+     * chained to another): the link breaks, at 6 */
+    char sixth[16384];
+    stored_form(store, EVENT("00000000000000000006"), sixth, sizeof sixth);
+    char *prev = strstr(sixth, "\"prev\":\"");
+    CHECK(prev != NULL);
+    if (prev)
+        prev[8] = prev[8] == '0' ? '1' : '0';
+    CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000006"), sixth), 0);
+    v = verify(ctx, PSS_ECORRUPT);
+    CHECK_I64(v.first_bad_seq, 6);
+    CHECK_I64(v.problem, PSS_FISCAL_BROKEN_LINK);
+    CHECK_I64(v.events, 5);
+
+    /* not an event at all: unreadable */
+    CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000006"), "{\"v\":1}"), 0);
+    v = verify(ctx, PSS_ECORRUPT);
+    CHECK_I64(v.first_bad_seq, 6);
+    CHECK_I64(v.problem, PSS_FISCAL_UNREADABLE);
+
+    /* bad arguments change nothing and say what is wrong */
+    pss_fiscal_verdict bad = PSS_FISCAL_VERDICT_INIT;
+    bad.version = 9;
+    CHECK_RC(ctx, pss_fiscal_verify(ctx, FIX_CONFIG_ID, &bad), PSS_EVERSION);
+    CHECK_RC(ctx, pss_fiscal_verify(ctx, FIX_CONFIG_ID, NULL), PSS_EINVAL);
+    CHECK_RC(ctx, pss_fiscal_verify(ctx, "", &v), PSS_EINVAL);
+    CHECK_STR(pss_fiscal_problem_name(PSS_FISCAL_BROKEN_LINK), "broken link");
+    CHECK_STR(pss_fiscal_problem_name((pss_fiscal_problem)99), "unknown");
+
+    fix_world_free(store, ctx);
+    return check_done();
+}
