@@ -112,9 +112,32 @@ static int meta_step(driver *d, const op *o)
     return 0;
 }
 
+/* doc/fiscal.md: every config's chain verifies after every call; a refused call adds no
+ * event (it changes nothing but its audit entry), and no call takes one away. */
+static int fiscal_step(driver *d)
+{
+    for (int i = 0; i < d->m->nreg; i++) {
+        pss_fiscal_verdict v = PSS_FISCAL_VERDICT_INIT;
+        pss_ctx *ctx = d->ctx[(d->step + (unsigned)i) % 2];
+        int rc = pss_fiscal_verify(ctx, d->m->reg[i].cfg.id, &v);
+        if (rc)
+            return drv_failf(d, "pss_fiscal_verify of config %s: %d (%s)\n",
+                             d->m->reg[i].cfg.id, rc, pss_ctx_errmsg(ctx));
+        uint64_t before = d->fiscal_events[i];
+        if (v.events < before || (d->last_rc != 0 && v.events != before))
+            return drv_failf(d, "config %s had %llu fiscal events, has %llu after a call that "
+                             "returned %d\n", d->m->reg[i].cfg.id, (unsigned long long)before,
+                             (unsigned long long)v.events, d->last_rc);
+        d->fiscal_events[i] = v.events;
+    }
+    return 0;
+}
+
 int checks_step(driver *d, const op *o)
 {
     model *m = d->m;
+    if (fiscal_step(d))
+        return 1;
     if ((o->kind == OP_CONFIG_SAVE || o->kind == OP_CONFIG_UPDATE) && d->last_rc == 0) {
         int reg = o->kind == OP_CONFIG_SAVE ? m_find_reg(m, o->config.id) : o->session;
         if (reg >= 0 && config_step(d, reg))

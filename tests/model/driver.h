@@ -34,6 +34,7 @@ typedef struct driver {
     char path[512];
     pss_storage *store[2];
     pss_storage *shared; /* DRV_STORE_MEMORY_CHECKS: the memory store behind both */
+    uint64_t fiscal_events[M_MAXCFG]; /* each config's chain length after the last step */
     pss_ctx *ctx[2];
     dumper dump;
     drv_sess *s;
