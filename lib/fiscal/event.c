@@ -16,6 +16,8 @@
 #include "audit/audit.h"
 #include "fiscal/canon.h"
 #include "fiscal/link.h"
+#include "fiscal/record.h"
+#include "fiscal/verify.h"
 #include "json/codec.h"
 #include "json/jsonw.h"
 #include "store/store.h"
@@ -34,54 +36,51 @@ static bool has_weight(const char *action)
     return false;
 }
 
-void pss__fiscal_event_id(const char *config_id, uint64_t seq, char out[PSS__FISCAL_ID_SIZE])
-{
-    snprintf(out, PSS__FISCAL_ID_SIZE, "%s:%020" PRIu64, config_id, seq);
-}
-
-int pss__fiscal_decode(pss_ctx *ctx, const pss_record *rec, pss__fiscal_event *out)
-{
-    pss_jr r;
-    memset(out, 0, sizeof *out);
-    json_t *doc = pss__jr_record(&r, ctx, PSS__KIND_FISCAL, rec);
-    if (!doc)
-        return r.rc;
-    out->seq = (uint64_t)pss__jr_range(&r, doc, "seq", 1, INT64_MAX);
-    const char *prev = pss__jr_str(&r, doc, "prev"), *hash = pss__jr_str(&r, doc, "hash");
-    const char *form = pss__jr_str(&r, doc, "form");
-    if (!r.rc && (!pss__chain_unhex(prev, out->prev) || !pss__chain_unhex(hash, out->hash)))
-        pss__jr_fail(&r, "a hash is not 64 lower-case hex digits");
-    if (!r.rc && !(out->form = PSS_STRDUP(ctx, form)))
-        r.rc = pss__oom(ctx);
-    json_decref(doc);
-    return r.rc;
-}
-
-void pss__fiscal_event_free(pss_ctx *ctx, pss__fiscal_event *e)
-{
-    PSS_FREE(ctx, e->form);
-    e->form = NULL;
-}
-
 typedef struct head_read {
     pss_ctx *ctx;
     pss__fiscal_event ev;
-    int found;
+    int found, in_place; /* in_place: its record id is the one its seq gives */
 } head_read;
 
 static int on_head(const pss_record *rec, void *arg)
 {
     head_read *h = arg;
     h->found = 1;
-    return pss__fiscal_decode(h->ctx, rec, &h->ev);
+    int rc = pss__fiscal_decode(h->ctx, rec, &h->ev);
+    char id[PSS__FISCAL_ID_SIZE];
+    if (!rc) {
+        pss__fiscal_event_id(rec->parent, h->ev.seq, id);
+        h->in_place = !strcmp(id, rec->id);
+    }
+    return rc;
+}
+
+/* The newest event is the one the next links to: an altered one is refused, as every
+ * event after it would chain to what was forged. */
+static int check_head(pss_ctx *ctx, pss__chain_hasher *hasher, const char *config_id,
+                      const head_read *h)
+{
+    uint8_t hash[PSS__CHAIN_HASH_BYTES];
+    if (!pss__chain_link(hasher, h->ev.prev, h->ev.form, strlen(h->ev.form), hash))
+        return pss__fail(ctx, PSS_ENOMEM, "libcrypto could not hash the fiscal chain's head");
+    if (h->in_place && !memcmp(hash, h->ev.hash, PSS__CHAIN_HASH_BYTES))
+        return 0;
+    pss__figure(ctx, "seq", (int64_t)h->ev.seq);
+    return pss__fail(ctx, PSS_ECORRUPT, "the newest fiscal event of config %s (%" PRIu64 ") "
+                     "is altered: %s; no event is added to a broken chain (pss_fiscal_verify "
+                     "names the first break)", config_id, h->ev.seq,
+                     h->in_place ? "its content does not give its hash"
+                                 : "it is not stored where its seq puts it");
 }
 
 /* The config's newest event: seq and hash, or seq 0 and the genesis. */
 static int read_head(pss_ctx *ctx, pss__chain_hasher *hasher, const char *config_id,
                      uint64_t *seq, uint8_t hash[PSS__CHAIN_HASH_BYTES])
 {
-    head_read h = {ctx, {0}, 0};
+    head_read h = {ctx, {0}, 0, 0};
     int rc = pss__scan_last(ctx, PSS__KIND_FISCAL, config_id, 1, on_head, &h);
+    if (!rc && h.found)
+        rc = check_head(ctx, hasher, config_id, &h);
     if (!rc && h.found) {
         *seq = h.ev.seq;
         memcpy(hash, h.ev.hash, PSS__CHAIN_HASH_BYTES);
@@ -163,6 +162,15 @@ static int record_event(pss_ctx *ctx, const pss_actor *actor, const pss_audit_no
 {
     if (!has_weight(note->action) || !note->config_id || !note->config_id[0])
         return 0;
+    /* a session opens on a chain walked whole: once a shift, every event checked */
+    pss_fiscal_verdict whole = PSS_FISCAL_VERDICT_INIT;
+    if (!strcmp(note->action, "session.open")) {
+        int rc = pss__fiscal_walk(ctx, note->config_id, &whole);
+        if (rc == PSS_ECORRUPT)
+            pss__figure(ctx, "seq", (int64_t)whole.first_bad_seq);
+        if (rc)
+            return rc;
+    }
     pss__chain_hasher hasher;
     if (!pss__chain_hasher_init(&hasher))
         return pss__fail(ctx, PSS_ENOMEM, "libcrypto could not set up SHA-256");

@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "base/internal.h"
-#include "fiscal/event.h"
+#include "fiscal/record.h"
+#include "fiscal/verify.h"
 #include "store/store.h"
 
 const char *pss_fiscal_problem_name(pss_fiscal_problem problem)
@@ -96,13 +97,26 @@ static int check_args(pss_ctx *ctx, const char *config_id, pss_fiscal_verdict *o
     return rc;
 }
 
-static int walk_chain(walk *w)
+int pss__fiscal_walk(pss_ctx *ctx, const char *config_id, pss_fiscal_verdict *out)
 {
-    int rc = pss__txn_begin(w->ctx, false);
-    if (rc)
-        return rc;
-    rc = pss__scan(w->ctx, PSS__KIND_FISCAL, w->config_id, on_event, w);
-    return pss__txn_end(w->ctx, rc);
+    uint32_t version = out->version;
+    memset(out, 0, sizeof *out);
+    out->version = version;
+    walk w = {ctx, config_id, {NULL, NULL}, {0}, out, ""};
+    if (!pss__chain_hasher_init(&w.hasher))
+        return pss__fail(ctx, PSS_ENOMEM, "libcrypto could not set up SHA-256");
+    int rc = 0;
+    if (!pss__chain_genesis(&w.hasher, config_id, w.prev))
+        rc = pss__fail(ctx, PSS_ENOMEM, "libcrypto could not hash the fiscal chain's start");
+    if (!rc)
+        rc = pss__scan(ctx, PSS__KIND_FISCAL, config_id, on_event, &w);
+    pss__chain_hasher_free(&w.hasher);
+    if (rc == PSS_ECORRUPT && out->first_bad_seq)
+        return pss__fail(ctx, PSS_ECORRUPT, "the fiscal chain of config %s breaks at event %"
+                         PRIu64 " (%s: %s); the %" PRIu64 " event(s) before it verify",
+                         config_id, out->first_bad_seq, pss_fiscal_problem_name(out->problem),
+                         w.why, out->events);
+    return rc;
 }
 
 int pss_fiscal_verify(pss_ctx *ctx, const char *config_id, pss_fiscal_verdict *out)
@@ -111,23 +125,7 @@ int pss_fiscal_verify(pss_ctx *ctx, const char *config_id, pss_fiscal_verdict *o
         return PSS_EINVAL;
     pss__clear(ctx);
     int rc = check_args(ctx, config_id, out);
-    if (rc)
+    if (rc || (rc = pss__txn_begin(ctx, false)))
         return rc;
-    uint32_t version = out->version;
-    memset(out, 0, sizeof *out);
-    out->version = version;
-    walk w = {ctx, config_id, {NULL, NULL}, {0}, out, ""};
-    if (!pss__chain_hasher_init(&w.hasher))
-        return pss__fail(ctx, PSS_ENOMEM, "libcrypto could not set up SHA-256");
-    if (!pss__chain_genesis(&w.hasher, config_id, w.prev))
-        rc = pss__fail(ctx, PSS_ENOMEM, "libcrypto could not hash the fiscal chain's start");
-    if (!rc)
-        rc = walk_chain(&w);
-    pss__chain_hasher_free(&w.hasher);
-    if (rc == PSS_ECORRUPT && out->first_bad_seq)
-        return pss__fail(ctx, PSS_ECORRUPT, "the fiscal chain of config %s breaks at event %"
-                         PRIu64 " (%s: %s); the %" PRIu64 " event(s) before it verify",
-                         config_id, out->first_bad_seq, pss_fiscal_problem_name(out->problem),
-                         w.why, out->events);
-    return rc;
+    return pss__txn_end(ctx, pss__fiscal_walk(ctx, config_id, out));
 }

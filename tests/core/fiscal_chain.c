@@ -113,8 +113,9 @@ int main(void)
 
     /* event 6 rewritten whole and its hash made again (a forger without event 5's hash
      * chained to another): the link breaks, at 6 */
-    char sixth[16384];
+    char sixth[16384], sixth_kept[16384];
     stored_form(store, EVENT("00000000000000000006"), sixth, sizeof sixth);
+    memcpy(sixth_kept, sixth, sizeof sixth);
     char *prev = strstr(sixth, "\"prev\":\"");
     CHECK(prev != NULL);
     if (prev)
@@ -130,6 +131,47 @@ int main(void)
     v = verify(ctx, PSS_ECORRUPT);
     CHECK_I64(v.first_bad_seq, 6);
     CHECK_I64(v.problem, PSS_FISCAL_UNREADABLE);
+
+    /* on a broken chain no session opens: the open walks the chain, refuses with the first
+     * break, and changes nothing */
+    pss_session *s = NULL;
+    pss_session_input si = PSS_SESSION_INPUT_INIT;
+    si.operating_date = "2026-11-23";
+    CHECK_OK(ctx, pss_session_create(ctx, FIX_CONFIG_ID, &FIX_ALICE, &si, &s));
+    char *before = fix_dump(store);
+    pss_opening_input oi = PSS_OPENING_INPUT_INIT;
+    oi.counted_cash = 1500;
+    CHECK_RC(ctx, pss_session_open(s, &FIX_ALICE, &oi), PSS_ECORRUPT);
+    CHECK_STR(pss_ctx_errmsg(ctx), "the fiscal chain of config " FIX_CONFIG_ID " breaks at "
+                                   "event 6 (unreadable: stored fiscal " FIX_CONFIG_ID
+                                   ":00000000000000000006 is corrupt: field 'seq' is missing, "
+                                   "expected an integer); the 5 event(s) before it verify");
+    char *after = fix_dump(store);
+    CHECK_SAME_TEXT(after, before);
+    free(before);
+    free(after);
+    /* put back, it opens as event 9 */
+    CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000006"), sixth_kept), 0);
+    CHECK_OK(ctx, pss_session_open(s, &FIX_ALICE, &oi));
+    CHECK_I64(verify(ctx, 0).events, 9);
+    /* the newest event altered: the next event is refused, at once (no walk) */
+    char ninth[16384];
+    stored_form(store, EVENT("00000000000000000009"), ninth, sizeof ninth);
+    char *counted = strstr(ninth, "counted=1500");
+    CHECK(counted != NULL);
+    if (counted)
+        memcpy(counted, "counted=1900", 12);
+    CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000009"), ninth), 0);
+    pss_cash_input in = PSS_CASH_INPUT_INIT;
+    in.kind = PSS_CASH_IN;
+    in.amount = 100;
+    in.reason = "float";
+    CHECK_RC(ctx, pss_cash_move(s, &FIX_ALICE, &in, NULL), PSS_ECORRUPT);
+    CHECK_STR(pss_ctx_errmsg(ctx), "the newest fiscal event of config " FIX_CONFIG_ID " (9) is "
+                                   "altered: its content does not give its hash; no event is "
+                                   "added to a broken chain (pss_fiscal_verify names the first "
+                                   "break)");
+    pss_session_free(s);
 
     /* bad arguments change nothing and say what is wrong */
     pss_fiscal_verdict bad = PSS_FISCAL_VERDICT_INIT;
