@@ -54,6 +54,24 @@ typedef struct pss_fiscal_verdict {
 PSS_API int pss_fiscal_verify(pss_ctx *ctx, const char *config_id, pss_fiscal_verdict *out);
 
 /**
+ * Writes a period of a config's chain as an archive that proves its integrity with no store:
+ * JSON lines, a manifest (the config, its genesis, the period's first and last seq, the count,
+ * the hash the first event links to and the last event's hash) and then each event as stored
+ * (doc/fiscal.md, "Archive"). The chain is verified from its first event as it is read.
+ * @param ctx the context, with a store
+ * @param config_id the config
+ * @param first_seq the period's first event (0: the chain's first)
+ * @param last_seq the period's last event (0: the chain's newest)
+ * @param fn called with each piece of the output, in order
+ * @param userdata passed to fn
+ * @return 0; ::PSS_EINVAL for a period not in the chain (or an empty chain) or bad arguments;
+ *         ::PSS_ECORRUPT when the chain breaks (the detail names where; the output is then
+ *         incomplete); ::PSS_EIO when fn failed; a store's failure
+ */
+PSS_API int pss_fiscal_archive(pss_ctx *ctx, const char *config_id, uint64_t first_seq,
+                               uint64_t last_seq, pss_write_fn fn, void *userdata);
+
+/**
  * The name of a problem ("whole", "changed", "missing", "misplaced", "broken link",
  * "unreadable"), or "unknown".
  */

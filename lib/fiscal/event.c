@@ -93,17 +93,22 @@ static int read_head(pss_ctx *ctx, pss__chain_hasher *hasher, const char *config
     return rc;
 }
 
+/* The entry's own members as extra.<key> (extra.<key>.<i>.id for a list of ids), as the
+ * audit entry nests them under "extra": no key of theirs can be taken for the event's own
+ * (a cash movement's "kind" is extra.kind, the event's kind is kind). */
 static void put_extra(pss__strbuf *b, const pss__audit_extra *x)
 {
     for (size_t i = 0; x && i < x->n; i++) {
         const pss__audit_field *f = &x->fields[i];
+        char key[64];
+        snprintf(key, sizeof key, "extra.%s", f->key);
         if (f->kind == PSS__FIELD_INT) {
-            pss__canon_int(b, f->key, f->num);
+            pss__canon_int(b, key, f->num);
         } else if (f->kind == PSS__FIELD_STR) {
-            pss__canon_text(b, f->key, f->str);
+            pss__canon_text(b, key, f->str);
         } else {
             for (size_t k = 0; k < f->n_ids; k++)
-                pss__canon_text_at(b, f->key, k, "id", f->ids[k]);
+                pss__canon_text_at(b, key, k, "id", f->ids[k]);
         }
     }
 }
@@ -165,7 +170,7 @@ static int record_event(pss_ctx *ctx, const pss_actor *actor, const pss_audit_no
     /* a session opens on a chain walked whole: once a shift, every event checked */
     pss_fiscal_verdict whole = PSS_FISCAL_VERDICT_INIT;
     if (!strcmp(note->action, "session.open")) {
-        int rc = pss__fiscal_walk(ctx, note->config_id, &whole);
+        int rc = pss__fiscal_walk(ctx, note->config_id, &whole, NULL, NULL);
         if (rc == PSS_ECORRUPT)
             pss__figure(ctx, "seq", (int64_t)whole.first_bad_seq);
         if (rc)

@@ -27,6 +27,8 @@ typedef struct walk {
     pss__chain_hasher hasher;
     uint8_t prev[PSS__CHAIN_HASH_BYTES]; /* the last good event's hash, or the genesis */
     pss_fiscal_verdict *out;
+    pss__fiscal_each_fn each;
+    void *each_arg;
     char why[200];
 } walk;
 
@@ -69,7 +71,7 @@ static int check_event(walk *w, const pss_record *rec, const pss__fiscal_event *
     memcpy(w->prev, hash, PSS__CHAIN_HASH_BYTES);
     w->out->events = expected;
     pss__chain_hex(hash, w->out->head_hash);
-    return 0;
+    return w->each ? w->each(w->each_arg, e) : 0;
 }
 
 static int on_event(const pss_record *rec, void *arg)
@@ -85,24 +87,30 @@ static int on_event(const pss_record *rec, void *arg)
     return rc;
 }
 
+int pss__fiscal_check_config(pss_ctx *ctx, const char *config_id)
+{
+    if (!config_id || !config_id[0] || strlen(config_id) >= PSS_ID_SIZE)
+        return pss__fail(ctx, PSS_EINVAL, "config id is missing or longer than %d bytes",
+                         PSS_ID_SIZE - 1);
+    return 0;
+}
+
 static int check_args(pss_ctx *ctx, const char *config_id, pss_fiscal_verdict *out)
 {
     if (!out)
         return pss__fail(ctx, PSS_EINVAL, "the verdict is NULL");
     int rc = pss__check_version(ctx, out, out->version, PSS_FISCAL_VERDICT_VERSION,
                                 "pss_fiscal_verdict");
-    if (!rc && (!config_id || !config_id[0] || strlen(config_id) >= PSS_ID_SIZE))
-        rc = pss__fail(ctx, PSS_EINVAL, "config id is missing or longer than %d bytes",
-                       PSS_ID_SIZE - 1);
-    return rc;
+    return rc ? rc : pss__fiscal_check_config(ctx, config_id);
 }
 
-int pss__fiscal_walk(pss_ctx *ctx, const char *config_id, pss_fiscal_verdict *out)
+int pss__fiscal_walk(pss_ctx *ctx, const char *config_id, pss_fiscal_verdict *out,
+                     pss__fiscal_each_fn each, void *arg)
 {
     uint32_t version = out->version;
     memset(out, 0, sizeof *out);
     out->version = version;
-    walk w = {ctx, config_id, {NULL, NULL}, {0}, out, ""};
+    walk w = {ctx, config_id, {NULL, NULL}, {0}, out, each, arg, ""};
     if (!pss__chain_hasher_init(&w.hasher))
         return pss__fail(ctx, PSS_ENOMEM, "libcrypto could not set up SHA-256");
     int rc = 0;
@@ -127,5 +135,5 @@ int pss_fiscal_verify(pss_ctx *ctx, const char *config_id, pss_fiscal_verdict *o
     int rc = check_args(ctx, config_id, out);
     if (rc || (rc = pss__txn_begin(ctx, false)))
         return rc;
-    return pss__txn_end(ctx, pss__fiscal_walk(ctx, config_id, out));
+    return pss__txn_end(ctx, pss__fiscal_walk(ctx, config_id, out, NULL, NULL));
 }

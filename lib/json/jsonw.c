@@ -56,11 +56,16 @@ static void open_container(pss_jsonw *w, char opener, char closer)
 
 void pss__jsonw_begin_version(pss_jsonw *w, pss__strbuf *buf, int version)
 {
+    pss__jsonw_begin_plain(w, buf);
+    pss__jsonw_int(w, "v", version);
+}
+
+void pss__jsonw_begin_plain(pss_jsonw *w, pss__strbuf *buf)
+{
     pss__jsonc_begin(&w->c, buf);
     w->depth = 0;
     w->misused = false;
     open_container(w, '{', '}');
-    pss__jsonw_int(w, "v", version);
 }
 
 void pss__jsonw_begin(pss_jsonw *w, pss__strbuf *buf)

@@ -32,6 +32,8 @@ typedef struct pss_jsonw {
 void pss__jsonw_begin(pss_jsonw *w, pss__strbuf *buf);
 /* ...or the given one, for a record kind whose schema moved on (jsonc.h). */
 void pss__jsonw_begin_version(pss_jsonw *w, pss__strbuf *buf, int version);
+/* An object with no "v": for a format that names its version itself (an archive's). */
+void pss__jsonw_begin_plain(pss_jsonw *w, pss__strbuf *buf);
 /* Values: key is the member name inside an object and NULL inside an array. */
 void pss__jsonw_object(pss_jsonw *w, const char *key);
 void pss__jsonw_array(pss_jsonw *w, const char *key);

@@ -65,8 +65,8 @@ int main(void)
     CHECK_CONTAINS(form, "\"seq\":2");
     CHECK_CONTAINS(form, "pss-fiscal=1\\nkind=cash.move\\nconfig=" FIX_CONFIG_ID "\\nseq=2\\nat=");
     CHECK_CONTAINS(form, "\\nuser=alice\\ndevice=till-1\\nsession=");
-    CHECK_CONTAINS(form, "\\nreason=float\\nmovement=");
-    CHECK_CONTAINS(form, "\\nkind=in\\namount=500\\naccount=");
+    CHECK_CONTAINS(form, "\\nreason=float\\nextra.movement=");
+    CHECK_CONTAINS(form, "\\nextra.kind=in\\nextra.amount=500\\nextra.account=");
 
     /* the next session goes on with the same chain */
     shift(ctx, 1500);
@@ -76,14 +76,37 @@ int main(void)
     stored_form(store, EVENT("00000000000000000005"), form, sizeof form);
     CHECK_CONTAINS(form, "kind=session.open");
 
+    /* the archive: the manifest, then each event as stored */
+    fix_text arch = {NULL, 0};
+    CHECK_OK(ctx, pss_fiscal_archive(ctx, FIX_CONFIG_ID, 3, 5, fix_text_write, &arch));
+    const char *manifest = "{\"pss_fiscal_archive\":1,\"config\":\"" FIX_CONFIG_ID "\","
+                           "\"genesis\":\"de225105b475d7e87e662ec9912b4592390f338b522dd4080df4"
+                           "c39da2899cb5\",\"first_seq\":3,\"last_seq\":5,\"events\":3,"
+                           "\"prev\":\"";
+    CHECK(arch.data && strncmp(arch.data, manifest, strlen(manifest)) == 0);
+    int lines = 0;
+    for (const char *c = arch.data; c && *c; c++)
+        lines += *c == '\n';
+    CHECK_I64(lines, 4);
+    CHECK_CONTAINS(arch.data, "\n{\"seq\":3,\"prev\":\"");
+    CHECK_CONTAINS(arch.data, "\"form\":\"pss-fiscal=1\\nkind=session.count\\nconfig=");
+    CHECK_CONTAINS(arch.data, "\n{\"seq\":5,\"prev\":\"");
+    fix_text_free(&arch);
+    CHECK_RC(ctx, pss_fiscal_archive(ctx, FIX_CONFIG_ID, 6, 9, fix_text_write, &arch),
+             PSS_EINVAL);
+    CHECK_STR(pss_ctx_errmsg(ctx), "the period 6 to 9 is not in the fiscal chain of config "
+                                   FIX_CONFIG_ID ", which has 8 event(s)");
+    CHECK(arch.data == NULL); /* nothing written */
+    CHECK_RC(ctx, pss_fiscal_archive(ctx, FIX_CONFIG_ID, 0, 0, NULL, NULL), PSS_EINVAL);
+
     /* the amount of event 2 changed, its hash left: changed, at 2 */
     char original[16384], altered[16384];
     stored_form(store, EVENT("00000000000000000002"), original, sizeof original);
     snprintf(altered, sizeof altered, "%s", original);
-    char *at = strstr(altered, "amount=500");
+    char *at = strstr(altered, "extra.amount=500");
     CHECK(at != NULL);
     if (at)
-        memcpy(at, "amount=900", 10);
+        memcpy(at, "extra.amount=900", 16);
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000002"), altered), 0);
     v = verify(ctx, PSS_ECORRUPT);
     CHECK_I64(v.first_bad_seq, 2);
@@ -93,6 +116,10 @@ int main(void)
                                    "event 2 (changed: its content does not give its hash); the "
                                    "1 event(s) before it verify");
     snprintf(first_shift_head, sizeof first_shift_head, "%s", v.head_hash);
+    CHECK_RC(ctx, pss_fiscal_archive(ctx, FIX_CONFIG_ID, 0, 0, fix_text_write, &arch),
+             PSS_ECORRUPT);
+    CHECK_CONTAINS(pss_ctx_errmsg(ctx), "breaks at event 2 (changed");
+    fix_text_free(&arch);
     CHECK_I64((int64_t)strlen(first_shift_head), 64);
 
     /* put back: whole again */

@@ -22,8 +22,9 @@ from ._model import (Actor, Amount, AuditRecord, CashKind, CashMovement, CashRou
                      ReportTax, Role, Rounding, SessionPage, SessionState, SubmitResult, Tax,
                      TaxRounding)
 from ._store import AuditItem, Record, Store
-from ._api import (HAVE_PG, HAVE_SQLITE, LIBRARY_VERSION, Config, Context, Entry, LogLevel,
-                   MemoryStore, Order, PgStore, Report, Session, SqliteStore)
+from ._api import (HAVE_PG, HAVE_SQLITE, LIBRARY_VERSION, Config, Context, Entry,
+                   FiscalVerdict, LogLevel, MemoryStore, Order, PgStore, Report, Session,
+                   SqliteStore)
 from . import _possession
 
 
@@ -50,7 +51,7 @@ __all__ = [
     "OrderState", "PaymentState", "MetaOwner", "LogLevel", "OrderTotals", "OrderLine",
     "OrderTax", "OrderPayment", "OrderDiscount", "SessionPage",
     "SubmitResult", "CashMovement", "AuditRecord", "EntryLine", "EntryProduct",
-    "ReportMethod", "ReportTax", "ReportProduct",
+    "ReportMethod", "ReportTax", "ReportProduct", "FiscalVerdict",
     # the store protocol
     "Store", "Record", "AuditItem",
     # errors

@@ -338,6 +338,15 @@ SessionStates = Union[Iterable[Union[SessionState, str]], SessionState, str, Non
 OrderStates = Union[Iterable[Union[OrderState, str]], OrderState, str, None]
 MetaOwnerLike = Union[MetaOwner, str, int]
 
+class FiscalVerdict(NamedTuple):
+    events: int
+    first_bad_seq: int
+    problem: str
+    head_hash: str
+    detail: str
+    @property
+    def whole(self) -> bool: ...
+
 class Context:
     def __init__(self, store: StoreLike, *, clock: Optional[Callable[[], Union[int, datetime.datetime]]] = ..., log: Union[logging.Logger, Callable[[LogLevel, str], None], None] = ..., log_level: Union[LogLevel, int] = ...) -> None: ...
     @property
@@ -363,6 +372,8 @@ class Context:
     def audit(self, subject: Union[Session, Config, str, None] = ...) -> List[AuditRecord]: ...
     def ledger(self, config: Union[Config, str], start: DateLike = ..., end: DateLike = ..., file: Optional[TextIO] = ...) -> Optional[str]: ...
     def csv(self, config: Union[Config, str], start: DateLike = ..., end: DateLike = ..., file: Optional[TextIO] = ...) -> Optional[str]: ...
+    def fiscal_verify(self, config: Union[Config, str]) -> FiscalVerdict: ...
+    def fiscal_archive(self, config: Union[Config, str], first_seq: int = ..., last_seq: int = ..., file: Optional[TextIO] = ...) -> Optional[str]: ...
 
 class Config:
     @property

@@ -10,8 +10,8 @@ import logging
 import os
 from decimal import Decimal
 from enum import IntEnum
-from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional,
-                    Sequence, Tuple, TypeVar, Union)
+from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, NamedTuple,
+                    Optional, Sequence, Tuple, TypeVar, Union)
 
 from . import _possession as _c
 from ._errors import InvalidError, NotFoundError
@@ -427,6 +427,32 @@ class Context:
             end: Union[_dt.date, str, None] = None, file: Any = None) -> Optional[str]:
         """Every entry of the config dated start..end as CSV with one header row."""
         return self._h.csv_range(_id(config), _date(start), _date(end), file)
+
+    # fiscal integrity (doc/fiscal.md)
+
+    def fiscal_verify(self, config: Union["Config", str]) -> FiscalVerdict:
+        """Walks the config's chain of fiscal events from its first; a broken chain is
+        answered (first_bad_seq, problem, detail), not raised."""
+        return FiscalVerdict(*self._h.fiscal_verify(_id(config)))
+
+    def fiscal_archive(self, config: Union["Config", str], first_seq: int = 0,
+                       last_seq: int = 0, file: Any = None) -> Optional[str]:
+        """Events first_seq..last_seq (0, 0: all) as an archive of JSON lines that proves
+        its integrity with no store (written to file if given, else returned)."""
+        return self._h.fiscal_archive(_id(config), first_seq, last_seq, file)
+
+
+class FiscalVerdict(NamedTuple):
+    """What Context.fiscal_verify found (doc/fiscal.md, "Verification")."""
+    events: int          # events that verified, in order from seq 1
+    first_bad_seq: int   # where the chain breaks; 0 when whole
+    problem: str         # "whole", "changed", "missing", "misplaced", "broken link", "unreadable"
+    head_hash: str       # hash of the last event that verified ("" for none)
+    detail: str          # the library's detail for a break ("" when whole)
+
+    @property
+    def whole(self) -> bool:
+        return self.first_bad_seq == 0
 
 
 def _audit_record(d: Dict[str, Any]) -> AuditRecord:

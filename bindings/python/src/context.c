@@ -585,6 +585,51 @@ static PyObject *context_csv_range(PyObject *op, PyObject *args)
     return write_range(op, args, pss_journal_write_csv_range);
 }
 
+/* doc/fiscal.md: the verdict as (events, first_bad_seq, problem, head_hash, detail); a
+ * broken chain is an answer, not an exception. */
+static PyObject *context_fiscal_verify(PyObject *op, PyObject *args)
+{
+    pyp_context *self = (pyp_context *)op;
+    const char *config_id;
+    if (!PyArg_ParseTuple(args, "s:fiscal_verify", &config_id) || pyp_enter(self) < 0)
+        return NULL;
+    pss_fiscal_verdict v = PSS_FISCAL_VERDICT_INIT;
+    int rc = pss_fiscal_verify(self->ctx, config_id, &v);
+    const char *detail = rc ? pss_ctx_errmsg(self->ctx) : "";
+    PyObject *out = rc == PSS_ECORRUPT || rc == 0
+                        ? Py_BuildValue("(KKsss)", (unsigned long long)v.events,
+                                        (unsigned long long)v.first_bad_seq,
+                                        pss_fiscal_problem_name(v.problem), v.head_hash, detail)
+                        : NULL;
+    if (pyp_leave(self, rc == PSS_ECORRUPT ? 0 : rc, -1) < 0) {
+        Py_XDECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+static PyObject *context_fiscal_archive(PyObject *op, PyObject *args)
+{
+    pyp_context *self = (pyp_context *)op;
+    const char *config_id;
+    unsigned long long first, last;
+    PyObject *file;
+    if (!PyArg_ParseTuple(args, "sKKO:fiscal_archive", &config_id, &first, &last, &file) ||
+        pyp_enter(self) < 0)
+        return NULL;
+    pyp_writer w;
+    memset(&w, 0, sizeof w);
+    w.ctx = self;
+    w.file = file == Py_None ? NULL : file;
+    int rc = pss_fiscal_archive(self->ctx, config_id, first, last, pyp_write_cb, &w);
+    PyObject *text = pyp_writer_finish(&w);
+    if (pyp_leave(self, rc, -1) < 0) {
+        Py_XDECREF(text);
+        return NULL;
+    }
+    return text;
+}
+
 static PyMethodDef context_methods[] = {
     {"close", context_close, METH_NOARGS, NULL},
     {"now", context_now, METH_NOARGS, NULL},
@@ -602,6 +647,8 @@ static PyMethodDef context_methods[] = {
     {"audit", context_audit, METH_VARARGS, NULL},
     {"ledger_range", context_ledger_range, METH_VARARGS, NULL},
     {"csv_range", context_csv_range, METH_VARARGS, NULL},
+    {"fiscal_verify", context_fiscal_verify, METH_VARARGS, NULL},
+    {"fiscal_archive", context_fiscal_archive, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 
