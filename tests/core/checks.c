@@ -101,6 +101,27 @@ int main(void)
     CHECK_OK(b, pss_session_verify(sb));
     CHECK_I64(figure(b, sb, PSS_FIG_ORDERS), 6);
     CHECK_I64(figure(b, sb, PSS_FIG_EXPECTED_CASH), 500);
+
+    /* an audited refusal decided on what a held: the other context starts closing and counts
+     * the drawer; a, holding the session as trading, closes. A reading store reads the count
+     * and closes (0); a refusal (PSS_ESTATE, "not being counted") and its audit entry come
+     * only from the old handle, so the call runs again reading instead of committing them */
+    pss_count_input count = PSS_COUNT_INPUT_INIT;
+    count.cash_total = 500;
+    CHECK_OK(b, pss_session_start_closing(sb, &FIX_ALICE));
+    CHECK_OK(b, pss_session_count(sb, &FIX_ALICE, &count));
+    CHECK_OK(a, pss_session_close(sa, &FIX_ALICE, NULL));
+    CHECK_I64(pss_session_state_of(sa), PSS_SESSION_CLOSED);
+    pss_audit *au = NULL;
+    CHECK_OK(a, pss_audit_load(a, pss_session_id(sa), &au));
+    int refusals = 0;
+    for (size_t i = 0; i < pss_audit_count(au); i++) {
+        pss_audit_record rec = PSS_AUDIT_RECORD_INIT;
+        pss_audit_get(au, i, &rec);
+        refusals += rec.outcome != 0;
+    }
+    pss_audit_free(au);
+    CHECK_I64(refusals, 0);
     pss_session_free(sa);
     pss_session_free(sb);
     pss_ctx_free(a);
