@@ -122,6 +122,38 @@ int main(void)
     }
     pss_audit_free(au);
     CHECK_I64(refusals, 0);
+
+    /* a force close on a handle one revision behind: the checked run fails (its put of the
+     * session meets the newer revision) and the run after reads and closes; the audit entry
+     * tells what the close did, as a reading store's does: one draft cancelled, its one cash
+     * payment voided (not one per run) */
+    pss_session *sa2 = fix_open(a, 1000), *sb2 = NULL;
+    CHECK_OK(b, pss_session_load(b, pss_session_id(sa2), &sb2));
+    pss_line_input coat = fix_line("coat", 1000, 900, NULL, 0);
+    pss_order_input draft_in = PSS_ORDER_INPUT_INIT;
+    draft_in.id = "0c4ec000-0000-4000-8000-0000000000d1";
+    draft_in.lines = &coat;
+    draft_in.n_lines = 1;
+    pss_order *draft = NULL;
+    CHECK_OK(a, pss_order_create(sa2, &FIX_ALICE, &draft_in, &draft));
+    pss_payment_input part = fix_pay("Cash", 400);
+    CHECK_OK(a, pss_order_add_payment(draft, &FIX_ALICE, &part, NULL));
+    CHECK_OK(b, pss_session_refresh(sb2));
+    CHECK_OK(b, cash(sb2, PSS_CASH_IN, 100)); /* a's handle is one revision behind */
+    pss_force_close_input fi = PSS_FORCE_CLOSE_INPUT_INIT;
+    fi.reason = "till died";
+    CHECK_OK(a, pss_session_force_close(sa2, &FIX_ADA, &fi));
+    CHECK_I64(pss_session_state_of(sa2), PSS_SESSION_CLOSED);
+    CHECK_OK(a, pss_audit_load(a, pss_session_id(sa2), &au));
+    pss_audit_record last = PSS_AUDIT_RECORD_INIT;
+    pss_audit_get(au, pss_audit_count(au) - 1, &last);
+    CHECK_STR(last.action, "session.force_close");
+    CHECK_CONTAINS(last.json, "\"cancelled_orders\":[\"0c4ec000-0000-4000-8000-0000000000d1\"]");
+    CHECK_CONTAINS(last.json, "\"voided_payments\":1}");
+    pss_audit_free(au);
+    pss_order_free(draft);
+    pss_session_free(sa2);
+    pss_session_free(sb2);
     pss_session_free(sa);
     pss_session_free(sb);
     pss_ctx_free(a);
