@@ -154,6 +154,26 @@ int main(void)
     pss_order_free(draft);
     pss_session_free(sa2);
     pss_session_free(sb2);
+
+    /* a batch of 300 orders checks 302 times (the session, its newest order, each id): a
+     * reading store records them all, and so must a store that answers checks at commit */
+    pss_session *sa3 = fix_open(a, 0);
+    static char batch_ids[300][PSS_ID_SIZE];
+    static pss_order_input batch_in[300];
+    const pss_order_input *batch[300];
+    pss_line_input bl = fix_line("tea", 1000, 100, NULL, 0);
+    pss_payment_input bp = fix_pay("Cash", 100);
+    bp.state = PSS_PAYMENT_DONE;
+    for (int i = 0; i < 300; i++) {
+        snprintf(batch_ids[i], sizeof batch_ids[i], "0c4eb000-0000-4000-8000-%012d", i);
+        batch_in[i] = fix_order(batch_ids[i], &bl, &bp);
+        batch[i] = &batch_in[i];
+    }
+    size_t accepted = 0;
+    CHECK_OK(a, pss_session_submit_batch(sa3, &FIX_ALICE, batch, 300, NULL, &accepted));
+    CHECK_I64(accepted, 300);
+    CHECK_I64(figure(a, sa3, PSS_FIG_ORDERS), 300);
+    pss_session_free(sa3);
     pss_session_free(sa);
     pss_session_free(sb);
     pss_ctx_free(a);
