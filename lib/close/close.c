@@ -519,6 +519,7 @@ static int op_force_close(pss_stage *st, void *arg)
     pss_ctx *ctx = st->s->ctx;
     pss_session_core *c = &st->core;
     st->reason = a->force->reason;
+    a->voided = 0; /* counted by this run: a run again after a conflict counts afresh */
     int rc = pss__check_access(st->s, st->actor, PSS_ACCESS_ADMIN, PSS__NOT_CLOSED,
                                "force-close the session");
     if (rc && rc != PSS_EINVAL && rc != PSS_EVERSION)

@@ -216,6 +216,10 @@ static int append_refusal(pss_stage *st, int code)
     saved_error e;
     save_error(ctx, &e);
     pss__txn_rollback(ctx);
+    if (ctx->checked) { /* decided on what the handle held: the run after reads, and audits */
+        pss__stage_finish(st, false);
+        return code;
+    }
     int rc = pss__txn_begin(ctx, true);
     if (!rc && (rc = pss__append(ctx, st->refusal_subject, st->refusal.data, st->refusal.len)))
         pss__txn_rollback(ctx);

@@ -101,6 +101,79 @@ int main(void)
     CHECK_OK(b, pss_session_verify(sb));
     CHECK_I64(figure(b, sb, PSS_FIG_ORDERS), 6);
     CHECK_I64(figure(b, sb, PSS_FIG_EXPECTED_CASH), 500);
+
+    /* an audited refusal decided on what a held: the other context starts closing and counts
+     * the drawer; a, holding the session as trading, closes. A reading store reads the count
+     * and closes (0); a refusal (PSS_ESTATE, "not being counted") and its audit entry come
+     * only from the old handle, so the call runs again reading instead of committing them */
+    pss_count_input count = PSS_COUNT_INPUT_INIT;
+    count.cash_total = 500;
+    CHECK_OK(b, pss_session_start_closing(sb, &FIX_ALICE));
+    CHECK_OK(b, pss_session_count(sb, &FIX_ALICE, &count));
+    CHECK_OK(a, pss_session_close(sa, &FIX_ALICE, NULL));
+    CHECK_I64(pss_session_state_of(sa), PSS_SESSION_CLOSED);
+    pss_audit *au = NULL;
+    CHECK_OK(a, pss_audit_load(a, pss_session_id(sa), &au));
+    int refusals = 0;
+    for (size_t i = 0; i < pss_audit_count(au); i++) {
+        pss_audit_record rec = PSS_AUDIT_RECORD_INIT;
+        pss_audit_get(au, i, &rec);
+        refusals += rec.outcome != 0;
+    }
+    pss_audit_free(au);
+    CHECK_I64(refusals, 0);
+
+    /* a force close on a handle one revision behind: the checked run fails (its put of the
+     * session meets the newer revision) and the run after reads and closes; the audit entry
+     * tells what the close did, as a reading store's does: one draft cancelled, its one cash
+     * payment voided (not one per run) */
+    pss_session *sa2 = fix_open(a, 1000), *sb2 = NULL;
+    CHECK_OK(b, pss_session_load(b, pss_session_id(sa2), &sb2));
+    pss_line_input coat = fix_line("coat", 1000, 900, NULL, 0);
+    pss_order_input draft_in = PSS_ORDER_INPUT_INIT;
+    draft_in.id = "0c4ec000-0000-4000-8000-0000000000d1";
+    draft_in.lines = &coat;
+    draft_in.n_lines = 1;
+    pss_order *draft = NULL;
+    CHECK_OK(a, pss_order_create(sa2, &FIX_ALICE, &draft_in, &draft));
+    pss_payment_input part = fix_pay("Cash", 400);
+    CHECK_OK(a, pss_order_add_payment(draft, &FIX_ALICE, &part, NULL));
+    CHECK_OK(b, pss_session_refresh(sb2));
+    CHECK_OK(b, cash(sb2, PSS_CASH_IN, 100)); /* a's handle is one revision behind */
+    pss_force_close_input fi = PSS_FORCE_CLOSE_INPUT_INIT;
+    fi.reason = "till died";
+    CHECK_OK(a, pss_session_force_close(sa2, &FIX_ADA, &fi));
+    CHECK_I64(pss_session_state_of(sa2), PSS_SESSION_CLOSED);
+    CHECK_OK(a, pss_audit_load(a, pss_session_id(sa2), &au));
+    pss_audit_record last = PSS_AUDIT_RECORD_INIT;
+    pss_audit_get(au, pss_audit_count(au) - 1, &last);
+    CHECK_STR(last.action, "session.force_close");
+    CHECK_CONTAINS(last.json, "\"cancelled_orders\":[\"0c4ec000-0000-4000-8000-0000000000d1\"]");
+    CHECK_CONTAINS(last.json, "\"voided_payments\":1}");
+    pss_audit_free(au);
+    pss_order_free(draft);
+    pss_session_free(sa2);
+    pss_session_free(sb2);
+
+    /* a batch of 300 orders checks 302 times (the session, its newest order, each id): a
+     * reading store records them all, and so must a store that answers checks at commit */
+    pss_session *sa3 = fix_open(a, 0);
+    static char batch_ids[300][PSS_ID_SIZE];
+    static pss_order_input batch_in[300];
+    const pss_order_input *batch[300];
+    pss_line_input bl = fix_line("tea", 1000, 100, NULL, 0);
+    pss_payment_input bp = fix_pay("Cash", 100);
+    bp.state = PSS_PAYMENT_DONE;
+    for (int i = 0; i < 300; i++) {
+        snprintf(batch_ids[i], sizeof batch_ids[i], "0c4eb000-0000-4000-8000-%012d", i);
+        batch_in[i] = fix_order(batch_ids[i], &bl, &bp);
+        batch[i] = &batch_in[i];
+    }
+    size_t accepted = 0;
+    CHECK_OK(a, pss_session_submit_batch(sa3, &FIX_ALICE, batch, 300, NULL, &accepted));
+    CHECK_I64(accepted, 300);
+    CHECK_I64(figure(a, sa3, PSS_FIG_ORDERS), 300);
+    pss_session_free(sa3);
     pss_session_free(sa);
     pss_session_free(sb);
     pss_ctx_free(a);

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECKS_MAX 256
-
 typedef struct pending {
     char kind[64], key[128], last[128];
     uint64_t rev;
@@ -105,7 +103,7 @@ static int cs_rollback(void *ud)
 /* Verifies a check now; a broken one is kept for the commit (the first only). */
 static int make_check(checkstore *c, pending *p)
 {
-    if (!c->in_write || c->n_checks == CHECKS_MAX)
+    if (!c->in_write)
         return PSS_EINVAL;
     c->n_checks++;
     c->counts.checks++;
