@@ -289,6 +289,8 @@ void lpss_open_context(lua_State *L)
         {"ledger", lpss_ctx_ledger},
         {"csv", lpss_ctx_csv},
         {"audit", lpss_ctx_audit},
+        {"fiscal_verify", lpss_ctx_fiscal_verify},
+        {"fiscal_archive", lpss_ctx_fiscal_archive},
         {"get_meta", lpss_ctx_get_meta},
         {"set_meta", lpss_ctx_set_meta},
         {NULL, NULL}};

@@ -233,6 +233,8 @@ int lpss_ctx_load_entry(lua_State *L);
 int lpss_ctx_ledger(lua_State *L);
 int lpss_ctx_csv(lua_State *L);
 int lpss_ctx_audit(lua_State *L);
+int lpss_ctx_fiscal_verify(lua_State *L);
+int lpss_ctx_fiscal_archive(lua_State *L);
 int lpss_ctx_get_meta(lua_State *L);
 int lpss_ctx_set_meta(lua_State *L);
 
