@@ -9,15 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t figure(pss_ctx *ctx, pss_session *s, pss_report_figure f)
-{
-    pss_report *r = NULL;
-    CHECK_OK(ctx, pss_session_report(s, &r));
-    int64_t v = pss_report_get(r, f);
-    pss_report_free(r);
-    return v;
-}
-
 static char order_ids[10][PSS_ID_SIZE];
 
 static int submit(pss_session *s, int n, pss_submit_result *res)
@@ -28,15 +19,6 @@ static int submit(pss_session *s, int n, pss_submit_result *res)
     pay.state = PSS_PAYMENT_DONE;
     pss_order_input in = fix_order(order_ids[n], &line, &pay);
     return pss_session_submit(s, &FIX_ALICE, &in, res);
-}
-
-static int cash(pss_session *s, pss_cash_kind kind, int64_t amount)
-{
-    pss_cash_input in = PSS_CASH_INPUT_INIT;
-    in.kind = kind;
-    in.amount = amount;
-    in.reason = "float";
-    return pss_cash_move(s, &FIX_ALICE, &in, NULL);
 }
 
 int main(void)
@@ -58,25 +40,25 @@ int main(void)
     CHECK_I64(after.gets - before.gets, 0);
     CHECK_I64(after.checks - before.checks, 9);
     CHECK_I64(after.broken_commits, 0);
-    CHECK_I64(figure(a, sa, PSS_FIG_ORDERS), 3);
-    CHECK_I64(figure(a, sa, PSS_FIG_EXPECTED_CASH), 1750);
+    CHECK_I64(fix_figure(a, sa, PSS_FIG_ORDERS), 3);
+    CHECK_I64(fix_figure(a, sa, PSS_FIG_EXPECTED_CASH), 1750);
 
     /* the other context records an order: the newest order is not the one a holds, its
      * commit fails, and the run after reads and records both */
     CHECK_OK(b, submit(sb, 4, NULL));
     CHECK_OK(a, submit(sa, 5, NULL));
     CHECK_I64(checkstore_counted(cs).broken_commits, 1);
-    CHECK_I64(figure(a, sa, PSS_FIG_ORDERS), 5);
-    CHECK_I64(figure(a, sa, PSS_FIG_EXPECTED_CASH), 2250);
+    CHECK_I64(fix_figure(a, sa, PSS_FIG_ORDERS), 5);
+    CHECK_I64(fix_figure(a, sa, PSS_FIG_EXPECTED_CASH), 2250);
 
     /* the other context puts cash in: a's cash out of more than a believes the drawer holds
      * (2250) but less than it holds (3250) is refused on what a held, which is not the
      * answer: the run after reads and pays it out */
-    CHECK_OK(b, cash(sb, PSS_CASH_IN, 1000));
-    CHECK_OK(a, cash(sa, PSS_CASH_OUT, 3000));
-    CHECK_I64(figure(a, sa, PSS_FIG_CASH_IN), 1000);
-    CHECK_I64(figure(a, sa, PSS_FIG_CASH_OUT), 3000);
-    CHECK_I64(figure(a, sa, PSS_FIG_EXPECTED_CASH), 250);
+    CHECK_OK(b, fix_cash(sb, PSS_CASH_IN, 1000));
+    CHECK_OK(a, fix_cash(sa, PSS_CASH_OUT, 3000));
+    CHECK_I64(fix_figure(a, sa, PSS_FIG_CASH_IN), 1000);
+    CHECK_I64(fix_figure(a, sa, PSS_FIG_CASH_OUT), 3000);
+    CHECK_I64(fix_figure(a, sa, PSS_FIG_EXPECTED_CASH), 250);
 
     /* the other context's order again from a: its id is checked new, the create finds it
      * (this store at once, a server at commit), and the run after reads and answers it a
@@ -87,8 +69,8 @@ int main(void)
     CHECK_I64(res.duplicate, 1);
     /* the session, the order, and the session the order is recorded in (for the answer) */
     CHECK_I64(checkstore_counted(cs).gets - before.gets, 3);
-    CHECK_I64(figure(a, sa, PSS_FIG_ORDERS), 5);
-    CHECK_I64(figure(a, sa, PSS_FIG_EXPECTED_CASH), 250);
+    CHECK_I64(fix_figure(a, sa, PSS_FIG_ORDERS), 5);
+    CHECK_I64(fix_figure(a, sa, PSS_FIG_EXPECTED_CASH), 250);
 
     /* the run that read is the last to: the next submit checks again */
     before = checkstore_counted(cs);
@@ -99,8 +81,8 @@ int main(void)
 
     CHECK_OK(a, pss_session_verify(sa));
     CHECK_OK(b, pss_session_verify(sb));
-    CHECK_I64(figure(b, sb, PSS_FIG_ORDERS), 6);
-    CHECK_I64(figure(b, sb, PSS_FIG_EXPECTED_CASH), 500);
+    CHECK_I64(fix_figure(b, sb, PSS_FIG_ORDERS), 6);
+    CHECK_I64(fix_figure(b, sb, PSS_FIG_EXPECTED_CASH), 500);
 
     /* an audited refusal decided on what a held: the other context starts closing and counts
      * the drawer; a, holding the session as trading, closes. A reading store reads the count
@@ -139,7 +121,7 @@ int main(void)
     pss_payment_input part = fix_pay("Cash", 400);
     CHECK_OK(a, pss_order_add_payment(draft, &FIX_ALICE, &part, NULL));
     CHECK_OK(b, pss_session_refresh(sb2));
-    CHECK_OK(b, cash(sb2, PSS_CASH_IN, 100)); /* a's handle is one revision behind */
+    CHECK_OK(b, fix_cash(sb2, PSS_CASH_IN, 100)); /* a's handle is one revision behind */
     pss_force_close_input fi = PSS_FORCE_CLOSE_INPUT_INIT;
     fi.reason = "till died";
     CHECK_OK(a, pss_session_force_close(sa2, &FIX_ADA, &fi));
@@ -172,7 +154,7 @@ int main(void)
     size_t accepted = 0;
     CHECK_OK(a, pss_session_submit_batch(sa3, &FIX_ALICE, batch, 300, NULL, &accepted));
     CHECK_I64(accepted, 300);
-    CHECK_I64(figure(a, sa3, PSS_FIG_ORDERS), 300);
+    CHECK_I64(fix_figure(a, sa3, PSS_FIG_ORDERS), 300);
     pss_session_free(sa3);
     pss_session_free(sa);
     pss_session_free(sb);

@@ -29,11 +29,7 @@ static pss_fiscal_verdict verify(pss_ctx *ctx, int expected_rc)
 static void shift(pss_ctx *ctx, int64_t opening)
 {
     pss_session *s = fix_open(ctx, opening);
-    pss_cash_input in = PSS_CASH_INPUT_INIT;
-    in.kind = PSS_CASH_IN;
-    in.amount = 500;
-    in.reason = "float";
-    CHECK_OK(ctx, pss_cash_move(s, &FIX_ALICE, &in, NULL));
+    CHECK_OK(ctx, fix_cash(s, PSS_CASH_IN, 500));
     CHECK_OK(ctx, fix_submit_nth(s, 1)); /* an order: not yet an event of its own */
     CHECK_OK(ctx, pss_session_start_closing(s, &FIX_ALICE));
     pss_count_input count = PSS_COUNT_INPUT_INIT;
@@ -189,11 +185,7 @@ int main(void)
     if (counted)
         memcpy(counted, "counted=1900", 12);
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000009"), ninth), 0);
-    pss_cash_input in = PSS_CASH_INPUT_INIT;
-    in.kind = PSS_CASH_IN;
-    in.amount = 100;
-    in.reason = "float";
-    CHECK_RC(ctx, pss_cash_move(s, &FIX_ALICE, &in, NULL), PSS_ECORRUPT);
+    CHECK_RC(ctx, fix_cash(s, PSS_CASH_IN, 100), PSS_ECORRUPT);
     CHECK_STR(pss_ctx_errmsg(ctx), "the newest fiscal event of config " FIX_CONFIG_ID " (9) is "
                                    "altered: its content does not give its hash; no event is "
                                    "added to a broken chain (pss_fiscal_verify names the first "

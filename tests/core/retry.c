@@ -10,30 +10,12 @@
 
 #include "session/stage.h"
 
-static int64_t figure(pss_ctx *ctx, pss_session *s, pss_report_figure f)
-{
-    pss_report *r = NULL;
-    CHECK_OK(ctx, pss_session_report(s, &r));
-    int64_t v = pss_report_get(r, f);
-    pss_report_free(r);
-    return v;
-}
-
 static int submit(pss_session *s, const char *id)
 {
     pss_line_input line = fix_line("tea", 1000, 250, NULL, 0);
     pss_payment_input pay = fix_pay("Cash", 250);
     pss_order_input in = fix_order(id, &line, &pay);
     return pss_session_submit(s, &FIX_ALICE, &in, NULL);
-}
-
-static int cash_in(pss_session *s, int64_t amount)
-{
-    pss_cash_input in = PSS_CASH_INPUT_INIT;
-    in.kind = PSS_CASH_IN;
-    in.amount = amount;
-    in.reason = "float";
-    return pss_cash_move(s, &FIX_ALICE, &in, NULL);
 }
 
 int main(void)
@@ -49,8 +31,8 @@ int main(void)
     faultstore_conflict_puts(fs, "order", PSS__ATTEMPTS - 1);
     CHECK_OK(ctx, submit(s, "0de20000-0000-4000-8000-000000000001"));
     CHECK_I64(faultstore_conflicts_left(fs), 0);
-    CHECK_I64(figure(ctx, s, PSS_FIG_ORDERS), 1);
-    CHECK_I64(figure(ctx, s, PSS_FIG_EXPECTED_CASH), 250);
+    CHECK_I64(fix_figure(ctx, s, PSS_FIG_ORDERS), 1);
+    CHECK_I64(fix_figure(ctx, s, PSS_FIG_EXPECTED_CASH), 250);
 
     /* one conflict more than the attempts: the conflict is the answer and nothing changed */
     char *before = fix_dump(mem);
@@ -62,14 +44,14 @@ int main(void)
     CHECK_SAME_TEXT(after, before);
     free(before);
     free(after);
-    CHECK_I64(figure(ctx, s, PSS_FIG_ORDERS), 1);
+    CHECK_I64(fix_figure(ctx, s, PSS_FIG_ORDERS), 1);
 
     /* a session-layer call (a cash movement) runs again the same way */
     faultstore_conflict_puts(fs, "movement", 1);
-    CHECK_OK(ctx, cash_in(s, 5000));
+    CHECK_OK(ctx, fix_cash(s, PSS_CASH_IN, 5000));
     CHECK_I64(faultstore_conflicts_left(fs), 0);
-    CHECK_I64(figure(ctx, s, PSS_FIG_CASH_IN), 5000);
-    CHECK_I64(figure(ctx, s, PSS_FIG_EXPECTED_CASH), 5250);
+    CHECK_I64(fix_figure(ctx, s, PSS_FIG_CASH_IN), 5000);
+    CHECK_I64(fix_figure(ctx, s, PSS_FIG_EXPECTED_CASH), 5250);
 
     /* a conflict the library finds itself (the same order id with other content) is not the
      * store's: it is answered at once */

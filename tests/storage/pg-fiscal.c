@@ -20,13 +20,8 @@ static void make_chain(const char *conninfo)
     pss_ctx *ctx = fix_ctx(st);
     fix_save_config(ctx, NULL);
     pss_session *s = fix_open(ctx, 1000);
-    for (int i = 1; i <= 3; i++) {
-        pss_cash_input in = PSS_CASH_INPUT_INIT;
-        in.kind = PSS_CASH_IN;
-        in.amount = 100 * i;
-        in.reason = "float";
-        CHECK_OK(ctx, pss_cash_move(s, &FIX_ALICE, &in, NULL));
-    }
+    for (int i = 1; i <= 3; i++)
+        CHECK_OK(ctx, fix_cash(s, PSS_CASH_IN, 100 * i));
     pss_session_free(s);
     pss_ctx_free(ctx);
     pss_storage_free(st);

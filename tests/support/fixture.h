@@ -208,6 +208,26 @@ static inline pss_order_totals fix_totals(pss_ctx *ctx, const pss_order *o)
     return t;
 }
 
+/* A report's figure, read now. */
+static inline int64_t fix_figure(pss_ctx *ctx, pss_session *s, pss_report_figure f)
+{
+    pss_report *r = NULL;
+    CHECK_OK(ctx, pss_session_report(s, &r));
+    int64_t v = pss_report_get(r, f);
+    pss_report_free(r);
+    return v;
+}
+
+/* A cash movement by alice with a reason of "float". */
+static inline int fix_cash(pss_session *s, pss_cash_kind kind, int64_t amount)
+{
+    pss_cash_input in = PSS_CASH_INPUT_INIT;
+    in.kind = kind;
+    in.amount = amount;
+    in.reason = "float";
+    return pss_cash_move(s, &FIX_ALICE, &in, NULL);
+}
+
 /* Creates and opens a session as alice with the given opening count. */
 static inline pss_session *fix_open(pss_ctx *ctx, int64_t counted)
 {
