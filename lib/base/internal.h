@@ -74,6 +74,7 @@ struct pss_ctx {
     pss_queued_event *events;
     size_t n_events, cap_events;
 
+    pss_signer signer; /* fiscal events' signer (fiscal/sign.c); sign NULL: none */
     pss_journal_hook journal_hook;
     void *journal_hook_userdata;
 

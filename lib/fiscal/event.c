@@ -18,8 +18,6 @@
 #include "fiscal/link.h"
 #include "fiscal/record.h"
 #include "fiscal/verify.h"
-#include "json/codec.h"
-#include "json/jsonw.h"
 #include "store/store.h"
 
 static const char *const WEIGHTY[] = {
@@ -137,30 +135,23 @@ void pss__fiscal_form(pss__strbuf *b, const pss_audit_note *note, const pss_acto
     put_extra(b, note->extra);
 }
 
+/* The new event, signed by the context's signer when there is one and it signs. */
 static int write_event(pss_ctx *ctx, const char *config_id, uint64_t seq,
                        const uint8_t prev[PSS__CHAIN_HASH_BYTES],
                        const uint8_t hash[PSS__CHAIN_HASH_BYTES], const pss__strbuf *form)
 {
-    char id[PSS__FISCAL_ID_SIZE], prev_hex[PSS__CHAIN_HEX_SIZE], hash_hex[PSS__CHAIN_HEX_SIZE];
-    pss__fiscal_event_id(config_id, seq, id);
-    pss__chain_hex(prev, prev_hex);
-    pss__chain_hex(hash, hash_hex);
-    pss__strbuf buf;
-    pss__strbuf_init(&buf, ctx->alloc);
-    pss_jsonw w;
-    pss__jsonw_begin_version(&w, &buf, PSS__FISCAL_RECORD_VERSION);
-    pss__jsonw_int(&w, "seq", (int64_t)seq);
-    pss__jsonw_str(&w, "prev", prev_hex);
-    pss__jsonw_str(&w, "hash", hash_hex);
-    pss__jsonw_str(&w, "form", form->data);
-    int rc = pss__jsonw_finish(ctx, &w);
-    if (!rc)
-        rc = pss__put(ctx, PSS__KIND_FISCAL, id, config_id, buf.data, buf.len, 0, NULL);
-    if (rc == PSS_ECONFLICT) /* another writer took this seq: the call runs again */
-        rc = pss__fail(ctx, PSS_ECONFLICT, "fiscal event %" PRIu64 " of config %s was written "
-                       "by another call meanwhile; retry", seq, config_id);
-    pss__strbuf_free(&buf);
-    return rc;
+    pss__fiscal_event e;
+    memset(&e, 0, sizeof e);
+    e.seq = seq;
+    memcpy(e.prev, prev, PSS__CHAIN_HASH_BYTES);
+    memcpy(e.hash, hash, PSS__CHAIN_HASH_BYTES);
+    e.form = form->data;
+    pss__signature sig;
+    pss__fiscal_sign(ctx, hash, &sig);
+    if (sig.error[0])
+        pss__log(ctx, PSS_LOG_WARN, "fiscal event %" PRIu64 " of config %s is recorded unsigned: "
+                 "%s", seq, config_id, sig.error);
+    return pss__fiscal_put(ctx, config_id, &e, &sig);
 }
 
 static int record_event(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)

@@ -8,6 +8,7 @@
 
 #include "base/internal.h"
 #include "fiscal/link.h"
+#include "fiscal/sign.h"
 #include "store/records.h"
 
 #define PSS__FISCAL_RECORD_VERSION 1
@@ -16,8 +17,11 @@
 
 typedef struct pss__fiscal_event {
     uint64_t seq;
+    uint64_t rev; /* the record's revision (a signature added later rewrites it) */
     uint8_t prev[PSS__CHAIN_HASH_BYTES], hash[PSS__CHAIN_HASH_BYTES];
-    char *form; /* the canonical form as stored (NUL-terminated) */
+    char *form;   /* the canonical form as stored (NUL-terminated) */
+    char *sig;    /* its signature in hex, NULL when unsigned */
+    char *key;    /* the signing key's id, NULL when unsigned */
 } pss__fiscal_event;
 
 /* The record id of a config's event seq. */
@@ -25,4 +29,8 @@ void pss__fiscal_event_id(const char *config_id, uint64_t seq, char out[PSS__FIS
 /* Reads a stored event: PSS_ECORRUPT (with detail) when it is not one. */
 int pss__fiscal_decode(pss_ctx *ctx, const pss_record *rec, pss__fiscal_event *out);
 void pss__fiscal_event_free(pss_ctx *ctx, pss__fiscal_event *e);
+/* Writes the event's record (created when e->rev is 0, else rewritten at e->rev), with the
+ * signature when sig->made, or the signer's failure when it gave one. */
+int pss__fiscal_put(pss_ctx *ctx, const char *config_id, const pss__fiscal_event *e,
+                    const pss__signature *sig);
 #endif

@@ -11,13 +11,14 @@
 
 #include "base/internal.h"
 #include "fiscal/record.h"
+#include "fiscal/sign.h"
 #include "fiscal/verify.h"
 #include "store/store.h"
 
 const char *pss_fiscal_problem_name(pss_fiscal_problem problem)
 {
-    static const char *const names[] = {"whole", "changed", "missing", "misplaced",
-                                        "broken link", "unreadable"};
+    static const char *const names[] = {"whole",       "changed",    "missing", "misplaced",
+                                        "broken link", "unreadable", "bad signature"};
     return (unsigned)problem < sizeof names / sizeof names[0] ? names[problem] : "unknown";
 }
 
@@ -68,6 +69,11 @@ static int check_event(walk *w, const pss_record *rec, const pss__fiscal_event *
                          e->seq);
     if (memcmp(hash, e->hash, PSS__CHAIN_HASH_BYTES) != 0 || !form_names(w, e))
         return broken(w, expected, PSS_FISCAL_CHANGED, "its content does not give its hash");
+    if (e->sig && pss__fiscal_can_check(w->ctx) &&
+        !pss__fiscal_sig_good(w->ctx, hash, e->sig, e->key))
+        return broken(w, expected, PSS_FISCAL_BAD_SIGNATURE, "the signer does not find its "
+                      "signature good");
+    w->out->unsigned_events += e->sig == NULL;
     memcpy(w->prev, hash, PSS__CHAIN_HASH_BYTES);
     w->out->events = expected;
     pss__chain_hex(hash, w->out->head_hash);
