@@ -2,7 +2,8 @@
  * and ctx:fiscal_archive(config_id [, first [, last]]). */
 #include "lpss.h"
 
-/* ctx:fiscal_verify(config_id) -> {whole, events, first_bad_seq, problem, head_hash, detail};
+/* ctx:fiscal_verify(config_id) -> {whole, events, first_bad_seq, problem, head_hash, detail,
+ * unsigned_events};
  * a broken chain is an answer (whole false), not a failure. */
 int lpss_ctx_fiscal_verify(lua_State *L)
 {
@@ -23,6 +24,7 @@ int lpss_ctx_fiscal_verify(lua_State *L)
     lpss_set_str(L, "problem", pss_fiscal_problem_name(v.problem));
     lpss_set_str(L, "head_hash", v.head_hash);
     lpss_set_str(L, "detail", detail);
+    lpss_set_int(L, "unsigned_events", (int64_t)v.unsigned_events);
     return 1;
 }
 

@@ -24,6 +24,7 @@ H.test("a shift's events verify", function()
   H.eq(v.problem, "whole", "problem")
   H.eq(#v.head_hash, 64, "head hash")
   H.eq(v.detail, "", "detail")
+  H.eq(v.unsigned_events, 4, "no signer: every event unsigned")
 end)
 
 H.test("the archive", function()

@@ -344,6 +344,7 @@ class FiscalVerdict(NamedTuple):
     problem: str
     head_hash: str
     detail: str
+    unsigned_events: int
     @property
     def whole(self) -> bool: ...
 

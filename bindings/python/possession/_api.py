@@ -449,6 +449,7 @@ class FiscalVerdict(NamedTuple):
     problem: str         # "whole", "changed", "missing", "misplaced", "broken link", "unreadable"
     head_hash: str       # hash of the last event that verified ("" for none)
     detail: str          # the library's detail for a break ("" when whole)
+    unsigned_events: int  # of the events that verified, those without a signature
 
     @property
     def whole(self) -> bool:

@@ -585,7 +585,8 @@ static PyObject *context_csv_range(PyObject *op, PyObject *args)
     return write_range(op, args, pss_journal_write_csv_range);
 }
 
-/* doc/fiscal.md: the verdict as (events, first_bad_seq, problem, head_hash, detail); a
+/* doc/fiscal.md: the verdict as (events, first_bad_seq, problem, head_hash, detail,
+ * unsigned_events); a
  * broken chain is an answer, not an exception. */
 static PyObject *context_fiscal_verify(PyObject *op, PyObject *args)
 {
@@ -597,9 +598,10 @@ static PyObject *context_fiscal_verify(PyObject *op, PyObject *args)
     int rc = pss_fiscal_verify(self->ctx, config_id, &v);
     const char *detail = rc ? pss_ctx_errmsg(self->ctx) : "";
     PyObject *out = rc == PSS_ECORRUPT || rc == 0
-                        ? Py_BuildValue("(KKsss)", (unsigned long long)v.events,
+                        ? Py_BuildValue("(KKsssK)", (unsigned long long)v.events,
                                         (unsigned long long)v.first_bad_seq,
-                                        pss_fiscal_problem_name(v.problem), v.head_hash, detail)
+                                        pss_fiscal_problem_name(v.problem), v.head_hash, detail,
+                                        (unsigned long long)v.unsigned_events)
                         : NULL;
     if (pyp_leave(self, rc == PSS_ECORRUPT ? 0 : rc, -1) < 0) {
         Py_XDECREF(out);

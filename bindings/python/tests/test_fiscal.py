@@ -26,8 +26,8 @@ class FiscalChain(unittest.TestCase):
     def test_a_shift_is_four_events_that_verify(self):
         verdict = self.ctx.fiscal_verify(CONFIG_ID)
         self.assertTrue(verdict.whole)
-        self.assertEqual((verdict.events, verdict.first_bad_seq, verdict.problem, verdict.detail),
-                         (4, 0, "whole", ""))
+        self.assertEqual((verdict.events, verdict.first_bad_seq, verdict.problem, verdict.detail,
+                          verdict.unsigned_events), (4, 0, "whole", "", 4))  # no signer
         self.assertEqual(len(verdict.head_hash), 64)
         self.assertEqual(len(self.fiscal_keys()), 4)
 
