@@ -441,6 +441,19 @@ class Context:
         its integrity with no store (written to file if given, else returned)."""
         return self._h.fiscal_archive(_id(config), first_seq, last_seq, file)
 
+    def set_signer(self, signer: Any) -> None:
+        """Signs each fiscal event's hash from now on: signer.sign(hash: bytes) returns
+        (signature: bytes, key_id: str), or None to decline (the event is recorded unsigned
+        and the call succeeds; so when it raises, reported to sys.unraisablehook); an
+        optional signer.check(hash, signature, key_id) -> bool makes fiscal_verify check every
+        signature. None: no signer."""
+        self._h.set_signer(signer)
+
+    def fiscal_resign(self, config: Union["Config", str]) -> int:
+        """Signs the config's unsigned events in order, until the signer declines; how many
+        it signed."""
+        return self._h.fiscal_resign(_id(config))
+
 
 class FiscalVerdict(NamedTuple):
     """What Context.fiscal_verify found (doc/fiscal.md, "Verification")."""

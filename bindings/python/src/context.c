@@ -206,6 +206,7 @@ static int context_traverse(PyObject *op, visitproc visit, void *arg)
     Py_VISIT(self->store);
     Py_VISIT(self->clock);
     Py_VISIT(self->log);
+    Py_VISIT(self->signer);
     Py_VISIT(self->pending);
     if (self->py)
         Py_VISIT(self->py->obj);
@@ -235,6 +236,7 @@ static void context_dealloc(PyObject *op)
     Py_CLEAR(self->clock);
     Py_CLEAR(self->log);
     pss_ctx_free(self->ctx);
+    Py_CLEAR(self->signer); /* after the context: it can no longer call back */
     self->ctx = NULL;
     pyp_free_self(op);
 }
@@ -651,6 +653,8 @@ static PyMethodDef context_methods[] = {
     {"csv_range", context_csv_range, METH_VARARGS, NULL},
     {"fiscal_verify", context_fiscal_verify, METH_VARARGS, NULL},
     {"fiscal_archive", context_fiscal_archive, METH_VARARGS, NULL},
+    {"fiscal_resign", pyp_context_fiscal_resign, METH_VARARGS, NULL},
+    {"set_signer", pyp_context_set_signer, METH_VARARGS, NULL},
     {NULL, NULL, 0, NULL},
 };
 

@@ -41,6 +41,7 @@ struct pyp_context {
     pyp_pystore *py;     /* the adapter when the store is written in Python, else NULL */
     PyObject *clock;     /* callable returning ms since the epoch, or NULL */
     PyObject *log;       /* callable(level, message), or NULL */
+    PyObject *signer;    /* the fiscal events' signer (signer.c), or NULL */
     PyObject *pending;   /* the first exception a Python callback raised during this call */
     int in_call;         /* a library call is running: refuse re-entry */
 };
@@ -171,6 +172,10 @@ void pyp_capture(pyp_context *ctx);
 /* When the exception set is a possession.Error: clears it, returns its code and its detail
  * (a new reference). Otherwise 0, leaving the exception set. */
 int pyp_take_error(PyObject **detail);
+
+/* ---- the fiscal signer (signer.c): Context.set_signer, fiscal_resign ---- */
+PyObject *pyp_context_set_signer(PyObject *op, PyObject *args);
+PyObject *pyp_context_fiscal_resign(PyObject *op, PyObject *args);
 
 /* ---- context use (context.c) ---- */
 

@@ -2,7 +2,10 @@
 proves the same, and an event altered in the store is found at its seq, answered rather
 than raised."""
 
+import hashlib
+import hmac
 import json
+import sys
 import unittest
 
 import possession
@@ -58,6 +61,77 @@ class FiscalChain(unittest.TestCase):
         self.assertIn("breaks at event 2 (changed", verdict.detail)
         with self.assertRaises(possession.CorruptError):
             self.ctx.fiscal_archive(CONFIG_ID)
+
+
+class HmacSigner:
+    """A signer for the test: HMAC-SHA256 under a key it holds (a real one is a TSE, an HSM
+    or an Ed25519 key); it declines while offline, and gives garbage when told to."""
+
+    def __init__(self):
+        self.key = b"test key"
+        self.offline = False
+        self.garbage = False
+
+    def sign(self, digest):
+        if self.offline:
+            return None
+        if self.garbage:
+            return (b"", "k1")
+        return (hmac.new(self.key, digest, hashlib.sha256).digest(), "hmac-k1")
+
+    def check(self, digest, signature, key_id):
+        return key_id == "hmac-k1" and hmac.compare_digest(
+            signature, hmac.new(self.key, digest, hashlib.sha256).digest())
+
+
+class Signatures(unittest.TestCase):
+    def test_signed_declined_resigned(self):
+        store = DictStore()
+        ctx = possession.Context(store, clock=Clock())
+        signer = HmacSigner()
+        ctx.set_signer(signer)
+        saved_config(ctx)
+        session = open_session(ctx, "10.00")                   # 1, signed
+        signer.offline = True
+        session.cash_in(ALICE, "1.00", "float")                # 2, unsigned: the call succeeds
+        signer.offline, signer.garbage = False, True
+        session.cash_in(ALICE, "2.00", "float")                # 3, unsigned: garbage
+        signer.garbage = False
+        verdict = ctx.fiscal_verify(CONFIG_ID)
+        self.assertEqual((verdict.events, verdict.unsigned_events, verdict.whole), (3, 2, True))
+        third = store.records[("fiscal", CONFIG_ID + ":00000000000000000003")]
+        self.assertIn('"sign_error":"the signer returned no usable signature (0 bytes', third.payload)
+        self.assertEqual(ctx.fiscal_resign(CONFIG_ID), 2)
+        self.assertEqual(ctx.fiscal_verify(CONFIG_ID).unsigned_events, 0)
+        signed = store.records[("fiscal", CONFIG_ID + ":00000000000000000002")]
+        self.assertIn('"key":"hmac-k1"', signed.payload)
+        # a signature altered in the store
+        bad = json.loads(signed.payload)
+        bad["sig"] = ("0" if bad["sig"][0] != "0" else "1") + bad["sig"][1:]
+        store.records[signed[:2]] = signed._replace(payload=json.dumps(bad, separators=(",", ":")))
+        verdict = ctx.fiscal_verify(CONFIG_ID)
+        self.assertEqual((verdict.first_bad_seq, verdict.problem), (2, "bad signature"))
+
+    def test_a_signer_that_raises_declines(self):
+        class Broken:
+            def sign(self, digest):
+                raise RuntimeError("device unplugged")
+        ctx = possession.Context(DictStore(), clock=Clock())
+        ctx.set_signer(Broken())
+        saved_config(ctx)
+        seen = []
+        old_hook, sys.unraisablehook = sys.unraisablehook, seen.append
+        try:
+            open_session(ctx, "10.00")  # succeeds, unsigned
+        finally:
+            sys.unraisablehook = old_hook
+        self.assertEqual(ctx.fiscal_verify(CONFIG_ID).unsigned_events, 1)
+        self.assertEqual(str(seen[0].exc_value), "device unplugged")
+        with self.assertRaises(TypeError):
+            ctx.set_signer(object())
+        ctx.set_signer(None)
+        with self.assertRaises(possession.StateError):
+            ctx.fiscal_resign(CONFIG_ID)
 
 
 if __name__ == "__main__":
