@@ -114,29 +114,43 @@ static int meta_step(driver *d, const op *o)
 
 /* doc/fiscal.md: every config's chain verifies after every call; a refused call adds no
  * event (it changes nothing but its audit entry), and no call takes one away. */
-static int fiscal_step(driver *d)
+static int fiscal_verify(driver *d, int i, const char *what)
 {
-    for (int i = 0; i < d->m->nreg; i++) {
-        pss_fiscal_verdict v = PSS_FISCAL_VERDICT_INIT;
-        pss_ctx *ctx = d->ctx[(d->step + (unsigned)i) % 2];
-        int rc = pss_fiscal_verify(ctx, d->m->reg[i].cfg.id, &v);
-        if (rc)
-            return drv_failf(d, "pss_fiscal_verify of config %s: %d (%s)\n",
-                             d->m->reg[i].cfg.id, rc, pss_ctx_errmsg(ctx));
-        uint64_t before = d->fiscal_events[i];
-        if (v.events < before || (d->last_rc != 0 && v.events != before))
-            return drv_failf(d, "config %s had %llu fiscal events, has %llu after a call that "
-                             "returned %d\n", d->m->reg[i].cfg.id, (unsigned long long)before,
-                             (unsigned long long)v.events, d->last_rc);
-        d->fiscal_events[i] = v.events;
-    }
+    pss_fiscal_verdict v = PSS_FISCAL_VERDICT_INIT;
+    pss_ctx *ctx = d->ctx[(d->step + (unsigned)i) % 2];
+    const char *cid = d->m->reg[i].cfg.id;
+    int rc = pss_fiscal_verify(ctx, cid, &v);
+    if (rc)
+        return drv_failf(d, "pss_fiscal_verify of config %s: %d (%s)\n", cid, rc,
+                         pss_ctx_errmsg(ctx));
+    uint64_t before = d->fiscal_events[i], want = d->m->reg[i].fiscal;
+    if (v.events < before || (d->last_rc != 0 && v.events != before))
+        return drv_failf(d, "config %s had %llu fiscal events, has %llu after a call that "
+                         "returned %d\n", cid, (unsigned long long)before,
+                         (unsigned long long)v.events, d->last_rc);
+    /* "Events": every audit entry of outcome ok whose action has fiscal weight is the next
+     * event of its config's chain; the oracle counts those entries (m_fiscal) */
+    if (v.events != want)
+        return drv_failf(d, "config %s: %llu fiscal events after %s (returned %d; %llu "
+                         "before), the oracle expects %llu\n", cid,
+                         (unsigned long long)v.events, what, d->last_rc,
+                         (unsigned long long)before, (unsigned long long)want);
+    d->fiscal_events[i] = v.events;
+    return 0;
+}
+
+static int fiscal_step(driver *d, const char *what)
+{
+    for (int i = 0; i < d->m->nreg; i++)
+        if (fiscal_verify(d, i, what))
+            return 1;
     return 0;
 }
 
 int checks_step(driver *d, const op *o)
 {
     model *m = d->m;
-    if (fiscal_step(d))
+    if (fiscal_step(d, op_name(o->kind)))
         return 1;
     if ((o->kind == OP_CONFIG_SAVE || o->kind == OP_CONFIG_UPDATE) && d->last_rc == 0) {
         int reg = o->kind == OP_CONFIG_SAVE ? m_find_reg(m, o->config.id) : o->session;
@@ -343,6 +357,9 @@ int checks_final(driver *d)
             if (meta_of(d, k, i, i % 2))
                 return 1;
     if (d->trial_every > 0 && checks_trial_all(d))
+        return 1;
+    /* the trial closes ran on copies: the chains are still what the oracle counted */
+    if (fiscal_step(d, "the trial closes at the end of the seed"))
         return 1;
     return d->hledger ? ledger_check(d) : 0;
 }

@@ -182,10 +182,7 @@ typedef struct returns_of {
 
 static int receiptless_lines(const g_order *in)
 {
-    int n = 0;
-    for (int i = 0; i < in->n_lines; i++)
-        n += in->lines[i].refund_line < 0 && in->lines[i].quantity < 0;
-    return n;
+    return m_receiptless(in->lines, in->n_lines);
 }
 
 static void returns_add(returns_of *r, const char *id, const char *reason, int lines)

@@ -76,6 +76,7 @@ typedef struct m_register {
     int ndays;
     char days[M_MAXDAYS][16];
     int meta;                /* the stored config's metadata (0: none) */
+    uint64_t fiscal;         /* the events its chain must hold (doc/fiscal.md, "Events") */
 } m_register;
 
 typedef struct m_count {
@@ -270,6 +271,8 @@ m_session *m_new_session(model *m);
 m_order *m_new_order(model *m);
 m_move *m_new_move(model *m);
 m_entry *m_new_entry(model *m);
+void m_fiscal(model *m, int s, int n);
+int m_receiptless(const g_line *l, int n);
 
 /* oracle_access.c */
 enum { RULE_OPERATE, RULE_SUPERVISE, RULE_MANAGER, RULE_ADMIN, RULE_ANY, RULE_TAKE_OVER };

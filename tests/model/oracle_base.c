@@ -14,6 +14,25 @@ void model_init(model *m)
     meta_reset();
 }
 
+/* doc/fiscal.md, "Events": "Every audit entry of outcome ok whose action has fiscal weight
+ * becomes, in the same transaction, the next event of its config's chain". The oracle calls
+ * this where a call goes through and writes n such entries about session s (whose config,
+ * a rescue session's too, is the chain's). */
+void m_fiscal(model *m, int s, int n)
+{
+    m->reg[m->s[s].reg].fiscal += (uint64_t)n;
+}
+
+/* The returns without a receipt among n lines: "a line with a negative quantity and no
+ * refund_line" (concepts.md), each "audited as order.return", an event of its own. */
+int m_receiptless(const g_line *l, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += l[i].refund_line < 0 && l[i].quantity < 0;
+    return k;
+}
+
 void model_free(model *m)
 {
     free(m->s);

@@ -123,6 +123,7 @@ void m_cash_move(model *m, int si, const g_actor *a, const g_cash *in, m_expect 
     strcpy(v->user, a->user.s);
     v->meta = in->meta;
     s->touched = 1;
+    m_fiscal(m, si, 1);   /* cash.move */
     m_renew(m, s, a);
 }
 
@@ -145,5 +146,6 @@ void m_cash_void(model *m, int si, const g_actor *a, const g_str *id, const g_st
     m->mv[vi].voided = 1;
     strcpy(m->mv[vi].void_reason, reason->s);
     s->touched = 1;
+    m_fiscal(m, si, 1);   /* cash.void */
     m_renew(m, s, a);
 }

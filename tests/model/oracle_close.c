@@ -84,6 +84,7 @@ void m_do_count(model *m, int si, const g_actor *a, const g_count *in, const g_s
         s->count.amount[i] = in->method_amounts[i];
     }
     s->touched = 1;
+    m_fiscal(m, si, 1);   /* session.count: a new count is an entry of its own */
     m_renew(m, s, a);
 }
 
@@ -181,6 +182,9 @@ static void closed(model *m, int si, const g_actor *a, int64_t counted)
     m_entry_build(m, si, 0, counted, e);
     s->entry = m->ne - 1;
     s->touched = 1;
+    /* its one audit entry (session.close, or session.force_close), a rescue session's too:
+     * an event of the config's chain; a refused close's entry has its error as outcome */
+    m_fiscal(m, si, 1);
 }
 
 void m_close(model *m, int si, const g_actor *a, const g_str *note, m_expect *ex)
@@ -244,6 +248,9 @@ void m_force_close(model *m, int si, const g_actor *a, const g_str *reason, int 
     }
     if (ex_refused(ex))
         return;
+    /* the drafts it cancels are listed in its own entry ("The audit entry lists the
+     * cancelled orders"; fiscal.md: "a force close's cancelled orders as
+     * extra.cancelled.0.id"), not audited as order.cancel each: they add no event */
     for (int i = 0; i < m->no; i++)
         if (m->o[i].session == si && m->o[i].state == OS_DRAFT)
             cancel_draft(m, &m->o[i], void_pending);

@@ -202,6 +202,7 @@ int m_order_create(model *m, int si, const g_actor *a, const g_order *in, m_expe
     t->touched = 1;
     m_order *o = m_new_order(m);
     *o = *t;
+    m_fiscal(m, si, m_receiptless(in->lines, in->n_lines));   /* an order.return each */
     m_renew(m, &m->s[si], a);
     return m->no - 1;
 }
@@ -244,6 +245,7 @@ void m_add_line(model *m, int oi, const g_actor *a, const g_line *in, m_expect *
     }
     t->touched = 1;
     *o = *t;
+    m_fiscal(m, o->session, m_receiptless(in, 1));   /* a return's order.return */
     m_renew(m, s, a);
 }
 
@@ -325,6 +327,7 @@ void m_cancel(model *m, int oi, const g_actor *a, const g_str *reason, m_expect 
     m_order_release(m, o);
     o->state = OS_CANCELLED;
     o->touched = 1;
+    m_fiscal(m, o->session, 1);   /* order.cancel */
     m_renew(m, s, a);
 }
 

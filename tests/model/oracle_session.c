@@ -111,6 +111,7 @@ void m_open(model *m, int si, const g_actor *a, int64_t counted, const g_str *no
     s->state = SS_PROGRESS;
     s->opened_at = m->now;
     strcpy(s->opened_by, a->user.s);
+    m_fiscal(m, si, 1);   /* session.open */
     m_renew(m, s, a);
 }
 
@@ -150,5 +151,6 @@ void m_reopen(model *m, int si, const g_actor *a, const g_str *reason, m_expect 
         return;
     s->state = SS_PROGRESS;
     s->count.has = 0;
+    m_fiscal(m, si, 1);   /* session.reopen */
     m_renew(m, s, a);
 }

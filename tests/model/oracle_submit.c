@@ -161,6 +161,10 @@ static void record(model *m, int ti, const g_order *in, int si, m_submit_res *re
     t->touched = 1;
     m_order *o = m_new_order(m);
     *o = *t;
+    /* a late order recorded elsewhere is audited as order.routed, each of its returns
+     * without a receipt as order.return (doc/storage.md, "Audit entries"); a duplicate
+     * records nothing and writes neither */
+    m_fiscal(m, ti, (ti != si) + m_receiptless(in->lines, in->n_lines));
     res->session = ti;
     res->routed = ti != si;
     res->rescue = ts->rescue;
