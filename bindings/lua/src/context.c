@@ -291,6 +291,8 @@ void lpss_open_context(lua_State *L)
         {"audit", lpss_ctx_audit},
         {"fiscal_verify", lpss_ctx_fiscal_verify},
         {"fiscal_archive", lpss_ctx_fiscal_archive},
+        {"fiscal_resign", lpss_ctx_fiscal_resign},
+        {"set_signer", lpss_ctx_set_signer},
         {"get_meta", lpss_ctx_get_meta},
         {"set_meta", lpss_ctx_set_meta},
         {NULL, NULL}};

@@ -235,6 +235,8 @@ int lpss_ctx_csv(lua_State *L);
 int lpss_ctx_audit(lua_State *L);
 int lpss_ctx_fiscal_verify(lua_State *L);
 int lpss_ctx_fiscal_archive(lua_State *L);
+int lpss_ctx_set_signer(lua_State *L);
+int lpss_ctx_fiscal_resign(lua_State *L);
 int lpss_ctx_get_meta(lua_State *L);
 int lpss_ctx_set_meta(lua_State *L);
 

@@ -57,4 +57,42 @@ H.test("an altered event is found at its seq", function()
   H.fails(p.E.CORRUPT, "no archive of a broken chain", ctx:fiscal_archive(H.CONFIG_ID))
 end)
 
+-- A signer for the test: its "signature" is the hash reversed (a real one is a TSE, an HSM
+-- or a key); it declines while offline and raises when told to.
+H.test("a signer written in Lua", function()
+  local S = H.lua_store_table()
+  local ctx = H.context(p.lua_store(S))
+  local state = { offline = false, raise = false }
+  local signer = {
+    sign = function(hash)
+      if state.raise then error("device unplugged") end
+      if state.offline then return nil end
+      return hash:reverse(), "rev-1"
+    end,
+    check = function(hash, sig, key) return key == "rev-1" and sig == hash:reverse() end,
+  }
+  H.eq(ctx:set_signer(signer), true, "set")
+  local s = H.open_session(ctx, 1000)                          -- 1, signed
+  state.offline = true
+  assert(s:cash_move(H.alice, { kind = "in", amount = 100, reason = "float" }))  -- 2, unsigned
+  state.offline, state.raise = false, true
+  assert(s:cash_move(H.alice, { kind = "in", amount = 200, reason = "float" }))  -- 3, unsigned
+  state.raise = false
+  local v = assert(ctx:fiscal_verify(H.CONFIG_ID))
+  H.eq(v.events, 3, "three events")
+  H.eq(v.unsigned_events, 2, "two unsigned, the calls having succeeded")
+  H.eq(assert(ctx:fiscal_resign(H.CONFIG_ID)), 2, "the backlog signed")
+  H.eq(assert(ctx:fiscal_verify(H.CONFIG_ID)).unsigned_events, 0, "none left")
+  local key = "fiscal\0" .. H.CONFIG_ID .. ":00000000000000000002"
+  local r = S.records[key]
+  H.ok(r.payload:find('"key":"rev-1"', 1, true) ~= nil, r.payload)
+  r.payload = r.payload:gsub('"sig":"(%x)', function(d) return '"sig":"' .. (d == "0" and "1" or "0") end)
+  v = assert(ctx:fiscal_verify(H.CONFIG_ID))
+  H.eq(v.first_bad_seq, 2, "the altered signature, at 2")
+  H.eq(v.problem, "bad signature", "bad signature")
+  H.raises("a signer has a sign function", function() ctx:set_signer({}) end, "no sign")
+  H.eq(ctx:set_signer(nil), true, "removed")
+  H.fails(p.E.STATE, "no signer to resign with", ctx:fiscal_resign(H.CONFIG_ID))
+end)
+
 H.done()
