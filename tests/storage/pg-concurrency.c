@@ -485,6 +485,62 @@ static void test_same_orders_two_processes(void)
     pss_storage_free(st);
 }
 
+/* Twelve cash movements to the shared session from a till of its own, each retried while
+ * the library answers a conflict: how many were answered 0. */
+static int cash_series(int who)
+{
+    pss_storage *st = open_store(10000);
+    pss_ctx *ctx = fix_ctx(st);
+    pss_session *s = NULL;
+    int answered = 0;
+    if (pss_session_load(ctx, shared_session, &s))
+        _exit(200);
+    for (int i = 0; i < 12; i++) {
+        int rc = PSS_ECONFLICT;
+        for (int tries = 0; tries < 100 && rc == PSS_ECONFLICT; tries++)
+            if ((rc = fix_cash(s, PSS_CASH_IN, 100 * (who + 1))) == PSS_ECONFLICT)
+                pss_session_refresh(s);
+        answered += rc == 0;
+        if (rc)
+            printf("# cash_series %d: %d %s\n", who, rc, pss_ctx_errmsg(ctx));
+    }
+    pss_session_free(s);
+    pss_ctx_free(ctx);
+    pss_storage_free(st);
+    return answered;
+}
+
+/* Two tills moving cash in one session at once each add the next event of the config's
+ * fiscal chain (doc/fiscal.md, "Events"): the session's row orders them (each holds it
+ * while it reads the chain's head and adds its event; were two writers ever to take one seq,
+ * the store's create would let one win and the library run the other again), so the chain
+ * is gapless, 1 to 25, and verifies. */
+static void test_fiscal_chain_two_processes(void)
+{
+    pss_storage *st = open_store(5000);
+    pss_ctx *ctx = fix_ctx(st);
+    const char *config = "0c0f1a00-0000-4000-8000-000000000097";
+    save_config(ctx, config, "POS-F");
+    pss_session *s = open_session(ctx, config);
+    snprintf(shared_session, sizeof shared_session, "%s", pss_session_id(s));
+    int codes[2];
+    run_children(2, cash_series, codes);
+    CHECK_I64(codes[0], 12);
+    CHECK_I64(codes[1], 12);
+    pss_fiscal_verdict v = PSS_FISCAL_VERDICT_INIT;
+    CHECK_OK(ctx, pss_fiscal_verify(ctx, config, &v));
+    CHECK_I64(v.events, 25); /* the open, then 24 cash movements */
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT count(*) * 1000 + max((payload::jsonb->>'seq')::int) FROM "
+             "pss_record WHERE kind = 'fiscal' AND parent = '%s'", config);
+    CHECK_I64(pgtest_number(raw, sql), 25 * 1000 + 25);
+    CHECK_OK(ctx, pss_session_refresh(s));
+    CHECK_I64(fix_figure(ctx, s, PSS_FIG_CASH_IN), 12 * 100 + 12 * 200);
+    pss_session_free(s);
+    pss_ctx_free(ctx);
+    pss_storage_free(st);
+}
+
 static char closing_session[64];
 
 /* Exit 0: closed the session; 1: PSS_ECLOSED or PSS_ESTATE; 2: PSS_ECONFLICT; 3: else. */
@@ -1137,6 +1193,7 @@ int main(int argc, char **argv)
     test_open_race();
     test_one_session_two_processes();
     test_same_orders_two_processes();
+    test_fiscal_chain_two_processes();
     test_close_race();
     board = new_board();
     test_late_orders_race_close();
