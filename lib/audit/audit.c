@@ -101,6 +101,25 @@ int pss__audit_encode(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note
 
 static pss__audit_hook_fn audit_hook;
 
+/* The hook refused the call (a broken fiscal chain): the entry, with that refusal as its
+ * outcome, is kept for the session layer to append once the call is rolled back, so that
+ * the trail says so (session/mutate.c). */
+static void keep_refusal(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note,
+                         int code)
+{
+    char detail[PSS_ERRMSG_SIZE];
+    snprintf(detail, sizeof detail, "%s", pss_ctx_errmsg(ctx));
+    pss_audit_note refused = *note;
+    refused.outcome = code;
+    refused.detail = detail;
+    pss__strbuf_reset(&ctx->late_refusal);
+    ctx->late_refusal_subject[0] = '\0';
+    if (pss__audit_encode(ctx, actor, &refused, &ctx->late_refusal) == 0)
+        pss__copy_text(ctx->late_refusal_subject, sizeof ctx->late_refusal_subject,
+                       pss__audit_subject(&refused));
+    pss__fail(ctx, code, "%s", detail); /* encoding may have touched the detail */
+}
+
 void pss__audit_set_hook(pss__audit_hook_fn fn)
 {
     audit_hook = fn;
@@ -116,6 +135,8 @@ int pss__audit(pss_ctx *ctx, const pss_actor *actor, const pss_audit_note *note)
     pss__strbuf_free(&buf);
     if (!rc && note->outcome == 0 && audit_hook)
         rc = audit_hook(ctx, actor, note);
+    if (rc == PSS_ECORRUPT && note->outcome == 0)
+        keep_refusal(ctx, actor, note, rc);
     return rc;
 }
 

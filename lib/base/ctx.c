@@ -42,6 +42,7 @@ int pss_ctx_new(pss_ctx **out, const pss_ctx_options *options)
     ctx->log_userdata = options->log_userdata;
     ctx->log_level = options->log_level;
     pss__strbuf_init(&ctx->scratch, ctx->alloc);
+    pss__strbuf_init(&ctx->late_refusal, ctx->alloc);
     *out = ctx;
     return 0;
 }
@@ -52,6 +53,7 @@ void pss_ctx_free(pss_ctx *ctx)
         return;
     PSS_FREE(ctx, ctx->events);
     pss__strbuf_free(&ctx->scratch);
+    pss__strbuf_free(&ctx->late_refusal);
     pss__free(ctx->alloc, ctx);
 }
 

@@ -81,6 +81,10 @@ struct pss_ctx {
     /* Encode buffer reused by every call, so that payloads are not regrown each time. */
     pss__strbuf scratch;
     int scratch_taken;
+    /* an audit entry a lower layer asks to be appended once the call is rolled back (the
+     * fiscal chain's refusal, audit/audit.c), and its subject: "" when none */
+    pss__strbuf late_refusal;
+    char late_refusal_subject[PSS_ID_SIZE];
 };
 
 /* Starts a public call: forgets the previous error. */

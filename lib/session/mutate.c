@@ -208,15 +208,28 @@ int pss__stage_refuse(pss_stage *st, pss_audit_note *note, int code)
     return code;
 }
 
+/* A refusal a lower layer kept (audit/audit.c: a broken fiscal chain) becomes the call's. */
+static void take_late_refusal(pss_stage *st)
+{
+    pss_ctx *ctx = st->s->ctx;
+    pss__strbuf_reset(&st->refusal);
+    pss__strbuf_add(&st->refusal, ctx->late_refusal.data, ctx->late_refusal.len);
+    pss__copy_text(st->refusal_subject, sizeof st->refusal_subject, ctx->late_refusal_subject);
+    ctx->late_refusal_subject[0] = '\0';
+    st->refused = !st->refusal.failed;
+}
+
 /* An audited refusal: everything the call wrote is rolled back, then its audit entry is
  * appended in a transaction of its own, so the refusal adds that entry and nothing else. */
-static int append_refusal(pss_stage *st, int code)
+static int append_refusal(pss_stage *st, int code, bool on_store_facts)
 {
     pss_ctx *ctx = st->s->ctx;
     saved_error e;
     save_error(ctx, &e);
     pss__txn_rollback(ctx);
-    if (ctx->checked) { /* decided on what the handle held: the run after reads, and audits */
+    /* decided on what the handle held: the run after reads, and audits; a refusal on what
+     * the store holds (a broken fiscal chain, read in this run) stands */
+    if (ctx->checked && !on_store_facts) {
         pss__stage_finish(st, false);
         return code;
     }
@@ -248,10 +261,14 @@ static int mutate_once(pss_session *s, const pss_actor *actor, const pss_op *op)
     }
     pss_stage st;
     rc = pss__stage_init(&st, s, actor);
+    ctx->late_refusal_subject[0] = '\0';
     if (!rc)
         rc = op->fn(&st, op->arg);
+    bool late = rc && !st.refused && ctx->late_refusal_subject[0];
+    if (late)
+        take_late_refusal(&st);
     if (rc && st.refused)
-        return append_refusal(&st, rc);
+        return append_refusal(&st, rc, late);
     if (!rc)
         rc = pss__stage_write(&st);
     if (!rc)

@@ -169,8 +169,23 @@ int main(void)
                                    "event 6 (unreadable: stored fiscal " FIX_CONFIG_ID
                                    ":00000000000000000006 is corrupt: field 'seq' is missing, "
                                    "expected an integer); the 5 event(s) before it verify");
+    /* nothing changed but the trail, which says so: the open, refused with the break */
+    CHECK_I64(verify(ctx, PSS_ECORRUPT).events, 5);
+    pss_audit *trail = NULL;
+    CHECK_OK(ctx, pss_audit_load(ctx, pss_session_id(s), &trail));
+    pss_audit_record last = PSS_AUDIT_RECORD_INIT;
+    CHECK_OK(ctx, pss_audit_get(trail, pss_audit_count(trail) - 1, &last));
+    CHECK_STR(last.action, "session.open");
+    CHECK_I64(last.outcome, PSS_ECORRUPT);
+    CHECK_CONTAINS(last.detail, "breaks at event 6 (unreadable");
+    pss_audit_free(trail);
+    CHECK_I64(pss_session_state_of(s), PSS_SESSION_NEW);
     char *after = fix_dump(store);
-    CHECK_SAME_TEXT(after, before);
+    size_t kept = strlen(before);
+    CHECK(strncmp(after, before, kept) == 0); /* the store as it was, then one entry */
+    const char *added = after + (strlen(after) >= kept ? kept : strlen(after));
+    CHECK(strncmp(added, "audit\t", 6) == 0 && strchr(added, '\n') == added + strlen(added) - 1);
+    CHECK_CONTAINS(added, "\"action\":\"session.open\"");
     free(before);
     free(after);
     /* put back, it opens as event 9 */
