@@ -82,8 +82,10 @@ typedef struct pss_signer {
 #define PSS_SIGNER_INIT { PSS_SIGNER_VERSION, NULL, NULL, NULL }
 
 /**
- * Sets the signer of the context's fiscal events (the table is copied; NULL: none, events
- * are recorded unsigned).
+ * Sets the signer of the context's fiscal events.
+ * @param ctx the context
+ * @param signer the table, copied (its userdata must outlive the context's use of it);
+ *        NULL: no signer, events are recorded unsigned
  * @return 0, ::PSS_EVERSION for a table of an unknown version, ::PSS_EINVAL for one without
  *         sign, ::PSS_ESTATE inside a transaction
  */
@@ -133,8 +135,10 @@ PSS_API int pss_fiscal_archive(pss_ctx *ctx, const char *config_id, uint64_t fir
                                uint64_t last_seq, pss_write_fn fn, void *userdata);
 
 /**
- * The name of a problem ("whole", "changed", "missing", "misplaced", "broken link",
- * "unreadable", "bad signature"), or "unknown".
+ * The name of a problem.
+ * @param problem a ::pss_fiscal_problem
+ * @return "whole", "changed", "missing", "misplaced", "broken link", "unreadable", "bad
+ *         signature", or "unknown"
  */
 PSS_API const char *pss_fiscal_problem_name(pss_fiscal_problem problem);
 
