@@ -9,23 +9,6 @@
 
 #define EVENT(n) FIX_CONFIG_ID ":" n
 
-static void stored_form(pss_storage *store, const char *id, char *out, size_t size)
-{
-    fix_record r;
-    memset(&r, 0, sizeof r);
-    store->begin(store->userdata, 0);
-    CHECK_I64(store->get(store->userdata, "fiscal", id, fix_grab, &r), 0);
-    store->rollback(store->userdata);
-    snprintf(out, size, "%s", r.payload);
-}
-
-static pss_fiscal_verdict verify(pss_ctx *ctx, int expected_rc)
-{
-    pss_fiscal_verdict v = PSS_FISCAL_VERDICT_INIT;
-    CHECK_RC(ctx, pss_fiscal_verify(ctx, FIX_CONFIG_ID, &v), expected_rc);
-    return v;
-}
-
 static void shift(pss_ctx *ctx, int64_t opening)
 {
     pss_session *s = fix_open(ctx, opening);
@@ -45,19 +28,19 @@ int main(void)
     pss_ctx *ctx = NULL;
     fix_world(NULL, &store, &ctx);
 
-    pss_fiscal_verdict v = verify(ctx, 0); /* no event yet: whole */
+    pss_fiscal_verdict v = fix_fiscal_verify(ctx, 0); /* no event yet: whole */
     CHECK_I64(v.events, 0);
     CHECK_STR(v.head_hash, "");
 
     /* a shift: open, cash in, count, close are events; the order and start_closing not */
     shift(ctx, 1000);
-    v = verify(ctx, 0);
+    v = fix_fiscal_verify(ctx, 0);
     CHECK_I64(v.events, 4);
     CHECK_I64(v.first_bad_seq, 0);
     CHECK_I64(v.problem, PSS_FISCAL_WHOLE);
     CHECK_I64((int64_t)strlen(v.head_hash), 64);
     char form[16384];
-    stored_form(store, EVENT("00000000000000000002"), form, sizeof form);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000002"), form, sizeof form);
     CHECK_CONTAINS(form, "\"seq\":2");
     CHECK_CONTAINS(form, "pss-fiscal=1\\nkind=cash.move\\nconfig=" FIX_CONFIG_ID "\\nseq=2\\nat=");
     CHECK_CONTAINS(form, "\\nuser=alice\\ndevice=till-1\\nsession=");
@@ -66,10 +49,10 @@ int main(void)
 
     /* the next session goes on with the same chain */
     shift(ctx, 1500);
-    v = verify(ctx, 0);
+    v = fix_fiscal_verify(ctx, 0);
     CHECK_I64(v.events, 8);
     char first_shift_head[65];
-    stored_form(store, EVENT("00000000000000000005"), form, sizeof form);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000005"), form, sizeof form);
     CHECK_CONTAINS(form, "kind=session.open");
 
     /* the archive: the manifest, then each event as stored */
@@ -97,14 +80,14 @@ int main(void)
 
     /* the amount of event 2 changed, its hash left: changed, at 2 */
     char original[16384], altered[16384];
-    stored_form(store, EVENT("00000000000000000002"), original, sizeof original);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000002"), original, sizeof original);
     snprintf(altered, sizeof altered, "%s", original);
     char *at = strstr(altered, "extra.amount=500");
     CHECK(at != NULL);
     if (at)
         memcpy(at, "extra.amount=900", 16);
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000002"), altered), 0);
-    v = verify(ctx, PSS_ECORRUPT);
+    v = fix_fiscal_verify(ctx, PSS_ECORRUPT);
     CHECK_I64(v.first_bad_seq, 2);
     CHECK_I64(v.problem, PSS_FISCAL_CHANGED);
     CHECK_I64(v.events, 1);
@@ -120,15 +103,15 @@ int main(void)
 
     /* put back: whole again */
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000002"), original), 0);
-    CHECK_I64(verify(ctx, 0).events, 8);
+    CHECK_I64(fix_fiscal_verify(ctx, 0).events, 8);
 
     /* events 3 and 4 swapped: misplaced, at 3 */
     char third[16384], fourth[16384];
-    stored_form(store, EVENT("00000000000000000003"), third, sizeof third);
-    stored_form(store, EVENT("00000000000000000004"), fourth, sizeof fourth);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000003"), third, sizeof third);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000004"), fourth, sizeof fourth);
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000003"), fourth), 0);
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000004"), third), 0);
-    v = verify(ctx, PSS_ECORRUPT);
+    v = fix_fiscal_verify(ctx, PSS_ECORRUPT);
     CHECK_I64(v.first_bad_seq, 3);
     CHECK_I64(v.problem, PSS_FISCAL_MISPLACED);
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000003"), third), 0);
@@ -137,21 +120,21 @@ int main(void)
     /* event 6 rewritten whole and its hash made again (a forger without event 5's hash
      * chained to another): the link breaks, at 6 */
     char sixth[16384], sixth_kept[16384];
-    stored_form(store, EVENT("00000000000000000006"), sixth, sizeof sixth);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000006"), sixth, sizeof sixth);
     memcpy(sixth_kept, sixth, sizeof sixth);
     char *prev = strstr(sixth, "\"prev\":\"");
     CHECK(prev != NULL);
     if (prev)
         prev[8] = prev[8] == '0' ? '1' : '0';
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000006"), sixth), 0);
-    v = verify(ctx, PSS_ECORRUPT);
+    v = fix_fiscal_verify(ctx, PSS_ECORRUPT);
     CHECK_I64(v.first_bad_seq, 6);
     CHECK_I64(v.problem, PSS_FISCAL_BROKEN_LINK);
     CHECK_I64(v.events, 5);
 
     /* not an event at all: unreadable */
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000006"), "{\"v\":1}"), 0);
-    v = verify(ctx, PSS_ECORRUPT);
+    v = fix_fiscal_verify(ctx, PSS_ECORRUPT);
     CHECK_I64(v.first_bad_seq, 6);
     CHECK_I64(v.problem, PSS_FISCAL_UNREADABLE);
 
@@ -170,7 +153,7 @@ int main(void)
                                    ":00000000000000000006 is corrupt: field 'seq' is missing, "
                                    "expected an integer); the 5 event(s) before it verify");
     /* nothing changed but the trail, which says so: the open, refused with the break */
-    CHECK_I64(verify(ctx, PSS_ECORRUPT).events, 5);
+    CHECK_I64(fix_fiscal_verify(ctx, PSS_ECORRUPT).events, 5);
     pss_audit *trail = NULL;
     CHECK_OK(ctx, pss_audit_load(ctx, pss_session_id(s), &trail));
     pss_audit_record last = PSS_AUDIT_RECORD_INIT;
@@ -191,10 +174,10 @@ int main(void)
     /* put back, it opens as event 9 */
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000006"), sixth_kept), 0);
     CHECK_OK(ctx, pss_session_open(s, &FIX_ALICE, &oi));
-    CHECK_I64(verify(ctx, 0).events, 9);
+    CHECK_I64(fix_fiscal_verify(ctx, 0).events, 9);
     /* the newest event altered: the next event is refused, at once (no walk) */
     char ninth[16384];
-    stored_form(store, EVENT("00000000000000000009"), ninth, sizeof ninth);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000009"), ninth, sizeof ninth);
     char *counted = strstr(ninth, "counted=1500");
     CHECK(counted != NULL);
     if (counted)

@@ -54,23 +54,6 @@ static int ed_check(void *userdata, const uint8_t hash[32], const uint8_t *sig, 
     return ok ? 0 : -1;
 }
 
-static void stored(pss_storage *store, const char *id, char *out, size_t size)
-{
-    fix_record r;
-    memset(&r, 0, sizeof r);
-    store->begin(store->userdata, 0);
-    CHECK_I64(store->get(store->userdata, "fiscal", id, fix_grab, &r), 0);
-    store->rollback(store->userdata);
-    snprintf(out, size, "%s", r.payload);
-}
-
-static pss_fiscal_verdict verify(pss_ctx *ctx, int rc)
-{
-    pss_fiscal_verdict v = PSS_FISCAL_VERDICT_INIT;
-    CHECK_RC(ctx, pss_fiscal_verify(ctx, FIX_CONFIG_ID, &v), rc);
-    return v;
-}
-
 int main(void)
 {
     test_signer t = {NULL, 0, 0, 0};
@@ -110,16 +93,16 @@ int main(void)
     CHECK_OK(ctx, fix_cash(s, PSS_CASH_OUT, 50));
     CHECK_OK(ctx, fix_cash(s, PSS_CASH_IN, 300));
     CHECK_I64(t.signed_count, 3);
-    pss_fiscal_verdict v = verify(ctx, 0);
+    pss_fiscal_verdict v = fix_fiscal_verify(ctx, 0);
     CHECK_I64(v.events, 5);
     CHECK_I64(v.unsigned_events, 2);
     char payload[16384];
-    stored(store, EVENT("00000000000000000003"), payload, sizeof payload);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000003"), payload, sizeof payload);
     CHECK_CONTAINS(payload, "\"sign_error\":\"the signer did not sign (it returned -1)\"");
     CHECK(strstr(payload, "\"sig\":") == NULL);
-    stored(store, EVENT("00000000000000000004"), payload, sizeof payload);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000004"), payload, sizeof payload);
     CHECK_CONTAINS(payload, "\"sign_error\":\"the signer returned no usable signature (0 bytes,");
-    stored(store, EVENT("00000000000000000002"), payload, sizeof payload);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000002"), payload, sizeof payload);
     CHECK_CONTAINS(payload, "\",\"sig\":\"");
     CHECK_CONTAINS(payload, "\",\"key\":\"test-ed25519-1\"}");
 
@@ -127,26 +110,26 @@ int main(void)
     t.refuse = 1;
     CHECK_OK(ctx, pss_fiscal_resign(ctx, FIX_CONFIG_ID, &n));
     CHECK_I64(n, 0);
-    CHECK_I64(verify(ctx, 0).unsigned_events, 2);
+    CHECK_I64(fix_fiscal_verify(ctx, 0).unsigned_events, 2);
     CHECK_OK(ctx, pss_fiscal_resign(ctx, FIX_CONFIG_ID, &n));
     CHECK_I64(n, 2);
-    v = verify(ctx, 0);
+    v = fix_fiscal_verify(ctx, 0);
     CHECK_I64(v.events, 5);
     CHECK_I64(v.unsigned_events, 0);
-    stored(store, EVENT("00000000000000000003"), payload, sizeof payload);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000003"), payload, sizeof payload);
     CHECK(strstr(payload, "sign_error") == NULL);
     CHECK_CONTAINS(payload, "\"key\":\"test-ed25519-1\"");
     CHECK_OK(ctx, pss_fiscal_resign(ctx, FIX_CONFIG_ID, &n)); /* nothing waits */
     CHECK_I64(n, 0);
 
     /* a signature altered in the store: bad signature, at its seq */
-    stored(store, EVENT("00000000000000000004"), payload, sizeof payload);
+    fix_stored_payload(store, "fiscal", EVENT("00000000000000000004"), payload, sizeof payload);
     char *sig = strstr(payload, "\"sig\":\"");
     CHECK(sig != NULL);
     if (sig)
         sig[7] = sig[7] == 'a' ? 'b' : 'a';
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000004"), payload), 0);
-    v = verify(ctx, PSS_ECORRUPT);
+    v = fix_fiscal_verify(ctx, PSS_ECORRUPT);
     CHECK_I64(v.first_bad_seq, 4);
     CHECK_I64(v.problem, PSS_FISCAL_BAD_SIGNATURE);
     CHECK_STR(pss_fiscal_problem_name(v.problem), "bad signature");
@@ -156,7 +139,7 @@ int main(void)
     pss_signer sign_only = signer;
     sign_only.check = NULL;
     CHECK_OK(ctx, pss_ctx_set_signer(ctx, &sign_only));
-    CHECK_I64(verify(ctx, 0).events, 5);
+    CHECK_I64(fix_fiscal_verify(ctx, 0).events, 5);
     /* a broken chain is not signed further */
     CHECK_I64(fix_overwrite(store, "fiscal", EVENT("00000000000000000002"), "{\"v\":1}"), 0);
     CHECK_RC(ctx, pss_fiscal_resign(ctx, FIX_CONFIG_ID, &n), PSS_ECORRUPT);

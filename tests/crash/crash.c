@@ -310,19 +310,9 @@ static void check_after_kill(const char *path, int acked, int point)
     pss_storage_free(store);
 }
 
-static void remove_db(const char *path)
-{
-    char aux[1100];
-    remove(path);
-    snprintf(aux, sizeof aux, "%s-wal", path);
-    remove(aux);
-    snprintf(aux, sizeof aux, "%s-shm", path);
-    remove(aux);
-}
-
 static void prepare_db(const char *path)
 {
-    remove_db(path);
+    fix_remove_db(path);
     pss_storage *store;
     pss_ctx *ctx = open_file(path, &store);
     fix_save_config(ctx, NULL);
@@ -378,6 +368,6 @@ int main(int argc, char **argv)
         CHECK(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 0));
         check_after_kill(path, last, point);
     }
-    remove_db(path);
+    fix_remove_db(path);
     return check_done();
 }

@@ -49,16 +49,6 @@ static pss_ctx *open_file(const char *path, pss_storage **store)
     return ctx;
 }
 
-static void remove_db(const char *path)
-{
-    char aux[1100];
-    remove(path);
-    snprintf(aux, sizeof aux, "%s-wal", path);
-    remove(aux);
-    snprintf(aux, sizeof aux, "%s-shm", path);
-    remove(aux);
-}
-
 /* The till: two cash movements; the signer dies signing the second one's event. */
 static void till(const char *path, const char *session_id)
 {
@@ -81,7 +71,7 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *path = argv[1];
-    remove_db(path);
+    fix_remove_db(path);
     pss_storage *store = NULL;
     signs_left = 1000;
     pss_ctx *ctx = open_file(path, &store);
@@ -113,6 +103,6 @@ int main(int argc, char **argv)
     pss_session_free(s);
     pss_ctx_free(ctx);
     pss_storage_free(store);
-    remove_db(path);
+    fix_remove_db(path);
     return check_done();
 }

@@ -21,16 +21,6 @@ static pss_ctx *open_file(const char *path, pss_storage **store)
     return ctx;
 }
 
-static void remove_db(const char *path)
-{
-    char aux[1100];
-    remove(path);
-    snprintf(aux, sizeof aux, "%s-wal", path);
-    remove(aux);
-    snprintf(aux, sizeof aux, "%s-shm", path);
-    remove(aux);
-}
-
 typedef enum race { RACE_OPEN, RACE_CLOSE } race;
 
 /* A child: its own connection, says it is ready, waits for the start signal, then opens or
@@ -94,7 +84,7 @@ static void run_race(const char *path, race what, int lost_code, int codes[2])
 
 static void opening_race(const char *path)
 {
-    remove_db(path);
+    fix_remove_db(path);
     pss_storage *store;
     pss_ctx *ctx = open_file(path, &store);
     fix_save_config(ctx, NULL);
@@ -131,7 +121,7 @@ static int count_entries(pss_ctx *ctx)
 
 static void closing_race(const char *path)
 {
-    remove_db(path);
+    fix_remove_db(path);
     pss_storage *store;
     pss_ctx *ctx = open_file(path, &store);
     fix_save_config(ctx, NULL);
@@ -172,6 +162,6 @@ int main(int argc, char **argv)
     const char *path = argc > 1 ? argv[1] : "two-processes.db";
     opening_race(path);
     closing_race(path);
-    remove_db(path);
+    fix_remove_db(path);
     return check_done();
 }

@@ -18,11 +18,7 @@ static void make_chain(const char *conninfo)
 {
     pss_storage *st = pgtest_store(conninfo, NULL);
     pss_ctx *ctx = fix_ctx(st);
-    fix_save_config(ctx, NULL);
-    pss_session *s = fix_open(ctx, 1000);
-    for (int i = 1; i <= 3; i++)
-        CHECK_OK(ctx, fix_cash(s, PSS_CASH_IN, 100 * i));
-    pss_session_free(s);
+    fix_cash_shift(ctx);
     pss_ctx_free(ctx);
     pss_storage_free(st);
 }

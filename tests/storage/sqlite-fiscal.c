@@ -34,16 +34,12 @@ static void run_sql(const char *path, const char *sql)
 
 static void make_chain(const char *path)
 {
-    remove(path);
+    fix_remove_db(path);
     pss_storage *st = NULL;
     pss_ctx *ctx = fix_ctx(NULL);
     CHECK_OK(ctx, pss_sqlite_open(ctx, path, NULL, &st));
     CHECK_OK(ctx, pss_ctx_set_storage(ctx, st));
-    fix_save_config(ctx, NULL);
-    pss_session *s = fix_open(ctx, 1000);
-    for (int i = 1; i <= 3; i++)
-        CHECK_OK(ctx, fix_cash(s, PSS_CASH_IN, 100 * i));
-    pss_session_free(s);
+    fix_cash_shift(ctx);
     pss_ctx_free(ctx);
     pss_storage_free(st);
 }
@@ -74,7 +70,7 @@ static void altered(const char *name, const char *sql, uint64_t seq, pss_fiscal_
     CHECK_I64(v.first_bad_seq, (int64_t)seq);
     CHECK_STR(pss_fiscal_problem_name(v.problem), pss_fiscal_problem_name(what));
     CHECK_I64(v.events, (int64_t)seq - 1);
-    remove(path);
+    fix_remove_db(path);
 }
 
 int main(int argc, char **argv)

@@ -374,6 +374,48 @@ static inline int fix_overwrite(pss_storage *store, const char *kind, const char
     return rc;
 }
 
+/* The config saved, a session opened with 1000 counted, and three cash movements in of
+ * 100, 200 and 300: a fiscal chain of four events (open, cash.move x 3). */
+static inline void fix_cash_shift(pss_ctx *ctx)
+{
+    fix_save_config(ctx, NULL);
+    pss_session *s = fix_open(ctx, 1000);
+    for (int i = 1; i <= 3; i++)
+        CHECK_OK(ctx, fix_cash(s, PSS_CASH_IN, 100 * i));
+    pss_session_free(s);
+}
+
+/* The payload of a stored record (read in a transaction of its own), into out. */
+static inline void fix_stored_payload(pss_storage *store, const char *kind, const char *id,
+                                      char *out, size_t size)
+{
+    fix_record r;
+    memset(&r, 0, sizeof r);
+    store->begin(store->userdata, 0);
+    CHECK_I64(store->get(store->userdata, kind, id, fix_grab, &r), 0);
+    store->rollback(store->userdata);
+    snprintf(out, size, "%s", r.payload);
+}
+
+/* The verdict on the fixture config's fiscal chain, checking the code it returns. */
+static inline pss_fiscal_verdict fix_fiscal_verify(pss_ctx *ctx, int expected_rc)
+{
+    pss_fiscal_verdict v = PSS_FISCAL_VERDICT_INIT;
+    CHECK_RC(ctx, pss_fiscal_verify(ctx, FIX_CONFIG_ID, &v), expected_rc);
+    return v;
+}
+
+/* Removes a SQLite file and its -wal and -shm files. */
+static inline void fix_remove_db(const char *path)
+{
+    char aux[1100];
+    remove(path);
+    snprintf(aux, sizeof aux, "%s-wal", path);
+    remove(aux);
+    snprintf(aux, sizeof aux, "%s-shm", path);
+    remove(aux);
+}
+
 /* The whole content of an in-memory store, to prove that a failed call changed nothing. */
 static inline char *fix_dump(pss_storage *store)
 {
