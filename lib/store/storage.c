@@ -278,28 +278,30 @@ bool pss__store_can_check(const pss_ctx *ctx)
     return st->version >= 4 && st->check && ctx->in_txn && ctx->txn_write && !ctx->txn_reads;
 }
 
-int pss__check(pss_ctx *ctx, const char *kind, const char *id, uint64_t rev)
+/* What a check answered: 0 and a conflict as they are (the caller reads instead, or the
+ * commit fails), anything else a storage failure naming what was checked. */
+static int checked(pss_ctx *ctx, int rc, const char *what_fmt, const char *kind,
+                   const char *key)
 {
-    const pss_storage *st = ctx->storage;
-    int rc = st->check(st->userdata, kind, id, rev);
     ctx->checked |= rc == 0;
     if (!rc || rc == PSS_ECONFLICT)
         return rc;
-    char what[PSS_KIND_MAX + PSS_RECORD_ID_MAX + 2];
-    snprintf(what, sizeof what, "%s %s", kind, id);
+    char what[PSS_KIND_MAX + PSS_RECORD_ID_MAX + 12];
+    snprintf(what, sizeof what, what_fmt, kind, key);
     return store_failure(ctx, rc, "check", what);
+}
+
+int pss__check(pss_ctx *ctx, const char *kind, const char *id, uint64_t rev)
+{
+    const pss_storage *st = ctx->storage;
+    return checked(ctx, st->check(st->userdata, kind, id, rev), "%s %s", kind, id);
 }
 
 int pss__check_last(pss_ctx *ctx, const char *kind, const char *parent, const char *id)
 {
     const pss_storage *st = ctx->storage;
-    int rc = st->check_last(st->userdata, kind, parent, id);
-    ctx->checked |= rc == 0;
-    if (!rc || rc == PSS_ECONFLICT)
-        return rc;
-    char what[PSS_KIND_MAX + PSS_RECORD_ID_MAX + 12];
-    snprintf(what, sizeof what, "newest %s of %s", kind, parent);
-    return store_failure(ctx, rc, "check", what);
+    return checked(ctx, st->check_last(st->userdata, kind, parent, id), "newest %s of %s", kind,
+                   parent);
 }
 
 int pss__scan_last(pss_ctx *ctx, const char *kind, const char *parent, size_t n,
