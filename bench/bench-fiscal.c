@@ -5,6 +5,8 @@
  * canonical form (the fields an order's event carries: ids, time, actor, total, per tax rate
  * base and tax, per method amount, and the grand totals after it) and its SHA-256 link
  * (lib/fiscal/). The ratio is the chain's time over the order's. Ids are random UUIDv4.
+ * Then pss_fiscal_verify over a chain of cash movements' events, against the aim of 1M
+ * events a second, and over the chain step measured before.
  *
  *   bench-fiscal [--quick]
  */
@@ -147,6 +149,64 @@ static double chain_seconds(long n, double *bytes)
     return t;
 }
 
+typedef struct bench_text {
+    char *data;
+    size_t len;
+} bench_text;
+
+static int bench_text_write(void *userdata, const char *data, size_t len)
+{
+    bench_text *t = userdata;
+    char *grown = realloc(t->data, t->len + len + 1);
+    if (!grown)
+        return -1;
+    memcpy(grown + t->len, data, len);
+    t->data = grown;
+    t->len += len;
+    grown[t->len] = '\0';
+    return 0;
+}
+
+/* Seconds per event pss_fiscal_verify takes over a chain of n events (an open and cash
+ * movements) on the memory store: the aim is at least 1M events a second per core. */
+static double verify_seconds(long n, double *form_bytes)
+{
+    pss_ctx *ctx = NULL;
+    pss_storage *store = NULL;
+    pss_session *s = NULL;
+    if (pss_ctx_new(&ctx, NULL) || pss_memstore_new(&store) || pss_ctx_set_storage(ctx, store))
+        die(ctx, "memory store");
+    if (bench_save_config(ctx, CONFIG_ID, &CASHIER))
+        die(ctx, "config");
+    pss_opening_input open = PSS_OPENING_INPUT_INIT;
+    open.counted_cash = 0;
+    if (pss_session_create(ctx, CONFIG_ID, &CASHIER, NULL, &s) ||
+        pss_session_open(s, &CASHIER, &open))
+        die(ctx, "open");
+    for (long i = 1; i < n; i++) {
+        pss_cash_input in = PSS_CASH_INPUT_INIT;
+        in.kind = PSS_CASH_IN;
+        in.amount = 100 + i % 900;
+        in.reason = "float";
+        if (pss_cash_move(s, &CASHIER, &in, NULL))
+            die(ctx, "cash");
+    }
+    pss_fiscal_verdict v = PSS_FISCAL_VERDICT_INIT;
+    double t0 = seconds();
+    if (pss_fiscal_verify(ctx, CONFIG_ID, &v) || v.events != (uint64_t)n)
+        die(ctx, "verify");
+    double t = (seconds() - t0) / (double)n;
+    bench_text arch = {NULL, 0};
+    if (pss_fiscal_archive(ctx, CONFIG_ID, 0, 0, bench_text_write, &arch))
+        die(ctx, "archive");
+    *form_bytes = (double)arch.len / (double)(n + 1); /* about: a line per event */
+    free(arch.data);
+    pss_session_free(s);
+    pss_ctx_free(ctx);
+    pss_storage_free(store);
+    return t;
+}
+
 static double best_of(double (*fn)(long, int), long n, int batch)
 {
     double best = 1e9;
@@ -173,5 +233,14 @@ int main(int argc, char **argv)
         printf("memory store, %-22s %8.3f us an order; chain / order %.2f (aim <= 0.10)\n",
                batch ? "batches of 1000:" : "one order per call:", order * 1e6, chain / order);
     }
+    long events = quick ? 500 : 20000;
+    double line = 0, verify = 1e9;
+    for (int i = 0; i < RUNS; i++) {
+        double v = verify_seconds(events, &line);
+        verify = v < verify ? v : verify;
+    }
+    printf("pss_fiscal_verify, %ld events (archive lines of %.0f bytes): %8.3f us an event, "
+           "%.0f events/s (aim >= 1000000); verify / chain step %.1f\n", events, line,
+           verify * 1e6, 1.0 / verify, verify / chain);
     return 0;
 }
