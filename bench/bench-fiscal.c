@@ -48,20 +48,29 @@ static void die(pss_ctx *ctx, const char *what)
     exit(1);
 }
 
+/* A fresh memory store with the config saved and a session opened on it. */
+static pss_session *open_bench_session(pss_ctx **ctx, pss_storage **store)
+{
+    pss_session *s = NULL;
+    *ctx = NULL;
+    *store = NULL;
+    if (pss_ctx_new(ctx, NULL) || pss_memstore_new(store) || pss_ctx_set_storage(*ctx, *store))
+        die(*ctx, "memory store");
+    if (bench_save_config(*ctx, CONFIG_ID, &CASHIER))
+        die(*ctx, "config");
+    pss_opening_input open = PSS_OPENING_INPUT_INIT;
+    if (pss_session_create(*ctx, CONFIG_ID, &CASHIER, NULL, &s) ||
+        pss_session_open(s, &CASHIER, &open))
+        die(*ctx, "open");
+    return s;
+}
+
 /* Seconds per order the library takes on a fresh memory store, one per call or in batches. */
 static double order_seconds(long n, int batch)
 {
-    pss_ctx *ctx = NULL;
-    pss_storage *store = NULL;
-    pss_session *s = NULL;
-    if (pss_ctx_new(&ctx, NULL) || pss_memstore_new(&store) || pss_ctx_set_storage(ctx, store))
-        die(ctx, "memory store");
-    if (bench_save_config(ctx, CONFIG_ID, &CASHIER))
-        die(ctx, "config");
-    pss_opening_input open = PSS_OPENING_INPUT_INIT;
-    if (pss_session_create(ctx, CONFIG_ID, &CASHIER, NULL, &s) ||
-        pss_session_open(s, &CASHIER, &open))
-        die(ctx, "open");
+    pss_ctx *ctx;
+    pss_storage *store;
+    pss_session *s = open_bench_session(&ctx, &store);
     static bench_order orders[BATCH];
     static const pss_order_input *ptrs[BATCH];
     static pss_submit_result results[BATCH];
@@ -171,18 +180,9 @@ static int bench_text_write(void *userdata, const char *data, size_t len)
  * movements) on the memory store: the aim is at least 1M events a second per core. */
 static double verify_seconds(long n, double *form_bytes)
 {
-    pss_ctx *ctx = NULL;
-    pss_storage *store = NULL;
-    pss_session *s = NULL;
-    if (pss_ctx_new(&ctx, NULL) || pss_memstore_new(&store) || pss_ctx_set_storage(ctx, store))
-        die(ctx, "memory store");
-    if (bench_save_config(ctx, CONFIG_ID, &CASHIER))
-        die(ctx, "config");
-    pss_opening_input open = PSS_OPENING_INPUT_INIT;
-    open.counted_cash = 0;
-    if (pss_session_create(ctx, CONFIG_ID, &CASHIER, NULL, &s) ||
-        pss_session_open(s, &CASHIER, &open))
-        die(ctx, "open");
+    pss_ctx *ctx;
+    pss_storage *store;
+    pss_session *s = open_bench_session(&ctx, &store);
     for (long i = 1; i < n; i++) {
         pss_cash_input in = PSS_CASH_INPUT_INIT;
         in.kind = PSS_CASH_IN;

@@ -303,8 +303,6 @@ static int begin_again(pgstore *s, int write)
     int rc = pss__pg_ensure(s);
     if (!rc)
         rc = pss__pg_pipe_open(s, write);
-    pss__pg_forget_kept(s);
-    free(s->kept);
     s->kept = kept;
     s->n_kept = n_kept;
     s->kept_cap = kept_cap;
